@@ -91,7 +91,7 @@ std::vector<DeviceSpec> build_table() {
     p150.grid_y = 10;
     p150.worker_noc_x = concat(span_of(1, 7), span_of(10, 15));
     p150.worker_noc_y = span_of(2, 11);
-    p150.l1_bytes = 1464 * kKiB;
+    p150.l1_bytes = 1536 * kKiB;
     p150.l1_unreserved_base = 100 * kKiB;
     p150.l1_alignment = 16;
     p150.num_circular_buffers = 64;
