@@ -1,0 +1,12 @@
+/*! \file define.h
+ *  \brief One entry point per area of the extension module tilelang_tt._core. */
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace tt::bindings {
+
+void define_errors(pybind11::module_ &m);
+void define_ir(pybind11::module_ &m);
+
+}  // namespace tt::bindings

@@ -1,0 +1,36 @@
+#include "bindings/define.h"
+#include "ir/diagnostics.h"
+
+namespace py = pybind11;
+
+namespace tt::bindings {
+
+void define_errors(py::module_ &m) {
+    // The Python classes live in tilelang_tt.errors; _core only needs to raise them, so they are
+    // created there and looked up lazily here to keep one definition of the hierarchy.
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const Error &e) {
+            py::module_ errors = py::module_::import("tilelang_tt.errors");
+            const char *cls = "InternalError";
+            switch (e.kind()) {
+            case ErrorKind::Syntax: cls = "TTSyntaxError"; break;
+            case ErrorKind::Validation: cls = "ValidationError"; break;
+            case ErrorKind::Simulation: cls = "SimulationError"; break;
+            case ErrorKind::Internal: cls = "InternalError"; break;
+            }
+            py::object exc_type = errors.attr(cls);
+            py::object exc = exc_type(py::str(e.what()));
+            const Span &s = e.span();
+            exc.attr("file") = s.file.empty() ? py::object(py::none()) : py::object(py::str(s.file));
+            exc.attr("line") = s.line > 0 ? py::object(py::int_(s.line)) : py::object(py::none());
+            exc.attr("col") = s.col > 0 ? py::object(py::int_(s.col)) : py::object(py::none());
+            exc.attr("message") = py::str(e.message());
+            PyErr_SetObject(exc_type.ptr(), exc.ptr());
+        }
+    });
+    (void)m;
+}
+
+}  // namespace tt::bindings

@@ -1,0 +1,8 @@
+#include "bindings/define.h"
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "tilelang-tt compiler core (private; use the tilelang_tt package)";
+    // Errors first: every later area may throw during registration-time checks.
+    tt::bindings::define_errors(m);
+    tt::bindings::define_ir(m);
+}
