@@ -1,0 +1,131 @@
+#include "ir/arith.h"
+
+#include "ir/functor.h"
+
+namespace tt::ir {
+
+namespace {
+
+bool is_const(const Expr &e) {
+    return e.as<IntImmNode>() || e.as<FloatImmNode>();
+}
+
+bool is_arith_kind(NodeKind k) {
+    return k != NodeKind::And && k != NodeKind::Or;
+}
+
+DataType wider(DataType a, DataType b) {
+    if (a.is_float() != b.is_float()) return a.is_float() ? a : b;
+    if (a.is_float() && a.bits == 16 && b.bits == 16 && a.code != b.code) return DataType::float32();
+    return a.bits >= b.bits ? a : b;
+}
+
+// Floor division and modulo on integers (Python semantics).
+int64_t floordiv(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+class ConstantFolder : public IRMutator {
+protected:
+    using IRMutator::visit;
+#define TT_FOLD_BINARY(N, OP)                              \
+    Expr visit(const N##Node *op) override {               \
+        Expr e = IRMutator::visit(op);                     \
+        return fold(e);                                    \
+    }
+    TT_FOR_EACH_BINARY(TT_FOLD_BINARY)
+#undef TT_FOLD_BINARY
+
+private:
+    static Expr fold(const Expr &e) {
+        Expr a, b;
+        if (!binary_operands(e, &a, &b)) return e;
+        int64_t x, y;
+        bool ca = as_const_int(a, &x), cb = as_const_int(b, &y);
+        if (ca && cb) {
+            DataType t = e->dtype;
+            switch (e->kind) {
+            case NodeKind::Add: return IntImmNode::make(t, x + y, e->span);
+            case NodeKind::Sub: return IntImmNode::make(t, x - y, e->span);
+            case NodeKind::Mul: return IntImmNode::make(t, x * y, e->span);
+            case NodeKind::Div:
+                if (y != 0) return IntImmNode::make(t, x / y, e->span);
+                break;
+            case NodeKind::Mod:
+                if (y != 0) return IntImmNode::make(t, x % y, e->span);
+                break;
+            case NodeKind::FloorDiv:
+                if (y != 0) return IntImmNode::make(t, floordiv(x, y), e->span);
+                break;
+            case NodeKind::FloorMod:
+                if (y != 0) return IntImmNode::make(t, x - floordiv(x, y) * y, e->span);
+                break;
+            case NodeKind::Min: return IntImmNode::make(t, std::min(x, y), e->span);
+            case NodeKind::Max: return IntImmNode::make(t, std::max(x, y), e->span);
+            case NodeKind::EQ: return make_bool(x == y, e->span);
+            case NodeKind::NE: return make_bool(x != y, e->span);
+            case NodeKind::LT: return make_bool(x < y, e->span);
+            case NodeKind::LE: return make_bool(x <= y, e->span);
+            case NodeKind::GT: return make_bool(x > y, e->span);
+            case NodeKind::GE: return make_bool(x >= y, e->span);
+            default: break;
+            }
+            return e;
+        }
+        // Identities that keep the other operand.
+        if (e->kind == NodeKind::Add && cb && y == 0) return a;
+        if (e->kind == NodeKind::Add && ca && x == 0) return b;
+        if (e->kind == NodeKind::Sub && cb && y == 0) return a;
+        if (e->kind == NodeKind::Mul && cb && y == 1) return a;
+        if (e->kind == NodeKind::Mul && ca && x == 1) return b;
+        if (e->kind == NodeKind::Mul && ((ca && x == 0) || (cb && y == 0))) return IntImmNode::make(e->dtype, 0, e->span);
+        if ((e->kind == NodeKind::FloorDiv || e->kind == NodeKind::Div) && cb && y == 1) return a;
+        return e;
+    }
+};
+
+}  // namespace
+
+Expr convert(Expr value, DataType dtype, Span span) {
+    if (value->dtype == dtype) return value;
+    if (const auto *i = value.as<IntImmNode>()) {
+        if (dtype.is_float()) return FloatImmNode::make(dtype, static_cast<double>(i->value), span);
+        if (dtype.is_bool()) return make_bool(i->value != 0, span);
+        return IntImmNode::make(dtype, i->value, span);
+    }
+    if (const auto *f = value.as<FloatImmNode>()) {
+        if (dtype.is_float()) return FloatImmNode::make(dtype, f->value, span);
+    }
+    return CastNode::make(dtype, std::move(value), std::move(span));
+}
+
+Expr promote_binary(NodeKind kind, Expr a, Expr b, Span span) {
+    if (!a.defined() || !b.defined()) TT_USER_ERROR(Validation, span) << "operand of '" << binary_op_name(kind) << "' is missing";
+    if (is_arith_kind(kind) && a->dtype != b->dtype && !a->dtype.is_handle() && !b->dtype.is_handle()) {
+        if (a->dtype.is_bool()) a = convert(a, DataType::int32(), span);
+        if (b->dtype.is_bool()) b = convert(b, DataType::int32(), span);
+        if (a->dtype != b->dtype) {
+            // A literal adapts to the typed side, unless that would drop its fraction.
+            bool a_lit = is_const(a), b_lit = is_const(b);
+            DataType t;
+            if (a_lit && !b_lit && !(a->dtype.is_float() && b->dtype.is_int())) {
+                t = b->dtype;
+            } else if (b_lit && !a_lit && !(b->dtype.is_float() && a->dtype.is_int())) {
+                t = a->dtype;
+            } else {
+                t = wider(a->dtype, b->dtype);
+            }
+            a = convert(a, t, span);
+            b = convert(b, t, span);
+        }
+    }
+    return make_binary(kind, std::move(a), std::move(b), std::move(span));
+}
+
+Expr fold_constants(const Expr &e) {
+    ConstantFolder folder;
+    return folder(e);
+}
+
+}  // namespace tt::ir

@@ -1,0 +1,21 @@
+"""tilelang-tt: compile TileLang kernels to TT-Metalium programs for Tenstorrent accelerators.
+
+The compiler core is C++ (the private extension ``tilelang_tt._core``); this package is the door:
+the TileLang frontend (:mod:`tilelang_tt.language`), the IR (:mod:`tilelang_tt.ir`) and errors
+(:mod:`tilelang_tt.errors`).
+"""
+
+from . import errors, ir
+from .errors import InternalError, SimulationError, TileLangTTError, TTSyntaxError, ValidationError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "errors",
+    "ir",
+    "TileLangTTError",
+    "TTSyntaxError",
+    "ValidationError",
+    "SimulationError",
+    "InternalError",
+]
