@@ -1,0 +1,414 @@
+// JSON conversions of the TT attribute schemas and the block-index decoding of work partitions.
+#include "transform/tt_attrs.h"
+
+#include <algorithm>
+
+#include "ir/diagnostics.h"
+
+namespace tt::transform {
+
+namespace {
+
+/*! A parser for the string spelling of an enum, with the accepted spellings in the error. */
+template<typename E, size_t N>
+E parse_enum(const std::string &s, const std::string &what, const std::pair<const char *, E> (&choices)[N]) {
+    std::string accepted;
+    for (const auto &[name, value] : choices) {
+        if (s == name) return value;
+        accepted += (accepted.empty() ? "" : ", ") + std::string("\"") + name + "\"";
+    }
+    TT_USER_ERROR(Validation, Span()) << "invalid " << what << " \"" << s << "\"; expected one of " << accepted;
+}
+
+constexpr std::pair<const char *, PartitionStrategy> kStrategies[] = {
+    {"row_major", PartitionStrategy::RowMajor},
+    {"column_major", PartitionStrategy::ColumnMajor},
+    {"block", PartitionStrategy::Block}};
+constexpr std::pair<const char *, MemoryKind> kMemories[] = {{"dram", MemoryKind::DRAM}, {"l1", MemoryKind::L1}};
+constexpr std::pair<const char *, LayoutKind> kLayouts[] = {{"interleaved", LayoutKind::Interleaved},
+                                                             {"sharded", LayoutKind::Sharded}};
+constexpr std::pair<const char *, CBFlow> kFlows[] = {
+    {"input", CBFlow::Input}, {"output", CBFlow::Output}, {"intermediate", CBFlow::Intermediate}};
+constexpr std::pair<const char *, KernelRole> kRoles[] = {
+    {"reader", KernelRole::Reader}, {"compute", KernelRole::Compute}, {"writer", KernelRole::Writer}};
+
+template<typename E, size_t N>
+const char *enum_name(E v, const std::pair<const char *, E> (&choices)[N]) {
+    for (const auto &[name, value] : choices) {
+        if (v == value) return name;
+    }
+    TT_ICHECK(false) << "enumerator without a name";
+    return "";
+}
+
+/*! Reads a required field; a missing field or a wrong type is a Validation error naming it. */
+template<typename T>
+void read_field(const Json &j, const char *field, T &out) {
+    if (!j.is_object() || !j.contains(field)) {
+        TT_USER_ERROR(Validation, Span()) << "attribute value " << j.dump() << " lacks field \"" << field << "\"";
+    }
+    try {
+        out = j.at(field).get<T>();
+    } catch (const Json::exception &e) {
+        TT_USER_ERROR(Validation, Span()) << "attribute field \"" << field << "\" has the wrong type: " << e.what();
+    }
+}
+
+ir::Expr fold_mod(const ir::Expr &a, int64_t m) {
+    return m == 1 ? ir::make_int(0) : ir::FloorModNode::make(a, ir::make_int(m));
+}
+ir::Expr fold_div(const ir::Expr &a, int64_t d) {
+    return d == 1 ? a : ir::FloorDivNode::make(a, ir::make_int(d));
+}
+
+}  // namespace
+
+const char *to_string(PartitionStrategy v) {
+    return enum_name(v, kStrategies);
+}
+const char *to_string(MemoryKind v) {
+    return enum_name(v, kMemories);
+}
+const char *to_string(LayoutKind v) {
+    return enum_name(v, kLayouts);
+}
+const char *to_string(CBFlow v) {
+    return enum_name(v, kFlows);
+}
+const char *to_string(KernelRole v) {
+    return enum_name(v, kRoles);
+}
+PartitionStrategy parse_partition_strategy(const std::string &s, const std::string &what) {
+    return parse_enum(s, what, kStrategies);
+}
+MemoryKind parse_memory_kind(const std::string &s, const std::string &what) {
+    return parse_enum(s, what, kMemories);
+}
+LayoutKind parse_layout_kind(const std::string &s, const std::string &what) {
+    return parse_enum(s, what, kLayouts);
+}
+
+std::string tt_data_format(ir::DataType dtype) {
+    using Code = ir::DataType::Code;
+    switch (dtype.code) {
+    case Code::BFloat: return dtype.bits == 16 ? "Float16_b" : "";
+    case Code::Float: return dtype.bits == 16 ? "Float16" : dtype.bits == 32 ? "Float32" : "";
+    case Code::Int: return dtype.bits == 8 ? "Int8" : dtype.bits == 32 ? "Int32" : "";
+    case Code::UInt: return dtype.bits == 8 ? "UInt8" : dtype.bits == 16 ? "UInt16" : dtype.bits == 32 ? "UInt32" : "";
+    default: return "";
+    }
+}
+
+int64_t tile_bytes(ir::DataType dtype) {
+    return int64_t{kTileRows} * kTileCols * dtype.bytes();
+}
+
+std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape) {
+    std::vector<int64_t> tiles = shape;
+    const size_t rank = tiles.size();
+    const size_t tiled_dims = std::min<size_t>(rank, 2);
+    for (size_t d = rank - tiled_dims; d < rank; ++d) tiles[d] = (tiles[d] + kTileRows - 1) / kTileRows;
+    return tiles;
+}
+
+int64_t tiles_of_shape(const std::vector<int64_t> &shape) {
+    int64_t n = 1;
+    for (int64_t t : shape_in_tiles(shape)) n *= t;
+    return n;
+}
+
+std::string core_key(const CoreCoord &c) {
+    return std::to_string(c.x) + "," + std::to_string(c.y);
+}
+
+// ---- enums ----------------------------------------------------------------------------------
+
+#define TT_ENUM_JSON(E, TABLE, WHAT)                     \
+    void to_json(Json &j, E v) {                         \
+        j = enum_name(v, TABLE);                         \
+    }                                                    \
+    void from_json(const Json &j, E &v) {                \
+        if (!j.is_string()) {                            \
+            TT_USER_ERROR(Validation, Span()) << WHAT " must be a string, got " << j.dump(); \
+        }                                                \
+        v = parse_enum(j.get<std::string>(), WHAT, TABLE); \
+    }
+TT_ENUM_JSON(PartitionStrategy, kStrategies, "partition_strategy")
+TT_ENUM_JSON(MemoryKind, kMemories, "memory")
+TT_ENUM_JSON(LayoutKind, kLayouts, "layout")
+TT_ENUM_JSON(CBFlow, kFlows, "flow")
+TT_ENUM_JSON(KernelRole, kRoles, "role")
+#undef TT_ENUM_JSON
+
+// ---- structs --------------------------------------------------------------------------------
+
+void to_json(Json &j, const CoreCoord &v) {
+    j = Json::array({v.x, v.y});
+}
+void from_json(const Json &j, CoreCoord &v) {
+    if (!j.is_array() || j.size() != 2) TT_USER_ERROR(Validation, Span()) << "a core must be [x, y], got " << j.dump();
+    v.x = j[0].get<int>();
+    v.y = j[1].get<int>();
+}
+void to_json(Json &j, const CoreGrid &v) {
+    j = Json::array({v.x, v.y});
+}
+void from_json(const Json &j, CoreGrid &v) {
+    CoreCoord c;
+    from_json(j, c);
+    v = CoreGrid{c.x, c.y};
+}
+void to_json(Json &j, const CoreRange &v) {
+    j = Json{{"start", v.start}, {"end", v.end}};
+}
+void from_json(const Json &j, CoreRange &v) {
+    read_field(j, "start", v.start);
+    read_field(j, "end", v.end);
+}
+void to_json(Json &j, const ShardSpec &v) {
+    j = Json{{"grid", v.grid}, {"shard_shape_tiles", v.shard_shape_tiles}};
+}
+void from_json(const Json &j, ShardSpec &v) {
+    read_field(j, "grid", v.grid);
+    read_field(j, "shard_shape_tiles", v.shard_shape_tiles);
+}
+
+void to_json(Json &j, const BufferLayout &v) {
+    j = Json{{"memory", v.memory},       {"layout", v.layout},       {"tile_shape", v.tile_shape},
+             {"dtype", v.dtype},         {"data_format", v.data_format}, {"page_size", v.page_size},
+             {"shape", v.shape},         {"shape_tiles", v.shape_tiles}, {"num_pages", v.num_pages},
+             {"read", v.read},           {"written", v.written}};
+    if (v.shard) j["shard"] = *v.shard;
+}
+void from_json(const Json &j, BufferLayout &v) {
+    read_field(j, "memory", v.memory);
+    read_field(j, "layout", v.layout);
+    read_field(j, "tile_shape", v.tile_shape);
+    read_field(j, "dtype", v.dtype);
+    read_field(j, "data_format", v.data_format);
+    read_field(j, "page_size", v.page_size);
+    read_field(j, "shape", v.shape);
+    read_field(j, "shape_tiles", v.shape_tiles);
+    read_field(j, "num_pages", v.num_pages);
+    read_field(j, "read", v.read);
+    read_field(j, "written", v.written);
+    v.shard.reset();
+    if (j.contains("shard")) v.shard = j.at("shard").get<ShardSpec>();
+}
+
+void to_json(Json &j, const LayoutAnnotation &v) {
+    j = Json::object();
+    if (v.memory) j["memory"] = *v.memory;
+    if (v.layout) j["layout"] = *v.layout;
+    if (v.shard_grid) j["shard_grid"] = *v.shard_grid;
+    if (v.shard_shape_tiles) j["shard_shape_tiles"] = *v.shard_shape_tiles;
+}
+void from_json(const Json &j, LayoutAnnotation &v) {
+    if (!j.is_object()) TT_USER_ERROR(Validation, Span()) << "a layout request must be a dict, got " << j.dump();
+    v = LayoutAnnotation{};
+    for (const auto &[key, value] : j.items()) {
+        if (key == "memory") {
+            v.memory = value.get<MemoryKind>();
+        } else if (key == "layout") {
+            v.layout = value.get<LayoutKind>();
+        } else if (key == "shard_grid") {
+            if (!value.is_array() || value.size() != 2) {
+                TT_USER_ERROR(Validation, Span()) << "shard_grid must be [x, y], got " << value.dump();
+            }
+            v.shard_grid = value.get<std::array<int, 2>>();
+        } else if (key == "shard_shape_tiles") {
+            v.shard_shape_tiles = value.get<std::vector<int64_t>>();
+        } else {
+            TT_USER_ERROR(Validation, Span()) << "unknown layout request key \"" << key
+                                              << "\"; the keys are memory, layout, shard_grid, shard_shape_tiles";
+        }
+    }
+}
+
+void to_json(Json &j, const CBConfig &v) {
+    j = Json{{"cb_index", v.cb_index},   {"flow", v.flow},
+             {"dtype", v.dtype},         {"data_format", v.data_format},
+             {"page_size", v.page_size}, {"tiles_per_stage", v.tiles_per_stage},
+             {"depth", v.depth},         {"num_pages", v.num_pages}};
+}
+void from_json(const Json &j, CBConfig &v) {
+    read_field(j, "cb_index", v.cb_index);
+    read_field(j, "flow", v.flow);
+    read_field(j, "dtype", v.dtype);
+    read_field(j, "data_format", v.data_format);
+    read_field(j, "page_size", v.page_size);
+    read_field(j, "tiles_per_stage", v.tiles_per_stage);
+    read_field(j, "depth", v.depth);
+    read_field(j, "num_pages", v.num_pages);
+}
+
+void to_json(Json &j, const ComputeConfig &v) {
+    j = Json{{"math_fidelity", v.math_fidelity},
+             {"fp32_dest_acc_en", v.fp32_dest_acc_en},
+             {"dst_full_sync_en", v.dst_full_sync_en},
+             {"math_approx_mode", v.math_approx_mode},
+             {"dst_tiles", v.dst_tiles}};
+}
+void from_json(const Json &j, ComputeConfig &v) {
+    read_field(j, "math_fidelity", v.math_fidelity);
+    read_field(j, "fp32_dest_acc_en", v.fp32_dest_acc_en);
+    read_field(j, "dst_full_sync_en", v.dst_full_sync_en);
+    read_field(j, "math_approx_mode", v.math_approx_mode);
+    read_field(j, "dst_tiles", v.dst_tiles);
+}
+
+void to_json(Json &j, const CoreWork &v) {
+    j = Json{{"core", v.core}, {"start", v.start}, {"count", v.count}};
+}
+void from_json(const Json &j, CoreWork &v) {
+    read_field(j, "core", v.core);
+    read_field(j, "start", v.start);
+    read_field(j, "count", v.count);
+}
+
+void to_json(Json &j, const WorkPartition &v) {
+    j = Json{{"strategy", v.strategy},   {"grid", v.grid},   {"total_blocks", v.total_blocks},
+             {"num_cores", v.num_cores}, {"panel", v.panel}, {"cores", v.cores}};
+}
+void from_json(const Json &j, WorkPartition &v) {
+    read_field(j, "strategy", v.strategy);
+    read_field(j, "grid", v.grid);
+    read_field(j, "total_blocks", v.total_blocks);
+    read_field(j, "num_cores", v.num_cores);
+    read_field(j, "panel", v.panel);
+    read_field(j, "cores", v.cores);
+}
+
+void to_json(Json &j, const RuntimeArg &v) {
+    if (v.buffer_address) {
+        j = Json{{"buffer_address", *v.buffer_address}};
+    } else {
+        j = v.value;
+    }
+}
+void from_json(const Json &j, RuntimeArg &v) {
+    if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0)) {
+        v = RuntimeArg::of(j.get<uint32_t>());
+    } else if (j.is_object() && j.size() == 1 && j.contains("buffer_address") && j["buffer_address"].is_string()) {
+        v = RuntimeArg::address_of(j["buffer_address"].get<std::string>());
+    } else {
+        TT_USER_ERROR(Validation, Span()) << "a runtime argument must be a uint32 or {\"buffer_address\": name}, got "
+                                          << j.dump();
+    }
+}
+
+void to_json(Json &j, const KernelDesc &v) {
+    j = Json{{"role", v.role},
+             {"name", v.name},
+             {"processor", v.processor},
+             {"noc", v.noc},
+             {"compile_args", v.compile_args},
+             {"defines", v.defines},
+             {"runtime_args", v.runtime_args},
+             {"per_core_runtime_args", v.per_core_runtime_args}};
+}
+void from_json(const Json &j, KernelDesc &v) {
+    read_field(j, "role", v.role);
+    read_field(j, "name", v.name);
+    read_field(j, "processor", v.processor);
+    read_field(j, "noc", v.noc);
+    read_field(j, "compile_args", v.compile_args);
+    read_field(j, "defines", v.defines);
+    read_field(j, "runtime_args", v.runtime_args);
+    read_field(j, "per_core_runtime_args", v.per_core_runtime_args);
+}
+
+template<typename T>
+std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
+    auto it = func->attrs.find(key);
+    if (it == func->attrs.end()) return std::nullopt;
+    return it->second.get<T>();
+}
+
+template<typename T>
+T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by) {
+    std::optional<T> value = find_attr<T>(func, key);
+    TT_ICHECK(value) << "function " << func->name << " has no attribute " << key << "; " << written_by
+                     << " writes it and must run first";
+    return *value;
+}
+
+#define TT_INSTANTIATE_ATTR(T)                                                                    \
+    template std::optional<T> find_attr<T>(const ir::PrimFunc &, const char *);                   \
+    template T get_attr<T>(const ir::PrimFunc &, const char *, const char *);
+TT_INSTANTIATE_ATTR(std::string)
+TT_INSTANTIATE_ATTR(CoreGrid)
+TT_INSTANTIATE_ATTR(CoreRanges)
+TT_INSTANTIATE_ATTR(LayoutDesc)
+TT_INSTANTIATE_ATTR(CBDesc)
+TT_INSTANTIATE_ATTR(ComputeConfig)
+TT_INSTANTIATE_ATTR(WorkPartition)
+TT_INSTANTIATE_ATTR(KernelDescs)
+#undef TT_INSTANTIATE_ATTR
+
+// ---- block index decoding -------------------------------------------------------------------
+
+ir::Expr decode_block_index(const WorkPartition &partition, const ir::Expr &linear_block_id, int grid_dim) {
+    const std::vector<int64_t> &g = partition.grid;
+    const int rank = static_cast<int>(g.size());
+    TT_ICHECK(grid_dim >= 0 && grid_dim < rank) << "grid dimension " << grid_dim << " of a " << rank << "-D grid";
+    const ir::Expr &i = linear_block_id;
+    if (partition.strategy == PartitionStrategy::Block && rank >= 2) {
+        const int64_t plane = g[0] * g[1];
+        if (grid_dim == 2) return fold_div(i, plane);
+        const ir::Expr in_plane = rank == 3 ? fold_mod(i, plane) : i;
+        const int64_t panel = std::max<int64_t>(1, std::min<int64_t>(partition.panel, g[1]));
+        const ir::Expr p = fold_div(in_plane, panel * g[0]);
+        const ir::Expr r = ir::SubNode::make(in_plane, ir::MulNode::make(p, ir::make_int(panel * g[0])));
+        const ir::Expr height =
+            g[1] % panel == 0 ? ir::make_int(panel)
+                              : ir::MinNode::make(ir::make_int(panel),
+                                                  ir::SubNode::make(ir::make_int(g[1]), ir::MulNode::make(p, ir::make_int(panel))));
+        if (grid_dim == 0) return ir::FloorDivNode::make(r, height);
+        return ir::AddNode::make(ir::MulNode::make(p, ir::make_int(panel)), ir::FloorModNode::make(r, height));
+    }
+    // row_major: dimension 0 fastest; column_major: the last dimension fastest.
+    int64_t stride = 1;
+    if (partition.strategy == PartitionStrategy::ColumnMajor) {
+        for (int d = rank - 1; d > grid_dim; --d) stride *= g[d];
+    } else {
+        for (int d = 0; d < grid_dim; ++d) stride *= g[d];
+    }
+    const bool slowest = partition.strategy == PartitionStrategy::ColumnMajor ? grid_dim == 0 : grid_dim == rank - 1;
+    const ir::Expr scaled = fold_div(i, stride);
+    return slowest ? scaled : fold_mod(scaled, g[grid_dim]);
+}
+
+std::vector<int64_t> decode_block_index(const WorkPartition &partition, int64_t linear_block_id) {
+    const std::vector<int64_t> &g = partition.grid;
+    std::vector<int64_t> idx(g.size());
+    const int rank = static_cast<int>(g.size());
+    const int64_t i = linear_block_id;
+    if (partition.strategy == PartitionStrategy::Block && rank >= 2) {
+        const int64_t plane = g[0] * g[1];
+        const int64_t in_plane = i % plane;
+        const int64_t panel = std::max<int64_t>(1, std::min<int64_t>(partition.panel, g[1]));
+        const int64_t p = in_plane / (panel * g[0]);
+        const int64_t r = in_plane - p * panel * g[0];
+        const int64_t height = std::min(panel, g[1] - p * panel);
+        idx[0] = r / height;
+        idx[1] = p * panel + r % height;
+        if (rank == 3) idx[2] = i / plane;
+        return idx;
+    }
+    int64_t rest = i;
+    if (partition.strategy == PartitionStrategy::ColumnMajor) {
+        for (int d = rank - 1; d >= 0; --d) {
+            idx[d] = d == 0 ? rest : rest % g[d];
+            rest /= g[d];
+        }
+    } else {
+        for (int d = 0; d < rank; ++d) {
+            idx[d] = d == rank - 1 ? rest : rest % g[d];
+            rest /= g[d];
+        }
+    }
+    return idx;
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,282 @@
+/*! \file tt_attrs.h
+ *  \brief The schemas of the Tenstorrent attributes the passes write, as typed structs.
+ *
+ *  Passes hand facts downstream as PrimFunc attributes (keys in ir/attrs.h). Each attribute's
+ *  value has exactly one schema, the struct below with its to_json/from_json; the runtime plan
+ *  (plan.h) is assembled from these same structs, so the IR metadata and tt.plan.json cannot
+ *  drift apart. Writers: InferTTLayout (tt.device, tt.layout_desc), PropagateTTLayout
+ *  (tt.cb_desc, tt.compute_config), TTTilesToCoreMap (tt.core_grid, tt.core_ranges,
+ *  tt.work_partition), kernel split / GridToPersistentTT (tt.kernels).
+ *
+ *  Coordinates: a core is (x, y) in the logical worker grid, x the column; TT-Metalium's
+ *  CoreCoord{x, y}. Launch-grid blocks are numbered by a linear block id whose order is the
+ *  partition strategy's (decode_block_index).
+ */
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace tt::transform {
+
+using ir::Json;
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations (serialized as the lower-case strings in their comments)
+// ---------------------------------------------------------------------------------------------
+
+/*! \brief How the launch grid's blocks are ordered before being dealt to cores in contiguous,
+ *  balanced ranges. row_major: block x fastest. column_major: block y fastest. block: panels of
+ *  `panel` rows swept column by column, so a core's range is a compact 2-D patch (A rows and
+ *  B columns are reused within a core). */
+enum class PartitionStrategy { RowMajor, ColumnMajor, Block };
+/*! \brief Where a global buffer lives: DRAM, or L1 of the cores. */
+enum class MemoryKind { DRAM, L1 };
+/*! \brief interleaved: pages dealt round-robin over banks; sharded: one block of pages per core. */
+enum class LayoutKind { Interleaved, Sharded };
+/*! \brief Data flow of a circular buffer: filled by the reader from global memory (input),
+ *  drained by the writer to global memory (output), or produced and consumed by compute. */
+enum class CBFlow { Input, Output, Intermediate };
+/*! \brief Which kernel of a core. */
+enum class KernelRole { Reader, Compute, Writer };
+
+const char *to_string(PartitionStrategy v);
+const char *to_string(MemoryKind v);
+const char *to_string(LayoutKind v);
+const char *to_string(CBFlow v);
+const char *to_string(KernelRole v);
+/*! \brief Parsers for user-facing strings; a bad value is a Validation error listing the choices.
+ *  `what` names the option in the message (e.g. "partition_strategy"). */
+PartitionStrategy parse_partition_strategy(const std::string &s, const std::string &what = "partition_strategy");
+MemoryKind parse_memory_kind(const std::string &s, const std::string &what = "memory");
+LayoutKind parse_layout_kind(const std::string &s, const std::string &what = "layout");
+
+// ---------------------------------------------------------------------------------------------
+// Tiles and data formats
+// ---------------------------------------------------------------------------------------------
+
+inline constexpr int kTileRows = 32;
+inline constexpr int kTileCols = 32;
+
+/*! \brief TT-Metalium's DataFormat name for a dtype ("Float16_b" for bfloat16), or "" when the
+ *  dtype has no tile format on Tenstorrent. */
+std::string tt_data_format(ir::DataType dtype);
+/*! \brief Bytes of one 32x32 tile of dtype (2048 for 16-bit formats, 4096 for 32-bit). */
+int64_t tile_bytes(ir::DataType dtype);
+/*! \brief Tiles of a shape: the last two dimensions padded up to 32 (a 1-D shape is one row of
+ *  tiles), leading dimensions multiplied. */
+int64_t tiles_of_shape(const std::vector<int64_t> &shape);
+/*! \brief The shape in tiles: leading dimensions kept, the last two divided by 32 (rounded up). */
+std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape);
+
+// ---------------------------------------------------------------------------------------------
+// Attribute schemas
+// ---------------------------------------------------------------------------------------------
+
+struct CoreCoord {
+    int x = 0;
+    int y = 0;
+    bool operator==(const CoreCoord &o) const {
+        return x == o.x && y == o.y;
+    }
+};
+/*! \brief "x,y": the key of per-core maps (per_core_runtime_args). */
+std::string core_key(const CoreCoord &c);
+
+/*! \brief tt.core_grid = [x, y]: the bounding box of the cores the program uses. */
+struct CoreGrid {
+    int x = 1;
+    int y = 1;
+    int num_cores() const {
+        return x * y;
+    }
+};
+
+/*! \brief An inclusive rectangle of cores, TT-Metalium's CoreRange{start, end}.
+ *  tt.core_ranges = [{start: [x, y], end: [x, y]}, ...], disjoint, covering the used cores. */
+struct CoreRange {
+    CoreCoord start;
+    CoreCoord end;
+    int num_cores() const {
+        return (end.x - start.x + 1) * (end.y - start.y + 1);
+    }
+};
+using CoreRanges = std::vector<CoreRange>;
+
+/*! \brief Sharding of an L1 buffer: the grid of cores holding shards and each shard's shape. */
+struct ShardSpec {
+    std::array<int, 2> grid{1, 1};            ///< [x, y] cores
+    std::vector<int64_t> shard_shape_tiles;   ///< per-core shard, in tiles (same rank as shape_tiles)
+};
+
+/*! \brief The layout of one global buffer (one entry of tt.layout_desc, keyed by param name). */
+struct BufferLayout {
+    MemoryKind memory = MemoryKind::DRAM;
+    LayoutKind layout = LayoutKind::Interleaved;
+    std::array<int, 2> tile_shape{kTileRows, kTileCols};
+    std::string dtype;                 ///< IR dtype name ("bfloat16")
+    std::string data_format;           ///< TT DataFormat ("Float16_b")
+    int64_t page_size = 0;             ///< bytes per page = one tile
+    std::vector<int64_t> shape;        ///< elements
+    std::vector<int64_t> shape_tiles;  ///< tiles (last two dims / 32)
+    int64_t num_pages = 0;             ///< total tiles
+    bool read = false;                 ///< the kernel reads it (data flow: source of a copy)
+    bool written = false;              ///< the kernel writes it (destination of a copy)
+    std::optional<ShardSpec> shard;    ///< present iff layout is sharded
+};
+/*! \brief tt.layout_desc: param name → layout, for every global buffer parameter. */
+using LayoutDesc = std::map<std::string, BufferLayout>;
+
+/*! \brief A user's layout request for one buffer (run_pipeline(layouts={name: {...}})): keys
+ *  memory ("dram"|"l1"), layout ("interleaved"|"sharded"), shard_grid [x, y],
+ *  shard_shape_tiles [...]. Absent keys keep the default. */
+struct LayoutAnnotation {
+    std::optional<MemoryKind> memory;
+    std::optional<LayoutKind> layout;
+    std::optional<std::array<int, 2>> shard_grid;
+    std::optional<std::vector<int64_t>> shard_shape_tiles;
+};
+
+/*! \brief The circular buffer of one on-chip (shared / fragment) buffer: one entry of tt.cb_desc,
+ *  keyed by the buffer's name. Pages are tiles. */
+struct CBConfig {
+    int cb_index = 0;             ///< tt::CBIndex::c_<cb_index>
+    CBFlow flow = CBFlow::Intermediate;
+    std::string dtype;            ///< the IR buffer's dtype
+    std::string data_format;      ///< format of the pages in L1 (see PropagateTTLayout)
+    int64_t page_size = 0;        ///< bytes of one tile in data_format
+    int64_t tiles_per_stage = 0;  ///< tiles of the buffer: what one push/pop moves
+    int depth = 1;                ///< stages in flight (T.Pipelined num_stages, double buffering)
+    int64_t num_pages = 0;        ///< tiles_per_stage * depth
+    int64_t total_bytes() const {
+        return num_pages * page_size;
+    }
+};
+/*! \brief tt.cb_desc: on-chip buffer name → circular buffer. */
+using CBDesc = std::map<std::string, CBConfig>;
+
+/*! \brief tt.compute_config: TT-Metalium's ComputeConfig plus the DST capacity it implies. */
+struct ComputeConfig {
+    std::string math_fidelity = "HiFi4";
+    bool fp32_dest_acc_en = false;
+    bool dst_full_sync_en = false;
+    bool math_approx_mode = false;
+    int dst_tiles = 8;  ///< tiles one tile_regs_acquire provides under this configuration
+};
+
+/*! \brief One core's share of the launch grid: blocks [start, start + count) in strategy order. */
+struct CoreWork {
+    CoreCoord core;
+    int64_t start = 0;
+    int64_t count = 0;
+};
+/*! \brief tt.work_partition. */
+struct WorkPartition {
+    PartitionStrategy strategy = PartitionStrategy::RowMajor;
+    std::vector<int64_t> grid;  ///< launch-grid extents, block var 0 first
+    int64_t total_blocks = 0;
+    int num_cores = 0;
+    int panel = 1;              ///< rows per panel of the block strategy (1 otherwise)
+    std::vector<CoreWork> cores;
+};
+
+/*! \brief A runtime argument value in a per-core list: a number, or the DRAM/L1 address of a
+ *  buffer, which only the host knows ({"buffer_address": "A"} in JSON). */
+struct RuntimeArg {
+    std::optional<std::string> buffer_address;
+    uint32_t value = 0;
+    static RuntimeArg of(uint32_t v) {
+        return RuntimeArg{std::nullopt, v};
+    }
+    static RuntimeArg address_of(const std::string &buffer) {
+        return RuntimeArg{buffer, 0};
+    }
+};
+
+/*! \brief One kernel of the program (an entry of tt.kernels, written by the kernel split /
+ *  GridToPersistentTT). processor: "RISCV_0" | "RISCV_1" for data movement (TT-Metalium's
+ *  DataMovementProcessor), "TRISC" for compute. noc: "NOC_0" | "NOC_1" for data movement, "" for
+ *  compute. runtime_args names the kernel's get_arg_val slots in order; per_core_runtime_args
+ *  gives their values on each used core ("x,y" keys), same length as runtime_args. */
+struct KernelDesc {
+    KernelRole role = KernelRole::Reader;
+    std::string name;  ///< the kernel's function / file stem ("reader", "compute", "writer")
+    std::string processor;
+    std::string noc;
+    std::vector<uint32_t> compile_args;
+    std::map<std::string, std::string> defines;
+    std::vector<std::string> runtime_args;
+    std::map<std::string, std::vector<RuntimeArg>> per_core_runtime_args;
+};
+using KernelDescs = std::vector<KernelDesc>;
+
+// JSON conversions (nlohmann ADL hooks). from_json raises a Validation error naming the field
+// when a value has the wrong shape, so a hand-edited attribute fails clearly.
+void to_json(Json &j, PartitionStrategy v);
+void from_json(const Json &j, PartitionStrategy &v);
+void to_json(Json &j, MemoryKind v);
+void from_json(const Json &j, MemoryKind &v);
+void to_json(Json &j, LayoutKind v);
+void from_json(const Json &j, LayoutKind &v);
+void to_json(Json &j, CBFlow v);
+void from_json(const Json &j, CBFlow &v);
+void to_json(Json &j, KernelRole v);
+void from_json(const Json &j, KernelRole &v);
+void to_json(Json &j, const CoreCoord &v);
+void from_json(const Json &j, CoreCoord &v);
+void to_json(Json &j, const CoreGrid &v);
+void from_json(const Json &j, CoreGrid &v);
+void to_json(Json &j, const CoreRange &v);
+void from_json(const Json &j, CoreRange &v);
+void to_json(Json &j, const ShardSpec &v);
+void from_json(const Json &j, ShardSpec &v);
+void to_json(Json &j, const BufferLayout &v);
+void from_json(const Json &j, BufferLayout &v);
+void to_json(Json &j, const LayoutAnnotation &v);
+void from_json(const Json &j, LayoutAnnotation &v);
+void to_json(Json &j, const CBConfig &v);
+void from_json(const Json &j, CBConfig &v);
+void to_json(Json &j, const ComputeConfig &v);
+void from_json(const Json &j, ComputeConfig &v);
+void to_json(Json &j, const CoreWork &v);
+void from_json(const Json &j, CoreWork &v);
+void to_json(Json &j, const WorkPartition &v);
+void from_json(const Json &j, WorkPartition &v);
+void to_json(Json &j, const RuntimeArg &v);
+void from_json(const Json &j, RuntimeArg &v);
+void to_json(Json &j, const KernelDesc &v);
+void from_json(const Json &j, KernelDesc &v);
+
+/*! \brief Reads attribute `key` of func as T; an internal error naming the key and the pass that
+ *  should have written it when absent (a pass ran out of order). */
+template<typename T>
+T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by);
+/*! \brief Reads attribute `key` of func as T when present. */
+template<typename T>
+std::optional<T> find_attr(const ir::PrimFunc &func, const char *key);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the lowering
+// ---------------------------------------------------------------------------------------------
+
+/*! \brief The index of launch-grid dimension `grid_dim` (block var grid_dim) of the block with
+ *  linear id `linear_block_id` in the partition's order:
+ *  - row_major: dimension 0 fastest: b0 = i % g0, b1 = (i / g0) % g1, b2 = i / (g0 * g1).
+ *  - column_major: the transpose, last dimension fastest: for 2-D, b1 = i % g1, b0 = i / g1.
+ *  - block: for 2-D, rows are grouped into panels of P = panel rows (the last panel may be
+ *    shorter, h = min(P, g1 - p * P)); ids run panel by panel, column by column inside a panel:
+ *    p = i / (P * g0), r = i - p * P * g0, b0 = r / h, b1 = p * P + r % h. A contiguous range of
+ *    ids is therefore a compact patch of about P rows. A third dimension is outermost.
+ *  Pure integer arithmetic on linear_block_id (int32), simplified where operands are constant. */
+ir::Expr decode_block_index(const WorkPartition &partition, const ir::Expr &linear_block_id, int grid_dim);
+
+/*! \brief The same decoding on a constant id, for host-side computation and tests. */
+std::vector<int64_t> decode_block_index(const WorkPartition &partition, int64_t linear_block_id);
+
+}  // namespace tt::transform
