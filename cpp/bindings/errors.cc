@@ -30,7 +30,9 @@ void define_errors(py::module_ &m) {
             PyErr_SetObject(exc_type.ptr(), exc.ptr());
         }
     });
-    (void)m;
+    m.def("format_located", [](const std::string &message, const std::string &file, int line, int col) {
+        return format_located(message, Span{file, line, col});
+    }, "The one formatter of located messages: 'file:line:col: error: msg', the source line and a caret.");
 }
 
 }  // namespace tt::bindings

@@ -93,6 +93,13 @@ std::string IRPrinter::operand(const Expr &e, int parent) {
     return precedence(e) < parent ? "(" + s + ")" : s;
 }
 
+std::string IRPrinter::end_of(const Expr &min, const Expr &extent) {
+    // Printed, not built: a region's min and extent may be integers of different widths.
+    int64_t mn, ext;
+    if (as_const_int(min, &mn) && as_const_int(extent, &ext)) return std::to_string(mn + ext);
+    return operand(min, kAdd) + " + " + operand(extent, kAdd + 1);
+}
+
 std::string IRPrinter::print_expr(const Expr &e) {
     TT_ICHECK(e.defined()) << "printing an undefined expression";
     switch (e->kind) {
@@ -145,8 +152,10 @@ std::string IRPrinter::print(const VarNode *op) {
             return std::string(fn) + "(" + print_expr(op->a) + ", " + print_expr(op->b) + ")";   \
         }                                                                                         \
         std::string sym = NodeKind::N == NodeKind::FloorMod ? "%" : OP;                           \
-        /* Left-associative: the right operand needs parentheses at equal precedence. */          \
-        return operand(op->a, p) + " " + sym + " " + operand(op->b, p + 1);                       \
+        /* Left-associative: the right operand needs parentheses at equal precedence; Python */  \
+        /* chains comparisons, so a comparison operand of a comparison needs them on both sides. */ \
+        int left = p == kCompare ? p + 1 : p;                                                     \
+        return operand(op->a, left) + " " + sym + " " + operand(op->b, p + 1);                    \
     }
 TT_FOR_EACH_BINARY(TT_PRINT_BINARY)
 #undef TT_PRINT_BINARY
@@ -171,25 +180,30 @@ std::string IRPrinter::print(const RegionNode *op) {
     std::vector<std::string> dims;
     for (const Range &r : op->ranges) {
         int64_t ext;
-        Expr end = AddNode::make(r.min, r.extent);
         dims.push_back(as_const_int(r.extent, &ext) && ext == 1 ? print_expr(r.min)
-                                                                : print_expr(r.min) + ":" + print_expr(end));
+                                                                : print_expr(r.min) + ":" + end_of(r.min, r.extent));
     }
     return buffer_name(op->buffer) + "[" + join(dims) + "]";
 }
 std::string IRPrinter::print(const CallNode *op) {
-    std::vector<std::string> args;
-    for (const Expr &a : op->args) args.push_back(print_expr(a));
     const std::string &name = op->op->name;
-    std::string shown = name.rfind("tl.", 0) == 0 ? "T." + name.substr(3) : name;
-    return shown + "(" + join(args) + ")";
+    bool tile_op = name.rfind("tl.", 0) == 0;
+    std::vector<std::string> args;
+    for (size_t i = 0; i < op->args.size(); ++i) {
+        std::string text = print_expr(op->args[i]);
+        // Options of tile operations read best as keywords, as in TileLang source.
+        const ArgSpec &spec = op->op->args[std::min(i, op->op->args.size() - 1)];
+        bool keyword = tile_op && i > 0 && spec.kind != ArgKind::Region && !op->op->pure && spec.kind != ArgKind::Numeric;
+        args.push_back(keyword ? spec.name + "=" + text : text);
+    }
+    return (tile_op ? "T." + name.substr(3) : name) + "(" + join(args) + ")";
 }
 
 void IRPrinter::print(const ForNode *op) {
     std::string range = print_expr(op->extent);
     int64_t mn;
     if (!as_const_int(op->min, &mn) || mn != 0) {
-        range = print_expr(op->min) + ", " + print_expr(AddNode::make(op->min, op->extent));
+        range = print_expr(op->min) + ", " + end_of(op->min, op->extent);
     }
     std::string head;
     switch (op->for_kind) {
