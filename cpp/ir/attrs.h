@@ -26,7 +26,17 @@ using AttrMap = std::map<std::string, Json>;
     X(GLOBAL_SYMBOL, "global_symbol", "name the function is exported under") \
     X(TL_SWIZZLE, "tl.use_swizzle", "T.use_swizzle(panel_size, order): block rasterization request") \
     X(TL_GEMM_POLICY, "tl.gemm_policy", "GPU warp policy given to T.gemm (recorded, no effect on TT)") \
-    X(TL_SOURCE_FILE, "tl.source_file", "Python file the kernel was parsed from")
+    X(TL_SOURCE_FILE, "tl.source_file", "Python file the kernel was parsed from") \
+    X(TT_DEVICE, "tt.device", "card the program is compiled for (device table name, e.g. n150)") \
+    X(TT_LAYOUT_REQUESTS, "tt.layout_requests", "user layout requests: param name -> {memory, layout, shard_grid, ...}") \
+    X(TT_LAYOUT_DESC, "tt.layout_desc", "layout of every global buffer: param name -> BufferLayout") \
+    X(TT_CB_DESC, "tt.cb_desc", "circular buffer of every shared/fragment buffer: name -> CBConfig") \
+    X(TT_COMPUTE_CONFIG, "tt.compute_config", "math fidelity, fp32 DST accumulation and DST capacity") \
+    X(TT_CORE_GRID, "tt.core_grid", "[x, y]: bounding box of the cores used") \
+    X(TT_CORE_RANGES, "tt.core_ranges", "the used cores as inclusive rectangles [{start, end}]") \
+    X(TT_WORK_PARTITION, "tt.work_partition", "launch-grid blocks dealt to cores: strategy, per-core start/count") \
+    X(TT_KERNELS, "tt.kernels", "reader/compute/writer kernels: processor, NoC, args, per-core runtime args") \
+    X(TT_KERNEL_ROLE, "tt.kernel_role", "reader | compute | writer: which kernel of a core a lowered function is")
 // clang-format on
 
 namespace attr {
