@@ -1,0 +1,501 @@
+// Kernel API: the compute engine. DST is modelled as 16 tiles of floats; values are rounded to the
+// accumulation format (fp32, or bfloat16/fp16 when fp32_dest_acc_en is off) after every math step
+// and to the CB's data format when packed. The DST handshake and the init-before-op rules are
+// enforced because breaking them hangs or corrupts a real core.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "sim/numerics.h"
+#include "sim/runtime.h"
+
+namespace tt_sim::k {
+
+namespace {
+
+using Dst = ComputeState::Dst;
+using Math = ComputeState::Math;
+
+const char *format_name(tt::DataFormat f) {
+    switch (f) {
+    case tt::DataFormat::Float32: return "Float32";
+    case tt::DataFormat::Float16: return "Float16";
+    case tt::DataFormat::Float16_b: return "Float16_b";
+    case tt::DataFormat::Bfp8_b: return "Bfp8_b";
+    default: return "an unsupported format";
+    }
+}
+
+const char *math_name(const ComputeState &cs) {
+    switch (cs.math) {
+    case Math::None: return "nothing";
+    case Math::Matmul: return "matmul";
+    case Math::Binary: return "an element-wise binary op";
+    case Math::Copy: return "copy_tile";
+    case Math::Reduce: return "reduce";
+    case Math::Transpose: return "transpose";
+    }
+    return "?";
+}
+
+ComputeState &compute_state(const char *call, const Loc &loc) {
+    KernelInstance &k = current_kernel();
+    if (!k.compute) fail(call, loc, "compute API called from a data-movement kernel");
+    return *k.compute;
+}
+
+CircularBuffer &cb_for(uint32_t cb, const char *call, const Loc &loc) {
+    const int limit = current_run().device->spec.num_circular_buffers;
+    if (cb >= static_cast<uint32_t>(limit)) fail(call, loc, "cb index " + std::to_string(cb) + " is out of range");
+    CircularBuffer &state = current_run().cbs[current_kernel().core][cb];
+    if (!state.configured) fail(call, loc, "cb " + std::to_string(cb) + " was not created on this core");
+    if (!tile_format_supported(state.format))
+        fail(call, loc, "cb " + std::to_string(cb) + " holds " + format_name(state.format) + " tiles, which the simulator does not model");
+    return state;
+}
+
+/*! Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for. */
+void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
+    CircularBuffer &state = cb_for(cb, call, loc);
+    if (index >= state.waited)
+        fail(call, loc, "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) + " but only " +
+                            std::to_string(state.waited) + " page(s) were waited for (cb_wait_front)");
+    if (!cs.hw_started)
+        fail(call, loc, "no full init configured the unpacker (compute_kernel_hw_startup, mm_init, binary_op_init_common, ...)");
+    if (state.format != cs.unpack_a && state.format != cs.unpack_b)
+        fail(call, loc, std::string("cb ") + std::to_string(cb) + " holds " + format_name(state.format) +
+                            " tiles but the unpacker is configured for " + format_name(cs.unpack_a) +
+                            " (call reconfig_data_format or an init *_with_dt)");
+    unpack_tile(current_run().device->memory.l1(current_kernel().core, state.slot_address(state.read_slot + index)), state.format,
+                out);
+}
+
+void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc) {
+    if (cs.dst_state != Dst::Acquired)
+        fail(call, loc, cs.dst_state == Dst::Released ? "math on DST before tile_regs_acquire"
+                                                      : "math on DST after tile_regs_commit (acquire DST again first)");
+    if (dst >= static_cast<uint32_t>(cs.capacity))
+        fail(call, loc, "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) +
+                            " tiles (fp32_dest_acc_en=" + (current_kernel().spec->fp32_dest_acc_en ? "true" : "false") +
+                            ", dst_full_sync_en=" + (current_kernel().spec->dst_full_sync_en ? "true" : "false") + ")");
+}
+
+void require_init(ComputeState &cs, Math wanted, const char *call, const char *init, const Loc &loc) {
+    if (cs.reduce_active && wanted != Math::Reduce)
+        fail(call, loc, "called after reduce_init without reduce_uninit");
+    if (cs.math != wanted)
+        fail(call, loc, std::string("the math engine is configured for ") + math_name(cs) + "; call " + init + " first");
+}
+
+/*! Rounds a value to what DST holds. */
+float to_dst(const ComputeState &cs, float v) {
+    if (current_kernel().spec->fp32_dest_acc_en) return v;
+    return cs.unpack_a == tt::DataFormat::Float16 ? round_to_fp16(v) : round_to_bf16(v);
+}
+
+void store_dst(ComputeState &cs, uint32_t dst, const Tile &value) {
+    Tile &d = cs.dst[dst];
+    for (int i = 0; i < 1024; ++i) d[i] = to_dst(cs, value[i]);
+    cs.dst_written[dst] = true;
+}
+
+/*! Explicit mantissa bits the multipliers see for operand `srca` at the kernel's fidelity. Source
+ *  registers hold 10 mantissa bits; LoFi multiplies 5 bits of srcA (4 explicit) by 7 of srcB. */
+int fidelity_bits(bool srca) {
+    using F = tt::target::MathFidelity;
+    const F f = current_kernel().spec->fidelity;
+    if (f == F::LoFi) return srca ? 4 : 6;
+    if (f == F::HiFi2) return srca ? 10 : 6;
+    return 10;
+}
+
+void mask(Tile &t, int bits) {
+    for (float &v : t) v = truncate_mantissa(v, bits);
+}
+
+void count(const char *op, uint64_t cycles) {
+    KernelStats &s = current_kernel().stats;
+    ++s.tile_ops[op];
+    s.compute_cycles += cycles;
+}
+
+/*! DST[dst] += a x b, accumulated per 16-deep face as the FPU does (rounding DST in between). */
+void matmul_accumulate(ComputeState &cs, uint32_t dst, const Tile &a, const Tile &b) {
+    Tile &d = cs.dst[dst];
+    for (int half = 0; half < 2; ++half) {
+        alignas(32) float acc[1024] = {};
+        for (int i = 0; i < 32; ++i) {
+            float *row = acc + i * 32;
+            for (int kk = half * 16; kk < half * 16 + 16; ++kk) {
+                const float av = a[i * 32 + kk];
+                const float *brow = b.data() + kk * 32;
+                for (int j = 0; j < 32; ++j) row[j] += av * brow[j];
+            }
+        }
+        for (int i = 0; i < 1024; ++i) d[i] = to_dst(cs, d[i] + acc[i]);
+    }
+    cs.dst_written[dst] = true;
+}
+
+void transpose(Tile &t) {
+    for (int r = 0; r < 32; ++r)
+        for (int c = r + 1; c < 32; ++c) std::swap(t[r * 32 + c], t[c * 32 + r]);
+}
+
+void start_math(ComputeState &cs, Math math, tt::DataFormat a, tt::DataFormat b) {
+    (void)a;
+    (void)b;
+    cs.math = math;
+}
+
+tt::DataFormat format_of(uint32_t cb, const char *call, const Loc &loc) {
+    return cb_for(cb, call, loc).format;
+}
+
+float sfpu_apply(SfpuOp op, float x, uint32_t param) {
+    float p;
+    std::memcpy(&p, &param, 4);
+    switch (op) {
+    case SfpuOp::Exp: return std::exp(x);
+    case SfpuOp::Exp2: return std::exp2(x);
+    case SfpuOp::Expm1: return std::expm1(x);
+    case SfpuOp::Relu: return x > 0 ? x : 0.0f;
+    case SfpuOp::Recip: return 1.0f / x;
+    case SfpuOp::Sqrt: return std::sqrt(x);
+    case SfpuOp::Rsqrt: return 1.0f / std::sqrt(x);
+    case SfpuOp::Gelu: return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f)));
+    case SfpuOp::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
+    case SfpuOp::Tanh: return std::tanh(x);
+    case SfpuOp::Log: return std::log(x);
+    case SfpuOp::Abs: return std::fabs(x);
+    case SfpuOp::Neg: return -x;
+    case SfpuOp::Square: return x * x;
+    case SfpuOp::Sin: return std::sin(x);
+    case SfpuOp::Cos: return std::cos(x);
+    case SfpuOp::Silu: return x / (1.0f + std::exp(-x));
+    case SfpuOp::ReluMax: return std::min(std::max(x, 0.0f), p);
+    case SfpuOp::ReluMin: return x > p ? x : 0.0f;
+    case SfpuOp::LeakyRelu: return x > 0 ? x : x * p;
+    case SfpuOp::Elu: return x > 0 ? x : p * std::expm1(x);
+    case SfpuOp::Power: return std::pow(x, static_cast<float>(param));
+    case SfpuOp::AddScalar: return x + p;
+    case SfpuOp::MulScalar: return x * p;
+    case SfpuOp::Fill: return p;
+    default: return x;
+    }
+}
+
+const char *sfpu_name(SfpuOp op) {
+    static const char *names[] = {"exp", "relu", "recip", "sqrt", "rsqrt", "gelu", "sigmoid", "tanh", "log", "abs",
+                                  "negative", "square", "sin", "cos", "silu", "exp2", "expm1", "relu_max", "relu_min",
+                                  "leaky_relu", "elu", "power", "add_unary", "mul_unary", "fill", "add_binary",
+                                  "sub_binary", "mul_binary", "div_binary", "max_binary", "min_binary"};
+    return names[static_cast<int>(op)];
+}
+
+}  // namespace
+
+void tile_regs_acquire(Loc loc) {
+    ComputeState &cs = compute_state("tile_regs_acquire", loc);
+    if (cs.dst_state != Dst::Released) fail("tile_regs_acquire", loc, "DST is already acquired (missing tile_regs_release)");
+    for (Tile &t : cs.dst) t.fill(0.0f);
+    std::fill(cs.dst_written.begin(), cs.dst_written.end(), false);
+    cs.dst_state = Dst::Acquired;
+}
+
+void tile_regs_commit(Loc loc) {
+    ComputeState &cs = compute_state("tile_regs_commit", loc);
+    if (cs.dst_state != Dst::Acquired) fail("tile_regs_commit", loc, "DST was not acquired (tile_regs_acquire)");
+    cs.dst_state = Dst::Committed;
+}
+
+void tile_regs_wait(Loc loc) {
+    ComputeState &cs = compute_state("tile_regs_wait", loc);
+    if (cs.dst_state != Dst::Committed)
+        fail("tile_regs_wait", loc, cs.dst_state == Dst::Acquired ? "waits before tile_regs_commit (the packer would wait forever)"
+                                                                  : "DST was not committed (tile_regs_commit)");
+    cs.dst_state = Dst::Waited;
+}
+
+void tile_regs_release(Loc loc) {
+    ComputeState &cs = compute_state("tile_regs_release", loc);
+    if (cs.dst_state != Dst::Waited) fail("tile_regs_release", loc, "releases DST that the packer did not wait for (tile_regs_wait)");
+    cs.dst_state = Dst::Released;
+}
+
+void acquire_dst(Loc loc) {
+    tile_regs_acquire(loc);
+    compute_state("acquire_dst", loc).legacy_acquire = true;
+}
+
+void release_dst(Loc loc) {
+    ComputeState &cs = compute_state("release_dst", loc);
+    if (!cs.legacy_acquire || cs.dst_state != Dst::Acquired) fail("release_dst", loc, "DST was not acquired with acquire_dst");
+    cs.legacy_acquire = false;
+    cs.dst_state = Dst::Released;
+}
+
+void hw_startup(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc) {
+    ComputeState &cs = compute_state("compute_kernel_hw_startup", loc);
+    cs.unpack_a = format_of(in0_cb, "compute_kernel_hw_startup", loc);
+    cs.unpack_b = format_of(in1_cb, "compute_kernel_hw_startup", loc);
+    cs.pack_format = format_of(out_cb, "compute_kernel_hw_startup", loc);
+    cs.hw_started = true;
+    ++current_kernel().stats.tile_ops["init.hw_startup"];
+}
+
+void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, Loc loc) {
+    ComputeState &cs = compute_state("mm_init", loc);
+    if (out_cb >= 0) hw_startup(in0_cb, in1_cb, static_cast<uint32_t>(out_cb), loc);
+    start_math(cs, Math::Matmul, format_of(in0_cb, "mm_init", loc), format_of(in1_cb, "mm_init", loc));
+    cs.matmul_transpose = transpose;
+    cs.reduce_active = false;
+    ++current_kernel().stats.tile_ops["init.matmul"];
+}
+
+void init_binary_common(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc) {
+    hw_startup(in0_cb, in1_cb, out_cb, loc);
+}
+
+void init_binary(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, bool acc_to_dest, Loc loc) {
+    ComputeState &cs = compute_state("binary init", loc);
+    start_math(cs, Math::Binary, format_of(in0_cb, "binary init", loc), format_of(in1_cb, "binary init", loc));
+    cs.binary_op = op;
+    cs.binary_bcast = bcast;
+    cs.acc_to_dest = acc_to_dest;
+    ++current_kernel().stats.tile_ops["init.binary"];
+}
+
+void init_copy(uint32_t cb, bool transpose_tiles, Loc loc) {
+    ComputeState &cs = compute_state("copy_tile_init", loc);
+    start_math(cs, transpose_tiles ? Math::Transpose : Math::Copy, format_of(cb, "copy_tile_init", loc), tt::DataFormat::Invalid);
+    ++current_kernel().stats.tile_ops["init.copy"];
+}
+
+void init_reduce(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t out_cb, Loc loc) {
+    ComputeState &cs = compute_state("reduce_init", loc);
+    hw_startup(in_cb, scaler_cb, out_cb, loc);
+    start_math(cs, Math::Reduce, cs.unpack_a, cs.unpack_b);
+    cs.reduce_pool = pool;
+    cs.reduce_axis = axis;
+    cs.reduce_active = true;
+    ++current_kernel().stats.tile_ops["init.reduce"];
+}
+
+void reduce_uninit(Loc loc) {
+    ComputeState &cs = compute_state("reduce_uninit", loc);
+    cs.reduce_active = false;
+    cs.math = Math::None;
+}
+
+void init_sfpu(SfpuOp op, Loc loc) {
+    ComputeState &cs = compute_state("SFPU init", loc);
+    cs.sfpu_inited |= 1ull << static_cast<int>(op);
+    ++current_kernel().stats.tile_ops["init.sfpu"];
+}
+
+void reconfig_unpack(int32_t srca_cb, int32_t srcb_cb, Loc loc) {
+    ComputeState &cs = compute_state("reconfig_data_format", loc);
+    if (srca_cb >= 0) cs.unpack_a = format_of(static_cast<uint32_t>(srca_cb), "reconfig_data_format", loc);
+    if (srcb_cb >= 0) cs.unpack_b = format_of(static_cast<uint32_t>(srcb_cb), "reconfig_data_format", loc);
+}
+
+void reconfig_pack(uint32_t out_cb, Loc loc) {
+    ComputeState &cs = compute_state("pack_reconfig_data_format", loc);
+    cs.pack_format = format_of(out_cb, "pack_reconfig_data_format", loc);
+}
+
+void pack_l1_accumulate(bool enable, Loc loc) {
+    compute_state("pack_reconfig_l1_acc", loc).pack_l1_acc = enable;
+}
+
+void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, bool transpose_b,
+                  Loc loc) {
+    ComputeState &cs = compute_state("matmul_tiles", loc);
+    require_init(cs, Math::Matmul, "matmul_tiles", "mm_init or mm_init_short", loc);
+    require_math(cs, dst, "matmul_tiles", loc);
+    Tile a, b;
+    read_input(cs, in0_cb, in0_tile, a, "matmul_tiles", loc);
+    read_input(cs, in1_cb, in1_tile, b, "matmul_tiles", loc);
+    if (transpose_b || cs.matmul_transpose) transpose(b);
+    mask(a, fidelity_bits(false));  // in0 feeds srcB
+    mask(b, fidelity_bits(true));   // in1 feeds srcA
+    matmul_accumulate(cs, dst, a, b);
+    count("matmul_tiles", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
+}
+
+void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, bool transpose_b,
+                  uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, Loc loc) {
+    ComputeState &cs = compute_state("matmul_block", loc);
+    require_init(cs, Math::Matmul, "matmul_block", "mm_block_init or mm_block_init_short", loc);
+    require_math(cs, dst + rt_dim * ct_dim - 1, "matmul_block", loc);
+    for (uint32_t r = 0; r < rt_dim; ++r) {
+        Tile a;
+        read_input(cs, in0_cb, in0_tile + r * kt_dim, a, "matmul_block", loc);
+        mask(a, fidelity_bits(false));
+        for (uint32_t c = 0; c < ct_dim; ++c) {
+            Tile b;
+            read_input(cs, in1_cb, in1_tile + c, b, "matmul_block", loc);
+            if (transpose_b || cs.matmul_transpose) transpose(b);
+            mask(b, fidelity_bits(true));
+            matmul_accumulate(cs, dst + r * ct_dim + c, a, b);
+            count("matmul_block.tile", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
+        }
+    }
+}
+
+void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile,
+                  uint32_t dst, Loc loc) {
+    static const char *names[] = {"add_tiles", "sub_tiles", "mul_tiles"};
+    const char *call = names[static_cast<int>(op)];
+    ComputeState &cs = compute_state(call, loc);
+    require_init(cs, Math::Binary, call, "the matching *_tiles_init / *_bcast_*_init_short", loc);
+    if (cs.binary_op != op || cs.binary_bcast != bcast)
+        fail(call, loc, "the math engine was initialised for a different element-wise op or broadcast; call its init first");
+    require_math(cs, dst, call, loc);
+    Tile a, b;
+    read_input(cs, in0_cb, in0_tile, a, call, loc);
+    read_input(cs, in1_cb, in1_tile, b, call, loc);
+    if (op == BinaryOp::Mul) {
+        mask(a, fidelity_bits(true));
+        mask(b, fidelity_bits(false));
+    }
+    Tile out;
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; ++c) {
+            const float bv = bcast == Broadcast::Row ? b[c] : bcast == Broadcast::Col ? b[r * 32] : bcast == Broadcast::Scalar ? b[0] : b[r * 32 + c];
+            const float av = a[r * 32 + c];
+            float v = op == BinaryOp::Add ? av + bv : op == BinaryOp::Sub ? av - bv : av * bv;
+            if (cs.acc_to_dest) v += cs.dst[dst][r * 32 + c];
+            out[r * 32 + c] = v;
+        }
+    store_dst(cs, dst, out);
+    const bool mul = op == BinaryOp::Mul;
+    count(bcast == Broadcast::None ? call : "bcast_tiles",
+          current_run().device->spec.eltwise_cycles_per_tile(mul, current_kernel().spec->fidelity));
+}
+
+void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
+    ComputeState &cs = compute_state("copy_tile", loc);
+    require_init(cs, Math::Copy, "copy_tile", "copy_tile_init or copy_tile_to_dst_init_short", loc);
+    require_math(cs, dst, "copy_tile", loc);
+    Tile t;
+    read_input(cs, cb, tile, t, "copy_tile", loc);
+    store_dst(cs, dst, t);
+    count("copy_tile", 0);
+}
+
+void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
+    ComputeState &cs = compute_state("transpose_wh_tile", loc);
+    require_init(cs, Math::Transpose, "transpose_wh_tile", "transpose_wh_init", loc);
+    require_math(cs, dst, "transpose_wh_tile", loc);
+    Tile t;
+    read_input(cs, cb, tile, t, "transpose_wh_tile", loc);
+    transpose(t);
+    store_dst(cs, dst, t);
+    count("transpose_wh_tile", 16);
+}
+
+void reduce_tile(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t tile, uint32_t scaler_tile,
+                 uint32_t dst, Loc loc) {
+    ComputeState &cs = compute_state("reduce_tile", loc);
+    require_init(cs, Math::Reduce, "reduce_tile", "reduce_init", loc);
+    if (cs.reduce_pool != pool || cs.reduce_axis != axis)
+        fail("reduce_tile", loc, "the reduce kind or dimension differs from reduce_init's");
+    require_math(cs, dst, "reduce_tile", loc);
+    Tile a, s;
+    read_input(cs, in_cb, tile, a, "reduce_tile", loc);
+    read_input(cs, scaler_cb, scaler_tile, s, "reduce_tile", loc);
+    const float scale = s[0];
+    const bool is_max = pool == Pool::Max;
+    Tile &d = cs.dst[dst];
+    const bool fresh = !cs.dst_written[dst];
+    auto combine = [&](float &slot, float v) { slot = to_dst(cs, is_max ? (fresh ? v : std::max(slot, v)) : slot + v); };
+    auto fold = [&](float acc, float v) { return is_max ? std::max(acc, v) : acc + v; };
+    if (axis == ReduceAxis::Row) {
+        for (int r = 0; r < 32; ++r) {
+            float acc = is_max ? -INFINITY : 0.0f;
+            for (int c = 0; c < 32; ++c) acc = fold(acc, a[r * 32 + c]);
+            combine(d[r * 32], acc * scale);
+        }
+    } else if (axis == ReduceAxis::Col) {
+        for (int c = 0; c < 32; ++c) {
+            float acc = is_max ? -INFINITY : 0.0f;
+            for (int r = 0; r < 32; ++r) acc = fold(acc, a[r * 32 + c]);
+            combine(d[c], acc * scale);
+        }
+    } else {
+        float acc = is_max ? -INFINITY : 0.0f;
+        for (float v : a) acc = fold(acc, v);
+        combine(d[0], acc * scale);
+    }
+    cs.dst_written[dst] = true;
+    count("reduce_tile", current_run().device->spec.reduce_cycles_per_tile());
+}
+
+void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc) {
+    const std::string call = std::string(sfpu_name(op)) + "_tile";
+    ComputeState &cs = compute_state(call.c_str(), loc);
+    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op))))
+        fail(call.c_str(), loc, "called without " + call + "_init()");
+    if (cs.reduce_active) fail(call.c_str(), loc, "called after reduce_init without reduce_uninit");
+    require_math(cs, dst, call.c_str(), loc);
+    Tile &d = cs.dst[dst];
+    for (float &v : d) v = to_dst(cs, sfpu_apply(op, v, param));
+    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
+}
+
+void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc) {
+    const std::string call = std::string(sfpu_name(op)) + "_tile";
+    ComputeState &cs = compute_state(call.c_str(), loc);
+    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op)))) fail(call.c_str(), loc, "called without " + call + "_init()");
+    require_math(cs, std::max({dst0, dst1, out_dst}), call.c_str(), loc);
+    const Tile a = cs.dst[dst0], b = cs.dst[dst1];
+    Tile &d = cs.dst[out_dst];
+    for (int i = 0; i < 1024; ++i) {
+        float v = 0;
+        switch (op) {
+        case SfpuOp::BinaryAdd: v = a[i] + b[i]; break;
+        case SfpuOp::BinarySub: v = a[i] - b[i]; break;
+        case SfpuOp::BinaryMul: v = a[i] * b[i]; break;
+        case SfpuOp::BinaryDiv: v = a[i] / b[i]; break;
+        case SfpuOp::BinaryMax: v = std::max(a[i], b[i]); break;
+        default: v = std::min(a[i], b[i]); break;
+        }
+        d[i] = to_dst(cs, v);
+    }
+    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
+}
+
+void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc) {
+    ComputeState &cs = compute_state("pack_tile", loc);
+    const bool packable = cs.dst_state == Dst::Waited || (cs.legacy_acquire && cs.dst_state == Dst::Acquired);
+    if (!packable)
+        fail("pack_tile", loc, cs.dst_state == Dst::Acquired     ? "pack before tile_regs_commit and tile_regs_wait"
+                               : cs.dst_state == Dst::Committed ? "pack before tile_regs_wait"
+                                                                : "pack outside tile_regs_acquire/release");
+    if (dst >= static_cast<uint32_t>(cs.capacity))
+        fail("pack_tile", loc, "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) + " tiles");
+    CircularBuffer &state = cb_for(out_cb, "pack_tile", loc);
+    if (cs.hw_started && state.format != cs.pack_format)
+        fail("pack_tile", loc, std::string("cb ") + std::to_string(out_cb) + " holds " + format_name(state.format) +
+                                   " tiles but the packer is configured for " + format_name(cs.pack_format) +
+                                   " (call pack_reconfig_data_format)");
+    const uint32_t index = out_of_order ? out_tile : state.pack_cursor;
+    if (index >= state.reserved)
+        fail("pack_tile", loc, "writes page " + std::to_string(index) + " of cb " + std::to_string(out_cb) + " but only " +
+                                   std::to_string(state.reserved) + " page(s) are reserved (cb_reserve_back)");
+    if (!out_of_order) ++state.pack_cursor;
+    uint8_t *page = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + index));
+    if (cs.pack_l1_acc) {
+        Tile sum;
+        unpack_tile(page, state.format, sum);
+        for (int i = 0; i < 1024; ++i) sum[i] += cs.dst[dst][i];
+        pack_tile_bytes(sum, state.format, page);
+    } else {
+        pack_tile_bytes(cs.dst[dst], state.format, page);
+    }
+    count("pack_tile", 0);
+}
+
+}  // namespace tt_sim::k

@@ -1,0 +1,269 @@
+/*! \file runtime.h
+ *  \brief Internal state of the simulator: device memory, programs, kernel instances and the run
+ *  that ties them together. Shared by the runtime's .cc files only; kernels and host programs see
+ *  the TT-Metalium headers under tilelang_tt/sim/include.
+ */
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/diagnostics.h"
+#include "sim/fiber.h"
+#include "sim/stats.h"
+#include "target/device.h"
+#include "tt_sim/host.hpp"
+#include "tt_sim/kernel_bridge.h"
+
+namespace tt_sim {
+
+using tt::tt_metal::BufferType;
+
+/*! \brief Encoding of NoC addresses (modelled on Wormhole's): local address in bits [0, 36), x in
+ *  [36, 42), y in [42, 48); multicast adds the rectangle's start corner in [48, 60) and sets bit 63.
+ *  DRAM bank b sits at NoC coordinates (0, b), a column no worker uses in the device table. */
+namespace noc_addr {
+constexpr uint64_t kLocalMask = (1ull << 36) - 1;
+constexpr uint64_t kMulticastFlag = 1ull << 63;
+constexpr uint32_t kDramColumn = 0;
+}  // namespace noc_addr
+
+/*! \brief First L1 address kernels can dereference; semaphores live just above it. The simulator
+ *  maps the running core's L1 at the same virtual addresses so kernel pointers work as on device. */
+constexpr uint32_t kL1ViewStart = 64 * 1024;
+constexpr uint32_t kSemaphoreBase = kL1ViewStart;
+constexpr uint32_t kSemaphoreStride = 16;
+
+/*! \brief One allocated buffer: pages dealt round-robin over banks (DRAM banks or worker L1s). */
+struct BufferState {
+    struct DeviceState *device = nullptr;
+    BufferType type = BufferType::DRAM;
+    uint64_t address = 0;
+    uint64_t size = 0;
+    uint32_t page_size = 0;
+    uint32_t aligned_page_size = 0;
+    uint32_t num_pages = 0;
+    uint32_t num_banks = 0;
+    bool live = true;
+
+    /*! \brief Pages of this buffer that live in `bank`. */
+    uint32_t pages_in_bank(uint32_t bank) const {
+        return num_pages / num_banks + (bank < num_pages % num_banks ? 1 : 0);
+    }
+};
+
+/*! \brief Device memory: every core's L1 (one shared-memory file, mapped twice) and DRAM banks. */
+class Memory {
+public:
+    Memory(const tt::target::DeviceSpec &spec);
+    ~Memory();
+    Memory(const Memory &) = delete;
+    Memory &operator=(const Memory &) = delete;
+
+    /*! \brief Host pointer to L1 byte `addr` of core `core` (no bounds check). */
+    uint8_t *l1(int core, uint32_t addr) {
+        return l1_base_ + static_cast<size_t>(core) * l1_stride_ + addr;
+    }
+    /*! \brief Host pointer to DRAM byte `addr` of bank `bank`, growing the bank as needed. */
+    uint8_t *dram(uint32_t bank, uint64_t addr, uint64_t size);
+    /*! \brief Map core `core`'s L1 at its device addresses, so kernel pointers reach it. */
+    void show_core(int core);
+    uint32_t l1_bytes() const {
+        return l1_bytes_;
+    }
+
+private:
+    uint32_t l1_bytes_;
+    size_t l1_stride_;
+    int num_cores_;
+    int memfd_ = -1;
+    uint8_t *l1_base_ = nullptr;
+    int shown_core_ = -1;
+    std::vector<std::vector<uint8_t>> dram_;
+};
+
+/*! \brief An opened device: table entry, memory, allocations. */
+struct DeviceState {
+    explicit DeviceState(const tt::target::DeviceSpec &spec_in);
+
+    const tt::target::DeviceSpec &spec;
+    Memory memory;
+    std::vector<std::shared_ptr<BufferState>> buffers;
+    uint64_t next_dram_address;
+    uint32_t l1_buffer_floor;  ///< L1 buffers are allocated downwards from the top of L1
+
+    int core_index(uint32_t x, uint32_t y) const {
+        return static_cast<int>(y) * spec.grid_x + static_cast<int>(x);
+    }
+    CoreCoord core_coord(int index) const {
+        return {static_cast<size_t>(index % spec.grid_x), static_cast<size_t>(index / spec.grid_x)};
+    }
+    /*! \brief Worker core at physical NoC (x, y), or -1. */
+    int core_at_noc(uint32_t x, uint32_t y) const;
+    std::shared_ptr<BufferState> allocate(BufferType type, uint64_t size, uint32_t page_size);
+    /*! \brief The live buffer whose bank range holds [addr, addr+size) in `bank`, or nullptr. */
+    const BufferState *buffer_at(BufferType type, uint32_t bank, uint64_t addr, uint64_t size) const;
+};
+
+/*! \brief Opens (once per process) the device TT_SIM_DEVICE names, or `name` when not empty. */
+std::shared_ptr<DeviceState> open_device(const std::string &name = "");
+
+/*! \brief A kernel as the host created it. */
+struct KernelSpec {
+    std::string path;        ///< absolute path of the source
+    std::string label;       ///< role name for messages: "reader", "writer", "compute", or the processor
+    bool compute = false;
+    int processor = 0;       ///< DataMovementProcessor for data-movement kernels
+    uint8_t noc = 0;
+    std::vector<uint32_t> compile_args;
+    std::map<std::string, std::string> defines;
+    tt::target::MathFidelity fidelity = tt::target::MathFidelity::HiFi4;
+    bool fp32_dest_acc_en = false;
+    bool dst_full_sync_en = false;
+    bool math_approx_mode = false;
+    CoreRangeSet cores;
+    std::map<std::pair<size_t, size_t>, std::vector<uint32_t>> runtime_args;
+    std::vector<uint32_t> common_runtime_args;
+
+    std::string describe() const;
+};
+
+struct CircularBufferSpec {
+    CoreRangeSet cores;
+    uint32_t total_size = 0;
+    std::map<uint8_t, tt::DataFormat> formats;
+    std::map<uint8_t, uint32_t> page_sizes;
+};
+
+struct SemaphoreSpec {
+    CoreRangeSet cores;
+    uint32_t initial_value = 0;
+};
+
+struct ProgramState {
+    std::vector<KernelSpec> kernels;
+    std::vector<CircularBufferSpec> circular_buffers;
+    std::vector<SemaphoreSpec> semaphores;
+};
+
+/*! \brief Runtime state of one circular buffer index on one core. */
+struct CircularBuffer {
+    bool configured = false;
+    uint32_t base = 0;
+    uint32_t page_size = 0;
+    uint32_t num_pages = 0;
+    tt::DataFormat format = tt::DataFormat::Invalid;
+    uint32_t received = 0;  ///< pages pushed so far (monotonic)
+    uint32_t acked = 0;     ///< pages popped so far (monotonic)
+    uint32_t reserved = 0;  ///< pages reserved and not yet pushed
+    uint32_t waited = 0;    ///< pages waited for and not yet popped
+    uint32_t write_slot = 0;
+    uint32_t read_slot = 0;
+    const struct KernelInstance *producer = nullptr;  ///< the kernel holding the reservation
+    uint32_t pack_cursor = 0;  ///< pages pack_tile has filled since the last push (in-order packing)
+
+    uint32_t available() const {
+        return received - acked;
+    }
+    uint32_t free_pages() const {
+        return num_pages - available();
+    }
+    uint32_t slot_address(uint32_t slot) const {
+        return base + (slot % num_pages) * page_size;
+    }
+};
+
+/*! \brief An in-flight NoC transfer whose completion the kernel has not yet waited for. */
+struct PendingTransfer {
+    uint32_t l1_begin;
+    uint32_t l1_end;
+    Loc loc;
+};
+
+/*! \brief DST registers and the compute engine's configuration for one compute kernel instance. */
+struct ComputeState {
+    enum class Dst { Released, Acquired, Committed, Waited };
+    enum class Math { None, Matmul, Binary, Copy, Reduce, Transpose };
+    Dst dst_state = Dst::Released;
+    bool legacy_acquire = false;  ///< acquire_dst(): math and pack both allowed
+    int capacity = 8;
+    std::vector<std::array<float, 1024>> dst;
+    std::vector<bool> dst_written;
+    Math math = Math::None;
+    bool matmul_transpose = false;
+    bool copy_transpose = false;
+    BinaryOp binary_op = BinaryOp::Add;
+    Broadcast binary_bcast = Broadcast::None;
+    bool acc_to_dest = false;
+    Pool reduce_pool = Pool::Sum;
+    ReduceAxis reduce_axis = ReduceAxis::Row;
+    bool reduce_active = false;
+    uint64_t sfpu_inited = 0;  ///< bit per SfpuOp
+    bool hw_started = false;
+    tt::DataFormat unpack_a = tt::DataFormat::Invalid;
+    tt::DataFormat unpack_b = tt::DataFormat::Invalid;
+    tt::DataFormat pack_format = tt::DataFormat::Invalid;
+    bool pack_l1_acc = false;
+};
+
+/*! \brief One kernel running on one core: a cooperative context plus its bookkeeping. */
+struct KernelInstance {
+    const KernelSpec *spec = nullptr;
+    int core = 0;
+    CoreCoord coord;
+    void (*entry)() = nullptr;
+    std::vector<uint32_t> runtime_args;
+    std::unique_ptr<Fiber> fiber;
+    bool finished = false;
+    std::vector<PendingTransfer> pending_reads;
+    std::vector<PendingTransfer> pending_writes;
+    std::unique_ptr<ComputeState> compute;
+    KernelStats stats;
+
+    // What a blocked kernel waits for; the scheduler resumes it once `ready()` holds.
+    std::function<bool()> ready;
+    std::string waiting_call;
+    std::string waiting_detail;
+    Loc waiting_loc{nullptr, 0};
+
+    std::string describe() const;
+};
+
+/*! \brief Everything one program launch needs. */
+struct Run {
+    DeviceState *device = nullptr;
+    std::vector<std::array<CircularBuffer, NUM_CIRCULAR_BUFFERS>> cbs;  ///< per core
+    std::vector<std::unique_ptr<KernelInstance>> instances;
+    std::vector<bool> core_in_use;
+    uint32_t num_semaphores = 0;
+    TraceRecorder trace;
+};
+
+/*! \brief The run and kernel currently executing (the simulator is single-threaded). */
+Run &current_run();
+KernelInstance &current_kernel();
+void set_current(Run *run, KernelInstance *kernel);
+
+/*! \brief Throws a SimulationError naming the current core, kernel and the call's source line. */
+[[noreturn]] void fail(const char *call, const Loc &loc, const std::string &problem);
+/*! \brief Blocks the current kernel until `ready` holds, telling the deadlock report what it waits for. */
+void block_until(const char *call, const Loc &loc, std::function<bool()> ready, std::function<std::string()> detail);
+
+/*! \brief Runs a program on the device: compiles kernels, places CBs and semaphores, schedules
+ *  every kernel instance to completion. Throws on protocol errors and deadlocks. */
+RunStats run_program(DeviceState &device, const ProgramState &program);
+
+/*! \brief Compiled kernel entry for `spec` with the CB formats of its core (JIT, cached). */
+struct CompiledKernel {
+    void (*entry)();
+};
+std::vector<CompiledKernel> compile_kernels(const std::vector<const KernelSpec *> &specs,
+                                            const std::vector<std::array<uint8_t, NUM_CIRCULAR_BUFFERS>> &cb_formats,
+                                            const tt::target::DeviceSpec &device);
+
+}  // namespace tt_sim

@@ -1,0 +1,71 @@
+/*! \file stats.h
+ *  \brief Statistics of a run: per core and kernel tile-op counts, DRAM/NoC bytes and CB stalls;
+ *  a roofline cycle estimate from the device table; an optional Chrome trace (Perfetto).
+ */
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "target/device.h"
+
+namespace tt_sim {
+
+/*! \brief Counters of one kernel instance. */
+struct KernelStats {
+    std::map<std::string, uint64_t> tile_ops;  ///< "matmul_tiles", "add_tiles", "pack_tile", "sfpu.exp", ...
+    uint64_t dram_read_bytes = 0;
+    uint64_t dram_write_bytes = 0;
+    uint64_t noc_read_bytes = 0;   ///< L1 -> L1 reads from other cores
+    uint64_t noc_write_bytes = 0;  ///< L1 -> L1 writes (multicast counted once per destination)
+    std::map<std::string, uint64_t> stalls;  ///< blocking call -> times it had to wait
+    uint64_t compute_cycles = 0;  ///< roofline math cycles of this kernel's ops
+};
+
+/*! \brief One kernel instance's statistics with where it ran. */
+struct KernelRecord {
+    int core_x = 0;
+    int core_y = 0;
+    std::string kernel;  ///< role label
+    std::string file;
+    KernelStats stats;
+};
+
+/*! \brief Statistics of one program run plus its roofline estimate. */
+struct RunStats {
+    std::string device;
+    std::vector<KernelRecord> kernels;
+    uint64_t scheduler_steps = 0;
+    double wall_seconds = 0;
+    double compile_seconds = 0;
+
+    // Roofline (filled by finish_roofline).
+    uint64_t compute_cycles = 0;  ///< busiest core's math cycles
+    uint64_t noc_cycles = 0;      ///< busiest core's NoC cycles
+    uint64_t dram_cycles = 0;     ///< chip DRAM bytes / DRAM bytes per cycle
+    uint64_t estimated_cycles = 0;
+    std::string bound;            ///< "compute", "noc" or "dram"
+
+    /*! \brief Computes the roofline fields from the counters and the device's numbers. */
+    void finish_roofline(const tt::target::DeviceSpec &spec);
+    /*! \brief The whole record as JSON (documented in docs/simulator.md). */
+    std::string to_json() const;
+};
+
+/*! \brief Collects Chrome trace events: one track per core and kernel, one slice per scheduler
+ *  step the kernel ran or waited. Time is in scheduler steps (there is no cycle-accurate timing). */
+class TraceRecorder {
+public:
+    bool enabled = false;
+    void slice(const std::string &name, int pid, int tid, uint64_t begin, uint64_t end);
+    void name_track(int pid, int tid, const std::string &process, const std::string &thread);
+    /*! \brief Writes the events as a trace-event JSON file. */
+    void write(const std::string &path) const;
+
+private:
+    std::vector<std::string> events_;
+};
+
+}  // namespace tt_sim

@@ -1,0 +1,5 @@
+/*! \file log.h
+ *  \brief Pre-2026 include path of api/compute/eltwise_unary/log.h. */
+#pragma once
+
+#include "api/compute/eltwise_unary/log.h"
