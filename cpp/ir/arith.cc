@@ -1,5 +1,6 @@
 #include "ir/arith.h"
 
+#include "ir/equal.h"
 #include "ir/functor.h"
 
 namespace tt::ir {
@@ -24,6 +25,48 @@ DataType wider(DataType a, DataType b) {
 int64_t floordiv(int64_t a, int64_t b) {
     int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// An integer expression as sum(coeff * atom) + constant, where atoms are subexpressions that are
+// not sums or constant multiples (variables, loads, divisions). Atoms compare structurally.
+struct LinearForm {
+    std::vector<std::pair<Expr, int64_t>> terms;
+    int64_t constant = 0;
+
+    void add_term(const Expr &atom, int64_t coeff) {
+        for (auto &t : terms) {
+            if (structural_equal_expr(t.first, atom)) {
+                t.second += coeff;
+                return;
+            }
+        }
+        terms.emplace_back(atom, coeff);
+    }
+    bool is_constant() const {
+        for (const auto &t : terms) {
+            if (t.second != 0) return false;
+        }
+        return true;
+    }
+    static bool structural_equal_expr(const Expr &a, const Expr &b);
+};
+
+void collect_linear(const Expr &e, int64_t scale, LinearForm *out) {
+    int64_t c;
+    Expr a, b;
+    if (as_const_int(e, &c)) {
+        out->constant += scale * c;
+    } else if (e->kind == NodeKind::Add && binary_operands(e, &a, &b)) {
+        collect_linear(a, scale, out);
+        collect_linear(b, scale, out);
+    } else if (e->kind == NodeKind::Sub && binary_operands(e, &a, &b)) {
+        collect_linear(a, scale, out);
+        collect_linear(b, -scale, out);
+    } else if (e->kind == NodeKind::Mul && binary_operands(e, &a, &b) && (as_const_int(a, &c) || as_const_int(b, &c))) {
+        collect_linear(as_const_int(b, &c) ? a : b, scale * c, out);
+    } else {
+        out->add_term(e, scale);
+    }
 }
 
 class ConstantFolder : public IRMutator {
@@ -73,6 +116,12 @@ private:
             }
             return e;
         }
+        // Sums whose variable parts cancel, e.g. (by + 1) * 32 - by * 32.
+        if ((e->kind == NodeKind::Sub || e->kind == NodeKind::Add) && e->dtype.is_int()) {
+            LinearForm form;
+            collect_linear(e, 1, &form);
+            if (form.is_constant()) return IntImmNode::make(e->dtype, form.constant, e->span);
+        }
         // Identities that keep the other operand.
         if (e->kind == NodeKind::Add && cb && y == 0) return a;
         if (e->kind == NodeKind::Add && ca && x == 0) return b;
@@ -86,6 +135,10 @@ private:
 };
 
 }  // namespace
+
+bool LinearForm::structural_equal_expr(const Expr &a, const Expr &b) {
+    return structural_equal(a, b);
+}
 
 Expr convert(Expr value, DataType dtype, Span span) {
     if (value->dtype == dtype) return value;

@@ -91,7 +91,11 @@ class Parser:
         for arg in fdef.args.args:
             if arg.annotation is None:
                 raise self.error(arg, f"parameter '{arg.arg}' needs a type: write {arg.arg}: T.Tensor((M, N), dtype)")
-            spec = self.eval_python(arg.annotation, "a parameter annotation")
+            # Python already evaluated the annotation in the enclosing scope at definition time;
+            # names used only there (e.g. a shape tuple) are not part of the closure.
+            spec = self.func.__annotations__.get(arg.arg)
+            if spec is None or isinstance(spec, str):
+                spec = self.eval_python(arg.annotation, "a parameter annotation")
             if not isinstance(spec, B.TensorSpec):
                 raise self.error(arg.annotation, f"parameter '{arg.arg}' must be annotated with T.Tensor(shape, dtype) or "
                                  f"T.Buffer(shape, dtype), not {spec!r}")
@@ -521,8 +525,10 @@ class Parser:
                              "use T.* operations on kernel values")
         try:
             return func(*args, **kwargs)
-        except TileLangTTError:
-            raise
+        except TileLangTTError as err:
+            if err.line is not None:
+                raise
+            raise self.error(node, err.message or str(err)) from None
         except Exception as err:  # a Python-level helper failed while building the kernel
             raise self.error(node, f"evaluating this call failed: {type(err).__name__}: {err}") from None
 
@@ -566,7 +572,7 @@ class Parser:
 
     # ---- helpers --------------------------------------------------------------------------
     def is_kernel_value(self, v):
-        return isinstance(v, (ir.Expr, _Access))
+        return isinstance(v, (ir.Expr, _Access, ir.Buffer))
 
     def python_op(self, node, a, b, op=None):
         import operator

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what tilelang-tt needs to build and run, then builds it (editable install).
+# Idempotent: installs only what is missing; a rebuild is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(g++ cmake ninja-build nlohmann-json3-dev libfmt-dev libgtest-dev)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    echo "[setup] apt-get install ${missing[*]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check \
+    "scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.22" "ml_dtypes>=0.3" "jsonschema>=4" "pytest>=7" 2>&1 \
+    | grep -v "Running pip as the 'root' user" || true
+echo "[setup] building tilelang-tt"
+python3 -m pip install -q --disable-pip-version-check --no-build-isolation -e . 2>&1 \
+    | grep -v "Running pip as the 'root' user" || true
+python3 -c "import tilelang_tt" # fails loudly if the build did not produce the extension

@@ -1,0 +1,278 @@
+"""Bad kernels: each raises the right exception class at the right source line, never a crash.
+
+Each case is a function whose kernel has one mistake on the line marked `# <- error`; the test
+checks the exception class, that the reported file/line is that line, and that the message
+contains the expected fragment (and shows the line with a caret).
+"""
+
+import inspect
+
+import pytest
+
+import tilelang_tt.language as T
+from tilelang_tt.errors import TTSyntaxError, TileLangTTError, ValidationError
+
+CASES = []
+
+
+def case(cls, fragment):
+    def register(fn):
+        CASES.append(pytest.param(fn, cls, fragment, id=fn.__name__))
+        return fn
+
+    return register
+
+
+def marked_line(fn):
+    lines, first = inspect.getsourcelines(fn)
+    for offset, text in enumerate(lines):
+        if "# <- error" in text:
+            return first + offset
+    raise AssertionError(f"{fn.__name__} has no '# <- error' marker")
+
+
+@case(TTSyntaxError, "needs a type")
+def missing_annotation():
+    @T.prim_func
+    def k(A):  # <- error
+        with T.Kernel(1) as bx:
+            pass
+
+
+@case(TTSyntaxError, "must be annotated with T.Tensor")
+def wrong_annotation():
+    @T.prim_func
+    def k(A: int):  # <- error
+        with T.Kernel(1) as bx:
+            pass
+
+
+@case(TTSyntaxError, "unknown dtype")
+def unknown_dtype():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float7")):  # <- error
+        with T.Kernel(1) as bx:
+            pass
+
+
+@case(TTSyntaxError, "1 to 3 grid extents")
+def four_d_grid():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1, 1, 1, 1) as (a, b, c, d):  # <- error
+            pass
+
+
+@case(TTSyntaxError, "binds 1 names")
+def grid_rank_mismatch():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(2, 2) as bx:  # <- error
+            pass
+
+
+@case(TTSyntaxError, "is not defined")
+def undefined_name():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A_missing, S)  # <- error
+
+
+@case(TTSyntaxError, "'While' statements are not supported")
+def while_loop():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            while True:  # <- error
+                pass
+
+
+@case(TTSyntaxError, "loop over T.Pipelined")
+def loop_over_list():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            for i in [1, 2]:  # <- error
+                pass
+
+
+@case(TTSyntaxError, "cannot return a value")
+def kernel_returns():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            return A  # <- error
+
+
+@case(TTSyntaxError, "has no argument 'coalesced_width'")
+def copy_gpu_option():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A, S, coalesced_width=4)  # <- error
+
+
+@case(TTSyntaxError, "has 2 dimensions but is indexed with 1")
+def wrong_index_count():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A[bx], S)  # <- error
+
+
+@case(TTSyntaxError, "needs the extents of at least one operand")
+def copy_two_heads():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16"), B: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            T.copy(A[0, 0], B[0, 0])  # <- error
+
+
+@case(TTSyntaxError, "step other than 1")
+def loop_with_step():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            for i in T.serial(0, 32, 2):  # <- error
+                S[i, 0] = A[i, 0]
+
+
+@case(TTSyntaxError, "'/' on integers is ambiguous")
+def integer_true_division():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(4) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A[bx / 2, 0], S)  # <- error
+
+
+@case(TTSyntaxError, "dynamic shapes")
+def dynamic_shape():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(4) as bx:
+            S = T.alloc_shared((bx, 32), "float16")  # <- error
+            T.copy(A, S)
+
+
+@case(TTSyntaxError, "extents must be positive")
+def zero_extent():
+    @T.prim_func
+    def k(A: T.Tensor((32, 0), "float16")):  # <- error
+        with T.Kernel(1) as bx:
+            pass
+
+
+@case(TTSyntaxError, "not an element; use T.copy")
+def slice_as_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            S[0, 0] = A[0:2, 0]  # <- error
+
+
+@case(TTSyntaxError, "T.Pipelined's 'order='")
+def pipelined_order():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            for i in T.Pipelined(4, num_stages=2, order=[0, 1]):  # <- error
+                pass
+
+
+@case(TTSyntaxError, "T.Kernel does not support 'prelude='")
+def kernel_prelude():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1, prelude="x") as bx:  # <- error
+            pass
+
+
+@case(TTSyntaxError, "the only supported 'with'")
+def other_with():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with open("x") as f:  # <- error
+            pass
+
+
+@case(TTSyntaxError, "is a Python function and cannot take kernel values")
+def python_function_on_kernel_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(4) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A[abs(bx), 0], S)  # <- error
+
+
+@case(TTSyntaxError, "T.gemm has no argument 'transpose_C'")
+def gemm_bad_keyword():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            C = T.alloc_fragment((32, 32), "float32")
+            T.gemm(S, S, C, transpose_C=True)  # <- error
+
+
+@case(TTSyntaxError, "used as a scalar")
+def buffer_as_scalar():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            S[0, 0] = A + 1  # <- error
+
+
+@case(TTSyntaxError, "out of range")
+def reduce_bad_dim():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((32, 32), "float32")
+            m = T.alloc_fragment((32,), "float32")
+            T.reduce_sum(S, m, dim=2)  # <- error
+
+
+@case(ValidationError, "grid extent 0 is not positive")
+def empty_grid_rejected_by_the_ir():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(0) as bx:  # <- error
+            A[0, 0] = 1.0
+
+
+@case(TTSyntaxError, "can only be used inside a @T.prim_func")
+def builtin_outside_kernel_via_python_call():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            x = T.ceildiv(int, 2)  # <- error
+
+
+@pytest.mark.parametrize("fn, cls, fragment", CASES)
+def test_bad_kernel_reports_class_line_and_message(fn, cls, fragment):
+    with pytest.raises(TileLangTTError) as info:
+        fn()
+    err = info.value
+    assert isinstance(err, cls), f"{type(err).__name__}: {err}"
+    assert fragment in str(err), str(err)
+    assert err.file == inspect.getsourcefile(fn)
+    assert err.line == marked_line(fn), str(err)
+    assert "^" in str(err), "the message shows the offending line with a caret"
+
+
+def test_at_least_twenty_cases():
+    assert len(CASES) >= 20
+
+
+def test_kernel_only_construct_outside_a_kernel():
+    """Calling T.copy in plain Python is an error that says where it belongs."""
+    with pytest.raises(TTSyntaxError, match="inside a @T.prim_func"):
+        T.copy(None, None)
