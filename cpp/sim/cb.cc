@@ -54,6 +54,7 @@ void cb_reserve_back(int32_t cb, int32_t pages, Loc loc) {
                 });
     state.reserved = std::max(state.reserved, static_cast<uint32_t>(pages));
     state.producer = &current_kernel();
+    state.reserve_loc = loc;
 }
 
 void cb_push_back(int32_t cb, int32_t pages, Loc loc) {

@@ -201,6 +201,7 @@ void tile_regs_acquire(Loc loc) {
     for (Tile &t : cs.dst) t.fill(0.0f);
     std::fill(cs.dst_written.begin(), cs.dst_written.end(), false);
     cs.dst_state = Dst::Acquired;
+    cs.acquire_loc = loc;
 }
 
 void tile_regs_commit(Loc loc) {

@@ -165,6 +165,7 @@ struct CircularBuffer {
     uint32_t write_slot = 0;
     uint32_t read_slot = 0;
     const struct KernelInstance *producer = nullptr;  ///< the kernel holding the reservation
+    Loc reserve_loc{nullptr, 0};  ///< where the outstanding reservation was made
     uint32_t pack_cursor = 0;  ///< pages pack_tile has filled since the last push (in-order packing)
 
     uint32_t available() const {
@@ -191,6 +192,7 @@ struct ComputeState {
     enum class Math { None, Matmul, Binary, Copy, Reduce, Transpose };
     Dst dst_state = Dst::Released;
     bool legacy_acquire = false;  ///< acquire_dst(): math and pack both allowed
+    Loc acquire_loc{nullptr, 0};  ///< where DST was last acquired
     int capacity = 8;
     std::vector<std::array<float, 1024>> dst;
     std::vector<bool> dst_written;

@@ -71,6 +71,7 @@ void init_semaphores(Run &run, const ProgramState &program) {
     if (program.semaphores.size() > static_cast<size_t>(spec.num_semaphores))
         program_error(std::to_string(program.semaphores.size()) + " semaphores created; cores have " +
                       std::to_string(spec.num_semaphores));
+    run.num_semaphores = static_cast<uint32_t>(program.semaphores.size());
     for (size_t id = 0; id < program.semaphores.size(); ++id) {
         for (const CoreCoord &c : corerange_to_cores(program.semaphores[id].cores, std::nullopt, true)) {
             uint32_t value = program.semaphores[id].initial_value;
@@ -94,15 +95,14 @@ std::string deadlock_report(const Run &run, tt::Span &first) {
 
 /*! Checks what a kernel must not leave behind when it returns. */
 void check_kernel_end(Run &run, KernelInstance &k) {
-    const Loc end{k.spec->path.c_str(), 0};
     for (int cb = 0; cb < static_cast<int>(NUM_CIRCULAR_BUFFERS); ++cb) {
         const CircularBuffer &state = run.cbs[k.core][cb];
         if (state.reserved > 0 && state.producer == &k)
-            fail("kernel end", end, "the kernel returned with " + std::to_string(state.reserved) + " page(s) of cb " +
+            fail("kernel end", state.reserve_loc, "the kernel returned with " + std::to_string(state.reserved) + " page(s) of cb " +
                                         std::to_string(cb) + " reserved but never pushed (missing cb_push_back)");
     }
     if (k.compute && k.compute->dst_state != ComputeState::Dst::Released)
-        fail("kernel end", end, "the kernel returned holding the DST registers (missing tile_regs_release)");
+        fail("kernel end", k.compute->acquire_loc, "the kernel returned holding the DST registers (missing tile_regs_release)");
 }
 
 }  // namespace

@@ -1,0 +1,53 @@
+// Compute kernel with one deliberate protocol error, chosen by a FAULT_<name> define; faulty calls
+// carry a "fault:<name>" marker. CB 0 and CB 1 hold input tiles, CB 16 and CB 17 are outputs.
+#include <cstdint>
+
+#include "api/compute/eltwise_unary/exp.h"
+#include "api/compute/matmul.h"
+#include "api/compute/tile_move_copy.h"
+
+void kernel_main() {
+    constexpr auto in0 = tt::CBIndex::c_0;
+    constexpr auto in1 = tt::CBIndex::c_1;
+    constexpr auto out = tt::CBIndex::c_16;
+
+#if defined(FAULT_matmul_without_init)
+    cb_wait_front(in0, 1);
+    cb_wait_front(in1, 1);
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);  // fault:matmul_without_init
+#else
+    mm_init(in0, in1, out);
+    cb_wait_front(in0, 1);
+    cb_wait_front(in1, 1);
+#if defined(FAULT_math_before_acquire)
+    matmul_tiles(in0, in1, 0, 0, 0);  // fault:math_before_acquire
+#elif defined(FAULT_dst_beyond_capacity)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 8);  // fault:dst_beyond_capacity
+#elif defined(FAULT_pack_before_commit)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);
+    cb_reserve_back(out, 1);
+    pack_tile(0, out);  // fault:pack_before_commit
+#elif defined(FAULT_tile_not_waited)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 1, 0, 0);  // fault:tile_not_waited
+#elif defined(FAULT_sfpu_without_init)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);
+    exp_tile(0);  // fault:sfpu_without_init
+#elif defined(FAULT_pack_format_mismatch)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);
+    tile_regs_commit();
+    tile_regs_wait();
+    cb_reserve_back(tt::CBIndex::c_17, 1);
+    pack_tile(0, tt::CBIndex::c_17);  // fault:pack_format_mismatch
+#elif defined(FAULT_commit_without_acquire)
+    tile_regs_commit();  // fault:commit_without_acquire
+#else
+#error "define FAULT_<name>"
+#endif
+#endif
+}
