@@ -1,0 +1,48 @@
+"""The artifact cache: content keys, atomic publication, the override and the off switch."""
+
+import os
+import threading
+
+from tilelang_tt import cache
+
+
+def test_key_depends_on_ir_and_options():
+    """Different IR or options give different keys; the same inputs give the same key."""
+    a = cache.content_key('{"f": 1}', {"device": "wormhole"})
+    assert a == cache.content_key('{"f": 1}', {"device": "wormhole"})
+    assert a != cache.content_key('{"f": 2}', {"device": "wormhole"})
+    assert a != cache.content_key('{"f": 1}', {"device": "blackhole"})
+
+
+def test_publish_then_lookup(tmp_path, monkeypatch):
+    """A published entry is found under TILELANG_TT_CACHE_DIR with every file complete."""
+    monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TILELANG_TT_DISABLE_CACHE", raising=False)
+    assert cache.lookup("k1") is None
+    path = cache.publish("k1", {"a.cpp": "int x;", "sub/b.json": "{}"})
+    assert path == str(tmp_path / "k1")
+    assert cache.lookup("k1") == path
+    assert open(os.path.join(path, "sub", "b.json")).read() == "{}"
+
+
+def test_concurrent_publishers_leave_one_complete_entry(tmp_path, monkeypatch):
+    """Racing writers of the same key never leave a partial entry or staging debris."""
+    monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
+    files = {f"f{i}.txt": "x" * 10000 for i in range(20)}
+    threads = [threading.Thread(target=cache.publish, args=("same", files)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(os.listdir(tmp_path)) == ["same"]
+    assert all(open(tmp_path / "same" / n).read() == v for n, v in files.items())
+
+
+def test_disabled_cache_uses_fresh_directories(tmp_path, monkeypatch):
+    """TILELANG_TT_DISABLE_CACHE=1: nothing is looked up and each publish gets its own directory."""
+    monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TILELANG_TT_DISABLE_CACHE", "1")
+    p1 = cache.publish("k", {"a": "1"})
+    p2 = cache.publish("k", {"a": "1"})
+    assert p1 != p2 and cache.lookup("k") is None
+    assert not os.listdir(tmp_path)
