@@ -31,7 +31,9 @@ double float_from(const Json &j) {
     if (j.is_string()) {
         const std::string s = j.get<std::string>();
         if (s == "nan") return std::nan("");
-        return s == "inf" ? INFINITY : -INFINITY;
+        if (s == "inf") return INFINITY;
+        if (s == "-inf") return -INFINITY;
+        TT_USER_ERROR(Validation, Span()) << "'" << s << "' is not a float constant; use a number, \"inf\", \"-inf\" or \"nan\"";
     }
     return j.get<double>();
 }

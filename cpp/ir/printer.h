@@ -61,6 +61,8 @@ protected:
     virtual int precedence(const Expr &e) const;
     /*! \brief e, parenthesized when it binds less tightly than `parent`. */
     std::string operand(const Expr &e, int parent);
+    /*! \brief The text of min + extent (an interval's end), folded when both are constants. */
+    std::string end_of(const Expr &min, const Expr &extent);
     std::string var_name(const Var &v) {
         return names_.name_of(v.get(), v->name);
     }
