@@ -225,6 +225,29 @@ void from_json(const Json &j, LayoutAnnotation &v) {
     }
 }
 
+void validate_layout_request(const std::string &buffer, const LayoutAnnotation &a, const target::DeviceSpec &dev) {
+    const bool sharded = a.layout == LayoutKind::Sharded;
+    if (sharded && a.memory == MemoryKind::DRAM) {
+        TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer
+                                          << "]: sharded layouts live in L1; use memory=\"l1\" or layout=\"interleaved\"";
+    }
+    if (sharded && !a.shard_grid) {
+        TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer << "]: a sharded layout needs shard_grid=[x, y]";
+    }
+    if (!sharded && (a.shard_grid || a.shard_shape_tiles)) {
+        TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer
+                                          << "]: shard_grid / shard_shape_tiles need layout=\"sharded\"";
+    }
+    if (a.shard_grid) {
+        const auto &g = *a.shard_grid;
+        if (g[0] < 1 || g[1] < 1 || g[0] > dev.grid_x || g[1] > dev.grid_y) {
+            TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer << "]: shard_grid [" << g[0] << ", " << g[1]
+                                              << "] does not fit the " << dev.name << " worker grid of " << dev.grid_x
+                                              << "x" << dev.grid_y << " cores";
+        }
+    }
+}
+
 void to_json(Json &j, const CBConfig &v) {
     j = Json{{"cb_index", v.cb_index},   {"flow", v.flow},
              {"dtype", v.dtype},         {"data_format", v.data_format},

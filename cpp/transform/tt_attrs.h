@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "target/device.h"
 
 namespace tt::transform {
 
@@ -142,6 +143,11 @@ struct LayoutAnnotation {
     std::optional<std::array<int, 2>> shard_grid;
     std::optional<std::vector<int64_t>> shard_shape_tiles;
 };
+
+/*! \brief Checks a layout request against the device: a sharded layout needs L1 and a shard grid
+ *  inside the worker grid; shard keys need layout "sharded". Shapes are checked by InferTTLayout. */
+void validate_layout_request(const std::string &buffer, const LayoutAnnotation &request,
+                             const target::DeviceSpec &device);
 
 /*! \brief The circular buffer of one on-chip (shared / fragment) buffer: one entry of tt.cb_desc,
  *  keyed by the buffer's name. Pages are tiles. */

@@ -1,0 +1,184 @@
+// Data-flow facts of a TileLang-level function (see analysis.h).
+#include "transform/analysis.h"
+
+#include <string>
+
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+/*! How a tile operation touches its region operands: (argument index, reads, writes). Anything
+ *  else with a region operand is assumed to read and write it. */
+struct RegionEffect {
+    size_t arg;
+    bool reads;
+    bool writes;
+};
+std::vector<RegionEffect> region_effects(const CallNode *call) {
+    const std::string &op = call->op->name;
+    if (op == "tl.copy") return {{0, true, false}, {1, false, true}};
+    if (op == "tl.fill") return {{0, false, true}};
+    if (op == "tl.gemm") return {{0, true, false}, {1, true, false}, {2, true, true}};
+    if (op == "tl.reduce") return {{0, true, false}, {1, false, true}};
+    std::vector<RegionEffect> all;
+    for (size_t i = 0; i < call->args.size(); ++i) {
+        if (call->args[i]->kind == NodeKind::Region) all.push_back({i, true, true});
+    }
+    return all;
+}
+
+const Buffer &region_buffer(const Expr &e) {
+    const RegionNode *r = e.as<RegionNode>();
+    TT_ICHECK(r) << "tile operation operand is not a region";
+    return r->buffer;
+}
+
+class DataFlowCollector : public IRVisitor {
+public:
+    explicit DataFlowCollector(DataFlow &flow) : flow_(flow) {
+    }
+    using IRVisitor::visit;
+
+protected:
+    void visit(const AllocateNode *op) override {
+        if (op->buffer->scope == MemoryScope::Shared || op->buffer->scope == MemoryScope::Fragment) {
+            index_[op->buffer.get()] = flow_.on_chip.size();
+            OnChipFlow flow;
+            flow.buffer = op->buffer;
+            flow_.on_chip.push_back(flow);
+        }
+        IRVisitor::visit(op);
+    }
+
+    void visit(const ForNode *op) override {
+        const bool pipelined = op->for_kind == ForKind::Pipelined;
+        if (pipelined) stages_.push_back(op->num_stages);
+        IRVisitor::visit(op);
+        if (pipelined) stages_.pop_back();
+    }
+
+    void visit(const BufferLoadNode *op) override {
+        note_global(op->buffer, true, false);
+        IRVisitor::visit(op);
+    }
+
+    void visit(const BufferStoreNode *op) override {
+        note_global(op->buffer, false, true);
+        IRVisitor::visit(op);
+    }
+
+    void visit(const CallNode *op) override {
+        for (const RegionEffect &e : region_effects(op)) {
+            note_global(region_buffer(op->args[e.arg]), e.reads, e.writes);
+        }
+        if (op->op->name == "tl.copy") note_copy(region_buffer(op->args[0]), region_buffer(op->args[1]));
+        if (op->op->name == "tl.gemm") {
+            if (OnChipFlow *acc = on_chip(region_buffer(op->args[2]))) acc->gemm_accumulator = true;
+        }
+        IRVisitor::visit(op);
+    }
+
+private:
+    void note_global(const Buffer &b, bool reads, bool writes) {
+        if (b->scope != MemoryScope::Global) return;
+        flow_.global_read[b.get()] |= reads;
+        flow_.global_written[b.get()] |= writes;
+    }
+
+    void note_copy(const Buffer &src, const Buffer &dst) {
+        const int order = copies_++;
+        OnChipFlow *filled = src->scope == MemoryScope::Global ? on_chip(dst) : nullptr;
+        if (filled && !filled->filled_from) {
+            filled->filled_from = src;
+            filled->fill_order = order;
+            filled->fill_stages = stages_.empty() ? 0 : stages_.back();
+        }
+        OnChipFlow *drained = dst->scope == MemoryScope::Global ? on_chip(src) : nullptr;
+        if (drained && !drained->drained_to) {
+            drained->drained_to = dst;
+            drained->drain_order = order;
+        }
+    }
+
+    OnChipFlow *on_chip(const Buffer &b) {
+        auto it = index_.find(b.get());
+        return it == index_.end() ? nullptr : &flow_.on_chip[it->second];
+    }
+
+    DataFlow &flow_;
+    std::map<const BufferNode *, size_t> index_;
+    std::vector<int> stages_;  ///< num_stages of the enclosing Pipelined loops, innermost last
+    int copies_ = 0;
+};
+
+}  // namespace
+
+const KernelLaunchNode *find_kernel_launch(const PrimFunc &func) {
+    std::vector<const KernelLaunchNode *> launches;
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind == NodeKind::KernelLaunch) launches.push_back(static_cast<const KernelLaunchNode *>(n));
+    });
+    if (launches.size() != 1) {
+        TT_USER_ERROR(Validation, func->span) << "function " << func->name << " has " << launches.size()
+                                              << " T.Kernel launches; a Tenstorrent program needs exactly one";
+    }
+    return launches.front();
+}
+
+std::vector<int64_t> launch_grid(const PrimFunc &func) {
+    const KernelLaunchNode *launch = find_kernel_launch(func);
+    std::vector<int64_t> grid;
+    for (size_t d = 0; d < launch->extents.size(); ++d) {
+        int64_t extent = 0;
+        if (!as_const_int(launch->extents[d], &extent) || extent < 1) {
+            TT_USER_ERROR(Validation, launch->span)
+                << "T.Kernel grid extent " << d << " of " << func->name
+                << " must be a positive compile-time constant to be partitioned over cores";
+        }
+        grid.push_back(extent);
+    }
+    return grid;
+}
+
+std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
+    std::vector<int64_t> shape;
+    for (size_t d = 0; d < buffer->shape.size(); ++d) {
+        int64_t extent = 0;
+        if (!as_const_int(buffer->shape[d], &extent)) {
+            TT_USER_ERROR(Validation, buffer->span) << what << " " << buffer->name << ": dimension " << d
+                                                    << " is not a compile-time constant; Tenstorrent layouts need static shapes";
+        }
+        shape.push_back(extent);
+    }
+    return shape;
+}
+
+void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what) {
+    if (shape.size() < 2) {
+        TT_USER_ERROR(Validation, buffer->span) << what << " " << buffer->name << " has " << shape.size()
+                                                << " dimension(s); Tenstorrent tiles are 32x32, give it at least two";
+    }
+    for (size_t d = shape.size() - 2; d < shape.size(); ++d) {
+        if (shape[d] % 32 != 0) {
+            const int64_t padded = (shape[d] + 31) / 32 * 32;
+            TT_USER_ERROR(Validation, buffer->span)
+                << what << " " << buffer->name << ": dimension " << d << " has extent " << shape[d]
+                << ", which is not a multiple of the 32x32 tile; use " << padded << " (pad the tensor) or a size that is "
+                << "a multiple of 32";
+        }
+    }
+}
+
+DataFlow analyze_data_flow(const PrimFunc &func) {
+    DataFlow flow;
+    DataFlowCollector collector(flow);
+    collector(func->body);
+    return flow;
+}
+
+}  // namespace tt::transform

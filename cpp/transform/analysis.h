@@ -1,0 +1,51 @@
+/*! \file analysis.h
+ *  \brief Read-only facts about a TileLang-level PrimFunc, derived from its data flow: the launch
+ *  grid, which global buffers are read and written, and where each on-chip buffer's data comes
+ *  from and goes to. Shared by the layout and core-map passes so each fact is derived once and
+ *  never from a buffer's name.
+ */
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace tt::transform {
+
+/*! \brief The function's single KernelLaunch; a Validation error at the function when there is
+ *  none or more than one. */
+const ir::KernelLaunchNode *find_kernel_launch(const ir::PrimFunc &func);
+
+/*! \brief The launch-grid extents as constants (block var 0 first); a Validation error naming the
+ *  extent when one is not a compile-time constant. */
+std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
+
+/*! \brief The buffer's shape as constants; `what` names the buffer's role in the error. */
+std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
+
+/*! \brief Checks that the last two dimensions of a (rank >= 2) shape are multiples of the 32x32
+ *  tile; the Validation error names the buffer and the dimension and says what to change. */
+void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what);
+
+/*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */
+struct OnChipFlow {
+    ir::Buffer buffer;
+    ir::Buffer filled_from;   ///< the global buffer a copy reads into it (first such copy), or null
+    ir::Buffer drained_to;    ///< the global buffer a copy writes it to (first such copy), or null
+    int fill_stages = 0;      ///< num_stages of the Pipelined loop around its fill from global (0: none)
+    bool gemm_accumulator = false;  ///< the C operand of a tl.gemm
+    int fill_order = -1;      ///< program order of its first fill from global (-1: none)
+    int drain_order = -1;     ///< program order of its first drain to global (-1: none)
+};
+
+/*! \brief Data flow of a function: reads and writes of each global buffer by tile operations and
+ *  element accesses, and one OnChipFlow per shared/fragment allocation in allocation order. */
+struct DataFlow {
+    std::map<const ir::BufferNode *, bool> global_read;
+    std::map<const ir::BufferNode *, bool> global_written;
+    std::vector<OnChipFlow> on_chip;
+};
+DataFlow analyze_data_flow(const ir::PrimFunc &func);
+
+}  // namespace tt::transform

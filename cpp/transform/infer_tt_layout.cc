@@ -1,0 +1,148 @@
+// InferTTLayout: device, core grid and global buffer layouts (contract in infer_tt_layout.h).
+#include "transform/infer_tt_layout.h"
+
+#include <algorithm>
+
+#include "transform/analysis.h"
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+/*! The function's own requests, then ctx's, key by key (ctx wins: it is the caller's latest word). */
+std::map<std::string, LayoutAnnotation> merged_requests(const PrimFunc &func, const PassContext &ctx) {
+    std::map<std::string, LayoutAnnotation> requests;
+    auto from_ir = func->attrs.find(attr::TT_LAYOUT_REQUESTS);
+    if (from_ir != func->attrs.end()) {
+        for (const auto &[name, request] : from_ir->second.items()) {
+            requests[name] = request.get<LayoutAnnotation>();
+            validate_layout_request(name, requests[name], ctx.device());
+        }
+    }
+    for (const auto &[name, request] : ctx.options().layouts) {
+        LayoutAnnotation &merged = requests[name];
+        if (request.memory) merged.memory = request.memory;
+        if (request.layout) merged.layout = request.layout;
+        if (request.shard_grid) merged.shard_grid = request.shard_grid;
+        if (request.shard_shape_tiles) merged.shard_shape_tiles = request.shard_shape_tiles;
+    }
+    std::string params;
+    for (const Buffer &p : func->params) params += (params.empty() ? "" : ", ") + p->name;
+    for (const auto &[name, request] : requests) {
+        const bool is_param = std::any_of(func->params.begin(), func->params.end(),
+                                          [&](const Buffer &p) { return p->name == name; });
+        if (!is_param) {
+            TT_USER_ERROR(Validation, func->span) << "a layout is requested for " << name << ", which is not a parameter of "
+                                                  << func->name << " (parameters: " << params << ")";
+        }
+    }
+    return requests;
+}
+
+/*! Shard shape: the request's, or the last two tile dimensions split evenly over the shard grid
+ *  (x splits columns, y splits rows). Checked to cover the tensor and to fit one core's L1. */
+ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const LayoutAnnotation &request,
+                   const target::DeviceSpec &device) {
+    ShardSpec shard;
+    shard.grid = *request.shard_grid;
+    const std::vector<int64_t> &tiles = layout.shape_tiles;
+    const size_t rank = tiles.size();
+    shard.shard_shape_tiles = tiles;
+    shard.shard_shape_tiles[rank - 1] = (tiles[rank - 1] + shard.grid[0] - 1) / shard.grid[0];
+    shard.shard_shape_tiles[rank - 2] = (tiles[rank - 2] + shard.grid[1] - 1) / shard.grid[1];
+    if (request.shard_shape_tiles) shard.shard_shape_tiles = *request.shard_shape_tiles;
+    const std::vector<int64_t> &s = shard.shard_shape_tiles;
+    bool covers = s.size() == rank && s[rank - 1] * shard.grid[0] >= tiles[rank - 1] &&
+                  s[rank - 2] * shard.grid[1] >= tiles[rank - 2];
+    for (size_t d = 0; covers && d + 2 < rank; ++d) covers = s[d] == tiles[d];
+    if (!covers) {
+        TT_USER_ERROR(Validation, buffer->span)
+            << "layouts[" << buffer->name << "]: shards of " << Json(s).dump() << " tiles on a " << shard.grid[0] << "x"
+            << shard.grid[1] << " grid do not cover its " << Json(tiles).dump() << " tiles";
+    }
+    int64_t shard_tiles = 1;
+    for (int64_t t : s) shard_tiles *= t;
+    const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
+    if (shard_tiles * layout.page_size > budget) {
+        TT_USER_ERROR(Validation, buffer->span) << "layouts[" << buffer->name << "]: a shard of " << shard_tiles
+                                                << " tiles is " << shard_tiles * layout.page_size << " bytes, more than the "
+                                                << budget << " bytes of L1 a " << device.name << " core has for buffers";
+    }
+    return shard;
+}
+
+BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutAnnotation &request,
+                       const target::DeviceSpec &device) {
+    BufferLayout layout;
+    layout.shape = constant_shape(buffer, "buffer");
+    check_tile_aligned(buffer, layout.shape, "buffer");
+    layout.dtype = buffer->dtype.to_string();
+    layout.data_format = tt_data_format(buffer->dtype);
+    if (layout.data_format.empty()) {
+        TT_USER_ERROR(Validation, buffer->span)
+            << "buffer " << buffer->name << " has dtype " << layout.dtype
+            << ", which has no Tenstorrent tile format; use bfloat16, float16, float32, int32, uint32, uint16, int8 or uint8";
+    }
+    layout.page_size = tile_bytes(buffer->dtype);
+    layout.shape_tiles = shape_in_tiles(layout.shape);
+    layout.num_pages = tiles_of_shape(layout.shape);
+    auto read = flow.global_read.find(buffer.get());
+    auto written = flow.global_written.find(buffer.get());
+    layout.read = read != flow.global_read.end() && read->second;
+    layout.written = written != flow.global_written.end() && written->second;
+    layout.memory = request.memory.value_or(request.layout == LayoutKind::Sharded ? MemoryKind::L1 : MemoryKind::DRAM);
+    layout.layout = request.layout.value_or(LayoutKind::Interleaved);
+    if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device);
+    return layout;
+}
+
+}  // namespace
+
+CoreGrid choose_core_grid(const std::vector<int64_t> &grid, const target::DeviceSpec &device, const LayoutDesc &layouts) {
+    std::optional<std::array<int, 2>> shard_grid;
+    for (const auto &[name, layout] : layouts) {
+        if (!layout.shard) continue;
+        if (shard_grid && *shard_grid != layout.shard->grid) {
+            TT_USER_ERROR(Validation, Span()) << "sharded buffers disagree on the shard grid ([" << (*shard_grid)[0] << ", "
+                                              << (*shard_grid)[1] << "] vs [" << layout.shard->grid[0] << ", "
+                                              << layout.shard->grid[1] << "] of " << name
+                                              << "); the cores of one program hold one shard each";
+        }
+        shard_grid = layout.shard->grid;
+    }
+    if (shard_grid) return CoreGrid{(*shard_grid)[0], (*shard_grid)[1]};
+    if (grid.size() == 2 && grid[0] <= device.grid_x && grid[1] <= device.grid_y) {
+        return CoreGrid{static_cast<int>(grid[0]), static_cast<int>(grid[1])};
+    }
+    int64_t blocks = 1;
+    for (int64_t g : grid) blocks *= g;
+    const int64_t cores = std::min<int64_t>(blocks, device.num_cores());
+    const int64_t x = std::min<int64_t>(cores, device.grid_x);
+    return CoreGrid{static_cast<int>(x), static_cast<int>((cores + x - 1) / x)};
+}
+
+PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
+    const target::DeviceSpec &device = ctx.device();
+    const std::map<std::string, LayoutAnnotation> requests = merged_requests(func, ctx);
+    const DataFlow flow = analyze_data_flow(func);
+    LayoutDesc layouts;
+    for (const Buffer &param : func->params) {
+        auto request = requests.find(param->name);
+        layouts[param->name] =
+            layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
+    }
+    const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
+    PrimFunc out = with_attr(func, attr::TT_DEVICE, device.name);
+    out = with_attr(out, attr::TT_CORE_GRID, core_grid);
+    return with_attr(out, attr::TT_LAYOUT_DESC, layouts);
+}
+
+Pass infer_tt_layout_pass() {
+    return Pass{"InferTTLayout", [](const IRModule &mod, const PassContext &ctx) {
+                    return map_functions(mod, [&](const PrimFunc &f) { return infer_tt_layout(f, ctx); });
+                }};
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,240 @@
+// LowerTTTileIntrinsics: walks a kernel in program order and splits it into reader, compute and
+// writer statements (see lower_tt_tile_intrinsics.h). The tile operations themselves are in
+// tt_tile_ops.cc; this file handles statements, loops and the three resulting functions.
+#include "transform/lower_tt_tile_intrinsics.h"
+
+#include "ir/arith.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+#include "transform/tt_tile_ops.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+constexpr KernelRole kRoles[] = {KernelRole::Reader, KernelRole::Compute, KernelRole::Writer};
+
+const CallNode *tile_call(const Stmt &s) {
+    const auto *eval = s.as<EvaluateNode>();
+    const auto *call = eval ? eval->value.as<CallNode>() : nullptr;
+    return call && (call->op->roles & kRoleFrontend) ? call : nullptr;
+}
+
+bool same_value(const TileValue &a, const TileValue &b) {
+    return a.kind == b.kind && a.zero_if.same_as(b.zero_if) && a.order.group_rows == b.order.group_rows &&
+           a.order.group_cols == b.order.group_cols;
+}
+
+// Buffers some tl.gemm accumulates into: compute reads their circular buffers back.
+std::set<const BufferNode *> accumulators_of(const Stmt &body) {
+    std::set<const BufferNode *> out;
+    post_order_visit(body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        if (call->op->name == "tl.gemm") out.insert(call->args[2].as<RegionNode>()->buffer.get());
+    });
+    return out;
+}
+
+class KernelSplitter {
+public:
+    KernelSplitter(LoweringContext &ctx, const Stmt &body) : ctx_(ctx), ops_(ctx, accumulators_of(body)) {
+    }
+
+    RoleStmts lower(const Stmt &s) {
+        switch (s->kind) {
+        case NodeKind::SeqStmt: return lower_seq(static_cast<const SeqStmtNode *>(s.get())->seq);
+        case NodeKind::For: return lower_for(static_cast<const ForNode *>(s.get()));
+        case NodeKind::Allocate: return lower(static_cast<const AllocateNode *>(s.get())->body);
+        case NodeKind::LetStmt: return lower_let(static_cast<const LetStmtNode *>(s.get()));
+        case NodeKind::IfThenElse: return lower_if(static_cast<const IfThenElseNode *>(s.get()));
+        case NodeKind::Evaluate: return lower_seq({s});
+        case NodeKind::BufferStore:
+            unsupported(s->span, "an element-wise store to " + static_cast<const BufferStoreNode *>(s.get())->buffer->name,
+                        "kernels are lowered tile by tile", "use T.copy, T.gemm and T.clear on whole tiles");
+        default:
+            unsupported(s->span, std::string("a ") + kind_name(s->kind) + " statement here",
+                        "only loops, lets, ifs and tile operations appear inside T.Kernel",
+                        "keep one T.Kernel per function");
+        }
+    }
+
+    const TileOpLowering &ops() const {
+        return ops_;
+    }
+
+    /*! Every value must have been consumed, or its tiles would block the next block's producer. */
+    void check_all_consumed(const Span &span) {
+        for (const auto &[buffer, value] : ctx_.values()) {
+            if (value.kind == TileValue::Full) {
+                TT_USER_ERROR(Validation, span) << "the last value written to " << buffer->name << " is never read, so "
+                                                << "its tiles would stay in its circular buffer; instead copy it to "
+                                                << "a global buffer or remove the write";
+            }
+        }
+    }
+
+private:
+    // Consecutive loads from global memory form one reader stage (one barrier with prefetch).
+    RoleStmts lower_seq(const std::vector<Stmt> &stmts) {
+        RoleStmts out;
+        std::vector<LocatedCall> stage;
+        auto flush = [&] {
+            if (!stage.empty()) out.append(ops_.lower_loads(stage));
+            stage.clear();
+        };
+        for (const Stmt &s : stmts) {
+            const CallNode *call = tile_call(s);
+            if (call && TileOpLowering::is_global_load(call)) {
+                stage.push_back({call, s->span});
+                continue;
+            }
+            flush();
+            if (call) {
+                out.append(ops_.lower(call, s->span));
+            } else if (s->kind == NodeKind::Evaluate) {
+                unsupported(s->span, "evaluating " + to_text(static_cast<const EvaluateNode *>(s.get())->value),
+                            "only tile operations are evaluated inside a kernel", "remove the expression");
+            } else {
+                out.append(lower(s));
+            }
+        }
+        flush();
+        return out;
+    }
+
+    // The body is lowered once to learn which values it changes: an accumulator that is zero on
+    // entry and full on exit is zero exactly on the first iteration (its reload is skipped then).
+    RoleStmts lower_for(const ForNode *op) {
+        if (op->for_kind == ForKind::Parallel) {
+            unsupported(op->span, "T.Parallel", "element-wise loops are not lowered to the vector engine",
+                        "use tile operations (T.copy, T.gemm)");
+        }
+        auto entry = ctx_.values();
+        lower(op->body);
+        auto exit = ctx_.values();
+        Expr first = EQNode::make(op->loop_var, op->min);
+        auto refined = entry;
+        for (const auto &[buffer, after] : exit) {
+            TileValue before = entry.count(buffer) ? entry.at(buffer) : TileValue{};
+            if (same_value(before, after)) continue;
+            bool accumulates = after.kind == TileValue::Full && !after.zero_if &&
+                               (before.kind == TileValue::Zero || (before.kind == TileValue::Full && before.zero_if));
+            int64_t extent;
+            if (!accumulates || !as_const_int(fold_constants(op->extent), &extent) || extent < 1) {
+                TT_USER_ERROR(Validation, op->span)
+                    << "the loop over " << op->loop_var->name << " changes what " << buffer->name << " holds (from "
+                    << (before.kind == TileValue::Empty ? "nothing" : "a value") << " to "
+                    << (after.kind == TileValue::Empty ? "nothing" : "a value") << ") on every iteration; instead "
+                    << "write and read " << buffer->name << " within one iteration, or accumulate it with T.gemm "
+                    << "after a T.clear, in a loop of constant trip count";
+            }
+            Expr zero_if = before.zero_if ? AndNode::make(before.zero_if, first) : first;
+            refined[buffer] = TileValue{TileValue::Full, zero_if, after.order};
+        }
+        ctx_.values() = refined;
+        RoleStmts body = lower(op->body);
+        ctx_.values() = exit;
+        RoleStmts out;
+        for (KernelRole role : kRoles) {
+            if (body[role].empty()) continue;
+            out[role].push_back(
+                ForNode::make(op->loop_var, op->min, op->extent, ForKind::Serial, seq(body[role]), 0, {}, op->span));
+        }
+        return out;
+    }
+
+    RoleStmts lower_let(const LetStmtNode *op) {
+        RoleStmts body = lower(op->body), out;
+        for (KernelRole role : kRoles) {
+            if (!body[role].empty()) out[role].push_back(LetStmtNode::make(op->var, op->value, seq(body[role]), op->span));
+        }
+        return out;
+    }
+
+    RoleStmts lower_if(const IfThenElseNode *op) {
+        auto entry = ctx_.values();
+        RoleStmts then_case = lower(op->then_case);
+        auto after_then = ctx_.values();
+        ctx_.values() = entry;
+        RoleStmts else_case = op->else_case ? lower(op->else_case) : RoleStmts{};
+        for (const auto &[buffer, value] : ctx_.values()) {
+            if (!after_then.count(buffer) || !same_value(after_then.at(buffer), value)) {
+                TT_USER_ERROR(Validation, op->span) << "the branches of this if leave " << buffer->name
+                                                    << " holding different values; instead write it in both or neither";
+            }
+        }
+        RoleStmts out;
+        for (KernelRole role : kRoles) {
+            if (then_case[role].empty() && else_case[role].empty()) continue;
+            Stmt t = then_case[role].empty() ? EvaluateNode::make(make_int(0)) : seq(then_case[role]);
+            Stmt e = else_case[role].empty() ? Stmt() : seq(else_case[role]);
+            out[role].push_back(IfThenElseNode::make(op->cond, t, e, op->span));
+        }
+        return out;
+    }
+
+    LoweringContext &ctx_;
+    TileOpLowering ops_;
+};
+
+const char *role_suffix(KernelRole role) {
+    return role == KernelRole::Reader ? "_reader" : role == KernelRole::Compute ? "_compute" : "_writer";
+}
+
+// [accessor bindings] [init] KernelLaunch(role body): the kernel of one role.
+Stmt kernel_body(LoweringContext &ctx, KernelRole role, const KernelLaunchNode *launch, const std::vector<Stmt> &body,
+                 const Stmt &compute_init) {
+    Stmt launched = KernelLaunchNode::make(launch->extents, launch->block_vars, launch->threads,
+                                           body.empty() ? EvaluateNode::make(make_int(0)) : seq(body), launch->span);
+    if (role == KernelRole::Compute && compute_init) launched = seq({compute_init, launched});
+    std::vector<Stmt> prologue;
+    const auto &accessors = ctx.accessors(role);
+    for (size_t i = 0; i < accessors.size(); ++i) {
+        Expr tensor = RegionNode::full(accessors[i]);
+        Expr base = CallNode::make("tt.buffer_address", {tensor});
+        prologue.push_back(tt_call("tensor_accessor", {tensor, make_int(static_cast<int64_t>(i)), base,
+                                                       make_int(ctx.layout(accessors[i], launch->span).page_size)}));
+    }
+    prologue.push_back(launched);
+    return seq(prologue);
+}
+
+std::vector<std::pair<std::string, PrimFunc>> lower_function(const PrimFunc &func, const PassContext &pctx) {
+    const auto *launch = func->body.as<KernelLaunchNode>();
+    if (!launch) return {{func->name, func}};
+    LoweringContext ctx(func, pctx);
+    KernelSplitter splitter(ctx, launch->body);
+    RoleStmts roles = splitter.lower(launch->body);
+    splitter.check_all_consumed(launch->span);
+    std::vector<std::pair<std::string, PrimFunc>> out;
+    for (KernelRole role : kRoles) {
+        std::string name = func->name + role_suffix(role);
+        Stmt body = kernel_body(ctx, role, launch, roles[role], splitter.ops().compute_init());
+        AttrMap attrs = func->attrs;
+        attrs[attr::GLOBAL_SYMBOL] = name;
+        attrs[attr::TT_KERNEL_ROLE] = to_string(role);
+        attrs[attr::TT_CB_DESC] = ctx.cb_desc();
+        out.push_back({name, make_prim_func(name, func->params, body, attrs, func->span)});
+    }
+    return out;
+}
+
+}  // namespace
+
+IRModule lower_tt_tile_intrinsics(const IRModule &mod, const PassContext &ctx) {
+    std::vector<std::pair<std::string, PrimFunc>> functions;
+    for (const auto &kv : mod->functions) {
+        for (auto &lowered : lower_function(kv.second, ctx)) functions.push_back(std::move(lowered));
+    }
+    return make_module(std::move(functions), mod->attrs);
+}
+
+Pass lower_tt_tile_intrinsics_pass() {
+    return Pass{"LowerTTTileIntrinsics", lower_tt_tile_intrinsics};
+}
+
+}  // namespace tt::transform

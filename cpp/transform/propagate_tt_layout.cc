@@ -1,0 +1,179 @@
+// PropagateTTLayout: circular buffers, compute configuration and the L1 budget
+// (contract in propagate_tt_layout.h).
+#include "transform/propagate_tt_layout.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "transform/analysis.h"
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+/*! A CB being planned, with what the index assignment and the error messages need. */
+struct PlannedCB {
+    std::string name;
+    CBConfig config;
+    int order;  ///< position among CBs of its flow (program order of fill / drain, or allocation)
+};
+
+ComputeConfig compute_config_of(const DataFlow &flow, const PassContext &ctx) {
+    const target::DeviceSpec &device = ctx.device();
+    ComputeConfig config;
+    config.math_fidelity = target::to_string(ctx.options().math_fidelity);
+    const bool fp32_accumulator = std::any_of(flow.on_chip.begin(), flow.on_chip.end(), [](const OnChipFlow &f) {
+        return f.gemm_accumulator && f.buffer->dtype == DataType::float32();
+    });
+    config.fp32_dest_acc_en =
+        ctx.options().fp32_dest_acc_en.value_or(fp32_accumulator && device.supports_fp32_dest_acc);
+    config.dst_tiles = device.dst_tiles(config.fp32_dest_acc_en, config.dst_full_sync_en);
+    return config;
+}
+
+int depth_of(const OnChipFlow &f, CBFlow flow, const PassOptions &o) {
+    switch (flow) {
+    case CBFlow::Input:
+        if (f.fill_stages > 0) return o.enable_double_buffer ? std::max(2, f.fill_stages) : 1;
+        return o.enable_prefetch ? 2 : 1;
+    case CBFlow::Output: return o.enable_double_buffer ? 2 : 1;
+    case CBFlow::Intermediate: return 1;
+    }
+    return 1;
+}
+
+CBConfig make_cb(CBFlow flow, DataType page_dtype, DataType buffer_dtype, int64_t tiles, int depth) {
+    CBConfig cb;
+    cb.flow = flow;
+    cb.dtype = buffer_dtype.to_string();
+    cb.data_format = tt_data_format(page_dtype);
+    cb.page_size = tile_bytes(page_dtype);
+    cb.tiles_per_stage = tiles;
+    cb.depth = depth;
+    cb.num_pages = tiles * depth;
+    return cb;
+}
+
+/*! The CBs of one on-chip buffer: its own, plus a partials CB for a large gemm accumulator. */
+std::vector<PlannedCB> plan_cbs(const OnChipFlow &f, int allocation_order, const PassContext &ctx,
+                                const ComputeConfig &compute) {
+    const Buffer &b = f.buffer;
+    const std::vector<int64_t> shape = constant_shape(b, "on-chip buffer");
+    check_tile_aligned(b, shape, "on-chip buffer");
+    if (tt_data_format(b->dtype).empty()) {
+        TT_USER_ERROR(Validation, b->span) << "on-chip buffer " << b->name << " has dtype " << b->dtype.to_string()
+                                           << ", which has no Tenstorrent tile format";
+    }
+    const int64_t tiles = tiles_of_shape(shape);
+    const CBFlow flow = f.filled_from ? CBFlow::Input : f.drained_to ? CBFlow::Output : CBFlow::Intermediate;
+    const DataType page_dtype = flow == CBFlow::Input    ? f.filled_from->dtype
+                                : flow == CBFlow::Output ? f.drained_to->dtype
+                                                         : b->dtype;
+    const int order = flow == CBFlow::Input ? f.fill_order : flow == CBFlow::Output ? f.drain_order : allocation_order;
+    std::vector<PlannedCB> cbs = {{b->name, make_cb(flow, page_dtype, b->dtype, tiles, depth_of(f, flow, ctx.options())), order}};
+    if (f.gemm_accumulator && flow != CBFlow::Intermediate && tiles > compute.dst_tiles) {
+        cbs.push_back({b->name + ".partials", make_cb(CBFlow::Intermediate, b->dtype, b->dtype, tiles, 1), allocation_order});
+    }
+    return cbs;
+}
+
+std::string kib(int64_t bytes) {
+    std::ostringstream os;
+    os << bytes << " bytes (" << (bytes + 1023) / 1024 << " KiB)";
+    return os.str();
+}
+
+/*! Per-core L1 bytes of global buffers placed in L1: a shard, or an interleaved share. */
+int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &device) {
+    if (layout.memory != MemoryKind::L1) return 0;
+    if (layout.shard) {
+        int64_t tiles = 1;
+        for (int64_t t : layout.shard->shard_shape_tiles) tiles *= t;
+        return tiles * layout.page_size;
+    }
+    return (layout.num_pages + device.num_cores() - 1) / device.num_cores() * layout.page_size;
+}
+
+/*! Deals indices per flow in `order` and checks each flow's index range. */
+void assign_indices(std::vector<PlannedCB> &cbs, int num_cbs, const Span &span) {
+    struct FlowRange {
+        CBFlow flow;
+        int first;
+        int end;
+    };
+    const FlowRange ranges[] = {{CBFlow::Input, kFirstInputCB, kFirstOutputCB},
+                                {CBFlow::Output, kFirstOutputCB, kFirstIntermediateCB},
+                                {CBFlow::Intermediate, kFirstIntermediateCB, num_cbs}};
+    std::stable_sort(cbs.begin(), cbs.end(), [](const PlannedCB &a, const PlannedCB &b) { return a.order < b.order; });
+    for (const FlowRange &range : ranges) {
+        std::vector<PlannedCB *> of_flow;
+        for (PlannedCB &cb : cbs) {
+            if (cb.config.flow == range.flow) of_flow.push_back(&cb);
+        }
+        if (static_cast<int>(of_flow.size()) > range.end - range.first) {
+            std::ostringstream list;
+            for (const PlannedCB *cb : of_flow) list << "\n  " << cb->name << ": " << kib(cb->config.total_bytes());
+            TT_USER_ERROR(Validation, span) << of_flow.size() << " " << to_string(range.flow)
+                                            << " circular buffers are needed but the device has indices c_" << range.first
+                                            << "..c_" << range.end - 1 << " (" << range.end - range.first
+                                            << ") for them:" << list.str();
+        }
+        for (size_t i = 0; i < of_flow.size(); ++i) of_flow[i]->config.cb_index = range.first + static_cast<int>(i);
+    }
+}
+
+void check_l1_budget(const std::vector<PlannedCB> &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
+                     const PrimFunc &func) {
+    const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
+    int64_t total = 0;
+    std::ostringstream list;
+    for (const PlannedCB &cb : cbs) {
+        total += cb.config.total_bytes();
+        list << "\n  " << cb.name << " (c_" << cb.config.cb_index << ", " << cb.config.num_pages << " pages of "
+             << cb.config.page_size << " bytes): " << kib(cb.config.total_bytes());
+    }
+    for (const auto &[name, layout] : layouts) {
+        const int64_t bytes = l1_bytes_per_core(layout, device);
+        if (bytes == 0) continue;
+        total += bytes;
+        list << "\n  " << name << " (global buffer in L1, per core): " << kib(bytes);
+    }
+    if (total > budget) {
+        TT_USER_ERROR(Validation, func->span)
+            << "kernel " << func->name << " needs " << kib(total) << " of L1 per core, but a " << device.name << " core has "
+            << kib(budget) << " for buffers:" << list.str()
+            << "\nuse smaller blocks, fewer T.Pipelined stages, or enable_double_buffer=False";
+    }
+}
+
+}  // namespace
+
+PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
+    const LayoutDesc layouts = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
+    const DataFlow flow = analyze_data_flow(func);
+    const ComputeConfig compute = compute_config_of(flow, ctx);
+    std::vector<PlannedCB> cbs;
+    for (size_t i = 0; i < flow.on_chip.size(); ++i) {
+        for (PlannedCB &cb : plan_cbs(flow.on_chip[i], static_cast<int>(i), ctx, compute)) cbs.push_back(std::move(cb));
+    }
+    assign_indices(cbs, ctx.device().num_circular_buffers, func->span);
+    check_l1_budget(cbs, layouts, ctx.device(), func);
+    CBDesc desc;
+    for (const PlannedCB &cb : cbs) {
+        if (!desc.emplace(cb.name, cb.config).second) {
+            TT_USER_ERROR(Validation, func->span) << "kernel " << func->name << " has two on-chip buffers named " << cb.name
+                                                  << "; circular buffers are keyed by name, rename one";
+        }
+    }
+    return with_attr(with_attr(func, attr::TT_COMPUTE_CONFIG, compute), attr::TT_CB_DESC, desc);
+}
+
+Pass propagate_tt_layout_pass() {
+    return Pass{"PropagateTTLayout", [](const IRModule &mod, const PassContext &ctx) {
+                    return map_functions(mod, [&](const PrimFunc &f) { return propagate_tt_layout(f, ctx); });
+                }};
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,154 @@
+// The shared state of LowerTTTileIntrinsics: circular buffers, accessors and buffer values.
+#include "transform/tt_lowering_context.h"
+
+#include <algorithm>
+
+#include "ir/arith.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+TileOrder TileOrder::row_major(int64_t rows, int64_t cols, int64_t max_group_tiles) {
+    // Whole rows of tiles per group when they fit, else the widest divisor of a row that fits.
+    TileOrder order{rows, cols, 1, 1};
+    for (int64_t w = std::min(cols, max_group_tiles); w >= 1; --w) {
+        if (cols % w == 0) {
+            order.group_cols = w;
+            break;
+        }
+    }
+    if (order.group_cols == cols) {
+        for (int64_t h = std::min(rows, max_group_tiles / cols); h >= 1; --h) {
+            if (rows % h == 0) {
+                order.group_rows = h;
+                break;
+            }
+        }
+    }
+    return order;
+}
+
+void RoleStmts::append(const RoleStmts &other) {
+    for (size_t r = 0; r < of.size(); ++r) of[r].insert(of[r].end(), other.of[r].begin(), other.of[r].end());
+}
+
+namespace {
+
+int64_t const_extent(const Expr &e, const std::string &what, const Span &span) {
+    int64_t v;
+    if (!as_const_int(fold_constants(e), &v)) {
+        TT_USER_ERROR(Validation, span) << what << " must have a constant shape on Tenstorrent; instead give it "
+                                        << "a shape known when the kernel is compiled";
+    }
+    return v;
+}
+
+}  // namespace
+
+LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
+    : compute_(get_attr<ComputeConfig>(func, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")),
+      prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
+    layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
+    desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
+    const CBDesc &desc = desc_;
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Allocate) return;
+        const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;
+        auto it = desc.find(b->name);
+        if (it == desc.end()) return;  // cb() reports the buffer if a tile operation uses it
+        CircularBuffer cb{b, it->second, 1, 1};
+        std::vector<int64_t> shape;
+        for (const Expr &e : b->shape) shape.push_back(const_extent(e, "buffer " + b->name, b->span));
+        std::vector<int64_t> tiles = shape_in_tiles(shape);
+        cb.cols = tiles.back();
+        cb.rows = tiles.size() > 1 ? tiles[tiles.size() - 2] : 1;
+        cbs_.emplace(b.get(), cb);
+    });
+}
+
+const CircularBuffer &LoweringContext::cb(const Buffer &buffer, const Span &span) const {
+    auto it = cbs_.find(buffer.get());
+    if (it == cbs_.end()) {
+        TT_USER_ERROR(Validation, span) << "buffer " << buffer->name << " (" << scope_name(buffer->scope)
+                                        << ") has no circular buffer; PropagateTTLayout gives one to every shared "
+                                        << "and fragment buffer a tile operation uses";
+    }
+    return it->second;
+}
+
+const CircularBuffer &LoweringContext::staging_cb(const CircularBuffer &source, DataType dtype) {
+    auto it = staging_.find(source.buffer.get());
+    if (it != staging_.end()) return it->second;
+    int next_index = 0;
+    for (const auto &kv : cb_desc()) next_index = std::max(next_index, kv.second.cb_index + 1);
+    if (next_index >= device_.num_circular_buffers) {
+        TT_USER_ERROR(Validation, source.buffer->span)
+            << "staging the tiles of " << source.buffer->name << " needs one more circular buffer than the "
+            << device_.num_circular_buffers << " a " << device_.name << " core has; instead use fewer "
+            << "shared/fragment buffers";
+    }
+    CircularBuffer staging = source;
+    staging.config.cb_index = next_index;
+    staging.config.flow = CBFlow::Output;
+    staging.config.dtype = dtype.to_string();
+    staging.config.data_format = tt_data_format(dtype);
+    staging.config.page_size = tile_bytes(dtype);
+    // The whole block: compute may pack every subblock before the writer drains the first.
+    staging.config.tiles_per_stage = source.rows * source.cols;
+    staging.config.depth = 1;
+    staging.config.num_pages = source.rows * source.cols;
+    int64_t l1_used = staging.config.total_bytes();
+    for (const auto &kv : cb_desc()) l1_used += kv.second.total_bytes();
+    const int64_t l1_free = int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
+    if (l1_used > l1_free) {
+        TT_USER_ERROR(Validation, source.buffer->span)
+            << "staging the " << staging.config.num_pages << " tiles of " << source.buffer->name << " for global "
+            << "memory brings the circular buffers to " << l1_used << " bytes, more than the " << l1_free
+            << " bytes of L1 a " << device_.name << " core has free; instead use smaller blocks";
+    }
+    return staging_.emplace(source.buffer.get(), staging).first->second;
+}
+
+const BufferLayout &LoweringContext::layout(const Buffer &global, const Span &span) const {
+    auto it = layouts_.find(global->name);
+    if (it == layouts_.end()) {
+        TT_USER_ERROR(Validation, span) << "global buffer " << global->name
+                                        << " has no layout; InferTTLayout gives one to every kernel parameter";
+    }
+    return it->second;
+}
+
+Expr LoweringContext::accessor(KernelRole role, const Buffer &global) {
+    auto &list = accessors_[static_cast<size_t>(role)];
+    if (std::find(list.begin(), list.end(), global) == list.end()) list.push_back(global);
+    return RegionNode::full(global);
+}
+
+TileValue &LoweringContext::value(const Buffer &buffer) {
+    return values_[buffer.get()];
+}
+
+CBDesc LoweringContext::cb_desc() const {
+    CBDesc desc = desc_;
+    for (const auto &kv : staging_) desc[kv.second.buffer->name + "_staging"] = kv.second.config;
+    return desc;
+}
+
+Stmt tile_loop(const std::string &name, int64_t extent, const std::function<Stmt(const Expr &)> &body) {
+    if (extent == 1) return body(make_int(0));
+    Var v = make_var(name);
+    return ForNode::make(v, make_int(0), make_int(extent), ForKind::Serial, body(v));
+}
+
+Stmt tt_call(const std::string &name, std::vector<Expr> args) {
+    return EvaluateNode::make(CallNode::make("tt." + name, std::move(args)));
+}
+
+Stmt seq(std::vector<Stmt> stmts) {
+    return SeqStmtNode::flatten(std::move(stmts));
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,129 @@
+/*! \file tt_lowering_context.h
+ *  \brief What LowerTTTileIntrinsics and its emitters share: the circular buffer of every on-chip
+ *  buffer, the value each buffer holds at a program point, and the statements being built for
+ *  each of the three kernels.
+ *
+ *  Lowering reads the program once in order. Every tile operation is split by data flow into the
+ *  parts each kernel runs: a copy from global memory is the reader's reserve/read/push plus the
+ *  consumer's wait/pop, a gemm is compute's, a copy to global memory is the writer's. The value of
+ *  an on-chip buffer between two operations lives in its circular buffer, so the state below says
+ *  whether the tiles are there (Full), logically zero and not materialized (Zero, after T.clear),
+ *  or absent (Empty).
+ */
+#pragma once
+
+#include <array>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+#include "transform/pass.h"
+#include "transform/tt_attrs.h"
+
+namespace tt::transform {
+
+/*! \brief The order in which a circular buffer holds the tiles of a rows x cols tile block:
+ *  groups of group_rows x group_cols tiles (DST subblocks), groups row-major, tiles row-major
+ *  inside a group. group_rows = 1 and group_cols = cols is plain row-major order. */
+struct TileOrder {
+    int64_t rows = 1;
+    int64_t cols = 1;
+    int64_t group_rows = 1;
+    int64_t group_cols = 1;
+    int64_t group_tiles() const {
+        return group_rows * group_cols;
+    }
+    int64_t groups_down() const {
+        return rows / group_rows;
+    }
+    int64_t groups_across() const {
+        return cols / group_cols;
+    }
+    static TileOrder row_major(int64_t rows, int64_t cols, int64_t max_group_tiles);
+};
+
+/*! \brief What an on-chip buffer holds between tile operations. */
+struct TileValue {
+    enum Kind { Empty, Zero, Full } kind = Empty;
+    /*! For Full: when this condition holds at run time the value is still zero and its tiles are
+     *  not in the CB (first iteration of the loop that accumulates it after a T.clear). */
+    ir::Expr zero_if;
+    TileOrder order;
+};
+
+/*! \brief An on-chip buffer and its circular buffer. */
+struct CircularBuffer {
+    ir::Buffer buffer;
+    CBConfig config;
+    int64_t rows = 1;  ///< tile rows of the buffer
+    int64_t cols = 1;  ///< tile columns of the buffer
+};
+
+/*! \brief Statements for the three kernels, in program order. */
+struct RoleStmts {
+    std::array<std::vector<ir::Stmt>, 3> of;
+    std::vector<ir::Stmt> &operator[](KernelRole role) {
+        return of[static_cast<size_t>(role)];
+    }
+    void append(const RoleStmts &other);
+};
+
+
+class LoweringContext {
+public:
+    LoweringContext(const ir::PrimFunc &func, const PassContext &ctx);
+
+    /*! \brief The circular buffer of an on-chip buffer; a Validation error at span otherwise. */
+    const CircularBuffer &cb(const ir::Buffer &buffer, const Span &span) const;
+    /*! \brief A compute-produced CB for staging `source`'s tiles on their way to a global buffer
+     *  of dtype (format conversion, or because compute already consumes source's CB). */
+    const CircularBuffer &staging_cb(const CircularBuffer &source, ir::DataType dtype);
+    /*! \brief The layout of a global buffer parameter. */
+    const BufferLayout &layout(const ir::Buffer &global, const Span &span) const;
+    /*! \brief The tensor operand of NoC page calls on `global` in `role`'s kernel; records that the
+     *  kernel declares a TensorAccessor for it (once, in first-use order). */
+    ir::Expr accessor(KernelRole role, const ir::Buffer &global);
+    const std::vector<ir::Buffer> &accessors(KernelRole role) const {
+        return accessors_[static_cast<size_t>(role)];
+    }
+
+    TileValue &value(const ir::Buffer &buffer);
+    std::map<const ir::BufferNode *, TileValue> &values() {
+        return values_;
+    }
+
+    /*! \brief The CB descriptors, including staging CBs added during lowering. */
+    CBDesc cb_desc() const;
+    int dst_tiles() const {
+        return compute_.dst_tiles;
+    }
+    bool prefetch() const {
+        return prefetch_;
+    }
+    const target::DeviceSpec &device() const {
+        return device_;
+    }
+
+private:
+    CBDesc desc_;  ///< as PropagateTTLayout wrote it
+    std::map<const ir::BufferNode *, CircularBuffer> cbs_;
+    std::map<const ir::BufferNode *, CircularBuffer> staging_;
+    std::map<std::string, BufferLayout> layouts_;
+    std::array<std::vector<ir::Buffer>, 3> accessors_;
+    std::map<const ir::BufferNode *, TileValue> values_;
+    ComputeConfig compute_;
+    bool prefetch_;
+    const target::DeviceSpec &device_;
+};
+
+/*! \brief `body(v)` inside `for v in range(extent)`, or body(0) alone when extent is 1, so the
+ *  generated kernels carry no single-iteration loops. */
+ir::Stmt tile_loop(const std::string &name, int64_t extent, const std::function<ir::Stmt(const ir::Expr &)> &body);
+/*! \brief Evaluate(call) of a TT intrinsic by its name without the "tt." prefix. */
+ir::Stmt tt_call(const std::string &name, std::vector<ir::Expr> args);
+/*! \brief A sequence of the statements (a single one as is). */
+ir::Stmt seq(std::vector<ir::Stmt> stmts);
+
+}  // namespace tt::transform

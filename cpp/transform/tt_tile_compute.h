@@ -1,0 +1,53 @@
+/*! \file tt_tile_compute.h
+ *  \brief The compute kernel's part of LowerTTTileIntrinsics: matmul in DST with partial sums kept
+ *  in L1, tile copies between circular buffers through DST, and the once-per-kernel init.
+ *
+ *  DST holds ctx.dst_tiles() tiles per tile_regs_acquire (8 in 16-bit, 4 with fp32 accumulation,
+ *  half sync), fewer than a 128x128 accumulator's 16. The accumulator is therefore computed in
+ *  subblocks of h x w <= DST tiles (TileOrder), as TT-Metalium's blocked matmul does: for each
+ *  subblock, acquire DST, reload the partial sums of earlier K blocks from the accumulator's CB
+ *  with copy_tile (unless the accumulator is still zero), run matmul_tiles over the K block, and
+ *  pack the subblock back to the accumulator's CB. The CB thus holds the accumulator in subblock
+ *  order, which every later consumer (copy, writer) follows.
+ *
+ *  Every op group starts with its short init and data-format reconfiguration, because another
+ *  kind of op (a reload, a copy of the previous block) may have run in between; the full
+ *  mm_init / compute_kernel_hw_startup runs once, before the kernel's block loop.
+ */
+#pragma once
+
+#include "transform/tt_lowering_context.h"
+
+namespace tt::transform {
+
+/*! \brief One T.gemm with its operands' circular buffers, all tile counts. */
+struct GemmTiles {
+    const CircularBuffer *a;
+    const CircularBuffer *b;
+    const CircularBuffer *c;
+    bool transpose_b = false;
+    int64_t m = 0;  ///< tile rows of C
+    int64_t n = 0;  ///< tile columns of C
+    int64_t k = 0;  ///< tiles of the reduction dimension
+};
+
+/*! \brief The compute statements of C (+)= A @ op(B): waits for A and B, accumulates onto C's
+ *  value `c` (Zero: no reload; Full: reload; Full with zero_if: reload unless zero_if), packs C
+ *  back in `order` and pops A and B. */
+ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
+
+/*! \brief The once-per-kernel hardware init of a compute kernel whose first op is this gemm. */
+ir::Stmt emit_gemm_init(const GemmTiles &gemm);
+
+/*! \brief Compute copies the tiles of `source` into `destination` through DST in chunks of at most
+ *  dst_tiles, keeping their order; the packer converts to the destination's data format. */
+ir::Stmt emit_compute_copy(const CircularBuffer &source, const CircularBuffer &destination, const TileOrder &order,
+                           int dst_tiles);
+
+/*! \brief The once-per-kernel init of a compute kernel whose first op is a copy. */
+ir::Stmt emit_copy_init(const CircularBuffer &source, const CircularBuffer &destination);
+
+/*! \brief Compute consumes a value nobody reads (it is overwritten): wait for its tiles, pop them. */
+ir::Stmt emit_discard(const CircularBuffer &cb, const TileOrder &order);
+
+}  // namespace tt::transform

@@ -1,0 +1,163 @@
+// Reader and writer tile transfers of LowerTTTileIntrinsics (see tt_tile_dataflow.h).
+#include "transform/tt_tile_dataflow.h"
+
+#include "ir/arith.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+// x / 32 when x is provably a multiple of 32, else an undefined Expr.
+Expr exact_tile_quotient(const Expr &x) {
+    int64_t c;
+    if (as_const_int(x, &c)) return c % kTileRows == 0 ? make_int(c / kTileRows) : Expr();
+    Expr a, b;
+    if (!binary_operands(x, &a, &b)) return Expr();
+    switch (x->kind) {
+    case NodeKind::Add:
+    case NodeKind::Sub: {
+        Expr qa = exact_tile_quotient(a), qb = exact_tile_quotient(b);
+        return qa && qb ? make_binary(x->kind, qa, qb) : Expr();
+    }
+    case NodeKind::Mul: {
+        if (as_const_int(b, &c) && c % kTileRows == 0) return MulNode::make(a, make_int(c / kTileRows));
+        if (as_const_int(a, &c) && c % kTileRows == 0) return MulNode::make(b, make_int(c / kTileRows));
+        Expr qa = exact_tile_quotient(a);
+        if (qa) return MulNode::make(qa, b);
+        Expr qb = exact_tile_quotient(b);
+        return qb ? MulNode::make(a, qb) : Expr();
+    }
+    default: return Expr();
+    }
+}
+
+int64_t tile_columns(const BufferLayout &layout) {
+    return layout.shape_tiles.back();
+}
+
+// Page id of tile (row, col) of a global buffer, in row-major tile order.
+Expr tile_id(const BufferLayout &layout, const Expr &row, const Expr &col) {
+    return fold_constants(AddNode::make(MulNode::make(row, make_int(tile_columns(layout))), col));
+}
+
+Expr page_address(const Var &base, const Expr &page, int64_t page_size) {
+    return fold_constants(AddNode::make(base, MulNode::make(page, make_int(page_size))));
+}
+
+void require_matching_format(const CircularBuffer &cb, const BufferLayout &layout, const Buffer &global,
+                             const Span &span) {
+    if (cb.config.data_format != layout.data_format) {
+        TT_USER_ERROR(Validation, span) << "copying between " << global->name << " (" << layout.data_format << ") and "
+                                        << cb.buffer->name << " (" << cb.config.data_format
+                                        << ") is not supported on Tenstorrent yet: the NoC moves tiles without "
+                                        << "converting them; instead give both buffers the same dtype";
+    }
+}
+
+}  // namespace
+
+Expr tile_index_of(const Expr &element_index, const std::string &what, const Span &span) {
+    Expr q = exact_tile_quotient(fold_constants(element_index));
+    if (!q) {
+        TT_USER_ERROR(Validation, span) << what << " starts at element " << to_text(element_index)
+                                        << ", which is not provably a multiple of 32; Tenstorrent moves whole "
+                                        << "32x32 tiles, so instead start tile regions at multiples of 32";
+    }
+    return fold_constants(q);
+}
+
+std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span) {
+    if (region->ranges.size() != 2) {
+        TT_USER_ERROR(Validation, span) << "a " << region->ranges.size() << "-D region of " << region->buffer->name
+                                        << " is not supported on Tenstorrent yet: tile operations take 2-D regions; "
+                                        << "instead index the leading dimensions away";
+    }
+    int64_t ext[2];
+    for (int d = 0; d < 2; ++d) {
+        if (!as_const_int(fold_constants(region->ranges[d].extent), &ext[d]) || ext[d] % kTileRows != 0) {
+            TT_USER_ERROR(Validation, span) << "dimension " << d << " of the region of " << region->buffer->name
+                                            << " has extent " << to_text(region->ranges[d].extent)
+                                            << ", which is not a constant multiple of 32; instead use block sizes "
+                                            << "that are multiples of the 32x32 tile";
+        }
+    }
+    return {ext[0] / kTileRows, ext[1] / kTileCols};
+}
+
+Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies) {
+    std::vector<Stmt> reserves, reads, pushes;
+    std::vector<std::pair<Var, Expr>> write_pointers;
+    for (const GlobalToCB &copy : copies) {
+        const Buffer &global = copy.source->buffer;
+        const BufferLayout &layout = ctx.layout(global, copy.span);
+        const CBConfig &cb = copy.destination->config;
+        require_matching_format(*copy.destination, layout, global, copy.span);
+        auto [rows, cols] = region_tiles(copy.source, copy.span);
+        Expr row0 = tile_index_of(copy.source->ranges[0].min, "the copy from " + global->name, copy.span);
+        Expr col0 = tile_index_of(copy.source->ranges[1].min, "the copy from " + global->name, copy.span);
+        Expr accessor = ctx.accessor(KernelRole::Reader, global);
+        Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
+        Expr cb_index = make_int(cb.cb_index);
+        reserves.push_back(tt_call("cb_reserve_back", {cb_index, make_int(rows * cols)}));
+        write_pointers.push_back({write_ptr, CallNode::make("tt.get_write_ptr", {cb_index})});
+        reads.push_back(tile_loop("tile_row", rows, [&](const Expr &i) {
+            return tile_loop("tile_col", cols, [&](const Expr &j) {
+                Expr page = fold_constants(AddNode::make(MulNode::make(i, make_int(cols)), j));
+                Expr id = tile_id(layout, AddNode::make(row0, i), AddNode::make(col0, j));
+                Stmt read = tt_call("noc_async_read_page", {id, accessor, page_address(write_ptr, page, cb.page_size)});
+                return ctx.prefetch() ? read : seq({read, tt_call("noc_async_read_barrier", {})});
+            });
+        }));
+        pushes.push_back(tt_call("cb_push_back", {cb_index, make_int(rows * cols)}));
+    }
+    if (ctx.prefetch()) reads.push_back(tt_call("noc_async_read_barrier", {}));
+    Stmt body = seq(reads);
+    for (auto it = write_pointers.rbegin(); it != write_pointers.rend(); ++it) {
+        body = LetStmtNode::make(it->first, it->second, body);
+    }
+    std::vector<Stmt> out = reserves;
+    out.push_back(body);
+    out.insert(out.end(), pushes.begin(), pushes.end());
+    return seq(out);
+}
+
+Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const TileOrder &order,
+                      const RegionNode *destination, const Span &span) {
+    const Buffer &global = destination->buffer;
+    const BufferLayout &layout = ctx.layout(global, span);
+    require_matching_format(source, layout, global, span);
+    auto [rows, cols] = region_tiles(destination, span);
+    if (rows != order.rows || cols != order.cols) {
+        TT_USER_ERROR(Validation, span) << "T.copy from " << source.buffer->name << " (" << order.rows << "x"
+                                        << order.cols << " tiles) to a region of " << global->name << " of " << rows
+                                        << "x" << cols << " tiles; instead copy regions of equal extents";
+    }
+    Expr row0 = tile_index_of(destination->ranges[0].min, "the copy to " + global->name, span);
+    Expr col0 = tile_index_of(destination->ranges[1].min, "the copy to " + global->name, span);
+    Expr accessor = ctx.accessor(KernelRole::Writer, global);
+    Expr cb_index = make_int(source.config.cb_index);
+    Expr group = make_int(order.group_tiles());
+    return tile_loop("group_row", order.groups_down(), [&](const Expr &gr) {
+        return tile_loop("group_col", order.groups_across(), [&](const Expr &gc) {
+            Var read_ptr = make_var(source.buffer->name + "_read_ptr");
+            Stmt writes = tile_loop("tile_row", order.group_rows, [&](const Expr &i) {
+                return tile_loop("tile_col", order.group_cols, [&](const Expr &j) {
+                    Expr row = AddNode::make(row0, AddNode::make(MulNode::make(gr, make_int(order.group_rows)), i));
+                    Expr col = AddNode::make(col0, AddNode::make(MulNode::make(gc, make_int(order.group_cols)), j));
+                    Expr page = fold_constants(AddNode::make(MulNode::make(i, make_int(order.group_cols)), j));
+                    return tt_call("noc_async_write_page", {tile_id(layout, row, col), accessor,
+                                                            page_address(read_ptr, page, source.config.page_size)});
+                });
+            });
+            Stmt body = LetStmtNode::make(read_ptr, CallNode::make("tt.get_read_ptr", {cb_index}),
+                                          seq({writes, tt_call("noc_async_write_barrier", {})}));
+            return seq({tt_call("cb_wait_front", {cb_index, group}), body, tt_call("cb_pop_front", {cb_index, group})});
+        });
+    });
+}
+
+}  // namespace tt::transform

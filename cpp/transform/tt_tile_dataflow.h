@@ -1,0 +1,43 @@
+/*! \file tt_tile_dataflow.h
+ *  \brief The reader's and the writer's part of LowerTTTileIntrinsics: tile transfers between a
+ *  global buffer region and a circular buffer.
+ *
+ *  Tile indices come from the copy region: the region [r0:r0+R, c0:c0+C] of a global buffer with
+ *  Gc tile columns covers tiles (r0/32 + i) * Gc + c0/32 + j for i < R/32, j < C/32 (interleaved
+ *  pages are tiles in row-major tile order). Region starts must be provably multiples of 32.
+ */
+#pragma once
+
+#include <vector>
+
+#include "transform/tt_lowering_context.h"
+
+namespace tt::transform {
+
+/*! \brief One copy from a global region into an on-chip buffer's circular buffer. */
+struct GlobalToCB {
+    const ir::RegionNode *source;
+    const CircularBuffer *destination;
+    Span span;
+};
+
+/*! \brief The reader's statements for one stage of copies (consecutive copies from global memory
+ *  in one block of the program). Each destination CB gets one reserve and one push of all its
+ *  tiles. With prefetch every tile read of the stage is issued before a single read barrier, so
+ *  the NoC overlaps them; without it each tile read is followed by its own barrier. */
+ir::Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies);
+
+/*! \brief The writer's statements for copying the tiles of `source` (held in `order`) to the
+ *  global region `destination`: per group, wait, write each tile, one write barrier, pop. */
+ir::Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const TileOrder &order,
+                          const ir::RegionNode *destination, const Span &span);
+
+/*! \brief The tile-row/column index of an element index: element_index / 32, folded so that
+ *  `by * 128` becomes `by * 4`. A Validation error when the index is not provably a multiple of 32. */
+ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span);
+
+/*! \brief The region's tile extents (rows, cols); a Validation error unless both are constant
+ *  multiples of 32 and the region is 2-D. */
+std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span);
+
+}  // namespace tt::transform

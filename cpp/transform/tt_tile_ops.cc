@@ -1,0 +1,257 @@
+// Tile operations split into reader / compute / writer statements (see tt_tile_ops.h).
+#include "transform/tt_tile_ops.h"
+
+#include "ir/arith.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+#include "transform/tt_tile_compute.h"
+#include "transform/tt_tile_dataflow.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+void unsupported(const Span &span, const std::string &what, const std::string &why, const std::string &instead) {
+    TT_USER_ERROR(Validation, span) << what << " is not supported on Tenstorrent yet: " << why << "; instead "
+                                    << instead;
+}
+
+namespace {
+
+bool is_global(const RegionNode *r) {
+    return r->buffer->scope == MemoryScope::Global;
+}
+
+bool is_onchip(const RegionNode *r) {
+    return r->buffer->scope == MemoryScope::Shared || r->buffer->scope == MemoryScope::Fragment;
+}
+
+const RegionNode *region_arg(const CallNode *call, size_t i) {
+    return call->args[i].as<RegionNode>();
+}
+
+bool flag(const CallNode *call, size_t i) {
+    int64_t v = 0;
+    as_const_int(call->args[i], &v);
+    return v != 0;
+}
+
+// On-chip operands are whole buffers: a tile operation on part of a shared/fragment buffer would
+// need a CB per part.
+void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op, const Span &span) {
+    auto [rows, cols] = region_tiles(r, span);
+    bool whole = rows == cb.rows && cols == cb.cols;
+    for (const Range &range : r->ranges) {
+        int64_t mn;
+        whole = whole && as_const_int(fold_constants(range.min), &mn) && mn == 0;
+    }
+    if (!whole) {
+        unsupported(span, std::string(op) + " on part of " + r->buffer->name,
+                    "each shared/fragment buffer is one circular buffer moved whole",
+                    "operate on the whole buffer (allocate one of the part's shape)");
+    }
+}
+
+const char *kind_name(TileValue::Kind k) {
+    return k == TileValue::Empty ? "nothing" : k == TileValue::Zero ? "zeros from T.clear" : "tiles";
+}
+
+// Two orders enumerate a block's tiles identically: same subblocks, or both plain row-major.
+bool same_sequence(const TileOrder &a, const TileOrder &b) {
+    if (a.rows != b.rows || a.cols != b.cols) return false;
+    bool a_plain = a.group_cols == a.cols, b_plain = b.group_cols == b.cols;
+    return (a_plain && b_plain) || (a.group_rows == b.group_rows && a.group_cols == b.group_cols);
+}
+
+}  // namespace
+
+bool TileOpLowering::is_global_load(const CallNode *call) {
+    if (call->op->name != "tl.copy") return false;
+    return is_global(region_arg(call, 0)) && is_onchip(region_arg(call, 1));
+}
+
+void TileOpLowering::note_compute_init(Stmt init) {
+    if (!compute_init_) compute_init_ = std::move(init);
+}
+
+TileValue &TileOpLowering::full_value(const RegionNode *region, const char *op, const Span &span) {
+    TileValue &v = ctx_.value(region->buffer);
+    if (v.kind != TileValue::Full) {
+        unsupported(span, std::string(op) + " reading " + region->buffer->name + " while it holds " +
+                              kind_name(v.kind),
+                    "only tiles a copy or gemm produced are in its circular buffer",
+                    "write " + region->buffer->name + " with T.copy or T.gemm before reading it");
+    }
+    return v;
+}
+
+void TileOpLowering::define(const RegionNode *region, const TileOrder &order, const Span &span) {
+    TileValue &v = ctx_.value(region->buffer);
+    if (v.kind == TileValue::Full) {
+        TT_USER_ERROR(Validation, span) << region->buffer->name << " is overwritten before anything read its "
+                                        << "previous value, whose tiles would stay in its circular buffer; instead "
+                                        << "read it first or remove the earlier write";
+    }
+    v = TileValue{TileValue::Full, Expr(), order};
+}
+
+RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
+    std::vector<GlobalToCB> copies;
+    for (const auto &[call, span] : loads) {
+        const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
+        const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
+        require_whole(dst, cb, "T.copy", span);
+        auto [rows, cols] = region_tiles(src, span);
+        if (rows != cb.rows || cols != cb.cols) {
+            TT_USER_ERROR(Validation, span) << "T.copy of " << rows << "x" << cols << " tiles of "
+                                               << src->buffer->name << " into " << dst->buffer->name << " of "
+                                               << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
+        }
+        define(dst, TileOrder{rows, cols, 1, cols}, span);
+        copies.push_back({src, &cb, span});
+    }
+    RoleStmts out;
+    out[KernelRole::Reader].push_back(emit_reader_stage(ctx_, copies));
+    return out;
+}
+
+RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
+    const std::string &name = call->op->name;
+    if (name == "tl.gemm") return lower_gemm(call, span);
+    if (name == "tl.fill") return lower_fill(call, span);
+    if (name == "tl.copy") {
+        const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
+        if (is_onchip(src) && is_global(dst)) return lower_store(src, dst, span);
+        if (is_onchip(src) && is_onchip(dst)) return lower_onchip_copy(src, dst, span);
+        if (is_global(src) && is_onchip(dst)) return lower_loads({{call, span}});
+        unsupported(span, std::string("T.copy from ") + scope_name(src->buffer->scope) + " " + src->buffer->name +
+                              " to " + scope_name(dst->buffer->scope) + " " + dst->buffer->name,
+                    "copies move tiles between global memory and shared/fragment buffers",
+                    "stage the copy through a T.alloc_shared buffer");
+    }
+    unsupported(span, "T." + name.substr(3), "only T.copy, T.gemm, T.clear and T.fill are lowered",
+                "express the kernel with those tile operations");
+}
+
+RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *dst, const Span &span) {
+    const CircularBuffer &cb = ctx_.cb(src->buffer, span);
+    require_whole(src, cb, "T.copy", span);
+    TileOrder order = full_value(src, "T.copy", span).order;
+    ctx_.value(src->buffer) = TileValue{};
+    RoleStmts out;
+    const BufferLayout &layout = ctx_.layout(dst->buffer, span);
+    // Compute reads an accumulator's CB back, so the writer cannot drain that CB; and the NoC does
+    // not convert formats. Either way compute moves the tiles into a CB the writer owns.
+    if (accumulators_.count(src->buffer.get()) || cb.config.data_format != layout.data_format) {
+        const CircularBuffer &staging = ctx_.staging_cb(cb, dst->buffer->dtype);
+        note_compute_init(emit_copy_init(cb, staging));
+        out[KernelRole::Compute].push_back(emit_compute_copy(cb, staging, order, ctx_.dst_tiles()));
+        out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, staging, order, dst, span));
+    } else {
+        out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, cb, order, dst, span));
+    }
+    return out;
+}
+
+RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionNode *dst, const Span &span) {
+    const CircularBuffer &from = ctx_.cb(src->buffer, span);
+    const CircularBuffer &to = ctx_.cb(dst->buffer, span);
+    require_whole(src, from, "T.copy", span);
+    require_whole(dst, to, "T.copy", span);
+    TileOrder order = full_value(src, "T.copy", span).order;
+    ctx_.value(src->buffer) = TileValue{};
+    define(dst, order, span);
+    note_compute_init(emit_copy_init(from, to));
+    RoleStmts out;
+    out[KernelRole::Compute].push_back(emit_compute_copy(from, to, order, ctx_.dst_tiles()));
+    return out;
+}
+
+RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
+    const RegionNode *ra = region_arg(call, 0), *rb = region_arg(call, 1), *rc = region_arg(call, 2);
+    const bool transpose_a = flag(call, 3), transpose_b = flag(call, 4), clear_accum = flag(call, 5);
+    if (transpose_a) {
+        unsupported(span, "T.gemm with transpose_A=True",
+                    "the matrix engine transposes only its second operand's tiles",
+                    "store A as (M, K) and pass transpose_A=False");
+    }
+    for (const RegionNode *r : {ra, rb, rc}) {
+        if (!is_onchip(r)) {
+            unsupported(span, "T.gemm on global buffer " + r->buffer->name,
+                        "matmul reads and writes circular buffers", "T.copy it into a shared/fragment buffer first");
+        }
+    }
+    GemmTiles g{&ctx_.cb(ra->buffer, span), &ctx_.cb(rb->buffer, span), &ctx_.cb(rc->buffer, span), transpose_b};
+    require_whole(ra, *g.a, "T.gemm", span);
+    require_whole(rb, *g.b, "T.gemm", span);
+    require_whole(rc, *g.c, "T.gemm", span);
+    g.m = g.c->rows;
+    g.n = g.c->cols;
+    g.k = g.a->cols;
+    const int64_t b_k = transpose_b ? g.b->cols : g.b->rows, b_n = transpose_b ? g.b->rows : g.b->cols;
+    if (g.a->rows != g.m || b_k != g.k || b_n != g.n) {
+        TT_USER_ERROR(Validation, span) << "T.gemm shapes do not chain: A is " << g.a->rows << "x" << g.a->cols
+                                        << " tiles, B " << b_k << "x" << b_n << " (as multiplied), C " << g.m << "x"
+                                        << g.n << "; instead give C (M, N), A (M, K) and B (K, N) blocks";
+    }
+    for (const RegionNode *r : {ra, rb}) {
+        const TileValue &v = full_value(r, "T.gemm", span);
+        if (v.order.group_cols != v.order.cols) {
+            unsupported(span, "T.gemm reading " + r->buffer->name + " in subblock order",
+                        "matmul indexes its inputs' tiles row-major", "pass a buffer loaded with T.copy");
+        }
+        ctx_.value(r->buffer) = TileValue{};
+    }
+    TileValue c = ctx_.value(rc->buffer);
+    RoleStmts out;
+    if (clear_accum && c.kind == TileValue::Full) {
+        Stmt discard = emit_discard(*g.c, c.order);
+        out[KernelRole::Compute].push_back(c.zero_if ? IfThenElseNode::make(NotNode::make(c.zero_if), discard)
+                                                     : discard);
+    }
+    if (clear_accum) c = TileValue{TileValue::Zero, Expr(), c.order};
+    if (c.kind == TileValue::Empty) {
+        TT_USER_ERROR(Validation, span) << "T.gemm accumulates into " << rc->buffer->name
+                                        << ", which holds no value yet; instead T.clear(" << rc->buffer->name
+                                        << ") before the loop or pass clear_accum=True";
+    }
+    TileOrder order = TileOrder::row_major(g.m, g.n, ctx_.dst_tiles());
+    if (c.kind == TileValue::Full && !same_sequence(c.order, order)) {
+        unsupported(span, "T.gemm accumulating onto " + rc->buffer->name + " in its current tile order",
+                    "partial sums are reloaded one DST subblock at a time", "T.clear the accumulator first");
+    }
+    note_compute_init(emit_gemm_init(g));
+    out[KernelRole::Compute].push_back(emit_gemm(g, c, order, ctx_.dst_tiles()));
+    ctx_.value(rc->buffer) = TileValue{TileValue::Full, Expr(), order};
+    return out;
+}
+
+RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
+    const RegionNode *dst = region_arg(call, 0);
+    double value = 0;
+    if (const auto *f = call->args[1].as<FloatImmNode>()) value = f->value;
+    int64_t iv = 0;
+    if (as_const_int(call->args[1], &iv)) value = static_cast<double>(iv);
+    bool constant = call->args[1].as<FloatImmNode>() || call->args[1].as<IntImmNode>();
+    if (!constant || value != 0.0) {
+        unsupported(span, "T.fill with the value " + to_text(call->args[1]),
+                    "only zero fills (T.clear) of accumulators are lowered", "T.clear the buffer and T.gemm into it");
+    }
+    if (!is_onchip(dst)) {
+        unsupported(span, "T.fill of global buffer " + dst->buffer->name, "fills act on on-chip buffers",
+                    "fill a fragment and T.copy it out");
+    }
+    const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
+    require_whole(dst, cb, "T.fill", span);
+    TileValue &v = ctx_.value(dst->buffer);
+    RoleStmts out;
+    if (v.kind == TileValue::Full) {
+        Stmt discard = emit_discard(cb, v.order);
+        out[KernelRole::Compute].push_back(v.zero_if ? IfThenElseNode::make(NotNode::make(v.zero_if), discard)
+                                                     : discard);
+    }
+    v = TileValue{TileValue::Zero, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
+    return out;
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,63 @@
+/*! \file tt_tile_ops.h
+ *  \brief One TileLang tile operation (tl.copy, tl.gemm, tl.fill) split into the statements of the
+ *  reader, compute and writer kernels, following the buffers' values (tt_lowering_context.h).
+ *
+ *  Which kernel does what follows the data flow of the operands' memory scopes, never their
+ *  names: reading global memory is the reader's, writing it the writer's, everything between
+ *  on-chip buffers compute's. A value in a circular buffer is consumed exactly once: the
+ *  operation that reads it waits for and pops its tiles, so a value read twice, overwritten
+ *  unread, or never read is a Validation error naming the buffer.
+ */
+#pragma once
+
+#include <set>
+#include <vector>
+
+#include "transform/tt_lowering_context.h"
+
+namespace tt::transform {
+
+/*! \brief A tile operation call and the span of its statement. */
+using LocatedCall = std::pair<const ir::CallNode *, Span>;
+
+class TileOpLowering {
+public:
+    /*! \brief accumulators: buffers some tl.gemm accumulates into (compute reads their CBs back). */
+    TileOpLowering(LoweringContext &ctx, std::set<const ir::BufferNode *> accumulators)
+        : ctx_(ctx), accumulators_(std::move(accumulators)) {
+    }
+
+    /*! \brief True for a tl.copy from a global buffer into an on-chip one (a reader stage member). */
+    static bool is_global_load(const ir::CallNode *call);
+    /*! \brief Consecutive loads from global memory, read as one stage (emit_reader_stage). */
+    RoleStmts lower_loads(const std::vector<LocatedCall> &loads);
+    /*! \brief Any other tile operation call, evaluated at span. */
+    RoleStmts lower(const ir::CallNode *call, const Span &span);
+
+    /*! \brief The compute kernel's once-per-kernel init (of its first op), if it has any op. */
+    const ir::Stmt &compute_init() const {
+        return compute_init_;
+    }
+
+private:
+    RoleStmts lower_store(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
+    RoleStmts lower_onchip_copy(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
+    RoleStmts lower_gemm(const ir::CallNode *call, const Span &span);
+    RoleStmts lower_fill(const ir::CallNode *call, const Span &span);
+    /*! The value of `region`'s buffer for reading at span: Full, of the whole buffer. */
+    TileValue &full_value(const ir::RegionNode *region, const char *op, const Span &span);
+    /*! Marks the whole buffer of `region` as written with `order`; its old value must be consumed. */
+    void define(const ir::RegionNode *region, const TileOrder &order, const Span &span);
+    void note_compute_init(ir::Stmt init);
+
+    LoweringContext &ctx_;
+    std::set<const ir::BufferNode *> accumulators_;
+    ir::Stmt compute_init_;
+};
+
+/*! \brief The NotImplemented-style error: "<what> is not supported on Tenstorrent yet: <why>;
+ *  instead <instead>", a Validation error at span. */
+[[noreturn]] void unsupported(const Span &span, const std::string &what, const std::string &why,
+                              const std::string &instead);
+
+}  // namespace tt::transform

@@ -1,0 +1,82 @@
+// TTTilesToCoreMap: balanced assignment of launch-grid blocks to cores
+// (contract in tt_tiles_to_core_map.h).
+#include "transform/tt_tiles_to_core_map.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "transform/analysis.h"
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+/*! Rows per panel for the block strategy: the kernel's T.use_swizzle panel_size when enabled,
+ *  else the side of a square holding one core's share of blocks. */
+int block_panel(const PrimFunc &func, const std::vector<int64_t> &grid, int num_cores) {
+    auto swizzle = func->attrs.find(attr::TL_SWIZZLE);
+    if (swizzle != func->attrs.end() && swizzle->second.value("enable", true)) {
+        if (swizzle->second.value("order", std::string("row")) != "row") {
+            TT_USER_ERROR(Validation, func->span)
+                << "T.use_swizzle(order=\"" << swizzle->second.value("order", std::string())
+                << "\") with partition_strategy=\"block\": block panels run along rows; use order=\"row\"";
+        }
+        return std::max(1, swizzle->second.value("panel_size", 1));
+    }
+    int64_t blocks = 1;
+    for (int64_t g : grid) blocks *= g;
+    const int64_t per_core = (blocks + num_cores - 1) / num_cores;
+    return std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(per_core)))));
+}
+
+}  // namespace
+
+WorkPartition partition_blocks(const std::vector<int64_t> &grid, const CoreGrid &core_grid, PartitionStrategy strategy,
+                               int panel) {
+    WorkPartition p;
+    p.strategy = strategy;
+    p.grid = grid;
+    p.total_blocks = 1;
+    for (int64_t g : grid) p.total_blocks *= g;
+    p.num_cores = static_cast<int>(std::min<int64_t>(p.total_blocks, core_grid.num_cores()));
+    p.panel = strategy == PartitionStrategy::Block ? panel : 1;
+    const int64_t base = p.total_blocks / p.num_cores;
+    const int64_t extra = p.total_blocks % p.num_cores;
+    int64_t next = 0;
+    for (int k = 0; k < p.num_cores; ++k) {
+        const int64_t count = base + (k < extra ? 1 : 0);
+        p.cores.push_back(CoreWork{CoreCoord{k % core_grid.x, k / core_grid.x}, next, count});
+        next += count;
+    }
+    return p;
+}
+
+CoreRanges core_ranges_of(const WorkPartition &partition, const CoreGrid &core_grid) {
+    CoreRanges ranges;
+    const int full_rows = partition.num_cores / core_grid.x;
+    const int rest = partition.num_cores % core_grid.x;
+    if (full_rows > 0) ranges.push_back(CoreRange{{0, 0}, {core_grid.x - 1, full_rows - 1}});
+    if (rest > 0) ranges.push_back(CoreRange{{0, full_rows}, {rest - 1, full_rows}});
+    return ranges;
+}
+
+PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
+    const CoreGrid core_grid = get_attr<CoreGrid>(func, attr::TT_CORE_GRID, "InferTTLayout");
+    const std::vector<int64_t> grid = launch_grid(func);
+    const PartitionStrategy strategy = ctx.options().partition_strategy;
+    const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
+    const WorkPartition partition = partition_blocks(grid, core_grid, strategy, panel);
+    PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);
+    out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));
+    return with_attr(out, attr::TT_WORK_PARTITION, partition);
+}
+
+Pass tt_tiles_to_core_map_pass() {
+    return Pass{"TTTilesToCoreMap", [](const IRModule &mod, const PassContext &ctx) {
+                    return map_functions(mod, [&](const PrimFunc &f) { return tt_tiles_to_core_map(f, ctx); });
+                }};
+}
+
+}  // namespace tt::transform

@@ -1,0 +1,35 @@
+/*! \file tt_tiles_to_core_map.h
+ *  \brief TTTilesToCoreMap: deals the launch grid's blocks to the cores of the core grid.
+ *  (Legacy names: LayoutAwareWorkPartitionTT, tt_tiles_to_core_map.)
+ *
+ *  Requires: InferTTLayout (tt.core_grid). A launch grid of constant extents.
+ *  Guarantees (attributes written; the body is unchanged):
+ *  - tt.work_partition: blocks are numbered in the order of ctx's partition_strategy (see
+ *    decode_block_index in tt_attrs.h) and dealt in contiguous ranges to n = min(blocks, cores of
+ *    the core grid) cores taken row by row: core k gets floor(B/n) blocks, plus one for k < B % n,
+ *    so per-core counts differ by at most one. For the block strategy the panel height is
+ *    T.use_swizzle's panel_size when the kernel asks for it, else about sqrt(blocks per core) rows
+ *    so that each core's range is a near-square patch.
+ *  - tt.core_ranges: the n used cores as at most two rectangles (full rows, then the partial row).
+ *  - tt.core_grid: unchanged (re-written as read).
+ *  Errors (Validation): T.use_swizzle(order="col") with the block strategy (panels run along rows).
+ */
+#pragma once
+
+#include "transform/pass.h"
+
+namespace tt::transform {
+
+ir::PrimFunc tt_tiles_to_core_map(const ir::PrimFunc &func, const PassContext &ctx);
+
+/*! \brief The balanced assignment above for a launch grid on a core grid. */
+WorkPartition partition_blocks(const std::vector<int64_t> &launch_grid, const CoreGrid &core_grid,
+                               PartitionStrategy strategy, int panel);
+
+/*! \brief The used cores of a partition as disjoint rectangles. */
+CoreRanges core_ranges_of(const WorkPartition &partition, const CoreGrid &core_grid);
+
+/*! \brief The registered pass "TTTilesToCoreMap". */
+Pass tt_tiles_to_core_map_pass();
+
+}  // namespace tt::transform

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include "gemm_ir.h"
+#include "ir/equal.h"
+#include "transform/infer_tt_layout.h"
+
+namespace tt::transform {
+namespace {
+
+using namespace ir;
+
+PassContext context(Json options = Json::object()) {
+    return PassContext::from_json(options);
+}
+
+/*! Before → after on the reference GEMM: the body is untouched, and the layout of every
+ *  parameter is DRAM interleaved bf16 tiles with read/written from the copies. */
+TEST(InferTTLayout, ReferenceGemm) {
+    PrimFunc before = testing::make_gemm();
+    PrimFunc after = infer_tt_layout(before, context());
+    EXPECT_TRUE(structural_equal(after->body, before->body));
+    EXPECT_EQ(after->attrs.at(attr::TT_DEVICE), "n150");
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({8, 8}));
+    const LayoutDesc desc = after->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>();
+    ASSERT_EQ(desc.size(), 3u);
+    const BufferLayout &a = desc.at("A");
+    EXPECT_EQ(a.memory, MemoryKind::DRAM);
+    EXPECT_EQ(a.layout, LayoutKind::Interleaved);
+    EXPECT_EQ(a.data_format, "Float16_b");
+    EXPECT_EQ(a.page_size, 2048);
+    EXPECT_EQ(a.shape_tiles, (std::vector<int64_t>{32, 32}));
+    EXPECT_EQ(a.num_pages, 1024);
+    EXPECT_TRUE(a.read);
+    EXPECT_FALSE(a.written);
+    EXPECT_TRUE(desc.at("C").written);
+    EXPECT_FALSE(desc.at("C").read);
+    EXPECT_FALSE(desc.at("A").shard.has_value());
+}
+
+/*! The core grid follows the launch grid while it fits the worker grid, else the device grid. */
+TEST(InferTTLayout, CoreGridFromLaunchGridAndDevice) {
+    const target::DeviceSpec &wormhole = target::lookup_device("wormhole");
+    EXPECT_EQ(choose_core_grid({4, 4}, wormhole, {}).num_cores(), 16);
+    EXPECT_EQ(choose_core_grid({16, 16}, wormhole, {}).x, 8);
+    EXPECT_EQ(choose_core_grid({16, 16}, wormhole, {}).y, 8);
+    const CoreGrid line = choose_core_grid({20}, wormhole, {});
+    EXPECT_EQ(line.x, 8);
+    EXPECT_EQ(line.y, 3);
+    const CoreGrid bh = choose_core_grid({16, 16}, target::lookup_device("blackhole"), {});
+    EXPECT_EQ(bh.x, 13);
+    EXPECT_EQ(bh.y, 10);
+}
+
+TEST(InferTTLayout, UserLayoutsAreHonoured) {
+    testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 256;
+    PrimFunc after = infer_tt_layout(
+        testing::make_gemm(cfg),
+        context({{"layouts", {{"A", {{"memory", "l1"}, {"layout", "sharded"}, {"shard_grid", {2, 2}}}}, {"C", {{"memory", "l1"}}}}}}));
+    const LayoutDesc desc = after->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>();
+    EXPECT_EQ(desc.at("A").memory, MemoryKind::L1);
+    ASSERT_TRUE(desc.at("A").shard.has_value());
+    EXPECT_EQ(desc.at("A").shard->shard_shape_tiles, (std::vector<int64_t>{4, 4}));
+    EXPECT_EQ(desc.at("C").memory, MemoryKind::L1);
+    EXPECT_EQ(desc.at("C").layout, LayoutKind::Interleaved);
+    EXPECT_EQ(desc.at("B").memory, MemoryKind::DRAM);
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({2, 2}));
+}
+
+/*! Requests written on the function (tt.layout_requests) count, and ctx overrides them. */
+TEST(InferTTLayout, FunctionRequestsAndContextOverride) {
+    PrimFunc f = with_attr(testing::make_gemm(), attr::TT_LAYOUT_REQUESTS, {{"B", {{"memory", "l1"}}}});
+    EXPECT_EQ(infer_tt_layout(f, context()) ->attrs.at(attr::TT_LAYOUT_DESC)["B"]["memory"], "l1");
+    EXPECT_EQ(infer_tt_layout(f, context({{"layouts", {{"B", {{"memory", "dram"}}}}}}))
+                  ->attrs.at(attr::TT_LAYOUT_DESC)["B"]["memory"],
+              "dram");
+}
+
+std::string validation_message(const PrimFunc &f, const PassContext &ctx, int *line = nullptr) {
+    try {
+        infer_tt_layout(f, ctx);
+    } catch (const Error &e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Validation);
+        if (line) *line = e.span().line;
+        return e.what();
+    }
+    ADD_FAILURE() << "expected a validation error";
+    return "";
+}
+
+TEST(InferTTLayout, ShapeNotTileMultipleNamesBufferAndDimension) {
+    testing::GemmConfig cfg;
+    cfg.K = 1000;
+    int line = 0;
+    const std::string msg = validation_message(testing::make_gemm(cfg), context(), &line);
+    EXPECT_NE(msg.find("buffer A: dimension 1 has extent 1000, which is not a multiple of the 32x32 tile; use 1024"),
+              std::string::npos)
+        << msg;
+    EXPECT_EQ(line, 12);
+}
+
+TEST(InferTTLayout, DtypeWithoutTileFormatIsAnError) {
+    testing::GemmConfig cfg;
+    cfg.dtype = "float64";
+    EXPECT_NE(validation_message(testing::make_gemm(cfg), context()).find("dtype float64, which has no Tenstorrent tile format"),
+              std::string::npos);
+}
+
+TEST(InferTTLayout, LayoutForUnknownBufferIsAnError) {
+    EXPECT_NE(validation_message(testing::make_gemm(), context({{"layouts", {{"D", {{"memory", "l1"}}}}}}))
+                  .find("a layout is requested for D, which is not a parameter of gemm (parameters: A, B, C)"),
+              std::string::npos);
+}
+
+TEST(InferTTLayout, ShardMustCoverAndFit) {
+    EXPECT_NE(validation_message(testing::make_gemm(),
+                                 context({{"layouts",
+                                           {{"A", {{"layout", "sharded"}, {"shard_grid", {2, 2}}, {"shard_shape_tiles", {4, 4}}}}}}}))
+                  .find("do not cover"),
+              std::string::npos);
+    // 1024x1024 bf16 over one core is 2 MiB: more than any L1.
+    EXPECT_NE(validation_message(testing::make_gemm(),
+                                 context({{"layouts", {{"A", {{"layout", "sharded"}, {"shard_grid", {1, 1}}}}}}}))
+                  .find("more than the"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace tt::transform

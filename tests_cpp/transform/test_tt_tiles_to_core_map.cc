@@ -1,0 +1,144 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "gemm_ir.h"
+#include "ir/arith.h"
+#include "ir/functor.h"
+#include "transform/infer_tt_layout.h"
+#include "transform/tt_tiles_to_core_map.h"
+
+namespace tt::transform {
+namespace {
+
+using namespace ir;
+
+/*! The gemm whose launch grid is gx x gy blocks of 32x32 (K = 32). */
+PrimFunc gemm_with_grid(int64_t gx, int64_t gy) {
+    testing::GemmConfig cfg;
+    cfg.block_M = cfg.block_N = cfg.block_K = 32;
+    cfg.N = gx * 32;
+    cfg.M = gy * 32;
+    cfg.K = 32;
+    return testing::make_gemm(cfg);
+}
+
+PrimFunc run(const PrimFunc &f, const Json &options = Json::object()) {
+    PassContext ctx = PassContext::from_json(options);
+    return tt_tiles_to_core_map(infer_tt_layout(f, ctx), ctx);
+}
+
+WorkPartition partition_of(const PrimFunc &f) {
+    return f->attrs.at(attr::TT_WORK_PARTITION).get<WorkPartition>();
+}
+
+/*! Every block is assigned exactly once and counts differ by at most one. */
+void expect_balanced_cover(const WorkPartition &p) {
+    int64_t next = 0, lo = INT64_MAX, hi = 0;
+    for (const CoreWork &w : p.cores) {
+        EXPECT_EQ(w.start, next);
+        next += w.count;
+        lo = std::min(lo, w.count);
+        hi = std::max(hi, w.count);
+    }
+    EXPECT_EQ(next, p.total_blocks);
+    EXPECT_LE(hi - lo, 1);
+    std::set<std::vector<int64_t>> seen;
+    for (int64_t i = 0; i < p.total_blocks; ++i) seen.insert(decode_block_index(p, i));
+    EXPECT_EQ(static_cast<int64_t>(seen.size()), p.total_blocks);
+}
+
+TEST(TTTilesToCoreMap, EightByEightOnWormholeIsOneBlockPerCore) {
+    const PrimFunc after = run(gemm_with_grid(8, 8));
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({8, 8}));
+    const WorkPartition p = partition_of(after);
+    EXPECT_EQ(p.num_cores, 64);
+    ASSERT_EQ(p.cores.size(), 64u);
+    for (const CoreWork &w : p.cores) EXPECT_EQ(w.count, 1);
+    EXPECT_EQ(p.cores[9].core, (CoreCoord{1, 1}));
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES), Json::parse(R"([{"start":[0,0],"end":[7,7]}])"));
+}
+
+TEST(TTTilesToCoreMap, FourByFourUsesSixteenCores) {
+    const PrimFunc after = run(gemm_with_grid(4, 4));
+    EXPECT_EQ(partition_of(after).num_cores, 16);
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({4, 4}));
+}
+
+TEST(TTTilesToCoreMap, SixteenBySixteenIsFourBlocksPerCore) {
+    const WorkPartition p = partition_of(run(gemm_with_grid(16, 16)));
+    EXPECT_EQ(p.num_cores, 64);
+    for (const CoreWork &w : p.cores) EXPECT_EQ(w.count, 4);
+    expect_balanced_cover(p);
+}
+
+TEST(TTTilesToCoreMap, NonDivisibleGridIsBalanced) {
+    for (const char *strategy : {"row_major", "column_major", "block"}) {
+        for (const char *device : {"grayskull", "wormhole", "blackhole", "p100a"}) {
+            const WorkPartition p = partition_of(run(gemm_with_grid(10, 13), {{"partition_strategy", strategy}, {"target_device", device}}));
+            expect_balanced_cover(p);
+            EXPECT_EQ(p.total_blocks, 130);
+        }
+    }
+    const WorkPartition p = partition_of(run(gemm_with_grid(10, 10)));
+    EXPECT_EQ(p.num_cores, 64);
+    EXPECT_EQ(p.cores.front().count, 2);
+    EXPECT_EQ(p.cores.back().count, 1);
+}
+
+TEST(TTTilesToCoreMap, PartialLastRowOfCores) {
+    const PrimFunc after = run(gemm_with_grid(20, 1));  // 20 blocks: 8 + 8 + 4 cores
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({8, 3}));
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES),
+              Json::parse(R"([{"start":[0,0],"end":[7,1]},{"start":[0,2],"end":[3,2]}])"));
+}
+
+/*! The strategies order blocks as documented in decode_block_index. */
+TEST(TTTilesToCoreMap, StrategyOrders) {
+    WorkPartition p;
+    p.grid = {4, 3};
+    p.strategy = PartitionStrategy::RowMajor;
+    EXPECT_EQ(decode_block_index(p, 5), (std::vector<int64_t>{1, 1}));
+    p.strategy = PartitionStrategy::ColumnMajor;
+    EXPECT_EQ(decode_block_index(p, 5), (std::vector<int64_t>{1, 2}));
+    p.strategy = PartitionStrategy::Block;
+    p.panel = 2;  // rows {0,1} then {2}: ids 0..7 sweep columns of a 2-row panel
+    EXPECT_EQ(decode_block_index(p, 0), (std::vector<int64_t>{0, 0}));
+    EXPECT_EQ(decode_block_index(p, 1), (std::vector<int64_t>{0, 1}));
+    EXPECT_EQ(decode_block_index(p, 2), (std::vector<int64_t>{1, 0}));
+    EXPECT_EQ(decode_block_index(p, 8), (std::vector<int64_t>{0, 2}));
+    EXPECT_EQ(decode_block_index(p, 11), (std::vector<int64_t>{3, 2}));
+}
+
+/*! The IR decoding computes the same indices as the constant one, for every strategy. */
+TEST(TTTilesToCoreMap, DecodeExprMatchesConstantDecode) {
+    for (PartitionStrategy s : {PartitionStrategy::RowMajor, PartitionStrategy::ColumnMajor, PartitionStrategy::Block}) {
+        for (std::vector<int64_t> grid : {std::vector<int64_t>{5, 3}, std::vector<int64_t>{7}, std::vector<int64_t>{3, 4, 2}}) {
+            WorkPartition p;
+            p.grid = grid;
+            p.strategy = s;
+            p.panel = 2;
+            int64_t total = 1;
+            for (int64_t g : grid) total *= g;
+            for (int64_t i = 0; i < total; ++i) {
+                for (int d = 0; d < static_cast<int>(grid.size()); ++d) {
+                    Expr e = substitute(decode_block_index(p, make_var("i"), d), [&](const Var &) { return make_int(i); });
+                    int64_t value = -1;
+                    ASSERT_TRUE(as_const_int(fold_constants(e), &value));
+                    EXPECT_EQ(value, decode_block_index(p, i)[d]) << to_string(s) << " id " << i << " dim " << d;
+                }
+            }
+        }
+    }
+}
+
+TEST(TTTilesToCoreMap, BlockPanelFromUseSwizzle) {
+    PrimFunc f = with_attr(gemm_with_grid(16, 16), attr::TL_SWIZZLE, {{"panel_size", 4}, {"order", "row"}, {"enable", true}});
+    EXPECT_EQ(partition_of(run(f, {{"partition_strategy", "block"}})).panel, 4);
+    EXPECT_EQ(partition_of(run(gemm_with_grid(16, 16), {{"partition_strategy", "block"}})).panel, 2);  // sqrt(4)
+    PrimFunc col = with_attr(gemm_with_grid(16, 16), attr::TL_SWIZZLE, {{"panel_size", 4}, {"order", "col"}, {"enable", true}});
+    EXPECT_THROW(run(col, {{"partition_strategy", "block"}}), Error);
+}
+
+}  // namespace
+}  // namespace tt::transform
