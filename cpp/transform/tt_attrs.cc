@@ -159,11 +159,14 @@ void from_json(const Json &j, CoreGrid &v) {
     v = CoreGrid{c.x, c.y};
 }
 void to_json(Json &j, const CoreRange &v) {
-    j = Json{{"start", v.start}, {"end", v.end}};
+    j = Json::array({v.start, v.end});
 }
 void from_json(const Json &j, CoreRange &v) {
-    read_field(j, "start", v.start);
-    read_field(j, "end", v.end);
+    if (!j.is_array() || j.size() != 2) {
+        TT_USER_ERROR(Validation, Span()) << "a core range must be [[x0, y0], [x1, y1]], got " << j.dump();
+    }
+    v.start = j[0].get<CoreCoord>();
+    v.end = j[1].get<CoreCoord>();
 }
 void to_json(Json &j, const ShardSpec &v) {
     j = Json{{"grid", v.grid}, {"shard_shape_tiles", v.shard_shape_tiles}};
@@ -302,27 +305,36 @@ void from_json(const Json &j, WorkPartition &v) {
     read_field(j, "cores", v.cores);
 }
 
-void to_json(Json &j, const RuntimeArg &v) {
-    if (v.buffer_address) {
-        j = Json{{"buffer_address", *v.buffer_address}};
-    } else {
+void to_json(Json &j, const KernelArg &v) {
+    if (v.marker.empty()) {
         j = v.value;
+    } else {
+        j = Json{{v.marker, v.operand}};
     }
 }
-void from_json(const Json &j, RuntimeArg &v) {
+void from_json(const Json &j, KernelArg &v) {
+    static const char *const markers[] = {"buffer_address", "tensor_accessor_args", "num_pages", "semaphore", "noc_x", "noc_y"};
     if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0)) {
-        v = RuntimeArg::of(j.get<uint32_t>());
-    } else if (j.is_object() && j.size() == 1 && j.contains("buffer_address") && j["buffer_address"].is_string()) {
-        v = RuntimeArg::address_of(j["buffer_address"].get<std::string>());
-    } else {
-        TT_USER_ERROR(Validation, Span()) << "a runtime argument must be a uint32 or {\"buffer_address\": name}, got "
-                                          << j.dump();
+        v = KernelArg::of(j.get<uint32_t>());
+        return;
     }
+    if (j.is_object() && j.size() == 1) {
+        for (const char *m : markers) {
+            if (j.begin().key() == m) {
+                v = KernelArg{0, m, j.begin().value()};
+                return;
+            }
+        }
+    }
+    TT_USER_ERROR(Validation, Span()) << "a kernel argument must be a uint32 or a one-key marker (buffer_address, "
+                                         "tensor_accessor_args, num_pages, semaphore, noc_x, noc_y), got "
+                                      << j.dump();
 }
 
 void to_json(Json &j, const KernelDesc &v) {
     j = Json{{"role", v.role},
              {"name", v.name},
+             {"source", v.source},
              {"processor", v.processor},
              {"noc", v.noc},
              {"compile_args", v.compile_args},
@@ -333,6 +345,7 @@ void to_json(Json &j, const KernelDesc &v) {
 void from_json(const Json &j, KernelDesc &v) {
     read_field(j, "role", v.role);
     read_field(j, "name", v.name);
+    read_field(j, "source", v.source);
     read_field(j, "processor", v.processor);
     read_field(j, "noc", v.noc);
     read_field(j, "compile_args", v.compile_args);

@@ -100,7 +100,7 @@ struct CoreGrid {
 };
 
 /*! \brief An inclusive rectangle of cores, TT-Metalium's CoreRange{start, end}.
- *  tt.core_ranges = [{start: [x, y], end: [x, y]}, ...], disjoint, covering the used cores. */
+ *  tt.core_ranges = [[[x0, y0], [x1, y1]], ...], disjoint, covering the used cores. */
 struct CoreRange {
     CoreCoord start;
     CoreCoord end;
@@ -192,33 +192,42 @@ struct WorkPartition {
     std::vector<CoreWork> cores;
 };
 
-/*! \brief A runtime argument value in a per-core list: a number, or the DRAM/L1 address of a
- *  buffer, which only the host knows ({"buffer_address": "A"} in JSON). */
-struct RuntimeArg {
-    std::optional<std::string> buffer_address;
+/*! \brief A kernel argument (compile-time or runtime): a number, or a marker the host resolves
+ *  once buffers exist, written {marker: operand} in JSON:
+ *  {"buffer_address": "A"} the buffer's address; {"tensor_accessor_args": "A"} the buffer's
+ *  TensorAccessorArgs (several words); {"num_pages": "A"}; {"semaphore": i}; {"noc_x": [x, y]} /
+ *  {"noc_y": [x, y]} the NoC coordinate of a logical core. (docs/simulator.md, docs/plan.md) */
+struct KernelArg {
     uint32_t value = 0;
-    static RuntimeArg of(uint32_t v) {
-        return RuntimeArg{std::nullopt, v};
+    std::string marker;  ///< "" for a number
+    Json operand;        ///< the marker's operand
+    static KernelArg of(uint32_t v) {
+        return KernelArg{v, "", nullptr};
     }
-    static RuntimeArg address_of(const std::string &buffer) {
-        return RuntimeArg{buffer, 0};
+    static KernelArg buffer_address(const std::string &buffer) {
+        return KernelArg{0, "buffer_address", buffer};
+    }
+    static KernelArg tensor_accessor_args(const std::string &buffer) {
+        return KernelArg{0, "tensor_accessor_args", buffer};
     }
 };
 
 /*! \brief One kernel of the program (an entry of tt.kernels, written by the kernel split /
  *  GridToPersistentTT). processor: "RISCV_0" | "RISCV_1" for data movement (TT-Metalium's
- *  DataMovementProcessor), "TRISC" for compute. noc: "NOC_0" | "NOC_1" for data movement, "" for
- *  compute. runtime_args names the kernel's get_arg_val slots in order; per_core_runtime_args
- *  gives their values on each used core ("x,y" keys), same length as runtime_args. */
+ *  DataMovementProcessor), "TRISC" for compute. noc: 0 | 1 for data movement (NOC_0 / NOC_1),
+ *  -1 for compute. source: the kernel's file in the artifact directory ("reader.cpp").
+ *  runtime_args names the kernel's get_arg_val slots in order; per_core_runtime_args gives their
+ *  values on each used core ("x,y" keys); a marker may stand for several words. */
 struct KernelDesc {
     KernelRole role = KernelRole::Reader;
-    std::string name;  ///< the kernel's function / file stem ("reader", "compute", "writer")
+    std::string name;  ///< "reader", "compute", "writer"
+    std::string source;
     std::string processor;
-    std::string noc;
-    std::vector<uint32_t> compile_args;
+    int noc = -1;
+    std::vector<KernelArg> compile_args;
     std::map<std::string, std::string> defines;
     std::vector<std::string> runtime_args;
-    std::map<std::string, std::vector<RuntimeArg>> per_core_runtime_args;
+    std::map<std::string, std::vector<KernelArg>> per_core_runtime_args;
 };
 using KernelDescs = std::vector<KernelDesc>;
 
@@ -254,8 +263,8 @@ void to_json(Json &j, const CoreWork &v);
 void from_json(const Json &j, CoreWork &v);
 void to_json(Json &j, const WorkPartition &v);
 void from_json(const Json &j, WorkPartition &v);
-void to_json(Json &j, const RuntimeArg &v);
-void from_json(const Json &j, RuntimeArg &v);
+void to_json(Json &j, const KernelArg &v);
+void from_json(const Json &j, KernelArg &v);
 void to_json(Json &j, const KernelDesc &v);
 void from_json(const Json &j, KernelDesc &v);
 

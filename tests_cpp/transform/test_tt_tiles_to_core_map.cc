@@ -56,7 +56,7 @@ TEST(TTTilesToCoreMap, EightByEightOnWormholeIsOneBlockPerCore) {
     ASSERT_EQ(p.cores.size(), 64u);
     for (const CoreWork &w : p.cores) EXPECT_EQ(w.count, 1);
     EXPECT_EQ(p.cores[9].core, (CoreCoord{1, 1}));
-    EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES), Json::parse(R"([{"start":[0,0],"end":[7,7]}])"));
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES), Json::parse(R"([[[0,0],[7,7]]])"));
 }
 
 TEST(TTTilesToCoreMap, FourByFourUsesSixteenCores) {
@@ -90,7 +90,7 @@ TEST(TTTilesToCoreMap, PartialLastRowOfCores) {
     const PrimFunc after = run(gemm_with_grid(20, 1));  // 20 blocks: 8 + 8 + 4 cores
     EXPECT_EQ(after->attrs.at(attr::TT_CORE_GRID), Json::array({8, 3}));
     EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES),
-              Json::parse(R"([{"start":[0,0],"end":[7,1]},{"start":[0,2],"end":[3,2]}])"));
+              Json::parse(R"([[[0,0],[7,1]],[[0,2],[3,2]]])"));
 }
 
 /*! The strategies order blocks as documented in decode_block_index. */

@@ -1,0 +1,107 @@
+// The runtime plan writer (see plan.h and docs/plan.md).
+#include "transform/plan.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+std::string access_of(const BufferLayout &layout) {
+    if (layout.read && layout.written) return "read_write";
+    if (layout.written) return "write";
+    return layout.read ? "read" : "none";
+}
+
+Json buffer_entry(const std::string &name, const BufferLayout &layout) {
+    Json b = {{"name", name},
+              {"shape", layout.shape},
+              {"dtype", layout.dtype},
+              {"data_format", layout.data_format},
+              {"layout", std::string(to_string(layout.memory)) + "_" + to_string(layout.layout)},
+              {"tensor_layout", "tile"},
+              {"page_size", layout.page_size},
+              {"num_pages", layout.num_pages},
+              {"shape_tiles", layout.shape_tiles},
+              {"access", access_of(layout)}};
+    if (layout.shard) b["shard"] = *layout.shard;
+    return b;
+}
+
+Json cb_entry(const std::string &name, const CBConfig &cb) {
+    Json j = cb;
+    j["name"] = name;
+    return j;
+}
+
+/*! The kernel as the plan runner reads it: runtime_args become the per-core values, the slot names
+ *  move to runtime_arg_names. */
+Json kernel_entry(const KernelDesc &k, const WorkPartition &partition) {
+    std::set<std::string> used;
+    for (const CoreWork &w : partition.cores) used.insert(core_key(w.core));
+    std::set<std::string> given;
+    for (const auto &[core, args] : k.per_core_runtime_args) {
+        given.insert(core);
+        TT_ICHECK(args.size() == k.runtime_args.size())
+            << "kernel " << k.name << " names " << k.runtime_args.size() << " runtime arguments but core " << core
+            << " gets " << args.size();
+    }
+    TT_ICHECK(given == used) << "kernel " << k.name << " has runtime arguments for " << given.size()
+                             << " cores, the work partition uses " << used.size();
+    Json j = k;
+    j["runtime_arg_names"] = k.runtime_args;
+    j["runtime_args"] = j["per_core_runtime_args"];
+    j.erase("per_core_runtime_args");
+    if (k.role == KernelRole::Compute) j.erase("noc");
+    return j;
+}
+
+}  // namespace
+
+Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
+    const std::string device = get_attr<std::string>(lowered, attr::TT_DEVICE, "InferTTLayout");
+    const LayoutDesc layouts = get_attr<LayoutDesc>(lowered, attr::TT_LAYOUT_DESC, "InferTTLayout");
+    const CBDesc cbs = get_attr<CBDesc>(lowered, attr::TT_CB_DESC, "PropagateTTLayout");
+    const WorkPartition partition = get_attr<WorkPartition>(lowered, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
+    const KernelDescs kernels = get_attr<KernelDescs>(lowered, attr::TT_KERNELS, "GridToPersistentTT");
+    TT_ICHECK(device == ctx.device().name) << "function compiled for " << device << ", context targets "
+                                           << ctx.device().name;
+
+    Json buffers = Json::array();
+    for (const Buffer &param : lowered->params) buffers.push_back(buffer_entry(param->name, layouts.at(param->name)));
+    std::vector<std::pair<int, Json>> by_index;
+    for (const auto &[name, cb] : cbs) by_index.emplace_back(cb.cb_index, cb_entry(name, cb));
+    std::sort(by_index.begin(), by_index.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    Json circular_buffers = Json::array();
+    for (auto &[index, entry] : by_index) circular_buffers.push_back(std::move(entry));
+    Json kernel_list = Json::array();
+    for (const KernelDesc &k : kernels) kernel_list.push_back(kernel_entry(k, partition));
+
+    return Json{{"schema_version", kPlanSchemaVersion},
+                {"generator", "tilelang-tt"},
+                {"kernel_name", lowered->name},
+                {"device", device},
+                {"arch", ctx.device().arch_name},
+                {"core_grid", lowered->attrs.at(attr::TT_CORE_GRID)},
+                {"core_ranges", lowered->attrs.at(attr::TT_CORE_RANGES)},
+                {"work_partition", partition},
+                {"buffers", buffers},
+                {"circular_buffers", circular_buffers},
+                {"kernels", kernel_list},
+                {"compute_config", lowered->attrs.at(attr::TT_COMPUTE_CONFIG)}};
+}
+
+void write_plan(const Json &plan, const std::string &path) {
+    const std::filesystem::path p(path);
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    std::ofstream out(path);
+    if (!out) TT_USER_ERROR(Validation, Span()) << "cannot write the runtime plan to " << path << " (plan_path)";
+    out << plan.dump(2) << "\n";
+}
+
+}  // namespace tt::transform
