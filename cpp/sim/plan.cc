@@ -1,0 +1,298 @@
+// The plan runner: the dict a compiler emits (tt.plan.json) plus kernel sources become a Program
+// through the same host API a hand-written host program uses.
+#include "sim/plan.h"
+
+#include <cstring>
+
+#include "sim/numerics.h"
+#include "sim/session.h"
+
+namespace tt_sim {
+
+namespace {
+
+using nlohmann::json;
+using namespace tt::tt_metal;
+
+[[noreturn]] void bad_plan(const std::string &what) {
+    throw tt::Error(tt::ErrorKind::Validation, "invalid simulator plan: " + what);
+}
+
+struct DtypeInfo {
+    tt::DataFormat format;
+    uint32_t host_bytes;  ///< bytes per element on the host side
+};
+
+DtypeInfo dtype_info(const std::string &dtype) {
+    if (dtype == "bfloat16") return {tt::DataFormat::Float16_b, 2};
+    if (dtype == "float16") return {tt::DataFormat::Float16, 2};
+    if (dtype == "float32") return {tt::DataFormat::Float32, 4};
+    if (dtype == "int32") return {tt::DataFormat::Int32, 4};
+    if (dtype == "uint32") return {tt::DataFormat::UInt32, 4};
+    if (dtype == "bfloat8_b") return {tt::DataFormat::Bfp8_b, 4};
+    bad_plan("unknown dtype '" + dtype + "' (bfloat16, float16, float32, int32, uint32, bfloat8_b)");
+}
+
+tt::DataFormat data_format(const std::string &name) {
+    static const std::map<std::string, tt::DataFormat> formats = {
+        {"Float16_b", tt::DataFormat::Float16_b}, {"Float16", tt::DataFormat::Float16}, {"Float32", tt::DataFormat::Float32},
+        {"Bfp8_b", tt::DataFormat::Bfp8_b},       {"Int32", tt::DataFormat::Int32},     {"UInt32", tt::DataFormat::UInt32},
+        {"bfloat16", tt::DataFormat::Float16_b}, {"float16", tt::DataFormat::Float16}, {"float32", tt::DataFormat::Float32}};
+    auto it = formats.find(name);
+    if (it == formats.end()) bad_plan("unknown data_format '" + name + "'");
+    return it->second;
+}
+
+CoreCoord point(const json &p) {
+    if (!p.is_array() || p.size() != 2) bad_plan("a core must be [x, y], got " + p.dump());
+    return {p[0].get<size_t>(), p[1].get<size_t>()};
+}
+
+/*! "core_ranges": a list of [[x0, y0], [x1, y1]] inclusive rectangles. */
+CoreRangeSet core_ranges(const json &j) {
+    if (!j.is_array() || j.empty()) bad_plan("core_ranges must be a non-empty list of [[x0,y0],[x1,y1]], got " + j.dump());
+    std::vector<CoreRange> ranges;
+    for (const json &r : j) {
+        if (!r.is_array() || r.size() != 2) bad_plan("a core range must be [[x0,y0],[x1,y1]], got " + r.dump());
+        ranges.emplace_back(point(r[0]), point(r[1]));
+    }
+    return CoreRangeSet(ranges);
+}
+
+struct PlanBuffers {
+    std::map<std::string, std::shared_ptr<Buffer>> by_name;
+    std::map<std::string, json> specs;
+};
+
+struct ArgContext {
+    const PlanBuffers &buffers;
+    const IDevice &device;
+    const std::vector<uint32_t> &semaphores;
+};
+
+/*! Expands one argument: an integer, or a marker the runner resolves after allocation. */
+void expand_arg(const json &arg, const ArgContext &ctx, std::vector<uint32_t> &out) {
+    if (arg.is_number_integer()) {
+        out.push_back(static_cast<uint32_t>(arg.get<int64_t>()));
+        return;
+    }
+    if (arg.is_boolean()) {
+        out.push_back(arg.get<bool>() ? 1u : 0u);
+        return;
+    }
+    if (!arg.is_object() || arg.size() != 1) bad_plan("an argument must be an integer or a one-key marker, got " + arg.dump());
+    const std::string key = arg.begin().key();
+    const json &value = arg.begin().value();
+    auto buffer = [&](const json &name) -> Buffer & {
+        auto it = ctx.buffers.by_name.find(name.get<std::string>());
+        if (it == ctx.buffers.by_name.end()) bad_plan("argument refers to unknown buffer " + name.dump());
+        return *it->second;
+    };
+    if (key == "buffer_address") out.push_back(static_cast<uint32_t>(buffer(value).address()));
+    else if (key == "tensor_accessor_args") TensorAccessorArgs(buffer(value)).append_to(out);
+    else if (key == "num_pages") out.push_back(buffer(value).num_pages());
+    else if (key == "semaphore") {
+        const size_t index = value.get<size_t>();
+        if (index >= ctx.semaphores.size()) bad_plan("argument refers to semaphore " + std::to_string(index) + ", not in 'semaphores'");
+        out.push_back(ctx.semaphores[index]);
+    } else if (key == "noc_x") out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).x));
+    else if (key == "noc_y") out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).y));
+    else bad_plan("unknown argument marker '" + key + "' (buffer_address, tensor_accessor_args, num_pages, semaphore, noc_x, noc_y)");
+}
+
+std::vector<uint32_t> expand_args(const json &list, const ArgContext &ctx) {
+    std::vector<uint32_t> out;
+    if (!list.is_array()) bad_plan("argument lists must be arrays, got " + list.dump());
+    for (const json &a : list) expand_arg(a, ctx, out);
+    return out;
+}
+
+const json &field(const json &obj, const char *name, const char *where) {
+    if (!obj.contains(name)) bad_plan(std::string(where) + " lacks '" + name + "'");
+    return obj.at(name);
+}
+
+void add_kernel(Program &program, const json &k, const json &plan, const std::string &kernel_dir, const ArgContext &ctx) {
+    const std::string role = k.value("role", "");
+    const std::string source = field(k, "source", "kernel").get<std::string>();
+    const std::string path = source.size() && source[0] == '/' ? source : kernel_dir + "/" + source;
+    const CoreRangeSet cores = core_ranges(k.contains("core_ranges") ? k["core_ranges"] : field(plan, "core_ranges", "plan"));
+    std::map<std::string, std::string> defines;
+    const json defines_json = k.value("defines", json::object());
+    for (const auto &d : defines_json.items())
+        defines[d.key()] = d.value().is_string() ? d.value().get<std::string>() : d.value().dump();
+    const std::vector<uint32_t> compile_args = expand_args(k.value("compile_args", json::array()), ctx);
+    KernelHandle handle;
+    if (role == "compute") {
+        const json cfg = k.value("compute_config", plan.value("compute_config", json::object()));
+        ComputeConfig cc;
+        cc.math_fidelity = static_cast<MathFidelity>(tt::target::parse_math_fidelity(cfg.value("math_fidelity", "HiFi4")));
+        cc.fp32_dest_acc_en = cfg.value("fp32_dest_acc_en", false);
+        cc.dst_full_sync_en = cfg.value("dst_full_sync_en", false);
+        cc.math_approx_mode = cfg.value("math_approx_mode", false);
+        cc.compile_args = compile_args;
+        cc.defines = defines;
+        handle = CreateKernel(program, path, cores, cc);
+    } else if (role == "reader" || role == "writer" || role == "dataflow") {
+        DataMovementConfig dm;
+        const std::string processor = k.value("processor", role == "writer" ? "RISCV_0" : "RISCV_1");
+        if (processor != "RISCV_0" && processor != "RISCV_1") bad_plan("processor must be RISCV_0 or RISCV_1, got " + processor);
+        dm.processor = processor == "RISCV_0" ? DataMovementProcessor::RISCV_0 : DataMovementProcessor::RISCV_1;
+        dm.noc = static_cast<NOC>(k.value("noc", role == "writer" ? 1 : 0));
+        dm.compile_args = compile_args;
+        dm.defines = defines;
+        handle = CreateKernel(program, path, cores, dm);
+    } else {
+        bad_plan("kernel role must be reader, writer, dataflow or compute, got '" + role + "'");
+    }
+    program.state_->kernels[handle].label = role;
+    const json rt = k.value("runtime_args", json::object());
+    if (rt.is_object()) {
+        for (const auto &e : rt.items()) {
+            const size_t comma = e.key().find(',');
+            if (comma == std::string::npos) bad_plan("runtime_args keys are \"x,y\", got \"" + e.key() + "\"");
+            const CoreCoord c{std::stoul(e.key().substr(0, comma)), std::stoul(e.key().substr(comma + 1))};
+            SetRuntimeArgs(program, handle, c, expand_args(e.value(), ctx));
+        }
+    } else {
+        for (const json &e : rt) SetRuntimeArgs(program, handle, point(field(e, "core", "runtime_args entry")), expand_args(field(e, "args", "runtime_args entry"), ctx));
+    }
+    if (k.contains("common_runtime_args")) SetCommonRuntimeArgs(program, handle, expand_args(k["common_runtime_args"], ctx));
+}
+
+int64_t elements(const std::vector<int64_t> &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+}  // namespace
+
+std::vector<uint8_t> tilize(const HostTensor &t, uint32_t eb) {
+    const size_t rank = t.shape.size();
+    const int64_t R = rank >= 2 ? t.shape[rank - 2] : 1, C = rank >= 1 ? t.shape[rank - 1] : 1;
+    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(t.shape.begin(), t.shape.end() - 2)) : 1;
+    const int64_t tr = (R + 31) / 32, tc = (C + 31) / 32;
+    std::vector<uint8_t> out(size_t(batch * tr * tc) * 1024 * eb, 0);
+    for (int64_t b = 0; b < batch; ++b)
+        for (int64_t r = 0; r < R; ++r)
+            for (int64_t c = 0; c < C; ++c) {
+                const int64_t tile = (b * tr + r / 32) * tc + c / 32;
+                std::memcpy(&out[(size_t(tile) * 1024 + face_index(r % 32, c % 32)) * eb], &t.data[size_t((b * R + r) * C + c) * eb], eb);
+            }
+    return out;
+}
+
+HostTensor untilize(const std::vector<uint8_t> &tiles, const std::vector<int64_t> &shape, uint32_t eb) {
+    HostTensor t;
+    t.shape = shape;
+    const size_t rank = shape.size();
+    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
+    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
+    const int64_t tr = (R + 31) / 32, tc = (C + 31) / 32;
+    t.data.assign(size_t(elements(shape)) * eb, 0);
+    for (int64_t b = 0; b < batch; ++b)
+        for (int64_t r = 0; r < R; ++r)
+            for (int64_t c = 0; c < C; ++c) {
+                const int64_t tile = (b * tr + r / 32) * tc + c / 32;
+                std::memcpy(&t.data[size_t((b * R + r) * C + c) * eb], &tiles[(size_t(tile) * 1024 + face_index(r % 32, c % 32)) * eb], eb);
+            }
+    return t;
+}
+
+namespace {
+
+/*! Device bytes of a host tensor in a buffer's layout and format. */
+std::vector<uint8_t> to_device(const HostTensor &t, const json &spec) {
+    const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
+    if (spec.value("tensor_layout", "tile") != "tile") return t.data;
+    std::vector<uint8_t> tiles = tilize(t, info.host_bytes);
+    if (info.format != tt::DataFormat::Bfp8_b) return tiles;
+    // Bfp8_b: convert each float32 tile (face order) through the packer's block-float encoding.
+    const size_t n = tiles.size() / 4096;
+    std::vector<uint8_t> out(n * tt::tile_size(info.format));
+    for (size_t i = 0; i < n; ++i) {
+        Tile values;
+        unpack_tile(&tiles[i * 4096], tt::DataFormat::Float32, values);
+        pack_tile_bytes(values, info.format, &out[i * tt::tile_size(info.format)]);
+    }
+    return out;
+}
+
+HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, const std::vector<int64_t> &shape) {
+    const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
+    if (spec.value("tensor_layout", "tile") != "tile") return HostTensor{shape, bytes};
+    if (info.format != tt::DataFormat::Bfp8_b) return untilize(bytes, shape, info.host_bytes);
+    const size_t n = bytes.size() / tt::tile_size(info.format);
+    std::vector<uint8_t> f32(n * 4096);
+    for (size_t i = 0; i < n; ++i) {
+        Tile values;
+        unpack_tile(&bytes[i * tt::tile_size(info.format)], info.format, values);
+        pack_tile_bytes(values, tt::DataFormat::Float32, &f32[i * 4096]);
+    }
+    return untilize(f32, shape, 4);
+}
+
+uint64_t device_bytes(const json &spec, const std::vector<int64_t> &shape) {
+    const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
+    if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(shape)) * info.host_bytes;
+    const size_t rank = shape.size();
+    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
+    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
+    return uint64_t(batch * ((R + 31) / 32) * ((C + 31) / 32)) * tt::tile_size(info.format);
+}
+
+}  // namespace
+
+PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
+                    const std::string &device_name) {
+    if (!plan.is_object()) bad_plan("the plan must be a JSON object");
+    auto device = std::make_shared<distributed::MeshDevice>(open_device(device_name.empty() ? plan.value("device", "") : device_name));
+    PlanBuffers buffers;
+    for (const json &b : field(plan, "buffers", "plan")) {
+        const std::string name = field(b, "name", "buffer").get<std::string>();
+        const std::vector<int64_t> shape = field(b, "shape", "buffer").get<std::vector<int64_t>>();
+        const std::string layout = b.value("layout", "dram_interleaved");
+        if (layout != "dram_interleaved" && layout != "l1_interleaved")
+            bad_plan("buffer " + name + ": layout '" + layout + "' is not simulated (dram_interleaved, l1_interleaved)");
+        const uint64_t bytes = device_bytes(b, shape);
+        const uint64_t page = b.value("page_size", uint64_t(tt::tile_size(dtype_info(b.value("dtype", "bfloat16")).format)));
+        buffers.by_name[name] = CreateBuffer(InterleavedBufferConfig{device.get(), bytes, page,
+                                                                     layout == "dram_interleaved" ? BufferType::DRAM : BufferType::L1});
+        buffers.specs[name] = b;
+    }
+    for (const auto &in : inputs) {
+        auto it = buffers.by_name.find(in.first);
+        if (it == buffers.by_name.end()) bad_plan("input '" + in.first + "' is not a buffer of the plan");
+        const std::vector<uint8_t> bytes = to_device(in.second, buffers.specs[in.first]);
+        detail::WriteToBuffer(*it->second, bytes.data(), bytes.size());
+    }
+
+    Program program = CreateProgram();
+    for (const json &cb : plan.value("circular_buffers", json::array())) {
+        const uint8_t index = field(cb, "cb_index", "circular buffer").get<uint8_t>();
+        const uint32_t page = field(cb, "page_size", "circular buffer").get<uint32_t>();
+        const uint32_t pages = field(cb, "num_pages", "circular buffer").get<uint32_t>();
+        CreateCircularBuffer(program, core_ranges(cb.contains("core_ranges") ? cb["core_ranges"] : field(plan, "core_ranges", "plan")),
+                             CircularBufferConfig(page * pages, {{index, data_format(cb.value("data_format", "Float16_b"))}})
+                                 .set_page_size(index, page));
+    }
+    std::vector<uint32_t> semaphores;
+    for (const json &s : plan.value("semaphores", json::array()))
+        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : plan["core_ranges"]),
+                                             s.value("initial_value", 0u)));
+    const ArgContext ctx{buffers, *device, semaphores};
+    for (const json &k : field(plan, "kernels", "plan")) add_kernel(program, k, plan, kernel_dir, ctx);
+
+    PlanResult result;
+    result.stats = run_and_record(*device->state_, *program.state_);
+    for (const auto &b : buffers.by_name) {
+        if (inputs.count(b.first)) continue;
+        std::vector<uint8_t> bytes(b.second->size());
+        detail::ReadFromBuffer(*b.second, bytes.data(), bytes.size());
+        result.buffers[b.first] = from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());
+    }
+    return result;
+}
+
+}  // namespace tt_sim
