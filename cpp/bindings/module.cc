@@ -5,6 +5,7 @@ PYBIND11_MODULE(_core, m) {
     // Errors first: every later area may throw during registration-time checks.
     tt::bindings::define_errors(m);
     tt::bindings::define_ir(m);
+    tt::bindings::define_transform(m);
     tt::bindings::define_target(m);
     tt::bindings::define_sim(m);
 }

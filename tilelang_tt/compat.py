@@ -1,0 +1,250 @@
+"""Legacy names of the earlier Tenstorrent backend (``tilelang.tt`` / ``tilelang.tenstorrent``).
+
+Each function emits a :class:`DeprecationWarning` naming its replacement and then does the real
+thing through the new API: metadata names run the metadata passes, lowering names run the lowering
+passes, verification verifies. ``tile_pad_tt`` returns the module when every buffer is already a
+whole number of 32x32 tiles and otherwise raises :class:`PaddingNotSupportedError` (padding is not
+implemented yet). Options are the :func:`tilelang_tt.passes.run_pipeline` keyword arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+
+from . import attrs, ir, passes
+from .errors import ValidationError
+
+__all__ = [
+    "PaddingNotSupportedError",
+    "apply_tt_defaults",
+    "annotate_tt_layout",
+    "annotate_tt_schedule",
+    "infer_default_tt_schedule",
+    "infer_default_tt_shard",
+    "infer_tt_layout",
+    "propagate_tt_layout",
+    "layout_aware_work_partition_tt",
+    "tt_tiles_to_core_map",
+    "apply_tt_metadata_passes",
+    "apply_layout_aware_metadata_passes",
+    "apply_compatibility_transforms",
+    "apply_tt_transform_passes",
+    "build_v5_pipeline",
+    "grid_to_persistent_tt",
+    "memory_space_lower_tt",
+    "lower_gemm_to_tt_intrinsics",
+    "lower_to_sfpu",
+    "tile_pad_tt",
+    "verify_tt_ir",
+    "emit_tt_artifacts",
+    "write_artifacts_to_disk",
+    "legacy_to_new_attrs",
+]
+
+
+class PaddingNotSupportedError(ValidationError, NotImplementedError):
+    """A buffer is not a whole number of 32x32 tiles and padding is not implemented yet."""
+
+
+def _deprecated(replacement):
+    """Marks a legacy function: warns, naming `replacement`, on every call."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def legacy(*args, **kwargs):
+            warnings.warn(f"tilelang_tt.compat.{fn.__name__} is deprecated; use {replacement}", DeprecationWarning,
+                          stacklevel=2)
+            return fn(*args, **kwargs)
+
+        legacy.__doc__ = f"Deprecated: use {replacement}.\n\n{fn.__doc__ or ''}"
+        return legacy
+
+    return wrap
+
+
+_METADATA = ["InferTTLayout", "PropagateTTLayout", "TTTilesToCoreMap"]
+
+
+@_deprecated("tilelang_tt.passes.InferTTLayout() (its defaults: DRAM interleaved, 32x32 tiles, row_major)")
+def apply_tt_defaults(mod, **options):
+    """Stamps the default Tenstorrent layout metadata on every function."""
+    return passes.InferTTLayout(**options)(mod)
+
+
+@_deprecated("run_pipeline(mod, layouts={name: {...}})")
+def annotate_tt_layout(mod, layouts):
+    """Records layout requests (buffer name -> {memory, layout, shard_grid, shard_shape_tiles}) on
+    every function as tt.layout_requests, which InferTTLayout honours."""
+    module, unwrap = passes._as_module(mod)
+    for name, func in module.functions.items():
+        requests = dict(func.attrs.get(attrs.TT_LAYOUT_REQUESTS, {}))
+        requests.update({k: dict(v) for k, v in layouts.items()})
+        module = module.with_function(name, func.with_attr(attrs.TT_LAYOUT_REQUESTS, requests))
+    return unwrap(module)
+
+
+_LEGACY_POLICIES = ("contiguous",)
+
+
+@_deprecated("TTTilesToCoreMap(partition_strategy=...) after InferTTLayout, or run_pipeline(partition_strategy=...)")
+def annotate_tt_schedule(mod, policy="contiguous", order="row_major", **options):
+    """Assigns blocks to cores: the legacy 'contiguous' policy with the given order is the new
+    partition of contiguous balanced ranges with partition_strategy=order."""
+    if policy not in _LEGACY_POLICIES:
+        raise ValidationError(f"schedule policy {policy!r} is not supported; the only one is 'contiguous'")
+    options["partition_strategy"] = order
+    return passes.run_pipeline(mod, pipeline=["InferTTLayout", "TTTilesToCoreMap"], **options)
+
+
+@_deprecated("tilelang_tt.passes.InferTTLayout()")
+def infer_default_tt_schedule(mod, **options):
+    return passes.InferTTLayout(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.InferTTLayout()")
+def infer_tt_layout(mod, **options):
+    return passes.InferTTLayout(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.PropagateTTLayout()")
+def infer_default_tt_shard(mod, **options):
+    return passes.PropagateTTLayout(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.PropagateTTLayout()")
+def propagate_tt_layout(mod, **options):
+    return passes.PropagateTTLayout(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.TTTilesToCoreMap()")
+def layout_aware_work_partition_tt(mod, **options):
+    return passes.TTTilesToCoreMap(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.TTTilesToCoreMap()")
+def tt_tiles_to_core_map(mod, **options):
+    return passes.TTTilesToCoreMap(**options)(mod)
+
+
+@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
+def apply_tt_metadata_passes(mod, **options):
+    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
+
+
+@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
+def apply_layout_aware_metadata_passes(mod, **options):
+    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
+
+
+@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
+def apply_compatibility_transforms(mod, **options):
+    """The legacy defaults plus metadata: the three metadata passes."""
+    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
+
+
+@_deprecated("tilelang_tt.passes.run_pipeline()")
+def apply_tt_transform_passes(mod, **options):
+    return passes.run_pipeline(mod, **options)
+
+
+@_deprecated("tilelang_tt.passes.default_pipeline()")
+def build_v5_pipeline(**options):
+    """The default pipeline as pass objects (options bound to each)."""
+    return [passes.pass_by_name(p.name, **options) for p in passes.default_pipeline()]
+
+
+@_deprecated("tilelang_tt.passes.GridToPersistentTT()")
+def grid_to_persistent_tt(mod, **options):
+    return passes.GridToPersistentTT(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics() (shared/fragment buffers become circular buffers there)")
+def memory_space_lower_tt(mod, **options):
+    return passes.LowerTTTileIntrinsics(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics()")
+def lower_gemm_to_tt_intrinsics(mod, **options):
+    return passes.LowerTTTileIntrinsics(**options)(mod)
+
+
+@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics() (element-wise math is lowered there)")
+def lower_to_sfpu(mod, **options):
+    return passes.LowerTTTileIntrinsics(**options)(mod)
+
+
+def _untiled_dimensions(func):
+    """[(buffer, dimension, extent)] of the last two dimensions that are not multiples of 32."""
+    found = []
+    for buffer in func.params:
+        shape = [e.value for e in buffer.shape]
+        for d in range(max(0, len(shape) - 2), len(shape)):
+            if shape[d] % 32:
+                found.append((buffer.name, d, shape[d]))
+    return found
+
+
+@_deprecated("shapes that are multiples of 32 (padding is not implemented yet)")
+def tile_pad_tt(mod, **options):
+    """Returns mod unchanged when every global buffer is a whole number of 32x32 tiles (nothing to
+    pad); raises PaddingNotSupportedError naming the buffers and dimensions otherwise."""
+    module, _ = passes._as_module(mod)
+    untiled = [u for func in module.functions.values() for u in _untiled_dimensions(func)]
+    if untiled:
+        listed = ", ".join(f"{b} dimension {d} (extent {e})" for b, d, e in untiled)
+        raise PaddingNotSupportedError(f"tile_pad_tt: padding to 32x32 tiles is not implemented; not tile-aligned: "
+                                       f"{listed}. Pad the tensors on the host to multiples of 32.")
+    return mod
+
+
+@_deprecated("tilelang_tt.passes.VerifyTTIR() (and passes.check_well_formed for any IR)")
+def verify_tt_ir(mod, **options):
+    """Checks the IR is well formed and, when it is lowered (has tt.kernels), that the lowered
+    program is complete and consistent. Raises on the first failure; returns mod."""
+    problems = passes.check_well_formed(mod)
+    if problems:
+        raise ValidationError("the IR is not well formed:\n" + "\n".join(problems))
+    module, _ = passes._as_module(mod)
+    if any(attrs.TT_KERNELS in f.attrs for f in module.functions.values()):
+        passes.VerifyTTIR(**options)(mod)
+    return mod
+
+
+@_deprecated("tilelang_tt.jit / tilelang_tt.compile (artifacts are generated by the C++ code generators)")
+def emit_tt_artifacts(mod, **options):
+    """Compiles mod through the pipeline and code generators; returns {file name: contents}."""
+    from . import codegen
+
+    directory = codegen.generate(passes._as_module(mod)[0], **options)
+    return {name: open(os.path.join(directory, name)).read() for name in sorted(os.listdir(directory))}
+
+
+@_deprecated("tilelang_tt.jit (kernel.artifacts_dir holds the written artifacts)")
+def write_artifacts_to_disk(artifacts, output_dir="tt_artifacts"):
+    """Writes {file name: contents} into output_dir; returns the directory."""
+    os.makedirs(output_dir, exist_ok=True)
+    for name, text in artifacts.items():
+        with open(os.path.join(output_dir, name), "w") as fh:
+            fh.write(text)
+    return output_dir
+
+
+_RENAMED_ATTRS = {"tt.grid": attrs.TT_CORE_GRID, "tt.work_partition": attrs.TT_WORK_PARTITION,
+                  "tt.core_ranges": attrs.TT_CORE_RANGES, "tt.layout_desc": attrs.TT_LAYOUT_DESC}
+
+
+@_deprecated("the tilelang_tt.attrs constants (TT_CORE_GRID, TT_WORK_PARTITION, ...)")
+def legacy_to_new_attrs(legacy):
+    """Renames legacy attribute keys: tt.grid -> tt.core_grid (keys already new are kept). A legacy
+    key with no counterpart (tt.block_shape, tt.start_tile, ...) is a ValidationError."""
+    out = {}
+    for key, value in legacy.items():
+        if key in _RENAMED_ATTRS:
+            out[_RENAMED_ATTRS[key]] = value
+        elif key in attrs.DOCS:
+            out[key] = value
+        else:
+            raise ValidationError(f"legacy attribute {key!r} has no counterpart; the keys are in tilelang_tt.attrs")
+    return out
