@@ -179,7 +179,10 @@ float sfpu_apply(SfpuOp op, float x, uint32_t param) {
     case SfpuOp::Elu: return x > 0 ? x : p * std::expm1(x);
     case SfpuOp::Power: return std::pow(x, static_cast<float>(param));
     case SfpuOp::AddScalar: return x + p;
+    case SfpuOp::SubScalar: return x - p;
     case SfpuOp::MulScalar: return x * p;
+    case SfpuOp::DivScalar: return x / p;
+    case SfpuOp::RsubScalar: return p - x;
     case SfpuOp::Fill: return p;
     default: return x;
     }
@@ -188,7 +191,8 @@ float sfpu_apply(SfpuOp op, float x, uint32_t param) {
 const char *sfpu_name(SfpuOp op) {
     static const char *names[] = {"exp", "relu", "recip", "sqrt", "rsqrt", "gelu", "sigmoid", "tanh", "log", "abs",
                                   "negative", "square", "sin", "cos", "silu", "exp2", "expm1", "relu_max", "relu_min",
-                                  "leaky_relu", "elu", "power", "add_unary", "mul_unary", "fill", "add_binary",
+                                  "leaky_relu", "elu", "power", "add_unary", "sub_unary", "mul_unary", "div_unary",
+                                  "rsub_unary", "fill", "add_binary",
                                   "sub_binary", "mul_binary", "div_binary", "max_binary", "min_binary"};
     return names[static_cast<int>(op)];
 }

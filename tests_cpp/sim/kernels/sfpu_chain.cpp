@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "api/compute/eltwise_unary/eltwise_unary.h"
+#include "api/compute/eltwise_unary/binop_with_scalar.h"
 #include "api/compute/eltwise_unary/exp.h"
 #include "api/compute/eltwise_unary/recip.h"
 #include "api/compute/eltwise_unary/relu.h"
@@ -16,7 +17,7 @@ void kernel_main() {
     init_sfpu(in, out);
     relu_tile_init();
     exp_tile_init<APPROX>();
-    add_unary_tile_init();
+    binop_with_scalar_tile_init();
     recip_tile_init();
     for (uint32_t t = 0; t < count; ++t) {
         cb_wait_front(in, 1);

@@ -392,9 +392,26 @@ TT_SIM_SFPU_UNARY_PARAM(leaky_relu, LeakyRelu)
 TT_SIM_SFPU_UNARY_PARAM(elu, Elu)
 TT_SIM_SFPU_UNARY_PARAM(power, Power)
 TT_SIM_SFPU_UNARY_PARAM(fill, Fill)
-TT_SIM_SFPU_UNARY_PARAM(add_unary, AddScalar)
-TT_SIM_SFPU_UNARY_PARAM(mul_unary, MulScalar)
 #undef TT_SIM_SFPU_UNARY_PARAM
+
+// Scalar arithmetic on DST (eltwise_unary/binop_with_scalar.h): one init for all five ops.
+ALWI void binop_with_scalar_tile_init(Loc loc = Loc::here()) {
+    sk::init_sfpu(tt_sim::SfpuOp::AddScalar, loc);
+    sk::init_sfpu(tt_sim::SfpuOp::SubScalar, loc);
+    sk::init_sfpu(tt_sim::SfpuOp::MulScalar, loc);
+    sk::init_sfpu(tt_sim::SfpuOp::DivScalar, loc);
+    sk::init_sfpu(tt_sim::SfpuOp::RsubScalar, loc);
+}
+#define TT_SIM_SCALAR_OP(name, op)                                                                    \
+    ALWI void name##_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {                  \
+        sk::sfpu_unary(tt_sim::SfpuOp::op, idst, param1, loc);                                       \
+    }
+TT_SIM_SCALAR_OP(add_unary, AddScalar)
+TT_SIM_SCALAR_OP(sub_unary, SubScalar)
+TT_SIM_SCALAR_OP(mul_unary, MulScalar)
+TT_SIM_SCALAR_OP(div_unary, DivScalar)
+TT_SIM_SCALAR_OP(rsub_unary, RsubScalar)
+#undef TT_SIM_SCALAR_OP
 
 #define TT_SIM_SFPU_BINARY(name, op)                                                                   \
     ALWI void name##_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::op, loc); } \

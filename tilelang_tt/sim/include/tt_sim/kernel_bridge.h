@@ -31,7 +31,7 @@ enum class Broadcast : uint8_t { None, Row, Col, Scalar };
 /*! \brief SFPU operations on tiles already in DST. */
 enum class SfpuOp : uint8_t {
     Exp, Relu, Recip, Sqrt, Rsqrt, Gelu, Sigmoid, Tanh, Log, Abs, Neg, Square, Sin, Cos, Silu,
-    Exp2, Expm1, ReluMax, ReluMin, LeakyRelu, Elu, Power, AddScalar, MulScalar, Fill,
+    Exp2, Expm1, ReluMax, ReluMin, LeakyRelu, Elu, Power, AddScalar, SubScalar, MulScalar, DivScalar, RsubScalar, Fill,
     BinaryAdd, BinarySub, BinaryMul, BinaryDiv, BinaryMax, BinaryMin,
 };
 /*! \brief Reduction kind and direction (mirror TT-Metalium's PoolType / ReduceDim values). */
