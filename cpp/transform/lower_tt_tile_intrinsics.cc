@@ -28,20 +28,9 @@ bool same_value(const TileValue &a, const TileValue &b) {
            a.order.group_cols == b.order.group_cols;
 }
 
-// Buffers some tl.gemm accumulates into: compute reads their circular buffers back.
-std::set<const BufferNode *> accumulators_of(const Stmt &body) {
-    std::set<const BufferNode *> out;
-    post_order_visit(body, [&](const Node *n) {
-        if (n->kind != NodeKind::Call) return;
-        const auto *call = static_cast<const CallNode *>(n);
-        if (call->op->name == "tl.gemm") out.insert(call->args[2].as<RegionNode>()->buffer.get());
-    });
-    return out;
-}
-
 class KernelSplitter {
 public:
-    KernelSplitter(LoweringContext &ctx, const Stmt &body) : ctx_(ctx), ops_(ctx, accumulators_of(body)) {
+    explicit KernelSplitter(LoweringContext &ctx) : ctx_(ctx), ops_(ctx) {
     }
 
     RoleStmts lower(const Stmt &s) {
@@ -207,7 +196,7 @@ std::vector<std::pair<std::string, PrimFunc>> lower_function(const PrimFunc &fun
     const auto *launch = func->body.as<KernelLaunchNode>();
     if (!launch) return {{func->name, func}};
     LoweringContext ctx(func, pctx);
-    KernelSplitter splitter(ctx, launch->body);
+    KernelSplitter splitter(ctx);
     RoleStmts roles = splitter.lower(launch->body);
     splitter.check_all_consumed(launch->span);
     std::vector<std::pair<std::string, PrimFunc>> out;

@@ -1,9 +1,12 @@
 // The registered passes, one line each: name → factory. Python builds passes by these names
 // (tilelang_tt.passes), and Pipeline::parse reads them.
+#include "transform/grid_to_persistent_tt.h"
 #include "transform/infer_tt_layout.h"
+#include "transform/lower_tt_tile_intrinsics.h"
 #include "transform/pass.h"
 #include "transform/propagate_tt_layout.h"
 #include "transform/tt_tiles_to_core_map.h"
+#include "transform/verify_tt_ir.h"
 
 namespace tt::transform {
 
@@ -12,6 +15,9 @@ const std::vector<PassRegistration> &builtin_passes() {
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},
         {"TTTilesToCoreMap", &tt_tiles_to_core_map_pass},
+        {"LowerTTTileIntrinsics", &lower_tt_tile_intrinsics_pass},
+        {"GridToPersistentTT", &grid_to_persistent_tt_pass},
+        {"VerifyTTIR", &verify_tt_ir_pass},
     };
     return passes;
 }

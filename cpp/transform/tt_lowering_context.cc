@@ -53,12 +53,14 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
       prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
-    const CBDesc &desc = desc_;
     post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind == NodeKind::Call && static_cast<const CallNode *>(n)->op->name == "tl.gemm") {
+            accumulators_.insert(static_cast<const CallNode *>(n)->args[2].as<RegionNode>()->buffer.get());
+        }
         if (n->kind != NodeKind::Allocate) return;
         const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;
-        auto it = desc.find(b->name);
-        if (it == desc.end()) return;  // cb() reports the buffer if a tile operation uses it
+        auto it = desc_.find(b->name);
+        if (it == desc_.end()) return;  // cb() reports the buffer if a tile operation uses it
         CircularBuffer cb{b, it->second, 1, 1};
         std::vector<int64_t> shape;
         for (const Expr &e : b->shape) shape.push_back(const_extent(e, "buffer " + b->name, b->span));
@@ -67,6 +69,17 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
         cb.rows = tiles.size() > 1 ? tiles[tiles.size() - 2] : 1;
         cbs_.emplace(b.get(), cb);
     });
+    // An accumulator's partial sums live in a CB of its own dtype that compute both fills and
+    // reads; its own CB, when the writer drains it, receives only the final value.
+    for (auto &[node, own] : cbs_) {
+        if (!accumulators_.count(node) || own.config.flow == CBFlow::Intermediate) continue;
+        auto partials = desc_.find(own.buffer->name + ".partials");
+        CircularBuffer home = partials != desc_.end()
+                                  ? CircularBuffer{own.buffer, partials->second, own.rows, own.cols}
+                                  : add_cb(own.buffer->name + ".partials", own, own.buffer->dtype, CBFlow::Intermediate);
+        own_.emplace(node, own);
+        own = home;
+    }
 }
 
 const CircularBuffer &LoweringContext::cb(const Buffer &buffer, const Span &span) const {
@@ -79,37 +92,48 @@ const CircularBuffer &LoweringContext::cb(const Buffer &buffer, const Span &span
     return it->second;
 }
 
-const CircularBuffer &LoweringContext::staging_cb(const CircularBuffer &source, DataType dtype) {
-    auto it = staging_.find(source.buffer.get());
-    if (it != staging_.end()) return it->second;
-    int next_index = 0;
-    for (const auto &kv : cb_desc()) next_index = std::max(next_index, kv.second.cb_index + 1);
+const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType dtype) {
+    auto own = own_.find(buffer.get());
+    if (own != own_.end() && own->second.config.data_format == tt_data_format(dtype)) return own->second;
+    const CircularBuffer &home = cb(buffer, buffer->span);
+    return add_cb(buffer->name + ".staging", home, dtype, CBFlow::Output);
+}
+
+const CircularBuffer &LoweringContext::add_cb(const std::string &key, const CircularBuffer &base, DataType dtype,
+                                              CBFlow flow) {
+    auto it = added_.find(key);
+    if (it != added_.end()) return it->second;
+    int next_index = flow == CBFlow::Output ? 16 : 24;
+    for (const auto &kv : desc_) {
+        if (kv.second.flow == flow) next_index = std::max(next_index, kv.second.cb_index + 1);
+    }
     if (next_index >= device_.num_circular_buffers) {
-        TT_USER_ERROR(Validation, source.buffer->span)
-            << "staging the tiles of " << source.buffer->name << " needs one more circular buffer than the "
+        TT_USER_ERROR(Validation, base.buffer->span)
+            << "lowering " << base.buffer->name << " needs one more circular buffer (" << key << ") than the "
             << device_.num_circular_buffers << " a " << device_.name << " core has; instead use fewer "
             << "shared/fragment buffers";
     }
-    CircularBuffer staging = source;
-    staging.config.cb_index = next_index;
-    staging.config.flow = CBFlow::Output;
-    staging.config.dtype = dtype.to_string();
-    staging.config.data_format = tt_data_format(dtype);
-    staging.config.page_size = tile_bytes(dtype);
-    // The whole block: compute may pack every subblock before the writer drains the first.
-    staging.config.tiles_per_stage = source.rows * source.cols;
-    staging.config.depth = 1;
-    staging.config.num_pages = source.rows * source.cols;
-    int64_t l1_used = staging.config.total_bytes();
-    for (const auto &kv : cb_desc()) l1_used += kv.second.total_bytes();
+    CircularBuffer added = base;
+    added.config.cb_index = next_index;
+    added.config.flow = flow;
+    added.config.dtype = dtype.to_string();
+    added.config.data_format = tt_data_format(dtype);
+    added.config.page_size = tile_bytes(dtype);
+    // The whole block: compute may produce every subblock before the consumer takes the first.
+    added.config.tiles_per_stage = base.rows * base.cols;
+    added.config.depth = 1;
+    added.config.num_pages = base.rows * base.cols;
+    int64_t l1_used = added.config.total_bytes();
+    for (const auto &kv : desc_) l1_used += kv.second.total_bytes();
     const int64_t l1_free = int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
     if (l1_used > l1_free) {
-        TT_USER_ERROR(Validation, source.buffer->span)
-            << "staging the " << staging.config.num_pages << " tiles of " << source.buffer->name << " for global "
-            << "memory brings the circular buffers to " << l1_used << " bytes, more than the " << l1_free
-            << " bytes of L1 a " << device_.name << " core has free; instead use smaller blocks";
+        TT_USER_ERROR(Validation, base.buffer->span)
+            << "the " << added.config.num_pages << "-tile circular buffer " << key << " that lowering "
+            << base.buffer->name << " needs brings the circular buffers to " << l1_used << " bytes, more than the "
+            << l1_free << " bytes of L1 a " << device_.name << " core has free; instead use smaller blocks";
     }
-    return staging_.emplace(source.buffer.get(), staging).first->second;
+    desc_[key] = added.config;
+    return added_.emplace(key, added).first->second;
 }
 
 const BufferLayout &LoweringContext::layout(const Buffer &global, const Span &span) const {
@@ -132,9 +156,7 @@ TileValue &LoweringContext::value(const Buffer &buffer) {
 }
 
 CBDesc LoweringContext::cb_desc() const {
-    CBDesc desc = desc_;
-    for (const auto &kv : staging_) desc[kv.second.buffer->name + "_staging"] = kv.second.config;
-    return desc;
+    return desc_;
 }
 
 Stmt tile_loop(const std::string &name, int64_t extent, const std::function<Stmt(const Expr &)> &body) {

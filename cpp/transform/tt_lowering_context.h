@@ -15,6 +15,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,11 +76,18 @@ class LoweringContext {
 public:
     LoweringContext(const ir::PrimFunc &func, const PassContext &ctx);
 
-    /*! \brief The circular buffer of an on-chip buffer; a Validation error at span otherwise. */
+    /*! \brief The circular buffer holding an on-chip buffer's value; a Validation error at span
+     *  otherwise. For a gemm accumulator that is its partial-sum CB: PropagateTTLayout's
+     *  "<name>.partials", else its own CB when that is intermediate, else one added here. */
     const CircularBuffer &cb(const ir::Buffer &buffer, const Span &span) const;
-    /*! \brief A compute-produced CB for staging `source`'s tiles on their way to a global buffer
-     *  of dtype (format conversion, or because compute already consumes source's CB). */
-    const CircularBuffer &staging_cb(const CircularBuffer &source, ir::DataType dtype);
+    /*! \brief True when some tl.gemm accumulates into buffer (compute reads its CB back). */
+    bool is_accumulator(const ir::Buffer &buffer) const {
+        return accumulators_.count(buffer.get()) > 0;
+    }
+    /*! \brief The CB the writer drains when `buffer`'s value (in cb(buffer)) is copied to a global
+     *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
+     *  has one in that format, else a staging CB added here. */
+    const CircularBuffer &drain_cb(const ir::Buffer &buffer, ir::DataType dtype);
     /*! \brief The layout of a global buffer parameter. */
     const BufferLayout &layout(const ir::Buffer &global, const Span &span) const;
     /*! \brief The tensor operand of NoC page calls on `global` in `role`'s kernel; records that the
@@ -107,9 +115,15 @@ public:
     }
 
 private:
-    CBDesc desc_;  ///< as PropagateTTLayout wrote it
-    std::map<const ir::BufferNode *, CircularBuffer> cbs_;
-    std::map<const ir::BufferNode *, CircularBuffer> staging_;
+    /*! A CB added by lowering, as `base` with another key, dtype and flow; checks the CB count
+     *  and the L1 budget. */
+    const CircularBuffer &add_cb(const std::string &key, const CircularBuffer &base, ir::DataType dtype, CBFlow flow);
+
+    CBDesc desc_;  ///< as PropagateTTLayout wrote it, plus the CBs add_cb adds
+    std::set<const ir::BufferNode *> accumulators_;
+    std::map<const ir::BufferNode *, CircularBuffer> cbs_;    ///< value CB of each on-chip buffer
+    std::map<const ir::BufferNode *, CircularBuffer> own_;    ///< the buffer's own CB where it differs
+    std::map<std::string, CircularBuffer> added_;
     std::map<std::string, BufferLayout> layouts_;
     std::array<std::vector<ir::Buffer>, 3> accessors_;
     std::map<const ir::BufferNode *, TileValue> values_;

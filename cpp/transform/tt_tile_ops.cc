@@ -30,10 +30,11 @@ const RegionNode *region_arg(const CallNode *call, size_t i) {
     return call->args[i].as<RegionNode>();
 }
 
+// A bool argument (a constant: the frontend folds keyword flags).
 bool flag(const CallNode *call, size_t i) {
-    int64_t v = 0;
-    as_const_int(call->args[i], &v);
-    return v != 0;
+    const auto *imm = call->args[i].as<IntImmNode>();
+    TT_ICHECK(imm) << call->op->name << " flag " << call->op->args[i].name << " is not a constant";
+    return imm->value != 0;
 }
 
 // On-chip operands are whole buffers: a tile operation on part of a shared/fragment buffer would
@@ -142,11 +143,11 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
     // Compute reads an accumulator's CB back, so the writer cannot drain that CB; and the NoC does
     // not convert formats. Either way compute moves the tiles into a CB the writer owns.
-    if (accumulators_.count(src->buffer.get()) || cb.config.data_format != layout.data_format) {
-        const CircularBuffer &staging = ctx_.staging_cb(cb, dst->buffer->dtype);
-        note_compute_init(emit_copy_init(cb, staging));
-        out[KernelRole::Compute].push_back(emit_compute_copy(cb, staging, order, ctx_.dst_tiles()));
-        out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, staging, order, dst, span));
+    if (ctx_.is_accumulator(src->buffer) || cb.config.data_format != layout.data_format) {
+        const CircularBuffer &drain = ctx_.drain_cb(src->buffer, dst->buffer->dtype);
+        note_compute_init(emit_copy_init(cb, drain));
+        out[KernelRole::Compute].push_back(emit_compute_copy(cb, drain, order, ctx_.dst_tiles()));
+        out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, drain, order, dst, span));
     } else {
         out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, cb, order, dst, span));
     }

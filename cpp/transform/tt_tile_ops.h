@@ -10,7 +10,6 @@
  */
 #pragma once
 
-#include <set>
 #include <vector>
 
 #include "transform/tt_lowering_context.h"
@@ -22,9 +21,7 @@ using LocatedCall = std::pair<const ir::CallNode *, Span>;
 
 class TileOpLowering {
 public:
-    /*! \brief accumulators: buffers some tl.gemm accumulates into (compute reads their CBs back). */
-    TileOpLowering(LoweringContext &ctx, std::set<const ir::BufferNode *> accumulators)
-        : ctx_(ctx), accumulators_(std::move(accumulators)) {
+    explicit TileOpLowering(LoweringContext &ctx) : ctx_(ctx) {
     }
 
     /*! \brief True for a tl.copy from a global buffer into an on-chip one (a reader stage member). */
@@ -51,7 +48,6 @@ private:
     void note_compute_init(ir::Stmt init);
 
     LoweringContext &ctx_;
-    std::set<const ir::BufferNode *> accumulators_;
     ir::Stmt compute_init_;
 };
 

@@ -1,0 +1,133 @@
+// GridToPersistentTT: persistent per-core block loops, runtime arguments, tt.kernels and the plan
+// (see grid_to_persistent_tt.h).
+#include "transform/grid_to_persistent_tt.h"
+
+#include <set>
+
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "transform/plan.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+Expr arg(int64_t index) {
+    return CallNode::make("tt.get_arg_val", {make_int(index)});
+}
+
+// The global buffers whose addresses a kernel needs, in first-use order.
+std::vector<Buffer> address_operands(const Stmt &body) {
+    std::vector<Buffer> out;
+    post_order_visit(body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        if (call->op->name != "tt.buffer_address") return;
+        const Buffer &b = call->args[0].as<RegionNode>()->buffer;
+        if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+    });
+    return out;
+}
+
+// Replaces tt.buffer_address(b) by its runtime argument and the launch by the persistent loop.
+class Persistify : public IRMutator {
+public:
+    Persistify(const std::vector<Buffer> &addresses, const WorkPartition &partition)
+        : addresses_(addresses), partition_(partition) {
+    }
+
+protected:
+    using IRMutator::visit;
+    Expr visit(const CallNode *op) override {
+        if (op->op->name != "tt.buffer_address") return IRMutator::visit(op);
+        const Buffer &b = op->args[0].as<RegionNode>()->buffer;
+        auto it = std::find(addresses_.begin(), addresses_.end(), b);
+        return arg(it - addresses_.begin());
+    }
+    Stmt visit(const KernelLaunchNode *op) override {
+        TT_ICHECK(op->block_vars.size() == partition_.grid.size())
+            << "launch grid of rank " << op->block_vars.size() << " but work partition of rank " << partition_.grid.size();
+        const int64_t first = static_cast<int64_t>(addresses_.size());
+        Var start = make_var("block_start"), count = make_var("block_count"), block = make_var("block");
+        Expr block_id = AddNode::make(start, block);
+        Stmt body = mutate(op->body);
+        std::set<const Node *> used;
+        post_order_visit(body, [&](const Node *n) { used.insert(n); });
+        for (size_t d = op->block_vars.size(); d-- > 0;) {
+            if (!used.count(op->block_vars[d].get())) continue;  // e.g. compute never indexes by block
+            body = LetStmtNode::make(op->block_vars[d], decode_block_index(partition_, block_id, static_cast<int>(d)),
+                                     body, op->span);
+        }
+        Stmt loop = ForNode::make(block, make_int(0), count, ForKind::Serial, body, 0, {}, op->span);
+        return LetStmtNode::make(start, arg(first), LetStmtNode::make(count, arg(first + 1), loop));
+    }
+
+private:
+    const std::vector<Buffer> &addresses_;
+    const WorkPartition &partition_;
+};
+
+KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const WorkPartition &partition) {
+    KernelDesc k;
+    k.role = role;
+    k.name = to_string(role);
+    k.source = k.name + ".cpp";
+    // TT-Metalium's convention: the reader on NCRISC (RISCV_1) with the NoC preferred for DRAM
+    // reads, the writer on BRISC (RISCV_0) with the other NoC.
+    k.processor = role == KernelRole::Compute ? "TRISC" : role == KernelRole::Reader ? "RISCV_1" : "RISCV_0";
+    k.noc = role == KernelRole::Compute ? -1 : role == KernelRole::Reader ? 0 : 1;
+    for (const Buffer &b : addresses) {
+        k.compile_args.push_back(KernelArg::tensor_accessor_args(b->name));
+        k.runtime_args.push_back(b->name + "_address");
+    }
+    k.runtime_args.push_back("block_start");
+    k.runtime_args.push_back("block_count");
+    for (const CoreWork &w : partition.cores) {
+        std::vector<KernelArg> values;
+        for (const Buffer &b : addresses) values.push_back(KernelArg::buffer_address(b->name));
+        values.push_back(KernelArg::of(static_cast<uint32_t>(w.start)));
+        values.push_back(KernelArg::of(static_cast<uint32_t>(w.count)));
+        k.per_core_runtime_args[core_key(w.core)] = values;
+    }
+    return k;
+}
+
+}  // namespace
+
+IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
+    std::vector<std::pair<std::string, PrimFunc>> functions;
+    KernelDescs kernels;
+    for (const auto &[name, func] : mod->functions) {
+        auto role = find_attr<std::string>(func, attr::TT_KERNEL_ROLE);
+        if (!role) {
+            functions.push_back({name, func});
+            continue;
+        }
+        WorkPartition partition = get_attr<WorkPartition>(func, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
+        std::vector<Buffer> addresses = address_operands(func->body);
+        Stmt body = Persistify(addresses, partition)(func->body);
+        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, partition));
+        functions.push_back({name, with_body(func, body)});
+    }
+    // Every kernel of the program carries the whole list, so each function describes the program.
+    for (auto &[name, func] : functions) {
+        if (func->attrs.count(attr::TT_KERNEL_ROLE)) func = with_attr(func, attr::TT_KERNELS, Json(kernels));
+    }
+    IRModule out = make_module(std::move(functions), mod->attrs);
+    if (!ctx.options().plan_path.empty()) {
+        for (const auto &[name, func] : out->functions) {
+            if (!func->attrs.count(attr::TT_KERNELS)) continue;
+            write_plan(build_plan(func, ctx), ctx.options().plan_path);
+            break;
+        }
+    }
+    return out;
+}
+
+Pass grid_to_persistent_tt_pass() {
+    return Pass{"GridToPersistentTT", grid_to_persistent_tt};
+}
+
+}  // namespace tt::transform

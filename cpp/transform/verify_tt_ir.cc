@@ -1,0 +1,206 @@
+// VerifyTTIR: structural and circular-buffer protocol checks of the lowered kernels (see
+// verify_tt_ir.h).
+#include "transform/verify_tt_ir.h"
+
+#include <array>
+#include <map>
+#include <optional>
+
+#include "ir/arith.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+constexpr int64_t kMaxVerifiedCalls = 50'000'000;
+
+uint8_t role_bit(KernelRole role) {
+    return role == KernelRole::Reader ? kRoleReader : role == KernelRole::Compute ? kRoleCompute : kRoleWriter;
+}
+
+[[noreturn]] void fail(const std::string &kernel, const std::string &message) {
+    TT_ICHECK(false) << "VerifyTTIR: kernel " << kernel << ": " << message;
+    throw;  // unreachable: TT_ICHECK(false) throws
+}
+
+/*! Page counts of one kernel on every CB during one block (plus the prologue). */
+struct CBTraffic {
+    int64_t reserved = 0, pushed = 0, waited = 0, popped = 0;
+};
+
+/*! Executes a kernel body abstractly, counting CB pages and checking call order. */
+class ProtocolCounter : public IRVisitor {
+public:
+    ProtocolCounter(std::string kernel, const CBDesc &cbs) : kernel_(std::move(kernel)) {
+        for (const auto &kv : cbs) capacity_[kv.second.cb_index] = kv.second.num_pages;
+    }
+    std::map<int64_t, CBTraffic> traffic;
+
+protected:
+    using IRVisitor::visit;
+    void visit(const ForNode *op) override {
+        int64_t extent;
+        // The persistent loop's trip count is a runtime argument: one iteration is one block.
+        if (!as_const_int(fold_constants(bind(op->extent)), &extent)) extent = 1;
+        for (int64_t i = 0; i < extent; ++i) {
+            env_[op->loop_var.get()] = i;
+            visit_stmt(op->body);
+        }
+        env_.erase(op->loop_var.get());
+    }
+    void visit(const IfThenElseNode *op) override {
+        std::optional<bool> taken = decide(bind(op->cond));
+        if (!taken) fail(kernel_, "cannot decide `if " + to_text(op->cond) + "` from loop variables alone");
+        if (*taken) visit_stmt(op->then_case);
+        else if (op->else_case) visit_stmt(op->else_case);
+    }
+    void visit(const CallNode *op) override {
+        IRVisitor::visit(op);
+        if (++calls_ > kMaxVerifiedCalls) fail(kernel_, "too many calls per block to verify");
+        const std::string &name = op->op->name;
+        if (name != "tt.cb_reserve_back" && name != "tt.cb_push_back" && name != "tt.cb_wait_front" &&
+            name != "tt.cb_pop_front") {
+            return;
+        }
+        int64_t cb, pages;
+        if (!as_const_int(fold_constants(bind(op->args[0])), &cb) ||
+            !as_const_int(fold_constants(bind(op->args[1])), &pages)) {
+            fail(kernel_, "CB call " + name + " with a non-constant operand");
+        }
+        auto cap = capacity_.find(cb);
+        if (cap == capacity_.end()) fail(kernel_, "CB " + std::to_string(cb) + " is not in tt.cb_desc");
+        if (pages > cap->second) {
+            fail(kernel_, name.substr(3) + " of " + std::to_string(pages) + " pages on CB " + std::to_string(cb) +
+                              ", which holds " + std::to_string(cap->second));
+        }
+        CBTraffic &t = traffic[cb];
+        if (name == "tt.cb_reserve_back") t.reserved += pages;
+        if (name == "tt.cb_wait_front") t.waited = std::max(t.waited, t.popped + pages);
+        if (name == "tt.cb_push_back") {
+            t.pushed += pages;
+            if (t.pushed > t.reserved) fail(kernel_, "push on CB " + std::to_string(cb) + " without a reserve");
+        }
+        if (name == "tt.cb_pop_front") {
+            t.popped += pages;
+            if (t.popped > t.waited) fail(kernel_, "pop on CB " + std::to_string(cb) + " without a wait");
+        }
+    }
+
+private:
+    // A condition on constants (after binding loop variables), or nullopt.
+    static std::optional<bool> decide(const Expr &cond) {
+        Expr a, b;
+        if (const auto *n = cond.as<NotNode>()) {
+            auto v = decide(n->a);
+            return v ? std::optional<bool>(!*v) : std::nullopt;
+        }
+        if ((cond->kind == NodeKind::And || cond->kind == NodeKind::Or) && binary_operands(cond, &a, &b)) {
+            auto x = decide(a), y = decide(b);
+            if (!x || !y) return std::nullopt;
+            return cond->kind == NodeKind::And ? (*x && *y) : (*x || *y);
+        }
+        const auto *imm = fold_constants(cond).as<IntImmNode>();
+        return imm ? std::optional<bool>(imm->value != 0) : std::nullopt;
+    }
+    Expr bind(const Expr &e) {
+        return substitute(e, [&](const Var &v) -> Expr {
+            auto it = env_.find(v.get());
+            return it == env_.end() ? Expr() : make_int(it->second);
+        });
+    }
+
+    std::string kernel_;
+    std::map<int64_t, int64_t> capacity_;
+    std::map<const VarNode *, int64_t> env_;
+    int64_t calls_ = 0;
+};
+
+void check_calls(const PrimFunc &func, KernelRole role) {
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const IntrinsicInfo *op = static_cast<const CallNode *>(n)->op;
+        if (op->roles & kRoleFrontend) fail(func->name, op->name + " was not lowered");
+        if (!(op->roles & role_bit(role))) {
+            fail(func->name, op->name + " is not available in a " + to_string(role) + " kernel");
+        }
+    });
+}
+
+void check_arguments(const PrimFunc &func, const KernelDesc &desc) {
+    std::set<int64_t> slots;
+    size_t accessors = 0;
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        if (call->op->name == "tt.tensor_accessor") ++accessors;
+        if (call->op->name != "tt.get_arg_val") return;
+        int64_t index;
+        if (!as_const_int(call->args[0], &index)) fail(func->name, "get_arg_val with a non-constant index");
+        slots.insert(index);
+    });
+    for (int64_t i = 0; i < static_cast<int64_t>(desc.runtime_args.size()); ++i) {
+        if (!slots.count(i)) fail(func->name, "runtime argument " + desc.runtime_args[i] + " is never read");
+    }
+    if (!slots.empty() && *slots.rbegin() >= static_cast<int64_t>(desc.runtime_args.size())) {
+        fail(func->name, "reads runtime argument " + std::to_string(*slots.rbegin()) + " but tt.kernels names " +
+                             std::to_string(desc.runtime_args.size()));
+    }
+    size_t accessor_args = 0;
+    for (const KernelArg &a : desc.compile_args) accessor_args += a.marker == "tensor_accessor_args";
+    if (accessor_args != accessors) {
+        fail(func->name, std::to_string(accessors) + " TensorAccessors but " + std::to_string(accessor_args) +
+                             " tensor_accessor_args compile args");
+    }
+}
+
+}  // namespace
+
+IRModule verify_tt_ir(const IRModule &mod, const PassContext &) {
+    std::map<KernelRole, PrimFunc> kernels;
+    for (const auto &[name, func] : mod->functions) {
+        auto role = find_attr<std::string>(func, attr::TT_KERNEL_ROLE);
+        if (role) kernels[Json(*role).get<KernelRole>()] = func;
+    }
+    if (kernels.size() != 3) TT_ICHECK(false) << "VerifyTTIR: expected a reader, a compute and a writer kernel";
+    const KernelDescs descs = get_attr<KernelDescs>(kernels.begin()->second, attr::TT_KERNELS, "GridToPersistentTT");
+    const CBDesc cbs = get_attr<CBDesc>(kernels.begin()->second, attr::TT_CB_DESC, "PropagateTTLayout");
+    std::map<int64_t, std::array<CBTraffic, 3>> traffic;
+    for (const auto &[role, func] : kernels) {
+        check_calls(func, role);
+        auto desc = std::find_if(descs.begin(), descs.end(), [&](const KernelDesc &d) { return d.role == role; });
+        if (desc == descs.end()) fail(func->name, "has no entry in tt.kernels");
+        check_arguments(func, *desc);
+        ProtocolCounter counter(func->name, cbs);
+        counter(func->body);
+        for (const auto &[cb, t] : counter.traffic) traffic[cb][static_cast<size_t>(role)] = t;
+    }
+    for (const auto &[cb, per_role] : traffic) {
+        int producers = 0, consumers = 0;
+        int64_t pushed = 0, popped = 0;
+        for (const CBTraffic &t : per_role) {
+            producers += t.pushed > 0;
+            consumers += t.popped > 0;
+            pushed += t.pushed;
+            popped += t.popped;
+        }
+        const std::string which = "CB " + std::to_string(cb);
+        if (producers != 1 || consumers != 1) {
+            TT_ICHECK(false) << "VerifyTTIR: " << which << " has " << producers << " producer and " << consumers
+                             << " consumer kernels; each CB links exactly one of each";
+        }
+        TT_ICHECK(pushed == popped) << "VerifyTTIR: " << which << " gets " << pushed << " pages pushed but "
+                                    << popped << " popped per block";
+    }
+    return mod;
+}
+
+Pass verify_tt_ir_pass() {
+    return Pass{"VerifyTTIR", verify_tt_ir};
+}
+
+}  // namespace tt::transform
