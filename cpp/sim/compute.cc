@@ -6,15 +6,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "sim/numerics.h"
-#include "sim/runtime.h"
+#include "sim/compute_detail.h"
 
 namespace tt_sim::k {
 
-namespace {
-
-using Dst = ComputeState::Dst;
-using Math = ComputeState::Math;
+namespace compute_detail {
 
 const char *format_name(tt::DataFormat f) {
     switch (f) {
@@ -152,52 +148,11 @@ tt::DataFormat format_of(uint32_t cb, const char *call, const Loc &loc) {
     return cb_for(cb, call, loc).format;
 }
 
-float sfpu_apply(SfpuOp op, float x, uint32_t param) {
-    float p;
-    std::memcpy(&p, &param, 4);
-    switch (op) {
-    case SfpuOp::Exp: return std::exp(x);
-    case SfpuOp::Exp2: return std::exp2(x);
-    case SfpuOp::Expm1: return std::expm1(x);
-    case SfpuOp::Relu: return x > 0 ? x : 0.0f;
-    case SfpuOp::Recip: return 1.0f / x;
-    case SfpuOp::Sqrt: return std::sqrt(x);
-    case SfpuOp::Rsqrt: return 1.0f / std::sqrt(x);
-    case SfpuOp::Gelu: return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f)));
-    case SfpuOp::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
-    case SfpuOp::Tanh: return std::tanh(x);
-    case SfpuOp::Log: return std::log(x);
-    case SfpuOp::Abs: return std::fabs(x);
-    case SfpuOp::Neg: return -x;
-    case SfpuOp::Square: return x * x;
-    case SfpuOp::Sin: return std::sin(x);
-    case SfpuOp::Cos: return std::cos(x);
-    case SfpuOp::Silu: return x / (1.0f + std::exp(-x));
-    case SfpuOp::ReluMax: return std::min(std::max(x, 0.0f), p);
-    case SfpuOp::ReluMin: return x > p ? x : 0.0f;
-    case SfpuOp::LeakyRelu: return x > 0 ? x : x * p;
-    case SfpuOp::Elu: return x > 0 ? x : p * std::expm1(x);
-    case SfpuOp::Power: return std::pow(x, static_cast<float>(param));
-    case SfpuOp::AddScalar: return x + p;
-    case SfpuOp::SubScalar: return x - p;
-    case SfpuOp::MulScalar: return x * p;
-    case SfpuOp::DivScalar: return x / p;
-    case SfpuOp::RsubScalar: return p - x;
-    case SfpuOp::Fill: return p;
-    default: return x;
-    }
-}
 
-const char *sfpu_name(SfpuOp op) {
-    static const char *names[] = {"exp", "relu", "recip", "sqrt", "rsqrt", "gelu", "sigmoid", "tanh", "log", "abs",
-                                  "negative", "square", "sin", "cos", "silu", "exp2", "expm1", "relu_max", "relu_min",
-                                  "leaky_relu", "elu", "power", "add_unary", "sub_unary", "mul_unary", "div_unary",
-                                  "rsub_unary", "fill", "add_binary",
-                                  "sub_binary", "mul_binary", "div_binary", "max_binary", "min_binary"};
-    return names[static_cast<int>(op)];
-}
 
-}  // namespace
+}  // namespace compute_detail
+
+using namespace compute_detail;
 
 void tile_regs_acquire(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_acquire", loc);
@@ -438,39 +393,7 @@ void reduce_tile(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb,
     count("reduce_tile", current_run().device->spec.reduce_cycles_per_tile());
 }
 
-void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc) {
-    const std::string call = std::string(sfpu_name(op)) + "_tile";
-    ComputeState &cs = compute_state(call.c_str(), loc);
-    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op))))
-        fail(call.c_str(), loc, "called without " + call + "_init()");
-    if (cs.reduce_active) fail(call.c_str(), loc, "called after reduce_init without reduce_uninit");
-    require_math(cs, dst, call.c_str(), loc);
-    Tile &d = cs.dst[dst];
-    for (float &v : d) v = to_dst(cs, sfpu_apply(op, v, param));
-    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
-}
 
-void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc) {
-    const std::string call = std::string(sfpu_name(op)) + "_tile";
-    ComputeState &cs = compute_state(call.c_str(), loc);
-    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op)))) fail(call.c_str(), loc, "called without " + call + "_init()");
-    require_math(cs, std::max({dst0, dst1, out_dst}), call.c_str(), loc);
-    const Tile a = cs.dst[dst0], b = cs.dst[dst1];
-    Tile &d = cs.dst[out_dst];
-    for (int i = 0; i < 1024; ++i) {
-        float v = 0;
-        switch (op) {
-        case SfpuOp::BinaryAdd: v = a[i] + b[i]; break;
-        case SfpuOp::BinarySub: v = a[i] - b[i]; break;
-        case SfpuOp::BinaryMul: v = a[i] * b[i]; break;
-        case SfpuOp::BinaryDiv: v = a[i] / b[i]; break;
-        case SfpuOp::BinaryMax: v = std::max(a[i], b[i]); break;
-        default: v = std::min(a[i], b[i]); break;
-        }
-        d[i] = to_dst(cs, v);
-    }
-    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
-}
 
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc) {
     ComputeState &cs = compute_state("pack_tile", loc);
