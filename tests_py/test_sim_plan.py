@@ -186,3 +186,41 @@ def test_device_table():
     assert {"grayskull", "wormhole", "blackhole", "p100a"} <= set(sim.device_names())
     with pytest.raises(ValidationError, match="valid names are"):
         sim.device_spec("h100")
+
+
+def test_multicast_with_semaphores_through_plan_markers():
+    """The sender core multicasts X to a row of receivers; every core adds its own tile of B.
+
+    Semaphore ids and physical NoC coordinates reach the kernels through plan markers."""
+    n = 4
+    rng = np.random.default_rng(8)
+    x, b = _bf16(rng, (32, 32)), _bf16(rng, (32, 32 * n))
+    row = [[[0, 0], [n - 1, 0]]]
+
+    def reader_args(i):
+        return [{"buffer_address": "X"}, {"buffer_address": "B"}, i, int(i == 0),
+                {"noc_x": [1, 0]}, {"noc_y": [1, 0]}, {"noc_x": [n - 1, 0]}, {"noc_y": [n - 1, 0]}, n - 1,
+                {"noc_x": [0, 0]}, {"noc_y": [0, 0]}, {"semaphore": 0}, {"semaphore": 1}]
+
+    plan = {
+        "device": "n150",
+        "core_ranges": row,
+        "buffers": _buffers((32, 32), "X") + _buffers((32, 32 * n), "B", "C"),
+        "circular_buffers": [_cb(0, 2), _cb(1, 2), _cb(16, 2)],
+        "semaphores": [{"initial_value": 0}, {"initial_value": 0}],
+        "kernels": [
+            {"role": "reader", "source": "mcast_reader.cpp",
+             "compile_args": [{"tensor_accessor_args": "X"}, {"tensor_accessor_args": "B"}],
+             "runtime_args": [{"core": [i, 0], "args": reader_args(i)} for i in range(n)]},
+            {"role": "compute", "source": "eltwise_binary.cpp",
+             "defines": {"BINARY_OP": "add_tiles", "BINARY_INIT": "add_tiles_init"},
+             "runtime_args": {f"{i},0": [1] for i in range(n)}},
+            {"role": "writer", "source": "write_tiles.cpp", "compile_args": [{"tensor_accessor_args": "C"}],
+             "runtime_args": {f"{i},0": [{"buffer_address": "C"}, i, 1] for i in range(n)}},
+        ],
+    }
+    result = sim.run_plan(plan, KERNELS, {"X": x, "B": b})
+    want = (np.tile(x.astype(np.float32), (1, n)) + b.astype(np.float32)).astype(BF16)
+    np.testing.assert_array_equal(result["C"], want)
+    sender = next(k for k in result.stats["kernels"] if k["core"] == [0, 0] and k["kernel"] == "reader")
+    assert sender["noc_write_bytes"] == (n - 1) * (2048 + 4)  # the tile and the VALID flag, once per receiver
