@@ -61,11 +61,16 @@ def _context_options(target_device="wormhole", partition_strategy="row_major", e
     }
 
 
+def _unwrap_single(out):
+    """The function of a one-function module; a module the kernel split made several of stays one."""
+    return next(iter(out.functions.values())) if len(out) == 1 else out
+
+
 def _as_module(mod):
-    """(module, unwrap): a PrimFunc is wrapped in a one-function module and unwrapped afterwards."""
+    """(module, unwrap): a PrimFunc is wrapped in a one-function module and unwrapped afterwards
+    while it is still one function (the kernel split turns it into reader/compute/writer)."""
     if isinstance(mod, ir.PrimFunc):
-        name = mod.name
-        return ir.IRModule([mod]), lambda out: out[name]
+        return ir.IRModule([mod]), _unwrap_single
     if isinstance(mod, ir.IRModule):
         return mod, lambda out: out
     raise ValidationError(f"passes run on an IRModule or a PrimFunc (a @T.prim_func kernel), got {type(mod).__name__}")
@@ -212,11 +217,10 @@ def default_pipeline():
 
 
 def build_plan(func, **options):
-    """The runtime plan (dict) of a lowered PrimFunc; options as for run_pipeline."""
+    """The runtime plan (dict) of a lowered PrimFunc or module (after GridToPersistentTT); options
+    as for run_pipeline (target_device must be the one the kernel was compiled for)."""
     if isinstance(func, ir.IRModule):
-        if len(func) != 1:
-            raise ValidationError("build_plan takes one lowered function; the module has several")
-        func = next(iter(func.functions.values()))
+        func = next(iter(func.functions.values()))  # the kernels of one program share the plan attributes
     return _transform.build_plan(func, PassContext(_context_options(**options)))
 
 
