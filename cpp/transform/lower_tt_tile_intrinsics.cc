@@ -23,6 +23,43 @@ const CallNode *tile_call(const Stmt &s) {
     return call && (call->op->roles & kRoleFrontend) ? call : nullptr;
 }
 
+// Gives the statements lowered from one tile operation that operation's source span, so the
+// generated kernels point back to the TileLang line (loops and lets keep their own spans).
+class SpanStamp : public IRMutator {
+public:
+    explicit SpanStamp(Span span) : span_(std::move(span)) {
+    }
+
+protected:
+    using IRMutator::visit;
+    Stmt visit(const EvaluateNode *op) override {
+        return op->span.defined() ? self(op) : EvaluateNode::make(op->value, span_);
+    }
+    Stmt visit(const ForNode *op) override {
+        Stmt body = mutate(op->body);
+        return ForNode::make(op->loop_var, op->min, op->extent, op->for_kind, body, op->num_stages, op->annotations,
+                             op->span.defined() ? op->span : span_);
+    }
+    Stmt visit(const LetStmtNode *op) override {
+        return LetStmtNode::make(op->var, op->value, mutate(op->body), op->span.defined() ? op->span : span_);
+    }
+    Stmt visit(const IfThenElseNode *op) override {
+        Stmt e = op->else_case ? mutate(op->else_case) : Stmt();
+        return IfThenElseNode::make(op->cond, mutate(op->then_case), e, op->span.defined() ? op->span : span_);
+    }
+
+private:
+    Span span_;
+};
+
+RoleStmts stamped(RoleStmts stmts, const Span &span) {
+    SpanStamp stamp(span);
+    for (auto &role : stmts.of) {
+        for (Stmt &s : role) s = stamp(s);
+    }
+    return stmts;
+}
+
 bool same_value(const TileValue &a, const TileValue &b) {
     return a.kind == b.kind && a.zero_if.same_as(b.zero_if) && a.order.group_rows == b.order.group_rows &&
            a.order.group_cols == b.order.group_cols;
@@ -72,7 +109,7 @@ private:
         RoleStmts out;
         std::vector<LocatedCall> stage;
         auto flush = [&] {
-            if (!stage.empty()) out.append(ops_.lower_loads(stage));
+            if (!stage.empty()) out.append(stamped(ops_.lower_loads(stage), stage.front().second));
             stage.clear();
         };
         for (const Stmt &s : stmts) {
@@ -83,7 +120,7 @@ private:
             }
             flush();
             if (call) {
-                out.append(ops_.lower(call, s->span));
+                out.append(stamped(ops_.lower(call, s->span), s->span));
             } else if (s->kind == NodeKind::Evaluate) {
                 unsupported(s->span, "evaluating " + to_text(static_cast<const EvaluateNode *>(s.get())->value),
                             "only tile operations are evaluated inside a kernel", "remove the expression");
