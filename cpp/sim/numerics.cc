@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "tt_sim/host_util.hpp"
+
 namespace tt_sim {
 
 namespace {
@@ -20,10 +22,7 @@ float float_of(uint32_t u) {
 }
 
 uint16_t bf16_bits(float f) {
-    uint32_t u = bits_of(f);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return static_cast<uint16_t>(u >> 16);
+    return bfloat16(f).to_uint16();
 }
 
 uint16_t fp16_bits(float f) {
@@ -115,21 +114,21 @@ void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
         uint16_t raw[1024];
         std::memcpy(raw, src, sizeof(raw));
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = float_of(uint32_t(raw[face_index(r, c)]) << 16);
+            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = float_of(uint32_t(raw[tile_face_index(r, c)]) << 16);
         return;
     }
     case tt::DataFormat::Float16: {
         uint16_t raw[1024];
         std::memcpy(raw, src, sizeof(raw));
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = from_fp16(raw[face_index(r, c)]);
+            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = from_fp16(raw[tile_face_index(r, c)]);
         return;
     }
     case tt::DataFormat::Float32: {
         float raw[1024];
         std::memcpy(raw, src, sizeof(raw));
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = raw[face_index(r, c)];
+            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = raw[tile_face_index(r, c)];
         return;
     }
     case tt::DataFormat::Bfp8_b: unpack_bfp8(src, out); return;
@@ -142,21 +141,21 @@ void pack_tile_bytes(const Tile &in, tt::DataFormat format, uint8_t *dst) {
     case tt::DataFormat::Float16_b: {
         uint16_t raw[1024];
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[face_index(r, c)] = bf16_bits(in[r * 32 + c]);
+            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = bf16_bits(in[r * 32 + c]);
         std::memcpy(dst, raw, sizeof(raw));
         return;
     }
     case tt::DataFormat::Float16: {
         uint16_t raw[1024];
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[face_index(r, c)] = fp16_bits(in[r * 32 + c]);
+            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = fp16_bits(in[r * 32 + c]);
         std::memcpy(dst, raw, sizeof(raw));
         return;
     }
     case tt::DataFormat::Float32: {
         float raw[1024];
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[face_index(r, c)] = in[r * 32 + c];
+            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = in[r * 32 + c];
         std::memcpy(dst, raw, sizeof(raw));
         return;
     }

@@ -29,9 +29,6 @@ float round_to_fp16(float value);
 /*! \brief Keeps the top `bits` explicit mantissa bits of `value` (truncation, as the multipliers do). */
 float truncate_mantissa(float value, int bits);
 
-/*! \brief Row-major element (r, c) -> index in face order. */
-constexpr uint32_t face_index(uint32_t r, uint32_t c) {
-    return (2 * (r / 16) + c / 16) * 256 + (r % 16) * 16 + (c % 16);
-}
+using tt::tile_face_index;
 
 }  // namespace tt_sim

@@ -178,7 +178,7 @@ std::vector<uint8_t> tilize(const HostTensor &t, uint32_t eb) {
         for (int64_t r = 0; r < R; ++r)
             for (int64_t c = 0; c < C; ++c) {
                 const int64_t tile = (b * tr + r / 32) * tc + c / 32;
-                std::memcpy(&out[(size_t(tile) * 1024 + face_index(r % 32, c % 32)) * eb], &t.data[size_t((b * R + r) * C + c) * eb], eb);
+                std::memcpy(&out[(size_t(tile) * 1024 + tile_face_index(r % 32, c % 32)) * eb], &t.data[size_t((b * R + r) * C + c) * eb], eb);
             }
     return out;
 }
@@ -195,7 +195,7 @@ HostTensor untilize(const std::vector<uint8_t> &tiles, const std::vector<int64_t
         for (int64_t r = 0; r < R; ++r)
             for (int64_t c = 0; c < C; ++c) {
                 const int64_t tile = (b * tr + r / 32) * tc + c / 32;
-                std::memcpy(&t.data[size_t((b * R + r) * C + c) * eb], &tiles[(size_t(tile) * 1024 + face_index(r % 32, c % 32)) * eb], eb);
+                std::memcpy(&t.data[size_t((b * R + r) * C + c) * eb], &tiles[(size_t(tile) * 1024 + tile_face_index(r % 32, c % 32)) * eb], eb);
             }
     return t;
 }

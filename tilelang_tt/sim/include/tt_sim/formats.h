@@ -55,6 +55,12 @@ constexpr uint32_t tile_size(DataFormat format) {
     }
 }
 
+/*! \brief Index of element (row, col) of a 32x32 tile in face order: four 16x16 faces (top-left,
+ *  top-right, bottom-left, bottom-right), each row-major. */
+constexpr uint32_t tile_face_index(uint32_t row, uint32_t col) {
+    return (2 * (row / 16) + col / 16) * 256 + (row % 16) * 16 + (col % 16);
+}
+
 /*! \brief Circular-buffer indices (TT-Metalium's tt::CBIndex). */
 enum CBIndex : uint8_t {
     c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,

@@ -63,11 +63,6 @@ constexpr uint32_t FACE_WIDTH = 16;
 constexpr uint32_t FACE_HW = FACE_HEIGHT * FACE_WIDTH;
 }  // namespace tt::constants
 
-/*! \brief Index of element (row, col) of a 32x32 tile in face order (faces 0..3, each row-major). */
-constexpr uint32_t tile_face_index(uint32_t row, uint32_t col) {
-    return (2 * (row / 16) + col / 16) * 256 + (row % 16) * 16 + (col % 16);
-}
-
 /*! \brief Row-major rows x cols matrix -> tiles in row-major tile order, each tile in face order. */
 template <typename T>
 std::vector<T> tilize_nfaces(const std::vector<T> &input, uint32_t rows, uint32_t cols) {
@@ -76,7 +71,7 @@ std::vector<T> tilize_nfaces(const std::vector<T> &input, uint32_t rows, uint32_
     for (uint32_t r = 0; r < rows; ++r)
         for (uint32_t c = 0; c < cols; ++c) {
             uint32_t tile = (r / 32) * tiles_per_row + c / 32;
-            out[tile * 1024 + tile_face_index(r % 32, c % 32)] = input[r * cols + c];
+            out[tile * 1024 + tt::tile_face_index(r % 32, c % 32)] = input[r * cols + c];
         }
     return out;
 }
@@ -89,7 +84,7 @@ std::vector<T> untilize_nfaces(const std::vector<T> &input, uint32_t rows, uint3
     for (uint32_t r = 0; r < rows; ++r)
         for (uint32_t c = 0; c < cols; ++c) {
             uint32_t tile = (r / 32) * tiles_per_row + c / 32;
-            out[r * cols + c] = input[tile * 1024 + tile_face_index(r % 32, c % 32)];
+            out[r * cols + c] = input[tile * 1024 + tt::tile_face_index(r % 32, c % 32)];
         }
     return out;
 }
