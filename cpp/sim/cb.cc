@@ -115,12 +115,22 @@ void cb_pop_front(int32_t cb, int32_t pages, Loc loc) {
     state.waited -= pages;
 }
 
+namespace {
+
+/*! A kernel polling a CB in a loop must let its peers run, or the poll would never succeed. */
+bool poll(bool ready) {
+    if (!ready) current_kernel().fiber->yield();
+    return ready;
+}
+
+}  // namespace
+
 bool cb_pages_reservable_at_back(int32_t cb, int32_t pages, Loc loc) {
-    return cb_of(cb, "cb_pages_reservable_at_back", loc).free_pages() >= static_cast<uint32_t>(pages);
+    return poll(cb_of(cb, "cb_pages_reservable_at_back", loc).free_pages() >= static_cast<uint32_t>(pages));
 }
 
 bool cb_pages_available_at_front(int32_t cb, int32_t pages, Loc loc) {
-    return cb_of(cb, "cb_pages_available_at_front", loc).available() >= static_cast<uint32_t>(pages);
+    return poll(cb_of(cb, "cb_pages_available_at_front", loc).available() >= static_cast<uint32_t>(pages));
 }
 
 uint32_t cb_write_ptr(uint32_t cb, Loc loc) {

@@ -40,6 +40,29 @@ TEST(SimPrograms, DramLoopback) {
     EXPECT_EQ(output, input);
 }
 
+TEST(SimPrograms, InterleavedL1BufferRoundTrip) {
+    // Pages of an L1 buffer are dealt over the worker cores' L1 at one address, like DRAM banks.
+    auto mesh = open();
+    const uint32_t pages = 70;  // more pages than the 64 cores: some cores hold two
+    auto src = dram_tiles(*mesh, pages);
+    auto l1 = distributed::MeshBuffer::create({pages * 2048ull}, {2048, BufferType::L1}, mesh.get());
+    const auto data = random_bf16(pages * 1024, 12);
+    distributed::EnqueueWriteMeshBuffer(mesh->mesh_command_queue(), src, data);
+    Program program = CreateProgram();
+    const CoreCoord core{3, 2};
+    bf16_cb(program, core, tt::CBIndex::c_0, 2);
+    std::vector<uint32_t> ct;
+    TensorAccessorArgs(*src).append_to(ct);
+    TensorAccessorArgs(*l1).append_to(ct);
+    auto k = CreateKernel(program, kernel("dram_copy.cpp"), core, DataMovementConfig{.compile_args = ct});
+    SetRuntimeArgs(program, k, core, {uint32_t(src->address()), uint32_t(l1->address()), 0, pages});
+    run(*mesh, std::move(program));
+    std::vector<bfloat16> back;
+    distributed::EnqueueReadMeshBuffer(mesh->mesh_command_queue(), back, l1);
+    EXPECT_EQ(back, data);
+    EXPECT_GE(l1->address(), mesh->l1_size_per_core() / 2);  // allocated from the top of L1
+}
+
 /*! Runs an element-wise binary op on `tiles` tiles over two cores; returns the output tiles. */
 std::vector<bfloat16> eltwise(const std::vector<bfloat16> &a, const std::vector<bfloat16> &b, const std::string &op,
                               const std::string &init) {
