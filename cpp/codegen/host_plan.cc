@@ -1,0 +1,247 @@
+// Reading tt.plan.json for the host-program generator (see host_plan.h and docs/plan.md).
+#include "codegen/host_plan.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tt::codegen {
+
+namespace {
+
+using ir::Json;
+
+[[noreturn]] void bad_plan(const std::string &where, const std::string &what) {
+    throw Error(ErrorKind::Validation, "tt.plan.json: " + where + ": " + what);
+}
+
+const Json &field(const Json &object, const char *key, const std::string &where) {
+    if (!object.is_object() || !object.contains(key)) bad_plan(where, std::string("missing field '") + key + "'");
+    return object.at(key);
+}
+
+/*! A field converted to T; a value of the wrong JSON type is reported with the field's name. */
+template<typename T>
+T field_as(const Json &object, const char *key, const std::string &where) {
+    const Json &value = field(object, key, where);
+    try {
+        return value.get<T>();
+    } catch (const Json::exception &) {
+        bad_plan(where, std::string("field '") + key + "' has an unexpected value " + value.dump());
+    }
+}
+
+template<typename T>
+T optional_field(const Json &object, const char *key, const std::string &where, T fallback) {
+    return object.contains(key) ? field_as<T>(object, key, where) : fallback;
+}
+
+/*! Names become C++ identifiers in main.cpp (A_buffer, reader_kernel). */
+std::string identifier(const Json &object, const char *key, const std::string &where) {
+    const std::string name = field_as<std::string>(object, key, where);
+    const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                       });
+    if (!valid) bad_plan(where, "'" + name + "' is not a C++ identifier");
+    return name;
+}
+
+struct HostElement {
+    const char *dtype;
+    const char *host_type;
+    int bytes;
+};
+// Element types of the host arrays: the types TT-Metalium's tilize_nfaces is instantiated for
+// (bfloat16, float, uint16_t, uint32_t); float16 and integers travel as their raw bits.
+constexpr HostElement kHostElements[] = {
+    {"bfloat16", "bfloat16", 2},    {"float16", "std::uint16_t", 2}, {"float32", "float", 4},
+    {"int32", "std::uint32_t", 4}, {"uint32", "std::uint32_t", 4},
+};
+
+const HostElement &host_element(const std::string &dtype, const std::string &where) {
+    for (const HostElement &e : kHostElements)
+        if (dtype == e.dtype) return e;
+    bad_plan(where, "dtype '" + dtype + "' has no host element type (bfloat16, float16, float32, int32, uint32)");
+}
+
+TensorShape tensor_shape(const std::vector<int64_t> &shape) {
+    TensorShape t;
+    const size_t rank = shape.size();
+    t.cols = shape[rank - 1];
+    t.rows = rank >= 2 ? shape[rank - 2] : 1;
+    for (size_t d = 0; d + 2 < rank; ++d) t.batch *= shape[d];
+    return t;
+}
+
+std::vector<CoreRange> core_ranges(const Json &value, const std::string &where) {
+    if (!value.is_array() || value.empty()) bad_plan(where, "core_ranges must be a non-empty list of [[x0, y0], [x1, y1]]");
+    return value.get<std::vector<CoreRange>>();
+}
+
+HostBuffer read_buffer(const Json &b, size_t index) {
+    const std::string where = "buffers[" + std::to_string(index) + "]";
+    HostBuffer buffer;
+    buffer.name = identifier(b, "name", where);
+    const std::string at = "buffer '" + buffer.name + "'";
+    buffer.shape = field_as<std::vector<int64_t>>(b, "shape", at);
+    if (buffer.shape.empty() || std::any_of(buffer.shape.begin(), buffer.shape.end(), [](int64_t d) { return d <= 0; }))
+        bad_plan(at, "shape must be a non-empty list of positive extents");
+    buffer.tensor = tensor_shape(buffer.shape);
+    buffer.dtype = field_as<std::string>(b, "dtype", at);
+    const HostElement &element = host_element(buffer.dtype, at);
+    buffer.host_type = element.host_type;
+    buffer.element_bytes = element.bytes;
+
+    const std::string layout = field_as<std::string>(b, "layout", at);
+    if (layout != "dram_interleaved" && layout != "l1_interleaved")
+        bad_plan(at, "layout '" + layout + "' is not supported by the host program (dram_interleaved, l1_interleaved)");
+    buffer.in_dram = layout == "dram_interleaved";
+    if (optional_field<std::string>(b, "tensor_layout", at, "tile") != "tile")
+        bad_plan(at, "the host program uploads tiled tensors only (tensor_layout 'tile')");
+
+    buffer.page_size = field_as<int64_t>(b, "page_size", at);
+    buffer.num_pages = field_as<int64_t>(b, "num_pages", at);
+    const int64_t tile_bytes = int64_t{transform::kTileRows} * transform::kTileCols * element.bytes;
+    if (buffer.page_size != tile_bytes)
+        bad_plan(at, "page_size " + std::to_string(buffer.page_size) + " is not one " + buffer.dtype + " tile (" +
+                         std::to_string(tile_bytes) + " bytes)");
+    if (buffer.num_pages != transform::tiles_of_shape(buffer.shape))
+        bad_plan(at, "num_pages " + std::to_string(buffer.num_pages) + " does not match the shape's " +
+                         std::to_string(transform::tiles_of_shape(buffer.shape)) + " tiles");
+
+    const std::string access = field_as<std::string>(b, "access", at);
+    if (access != "read" && access != "write" && access != "read_write" && access != "none")
+        bad_plan(at, "access must be read, write, read_write or none, got '" + access + "'");
+    buffer.is_input = access == "read" || access == "read_write";
+    buffer.is_output = access == "write" || access == "read_write";
+    return buffer;
+}
+
+HostCircularBuffer read_circular_buffer(const Json &c, size_t index, const std::vector<CoreRange> &program_cores) {
+    const std::string where = "circular_buffers[" + std::to_string(index) + "]";
+    HostCircularBuffer cb;
+    cb.name = field_as<std::string>(c, "name", where);
+    cb.config = c.get<CBConfig>();
+    cb.cores = c.contains("core_ranges") ? core_ranges(c.at("core_ranges"), where) : program_cores;
+    return cb;
+}
+
+CoreCoord parse_core_key(const std::string &key, const std::string &where) {
+    const size_t comma = key.find(',');
+    try {
+        size_t used_x = 0, used_y = 0;
+        const int x = std::stoi(key.substr(0, comma), &used_x);
+        const int y = std::stoi(key.substr(comma + 1), &used_y);
+        if (comma != std::string::npos && used_x == comma && used_y == key.size() - comma - 1) return CoreCoord{x, y};
+    } catch (const std::exception &) {
+    }
+    bad_plan(where, "runtime_args keys are \"x,y\", got \"" + key + "\"");
+}
+
+std::vector<CoreArgs> per_core_args(const Json &value, const std::string &where) {
+    if (!value.is_object()) bad_plan(where, "runtime_args must map \"x,y\" to an argument list");
+    std::vector<CoreArgs> cores;
+    for (const auto &entry : value.items())
+        cores.push_back(CoreArgs{parse_core_key(entry.key(), where), entry.value().get<std::vector<KernelArg>>()});
+    std::sort(cores.begin(), cores.end(), [](const CoreArgs &a, const CoreArgs &b) {
+        return a.core.y != b.core.y ? a.core.y < b.core.y : a.core.x < b.core.x;
+    });
+    return cores;
+}
+
+/*! Defines map to strings; a number is accepted and spelled as JSON does. */
+std::map<std::string, std::string> defines(const Json &k, const std::string &where) {
+    std::map<std::string, std::string> out;
+    if (!k.contains("defines")) return out;
+    const Json &value = k.at("defines");
+    if (!value.is_object()) bad_plan(where, "defines must map names to values");
+    for (const auto &d : value.items()) out[d.key()] = d.value().is_string() ? d.value().get<std::string>() : d.value().dump();
+    return out;
+}
+
+HostKernel read_kernel(const Json &k, size_t index, const std::vector<CoreRange> &program_cores) {
+    const std::string where = "kernels[" + std::to_string(index) + "]";
+    HostKernel kernel;
+    kernel.name = identifier(k, "name", where);
+    const std::string at = "kernel '" + kernel.name + "'";
+    kernel.role = field(k, "role", at).get<KernelRole>();
+    kernel.source = field_as<std::string>(k, "source", at);
+    if (kernel.role != KernelRole::Compute) {
+        const std::string processor = field_as<std::string>(k, "processor", at);
+        if (processor != "RISCV_0" && processor != "RISCV_1") bad_plan(at, "processor must be RISCV_0 or RISCV_1, got " + processor);
+        kernel.riscv_1 = processor == "RISCV_1";
+        kernel.noc = field_as<int>(k, "noc", at);
+        if (kernel.noc != 0 && kernel.noc != 1) bad_plan(at, "noc must be 0 or 1");
+    }
+    kernel.cores = k.contains("core_ranges") ? core_ranges(k.at("core_ranges"), at) : program_cores;
+    kernel.compile_args = optional_field<std::vector<KernelArg>>(k, "compile_args", at, {});
+    kernel.defines = defines(k, at);
+    kernel.runtime_arg_names = optional_field<std::vector<std::string>>(k, "runtime_arg_names", at, {});
+    if (k.contains("runtime_args")) kernel.runtime_args = per_core_args(k.at("runtime_args"), at + " runtime_args");
+    kernel.common_runtime_args = optional_field<std::vector<KernelArg>>(k, "common_runtime_args", at, {});
+    return kernel;
+}
+
+/*! Every marker must name something the host program creates. */
+void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string &where) {
+    if (arg.marker.empty()) return;
+    if (arg.marker == "semaphore") {
+        if (!arg.operand.is_number_unsigned() || arg.operand.get<size_t>() >= plan.semaphores.size())
+            bad_plan(where, "argument refers to semaphore " + arg.operand.dump() + ", not in 'semaphores'");
+    } else if (arg.marker == "noc_x" || arg.marker == "noc_y") {
+        arg.operand.get<CoreCoord>();
+    } else {
+        if (!arg.operand.is_string()) bad_plan(where, arg.marker + " needs a buffer name, got " + arg.operand.dump());
+        plan.buffer(arg.operand.get<std::string>());
+    }
+}
+
+void check_markers(const HostKernel &k, const HostPlan &plan) {
+    const std::string where = "kernel '" + k.name + "'";
+    for (const KernelArg &a : k.compile_args) check_marker(a, plan, where + " compile_args");
+    for (const KernelArg &a : k.common_runtime_args) check_marker(a, plan, where + " common_runtime_args");
+    for (const CoreArgs &core : k.runtime_args)
+        for (const KernelArg &a : core.args) check_marker(a, plan, where + " runtime_args");
+}
+
+}  // namespace
+
+const HostBuffer &HostPlan::buffer(const std::string &name) const {
+    for (const HostBuffer &b : buffers)
+        if (b.name == name) return b;
+    bad_plan("buffers", "no buffer named '" + name + "'");
+}
+
+HostPlan read_host_plan(const Json &json) {
+    if (!json.is_object()) bad_plan("plan", "must be a JSON object");
+    HostPlan plan;
+    plan.kernel_name = identifier(json, "kernel_name", "plan");
+    plan.device = field_as<std::string>(json, "device", "plan");
+    plan.arch = optional_field<std::string>(json, "arch", "plan", "");
+    plan.cores = core_ranges(field(json, "core_ranges", "plan"), "plan core_ranges");
+    const Json &buffers = field(json, "buffers", "plan");
+    for (size_t i = 0; i < buffers.size(); ++i) plan.buffers.push_back(read_buffer(buffers[i], i));
+    const Json cbs = json.value("circular_buffers", Json::array());
+    for (size_t i = 0; i < cbs.size(); ++i) plan.circular_buffers.push_back(read_circular_buffer(cbs[i], i, plan.cores));
+    const Json semaphores = json.value("semaphores", Json::array());
+    for (size_t i = 0; i < semaphores.size(); ++i) {
+        const std::string where = "semaphores[" + std::to_string(i) + "]";
+        const Json &s = semaphores[i];
+        plan.semaphores.push_back(HostSemaphore{
+            s.contains("core_ranges") ? core_ranges(s.at("core_ranges"), where) : plan.cores,
+            optional_field<uint32_t>(s, "initial_value", where, 0)});
+    }
+    const Json &kernels = field(json, "kernels", "plan");
+    for (size_t i = 0; i < kernels.size(); ++i) plan.kernels.push_back(read_kernel(kernels[i], i, plan.cores));
+    for (const HostKernel &k : plan.kernels) check_markers(k, plan);
+    if (json.contains("compute_config")) plan.compute_config = json.at("compute_config").get<ComputeConfig>();
+    return plan;
+}
+
+CoreCoord grid_extent(const std::vector<CoreRange> &ranges) {
+    CoreCoord extent{0, 0};
+    for (const CoreRange &r : ranges) extent = CoreCoord{std::max(extent.x, r.end.x + 1), std::max(extent.y, r.end.y + 1)};
+    return extent;
+}
+
+}  // namespace tt::codegen

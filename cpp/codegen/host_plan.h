@@ -1,0 +1,106 @@
+/*! \file host_plan.h
+ *  \brief The runtime plan (tt.plan.json, written by transform/plan.h, documented in docs/plan.md)
+ *  read into what the host-program generator emits from: buffers with their host-side element
+ *  type and tensor shape, circular buffers, kernels with their arguments, semaphores and the
+ *  compute configuration. Parsing and checking happen here once, so the emitter only prints.
+ *
+ *  A plan the host program cannot run (a sharded buffer, a dtype with no host element type, a
+ *  kernel argument naming an unknown buffer) is a Validation error naming the plan field.
+ */
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "transform/tt_attrs.h"
+
+namespace tt::codegen {
+
+using transform::CBConfig;
+using transform::ComputeConfig;
+using transform::CoreCoord;
+using transform::CoreRange;
+using transform::KernelArg;
+using transform::KernelRole;
+
+/*! \brief A tensor as the device stores it: `batch` matrices of rows x cols, each zero-padded to
+ *  whole 32x32 tiles (a 1-D tensor is one row). */
+struct TensorShape {
+    int64_t batch = 1;
+    int64_t rows = 1;
+    int64_t cols = 1;
+    int64_t elements() const {
+        return batch * rows * cols;
+    }
+};
+
+/*! \brief One global buffer of the program. */
+struct HostBuffer {
+    std::string name;            ///< the kernel parameter's name, a C++ identifier
+    std::vector<int64_t> shape;  ///< logical shape in elements
+    TensorShape tensor;          ///< shape as batch x rows x cols
+    std::string dtype;           ///< IR dtype name ("bfloat16")
+    std::string host_type;       ///< C++ element type of the host arrays ("bfloat16", "float", "std::uint16_t", ...)
+    int element_bytes = 0;       ///< bytes of one element in files and on the device
+    bool in_dram = true;         ///< DRAM interleaved, else L1 interleaved
+    int64_t page_size = 0;       ///< bytes of one page (one tile)
+    int64_t num_pages = 0;       ///< tiles
+    bool is_input = false;       ///< the kernels read it: uploaded from a file or stand-in values
+    bool is_output = false;      ///< the kernels write it: read back and written to a file
+};
+
+/*! \brief One circular buffer, on `cores`. */
+struct HostCircularBuffer {
+    std::string name;  ///< the on-chip buffer it holds ("A_shared")
+    CBConfig config;
+    std::vector<CoreRange> cores;
+};
+
+struct HostSemaphore {
+    std::vector<CoreRange> cores;
+    uint32_t initial_value = 0;
+};
+
+/*! \brief One core's runtime arguments for a kernel. */
+struct CoreArgs {
+    CoreCoord core;
+    std::vector<KernelArg> args;
+};
+
+struct HostKernel {
+    KernelRole role = KernelRole::Reader;
+    std::string name;    ///< "reader", "compute", "writer": a C++ identifier
+    std::string source;  ///< file name relative to the kernel directory
+    bool riscv_1 = false;  ///< data movement on RISCV_1 (NCRISC), else RISCV_0 (BRISC)
+    int noc = 0;           ///< data movement NoC (0 or 1)
+    std::vector<CoreRange> cores;
+    std::vector<KernelArg> compile_args;
+    std::map<std::string, std::string> defines;
+    std::vector<std::string> runtime_arg_names;  ///< get_arg_val slot names, for comments
+    std::vector<CoreArgs> runtime_args;          ///< per core, ordered by (y, x)
+    std::vector<KernelArg> common_runtime_args;
+};
+
+struct HostPlan {
+    std::string kernel_name;  ///< the TileLang function, a C++ identifier
+    std::string device;       ///< device table name ("n150")
+    std::string arch;         ///< "wormhole_b0", ...
+    std::vector<CoreRange> cores;  ///< every core the program uses
+    std::vector<HostBuffer> buffers;
+    std::vector<HostCircularBuffer> circular_buffers;
+    std::vector<HostSemaphore> semaphores;
+    std::vector<HostKernel> kernels;
+    ComputeConfig compute_config;
+
+    const HostBuffer &buffer(const std::string &name) const;
+};
+
+/*! \brief Reads and checks a runtime plan. \throws tt::Error (Validation) naming the bad field. */
+HostPlan read_host_plan(const ir::Json &plan);
+
+/*! \brief Bounding box of `ranges`: the smallest worker grid the program fits (x and y extents). */
+CoreCoord grid_extent(const std::vector<CoreRange> &ranges);
+
+}  // namespace tt::codegen
