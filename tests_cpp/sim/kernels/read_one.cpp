@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
+#include "api/debug/dprint.h"
 
 void kernel_main() {
     const uint32_t addr = get_arg_val<uint32_t>(0);
@@ -9,6 +10,7 @@ void kernel_main() {
     const uint32_t count = get_arg_val<uint32_t>(2);
     constexpr auto args = TensorAccessorArgs<0>();
     const auto src = TensorAccessor(args, addr);
+    DPRINT << "read_one: tiles " << first << ".." << first + count << ENDL();
     for (uint32_t t = first; t < first + count; ++t) {
         cb_reserve_back(tt::CBIndex::c_0, 1);
         noc_async_read_page(t, src, get_write_ptr(tt::CBIndex::c_0));
