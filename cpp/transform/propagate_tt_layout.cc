@@ -124,15 +124,18 @@ void assign_indices(std::vector<PlannedCB> &cbs, int num_cbs, const Span &span) 
     }
 }
 
-void check_l1_budget(const std::vector<PlannedCB> &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
-                     const PrimFunc &func) {
+}  // namespace
+
+void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device, const PrimFunc &func) {
     const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
     int64_t total = 0;
     std::ostringstream list;
-    for (const PlannedCB &cb : cbs) {
-        total += cb.config.total_bytes();
-        list << "\n  " << cb.name << " (c_" << cb.config.cb_index << ", " << cb.config.num_pages << " pages of "
-             << cb.config.page_size << " bytes): " << kib(cb.config.total_bytes());
+    std::vector<std::pair<std::string, CBConfig>> by_index(cbs.begin(), cbs.end());
+    std::sort(by_index.begin(), by_index.end(), [](const auto &a, const auto &b) { return a.second.cb_index < b.second.cb_index; });
+    for (const auto &[name, cb] : by_index) {
+        total += cb.total_bytes();
+        list << "\n  " << name << " (c_" << cb.cb_index << ", " << cb.num_pages << " pages of " << cb.page_size
+             << " bytes): " << kib(cb.total_bytes());
     }
     for (const auto &[name, layout] : layouts) {
         const int64_t bytes = l1_bytes_per_core(layout, device);
@@ -148,8 +151,6 @@ void check_l1_budget(const std::vector<PlannedCB> &cbs, const LayoutDesc &layout
     }
 }
 
-}  // namespace
-
 PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
     const LayoutDesc layouts = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     const DataFlow flow = analyze_data_flow(func);
@@ -159,7 +160,6 @@ PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
         for (PlannedCB &cb : plan_cbs(flow.on_chip[i], static_cast<int>(i), ctx, compute)) cbs.push_back(std::move(cb));
     }
     assign_indices(cbs, ctx.device().num_circular_buffers, func->span);
-    check_l1_budget(cbs, layouts, ctx.device(), func);
     CBDesc desc;
     for (const PlannedCB &cb : cbs) {
         if (!desc.emplace(cb.name, cb.config).second) {
@@ -167,6 +167,7 @@ PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
                                                   << "; circular buffers are keyed by name, rename one";
         }
     }
+    check_l1_budget(desc, layouts, ctx.device(), func);
     return with_attr(with_attr(func, attr::TT_COMPUTE_CONFIG, compute), attr::TT_CB_DESC, desc);
 }
 

@@ -40,6 +40,12 @@ inline constexpr int kFirstInputCB = 0;
 inline constexpr int kFirstOutputCB = 16;
 inline constexpr int kFirstIntermediateCB = 24;
 
+/*! \brief The L1 check above for any set of CBs (a pass that adds CBs re-checks with it): a
+ *  Validation error at func listing every CB and L1-resident global buffer with its bytes when
+ *  their sum exceeds the device's L1 for buffers. */
+void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
+                     const ir::PrimFunc &func);
+
 /*! \brief The registered pass "PropagateTTLayout". */
 Pass propagate_tt_layout_pass();
 

@@ -142,6 +142,32 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
 
 // ---- structs --------------------------------------------------------------------------------
 
+// Each struct's fields, listed once: the JSON key is the field's name.
+// clang-format off
+#define TT_SHARD_SPEC_FIELDS(X) X(grid) X(shard_shape_tiles)
+#define TT_BUFFER_LAYOUT_FIELDS(X) \
+    X(memory) X(layout) X(tile_shape) X(dtype) X(data_format) X(page_size) X(shape) X(shape_tiles) X(num_pages) \
+    X(read) X(written)
+#define TT_CB_CONFIG_FIELDS(X) \
+    X(cb_index) X(flow) X(dtype) X(data_format) X(page_size) X(tiles_per_stage) X(depth) X(num_pages)
+#define TT_COMPUTE_CONFIG_FIELDS(X) \
+    X(math_fidelity) X(fp32_dest_acc_en) X(dst_full_sync_en) X(math_approx_mode) X(dst_tiles)
+#define TT_CORE_WORK_FIELDS(X) X(core) X(start) X(count)
+#define TT_WORK_PARTITION_FIELDS(X) X(strategy) X(grid) X(total_blocks) X(num_cores) X(panel) X(cores)
+#define TT_KERNEL_DESC_FIELDS(X) \
+    X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args)
+// clang-format on
+#define TT_FIELD_TO_JSON(F) j[#F] = v.F;
+#define TT_FIELD_FROM_JSON(F) read_field(j, #F, v.F);
+#define TT_STRUCT_JSON(T, FIELDS)           \
+    void to_json(Json &j, const T &v) {     \
+        j = Json::object();                 \
+        FIELDS(TT_FIELD_TO_JSON)            \
+    }                                       \
+    void from_json(const Json &j, T &v) {   \
+        FIELDS(TT_FIELD_FROM_JSON)          \
+    }
+
 void to_json(Json &j, const CoreCoord &v) {
     j = Json::array({v.x, v.y});
 }
@@ -168,33 +194,15 @@ void from_json(const Json &j, CoreRange &v) {
     v.start = j[0].get<CoreCoord>();
     v.end = j[1].get<CoreCoord>();
 }
-void to_json(Json &j, const ShardSpec &v) {
-    j = Json{{"grid", v.grid}, {"shard_shape_tiles", v.shard_shape_tiles}};
-}
-void from_json(const Json &j, ShardSpec &v) {
-    read_field(j, "grid", v.grid);
-    read_field(j, "shard_shape_tiles", v.shard_shape_tiles);
-}
+TT_STRUCT_JSON(ShardSpec, TT_SHARD_SPEC_FIELDS)
 
 void to_json(Json &j, const BufferLayout &v) {
-    j = Json{{"memory", v.memory},       {"layout", v.layout},       {"tile_shape", v.tile_shape},
-             {"dtype", v.dtype},         {"data_format", v.data_format}, {"page_size", v.page_size},
-             {"shape", v.shape},         {"shape_tiles", v.shape_tiles}, {"num_pages", v.num_pages},
-             {"read", v.read},           {"written", v.written}};
+    j = Json::object();
+    TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_TO_JSON)
     if (v.shard) j["shard"] = *v.shard;
 }
 void from_json(const Json &j, BufferLayout &v) {
-    read_field(j, "memory", v.memory);
-    read_field(j, "layout", v.layout);
-    read_field(j, "tile_shape", v.tile_shape);
-    read_field(j, "dtype", v.dtype);
-    read_field(j, "data_format", v.data_format);
-    read_field(j, "page_size", v.page_size);
-    read_field(j, "shape", v.shape);
-    read_field(j, "shape_tiles", v.shape_tiles);
-    read_field(j, "num_pages", v.num_pages);
-    read_field(j, "read", v.read);
-    read_field(j, "written", v.written);
+    TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_FROM_JSON)
     v.shard.reset();
     if (j.contains("shard")) v.shard = j.at("shard").get<ShardSpec>();
 }
@@ -251,59 +259,10 @@ void validate_layout_request(const std::string &buffer, const LayoutAnnotation &
     }
 }
 
-void to_json(Json &j, const CBConfig &v) {
-    j = Json{{"cb_index", v.cb_index},   {"flow", v.flow},
-             {"dtype", v.dtype},         {"data_format", v.data_format},
-             {"page_size", v.page_size}, {"tiles_per_stage", v.tiles_per_stage},
-             {"depth", v.depth},         {"num_pages", v.num_pages}};
-}
-void from_json(const Json &j, CBConfig &v) {
-    read_field(j, "cb_index", v.cb_index);
-    read_field(j, "flow", v.flow);
-    read_field(j, "dtype", v.dtype);
-    read_field(j, "data_format", v.data_format);
-    read_field(j, "page_size", v.page_size);
-    read_field(j, "tiles_per_stage", v.tiles_per_stage);
-    read_field(j, "depth", v.depth);
-    read_field(j, "num_pages", v.num_pages);
-}
-
-void to_json(Json &j, const ComputeConfig &v) {
-    j = Json{{"math_fidelity", v.math_fidelity},
-             {"fp32_dest_acc_en", v.fp32_dest_acc_en},
-             {"dst_full_sync_en", v.dst_full_sync_en},
-             {"math_approx_mode", v.math_approx_mode},
-             {"dst_tiles", v.dst_tiles}};
-}
-void from_json(const Json &j, ComputeConfig &v) {
-    read_field(j, "math_fidelity", v.math_fidelity);
-    read_field(j, "fp32_dest_acc_en", v.fp32_dest_acc_en);
-    read_field(j, "dst_full_sync_en", v.dst_full_sync_en);
-    read_field(j, "math_approx_mode", v.math_approx_mode);
-    read_field(j, "dst_tiles", v.dst_tiles);
-}
-
-void to_json(Json &j, const CoreWork &v) {
-    j = Json{{"core", v.core}, {"start", v.start}, {"count", v.count}};
-}
-void from_json(const Json &j, CoreWork &v) {
-    read_field(j, "core", v.core);
-    read_field(j, "start", v.start);
-    read_field(j, "count", v.count);
-}
-
-void to_json(Json &j, const WorkPartition &v) {
-    j = Json{{"strategy", v.strategy},   {"grid", v.grid},   {"total_blocks", v.total_blocks},
-             {"num_cores", v.num_cores}, {"panel", v.panel}, {"cores", v.cores}};
-}
-void from_json(const Json &j, WorkPartition &v) {
-    read_field(j, "strategy", v.strategy);
-    read_field(j, "grid", v.grid);
-    read_field(j, "total_blocks", v.total_blocks);
-    read_field(j, "num_cores", v.num_cores);
-    read_field(j, "panel", v.panel);
-    read_field(j, "cores", v.cores);
-}
+TT_STRUCT_JSON(CBConfig, TT_CB_CONFIG_FIELDS)
+TT_STRUCT_JSON(ComputeConfig, TT_COMPUTE_CONFIG_FIELDS)
+TT_STRUCT_JSON(CoreWork, TT_CORE_WORK_FIELDS)
+TT_STRUCT_JSON(WorkPartition, TT_WORK_PARTITION_FIELDS)
 
 void to_json(Json &j, const KernelArg &v) {
     if (v.marker.empty()) {
@@ -331,28 +290,7 @@ void from_json(const Json &j, KernelArg &v) {
                                       << j.dump();
 }
 
-void to_json(Json &j, const KernelDesc &v) {
-    j = Json{{"role", v.role},
-             {"name", v.name},
-             {"source", v.source},
-             {"processor", v.processor},
-             {"noc", v.noc},
-             {"compile_args", v.compile_args},
-             {"defines", v.defines},
-             {"runtime_args", v.runtime_args},
-             {"per_core_runtime_args", v.per_core_runtime_args}};
-}
-void from_json(const Json &j, KernelDesc &v) {
-    read_field(j, "role", v.role);
-    read_field(j, "name", v.name);
-    read_field(j, "source", v.source);
-    read_field(j, "processor", v.processor);
-    read_field(j, "noc", v.noc);
-    read_field(j, "compile_args", v.compile_args);
-    read_field(j, "defines", v.defines);
-    read_field(j, "runtime_args", v.runtime_args);
-    read_field(j, "per_core_runtime_args", v.per_core_runtime_args);
-}
+TT_STRUCT_JSON(KernelDesc, TT_KERNEL_DESC_FIELDS)
 
 template<typename T>
 std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
