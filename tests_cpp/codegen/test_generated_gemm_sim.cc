@@ -1,0 +1,140 @@
+// The generated GEMM kernels and plan, run on the simulator and compared with a float matmul of
+// the same bf16 inputs: the reference GEMM, transpose_B, the shared epilogue, prefetch off, and
+// blocks whose accumulator does not fit DST (partial sums reloaded from L1).
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "codegen/kernel_printer.h"
+#include "gemm_ir.h"
+#include "sim/plan.h"
+#include "transform/plan.h"
+
+namespace {
+
+using namespace tt;
+
+uint16_t to_bf16(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return static_cast<uint16_t>((u + 0x7FFF + ((u >> 16) & 1)) >> 16);  // round to nearest even
+}
+float from_bf16(uint16_t h) {
+    uint32_t u = uint32_t{h} << 16;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+tt_sim::HostTensor random_bf16(int64_t rows, int64_t cols, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    tt_sim::HostTensor t{{rows, cols}, std::vector<uint8_t>(size_t(rows * cols) * 2)};
+    for (int64_t i = 0; i < rows * cols; ++i) {
+        uint16_t h = to_bf16(dist(rng));
+        std::memcpy(&t.data[size_t(i) * 2], &h, 2);
+    }
+    return t;
+}
+float at(const tt_sim::HostTensor &t, int64_t r, int64_t c) {
+    uint16_t h;
+    std::memcpy(&h, &t.data[size_t(r * t.shape[1] + c) * 2], 2);
+    return from_bf16(h);
+}
+
+struct Comparison {
+    double pcc = 0;
+    double max_abs_error = 0;
+};
+
+// Compiles cfg, writes the kernels and the plan, runs them, compares C with A @ op(B).
+Comparison compile_and_run(const tt::testing::GemmConfig &cfg, transform::PassOptions options, const std::string &name) {
+    const std::string dir = std::string(TT_CODEGEN_WORK_DIR) + "/" + name;
+    std::filesystem::create_directories(dir);
+    setenv("TT_SIM_CACHE_DIR", TT_SIM_TEST_CACHE, 0);
+    options.plan_path = dir + "/tt.plan.json";
+    transform::PassContext ctx(options);
+    ir::IRModule lowered = transform::Pipeline::parse(transform::kDefaultPipeline).run(tt::testing::make_gemm_module(cfg), ctx);
+    for (const auto &[file, source] : codegen::generate_kernel_sources(lowered)) std::ofstream(dir + "/" + file) << source;
+    std::ifstream plan_file(options.plan_path);
+    const ir::Json plan = ir::Json::parse(plan_file);
+
+    tt_sim::HostTensor a = random_bf16(cfg.M, cfg.K, 1);
+    tt_sim::HostTensor b = cfg.transpose_B ? random_bf16(cfg.N, cfg.K, 2) : random_bf16(cfg.K, cfg.N, 2);
+    tt_sim::PlanResult result = tt_sim::run_plan(plan, dir, {{"A", a}, {"B", b}}, options.target_device);
+    const tt_sim::HostTensor &c = result.buffers.at("C");
+
+    std::vector<double> got, want;
+    for (int64_t i = 0; i < cfg.M; ++i) {
+        for (int64_t j = 0; j < cfg.N; ++j) {
+            double sum = 0;
+            for (int64_t k = 0; k < cfg.K; ++k) sum += double(at(a, i, k)) * (cfg.transpose_B ? at(b, j, k) : at(b, k, j));
+            want.push_back(sum);
+            got.push_back(at(c, i, j));
+        }
+    }
+    Comparison cmp;
+    double mg = 0, mw = 0;
+    for (size_t i = 0; i < got.size(); ++i) mg += got[i] / got.size(), mw += want[i] / want.size();
+    double sgw = 0, sgg = 0, sww = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+        sgw += (got[i] - mg) * (want[i] - mw);
+        sgg += (got[i] - mg) * (got[i] - mg);
+        sww += (want[i] - mw) * (want[i] - mw);
+        cmp.max_abs_error = std::max(cmp.max_abs_error, std::abs(got[i] - want[i]));
+    }
+    cmp.pcc = sgw / std::sqrt(sgg * sww);
+    ::testing::Test::RecordProperty("pcc", std::to_string(cmp.pcc));
+    ::testing::Test::RecordProperty("max_abs_error", std::to_string(cmp.max_abs_error));
+    std::printf("%s: %lldx%lldx%lld, PCC %.6f, max |error| %.4f\n", name.c_str(), (long long)cfg.M, (long long)cfg.N,
+                (long long)cfg.K, cmp.pcc, cmp.max_abs_error);
+    return cmp;
+}
+
+// bf16 output of sums of K products of values in [-1, 1]: the tolerance is bf16 rounding of the
+// result (|C| up to ~sqrt(K)) plus accumulation.
+void expect_close(const Comparison &cmp, int64_t K) {
+    EXPECT_GE(cmp.pcc, 0.999);
+    EXPECT_LE(cmp.max_abs_error, 0.02 * std::sqrt(double(K)));
+}
+
+TEST(GeneratedGemmOnSimulator, ReferenceGemmMatchesFloatMatmul) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 256;
+    expect_close(compile_and_run(cfg, {}, "reference"), cfg.K);
+}
+
+TEST(GeneratedGemmOnSimulator, TransposeB) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = 128, cfg.N = 256, cfg.K = 192, cfg.block_M = 64, cfg.block_N = 64, cfg.block_K = 64;
+    cfg.transpose_B = true;
+    expect_close(compile_and_run(cfg, {}, "transpose_b"), cfg.K);
+}
+
+TEST(GeneratedGemmOnSimulator, SharedEpilogueWithoutPrefetchOrDoubleBuffering) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = 256, cfg.N = 128, cfg.K = 128, cfg.block_K = 64, cfg.num_stages = 1;
+    cfg.shared_epilogue = true;
+    transform::PassOptions options;
+    options.enable_prefetch = false;
+    options.enable_double_buffer = false;
+    expect_close(compile_and_run(cfg, options, "shared_epilogue"), cfg.K);
+}
+
+TEST(GeneratedGemmOnSimulator, Bf16AccumulationOnBlackholeColumnMajor) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = 192, cfg.N = 128, cfg.K = 96, cfg.block_M = 64, cfg.block_N = 128;
+    cfg.accum_dtype = "bfloat16";
+    transform::PassOptions options;
+    options.target_device = "blackhole";
+    options.partition_strategy = transform::PartitionStrategy::ColumnMajor;
+    Comparison cmp = compile_and_run(cfg, options, "bf16_accumulation");
+    EXPECT_GE(cmp.pcc, 0.99);  // partial sums rounded to bf16 after every K block
+}
+
+}  // namespace
