@@ -23,9 +23,9 @@ uint8_t role_bit(KernelRole role) {
     return role == KernelRole::Reader ? kRoleReader : role == KernelRole::Compute ? kRoleCompute : kRoleWriter;
 }
 
+// A failure here is a bug in an earlier pass, hence an internal error.
 [[noreturn]] void fail(const std::string &kernel, const std::string &message) {
-    TT_ICHECK(false) << "VerifyTTIR: kernel " << kernel << ": " << message;
-    throw;  // unreachable: TT_ICHECK(false) throws
+    ErrorBuilder(ErrorKind::Internal, Span(), __FILE__, __LINE__) << "VerifyTTIR: kernel " << kernel << ": " << message;
 }
 
 /*! Page counts of one kernel on every CB during one block (plus the prologue). */
@@ -167,17 +167,21 @@ IRModule verify_tt_ir(const IRModule &mod, const PassContext &) {
         if (role) kernels[Json(*role).get<KernelRole>()] = func;
     }
     if (kernels.size() != 3) TT_ICHECK(false) << "VerifyTTIR: expected a reader, a compute and a writer kernel";
-    const KernelDescs descs = get_attr<KernelDescs>(kernels.begin()->second, attr::TT_KERNELS, "GridToPersistentTT");
+    const Json program = kernels.begin()->second->attrs.count(attr::TT_KERNELS)
+                             ? kernels.begin()->second->attrs.at(attr::TT_KERNELS)
+                             : Json();
     const CBDesc cbs = get_attr<CBDesc>(kernels.begin()->second, attr::TT_CB_DESC, "PropagateTTLayout");
     std::map<int64_t, std::array<CBTraffic, 3>> traffic;
     for (const auto &[role, func] : kernels) {
         check_calls(func, role);
+        const KernelDescs descs = get_attr<KernelDescs>(func, attr::TT_KERNELS, "GridToPersistentTT");
         auto desc = std::find_if(descs.begin(), descs.end(), [&](const KernelDesc &d) { return d.role == role; });
         if (desc == descs.end()) fail(func->name, "has no entry in tt.kernels");
         check_arguments(func, *desc);
         ProtocolCounter counter(func->name, cbs);
         counter(func->body);
         for (const auto &[cb, t] : counter.traffic) traffic[cb][static_cast<size_t>(role)] = t;
+        if (func->attrs.at(attr::TT_KERNELS) != program) fail(func->name, "carries a tt.kernels unlike its siblings'");
     }
     for (const auto &[cb, per_role] : traffic) {
         int producers = 0, consumers = 0;

@@ -1,0 +1,146 @@
+// GridToPersistentTT and VerifyTTIR on the lowered reference GEMM: persistent loops, runtime
+// arguments, tt.kernels, the plan file, and the verifier's catches on broken programs.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "../ir/expect_error.h"
+#include "gemm_ir.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+#include "transform/pass.h"
+#include "transform/verify_tt_ir.h"
+
+namespace {
+
+using namespace tt;
+using namespace tt::ir;
+using tt::ir::testing::raises;
+
+IRModule persistent(const tt::testing::GemmConfig &cfg, transform::PassOptions options = {}) {
+    return transform::Pipeline::parse(
+               "InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT")
+        .run(tt::testing::make_gemm_module(cfg), transform::PassContext(options));
+}
+
+/*! The launch becomes a loop over the core's blocks; block vars are decoded from the block id. */
+TEST(GridToPersistentTT, ReaderLoopsOverItsBlocks) {
+    std::string text = to_text(persistent(tt::testing::GemmConfig{})->lookup("gemm_reader"));
+    const std::string expected_head =
+        "    tt.tensor_accessor(A, 0, tt.get_arg_val(0), 2048)\n"
+        "    tt.tensor_accessor(B, 1, tt.get_arg_val(1), 2048)\n"
+        "    block_start: T.int32 = tt.get_arg_val(2)\n"
+        "    block_count: T.int32 = tt.get_arg_val(3)\n"
+        "    for block in T.serial(block_count):\n"
+        "        bx: T.int32 = (block_start + block) % 8\n"
+        "        by: T.int32 = (block_start + block) // 8\n";
+    EXPECT_NE(text.find(expected_head), std::string::npos) << text;
+    EXPECT_EQ(text.find("T.Kernel"), std::string::npos);
+}
+
+/*! Compute never indexes by block, so it binds no block variable; its args are start, count. */
+TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeArguments) {
+    IRModule out = persistent(tt::testing::GemmConfig{});
+    std::string text = to_text(out->lookup("gemm_compute"));
+    EXPECT_EQ(text.find("bx:"), std::string::npos);
+    auto kernels = out->lookup("gemm_compute")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    ASSERT_EQ(kernels.size(), 3u);
+    EXPECT_EQ(kernels[1].runtime_args, (std::vector<std::string>{"block_start", "block_count"}));
+    EXPECT_EQ(kernels[0].runtime_args,
+              (std::vector<std::string>{"A_address", "B_address", "block_start", "block_count"}));
+    EXPECT_EQ(kernels[0].processor, "RISCV_1");
+    EXPECT_EQ(kernels[2].processor, "RISCV_0");
+    EXPECT_EQ(kernels[0].compile_args.size(), 2u);
+    EXPECT_EQ(kernels[0].compile_args[1].marker, "tensor_accessor_args");
+}
+
+/*! Per-core values: every core of the partition, its own start and count (16x16 grid: 4 each). */
+TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = 2048;
+    auto kernels = persistent(cfg)->lookup("gemm_writer")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    const transform::KernelDesc &writer = kernels[2];
+    EXPECT_EQ(writer.per_core_runtime_args.size(), 64u);
+    const auto &core = writer.per_core_runtime_args.at("1,0");
+    ASSERT_EQ(core.size(), 3u);
+    EXPECT_EQ(core[0].marker, "buffer_address");
+    EXPECT_EQ(core[1].value, 4u);
+    EXPECT_EQ(core[2].value, 4u);
+}
+
+TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
+    const std::string path = std::filesystem::temp_directory_path() / "tilelang_tt_test_plan" / "tt.plan.json";
+    std::filesystem::remove(path);
+    transform::PassOptions options;
+    options.plan_path = path;
+    persistent(tt::testing::GemmConfig{}, options);
+    std::ifstream in(path);
+    ASSERT_TRUE(in.good());
+    Json plan = Json::parse(in);
+    EXPECT_EQ(plan.at("kernels").size(), 3u);
+    EXPECT_EQ(plan.at("kernels")[0].at("runtime_arg_names").size(), 4u);
+}
+
+TEST(VerifyTTIR, AcceptsTheLoweredVariants) {
+    transform::PassContext ctx;
+    for (bool epilogue : {false, true}) {
+        for (bool transpose : {false, true}) {
+            tt::testing::GemmConfig cfg;
+            cfg.shared_epilogue = epilogue;
+            cfg.transpose_B = transpose;
+            IRModule mod = persistent(cfg);
+            EXPECT_TRUE(verify_tt_ir(mod, ctx) == mod);
+        }
+    }
+}
+
+// Removes every call of `name` from the function `func` of mod.
+IRModule without_calls(const IRModule &mod, const std::string &func, const std::string &name) {
+    struct Drop : IRMutator {
+        std::string name;
+        using IRMutator::visit;
+        Stmt visit(const EvaluateNode *op) override {
+            const auto *call = op->value.as<CallNode>();
+            if (call && call->op->name == name) return EvaluateNode::make(make_int(0));
+            return IRMutator::visit(op);
+        }
+    } drop;
+    drop.name = name;
+    PrimFunc f = mod->lookup(func);
+    return with_function(mod, func, with_body(f, drop(f->body)));
+}
+
+/*! A program whose compute never pops its inputs would deadlock on the device: caught here. */
+TEST(VerifyTTIR, CatchesUnbalancedCircularBuffers) {
+    IRModule broken = without_calls(persistent(tt::testing::GemmConfig{}), "gemm_compute", "tt.cb_pop_front");
+    EXPECT_TRUE(raises(ErrorKind::Internal, "CB 0 has 1 producer and 0 consumer kernels", [&] { verify_tt_ir(broken, transform::PassContext()); }));
+}
+
+TEST(VerifyTTIR, CatchesPushWithoutReserve) {
+    IRModule broken = without_calls(persistent(tt::testing::GemmConfig{}), "gemm_reader", "tt.cb_reserve_back");
+    EXPECT_TRUE(raises(ErrorKind::Internal, "push on CB 0 without a reserve",
+                       [&] { verify_tt_ir(broken, transform::PassContext()); }));
+}
+
+TEST(VerifyTTIR, CatchesACallInTheWrongKernel) {
+    IRModule mod = persistent(tt::testing::GemmConfig{});
+    PrimFunc compute = mod->lookup("gemm_compute");
+    Stmt read = EvaluateNode::make(CallNode::make("tt.noc_async_read_barrier", {}));
+    IRModule broken = with_function(mod, "gemm_compute", with_body(compute, SeqStmtNode::make({read, compute->body})));
+    EXPECT_TRUE(raises(ErrorKind::Internal, "tt.noc_async_read_barrier is not available in a compute kernel",
+                       [&] { verify_tt_ir(broken, transform::PassContext()); }));
+}
+
+TEST(VerifyTTIR, CatchesRuntimeArgumentsTheKernelDoesNotRead) {
+    IRModule mod = persistent(tt::testing::GemmConfig{});
+    PrimFunc writer = mod->lookup("gemm_writer");
+    auto kernels = writer->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    kernels[2].runtime_args.push_back("extra");
+    IRModule broken = with_function(mod, "gemm_writer", with_attr(writer, attr::TT_KERNELS, Json(kernels)));
+    EXPECT_TRUE(raises(ErrorKind::Internal, "runtime argument extra is never read",
+                       [&] { verify_tt_ir(broken, transform::PassContext()); }));
+}
+
+}  // namespace

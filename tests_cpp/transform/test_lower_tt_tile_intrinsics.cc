@@ -1,0 +1,204 @@
+// LowerTTTileIntrinsics, before → after on the reference GEMM and its variants, plus every
+// "not supported yet" diagnostic it raises.
+#include <gtest/gtest.h>
+
+#include "../ir/expect_error.h"
+#include "gemm_ir.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+#include "transform/pass.h"
+
+namespace {
+
+using namespace tt;
+using namespace tt::ir;
+using tt::ir::testing::raises;
+
+constexpr const char *kUpToLowering = "InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics";
+
+IRModule lower(const IRModule &mod, transform::PassOptions options = {}) {
+    return transform::Pipeline::parse(kUpToLowering).run(mod, transform::PassContext(options));
+}
+
+IRModule lower(const tt::testing::GemmConfig &cfg, transform::PassOptions options = {}) {
+    return lower(tt::testing::make_gemm_module(cfg), options);
+}
+
+// Calls of `name` in s, counted statically (loops not unrolled).
+int count_calls(const Stmt &s, const std::string &name) {
+    int n = 0;
+    post_order_visit(s, [&](const Node *node) {
+        n += node->kind == NodeKind::Call && static_cast<const CallNode *>(node)->op->name == name;
+    });
+    return n;
+}
+
+/*! The reference GEMM becomes three kernels; the tile operations are gone. */
+TEST(LowerTTTileIntrinsics, SplitsTheGemmIntoReaderComputeAndWriter) {
+    IRModule out = lower(tt::testing::GemmConfig{});
+    ASSERT_EQ(out->functions.size(), 3u);
+    EXPECT_EQ(out->functions[0].first, "gemm_reader");
+    EXPECT_EQ(out->functions[1].first, "gemm_compute");
+    EXPECT_EQ(out->functions[2].first, "gemm_writer");
+    for (const auto &[name, func] : out->functions) {
+        post_order_visit(func->body, [&](const Node *n) {
+            if (n->kind == NodeKind::Call) {
+                const IntrinsicInfo *op = static_cast<const CallNode *>(n)->op;
+                EXPECT_TRUE(op->name.rfind("tt.", 0) == 0) << name << " still calls " << op->name;
+            }
+        });
+    }
+    const PrimFunc reader = out->lookup("gemm_reader"), compute = out->lookup("gemm_compute"),
+                   writer = out->lookup("gemm_writer");
+    EXPECT_EQ(reader->attrs.at(attr::TT_KERNEL_ROLE), "reader");
+    EXPECT_EQ(count_calls(reader->body, "tt.noc_async_read_page"), 2);  // one tile loop per copy
+    EXPECT_EQ(count_calls(reader->body, "tt.matmul_tiles"), 0);
+    EXPECT_EQ(count_calls(compute->body, "tt.noc_async_read_page"), 0);
+    EXPECT_EQ(count_calls(writer->body, "tt.noc_async_write_page"), 1);
+}
+
+/*! mm_init runs once, before the launch (the persistent loop), never inside a loop. */
+TEST(LowerTTTileIntrinsics, MatmulInitOnceOutsideTheLaunch) {
+    PrimFunc compute = lower(tt::testing::GemmConfig{})->lookup("gemm_compute");
+    const auto *seq = compute->body.as<SeqStmtNode>();
+    ASSERT_NE(seq, nullptr);
+    ASSERT_EQ(seq->seq.size(), 2u);
+    EXPECT_EQ(to_text(seq->seq[0]), "tt.mm_init(0, 1, 24, 0)\n");
+    EXPECT_NE(seq->seq[1].as<KernelLaunchNode>(), nullptr);
+    EXPECT_EQ(count_calls(compute->body, "tt.mm_init"), 1);
+}
+
+/*! A 128x128 fp32 accumulator is 16 tiles; DST holds 4: subblocks of 1x4 with partial sums in
+ *  C_local.partials, reloaded except on the first K iteration, and matmul_tiles(in0, in1, ...). */
+TEST(LowerTTTileIntrinsics, SubblocksTheAccumulatorToDstCapacity) {
+    tt::testing::GemmConfig cfg;
+    cfg.block_K = 64;
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("for subblock_row in T.serial(4):"), std::string::npos) << text;
+    EXPECT_NE(text.find("if not k == 0:"), std::string::npos);
+    EXPECT_NE(text.find("tt.copy_tile(24, dst_index, dst_index)"), std::string::npos);
+    EXPECT_NE(text.find("tt.matmul_tiles(0, 1, subblock_row * 2 + kt, kt * 4 + col, col)"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.pack_tile(dst_index_1, 24)"), std::string::npos);
+    EXPECT_NE(text.find("tt.pack_tile(dst_index_3, 16)"), std::string::npos);  // the final copy to C's CB
+}
+
+/*! With 16-bit accumulation DST holds 8 tiles: subblocks of 2x4. */
+TEST(LowerTTTileIntrinsics, Bf16AccumulationUsesEightTileSubblocks) {
+    tt::testing::GemmConfig cfg;
+    cfg.accum_dtype = "bfloat16";
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("for subblock_row in T.serial(2):"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.cb_reserve_back(24, 8)"), std::string::npos) << text;
+}
+
+/*! transpose_B: B_shared is (bN, bK); in1 tiles are indexed (n, k) and transposed by the init. */
+TEST(LowerTTTileIntrinsics, TransposeBIndexesAndInitsTransposed) {
+    tt::testing::GemmConfig cfg;
+    cfg.transpose_B = true;
+    cfg.block_K = 64;
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("tt.mm_init(0, 1, 24, 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.matmul_tiles(0, 1, subblock_row * 2 + kt, col * 2 + kt, col)"), std::string::npos) << text;
+}
+
+/*! The tile ids come from the copy regions: A[by*128 + 32i, k*32] is tile (by*4 + i, k). */
+TEST(LowerTTTileIntrinsics, ReaderTileIdsComeFromTheRegions) {
+    std::string text = to_text(lower(tt::testing::GemmConfig{})->lookup("gemm_reader"));
+    EXPECT_NE(text.find("tt.noc_async_read_page((by * 4 + tile_row) * 32 + k, A, A_shared_write_ptr + tile_row * 2048)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("tt.noc_async_read_page(k * 32 + (bx * 4 + tile_col), B, B_shared_write_ptr + tile_col * 2048)"),
+              std::string::npos);
+}
+
+/*! enable_prefetch: one read barrier per stage of copies; without it, one per tile. */
+TEST(LowerTTTileIntrinsics, PrefetchIssuesAllReadsBeforeOneBarrier) {
+    transform::PassOptions off;
+    off.enable_prefetch = false;
+    PrimFunc with = lower(tt::testing::GemmConfig{})->lookup("gemm_reader");
+    PrimFunc without = lower(tt::testing::GemmConfig{}, off)->lookup("gemm_reader");
+    EXPECT_EQ(count_calls(with->body, "tt.noc_async_read_barrier"), 1);
+    EXPECT_EQ(count_calls(without->body, "tt.noc_async_read_barrier"), 2);  // inside each tile loop
+    std::string text = to_text(without);
+    EXPECT_NE(text.find("    tt.noc_async_read_page((by * 4 + tile_row) * 32 + k, A, A_shared_write_ptr + tile_row * "
+                        "2048)\n                tt.noc_async_read_barrier()"),
+              std::string::npos)
+        << text;
+}
+
+/*! The shared epilogue: compute copies the accumulator into C_shared's CB, the writer drains it. */
+TEST(LowerTTTileIntrinsics, SharedEpilogueGoesThroughComputeThenWriter) {
+    tt::testing::GemmConfig cfg;
+    cfg.shared_epilogue = true;
+    IRModule out = lower(cfg);
+    const Json cbs = out->lookup("gemm_writer")->attrs.at(attr::TT_CB_DESC);
+    const int64_t c_shared = cbs.at("C_shared").at("cb_index").get<int64_t>();
+    std::string writer = to_text(out->lookup("gemm_writer"));
+    EXPECT_NE(writer.find("tt.cb_wait_front(" + std::to_string(c_shared) + ", 4)"), std::string::npos) << writer;
+    std::string compute = to_text(out->lookup("gemm_compute"));
+    EXPECT_NE(compute.find("tt.pack_tile(dst_index_3, " + std::to_string(c_shared) + ")"), std::string::npos)
+        << compute;
+}
+
+/*! Each unsupported construct names itself, says why, and what to do instead. */
+TEST(LowerTTTileIntrinsics, UnsupportedConstructsAreClearErrors) {
+    tt::testing::GemmConfig cfg;
+    PrimFunc f = tt::testing::make_gemm(cfg);
+    // transpose_A: rebuild the gemm call with the flag set.
+    struct SetTransposeA : IRMutator {
+        using IRMutator::visit;
+        Expr visit(const CallNode *op) override {
+            if (op->op->name != "tl.gemm") return IRMutator::visit(op);
+            std::vector<Expr> args = op->args;
+            args[3] = make_bool(true);
+            return CallNode::make("tl.gemm", args, op->span);
+        }
+    };
+    PrimFunc transposed = with_body(f, SetTransposeA()(f->body));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "T.gemm with transpose_A=True is not supported on Tenstorrent yet",
+                       [&] { lower(make_module({{"gemm", transposed}})); }));
+
+    struct FillOne : IRMutator {
+        using IRMutator::visit;
+        Expr visit(const CallNode *op) override {
+            if (op->op->name != "tl.fill") return IRMutator::visit(op);
+            return CallNode::make("tl.fill", {op->args[0], FloatImmNode::make(DataType::float32(), 1.0)}, op->span);
+        }
+    };
+    PrimFunc filled = with_body(f, FillOne()(f->body));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "T.fill with the value 1.0 is not supported on Tenstorrent yet",
+                       [&] { lower(make_module({{"gemm", filled}})); }));
+
+    struct MisalignK : IRMutator {
+        using IRMutator::visit;
+        Expr visit(const RegionNode *op) override {
+            if (op->buffer->name != "A") return IRMutator::visit(op);
+            std::vector<Range> r = op->ranges;
+            r[1].min = AddNode::make(r[1].min, make_int(16));
+            return RegionNode::make(op->buffer, r, op->span);
+        }
+    };
+    PrimFunc misaligned = with_body(f, MisalignK()(f->body));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "not provably a multiple of 32",
+                       [&] { lower(make_module({{"gemm", misaligned}})); }));
+}
+
+/*! Element-wise stores inside the kernel are refused, never dropped. */
+TEST(LowerTTTileIntrinsics, ElementStoreIsRefusedNotDropped) {
+    PrimFunc f = tt::testing::make_gemm();
+    struct AddStore : IRMutator {
+        using IRMutator::visit;
+        Stmt visit(const AllocateNode *op) override {
+            if (op->buffer->name != "C_local") return IRMutator::visit(op);
+            Stmt store = BufferStoreNode::make(op->buffer, FloatImmNode::make(DataType::float32(), 0.0),
+                                               {make_int(0), make_int(0)});
+            return AllocateNode::make(op->buffer, SeqStmtNode::make({store, op->body}), op->span);
+        }
+    };
+    PrimFunc stored = with_body(f, AddStore()(f->body));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "an element-wise store to C_local is not supported on Tenstorrent yet",
+                       [&] { lower(make_module({{"gemm", stored}})); }));
+}
+
+}  // namespace
