@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
     tt::bindings::define_transform(m);
     tt::bindings::define_target(m);
     tt::bindings::define_sim(m);
+    tt::bindings::define_host_codegen(m);
 }
