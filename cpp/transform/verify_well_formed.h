@@ -5,10 +5,10 @@
  *  - every Var used is bound before its use by an enclosing binder (loop variable, LetStmt,
  *    KernelLaunch block variable) and each Var object is bound at most once in the function;
  *  - every Buffer accessed (load, store, region) is a parameter of the function or allocated by an
- *    enclosing Allocate, and is allocated at most once; parameters are global, allocations not;
+ *    enclosing Allocate, and is declared (parameter or allocation) at most once;
  *  - buffer shapes use only bound variables; KernelLaunch is not nested in another KernelLaunch;
- *  - function names in the module are unique and equal the function's own name.
- *  Parameters' shapes may not use variables (shapes are static here).
+ *  - each module entry is named after its function (uniqueness is the factory's).
+ *  That parameters are global and allocations are not is guaranteed by the factories (ir.h).
  */
 #pragma once
 
