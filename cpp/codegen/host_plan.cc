@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace tt::codegen {
 
@@ -64,6 +65,16 @@ const HostElement &host_element(const std::string &dtype, const std::string &whe
     bad_plan(where, "dtype '" + dtype + "' has no host element type (bfloat16, float16, float32, int32, uint32)");
 }
 
+/*! Names main.cpp prints as tt::DataFormat:: and MathFidelity:: enumerators. */
+constexpr const char *kDataFormats[] = {"Float32", "Float16", "Float16_b", "Bfp8", "Bfp8_b", "Bfp4_b",
+                                        "Int32",   "UInt32",  "UInt16",    "Int8", "UInt8"};
+constexpr const char *kMathFidelities[] = {"LoFi", "HiFi2", "HiFi3", "HiFi4"};
+
+template<size_t N>
+bool one_of(const std::string &name, const char *const (&names)[N]) {
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
 TensorShape tensor_shape(const std::vector<int64_t> &shape) {
     TensorShape t;
     const size_t rank = shape.size();
@@ -122,6 +133,8 @@ HostCircularBuffer read_circular_buffer(const Json &c, size_t index, const std::
     HostCircularBuffer cb;
     cb.name = field_as<std::string>(c, "name", where);
     cb.config = c.get<CBConfig>();
+    if (!one_of(cb.config.data_format, kDataFormats))
+        bad_plan(where, "data_format '" + cb.config.data_format + "' is not a TT-Metalium DataFormat");
     cb.cores = c.contains("core_ranges") ? core_ranges(c.at("core_ranges"), where) : program_cores;
     return cb;
 }
@@ -235,6 +248,9 @@ HostPlan read_host_plan(const Json &json) {
     for (size_t i = 0; i < kernels.size(); ++i) plan.kernels.push_back(read_kernel(kernels[i], i, plan.cores));
     for (const HostKernel &k : plan.kernels) check_markers(k, plan);
     if (json.contains("compute_config")) plan.compute_config = json.at("compute_config").get<ComputeConfig>();
+    if (!one_of(plan.compute_config.math_fidelity, kMathFidelities))
+        bad_plan("compute_config",
+                 "math_fidelity '" + plan.compute_config.math_fidelity + "' is not LoFi, HiFi2, HiFi3 or HiFi4");
     return plan;
 }
 

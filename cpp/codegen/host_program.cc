@@ -15,7 +15,7 @@ namespace tt::codegen {
 namespace {
 
 /*! The TT-Metalium release whose host API main.cpp is written in (docs/metalium_api.md). */
-constexpr const char *kMetaliumRelease = "TT-Metalium v0.62";
+constexpr const char *kMetaliumRelease = "TT-Metalium v0.67";
 
 std::string join(const std::vector<std::string> &items, const std::string &separator) {
     std::string out;
@@ -202,12 +202,13 @@ std::string tensor_shape_text(const HostBuffer &b) {
 
 void emit_inputs(CodeWriter &w, const HostPlan &plan) {
     w.comment("Inputs: row-major tensors from their files (or stand-in values), tilized and uploaded.");
-    w.comment("The tiled copies stay alive until the queue has finished with them.");
+    w.comment("The tiled copies stay alive until the queue has finished with them (the release's");
+    w.comment("EnqueueWriteMeshBuffer takes a non-const vector).");
     uint32_t seed = 0;
     for (const HostBuffer &b : plan.buffers) {
         ++seed;  // stand-in values differ per buffer, and stay put when other buffers change role
         if (!b.is_input) continue;
-        w.line("const std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(input_tensor<" + b.host_type +
+        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(input_tensor<" + b.host_type +
                ">(cli, \"" + b.name + "\", " + std::to_string(b.tensor.elements()) + ", " + std::to_string(seed) + "), " +
                tensor_shape_text(b) + ");");
         w.line("distributed::EnqueueWriteMeshBuffer(cq, " + b.name + "_buffer, " + b.name + "_tiles, false);");

@@ -1,0 +1,152 @@
+"""The generated host program (main.cpp + CMakeLists.txt) built with CMake against the simulator and
+run through its own main(): same results as NumPy and as tilelang_tt.sim's plan runner on the same
+plan and kernels.
+
+The plans are hand-written (tests_cpp/codegen_host/programs, shared with the C++ golden tests): a
+2-core bf16 tile matmul on the simulator tests' kernels, and a 3-core fp32 copy of a tensor that is
+not tile-aligned, with kernels of its own.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import tilelang_tt.sim as sim
+from tilelang_tt import _core
+
+TESTS_CPP = Path(__file__).resolve().parents[1] / "tests_cpp"
+PROGRAMS = TESTS_CPP / "codegen_host" / "programs"
+KERNEL_DIRS = (PROGRAMS / "kernels", TESTS_CPP / "sim" / "kernels")
+
+pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake to build the host program")
+
+
+class HostProgram:
+    """A generated program: its artifact directory, plan and built executable."""
+
+    def __init__(self, directory, plan, executable):
+        self.directory = directory
+        self.plan = plan
+        self.executable = executable
+
+    def run(self, *args, env=None):
+        return subprocess.run([str(self.executable), *map(str, args)], capture_output=True, text=True,
+                              env=env or os.environ, timeout=300)
+
+
+def simulator_cmake_args():
+    """Where the installed package keeps the simulated headers and the runtime library."""
+    return [f"-DTT_SIM_INCLUDE_DIR={sim.INCLUDE_DIR}", f"-DTT_SIM_LIBRARY={_core.sim.runtime_library()}"]
+
+
+@pytest.fixture(scope="module")
+def build_program(tmp_path_factory):
+    built = {}
+
+    def build(name):
+        if name in built:
+            return built[name]
+        plan = json.loads((PROGRAMS / f"{name}.plan.json").read_text())
+        directory = tmp_path_factory.mktemp(name)
+        for kernel in plan["kernels"]:
+            source = next(d / kernel["source"] for d in KERNEL_DIRS if (d / kernel["source"]).exists())
+            shutil.copy(source, directory)
+        (directory / "tt.plan.json").write_text(json.dumps(plan, indent=2))
+        (directory / "main.cpp").write_text(_core.codegen.generate_host_program(json.dumps(plan)))
+        (directory / "CMakeLists.txt").write_text(_core.codegen.generate_cmake_lists(plan["kernel_name"]))
+        build_dir = directory / "build"
+        for command in (["cmake", "-S", directory, "-B", build_dir, *simulator_cmake_args()],
+                        ["cmake", "--build", build_dir]):
+            proc = subprocess.run([str(c) for c in command], capture_output=True, text=True)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+        built[name] = HostProgram(directory, plan, build_dir / plan["kernel_name"])
+        return built[name]
+
+    return build
+
+
+def pcc(x, y):
+    return np.corrcoef(np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel())[0, 1]
+
+
+def test_tile_matmul_through_main_matches_numpy_and_the_plan_runner(build_program, tmp_path):
+    """Inputs from files, output to a file: the bf16 product agrees with NumPy and, bit for bit, with
+    the plan runner executing the same plan and kernels in-process."""
+    program = build_program("tile_matmul")
+    rng = np.random.default_rng(7)
+    a = rng.uniform(-1, 1, (64, 96)).astype(ml_dtypes.bfloat16)
+    b = rng.uniform(-1, 1, (96, 64)).astype(ml_dtypes.bfloat16)
+    a.tofile(tmp_path / "a.bin")
+    b.tofile(tmp_path / "b.bin")
+
+    proc = program.run(f"A={tmp_path / 'a.bin'}", f"B={tmp_path / 'b.bin'}", f"C={tmp_path / 'c.bin'}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("C: 4096 elements, fnv1a ")
+    c = np.fromfile(tmp_path / "c.bin", dtype=ml_dtypes.bfloat16).reshape(64, 64)
+
+    reference = a.astype(np.float32) @ b.astype(np.float32)
+    assert pcc(c.astype(np.float32), reference) >= 0.999
+    np.testing.assert_allclose(c.astype(np.float32), reference, atol=0.125, rtol=0.02)
+    in_process = sim.run_plan(program.plan, program.directory, {"A": a, "B": b})
+    np.testing.assert_array_equal(c.view(np.uint16), in_process["C"].view(np.uint16))
+
+
+def test_padded_copy_with_stand_in_input_matches_the_documented_values(build_program, tmp_path):
+    """Without an input file the program makes the stand-in values its usage text documents; a
+    40x70 tensor is padded to 2x3 tiles on the way in and cropped on the way out (through L1)."""
+    program = build_program("padded_copy")
+    proc = program.run(f"Y={tmp_path / 'y.bin'}")
+    assert proc.returncode == 0, proc.stderr
+    y = np.fromfile(tmp_path / "y.bin", dtype=np.float32).reshape(40, 70)
+
+    seed = 1  # the first buffer of the plan
+    steps = (7 * np.arange(40 * 70) + 11 * seed) % 17
+    stand_in = ((steps - 8) / 8).astype(np.float32).reshape(40, 70)
+    np.testing.assert_array_equal(y, stand_in)
+    in_process = sim.run_plan(program.plan, program.directory, {"X": stand_in})
+    np.testing.assert_array_equal(y, in_process["Y"])
+
+
+def test_same_inputs_give_the_same_fingerprint(build_program):
+    """Runs are reproducible: stand-in inputs and the printed FNV-1a fingerprint do not vary."""
+    program = build_program("tile_matmul")
+    first, second = program.run(), program.run()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+
+
+def test_command_line_errors_exit_with_status_2(build_program, tmp_path):
+    program = build_program("tile_matmul")
+    usage = program.run("--help")
+    assert usage.returncode == 0
+    assert usage.stdout.startswith("Usage: tile_matmul [--kernel-dir DIR] [A=FILE] [B=FILE] [C=FILE]")
+
+    unknown = program.run("D=d.bin")
+    assert unknown.returncode == 2
+    assert "unexpected argument 'D=d.bin'" in unknown.stderr
+
+    short = tmp_path / "short.bin"
+    short.write_bytes(b"\0" * 10)
+    truncated = program.run(f"A={short}")
+    assert truncated.returncode == 2
+    assert "holds 10 bytes; the tensor needs 12288" in truncated.stderr
+
+
+def test_kernel_dir_option_points_at_the_kernels(build_program, tmp_path):
+    """--kernel-dir overrides the directory CMake configured; a wrong one fails with status 1."""
+    program = build_program("tile_matmul")
+    moved = tmp_path / "kernels"
+    moved.mkdir()
+    for kernel in program.plan["kernels"]:
+        shutil.copy(program.directory / kernel["source"], moved)
+    assert program.run("--kernel-dir", moved).stdout == program.run().stdout
+
+    missing = program.run("--kernel-dir", tmp_path / "nowhere")
+    assert missing.returncode == 1
+    assert "read_matmul.cpp" in missing.stderr
