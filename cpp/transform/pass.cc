@@ -57,7 +57,8 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 /*! Writes the printed module to dump_dir/NN_<stage><suffix>.txt and records the file. */
 void dump_module(const IRModule &mod, const std::string &dir, size_t index, const std::string &stage,
                  const std::string &suffix, PipelineReport &report) {
-    std::filesystem::create_directories(dir);
+    std::error_code ignored;  // an unusable directory is reported by the open below
+    std::filesystem::create_directories(dir, ignored);
     std::ostringstream file_name;
     file_name << std::setw(2) << std::setfill('0') << index << "_" << stage << suffix << ".txt";
     const std::string path = (std::filesystem::path(dir) / file_name.str()).string();

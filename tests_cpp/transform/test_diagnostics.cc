@@ -148,6 +148,10 @@ TEST(Diagnostics, VerifierScopeRules) {
 TEST(Diagnostics, UnwritablePlanAndDumpPaths) {
     EXPECT_TRUE(contains(error_of([] { write_plan(Json::object(), "/proc/no/such/dir/tt.plan.json"); }, ErrorKind::Validation),
                          "cannot write the runtime plan to /proc/no/such/dir/tt.plan.json"));
+    PassOptions o;
+    o.dump_dir = "/proc/no/such/dir";
+    EXPECT_TRUE(contains(error_of([&] { Pipeline().run(testing::make_gemm_module(), PassContext(o)); }, ErrorKind::Validation),
+                         "cannot write IR dump /proc/no/such/dir/00_input.txt (dump_dir /proc/no/such/dir)"));
 }
 
 TEST(Diagnostics, MalformedAttributeValues) {
