@@ -7,12 +7,14 @@ The plans are hand-written (tests_cpp/codegen_host/programs, shared with the C++
 not tile-aligned, with kernels of its own.
 """
 
+import importlib.resources
 import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import ml_dtypes
 import numpy as np
 import pytest
@@ -69,6 +71,13 @@ def build_program(tmp_path_factory):
         return built[name]
 
     return build
+
+
+@pytest.mark.parametrize("name", ["tile_matmul", "padded_copy"])
+def test_hand_written_plans_follow_the_plan_schema(name):
+    """The fixtures are plans in the one plan format (docs/plan.md), not a dialect of their own."""
+    schema = json.loads(importlib.resources.files("tilelang_tt").joinpath("schemas/tt.plan.schema.json").read_text())
+    jsonschema.validate(json.loads((PROGRAMS / f"{name}.plan.json").read_text()), schema)
 
 
 def pcc(x, y):
