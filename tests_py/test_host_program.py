@@ -47,6 +47,12 @@ def simulator_cmake_args():
     return [f"-DTT_SIM_INCLUDE_DIR={sim.INCLUDE_DIR}", f"-DTT_SIM_LIBRARY={_core.sim.runtime_library()}"]
 
 
+def configure_and_build(source_dir, build_dir, cmake_args):
+    for command in (["cmake", "-S", source_dir, "-B", build_dir, *cmake_args], ["cmake", "--build", build_dir]):
+        proc = subprocess.run([str(c) for c in command], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 @pytest.fixture(scope="module")
 def build_program(tmp_path_factory):
     built = {}
@@ -63,10 +69,7 @@ def build_program(tmp_path_factory):
         (directory / "main.cpp").write_text(_core.codegen.generate_host_program(json.dumps(plan)))
         (directory / "CMakeLists.txt").write_text(_core.codegen.generate_cmake_lists(plan["kernel_name"]))
         build_dir = directory / "build"
-        for command in (["cmake", "-S", directory, "-B", build_dir, *simulator_cmake_args()],
-                        ["cmake", "--build", build_dir]):
-            proc = subprocess.run([str(c) for c in command], capture_output=True, text=True)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
+        configure_and_build(directory, build_dir, simulator_cmake_args())
         built[name] = HostProgram(directory, plan, build_dir / plan["kernel_name"])
         return built[name]
 
@@ -159,3 +162,20 @@ def test_kernel_dir_option_points_at_the_kernels(build_program, tmp_path):
     missing = program.run("--kernel-dir", tmp_path / "nowhere")
     assert missing.returncode == 1
     assert "read_matmul.cpp" in missing.stderr
+
+
+def test_tt_sim_root_finds_headers_and_library_in_the_package_layout(build_program, tmp_path):
+    """-DTT_SIM_ROOT=<package dir> alone is enough when the package is laid out as a wheel installs
+    it (sim/include next to lib/libtt_metal_sim.so)."""
+    program = build_program("padded_copy")
+    root = tmp_path / "tilelang_tt"
+    (root / "sim").mkdir(parents=True)
+    (root / "lib").mkdir()
+    (root / "sim" / "include").symlink_to(sim.INCLUDE_DIR)
+    library = Path(_core.sim.runtime_library())
+    (root / "lib" / library.name).symlink_to(library)
+    configure_and_build(program.directory, tmp_path / "build", [f"-DTT_SIM_ROOT={root}"])
+    executable = tmp_path / "build" / "padded_copy"
+    rebuilt = subprocess.run([str(executable)], capture_output=True, text=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout == program.run().stdout
