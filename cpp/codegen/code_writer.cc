@@ -30,6 +30,12 @@ void CodeWriter::dedent() {
     --depth_;
 }
 
+std::string join(const std::vector<std::string> &items, const std::string &separator) {
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
+    return out;
+}
+
 std::string cpp_string_literal(const std::string &text) {
     std::string out = "\"";
     for (char c : text) {

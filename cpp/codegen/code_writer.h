@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tt::codegen {
 
@@ -41,6 +42,9 @@ private:
     int indent_width_;
     int depth_ = 0;
 };
+
+/*! \brief The items separated by `separator` ("a, b, c"). */
+std::string join(const std::vector<std::string> &items, const std::string &separator);
 
 /*! \brief `text` as a C++ string literal, with quotes and escapes. */
 std::string cpp_string_literal(const std::string &text);

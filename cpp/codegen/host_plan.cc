@@ -209,14 +209,6 @@ void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string 
     }
 }
 
-void check_markers(const HostKernel &k, const HostPlan &plan) {
-    const std::string where = "kernel '" + k.name + "'";
-    for (const KernelArg &a : k.compile_args) check_marker(a, plan, where + " compile_args");
-    for (const KernelArg &a : k.common_runtime_args) check_marker(a, plan, where + " common_runtime_args");
-    for (const CoreArgs &core : k.runtime_args)
-        for (const KernelArg &a : core.args) check_marker(a, plan, where + " runtime_args");
-}
-
 }  // namespace
 
 const HostBuffer &HostPlan::buffer(const std::string &name) const {
@@ -246,12 +238,29 @@ HostPlan read_host_plan(const Json &json) {
     }
     const Json &kernels = field(json, "kernels", "plan");
     for (size_t i = 0; i < kernels.size(); ++i) plan.kernels.push_back(read_kernel(kernels[i], i, plan.cores));
-    for (const HostKernel &k : plan.kernels) check_markers(k, plan);
+    for_each_kernel_arg(plan, [&](const KernelArg &arg, const std::string &where) { check_marker(arg, plan, where); });
     if (json.contains("compute_config")) plan.compute_config = json.at("compute_config").get<ComputeConfig>();
     if (!one_of(plan.compute_config.math_fidelity, kMathFidelities))
         bad_plan("compute_config",
                  "math_fidelity '" + plan.compute_config.math_fidelity + "' is not LoFi, HiFi2, HiFi3 or HiFi4");
     return plan;
+}
+
+int HostPlan::num_cores() const {
+    int n = 0;
+    for (const CoreRange &r : cores) n += r.num_cores();
+    return n;
+}
+
+void for_each_kernel_arg(const HostPlan &plan,
+                         const std::function<void(const KernelArg &arg, const std::string &where)> &f) {
+    for (const HostKernel &k : plan.kernels) {
+        const std::string where = "kernel '" + k.name + "'";
+        for (const KernelArg &a : k.compile_args) f(a, where + " compile_args");
+        for (const KernelArg &a : k.common_runtime_args) f(a, where + " common_runtime_args");
+        for (const CoreArgs &core : k.runtime_args)
+            for (const KernelArg &a : core.args) f(a, where + " runtime_args");
+    }
 }
 
 CoreCoord grid_extent(const std::vector<CoreRange> &ranges) {

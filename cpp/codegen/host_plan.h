@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -95,7 +96,13 @@ struct HostPlan {
     ComputeConfig compute_config;
 
     const HostBuffer &buffer(const std::string &name) const;
+    int num_cores() const;
 };
+
+/*! \brief Calls f(arg, where) for every kernel argument of the plan: each kernel's compile-time,
+ *  common runtime and per-core runtime arguments; `where` names the list for messages. */
+void for_each_kernel_arg(const HostPlan &plan,
+                         const std::function<void(const KernelArg &arg, const std::string &where)> &f);
 
 /*! \brief Reads and checks a runtime plan. \throws tt::Error (Validation) naming the bad field. */
 HostPlan read_host_plan(const ir::Json &plan);
