@@ -70,7 +70,7 @@ TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulTakesFiveArgument
     const std::string &reader = sources.at("reader.cpp");
     EXPECT_NE(reader.find("constexpr auto B_args = TensorAccessorArgs<A_args.next_compile_time_args_offset()>();"),
               std::string::npos);
-    EXPECT_NE(reader.find("// examples/gemm.py:21"), std::string::npos);
+    EXPECT_NE(reader.find("// gemm.py:21"), std::string::npos);
 }
 
 TEST(KernelCodegen, UnloweredModuleIsAValidationError) {
