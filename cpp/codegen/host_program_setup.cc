@@ -8,6 +8,11 @@ namespace tt::codegen {
 
 namespace {
 
+/*! "1 tile", "3 stages". */
+std::string count_of(int64_t n, const std::string &noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string coord_text(const CoreCoord &c) {
     return "{" + std::to_string(c.x) + ", " + std::to_string(c.y) + "}";
 }
@@ -88,7 +93,7 @@ void emit_circular_buffers(CodeWriter &w, const HostPlan &plan) {
         const CBConfig &c = cb.config;
         const std::string index = "tt::CBIndex::c_" + std::to_string(c.cb_index);
         w.comment("c_" + std::to_string(c.cb_index) + ": " + cb.name + " (" + transform::to_string(c.flow) + "), " +
-                  std::to_string(c.depth) + " x " + std::to_string(c.tiles_per_stage) + " tiles of " + c.data_format + ".");
+                  count_of(c.depth, "stage") + " of " + count_of(c.tiles_per_stage, "tile") + ", " + c.data_format + ".");
         const std::string cores = cores_variable(w, cb.name, cb.cores, plan);
         w.line("CreateCircularBuffer(program, " + cores + ",");
         w.indent();
@@ -159,7 +164,7 @@ void emit_kernels(CodeWriter &w, const HostPlan &plan) {
 void emit_runtime_args(CodeWriter &w, const HostPlan &plan) {
     for (const HostKernel &k : plan.kernels) {
         if (k.runtime_args.empty() && k.common_runtime_args.empty()) continue;
-        w.comment(k.name + " runtime arguments per core" +
+        w.comment("The " + k.name + "'s runtime arguments per core" +
                   (k.runtime_arg_names.empty() ? std::string(".") : ": " + join(k.runtime_arg_names, ", ") + "."));
         for (const CoreArgs &core : k.runtime_args) {
             if (core.args.empty()) continue;

@@ -243,15 +243,15 @@ void run(const CommandLine &cli) {
     const CoreRange program_cores({0, 0}, {1, 0});
 
     // Circular buffers in each core's L1: the pages the reader, compute and writer kernels pass on.
-    // c_0: A_tile (input), 2 x 1 tiles of Float16_b.
+    // c_0: A_tile (input), 2 stages of 1 tile, Float16_b.
     CreateCircularBuffer(program, program_cores,
         CircularBufferConfig(2 * 2048, {{tt::CBIndex::c_0, tt::DataFormat::Float16_b}})
             .set_page_size(tt::CBIndex::c_0, 2048));
-    // c_1: B_tile (input), 2 x 1 tiles of Float16_b.
+    // c_1: B_tile (input), 2 stages of 1 tile, Float16_b.
     CreateCircularBuffer(program, program_cores,
         CircularBufferConfig(2 * 2048, {{tt::CBIndex::c_1, tt::DataFormat::Float16_b}})
             .set_page_size(tt::CBIndex::c_1, 2048));
-    // c_16: C_tile (output), 2 x 1 tiles of Float16_b.
+    // c_16: C_tile (output), 2 stages of 1 tile, Float16_b.
     CreateCircularBuffer(program, program_cores,
         CircularBufferConfig(2 * 2048, {{tt::CBIndex::c_16, tt::DataFormat::Float16_b}})
             .set_page_size(tt::CBIndex::c_16, 2048));
@@ -281,13 +281,13 @@ void run(const CommandLine &cli) {
             .noc = NOC::NOC_1,
             .compile_args = writer_compile_args});
 
-    // reader runtime arguments per core: A_address, B_address, Kt, Nt, first_tile, num_tiles.
+    // The reader's runtime arguments per core: A_address, B_address, Kt, Nt, first_tile, num_tiles.
     SetRuntimeArgs(program, reader_kernel, CoreCoord{0, 0}, {A_address, B_address, 3, 2, 0, 2});
     SetRuntimeArgs(program, reader_kernel, CoreCoord{1, 0}, {A_address, B_address, 3, 2, 2, 2});
-    // compute runtime arguments per core: num_tiles, Kt.
+    // The compute's runtime arguments per core: num_tiles, Kt.
     SetRuntimeArgs(program, compute_kernel, CoreCoord{0, 0}, {2, 3});
     SetRuntimeArgs(program, compute_kernel, CoreCoord{1, 0}, {2, 3});
-    // writer runtime arguments per core: C_address, first_tile, num_tiles.
+    // The writer's runtime arguments per core: C_address, first_tile, num_tiles.
     SetRuntimeArgs(program, writer_kernel, CoreCoord{0, 0}, {C_address, 0, 2});
     SetRuntimeArgs(program, writer_kernel, CoreCoord{1, 0}, {C_address, 2, 2});
 
