@@ -9,6 +9,7 @@ namespace tt::bindings {
 void define_errors(pybind11::module_ &m);
 void define_ir(pybind11::module_ &m);
 void define_transform(pybind11::module_ &m);
+void define_codegen(pybind11::module_ &m);
 void define_target(pybind11::module_ &m);
 void define_sim(pybind11::module_ &m);
 void define_host_codegen(pybind11::module_ &m);

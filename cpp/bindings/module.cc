@@ -6,6 +6,7 @@ PYBIND11_MODULE(_core, m) {
     tt::bindings::define_errors(m);
     tt::bindings::define_ir(m);
     tt::bindings::define_transform(m);
+    tt::bindings::define_codegen(m);
     tt::bindings::define_target(m);
     tt::bindings::define_sim(m);
     tt::bindings::define_host_codegen(m);
