@@ -132,7 +132,8 @@ private:
     std::vector<Pass> passes_;
 };
 
-/*! \brief The pipeline run_pipeline uses: the five public passes, the kernel split and VerifyTTIR. */
+/*! \brief The pipeline run_pipeline uses: the five public passes (the kernel split is part of
+ *  LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
     "InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
