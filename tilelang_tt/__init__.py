@@ -7,10 +7,14 @@ the TileLang frontend (:mod:`tilelang_tt.language`), the IR (:mod:`tilelang_tt.i
 
 from . import errors, ir
 from .errors import InternalError, SimulationError, TileLangTTError, TTSyntaxError, ValidationError
+from .jit import JITKernel, compile, jit
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "jit",
+    "compile",
+    "JITKernel",
     "errors",
     "ir",
     "TileLangTTError",

@@ -217,8 +217,7 @@ def emit_tt_artifacts(mod, **options):
     """Compiles mod through the pipeline and code generators; returns {file name: contents}."""
     from . import codegen
 
-    directory = codegen.generate(passes._as_module(mod)[0], **options)
-    return {name: open(os.path.join(directory, name)).read() for name in sorted(os.listdir(directory))}
+    return dict(sorted(codegen.generate(passes._as_module(mod)[0], **options).items()))
 
 
 @_deprecated("tilelang_tt.jit (kernel.artifacts_dir holds the written artifacts)")

@@ -8,7 +8,8 @@ namespace py = pybind11;
 namespace tt::bindings {
 
 void define_host_codegen(py::module_ &m) {
-    py::module_ codegen_module = m.def_submodule("codegen", "TT-Metalium code generators");
+    // Shares the submodule define_codegen created (kernel sources), so both halves are _core.codegen.
+    py::module_ codegen_module = m.attr("codegen").cast<py::module_>();
     codegen_module.def(
         "generate_host_program",
         [](const std::string &plan_json) { return tt::codegen::generate_host_program(ir::Json::parse(plan_json)); },
