@@ -5,11 +5,11 @@ the TileLang frontend (:mod:`tilelang_tt.language`), the IR (:mod:`tilelang_tt.i
 (:mod:`tilelang_tt.errors`).
 """
 
-from . import errors, ir
+__version__ = "0.1.0"
+
+from . import errors, ir  # noqa: E402 (the version is read by the cache during import)
 from .errors import InternalError, SimulationError, TileLangTTError, TTSyntaxError, ValidationError
 from .jit import JITKernel, compile, jit
-
-__version__ = "0.1.0"
 
 __all__ = [
     "jit",

@@ -1,7 +1,8 @@
 """On-disk cache of compiled artifacts, keyed by a content hash.
 
 A compiled kernel is a directory of files (kernels, host program, plan). Its key hashes everything
-that decides the output: the kernel's IR (JSON), the compile options and the compiler's version.
+that decides the output: the kernel's IR (JSON), the compile options and the compiler itself
+(its version and the bytes of the compiled extension).
 The directory is published atomically: files are written into a private temporary directory next
 to the cache entry and renamed into place in one step, so a concurrent process sees either no
 entry or a complete one, never half a file.
@@ -11,6 +12,7 @@ Location: ``$TILELANG_TT_CACHE_DIR``, else ``$XDG_CACHE_HOME/tilelang_tt``, else
 directory every time.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -32,10 +34,22 @@ def cache_enabled():
     return os.environ.get("TILELANG_TT_DISABLE_CACHE", "").lower() not in ("1", "true", "yes", "on")
 
 
+@functools.lru_cache(maxsize=None)
+def compiler_fingerprint():
+    """A hash of the compiler binary itself, so a rebuilt compiler never reuses stale entries."""
+    from . import _core
+
+    h = hashlib.sha256(__version__.encode())
+    with open(_core.__file__, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def content_key(ir_json, options):
     """A stable hash of what decides the compiled output."""
     h = hashlib.sha256()
-    h.update(__version__.encode())
+    h.update(compiler_fingerprint().encode())
     h.update(b"\0")
     h.update(ir_json.encode())
     h.update(b"\0")
