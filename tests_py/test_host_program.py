@@ -49,7 +49,9 @@ def simulator_cmake_args():
 
 
 def configure_and_build(source_dir, build_dir, cmake_args):
-    for command in (["cmake", "-S", source_dir, "-B", build_dir, *cmake_args], ["cmake", "--build", build_dir]):
+    generator = ["-G", "Ninja"] if shutil.which("ninja") else []  # CI installs ninja, not necessarily make
+    for command in (["cmake", "-S", source_dir, "-B", build_dir, *generator, *cmake_args],
+                    ["cmake", "--build", build_dir]):
         proc = subprocess.run([str(c) for c in command], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
