@@ -67,12 +67,6 @@ def _deprecated(replacement):
 _METADATA = ["InferTTLayout", "PropagateTTLayout", "TTTilesToCoreMap"]
 
 
-@_deprecated("tilelang_tt.passes.InferTTLayout() (its defaults: DRAM interleaved, 32x32 tiles, row_major)")
-def apply_tt_defaults(mod, **options):
-    """Stamps the default Tenstorrent layout metadata on every function."""
-    return passes.InferTTLayout(**options)(mod)
-
-
 @_deprecated("run_pipeline(mod, layouts={name: {...}})")
 def annotate_tt_layout(mod, layouts):
     """Records layout requests (buffer name -> {memory, layout, shard_grid, shard_shape_tiles}) on
@@ -98,81 +92,51 @@ def annotate_tt_schedule(mod, policy="contiguous", order="row_major", **options)
     return passes.run_pipeline(mod, pipeline=["InferTTLayout", "TTTilesToCoreMap"], **options)
 
 
-@_deprecated("tilelang_tt.passes.InferTTLayout()")
-def infer_default_tt_schedule(mod, **options):
-    return passes.InferTTLayout(**options)(mod)
+def _runs(pipeline):
+    """A legacy function running `pipeline` (pass names; None: the default pipeline) on mod."""
+
+    def legacy(mod, **options):
+        return passes.run_pipeline(mod, pipeline=pipeline, **options)
+
+    return legacy
 
 
-@_deprecated("tilelang_tt.passes.InferTTLayout()")
-def infer_tt_layout(mod, **options):
-    return passes.InferTTLayout(**options)(mod)
+_METADATA_TEXT = "run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')"
 
+# Legacy name -> (replacement named in the warning, the passes it runs).
+_PASS_ALIASES = {
+    "apply_tt_defaults": ("tilelang_tt.passes.InferTTLayout() (its defaults: DRAM interleaved, 32x32 tiles, row_major)",
+                          ["InferTTLayout"]),
+    "infer_default_tt_schedule": ("tilelang_tt.passes.InferTTLayout()", ["InferTTLayout"]),
+    "infer_tt_layout": ("tilelang_tt.passes.InferTTLayout()", ["InferTTLayout"]),
+    "infer_default_tt_shard": ("tilelang_tt.passes.PropagateTTLayout()", ["PropagateTTLayout"]),
+    "propagate_tt_layout": ("tilelang_tt.passes.PropagateTTLayout()", ["PropagateTTLayout"]),
+    "layout_aware_work_partition_tt": ("tilelang_tt.passes.TTTilesToCoreMap()", ["TTTilesToCoreMap"]),
+    "tt_tiles_to_core_map": ("tilelang_tt.passes.TTTilesToCoreMap()", ["TTTilesToCoreMap"]),
+    "apply_tt_metadata_passes": (_METADATA_TEXT, _METADATA),
+    "apply_layout_aware_metadata_passes": (_METADATA_TEXT, _METADATA),
+    "apply_compatibility_transforms": (_METADATA_TEXT, _METADATA),
+    "apply_tt_transform_passes": ("tilelang_tt.passes.run_pipeline()", None),
+    "grid_to_persistent_tt": ("tilelang_tt.passes.GridToPersistentTT()", ["GridToPersistentTT"]),
+    "memory_space_lower_tt": ("tilelang_tt.passes.LowerTTTileIntrinsics() (shared/fragment buffers become circular "
+                              "buffers there)", ["LowerTTTileIntrinsics"]),
+    "lower_gemm_to_tt_intrinsics": ("tilelang_tt.passes.LowerTTTileIntrinsics()", ["LowerTTTileIntrinsics"]),
+    "lower_to_sfpu": ("tilelang_tt.passes.LowerTTTileIntrinsics() (element-wise math is lowered there)",
+                      ["LowerTTTileIntrinsics"]),
+}
 
-@_deprecated("tilelang_tt.passes.PropagateTTLayout()")
-def infer_default_tt_shard(mod, **options):
-    return passes.PropagateTTLayout(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.PropagateTTLayout()")
-def propagate_tt_layout(mod, **options):
-    return passes.PropagateTTLayout(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.TTTilesToCoreMap()")
-def layout_aware_work_partition_tt(mod, **options):
-    return passes.TTTilesToCoreMap(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.TTTilesToCoreMap()")
-def tt_tiles_to_core_map(mod, **options):
-    return passes.TTTilesToCoreMap(**options)(mod)
-
-
-@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
-def apply_tt_metadata_passes(mod, **options):
-    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
-
-
-@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
-def apply_layout_aware_metadata_passes(mod, **options):
-    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
-
-
-@_deprecated("run_pipeline(mod, pipeline='InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap')")
-def apply_compatibility_transforms(mod, **options):
-    """The legacy defaults plus metadata: the three metadata passes."""
-    return passes.run_pipeline(mod, pipeline=_METADATA, **options)
-
-
-@_deprecated("tilelang_tt.passes.run_pipeline()")
-def apply_tt_transform_passes(mod, **options):
-    return passes.run_pipeline(mod, **options)
+for _name, (_replacement, _pipeline) in _PASS_ALIASES.items():
+    _fn = _runs(_pipeline)
+    _fn.__name__ = _fn.__qualname__ = _name
+    _fn.__doc__ = f"Runs {' -> '.join(_pipeline) if _pipeline else 'the default pipeline'} on mod."
+    globals()[_name] = _deprecated(_replacement)(_fn)
+del _name, _replacement, _pipeline, _fn
 
 
 @_deprecated("tilelang_tt.passes.default_pipeline()")
 def build_v5_pipeline(**options):
     """The default pipeline as pass objects (options bound to each)."""
     return [passes.pass_by_name(p.name, **options) for p in passes.default_pipeline()]
-
-
-@_deprecated("tilelang_tt.passes.GridToPersistentTT()")
-def grid_to_persistent_tt(mod, **options):
-    return passes.GridToPersistentTT(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics() (shared/fragment buffers become circular buffers there)")
-def memory_space_lower_tt(mod, **options):
-    return passes.LowerTTTileIntrinsics(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics()")
-def lower_gemm_to_tt_intrinsics(mod, **options):
-    return passes.LowerTTTileIntrinsics(**options)(mod)
-
-
-@_deprecated("tilelang_tt.passes.LowerTTTileIntrinsics() (element-wise math is lowered there)")
-def lower_to_sfpu(mod, **options):
-    return passes.LowerTTTileIntrinsics(**options)(mod)
 
 
 def _untiled_dimensions(func):
