@@ -13,18 +13,35 @@ namespace {
 
 using namespace ir;
 
+/*! The kernel's enabled T.use_swizzle request, or nullptr. */
+const Json *swizzle_request(const PrimFunc &func) {
+    auto swizzle = func->attrs.find(attr::TL_SWIZZLE);
+    if (swizzle == func->attrs.end() || !swizzle->second.value("enable", true)) return nullptr;
+    if (swizzle->second.value("order", std::string("row")) != "row") {
+        TT_USER_ERROR(Validation, func->span)
+            << "T.use_swizzle(order=\"" << swizzle->second.value("order", std::string())
+            << "\") is not supported on Tenstorrent: block panels run along rows; use order=\"row\"";
+    }
+    return &swizzle->second;
+}
+
+/*! T.use_swizzle asks for TileLang's panel rasterization of the launch grid; on Tenstorrent that
+ *  is the order in which the block strategy deals blocks, so a swizzled kernel is dealt in panels.
+ *  column_major deals columns and cannot honour row panels, so the combination is an error. */
+PartitionStrategy effective_strategy(const PrimFunc &func, PartitionStrategy requested) {
+    if (!swizzle_request(func)) return requested;
+    if (requested == PartitionStrategy::ColumnMajor) {
+        TT_USER_ERROR(Validation, func->span)
+            << "T.use_swizzle requests row panels, which partition_strategy=\"column_major\" cannot honour; "
+               "use partition_strategy=\"row_major\" or \"block\", or remove T.use_swizzle";
+    }
+    return PartitionStrategy::Block;
+}
+
 /*! Rows per panel for the block strategy: the kernel's T.use_swizzle panel_size when enabled,
  *  else the side of a square holding one core's share of blocks. */
 int block_panel(const PrimFunc &func, const std::vector<int64_t> &grid, int num_cores) {
-    auto swizzle = func->attrs.find(attr::TL_SWIZZLE);
-    if (swizzle != func->attrs.end() && swizzle->second.value("enable", true)) {
-        if (swizzle->second.value("order", std::string("row")) != "row") {
-            TT_USER_ERROR(Validation, func->span)
-                << "T.use_swizzle(order=\"" << swizzle->second.value("order", std::string())
-                << "\") with partition_strategy=\"block\": block panels run along rows; use order=\"row\"";
-        }
-        return std::max(1, swizzle->second.value("panel_size", 1));
-    }
+    if (const Json *swizzle = swizzle_request(func)) return std::max(1, swizzle->value("panel_size", 1));
     int64_t blocks = 1;
     for (int64_t g : grid) blocks *= g;
     const int64_t per_core = (blocks + num_cores - 1) / num_cores;
@@ -65,7 +82,7 @@ CoreRanges core_ranges_of(const WorkPartition &partition, const CoreGrid &core_g
 PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     const CoreGrid core_grid = get_attr<CoreGrid>(func, attr::TT_CORE_GRID, "InferTTLayout");
     const std::vector<int64_t> grid = launch_grid(func);
-    const PartitionStrategy strategy = ctx.options().partition_strategy;
+    const PartitionStrategy strategy = effective_strategy(func, ctx.options().partition_strategy);
     const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
     const WorkPartition partition = partition_blocks(grid, core_grid, strategy, panel);
     PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);

@@ -9,10 +9,12 @@
  *    the core grid) cores taken row by row: core k gets floor(B/n) blocks, plus one for k < B % n,
  *    so per-core counts differ by at most one. For the block strategy the panel height is
  *    T.use_swizzle's panel_size when the kernel asks for it, else about sqrt(blocks per core) rows
- *    so that each core's range is a near-square patch.
+ *    so that each core's range is a near-square patch. A kernel with T.use_swizzle (TileLang's
+ *    panel rasterization) is dealt in the block strategy's panel order under row_major or block.
  *  - tt.core_ranges: the n used cores as at most two rectangles (full rows, then the partial row).
  *  - tt.core_grid: unchanged (re-written as read).
- *  Errors (Validation): T.use_swizzle(order="col") with the block strategy (panels run along rows).
+ *  Errors (Validation): T.use_swizzle(order="col") (panels run along rows); T.use_swizzle with
+ *  the column_major strategy, which cannot honour row panels.
  */
 #pragma once
 
