@@ -135,7 +135,8 @@ def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strate
         buffers 2; with False every one of them has a single stage.
     enable_prefetch : bool
         Circular buffers filled outside pipelined loops get 2 stages, so the reader fetches the
-        next block while compute works on the current one; False gives them 1.
+        next block while compute works on the current one, and the reader issues every tile read
+        of a stage before one barrier; False gives them 1 stage and a barrier after every tile.
     math_fidelity : {"LoFi", "HiFi2", "HiFi3", "HiFi4"}
         The compute kernel's ComputeConfig::math_fidelity.
     fp32_dest_acc_en : bool or None
