@@ -106,6 +106,20 @@ def test_loops_if_else_and_scalar_math():
     assert {"tl.exp", "tl.exp2", "tl.log", "tl.abs", "tl.sqrt", "tl.rsqrt"} <= math
 
 
+def test_ceildiv_on_kernel_values_is_ir():
+    """T.ceildiv of a kernel value becomes floor((a + b - 1) / b) in the IR (docs/language.md);
+    on Python values it is computed when the kernel is built."""
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(T.ceildiv(40, 32)) as bx:
+            A[0, 0] = T.ceildiv(bx + 5, 4)
+
+    store = nodes(k, "BufferStore")[0]
+    assert store.value.kind == "FloorDiv"
+    assert [launch.extents[0].value for launch in nodes(k, "KernelLaunch")] == [2]
+
+
 def test_reductions_fill_and_swizzle():
     """T.reduce_sum/T.reduce_max become tl.reduce; T.fill keeps its value; T.use_swizzle is a function attribute."""
 

@@ -256,6 +256,38 @@ def builtin_outside_kernel_via_python_call():
             x = T.ceildiv(int, 2)  # <- error
 
 
+@case(TTSyntaxError, "T.max has no argument 'dim='")
+def builtin_keyword_it_would_ignore():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.max(A[0, 1], A[0, 2], dim=0)  # <- error
+
+
+@case(TTSyntaxError, "T.ceildiv takes two values")
+def ceildiv_with_one_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.ceildiv(bx)  # <- error
+
+
+@case(TTSyntaxError, "T.infinity takes at most a dtype")
+def infinity_with_two_values():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.infinity("float32", 1)  # <- error
+
+
+@case(TTSyntaxError, "T.cast takes a value and a dtype")
+def cast_without_a_dtype():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.cast(A[0, 1])  # <- error
+
+
 @pytest.mark.parametrize("fn, cls, fragment", CASES)
 def test_bad_kernel_reports_class_line_and_message(fn, cls, fragment):
     with pytest.raises(TileLangTTError) as info:

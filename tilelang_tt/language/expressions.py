@@ -196,6 +196,8 @@ class ExpressionParser:
             return ir.cast(str(func), self.to_expr(self.eval_expr(node.args[0]), node), span=self.span(node))
         if isinstance(func, B._KernelOnly):
             return self.builtin_expr(func.name, node)
+        if func is B.ceildiv:  # a Python function on Python values, IR on kernel values (docs/language.md)
+            return self.builtin_expr("ceildiv", node)
         args = [self.eval_expr(a) for a in node.args]
         kwargs = {kw.arg: self.eval_expr(kw.value) for kw in node.keywords}
         if any(self.is_kernel_value(v) for v in list(args) + list(kwargs.values())):
@@ -223,7 +225,10 @@ class ExpressionParser:
                 raise self.error(node, "T.ceildiv takes two values: T.ceildiv(a, b)")
             a, b = args
             if not self.is_kernel_value(a) and not self.is_kernel_value(b):
-                return B.ceildiv(a, b)
+                try:
+                    return B.ceildiv(a, b)
+                except (TileLangTTError, ZeroDivisionError) as err:
+                    raise self.error(node, getattr(err, "message", None) or str(err)) from None
             one = 1
             return self.arith("FloorDiv", self.arith("Sub", self.arith("Add", a, b, node), one, node), b, node)
         if name in ("min", "max"):
