@@ -45,7 +45,7 @@ class HostProgram:
 
 def simulator_cmake_args():
     """Where the installed package keeps the simulated headers and the runtime library."""
-    return [f"-DTT_SIM_INCLUDE_DIR={sim.INCLUDE_DIR}", f"-DTT_SIM_LIBRARY={_core.sim.runtime_library()}"]
+    return [f"-DTT_SIM_INCLUDE_DIR={sim.INCLUDE_DIR}", f"-DTT_SIM_LIBRARY={sim.runtime_library()}"]
 
 
 def configure_and_build(source_dir, build_dir, cmake_args):
@@ -175,7 +175,7 @@ def test_tt_sim_root_finds_headers_and_library_in_the_package_layout(build_progr
     (root / "sim").mkdir(parents=True)
     (root / "lib").mkdir()
     (root / "sim" / "include").symlink_to(sim.INCLUDE_DIR)
-    library = Path(_core.sim.runtime_library())
+    library = sim.runtime_library()
     (root / "lib" / library.name).symlink_to(library)
     configure_and_build(program.directory, tmp_path / "build", [f"-DTT_SIM_ROOT={root}"])
     executable = tmp_path / "build" / "padded_copy"

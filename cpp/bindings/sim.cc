@@ -1,7 +1,5 @@
 // tilelang_tt._core: the simulator's entry points for tilelang_tt.sim (plan runner, tilize,
 // statistics, where the runtime library lives for host programs).
-#include <dlfcn.h>
-
 #include <pybind11/stl.h>
 
 #include "bindings/define.h"
@@ -63,11 +61,8 @@ void define_sim(py::module_ &m) {
         },
         "Tiles in face order -> row-major tensor bytes of `shape`.");
     sim.def("last_stats_json", []() { return tt_sim::last_run_stats().to_json(); });
-    sim.def("runtime_library", []() {
-        Dl_info info;
-        dladdr(reinterpret_cast<void *>(&tt_sim::last_run_stats), &info);
-        return std::string(info.dli_fname);
-    }, "Path of libtt_metal_sim.so, which host programs link against.");
+    sim.def("runtime_library", &tt_sim::runtime_library_path,
+            "Path of libtt_metal_sim.so, which host programs link against.");
 }
 
 }  // namespace tt::bindings

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "sim/runtime.h"
+#include "sim/session.h"
 
 extern char **environ;
 
@@ -56,13 +57,6 @@ void make_dirs(const std::string &path) {
 std::string dirname_of(const std::string &path) {
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-/*! Directory holding libtt_metal_sim.so (kernels link against this very copy). */
-std::string runtime_library_path() {
-    Dl_info info;
-    dladdr(reinterpret_cast<void *>(&runtime_library_path), &info);
-    return info.dli_fname;
 }
 
 /*! Hash of every file under `dir`, so editing the simulated headers invalidates the cache. */
@@ -177,6 +171,12 @@ void finish_compile(Job &job) {
 }
 
 }  // namespace
+
+std::string runtime_library_path() {
+    Dl_info info;
+    dladdr(reinterpret_cast<void *>(&runtime_library_path), &info);
+    return info.dli_fname;
+}
 
 std::vector<CompiledKernel> compile_kernels(const std::vector<const KernelSpec *> &specs,
                                             const std::vector<std::array<uint8_t, NUM_CIRCULAR_BUFFERS>> &cb_formats,

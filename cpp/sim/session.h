@@ -22,4 +22,8 @@ const RunStats &run_and_record(DeviceState &device, const ProgramState &program)
 /*! \brief Statistics of the most recent run in this process. */
 const RunStats &last_run_stats();
 
+/*! \brief Path of the loaded libtt_metal_sim.so: JIT-compiled kernels and host programs link
+ *  against this very copy, so they share one device state. */
+std::string runtime_library_path();
+
 }  // namespace tt_sim

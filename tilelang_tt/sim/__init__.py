@@ -172,6 +172,13 @@ def last_stats() -> dict:
     return json.loads(_core.sim.last_stats_json())
 
 
+def runtime_library() -> Path:
+    """The simulator's runtime library (``libtt_metal_sim.so``) that host programs link against,
+    with :data:`INCLUDE_DIR` as their include path (e.g. ``-DTT_SIM_LIBRARY=`` for a generated
+    ``CMakeLists.txt``)."""
+    return Path(_core.sim.runtime_library())
+
+
 def _cache_dir() -> Path:
     env = os.environ.get("TT_SIM_CACHE_DIR")
     if env:
@@ -183,7 +190,7 @@ def _cache_dir() -> Path:
 def build_host_program(main_cpp: Union[str, os.PathLike], *, extra_flags: Sequence[str] = ()) -> Path:
     """Compile a TT-Metalium host program against the simulator; cached by content hash."""
     source = Path(main_cpp).resolve()
-    library = Path(_core.sim.runtime_library())
+    library = runtime_library()
     compiler = os.environ.get("TT_SIM_CXX", "g++")
     command = [compiler, "-std=c++17", "-O1", f"-I{INCLUDE_DIR}", f"-I{source.parent}", *extra_flags, str(source),
                str(library), f"-Wl,-rpath,{library.parent}"]
@@ -249,4 +256,5 @@ __all__ = [
     "tilize",
     "untilize",
     "last_stats",
+    "runtime_library",
 ]
