@@ -6,6 +6,8 @@
 
 namespace tt::bindings {
 
+/*! \brief Each registers one area's classes and functions on the module (module.cc calls them
+ *  in dependency order: errors first). */
 void define_errors(pybind11::module_ &m);
 void define_ir(pybind11::module_ &m);
 void define_transform(pybind11::module_ &m);

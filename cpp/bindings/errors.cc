@@ -1,3 +1,5 @@
+// tilelang_tt._core: C++ errors (tt::Error) become the tilelang_tt.errors classes, with their
+// source location; and the one formatter of located messages.
 #include "bindings/define.h"
 #include "ir/diagnostics.h"
 

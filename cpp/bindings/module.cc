@@ -1,3 +1,4 @@
+// The _core extension module: registers every binding area in dependency order.
 #include "bindings/define.h"
 
 PYBIND11_MODULE(_core, m) {

@@ -1,3 +1,4 @@
+// CodeWriter: indentation, blocks and comments of generated host-side text (code_writer.h).
 #include "codegen/code_writer.h"
 
 #include <cstdio>

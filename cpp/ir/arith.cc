@@ -1,3 +1,4 @@
+// Dtype promotion of user-written arithmetic and constant folding (arith.h).
 #include "ir/arith.h"
 
 #include "ir/equal.h"

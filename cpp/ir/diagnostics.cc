@@ -1,3 +1,4 @@
+// User and internal errors, and the formatter of located messages (diagnostics.h).
 #include "ir/diagnostics.h"
 
 #include <fstream>

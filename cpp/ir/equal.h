@@ -13,6 +13,7 @@
 
 namespace tt::ir {
 
+/*! \brief Whether a and b are equal in the sense above (up to renaming; names and spans ignored). */
 bool structural_equal(const Expr &a, const Expr &b);
 bool structural_equal(const Stmt &a, const Stmt &b);
 bool structural_equal(const PrimFunc &a, const PrimFunc &b);
@@ -23,6 +24,7 @@ std::string structural_difference(const Stmt &a, const Stmt &b);
 std::string structural_difference(const PrimFunc &a, const PrimFunc &b);
 std::string structural_difference(const IRModule &a, const IRModule &b);
 
+/*! \brief A hash consistent with structural_equal: equal trees hash equally. */
 size_t structural_hash(const Expr &e);
 size_t structural_hash(const Stmt &s);
 size_t structural_hash(const PrimFunc &f);

@@ -1,3 +1,5 @@
+// The default visitor and mutator: visit every child; the mutator rebuilds a node only when a
+// child changed (functor.h).
 #include "ir/functor.h"
 
 #include "ir/intrinsics.h"

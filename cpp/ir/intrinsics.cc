@@ -1,3 +1,5 @@
+// The intrinsic table: every operation a Call may name, with its argument kinds and result rule
+// (intrinsics.h).
 #include "ir/intrinsics.h"
 
 #include <algorithm>

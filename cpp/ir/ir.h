@@ -129,6 +129,7 @@ using Stmt = Handle<StmtNode>;
  *  local are TileLang's on-chip scopes; cb and dst only appear after lowering to Tenstorrent
  *  (circular buffers in L1 and the DST register file). */
 enum class MemoryScope : uint8_t { Global, Shared, Fragment, Local, CB, DST };
+/*! \brief The scope's canonical name ("global", "shared", ..., "dst"), as parse_scope reads it. */
 const char *scope_name(MemoryScope scope);
 /*! \brief Parses a scope name; accepts TileLang spellings ("shared.dyn", "local.fragment"). */
 MemoryScope parse_scope(const std::string &name, const Span &span = Span());
@@ -300,7 +301,9 @@ bool as_const_int(const Expr &e, int64_t *value);
  *  (TileLang's T.Pipelined; on Tenstorrent it sets the circular-buffer depth). Parallel: every
  *  iteration is independent (T.Parallel). Unrolled: serial, fully unrolled by code generation. */
 enum class ForKind : uint8_t { Serial, Pipelined, Parallel, Unrolled };
+/*! \brief The kind's name ("serial", "pipelined", "parallel", "unrolled"), as parse_for_kind reads it. */
 const char *for_kind_name(ForKind kind);
+/*! \brief Parses a loop kind name; a Validation error listing the valid names otherwise. */
 ForKind parse_for_kind(const std::string &name);
 
 /*! \code for (loop_var = min; loop_var < min + extent; ++loop_var) body \endcode
@@ -409,6 +412,8 @@ struct PrimFuncNode {
     Span span;
 };
 using PrimFunc = std::shared_ptr<const PrimFuncNode>;
+/*! \brief Builds a function; the name must be an identifier and the parameters distinct global
+ *  buffers (Validation error otherwise). */
 PrimFunc make_prim_func(const std::string &name, std::vector<Buffer> params, Stmt body, AttrMap attrs = {},
                         Span span = Span());
 /*! \brief `func` with attribute `key` set to value (a new function; the input is unchanged). */
@@ -428,6 +433,7 @@ using IRModule = std::shared_ptr<const IRModuleNode>;
 IRModule make_module(std::vector<std::pair<std::string, PrimFunc>> functions, AttrMap attrs = {});
 /*! \brief `mod` with function name replaced by (or, when absent, extended with) func. */
 IRModule with_function(IRModule mod, const std::string &name, PrimFunc func);
+/*! \brief `mod` with module attribute `key` set to value (a new module; the input is unchanged). */
 IRModule with_module_attr(IRModule mod, const std::string &key, Json value);
 
 }  // namespace tt::ir

@@ -1,3 +1,4 @@
+// The TileLang-like IR printer (printer.h).
 #include "ir/printer.h"
 
 #include <cmath>

@@ -1,3 +1,4 @@
+// DataType parsing and spelling (type.h).
 #include "ir/type.h"
 
 #include <map>

@@ -1,3 +1,4 @@
+// Fibers: one stack per kernel instance, switched cooperatively by the scheduler (fiber.h).
 #include "sim/fiber.h"
 
 #include <cstdint>

@@ -1,3 +1,5 @@
+// Simulated device memory: per-core L1 and banked DRAM, buffer allocation and address lookup,
+// and opening a device from the device table (runtime.h).
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>

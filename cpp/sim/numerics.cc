@@ -1,3 +1,5 @@
+// Tile data formats: tilize/untilize in face order and the conversions and rounding of DST and
+// the packer (numerics.h).
 #include "sim/numerics.h"
 
 #include <cmath>

@@ -264,6 +264,7 @@ RunStats run_program(DeviceState &device, const ProgramState &program);
 struct CompiledKernel {
     void (*entry)();
 };
+/*! \brief One compiled entry per spec, in order; cb_formats[i] are the CB data formats of spec i's core. */
 std::vector<CompiledKernel> compile_kernels(const std::vector<const KernelSpec *> &specs,
                                             const std::vector<std::array<uint8_t, NUM_CIRCULAR_BUFFERS>> &cb_formats,
                                             const tt::target::DeviceSpec &device);

@@ -1,3 +1,5 @@
+// Buffer transfers, program runs and their statistics, shared by the host API and the Python
+// bindings (session.h).
 #include "sim/session.h"
 
 #include <cstdlib>

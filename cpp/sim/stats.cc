@@ -1,3 +1,4 @@
+// Run statistics, the roofline cycle estimate and the Chrome trace writer (stats.h).
 #include "sim/stats.h"
 
 #include <algorithm>

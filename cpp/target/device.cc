@@ -1,3 +1,4 @@
+// The device table and name lookup (device.h); every number is sourced in docs/devices.md.
 #include "target/device.h"
 
 #include <algorithm>

@@ -46,6 +46,7 @@ struct DataFlow {
     std::map<const ir::BufferNode *, bool> global_written;
     std::vector<OnChipFlow> on_chip;
 };
+/*! \brief The data flow of func's body, derived from its tile operations and element accesses. */
 DataFlow analyze_data_flow(const ir::PrimFunc &func);
 
 }  // namespace tt::transform

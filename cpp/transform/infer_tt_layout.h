@@ -23,6 +23,8 @@
 
 namespace tt::transform {
 
+/*! \brief Runs InferTTLayout on func (the contract above): writes tt.device, tt.core_grid and
+ *  tt.layout_desc. */
 ir::PrimFunc infer_tt_layout(const ir::PrimFunc &func, const PassContext &ctx);
 
 /*! \brief The core grid rule above, for a launch grid on a device given the buffer layouts. */

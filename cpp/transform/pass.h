@@ -150,6 +150,7 @@ struct PassRegistration {
     const char *name;
     PassFactory factory;
 };
+/*! \brief Every built-in pass, in the order pass_registry.cc lists them. */
 const std::vector<PassRegistration> &builtin_passes();
 
 }  // namespace tt::transform

@@ -32,6 +32,8 @@
 
 namespace tt::transform {
 
+/*! \brief Runs PropagateTTLayout on func (the contract above): writes tt.compute_config and
+ *  tt.cb_desc after checking the L1 budget. */
 ir::PrimFunc propagate_tt_layout(const ir::PrimFunc &func, const PassContext &ctx);
 
 /*! \brief First CB index of each flow (TT-Metalium convention: inputs c_0, outputs c_16,
