@@ -138,7 +138,7 @@ def test_kernel_fault_raises_simulation_error_with_location(tmp_path):
     assert "cb_pop_front" in source.splitlines()[err.line - 1]
 
 
-def test_deadlock_lists_every_blocked_kernel(tmp_path):
+def test_deadlock_lists_every_blocked_kernel():
     """Nobody pushes CB 1: the reader never runs, so compute waits forever; the report says so."""
     plan = eltwise_plan("add_tiles", cores=1)
     plan["kernels"] = [k for k in plan["kernels"] if k["role"] != "reader"]
@@ -161,6 +161,32 @@ def test_bad_plans_raise_validation_errors():
         sim.run_plan(eltwise_plan("add_tiles"), KERNELS, inputs, device="h100")
     with pytest.raises(ValidationError, match="shape"):
         sim.run_plan(eltwise_plan("add_tiles"), KERNELS, {"A": _bf16(rng, (32, 32)), "B": inputs["B"]})
+
+
+def test_malformed_plans_name_the_problem():
+    """Wrong JSON types, missing fields and plan text that is not JSON are ValidationErrors that
+    say what is wrong, never a raw JSON-library error."""
+    rng = np.random.default_rng(8)
+    inputs = {"A": _bf16(rng, (64, 96)), "B": _bf16(rng, (64, 96))}
+    plan = eltwise_plan("add_tiles")
+    plan["circular_buffers"][0]["page_size"] = "one tile"
+    with pytest.raises(ValidationError, match="invalid simulator plan: a field has the wrong type"):
+        sim.run_plan(plan, KERNELS, inputs)
+    plan = eltwise_plan("add_tiles")
+    del plan["buffers"][2]["name"]
+    with pytest.raises(ValidationError, match="every buffer needs a name and a shape"):
+        sim.run_plan(plan, KERNELS, inputs)
+    plan = eltwise_plan("add_tiles")
+    del plan["core_ranges"]
+    plan["semaphores"] = [{"initial_value": 0}]
+    for kernel in plan["kernels"]:
+        kernel["core_ranges"] = [[[0, 0], [1, 0]]]
+    for cb in plan["circular_buffers"]:
+        cb["core_ranges"] = [[[0, 0], [1, 0]]]
+    with pytest.raises(ValidationError, match="plan lacks 'core_ranges'"):
+        sim.run_plan(plan, KERNELS, inputs)
+    with pytest.raises(ValidationError, match="the plan text is not JSON"):
+        sim.run_plan("{not json", KERNELS, inputs)
 
 
 def test_trace_is_written_for_perfetto(tmp_path):

@@ -4,7 +4,8 @@ Each function emits a :class:`DeprecationWarning` naming its replacement and the
 thing through the new API: metadata names run the metadata passes, lowering names run the lowering
 passes, verification verifies. ``tile_pad_tt`` returns the module when every buffer is already a
 whole number of 32x32 tiles and otherwise raises :class:`PaddingNotSupportedError` (padding is not
-implemented yet). Options are the :func:`tilelang_tt.passes.run_pipeline` keyword arguments.
+implemented yet); it takes no options. The others' options are the
+:func:`tilelang_tt.passes.run_pipeline` keyword arguments.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import functools
 import os
 import warnings
 
-from . import attrs, ir, passes
+from . import attrs, passes
 from .errors import ValidationError
 
 __all__ = [
@@ -151,9 +152,10 @@ def _untiled_dimensions(func):
 
 
 @_deprecated("shapes that are multiples of 32 (padding is not implemented yet)")
-def tile_pad_tt(mod, **options):
+def tile_pad_tt(mod):
     """Returns mod unchanged when every global buffer is a whole number of 32x32 tiles (nothing to
-    pad); raises PaddingNotSupportedError naming the buffers and dimensions otherwise."""
+    pad); raises PaddingNotSupportedError naming the buffers and dimensions otherwise. It takes no
+    pass options: tile alignment does not depend on the device or the pipeline options."""
     module, _ = passes._as_module(mod)
     untiled = [u for func in module.functions.values() for u in _untiled_dimensions(func)]
     if untiled:
