@@ -242,10 +242,8 @@ uint64_t device_bytes(const json &spec, const std::vector<int64_t> &shape) {
     return uint64_t(batch * ((R + 31) / 32) * ((C + 31) / 32)) * tt::tile_size(info.format);
 }
 
-}  // namespace
-
-PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
-                    const std::string &device_name) {
+PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
+                            const std::string &device_name) {
     if (!plan.is_object()) bad_plan("the plan must be a JSON object");
     auto device = std::make_shared<distributed::MeshDevice>(open_device(device_name.empty() ? plan.value("device", "") : device_name));
     PlanBuffers buffers;
@@ -279,7 +277,7 @@ PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::
     }
     std::vector<uint32_t> semaphores;
     for (const json &s : plan.value("semaphores", json::array()))
-        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : plan["core_ranges"]),
+        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : field(plan, "core_ranges", "plan")),
                                              s.value("initial_value", 0u)));
     const ArgContext ctx{buffers, *device, semaphores};
     for (const json &k : field(plan, "kernels", "plan")) add_kernel(program, k, plan, kernel_dir, ctx);
@@ -293,6 +291,18 @@ PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::
         result.buffers[b.first] = from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());
     }
     return result;
+}
+
+}  // namespace
+
+PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
+                    const std::string &device_name) {
+    try {
+        return run_checked_plan(plan, kernel_dir, inputs, device_name);
+    } catch (const json::exception &e) {
+        // A field of the wrong JSON type (e.g. a string where a number belongs); docs/simulator.md has the format.
+        bad_plan(std::string("a field has the wrong type (") + e.what() + "); see docs/simulator.md for the plan format");
+    }
 }
 
 }  // namespace tt_sim

@@ -72,7 +72,12 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
                                            << ctx.device().name;
 
     Json buffers = Json::array();
-    for (const Buffer &param : lowered->params) buffers.push_back(buffer_entry(param->name, layouts.at(param->name)));
+    for (const Buffer &param : lowered->params) {
+        auto layout = layouts.find(param->name);
+        TT_ICHECK(layout != layouts.end()) << "parameter " << param->name << " of " << lowered->name
+                                           << " has no entry in tt.layout_desc; InferTTLayout writes one per parameter";
+        buffers.push_back(buffer_entry(param->name, layout->second));
+    }
     std::vector<std::pair<int, Json>> by_index;
     for (const auto &[name, cb] : cbs) by_index.emplace_back(cb.cb_index, cb_entry(name, cb));
     std::sort(by_index.begin(), by_index.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
@@ -86,13 +91,13 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
                 {"kernel_name", lowered->name},
                 {"device", device},
                 {"arch", ctx.device().arch_name},
-                {"core_grid", lowered->attrs.at(attr::TT_CORE_GRID)},
-                {"core_ranges", lowered->attrs.at(attr::TT_CORE_RANGES)},
+                {"core_grid", get_attr<Json>(lowered, attr::TT_CORE_GRID, "InferTTLayout")},
+                {"core_ranges", get_attr<Json>(lowered, attr::TT_CORE_RANGES, "TTTilesToCoreMap")},
                 {"work_partition", partition},
                 {"buffers", buffers},
                 {"circular_buffers", circular_buffers},
                 {"kernels", kernel_list},
-                {"compute_config", lowered->attrs.at(attr::TT_COMPUTE_CONFIG)}};
+                {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
 }
 
 void write_plan(const Json &plan, const std::string &path) {

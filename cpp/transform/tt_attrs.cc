@@ -310,6 +310,7 @@ T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by) {
 #define TT_INSTANTIATE_ATTR(T)                                                                    \
     template std::optional<T> find_attr<T>(const ir::PrimFunc &, const char *);                   \
     template T get_attr<T>(const ir::PrimFunc &, const char *, const char *);
+TT_INSTANTIATE_ATTR(Json)
 TT_INSTANTIATE_ATTR(std::string)
 TT_INSTANTIATE_ATTR(CoreGrid)
 TT_INSTANTIATE_ATTR(CoreRanges)

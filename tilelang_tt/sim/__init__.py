@@ -82,12 +82,18 @@ def device_spec(name: str) -> dict:
 
 
 def _load_plan(plan: Union[Mapping[str, Any], str, os.PathLike]) -> dict:
+    """The plan as a dict, from a dict, JSON text or a tt.plan.json path."""
     if isinstance(plan, Mapping):
         return dict(plan)
     text = str(plan)
-    if text.lstrip().startswith("{"):
-        return json.loads(text)
-    return json.loads(Path(text).read_text())
+    where = "the plan text" if text.lstrip().startswith("{") else text
+    try:
+        loaded = json.loads(text if where == "the plan text" else Path(text).read_text())
+    except json.JSONDecodeError as err:
+        raise ValidationError(f"invalid simulator plan: {where} is not JSON ({err})") from None
+    if not isinstance(loaded, dict):
+        raise ValidationError(f"invalid simulator plan: {where} must hold a JSON object, not {type(loaded).__name__}")
+    return loaded
 
 
 def run_plan(
@@ -121,7 +127,12 @@ def run_plan(
         (bfloat8_b buffers come back as float32); ``stats``: the run's statistics (docs/simulator.md).
     """
     plan_dict = _load_plan(plan)
-    specs = {b["name"]: b for b in plan_dict.get("buffers", [])}
+    specs = {}
+    for buffer in plan_dict.get("buffers", []):
+        if not isinstance(buffer, Mapping) or "name" not in buffer or "shape" not in buffer:
+            raise ValidationError(f"invalid simulator plan: every buffer needs a name and a shape, got {buffer!r}; "
+                                  "see docs/simulator.md for the plan format")
+        specs[buffer["name"]] = buffer
     packed = {}
     for name, value in inputs.items():
         if name not in specs:
