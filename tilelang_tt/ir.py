@@ -32,6 +32,5 @@ def from_json(text):
         return _ir.func_from_json(text)
     if isinstance(data, dict) and isinstance(data.get("root"), dict):
         kind = data["root"].get("k")
-        stmt_kinds = {"For", "SeqStmt", "IfThenElse", "LetStmt", "BufferStore", "Evaluate", "Allocate", "KernelLaunch"}
-        return _ir.stmt_from_json(text) if kind in stmt_kinds else _ir.expr_from_json(text)
+        return _ir.stmt_from_json(text) if kind in _ir.STMT_KINDS else _ir.expr_from_json(text)
     raise ValidationError("not tilelang-tt IR JSON")

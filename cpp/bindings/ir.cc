@@ -328,17 +328,27 @@ void define_containers(py::module_ &m) {
         .def("to_json", [](const std::shared_ptr<IRModuleNode> &m) { return to_json(IRModule(m)).dump(); });
 }
 
+/*! Parses IR JSON text; text that is not JSON is a Validation error, like malformed IR JSON. */
+Json parse_ir_json(const std::string &text) {
+    try {
+        return Json::parse(text);
+    } catch (const Json::parse_error &e) {
+        TT_USER_ERROR(Validation, Span()) << "IR JSON does not parse: " << e.what();
+    }
+}
+
 void define_utilities(py::module_ &m) {
-    m.def("module_from_json", [](const std::string &s) {
-        try {
-            return module_from_json(Json::parse(s));
-        } catch (const Json::parse_error &e) {
-            TT_USER_ERROR(Validation, Span()) << "IR JSON does not parse: " << e.what();
-        }
-    });
-    m.def("func_from_json", [](const std::string &s) { return func_from_json(Json::parse(s)); });
-    m.def("stmt_from_json", [](const std::string &s) { return stmt_from_json(Json::parse(s)); });
-    m.def("expr_from_json", [](const std::string &s) { return expr_from_json(Json::parse(s)); });
+    // The statement kinds from the one list in ir.h, so Python never spells them again.
+    py::list stmt_kinds;
+#define TT_APPEND_KIND(N) stmt_kinds.append(#N);
+    TT_FOR_EACH_STMT(TT_APPEND_KIND)
+#undef TT_APPEND_KIND
+    m.attr("STMT_KINDS") = py::frozenset(stmt_kinds);
+
+    m.def("module_from_json", [](const std::string &s) { return module_from_json(parse_ir_json(s)); });
+    m.def("func_from_json", [](const std::string &s) { return func_from_json(parse_ir_json(s)); });
+    m.def("stmt_from_json", [](const std::string &s) { return stmt_from_json(parse_ir_json(s)); });
+    m.def("expr_from_json", [](const std::string &s) { return expr_from_json(parse_ir_json(s)); });
 
     m.def("structural_equal", [](Expr a, Expr b) { return structural_equal(a, b); });
     m.def("structural_equal", [](Stmt a, Stmt b) { return structural_equal(a, b); });
