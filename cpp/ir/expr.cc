@@ -149,16 +149,6 @@ Expr make_binary(NodeKind kind, Expr a, Expr b, Span span) {
     return Expr();
 }
 
-bool is_binary(NodeKind kind) {
-    switch (kind) {
-#define TT_BINARY_CASE(N, OP) case NodeKind::N:
-        TT_FOR_EACH_BINARY(TT_BINARY_CASE)
-#undef TT_BINARY_CASE
-        return true;
-    default: return false;
-    }
-}
-
 bool binary_operands(const Expr &e, Expr *a, Expr *b) {
     switch (e->kind) {
 #define TT_BINARY_CASE(N, OP)                                \

@@ -214,8 +214,6 @@ TT_FOR_EACH_BINARY(TT_BINARY_ALIAS)
 
 /*! \brief Builds the binary node of `kind`; checks as the kind's make() does. */
 Expr make_binary(NodeKind kind, Expr a, Expr b, Span span = Span());
-/*! \brief True for the kinds in TT_FOR_EACH_BINARY. */
-bool is_binary(NodeKind kind);
 /*! \brief The operands of a binary node; false (and a, b untouched) for other kinds. */
 bool binary_operands(const Expr &e, Expr *a, Expr *b);
 /*! \brief The operator spelling of a binary kind ("+", "min", ...). */

@@ -81,12 +81,6 @@ const char *to_string(KernelRole v) {
 PartitionStrategy parse_partition_strategy(const std::string &s, const std::string &what) {
     return parse_enum(s, what, kStrategies);
 }
-MemoryKind parse_memory_kind(const std::string &s, const std::string &what) {
-    return parse_enum(s, what, kMemories);
-}
-LayoutKind parse_layout_kind(const std::string &s, const std::string &what) {
-    return parse_enum(s, what, kLayouts);
-}
 
 std::string tt_data_format(ir::DataType dtype) {
     using Code = ir::DataType::Code;

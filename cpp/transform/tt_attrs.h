@@ -52,11 +52,10 @@ const char *to_string(MemoryKind v);
 const char *to_string(LayoutKind v);
 const char *to_string(CBFlow v);
 const char *to_string(KernelRole v);
-/*! \brief Parsers for user-facing strings; a bad value is a Validation error listing the choices.
- *  `what` names the option in the message (e.g. "partition_strategy"). */
+/*! \brief Parses a user-facing strategy name; a bad value is a Validation error listing the
+ *  choices. `what` names the option in the message. (Layout requests parse memory and layout
+ *  through from_json, with the same tables.) */
 PartitionStrategy parse_partition_strategy(const std::string &s, const std::string &what = "partition_strategy");
-MemoryKind parse_memory_kind(const std::string &s, const std::string &what = "memory");
-LayoutKind parse_layout_kind(const std::string &s, const std::string &what = "layout");
 
 // ---------------------------------------------------------------------------------------------
 // Tiles and data formats
