@@ -1,3 +1,4 @@
+// The IR short-hands and corpus kernels of builders.h, built with the validating factories.
 #include "builders.h"
 
 #include <limits>

@@ -1,3 +1,4 @@
+// Checks a corpus case's `expect` facts against the IR read from its module (corpus_facts.h).
 #include "corpus_facts.h"
 
 #include <map>

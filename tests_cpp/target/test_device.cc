@@ -1,3 +1,5 @@
+// The device table: names and aliases, the numbers of each card, NoC coordinates, DST capacity and
+// cycle models, and the errors for unknown names.
 #include <gtest/gtest.h>
 
 #include "ir/diagnostics.h"

@@ -1,3 +1,5 @@
+// InferTTLayout: before → after on the reference GEMM, the core-grid rule, user layout requests and
+// the errors of infer_tt_layout.h.
 #include <gtest/gtest.h>
 
 #include "gemm_ir.h"

@@ -1,3 +1,5 @@
+// The pass infrastructure: PassContext options, pipelines as text, timing, verify-after-each-pass
+// and the IR dump after each pass.
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -1,3 +1,5 @@
+// The runtime plan (tt.plan.json) built from the passes' attributes, its consistency checks and
+// writing it to a path.
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -1,3 +1,5 @@
+// PropagateTTLayout: the circular buffers (flow, index, format, depth), the compute configuration
+// and the L1 budget check.
 #include <gtest/gtest.h>
 
 #include "gemm_ir.h"

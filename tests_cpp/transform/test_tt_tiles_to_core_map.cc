@@ -1,3 +1,4 @@
+// TTTilesToCoreMap: balanced block-to-core assignment, the partition strategies and core ranges.
 #include <gtest/gtest.h>
 
 #include <set>

@@ -1,3 +1,5 @@
+// The well-formedness verifier: no false positives on the reference kernels, and each rule's
+// violation reported with function, node and source line.
 #include <gtest/gtest.h>
 
 #include "gemm_ir.h"
