@@ -13,10 +13,10 @@ class DType(str):
     """A dtype name usable as ``T.float16`` and callable as a constructor, ``T.float16(1.0)``."""
 
     def __call__(self, value):
-        return _TypedConst(str(self), value)
+        return TypedConst(str(self), value)
 
 
-class _TypedConst:
+class TypedConst:
     """``T.float16(1.0)`` evaluated outside the parser: a value with its dtype."""
 
     def __init__(self, dtype, value):
@@ -81,7 +81,7 @@ class GemmWarpPolicy:
     FullCol = "FullCol"
 
 
-class _KernelOnly:
+class KernelOnly:
     """A construct that only has meaning inside a kernel body."""
 
     def __init__(self, name):
@@ -96,7 +96,7 @@ class _KernelOnly:
 
 # Every kernel-only construct, by its T.<name>. The parser dispatches on these objects.
 KERNEL_ONLY = {
-    name: _KernelOnly(name)
+    name: KernelOnly(name)
     for name in [
         "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "clear", "fill", "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "min", "max", "exp", "exp2", "log", "sqrt",

@@ -194,7 +194,7 @@ class ExpressionParser:
             if len(node.args) != 1 or node.keywords:
                 raise self.error(node, f"T.{func}(value) takes one value")
             return ir.cast(str(func), self.to_expr(self.eval_expr(node.args[0]), node), span=self.span(node))
-        if isinstance(func, B._KernelOnly):
+        if isinstance(func, B.KernelOnly):
             return self.builtin_expr(func.name, node)
         if func is B.ceildiv:  # a Python function on Python values, IR on kernel values (docs/language.md)
             return self.builtin_expr("ceildiv", node)
@@ -295,7 +295,7 @@ class ExpressionParser:
             return ir.const(v, span=sp)
         if isinstance(v, float):
             return ir.const(v, "float32", span=sp)
-        if isinstance(v, B._TypedConst):
+        if isinstance(v, B.TypedConst):
             return ir.cast(v.dtype, self.to_expr(v.value, node), span=sp)
         if isinstance(v, ir.Buffer):
             raise self.error(node, f"buffer {v.name} used as a scalar; index it (e.g. {v.name}[i, j])")
@@ -361,7 +361,7 @@ class ExpressionParser:
             func = self.eval_expr(func_node)
         except TileLangTTError:
             return False
-        return isinstance(func, B._KernelOnly) and func.name in names
+        return isinstance(func, B.KernelOnly) and func.name in names
 
     def builtin_name(self, func_node):
         return self.eval_expr(func_node).name

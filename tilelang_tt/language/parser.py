@@ -165,7 +165,7 @@ class Parser(ExpressionParser):
             raise self.error(node.iter, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
         call = node.iter
         func = self.eval_python(call.func, "a loop iterator")
-        name = func.name if isinstance(func, B._KernelOnly) else ("range" if func is range else None)
+        name = func.name if isinstance(func, B.KernelOnly) else ("range" if func is range else None)
         if name not in ("Pipelined", "serial", "unroll", "Parallel", "range"):
             raise self.error(call, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
         stages = 0
@@ -252,7 +252,7 @@ class Parser(ExpressionParser):
     # ---- calls used as statements ---------------------------------------------------------
     def parse_call_stmt(self, call):
         func = self.eval_python(call.func, "a call")
-        if not isinstance(func, B._KernelOnly):
+        if not isinstance(func, B.KernelOnly):
             raise self.error(call, "only T.* operations can be called as kernel statements")
         name = func.name
         sp = self.span(call)
