@@ -2,6 +2,8 @@
 
 import pytest
 
+from tilelang_tt.errors import TTSyntaxError
+
 import tilelang_tt.language as T
 from tilelang_tt import ir
 
@@ -191,3 +193,22 @@ def test_printing_and_json_round_trip():
     again = ir.from_json(mod.to_json())
     ir.assert_structural_equal(again, mod)
     assert again.to_json() == mod.to_json()
+
+
+def test_func_attr_records_attributes():
+    """T.func_attr adds function attributes; compiler-owned keys are refused at the call's line."""
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        T.func_attr({"tir.noalias": True, "note": [1, 2]})
+        with T.Kernel(1) as bx:
+            A[0, 0] = 1.0
+
+    assert k.attrs["tir.noalias"] is True and k.attrs["note"] == [1, 2]
+    with pytest.raises(TTSyntaxError, match="tt.core_grid"):
+
+        @T.prim_func
+        def bad(A: T.Tensor((32, 32), "float32")):
+            T.func_attr({"tt.core_grid": [1, 1]})
+            with T.Kernel(1) as bx:
+                A[0, 0] = 1.0

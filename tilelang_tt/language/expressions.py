@@ -116,6 +116,11 @@ class ExpressionParser:
     def expr_List(self, node):
         return [self.eval_expr(e) for e in node.elts]
 
+    def expr_Dict(self, node):
+        if any(k is None for k in node.keys):
+            raise self.error(node, "dict unpacking (**) is not supported in kernels")
+        return {self.eval_python(k, "a dict key"): self.eval_python(v, "a dict value") for k, v in zip(node.keys, node.values)}
+
     def expr_Subscript(self, node):
         base = self.eval_expr(node.value)
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]

@@ -50,8 +50,8 @@ class Parser(ExpressionParser):
         if fdef.args.kwonlyargs:
             raise self.error(fdef.args.kwonlyargs[0], "kernels take only positional T.Tensor parameters")
         body = self.parse_block(fdef.body, fdef)
-        attrs = dict(self.func_attrs)
-        attrs["global_symbol"] = fdef.name
+        attrs = {"global_symbol": fdef.name}
+        attrs.update(self.func_attrs)
         attrs["tl.source_file"] = self.file
         return ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
 
@@ -296,6 +296,17 @@ class Parser(ExpressionParser):
             if not isinstance(panel, int) or panel <= 0 or order not in ("row", "col"):
                 raise self.error(call, "T.use_swizzle(panel_size: positive int, order='row'|'col', enable=True)")
             self.func_attrs["tl.use_swizzle"] = {"panel_size": panel, "order": order, "enable": bool(args.get("enable", True))}
+            return []
+        if name == "func_attr":
+            args, _ = self.call_args(call, ["attrs"], name)
+            attrs = args.get("attrs")
+            if not isinstance(attrs, dict) or not all(isinstance(k, str) for k in attrs):
+                raise self.error(call, "T.func_attr takes a dict with string keys, e.g. T.func_attr({\"global_symbol\": \"gemm\"})")
+            reserved = sorted(k for k in attrs if k.startswith(("tt.", "tl.")))
+            if reserved:
+                raise self.error(call, f"T.func_attr cannot set {', '.join(reserved)}: tt.* and tl.* attributes are the "
+                                 "compiler's; use run_pipeline options or the T.* construct that sets them")
+            self.func_attrs.update(attrs)
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
 
