@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import tilelang_tt.sim as sim
-from tilelang_tt import _core
+from tilelang_tt import codegen
 
 TESTS_CPP = Path(__file__).resolve().parents[1] / "tests_cpp"
 PROGRAMS = TESTS_CPP / "codegen_host" / "programs"
@@ -69,8 +69,8 @@ def build_program(tmp_path_factory):
             source = next(d / kernel["source"] for d in KERNEL_DIRS if (d / kernel["source"]).exists())
             shutil.copy(source, directory)
         (directory / "tt.plan.json").write_text(json.dumps(plan, indent=2))
-        (directory / "main.cpp").write_text(_core.codegen.generate_host_program(json.dumps(plan)))
-        (directory / "CMakeLists.txt").write_text(_core.codegen.generate_cmake_lists(plan["kernel_name"]))
+        (directory / "main.cpp").write_text(codegen.host_program(plan))
+        (directory / "CMakeLists.txt").write_text(codegen.cmake_lists(plan["kernel_name"]))
         build_dir = directory / "build"
         configure_and_build(directory, build_dir, simulator_cmake_args())
         built[name] = HostProgram(directory, plan, build_dir / plan["kernel_name"])

@@ -19,6 +19,21 @@ def plan_text(plan):
     return json.dumps(plan, indent=2, sort_keys=True) + "\n"
 
 
+def kernel_sources(lowered):
+    """{"reader.cpp", "compute.cpp", "writer.cpp": C++} of a module lowered by run_pipeline."""
+    return dict(_core.codegen.generate_kernel_sources(lowered))
+
+
+def host_program(plan):
+    """main.cpp, the TT-Metalium host program, for a runtime plan (dict or JSON text)."""
+    return _core.codegen.generate_host_program(plan if isinstance(plan, str) else json.dumps(plan))
+
+
+def cmake_lists(program_name):
+    """CMakeLists.txt building main.cpp into program_name, against TT-Metalium or the simulator."""
+    return _core.codegen.generate_cmake_lists(program_name)
+
+
 def generate(mod, **options):
     """Every artifact of the program compiled from mod (an IRModule or PrimFunc) with the
     run_pipeline options; returns {file name: text}."""
@@ -27,9 +42,8 @@ def generate(mod, **options):
     lowered = passes.run_pipeline(mod, **options)
     plan_options = {k: v for k, v in options.items() if k not in ("plan_path", "dump_dir", "verify_each")}
     plan = passes.build_plan(lowered, **plan_options)
-    files = dict(_core.codegen.generate_kernel_sources(lowered))
-    program = next(iter(mod.functions))
-    files["main.cpp"] = _core.codegen.generate_host_program(json.dumps(plan))
-    files["CMakeLists.txt"] = _core.codegen.generate_cmake_lists(program)
+    files = kernel_sources(lowered)
+    files["main.cpp"] = host_program(plan)
+    files["CMakeLists.txt"] = cmake_lists(next(iter(mod.functions)))
     files[PLAN_FILE] = plan_text(plan)
     return files
