@@ -1,6 +1,11 @@
 // TT-Metalium kernel sources printed from lowered kernel functions (see kernel_printer.h).
 #include "codegen/kernel_printer.h"
 
+#include <cmath>
+#include <cstdlib>
+#include <iomanip>
+#include <limits>
+
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
@@ -41,6 +46,8 @@ const char *compute_header(const std::string &cpp_name) {
         {"compute_kernel_hw_startup", "api/compute/compute_kernel_hw_startup.h"},
         {"transpose_wh_init_short", "api/compute/transpose_wh.h"},
         {"transpose_wh_tile", "api/compute/transpose_wh.h"},
+        {"fill_tile_init", "api/compute/eltwise_unary/fill.h"},
+        {"fill_tile", "api/compute/eltwise_unary/fill.h"},
         {"get_arg_val", "api/compute/common.h"},
     };
     auto it = headers.find(cpp_name);
@@ -164,6 +171,23 @@ TT_FOR_EACH_BINARY(TT_KERNEL_BINARY)
 std::string KernelPrinter::print(const IntImmNode *op) {
     if (op->dtype.is_bool()) return op->value ? "true" : "false";
     return std::to_string(op->value);
+}
+
+// Kernels compute in float: a float literal with the fewest digits that read back as the same
+// float; infinities and NaN through compiler builtins, so no header is needed for them.
+std::string KernelPrinter::print(const FloatImmNode *op) {
+    const float v = static_cast<float>(op->value);
+    if (std::isnan(v)) return "__builtin_nanf(\"\")";
+    if (std::isinf(v)) return v > 0 ? "__builtin_inff()" : "-__builtin_inff()";
+    std::string text;
+    for (int digits = 1; digits <= std::numeric_limits<float>::max_digits10; ++digits) {
+        std::ostringstream os;
+        os << std::setprecision(digits) << v;
+        text = os.str();
+        if (std::strtof(text.c_str(), nullptr) == v) break;
+    }
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";
+    return text + "f";
 }
 
 std::string KernelPrinter::print(const NotNode *op) {

@@ -31,6 +31,7 @@ protected:
     TT_FOR_EACH_BINARY(TT_KERNEL_PRINT_BINARY)
 #undef TT_KERNEL_PRINT_BINARY
     std::string print(const ir::IntImmNode *op) override;
+    std::string print(const ir::FloatImmNode *op) override;
     std::string print(const ir::NotNode *op) override;
     std::string print(const ir::SelectNode *op) override;
     std::string print(const ir::CastNode *op) override;

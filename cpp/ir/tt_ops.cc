@@ -35,6 +35,12 @@ void register_lowering_placeholders() {
     register_intrinsic({"tt.buffer_address", {{"buffer", ArgKind::Region}}, false, ResultRule::Fixed,
                         DataType::int32(), true, kRoleFrontend, "",
                         "base address of a global buffer, until it becomes a runtime argument"});
+    // A value that follows from the tensor shapes (a tensor's width in tiles, a loop's trip count):
+    // lowering names it so GridToPersistentTT can pass it as a runtime argument, and one compiled
+    // kernel serves every shape with the same block sizes.
+    register_intrinsic({"tt.runtime_constant", {{"name", ArgKind::String}, int_arg("value")}, false,
+                        ResultRule::Fixed, DataType::int32(), true, kRoleFrontend, "",
+                        "a shape-dependent value, until it becomes a runtime argument"});
 }
 
 void register_circular_buffers() {
@@ -88,6 +94,9 @@ void register_compute() {
     tt_op("transpose_wh_init_short", {int_arg("in_cb")}, kRoleCompute, "init transpose_wh_tile from in_cb");
     tt_op("transpose_wh_tile", {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")}, kRoleCompute,
           "DST[dst_index] = transpose(in[in_tile_index])");
+    tt_op("fill_tile_init", {}, kRoleCompute, "init fill_tile (SFPU)");
+    tt_op("fill_tile", {int_arg("dst_index"), {"value", ArgKind::Float}}, kRoleCompute,
+          "every element of DST[dst_index] = value (a float)");
     tt_op("pack_reconfig_data_format", {int_arg("new_cb")}, kRoleCompute,
           "reconfigure the packer for new_cb's data format");
     tt_op("pack_tile", {int_arg("dst_index"), int_arg("out_cb")}, kRoleCompute,

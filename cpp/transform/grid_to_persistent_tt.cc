@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "transform/plan.h"
@@ -31,16 +32,49 @@ std::vector<Buffer> address_operands(const Stmt &body) {
     return out;
 }
 
-// Replaces tt.buffer_address(b) by its runtime argument and the launch by the persistent loop.
+// A shape-dependent value lowering named (tt.runtime_constant): a runtime argument of the kernel.
+struct RuntimeConstant {
+    std::string name;
+    int64_t value;
+    Var var;
+};
+
+// The runtime constants of a kernel, in first-use order.
+std::vector<RuntimeConstant> runtime_constants(const Stmt &body) {
+    std::vector<RuntimeConstant> out;
+    post_order_visit(body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        if (call->op->name != "tt.runtime_constant") return;
+        const std::string &name = call->args[0].as<StringImmNode>()->value;
+        int64_t value;
+        TT_ICHECK(as_const_int(call->args[1], &value)) << "runtime constant " << name << " has no constant value";
+        for (const RuntimeConstant &c : out) {
+            if (c.name == name) return;
+        }
+        out.push_back({name, value, make_var(name)});
+    });
+    return out;
+}
+
+// Replaces tt.buffer_address(b) and tt.runtime_constant(name, value) by runtime arguments and
+// the launch by the persistent loop.
 class Persistify : public IRMutator {
 public:
-    Persistify(const std::vector<Buffer> &addresses, const WorkPartition &partition)
-        : addresses_(addresses), partition_(partition) {
+    Persistify(const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &constants,
+               const WorkPartition &partition)
+        : addresses_(addresses), constants_(constants), partition_(partition) {
     }
 
 protected:
     using IRMutator::visit;
     Expr visit(const CallNode *op) override {
+        if (op->op->name == "tt.runtime_constant") {
+            const std::string &name = op->args[0].as<StringImmNode>()->value;
+            for (const RuntimeConstant &c : constants_) {
+                if (c.name == name) return c.var;
+            }
+        }
         if (op->op->name != "tt.buffer_address") return IRMutator::visit(op);
         const Buffer &b = op->args[0].as<RegionNode>()->buffer;
         auto it = std::find(addresses_.begin(), addresses_.end(), b);
@@ -60,16 +94,21 @@ protected:
             body = LetStmtNode::make(op->block_vars[d], decode_block_index(partition_, block_id, static_cast<int>(d)),
                                      body, op->span);
         }
-        Stmt loop = ForNode::make(block, make_int(0), count, ForKind::Serial, body, 0, {}, op->span);
-        return LetStmtNode::make(start, arg(first), LetStmtNode::make(count, arg(first + 1), loop));
+        Stmt out = ForNode::make(block, make_int(0), count, ForKind::Serial, body, 0, {}, op->span);
+        for (size_t i = constants_.size(); i-- > 0;) {
+            out = LetStmtNode::make(constants_[i].var, arg(first + 2 + static_cast<int64_t>(i)), out);
+        }
+        return LetStmtNode::make(start, arg(first), LetStmtNode::make(count, arg(first + 1), out));
     }
 
 private:
     const std::vector<Buffer> &addresses_;
+    const std::vector<RuntimeConstant> &constants_;
     const WorkPartition &partition_;
 };
 
-KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const WorkPartition &partition) {
+KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &constants,
+                    const WorkPartition &partition) {
     KernelDesc k;
     k.role = role;
     k.name = to_string(role);
@@ -84,11 +123,13 @@ KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const
     }
     k.runtime_args.push_back("block_start");
     k.runtime_args.push_back("block_count");
+    for (const RuntimeConstant &c : constants) k.runtime_args.push_back(c.name);
     for (const CoreWork &w : partition.cores) {
         std::vector<KernelArg> values;
         for (const Buffer &b : addresses) values.push_back(KernelArg::buffer_address(b->name));
         values.push_back(KernelArg::of(static_cast<uint32_t>(w.start)));
         values.push_back(KernelArg::of(static_cast<uint32_t>(w.count)));
+        for (const RuntimeConstant &c : constants) values.push_back(KernelArg::of(static_cast<uint32_t>(c.value)));
         k.per_core_runtime_args[core_key(w.core)] = values;
     }
     return k;
@@ -107,8 +148,9 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         }
         WorkPartition partition = get_attr<WorkPartition>(func, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
         std::vector<Buffer> addresses = address_operands(func->body);
-        Stmt body = Persistify(addresses, partition)(func->body);
-        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, partition));
+        std::vector<RuntimeConstant> constants = runtime_constants(func->body);
+        Stmt body = Persistify(addresses, constants, partition)(func->body);
+        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, constants, partition));
         functions.push_back({name, with_body(func, body)});
     }
     // Every kernel of the program carries the whole list, so each function describes the program.

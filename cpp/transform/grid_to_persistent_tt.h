@@ -8,7 +8,9 @@
  *  Guarantees, for each kernel function:
  *  - its runtime arguments are, in order, the base address of every global buffer it accesses
  *    (first-use order; each tt.buffer_address placeholder becomes get_arg_val(i)), then
- *    block_start and block_count, the core's range of blocks in partition order;
+ *    block_start and block_count, the core's range of blocks in partition order, then every
+ *    shape-dependent value lowering named (tt.runtime_constant: tensor widths in tiles, loop trip
+ *    counts; first-use order), bound once to a variable of its name, the same on every core;
  *  - the KernelLaunch is replaced by
  *      block_start = get_arg_val(n); block_count = get_arg_val(n + 1)
  *      for block in range(block_count):

@@ -7,6 +7,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/tt_tile_compute.h"
 #include "transform/tt_tile_ops.h"
 
 namespace tt::transform {
@@ -60,8 +61,14 @@ RoleStmts stamped(RoleStmts stmts, const Span &span) {
     return stmts;
 }
 
+bool is_false(const Expr &flag) {
+    const auto *imm = flag.as<IntImmNode>();
+    return imm && imm->value == 0;
+}
+
 bool same_value(const TileValue &a, const TileValue &b) {
-    return a.kind == b.kind && a.zero_if.same_as(b.zero_if) && a.order.group_rows == b.order.group_rows &&
+    return a.kind == b.kind && a.constant == b.constant && a.constant_if.same_as(b.constant_if) &&
+           a.order.group_rows == b.order.group_rows &&
            a.order.group_cols == b.order.group_cols;
 }
 
@@ -139,6 +146,55 @@ private:
             unsupported(op->span, "T.Parallel", "element-wise loops are not lowered to the vector engine",
                         "use tile operations (T.copy, T.gemm)");
         }
+        if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc);
+        return lower_loop(op);
+    }
+
+    // The accumulator a loop can keep in DST from its first to its last iteration: the loop's
+    // only compute work is T.gemm into it (no transpose_A, which transposes through DST; no
+    // clear_accum), its tiles fit DST, and it holds a constant or row-major tiles on entry.
+    Buffer dst_resident_accumulator(const ForNode *op) {
+        Buffer acc;
+        bool only_gemms_into_one = true;
+        post_order_visit(op->body, [&](const Node *n) {
+            if (n->kind != NodeKind::Call) return;
+            const auto *call = static_cast<const CallNode *>(n);
+            if (!(call->op->roles & kRoleFrontend) || TileOpLowering::is_global_load(call)) return;
+            const auto *c = call->op->name == "tl.gemm" ? call->args[2].as<RegionNode>() : nullptr;
+            const bool plain_gemm = c && is_false(call->args[3]) && is_false(call->args[5]);
+            if (!plain_gemm || (acc && acc != c->buffer)) {
+                only_gemms_into_one = false;
+                return;
+            }
+            acc = c->buffer;
+        });
+        if (!acc || !only_gemms_into_one) return Buffer();
+        for (const auto &[buffer, value] : ctx_.values()) {
+            if (value.kind == TileValue::DstResident) return Buffer();  // an enclosing loop keeps one
+        }
+        const CircularBuffer &cb = ctx_.cb(acc, op->span);
+        const TileValue &entry = ctx_.value(acc);
+        const bool row_major_entry = entry.kind == TileValue::Full && entry.order.group_cols == entry.order.cols;
+        if (cb.rows * cb.cols > ctx_.dst_tiles() || !(entry.kind == TileValue::Constant || row_major_entry)) {
+            return Buffer();
+        }
+        return acc;
+    }
+
+    RoleStmts lower_dst_resident_for(const ForNode *op, const Buffer &acc) {
+        const CircularBuffer &cb = ctx_.cb(acc, op->span);
+        const TileValue entry = ctx_.value(acc);
+        const TileOrder order{cb.rows, cb.cols, 1, cb.cols};
+        ctx_.value(acc) = TileValue{TileValue::DstResident, 0, Expr(), order};
+        RoleStmts out = lower_loop(op);
+        ctx_.value(acc) = TileValue{TileValue::Full, 0, Expr(), order};
+        auto &compute = out[KernelRole::Compute];
+        compute.insert(compute.begin(), emit_dst_accumulator_begin(cb, entry));
+        compute.push_back(emit_dst_accumulator_end(cb));
+        return stamped(out, op->span);
+    }
+
+    RoleStmts lower_loop(const ForNode *op) {
         auto entry = ctx_.values();
         lower(op->body);
         auto exit = ctx_.values();
@@ -147,8 +203,8 @@ private:
         for (const auto &[buffer, after] : exit) {
             TileValue before = entry.count(buffer) ? entry.at(buffer) : TileValue{};
             if (same_value(before, after)) continue;
-            bool accumulates = after.kind == TileValue::Full && !after.zero_if &&
-                               (before.kind == TileValue::Zero || (before.kind == TileValue::Full && before.zero_if));
+            bool accumulates = after.kind == TileValue::Full && !after.constant_if &&
+                               (before.kind == TileValue::Constant || (before.kind == TileValue::Full && before.constant_if));
             int64_t extent;
             if (!accumulates || !as_const_int(fold_constants(op->extent), &extent) || extent < 1) {
                 TT_USER_ERROR(Validation, op->span)
@@ -158,17 +214,23 @@ private:
                     << "write and read " << buffer->name << " within one iteration, or accumulate it with T.gemm "
                     << "after a T.clear, in a loop of constant trip count";
             }
-            Expr zero_if = before.zero_if ? AndNode::make(before.zero_if, first) : first;
-            refined[buffer] = TileValue{TileValue::Full, zero_if, after.order};
+            Expr constant_if = before.constant_if ? AndNode::make(before.constant_if, first) : first;
+            refined[buffer] = TileValue{TileValue::Full, before.constant, constant_if, after.order};
         }
         ctx_.values() = refined;
         RoleStmts body = lower(op->body);
         ctx_.values() = exit;
+        // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
+        // argument, so the kernel serves every K.
+        int64_t trip_count;
+        Expr extent = as_const_int(fold_constants(op->extent), &trip_count)
+                          ? ctx_.runtime_constant(op->loop_var->name + "_trip_count", trip_count)
+                          : op->extent;
         RoleStmts out;
         for (KernelRole role : kRoles) {
             if (body[role].empty()) continue;
             out[role].push_back(
-                ForNode::make(op->loop_var, op->min, op->extent, ForKind::Serial, seq(body[role]), 0, {}, op->span));
+                ForNode::make(op->loop_var, op->min, extent, ForKind::Serial, seq(body[role]), 0, {}, op->span));
         }
         return out;
     }

@@ -136,6 +136,21 @@ const CircularBuffer &LoweringContext::add_cb(const std::string &key, const Circ
     return added_.emplace(key, added).first->second;
 }
 
+const CircularBuffer &LoweringContext::transposed_cb(const Buffer &buffer, const Span &span) {
+    CircularBuffer transposed = cb(buffer, span);
+    std::swap(transposed.rows, transposed.cols);
+    return add_cb(buffer->name + ".transposed", transposed, buffer->dtype, CBFlow::Intermediate);
+}
+
+Expr LoweringContext::runtime_constant(const std::string &name, int64_t value) {
+    std::string unique = name;
+    for (int n = 2; runtime_constants_.count(unique) && runtime_constants_.at(unique) != value; ++n) {
+        unique = name + "_" + std::to_string(n);
+    }
+    runtime_constants_[unique] = value;
+    return CallNode::make("tt.runtime_constant", {StringImmNode::make(unique), make_int(value)});
+}
+
 const BufferLayout &LoweringContext::layout(const Buffer &global, const Span &span) const {
     auto it = layouts_.find(global->name);
     if (it == layouts_.end()) {

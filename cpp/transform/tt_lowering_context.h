@@ -47,10 +47,14 @@ struct TileOrder {
 
 /*! \brief What an on-chip buffer holds between tile operations. */
 struct TileValue {
-    enum Kind { Empty, Zero, Full } kind = Empty;
-    /*! For Full: when this condition holds at run time the value is still zero and its tiles are
-     *  not in the CB (first iteration of the loop that accumulates it after a T.clear). */
-    ir::Expr zero_if;
+    /*! Empty: nothing. Constant: every element equals `constant` (T.clear, T.fill), not
+     *  materialized; compute fills DST when it needs the tiles. Full: the tiles are in the CB.
+     *  DstResident: the tiles are in DST, inside a loop that accumulates them there. */
+    enum Kind { Empty, Constant, Full, DstResident } kind = Empty;
+    double constant = 0;
+    /*! For Full: when this condition holds at run time the value is still `constant` and its
+     *  tiles are not in the CB (first iteration of the loop that accumulates it after a fill). */
+    ir::Expr constant_if;
     TileOrder order;
 };
 
@@ -88,6 +92,13 @@ public:
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
     const CircularBuffer &drain_cb(const ir::Buffer &buffer, ir::DataType dtype);
+    /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):
+     *  "<name>.transposed", an intermediate CB of the buffer's format added here. */
+    const CircularBuffer &transposed_cb(const ir::Buffer &buffer, const Span &span);
+    /*! \brief A value that follows from the tensor shapes, named so that GridToPersistentTT makes
+     *  it a runtime argument: the placeholder tt.runtime_constant(name, value). A name already
+     *  given to another value gets a numeric suffix. */
+    ir::Expr runtime_constant(const std::string &name, int64_t value);
     /*! \brief The layout of a global buffer parameter. */
     const BufferLayout &layout(const ir::Buffer &global, const Span &span) const;
     /*! \brief The tensor operand of NoC page calls on `global` in `role`'s kernel; records that the
@@ -125,6 +136,7 @@ private:
     std::map<const ir::BufferNode *, CircularBuffer> own_;    ///< the buffer's own CB where it differs
     std::map<std::string, CircularBuffer> added_;
     std::map<std::string, BufferLayout> layouts_;
+    std::map<std::string, int64_t> runtime_constants_;
     std::array<std::vector<ir::Buffer>, 3> accessors_;
     std::map<const ir::BufferNode *, TileValue> values_;
     ComputeConfig compute_;

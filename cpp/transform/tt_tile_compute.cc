@@ -49,39 +49,114 @@ int64_t largest_divisor_at_most(int64_t n, int64_t limit) {
     return 1;
 }
 
+// Fills DST[0..count) with `value`; DST is zero after tile_regs_acquire, so zero needs nothing.
+std::vector<Stmt> fill_dst(double value, int64_t count) {
+    if (value == 0.0) return {};
+    return {tt_call("fill_tile_init", {}), for_each_dst_tile(count, [&](const Expr &t) {
+                return tt_call("fill_tile", {t, FloatImmNode::make(DataType::float32(), value)});
+            })};
+}
+
+// DST[0..count) = the accumulator's value `c` before this K step: its constant, or its partial
+// sums reloaded from its CB (unless c.constant_if says it is still the constant).
+std::vector<Stmt> start_accumulator(const CircularBuffer &acc, const TileValue &c, int64_t count) {
+    std::vector<Stmt> fill = fill_dst(c.constant, count);
+    if (c.kind != TileValue::Full) return fill;
+    Stmt reload = seq(copy_into_dst(acc, count));
+    if (!c.constant_if) return {reload};
+    Stmt constant = fill.empty() ? Stmt() : seq(fill);
+    return {IfThenElseNode::make(NotNode::make(c.constant_if), reload, constant)};
+}
+
+// DST[i * w + j] += sum over the K block of A[row, kt] x op(B)[kt, col] for the h x w tiles of
+// the subblock at tile (sm * h, sn * w) of C.
+Stmt matmul_subblock(const GemmTiles &g, const Expr &sm, const Expr &sn, int64_t h, int64_t w) {
+    Expr a = cb_of(*g.a), b = cb_of(*g.b);
+    return seq({tt_call("reconfig_data_format", {b, a}),  // matmul unpacks in1 to srcA, in0 to srcB
+                tt_call("mm_init_short", {a, b, make_int(g.transpose_b ? 1 : 0)}),
+                tile_loop("kt", g.k, [&](const Expr &kt) {
+                    return tile_loop("row", h, [&](const Expr &i) {
+                        return tile_loop("col", w, [&](const Expr &j) {
+                            Expr row = linear(sm, h, i), col = linear(sn, w, j);
+                            Expr a_tile = linear(row, g.k, kt);
+                            Expr b_tile = g.transpose_b ? linear(col, g.k, kt) : linear(kt, g.n, col);
+                            return tt_call("matmul_tiles", {a, b, a_tile, b_tile, linear(i, w, j)});
+                        });
+                    });
+                })});
+}
+
+Stmt wait_inputs(const GemmTiles &g) {
+    return seq({tt_call("cb_wait_front", {cb_of(*g.a), make_int(g.m * g.k)}),
+                tt_call("cb_wait_front", {cb_of(*g.b), make_int(g.k * g.n)})});
+}
+
+Stmt pop_inputs(const GemmTiles &g) {
+    return seq({tt_call("cb_pop_front", {cb_of(*g.a), make_int(g.m * g.k)}),
+                tt_call("cb_pop_front", {cb_of(*g.b), make_int(g.k * g.n)})});
+}
+
 }  // namespace
 
 Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, int dst_tiles) {
     TT_ICHECK(order.group_tiles() <= dst_tiles) << "subblock of " << order.group_tiles() << " tiles exceeds DST";
     const int64_t h = order.group_rows, w = order.group_cols, subblock = order.group_tiles();
-    Expr a = cb_of(*g.a), b = cb_of(*g.b);
-    Expr transpose = make_int(g.transpose_b ? 1 : 0);
     Stmt per_subblock = tile_loop("subblock_row", order.groups_down(), [&](const Expr &sm) {
         return tile_loop("subblock_col", order.groups_across(), [&](const Expr &sn) {
             std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-            if (c.kind == TileValue::Full) {
-                Stmt reload = seq(copy_into_dst(*g.c, subblock));
-                body.push_back(c.zero_if ? IfThenElseNode::make(NotNode::make(c.zero_if), reload) : reload);
-            }
-            body.push_back(tt_call("reconfig_data_format", {b, a}));  // matmul unpacks in1 to srcA, in0 to srcB
-            body.push_back(tt_call("mm_init_short", {a, b, transpose}));
-            body.push_back(tile_loop("kt", g.k, [&](const Expr &kt) {
-                return tile_loop("row", h, [&](const Expr &i) {
-                    return tile_loop("col", w, [&](const Expr &j) {
-                        Expr row = linear(sm, h, i), col = linear(sn, w, j);
-                        Expr a_tile = linear(row, g.k, kt);
-                        Expr b_tile = g.transpose_b ? linear(col, g.k, kt) : linear(kt, g.n, col);
-                        return tt_call("matmul_tiles", {a, b, a_tile, b_tile, linear(i, w, j)});
-                    });
-                });
-            }));
+            for (Stmt &s : start_accumulator(*g.c, c, subblock)) body.push_back(s);
+            body.push_back(matmul_subblock(g, sm, sn, h, w));
             for (Stmt &s : pack_to(*g.c, subblock)) body.push_back(s);
             return seq(body);
         });
     });
-    return seq({tt_call("cb_wait_front", {a, make_int(g.m * g.k)}), tt_call("cb_wait_front", {b, make_int(g.k * g.n)}),
-                per_subblock, tt_call("cb_pop_front", {a, make_int(g.m * g.k)}),
-                tt_call("cb_pop_front", {b, make_int(g.k * g.n)})});
+    return seq({wait_inputs(g), per_subblock, pop_inputs(g)});
+}
+
+Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c) {
+    std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
+    for (Stmt &s : start_accumulator(acc, c, acc.rows * acc.cols)) body.push_back(s);
+    return seq(body);
+}
+
+Stmt emit_gemm_in_dst(const GemmTiles &g) {
+    return seq({wait_inputs(g), matmul_subblock(g, make_int(0), make_int(0), g.m, g.n), pop_inputs(g)});
+}
+
+Stmt emit_dst_accumulator_end(const CircularBuffer &acc) {
+    return seq(pack_to(acc, acc.rows * acc.cols));
+}
+
+Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transposed, int dst_tiles) {
+    // source holds k x m tiles row-major; transposed receives the m x k transposed tiles row-major.
+    const int64_t k = source.rows, m = source.cols, total = k * m;
+    const int64_t chunk = largest_divisor_at_most(k, dst_tiles);
+    Expr in = cb_of(source);
+    Stmt per_chunk = tile_loop("tile_row", m, [&](const Expr &row) {
+        return tile_loop("chunk", k / chunk, [&](const Expr &kc) {
+            std::vector<Stmt> body{tt_call("tile_regs_acquire", {}), tt_call("reconfig_data_format_srca", {in}),
+                                   tt_call("transpose_wh_init_short", {in}),
+                                   for_each_dst_tile(chunk, [&](const Expr &t) {
+                                       Expr source_tile = linear(linear(kc, chunk, t), m, row);
+                                       return tt_call("transpose_wh_tile", {in, source_tile, t});
+                                   })};
+            for (Stmt &s : pack_to(transposed, chunk)) body.push_back(s);
+            return seq(body);
+        });
+    });
+    return seq({tt_call("cb_wait_front", {in, make_int(total)}), per_chunk,
+                tt_call("cb_pop_front", {in, make_int(total)})});
+}
+
+Stmt emit_constant_tiles(const CircularBuffer &destination, double value, int dst_tiles) {
+    const int64_t total = destination.rows * destination.cols;
+    const int64_t chunk = largest_divisor_at_most(total, dst_tiles);
+    return tile_loop("chunk", total / chunk, [&](const Expr &) {
+        std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
+        for (Stmt &s : fill_dst(value, chunk)) body.push_back(s);
+        for (Stmt &s : pack_to(destination, chunk)) body.push_back(s);
+        return seq(body);
+    });
 }
 
 Stmt emit_gemm_init(const GemmTiles &g) {

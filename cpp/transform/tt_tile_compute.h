@@ -10,6 +10,13 @@
  *  pack the subblock back to the accumulator's CB. The CB thus holds the accumulator in subblock
  *  order, which every later consumer (copy, writer) follows.
  *
+ *  An accumulator that fits DST and is the only compute work of a loop stays in DST for the
+ *  whole loop instead (emit_dst_accumulator_begin / emit_gemm_in_dst / _end): one acquire before
+ *  the loop, matmuls per iteration, one pack after it, so no partial sums travel through L1.
+ *
+ *  A value that is a constant (T.clear, T.fill) is never materialized in L1 before a gemm: DST is
+ *  zero after tile_regs_acquire, and fill_tile writes any other constant into it.
+ *
  *  Every op group starts with its short init and data-format reconfiguration, because another
  *  kind of op (a reload, a copy of the previous block) may have run in between; the full
  *  mm_init / compute_kernel_hw_startup runs once, before the kernel's block loop.
@@ -25,16 +32,32 @@ struct GemmTiles {
     const CircularBuffer *a;
     const CircularBuffer *b;
     const CircularBuffer *c;
-    bool transpose_b = false;
+    bool transpose_b = false;  ///< transpose_A is lowered before: `a` holds A's transposed tiles
     int64_t m = 0;  ///< tile rows of C
     int64_t n = 0;  ///< tile columns of C
     int64_t k = 0;  ///< tiles of the reduction dimension
 };
 
 /*! \brief The compute statements of C (+)= A @ op(B): waits for A and B, accumulates onto C's
- *  value `c` (Zero: no reload; Full: reload; Full with zero_if: reload unless zero_if), packs C
- *  back in `order` and pops A and B. */
+ *  value `c` (Constant: fill DST unless zero; Full: reload; Full with constant_if: reload unless
+ *  constant_if), packs C back in `order` and pops A and B. */
 ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
+
+/*! \brief Before a loop that keeps accumulator `acc` (at most DST's tiles) in DST: acquire DST
+ *  and start it from the accumulator's value `c` (as emit_gemm does per subblock). */
+ir::Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c);
+/*! \brief One K step of a DST-resident accumulator: wait for A and B, DST[row-major C tile] +=
+ *  A @ op(B), pop A and B. */
+ir::Stmt emit_gemm_in_dst(const GemmTiles &gemm);
+/*! \brief After the loop: pack the accumulator from DST into its CB (row-major) and release DST. */
+ir::Stmt emit_dst_accumulator_end(const CircularBuffer &acc);
+
+/*! \brief transpose_A: compute transposes the k x m tiles of `source` (transpose_wh_tile through
+ *  DST) into `transposed`, m x k tiles row-major, the A operand matmul expects. */
+ir::Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transposed, int dst_tiles);
+
+/*! \brief Compute materializes a constant value (T.fill) in `destination`'s CB, row-major. */
+ir::Stmt emit_constant_tiles(const CircularBuffer &destination, double value, int dst_tiles);
 
 /*! \brief The once-per-kernel hardware init of a compute kernel whose first op is this gemm. */
 ir::Stmt emit_gemm_init(const GemmTiles &gemm);

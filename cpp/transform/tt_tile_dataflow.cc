@@ -35,13 +35,11 @@ Expr exact_tile_quotient(const Expr &x) {
     }
 }
 
-int64_t tile_columns(const BufferLayout &layout) {
-    return layout.shape_tiles.back();
-}
-
-// Page id of tile (row, col) of a global buffer, in row-major tile order.
-Expr tile_id(const BufferLayout &layout, const Expr &row, const Expr &col) {
-    return fold_constants(AddNode::make(MulNode::make(row, make_int(tile_columns(layout))), col));
+// Page id of tile (row, col) of a global buffer, in row-major tile order. The buffer's width in
+// tiles follows from its shape, so it is a runtime argument (the kernel serves every shape).
+Expr tile_id(LoweringContext &ctx, const Buffer &global, const BufferLayout &layout, const Expr &row, const Expr &col) {
+    Expr width = ctx.runtime_constant(global->name + "_width_tiles", layout.shape_tiles.back());
+    return fold_constants(AddNode::make(MulNode::make(row, width), col));
 }
 
 Expr page_address(const Var &base, const Expr &page, int64_t page_size) {
@@ -107,7 +105,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         reads.push_back(tile_loop("tile_row", rows, [&](const Expr &i) {
             return tile_loop("tile_col", cols, [&](const Expr &j) {
                 Expr page = fold_constants(AddNode::make(MulNode::make(i, make_int(cols)), j));
-                Expr id = tile_id(layout, AddNode::make(row0, i), AddNode::make(col0, j));
+                Expr id = tile_id(ctx, global, layout, AddNode::make(row0, i), AddNode::make(col0, j));
                 Stmt read = tt_call("noc_async_read_page", {id, accessor, page_address(write_ptr, page, cb.page_size)});
                 return ctx.prefetch() ? read : seq({read, tt_call("noc_async_read_barrier", {})});
             });
@@ -149,7 +147,7 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
                     Expr row = AddNode::make(row0, AddNode::make(MulNode::make(gr, make_int(order.group_rows)), i));
                     Expr col = AddNode::make(col0, AddNode::make(MulNode::make(gc, make_int(order.group_cols)), j));
                     Expr page = fold_constants(AddNode::make(MulNode::make(i, make_int(order.group_cols)), j));
-                    return tt_call("noc_async_write_page", {tile_id(layout, row, col), accessor,
+                    return tt_call("noc_async_write_page", {tile_id(ctx, global, layout, row, col), accessor,
                                                             page_address(read_ptr, page, source.config.page_size)});
                 });
             });

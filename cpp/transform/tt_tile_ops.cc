@@ -54,7 +54,12 @@ void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op
 }
 
 const char *kind_name(TileValue::Kind k) {
-    return k == TileValue::Empty ? "nothing" : k == TileValue::Zero ? "zeros from T.clear" : "tiles";
+    switch (k) {
+    case TileValue::Empty: return "nothing";
+    case TileValue::Constant: return "a constant from T.clear or T.fill";
+    case TileValue::DstResident: return "partial sums kept in DST by the loop around it";
+    default: return "tiles";
+    }
 }
 
 // Two orders enumerate a block's tiles identically: same subblocks, or both plain row-major.
@@ -93,7 +98,18 @@ void TileOpLowering::define(const RegionNode *region, const TileOrder &order, co
                                         << "previous value, whose tiles would stay in its circular buffer; instead "
                                         << "read it first or remove the earlier write";
     }
-    v = TileValue{TileValue::Full, Expr(), order};
+    v = TileValue{TileValue::Full, 0, Expr(), order};
+}
+
+RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
+    TileValue &v = ctx_.value(region->buffer);
+    RoleStmts out;
+    if (v.kind != TileValue::Constant) return out;
+    const CircularBuffer &cb = ctx_.cb(region->buffer, region->span);
+    note_compute_init(emit_copy_init(cb, cb));
+    out[KernelRole::Compute].push_back(emit_constant_tiles(cb, v.constant, ctx_.dst_tiles()));
+    v = TileValue{TileValue::Full, 0, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
+    return out;
 }
 
 RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
@@ -137,9 +153,9 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
 RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *dst, const Span &span) {
     const CircularBuffer &cb = ctx_.cb(src->buffer, span);
     require_whole(src, cb, "T.copy", span);
+    RoleStmts out = materialize_constant(src);
     TileOrder order = full_value(src, "T.copy", span).order;
     ctx_.value(src->buffer) = TileValue{};
-    RoleStmts out;
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
     // Compute reads an accumulator's CB back, so the writer cannot drain that CB; and the NoC does
     // not convert formats. Either way compute moves the tiles into a CB the writer owns.
@@ -159,11 +175,11 @@ RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionN
     const CircularBuffer &to = ctx_.cb(dst->buffer, span);
     require_whole(src, from, "T.copy", span);
     require_whole(dst, to, "T.copy", span);
+    RoleStmts out = materialize_constant(src);
     TileOrder order = full_value(src, "T.copy", span).order;
     ctx_.value(src->buffer) = TileValue{};
     define(dst, order, span);
     note_compute_init(emit_copy_init(from, to));
-    RoleStmts out;
     out[KernelRole::Compute].push_back(emit_compute_copy(from, to, order, ctx_.dst_tiles()));
     return out;
 }
@@ -171,11 +187,6 @@ RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionN
 RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     const RegionNode *ra = region_arg(call, 0), *rb = region_arg(call, 1), *rc = region_arg(call, 2);
     const bool transpose_a = flag(call, 3), transpose_b = flag(call, 4), clear_accum = flag(call, 5);
-    if (transpose_a) {
-        unsupported(span, "T.gemm with transpose_A=True",
-                    "the matrix engine transposes only its second operand's tiles",
-                    "store A as (M, K) and pass transpose_A=False");
-    }
     for (const RegionNode *r : {ra, rb, rc}) {
         if (!is_onchip(r)) {
             unsupported(span, "T.gemm on global buffer " + r->buffer->name,
@@ -188,12 +199,14 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     require_whole(rc, *g.c, "T.gemm", span);
     g.m = g.c->rows;
     g.n = g.c->cols;
-    g.k = g.a->cols;
+    const int64_t a_m = transpose_a ? g.a->cols : g.a->rows;
+    g.k = transpose_a ? g.a->rows : g.a->cols;
     const int64_t b_k = transpose_b ? g.b->cols : g.b->rows, b_n = transpose_b ? g.b->rows : g.b->cols;
-    if (g.a->rows != g.m || b_k != g.k || b_n != g.n) {
-        TT_USER_ERROR(Validation, span) << "T.gemm shapes do not chain: A is " << g.a->rows << "x" << g.a->cols
-                                        << " tiles, B " << b_k << "x" << b_n << " (as multiplied), C " << g.m << "x"
-                                        << g.n << "; instead give C (M, N), A (M, K) and B (K, N) blocks";
+    if (a_m != g.m || b_k != g.k || b_n != g.n) {
+        TT_USER_ERROR(Validation, span) << "T.gemm shapes do not chain: A is " << a_m << "x" << g.k << " tiles, B "
+                                        << b_k << "x" << b_n << " (as multiplied), C " << g.m << "x" << g.n
+                                        << "; instead give C (M, N), A (M, K) ((K, M) with transpose_A) and B "
+                                        << "(K, N) ((N, K) with transpose_B) blocks";
     }
     for (const RegionNode *r : {ra, rb}) {
         const TileValue &v = full_value(r, "T.gemm", span);
@@ -203,14 +216,25 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
         }
         ctx_.value(r->buffer) = TileValue{};
     }
-    TileValue c = ctx_.value(rc->buffer);
     RoleStmts out;
+    // The matrix engine transposes only its second operand, so A's tiles are transposed first.
+    if (transpose_a) {
+        const CircularBuffer &transposed = ctx_.transposed_cb(ra->buffer, span);
+        out[KernelRole::Compute].push_back(emit_transpose(*g.a, transposed, ctx_.dst_tiles()));
+        g.a = &transposed;
+    }
+    note_compute_init(emit_gemm_init(g));
+    TileValue c = ctx_.value(rc->buffer);
+    if (c.kind == TileValue::DstResident) {
+        out[KernelRole::Compute].push_back(emit_gemm_in_dst(g));
+        return out;
+    }
     if (clear_accum && c.kind == TileValue::Full) {
         Stmt discard = emit_discard(*g.c, c.order);
-        out[KernelRole::Compute].push_back(c.zero_if ? IfThenElseNode::make(NotNode::make(c.zero_if), discard)
-                                                     : discard);
+        out[KernelRole::Compute].push_back(c.constant_if ? IfThenElseNode::make(NotNode::make(c.constant_if), discard)
+                                                         : discard);
     }
-    if (clear_accum) c = TileValue{TileValue::Zero, Expr(), c.order};
+    if (clear_accum) c = TileValue{TileValue::Constant, 0, Expr(), c.order};
     if (c.kind == TileValue::Empty) {
         TT_USER_ERROR(Validation, span) << "T.gemm accumulates into " << rc->buffer->name
                                         << ", which holds no value yet; instead T.clear(" << rc->buffer->name
@@ -221,22 +245,22 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
         unsupported(span, "T.gemm accumulating onto " + rc->buffer->name + " in its current tile order",
                     "partial sums are reloaded one DST subblock at a time", "T.clear the accumulator first");
     }
-    note_compute_init(emit_gemm_init(g));
     out[KernelRole::Compute].push_back(emit_gemm(g, c, order, ctx_.dst_tiles()));
-    ctx_.value(rc->buffer) = TileValue{TileValue::Full, Expr(), order};
+    ctx_.value(rc->buffer) = TileValue{TileValue::Full, 0, Expr(), order};
     return out;
 }
 
 RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
     const RegionNode *dst = region_arg(call, 0);
     double value = 0;
-    if (const auto *f = call->args[1].as<FloatImmNode>()) value = f->value;
-    int64_t iv = 0;
-    if (as_const_int(call->args[1], &iv)) value = static_cast<double>(iv);
-    bool constant = call->args[1].as<FloatImmNode>() || call->args[1].as<IntImmNode>();
-    if (!constant || value != 0.0) {
+    int64_t int_value = 0;
+    if (const auto *f = call->args[1].as<FloatImmNode>()) {
+        value = f->value;
+    } else if (as_const_int(call->args[1], &int_value)) {
+        value = static_cast<double>(int_value);
+    } else {
         unsupported(span, "T.fill with the value " + to_text(call->args[1]),
-                    "only zero fills (T.clear) of accumulators are lowered", "T.clear the buffer and T.gemm into it");
+                    "a fill value is a constant of the compiled kernel", "fill with a number known at compile time");
     }
     if (!is_onchip(dst)) {
         unsupported(span, "T.fill of global buffer " + dst->buffer->name, "fills act on on-chip buffers",
@@ -248,10 +272,10 @@ RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
     RoleStmts out;
     if (v.kind == TileValue::Full) {
         Stmt discard = emit_discard(cb, v.order);
-        out[KernelRole::Compute].push_back(v.zero_if ? IfThenElseNode::make(NotNode::make(v.zero_if), discard)
-                                                     : discard);
+        out[KernelRole::Compute].push_back(v.constant_if ? IfThenElseNode::make(NotNode::make(v.constant_if), discard)
+                                                         : discard);
     }
-    v = TileValue{TileValue::Zero, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
+    v = TileValue{TileValue::Constant, value, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
     return out;
 }
 

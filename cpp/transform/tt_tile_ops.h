@@ -41,6 +41,9 @@ private:
     RoleStmts lower_onchip_copy(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
     RoleStmts lower_gemm(const ir::CallNode *call, const Span &span);
     RoleStmts lower_fill(const ir::CallNode *call, const Span &span);
+    /*! Compute writes the constant `region`'s buffer holds (T.fill) into its CB, so that a copy
+     *  can read it; nothing when the buffer holds tiles already. */
+    RoleStmts materialize_constant(const ir::RegionNode *region);
     /*! The value of `region`'s buffer for reading at span: Full, of the whole buffer. */
     TileValue &full_value(const ir::RegionNode *region, const char *op, const Span &span);
     /*! Marks the whole buffer of `region` as written with `order`; its old value must be consumed. */

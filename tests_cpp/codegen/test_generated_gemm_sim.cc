@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -50,6 +51,7 @@ float at(const tt_sim::HostTensor &t, int64_t r, int64_t c) {
 struct Comparison {
     double pcc = 0;
     double max_abs_error = 0;
+    std::map<std::string, uint64_t> tile_ops;  ///< summed over every kernel of every core
 };
 
 // Compiles cfg, writes the kernels and the plan, runs them, compares C with A @ op(B).
@@ -64,7 +66,7 @@ Comparison compile_and_run(const tt::testing::GemmConfig &cfg, transform::PassOp
     std::ifstream plan_file(options.plan_path);
     const ir::Json plan = ir::Json::parse(plan_file);
 
-    tt_sim::HostTensor a = random_bf16(cfg.M, cfg.K, 1);
+    tt_sim::HostTensor a = cfg.transpose_A ? random_bf16(cfg.K, cfg.M, 1) : random_bf16(cfg.M, cfg.K, 1);
     tt_sim::HostTensor b = cfg.transpose_B ? random_bf16(cfg.N, cfg.K, 2) : random_bf16(cfg.K, cfg.N, 2);
     tt_sim::PlanResult result = tt_sim::run_plan(plan, dir, {{"A", a}, {"B", b}}, options.target_device);
     const tt_sim::HostTensor &c = result.buffers.at("C");
@@ -72,13 +74,18 @@ Comparison compile_and_run(const tt::testing::GemmConfig &cfg, transform::PassOp
     std::vector<double> got, want;
     for (int64_t i = 0; i < cfg.M; ++i) {
         for (int64_t j = 0; j < cfg.N; ++j) {
-            double sum = 0;
-            for (int64_t k = 0; k < cfg.K; ++k) sum += double(at(a, i, k)) * (cfg.transpose_B ? at(b, j, k) : at(b, k, j));
+            double sum = cfg.fill_value;
+            for (int64_t k = 0; k < cfg.K; ++k) {
+                sum += double(cfg.transpose_A ? at(a, k, i) : at(a, i, k)) * (cfg.transpose_B ? at(b, j, k) : at(b, k, j));
+            }
             want.push_back(sum);
             got.push_back(at(c, i, j));
         }
     }
     Comparison cmp;
+    for (const auto &kernel : result.stats.kernels) {
+        for (const auto &[op, n] : kernel.stats.tile_ops) cmp.tile_ops[op] += n;
+    }
     double mg = 0, mw = 0;
     for (size_t i = 0; i < got.size(); ++i) mg += got[i] / got.size(), mw += want[i] / want.size();
     double sgw = 0, sgg = 0, sww = 0;
@@ -135,6 +142,48 @@ TEST(GeneratedGemmOnSimulator, Bf16AccumulationOnBlackholeColumnMajor) {
     options.partition_strategy = transform::PartitionStrategy::ColumnMajor;
     Comparison cmp = compile_and_run(cfg, options, "bf16_accumulation");
     EXPECT_GE(cmp.pcc, 0.99);  // partial sums rounded to bf16 after every K block
+}
+
+/*! T.fill(C_local, 1.5), then the K loop accumulates: C = 1.5 + A @ B (fill_tile in DST). */
+TEST(GeneratedGemmOnSimulator, NonZeroFillThenAccumulate) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = 256, cfg.K = 128, cfg.block_K = 64;
+    cfg.fill_value = 1.5;
+    expect_close(compile_and_run(cfg, {}, "fill"), cfg.K);
+}
+
+/*! transpose_A: A given as (K, M); compute transposes its tiles into a staging CB. */
+TEST(GeneratedGemmOnSimulator, TransposeA) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = 128, cfg.N = 192, cfg.K = 256, cfg.block_M = 64, cfg.block_N = 64, cfg.block_K = 64;
+    cfg.transpose_A = true;
+    expect_close(compile_and_run(cfg, {}, "transpose_a"), cfg.K);
+}
+
+/*! A 64x64 fp32 accumulator fits DST (4 tiles): it stays there across the K loop. Per block the
+ *  only copy_tile calls are the 4 of the copy out, the only packs 4 into L1 and 4 out; a 128x128
+ *  accumulator (16 tiles) still reloads its partial sums every K step. */
+TEST(GeneratedGemmOnSimulator, DstResidentAccumulatorIsNotReloaded) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 256, cfg.block_M = cfg.block_N = 64, cfg.block_K = 32;
+    cfg.fill_value = -0.25;
+    Comparison resident = compile_and_run(cfg, {}, "dst_resident");
+    expect_close(resident, cfg.K);
+    const uint64_t blocks = 16, tiles = 4, k_steps = 8;
+    EXPECT_EQ(resident.tile_ops["copy_tile"], blocks * tiles);
+    EXPECT_EQ(resident.tile_ops["pack_tile"], blocks * 2 * tiles);
+    EXPECT_EQ(resident.tile_ops["matmul_tiles"], blocks * tiles * k_steps);
+
+    cfg.block_M = cfg.block_N = 128;
+    Comparison subblocked = compile_and_run(cfg, {}, "dst_subblocked");
+    expect_close(subblocked, cfg.K);
+    const uint64_t big_blocks = 4, big_tiles = 16;
+    EXPECT_EQ(subblocked.tile_ops["copy_tile"], big_blocks * big_tiles * k_steps);  // 7 reloads + the copy out
+    std::printf("copy_tile per output tile: %.1f resident, %.1f subblocked; pack_tile: %.1f vs %.1f\n",
+                double(resident.tile_ops["copy_tile"]) / (blocks * tiles),
+                double(subblocked.tile_ops["copy_tile"]) / (big_blocks * big_tiles),
+                double(resident.tile_ops["pack_tile"]) / (blocks * tiles),
+                double(subblocked.tile_ops["pack_tile"]) / (big_blocks * big_tiles));
 }
 
 }  // namespace

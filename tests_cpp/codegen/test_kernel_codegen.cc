@@ -1,5 +1,6 @@
 // Kernel code generation: the exact text for a small GEMM (golden files), byte-identical output
 // across runs, and the errors for modules that were not lowered.
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -33,12 +34,13 @@ std::string read_golden(const std::string &file) {
 }
 
 /*! The generated kernels of a 64x64x64 GEMM with 32x32x32 blocks, verbatim. To refresh after an
- *  intended change, write generate_kernel_sources' output to tests_cpp/codegen/golden/ and review
+ *  intended change, run with TT_UPDATE_GOLDEN=1 (rewrites tests_cpp/codegen/golden/) and review
  *  the diff. */
 TEST(KernelCodegen, SmallGemmMatchesGoldenFiles) {
     auto sources = codegen::generate_kernel_sources(lowered_gemm(small_gemm()));
     ASSERT_EQ(sources.size(), 3u);
     for (const char *file : {"reader.cpp", "compute.cpp", "writer.cpp"}) {
+        if (std::getenv("TT_UPDATE_GOLDEN")) std::ofstream(std::string(TT_CODEGEN_GOLDEN_DIR) + "/" + file) << sources.at(file);
         EXPECT_EQ(sources.at(file), read_golden(file)) << file;
     }
 }

@@ -9,9 +9,9 @@
  *      B_shared = T.alloc_shared((bK, bN), dtype)
  *      C_local = T.alloc_fragment((bM, bN), accum_dtype)
  *      [C_shared = T.alloc_shared((bM, bN), dtype)]        # shared_epilogue
- *      T.clear(C_local)
+ *      T.clear(C_local)                                     # T.fill(C_local, fill_value)
  *      for k in T.Pipelined(T.ceildiv(K, bK), num_stages=3):
- *          T.copy(A[by * bM, k * bK], A_shared)
+ *          T.copy(A[by * bM, k * bK], A_shared)            # A[k * bK, by * bM] with transpose_A
  *          T.copy(B[k * bK, bx * bN], B_shared)            # B[bx * bN, k * bK] with transpose_B
  *          T.gemm(A_shared, B_shared, C_local, transpose_B=...)
  *      T.copy(C_local, C[by * bM, bx * bN])                # or via C_shared
@@ -31,7 +31,9 @@ struct GemmConfig {
     std::string dtype = "bfloat16";
     std::string accum_dtype = "float32";
     int num_stages = 3;
+    bool transpose_A = false;      ///< A is (K, M), A_shared (bK, bM), T.gemm(..., transpose_A=True)
     bool transpose_B = false;
+    double fill_value = 0;         ///< T.fill(C_local, fill_value) instead of T.clear(C_local)
     bool shared_epilogue = false;  ///< C_local -> C_shared -> C instead of C_local -> C
     std::string source_file = "examples/gemm.py";
 };
@@ -45,7 +47,8 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
     auto c = [](int64_t v) { return make_int(v); };
     auto ceildiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
 
-    Buffer A = make_buffer("A", {c(cfg.M), c(cfg.K)}, dt, MemoryScope::Global, at(12));
+    Buffer A = cfg.transpose_A ? make_buffer("A", {c(cfg.K), c(cfg.M)}, dt, MemoryScope::Global, at(12))
+                               : make_buffer("A", {c(cfg.M), c(cfg.K)}, dt, MemoryScope::Global, at(12));
     Buffer B = cfg.transpose_B ? make_buffer("B", {c(cfg.N), c(cfg.K)}, dt, MemoryScope::Global, at(12))
                                : make_buffer("B", {c(cfg.K), c(cfg.N)}, dt, MemoryScope::Global, at(12));
     Buffer C = make_buffer("C", {c(cfg.M), c(cfg.N)}, dt, MemoryScope::Global, at(12));
@@ -54,7 +57,9 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
     Var by = make_var("by", DataType::int32(), at(13));
     Var k = make_var("k", DataType::int32(), at(20));
 
-    Buffer A_shared = make_buffer("A_shared", {c(cfg.block_M), c(cfg.block_K)}, dt, MemoryScope::Shared, at(14));
+    Buffer A_shared = cfg.transpose_A
+                          ? make_buffer("A_shared", {c(cfg.block_K), c(cfg.block_M)}, dt, MemoryScope::Shared, at(14))
+                          : make_buffer("A_shared", {c(cfg.block_M), c(cfg.block_K)}, dt, MemoryScope::Shared, at(14));
     Buffer B_shared = cfg.transpose_B
                           ? make_buffer("B_shared", {c(cfg.block_N), c(cfg.block_K)}, dt, MemoryScope::Shared, at(15))
                           : make_buffer("B_shared", {c(cfg.block_K), c(cfg.block_N)}, dt, MemoryScope::Shared, at(15));
@@ -64,7 +69,8 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
     auto times = [](const Expr &v, int64_t n) { return MulNode::make(v, make_int(n)); };
     auto copy = [](Expr src, Expr dst, Span s) { return EvaluateNode::make(CallNode::make("tl.copy", {src, dst}, s), s); };
 
-    Expr a_region = RegionNode::make(A, {{times(by, cfg.block_M), c(cfg.block_M)}, {times(k, cfg.block_K), c(cfg.block_K)}}, at(21));
+    Expr a_region = cfg.transpose_A ? RegionNode::make(A, {{times(k, cfg.block_K), c(cfg.block_K)}, {times(by, cfg.block_M), c(cfg.block_M)}}, at(21))
+                                    : RegionNode::make(A, {{times(by, cfg.block_M), c(cfg.block_M)}, {times(k, cfg.block_K), c(cfg.block_K)}}, at(21));
     Expr b_region = cfg.transpose_B ? RegionNode::make(B, {{times(bx, cfg.block_N), c(cfg.block_N)}, {times(k, cfg.block_K), c(cfg.block_K)}}, at(22))
                                     : RegionNode::make(B, {{times(k, cfg.block_K), c(cfg.block_K)}, {times(bx, cfg.block_N), c(cfg.block_N)}}, at(22));
     Expr c_region = RegionNode::make(C, {{times(by, cfg.block_M), c(cfg.block_M)}, {times(bx, cfg.block_N), c(cfg.block_N)}}, at(24));
@@ -72,7 +78,7 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
     Stmt gemm = EvaluateNode::make(
         CallNode::make("tl.gemm",
                        {RegionNode::full(A_shared, at(23)), RegionNode::full(B_shared, at(23)), RegionNode::full(C_local, at(23)),
-                        make_bool(false), make_bool(cfg.transpose_B), make_bool(false), make_int(1),
+                        make_bool(cfg.transpose_A), make_bool(cfg.transpose_B), make_bool(false), make_int(1),
                         StringImmNode::make("Square")},
                        at(23)),
         at(23));
@@ -81,7 +87,7 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
                                                    copy(b_region, RegionNode::full(B_shared, at(22)), at(22)), gemm}),
                                 cfg.num_stages, {}, at(20));
     Stmt fill = EvaluateNode::make(
-        CallNode::make("tl.fill", {RegionNode::full(C_local, at(19)), FloatImmNode::make(acc, 0.0, at(19))}, at(19)), at(19));
+        CallNode::make("tl.fill", {RegionNode::full(C_local, at(19)), FloatImmNode::make(acc, cfg.fill_value, at(19))}, at(19)), at(19));
     Stmt epilogue = cfg.shared_epilogue
                         ? SeqStmtNode::make({copy(RegionNode::full(C_local, at(24)), RegionNode::full(C_shared, at(24)), at(24)),
                                              copy(RegionNode::full(C_shared, at(25)), c_region, at(25))})

@@ -33,30 +33,39 @@ TEST(GridToPersistentTT, ReaderLoopsOverItsBlocks) {
         "    tt.tensor_accessor(B, 1, tt.get_arg_val(1), 2048)\n"
         "    block_start: T.int32 = tt.get_arg_val(2)\n"
         "    block_count: T.int32 = tt.get_arg_val(3)\n"
+        "    k_trip_count: T.int32 = tt.get_arg_val(4)\n"
+        "    A_width_tiles: T.int32 = tt.get_arg_val(5)\n"
+        "    B_width_tiles: T.int32 = tt.get_arg_val(6)\n"
         "    for block in T.serial(block_count):\n"
         "        bx: T.int32 = (block_start + block) % 8\n"
-        "        by: T.int32 = (block_start + block) // 8\n";
+        "        by: T.int32 = (block_start + block) // 8\n"
+        "        for k in T.serial(k_trip_count):\n";
     EXPECT_NE(text.find(expected_head), std::string::npos) << text;
+    EXPECT_NE(text.find("(by * 4 + tile_row) * A_width_tiles + k"), std::string::npos) << text;
     EXPECT_EQ(text.find("T.Kernel"), std::string::npos);
 }
 
-/*! Compute never indexes by block, so it binds no block variable; its args are start, count. */
-TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeArguments) {
+/*! Compute never indexes by block, so it binds no block variable; its args are start, count and
+ *  the K loop's trip count. Shape-dependent values are runtime arguments, so one compiled kernel
+ *  serves every shape with the same blocks. */
+TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
     IRModule out = persistent(tt::testing::GemmConfig{});
     std::string text = to_text(out->lookup("gemm_compute"));
     EXPECT_EQ(text.find("bx:"), std::string::npos);
     auto kernels = out->lookup("gemm_compute")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
     ASSERT_EQ(kernels.size(), 3u);
-    EXPECT_EQ(kernels[1].runtime_args, (std::vector<std::string>{"block_start", "block_count"}));
-    EXPECT_EQ(kernels[0].runtime_args,
-              (std::vector<std::string>{"A_address", "B_address", "block_start", "block_count"}));
+    EXPECT_EQ(kernels[1].runtime_args, (std::vector<std::string>{"block_start", "block_count", "k_trip_count"}));
+    EXPECT_EQ(kernels[0].runtime_args, (std::vector<std::string>{"A_address", "B_address", "block_start", "block_count",
+                                                                 "k_trip_count", "A_width_tiles", "B_width_tiles"}));
+    EXPECT_EQ(kernels[2].runtime_args, (std::vector<std::string>{"C_address", "block_start", "block_count", "C_width_tiles"}));
     EXPECT_EQ(kernels[0].processor, "RISCV_1");
     EXPECT_EQ(kernels[2].processor, "RISCV_0");
     EXPECT_EQ(kernels[0].compile_args.size(), 2u);
     EXPECT_EQ(kernels[0].compile_args[1].marker, "tensor_accessor_args");
 }
 
-/*! Per-core values: every core of the partition, its own start and count (16x16 grid: 4 each). */
+/*! Per-core values: every core of the partition, its own start and count (16x16 grid: 4 each),
+ *  and the shape values, the same on every core (C is 2048 wide: 64 tiles). */
 TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = 2048;
@@ -64,10 +73,11 @@ TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
     const transform::KernelDesc &writer = kernels[2];
     EXPECT_EQ(writer.per_core_runtime_args.size(), 64u);
     const auto &core = writer.per_core_runtime_args.at("1,0");
-    ASSERT_EQ(core.size(), 3u);
+    ASSERT_EQ(core.size(), 4u);
     EXPECT_EQ(core[0].marker, "buffer_address");
     EXPECT_EQ(core[1].value, 4u);
     EXPECT_EQ(core[2].value, 4u);
+    EXPECT_EQ(core[3].value, 64u);
 }
 
 TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
@@ -80,7 +90,7 @@ TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
     ASSERT_TRUE(in.good());
     Json plan = Json::parse(in);
     EXPECT_EQ(plan.at("kernels").size(), 3u);
-    EXPECT_EQ(plan.at("kernels")[0].at("runtime_arg_names").size(), 4u);
+    EXPECT_EQ(plan.at("kernels")[0].at("runtime_arg_names").size(), 7u);
 }
 
 TEST(VerifyTTIR, AcceptsTheLoweredVariants) {
@@ -90,6 +100,8 @@ TEST(VerifyTTIR, AcceptsTheLoweredVariants) {
             tt::testing::GemmConfig cfg;
             cfg.shared_epilogue = epilogue;
             cfg.transpose_B = transpose;
+            cfg.transpose_A = transpose;
+            cfg.fill_value = transpose ? -1.0 : 0.0;
             IRModule mod = persistent(cfg);
             EXPECT_TRUE(verify_tt_ir(mod, ctx) == mod);
         }

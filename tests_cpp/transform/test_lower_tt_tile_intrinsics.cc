@@ -1,5 +1,7 @@
 // LowerTTTileIntrinsics, before → after on the reference GEMM and its variants, plus every
 // "not supported yet" diagnostic it raises.
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "../ir/expect_error.h"
@@ -102,13 +104,14 @@ TEST(LowerTTTileIntrinsics, TransposeBIndexesAndInitsTransposed) {
     EXPECT_NE(text.find("tt.matmul_tiles(0, 1, subblock_row * 2 + kt, col * 2 + kt, col)"), std::string::npos) << text;
 }
 
-/*! The tile ids come from the copy regions: A[by*128 + 32i, k*32] is tile (by*4 + i, k). */
+/*! The tile ids come from the copy regions: A[by*128 + 32i, k*32] is tile (by*4 + i, k); the
+ *  tensor widths in tiles are named runtime constants (kernels serve every shape). */
 TEST(LowerTTTileIntrinsics, ReaderTileIdsComeFromTheRegions) {
     std::string text = to_text(lower(tt::testing::GemmConfig{})->lookup("gemm_reader"));
-    EXPECT_NE(text.find("tt.noc_async_read_page((by * 4 + tile_row) * 32 + k, A, A_shared_write_ptr + tile_row * 2048)"),
+    EXPECT_NE(text.find("tt.noc_async_read_page((by * 4 + tile_row) * tt.runtime_constant(\"A_width_tiles\", 32) + k, A, A_shared_write_ptr + tile_row * 2048)"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("tt.noc_async_read_page(k * 32 + (bx * 4 + tile_col), B, B_shared_write_ptr + tile_col * 2048)"),
+    EXPECT_NE(text.find("tt.noc_async_read_page(k * tt.runtime_constant(\"B_width_tiles\", 32) + (bx * 4 + tile_col), B, B_shared_write_ptr + tile_col * 2048)"),
               std::string::npos);
 }
 
@@ -121,7 +124,7 @@ TEST(LowerTTTileIntrinsics, PrefetchIssuesAllReadsBeforeOneBarrier) {
     EXPECT_EQ(count_calls(with->body, "tt.noc_async_read_barrier"), 1);
     EXPECT_EQ(count_calls(without->body, "tt.noc_async_read_barrier"), 2);  // inside each tile loop
     std::string text = to_text(without);
-    EXPECT_NE(text.find("    tt.noc_async_read_page((by * 4 + tile_row) * 32 + k, A, A_shared_write_ptr + tile_row * "
+    EXPECT_NE(text.find("    tt.noc_async_read_page((by * 4 + tile_row) * tt.runtime_constant(\"A_width_tiles\", 32) + k, A, A_shared_write_ptr + tile_row * "
                         "2048)\n                tt.noc_async_read_barrier()"),
               std::string::npos)
         << text;
@@ -145,29 +148,16 @@ TEST(LowerTTTileIntrinsics, SharedEpilogueGoesThroughComputeThenWriter) {
 TEST(LowerTTTileIntrinsics, UnsupportedConstructsAreClearErrors) {
     tt::testing::GemmConfig cfg;
     PrimFunc f = tt::testing::make_gemm(cfg);
-    // transpose_A: rebuild the gemm call with the flag set.
-    struct SetTransposeA : IRMutator {
-        using IRMutator::visit;
-        Expr visit(const CallNode *op) override {
-            if (op->op->name != "tl.gemm") return IRMutator::visit(op);
-            std::vector<Expr> args = op->args;
-            args[3] = make_bool(true);
-            return CallNode::make("tl.gemm", args, op->span);
-        }
-    };
-    PrimFunc transposed = with_body(f, SetTransposeA()(f->body));
-    EXPECT_TRUE(raises(ErrorKind::Validation, "T.gemm with transpose_A=True is not supported on Tenstorrent yet",
-                       [&] { lower(make_module({{"gemm", transposed}})); }));
-
-    struct FillOne : IRMutator {
+    struct FillComputed : IRMutator {
         using IRMutator::visit;
         Expr visit(const CallNode *op) override {
             if (op->op->name != "tl.fill") return IRMutator::visit(op);
-            return CallNode::make("tl.fill", {op->args[0], FloatImmNode::make(DataType::float32(), 1.0)}, op->span);
+            Expr computed = AddNode::make(FloatImmNode::make(DataType::float32(), 1.0), FloatImmNode::make(DataType::float32(), 2.0));
+            return CallNode::make("tl.fill", {op->args[0], computed}, op->span);
         }
     };
-    PrimFunc filled = with_body(f, FillOne()(f->body));
-    EXPECT_TRUE(raises(ErrorKind::Validation, "T.fill with the value 1.0 is not supported on Tenstorrent yet",
+    PrimFunc filled = with_body(f, FillComputed()(f->body));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "T.fill with the value 1.0 + 2.0 is not supported on Tenstorrent yet",
                        [&] { lower(make_module({{"gemm", filled}})); }));
 
     struct MisalignK : IRMutator {
@@ -182,6 +172,69 @@ TEST(LowerTTTileIntrinsics, UnsupportedConstructsAreClearErrors) {
     PrimFunc misaligned = with_body(f, MisalignK()(f->body));
     EXPECT_TRUE(raises(ErrorKind::Validation, "not provably a multiple of 32",
                        [&] { lower(make_module({{"gemm", misaligned}})); }));
+}
+
+/*! T.fill(C_local, 1.5) before the K loop: the first K step fills DST with fill_tile instead of
+ *  reloading partial sums; later steps reload them. Nothing is materialized in L1. */
+TEST(LowerTTTileIntrinsics, NonZeroFillStartsTheAccumulatorWithFillTile) {
+    tt::testing::GemmConfig cfg;
+    cfg.fill_value = 1.5;
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("if not k == 0:"), std::string::npos) << text;
+    EXPECT_NE(text.find("else:\n                    tt.fill_tile_init()"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.fill_tile(dst_index_1, 1.5)"), std::string::npos) << text;
+}
+
+/*! -inf (the start of a running max) is a fill value like any other. */
+TEST(LowerTTTileIntrinsics, FillWithMinusInfinity) {
+    tt::testing::GemmConfig cfg;
+    cfg.fill_value = -std::numeric_limits<double>::infinity();
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("tt.fill_tile(dst_index_1, -T.infinity)"), std::string::npos) << text;
+}
+
+/*! transpose_A: compute transposes A's (bK, bM) block tile by tile into a staging CB of (bM, bK)
+ *  tiles, which matmul reads as in0. */
+TEST(LowerTTTileIntrinsics, TransposeAStagesTransposedTiles) {
+    tt::testing::GemmConfig cfg;
+    cfg.transpose_A = true;
+    cfg.block_K = 64;
+    IRModule out = lower(cfg);
+    const Json cbs = out->lookup("gemm_compute")->attrs.at(attr::TT_CB_DESC);
+    ASSERT_TRUE(cbs.contains("A_shared.transposed")) << cbs.dump();
+    const std::string staged = std::to_string(cbs.at("A_shared.transposed").at("cb_index").get<int64_t>());
+    EXPECT_EQ(cbs.at("A_shared.transposed").at("num_pages"), 8);
+    std::string text = to_text(out->lookup("gemm_compute"));
+    EXPECT_NE(text.find("tt.transpose_wh_tile(0, dst_index * 4 + tile_row, dst_index)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("tt.pack_tile(dst_index_1, " + staged + ")"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.matmul_tiles(" + staged + ", 1, "), std::string::npos) << text;
+    std::string reader = to_text(out->lookup("gemm_reader"));
+    EXPECT_NE(reader.find("(k * 2 + tile_row) * tt.runtime_constant(\"A_width_tiles\", 32) + (by * 4 + tile_col)"),
+              std::string::npos)
+        << reader;
+}
+
+/*! A 64x64 fp32 accumulator (4 tiles) fits DST (4 tiles): it stays there for the whole K loop,
+ *  one acquire before the loop and one pack after it, no partial sums reloaded. */
+TEST(LowerTTTileIntrinsics, AccumulatorThatFitsDstStaysInDstAcrossTheKLoop) {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 256;
+    cfg.block_M = cfg.block_N = 64;
+    cfg.fill_value = 1.5;
+    IRModule out = lower(cfg);
+    PrimFunc compute = out->lookup("gemm_compute");
+    std::string text = to_text(compute);
+    EXPECT_NE(text.find("tt.tile_regs_acquire()\n        tt.fill_tile_init()"), std::string::npos) << text;
+    const size_t loop = text.find("for k in T.serial");
+    const size_t pack = text.find("tt.pack_tile(dst_index_1, 24)");
+    ASSERT_NE(loop, std::string::npos);
+    EXPECT_GT(pack, loop) << text;
+    EXPECT_EQ(text.find("tt.copy_tile(24", loop), text.find("tt.copy_tile(24", pack)) << "no reload in the loop\n"
+                                                                                    << text;
+    EXPECT_EQ(count_calls(compute->body, "tt.tile_regs_acquire"), 2);  // the K loop, the copy out
+    EXPECT_EQ(out->lookup("gemm_compute")->attrs.at(attr::TT_CB_DESC).count("C_local.partials"), 1u);
 }
 
 /*! Element-wise stores inside the kernel are refused, never dropped. */

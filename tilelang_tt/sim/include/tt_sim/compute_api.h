@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "tt_sim/kernel_common.h"
 
@@ -385,14 +386,24 @@ TT_SIM_SFPU_UNARY(silu, Silu)
         sk::sfpu_unary(tt_sim::SfpuOp::op, idst, param0, loc);                                        \
     }
 // param0 is the IEEE-754 bit pattern of a float (relu_max, relu_min, leaky_relu slope, elu alpha,
-// fill value, scalar add/mul) or an integer exponent (power), as in TT-Metalium.
+// scalar add/mul) or an integer exponent (power), as in TT-Metalium.
 TT_SIM_SFPU_UNARY_PARAM(relu_max, ReluMax)
 TT_SIM_SFPU_UNARY_PARAM(relu_min, ReluMin)
 TT_SIM_SFPU_UNARY_PARAM(leaky_relu, LeakyRelu)
 TT_SIM_SFPU_UNARY_PARAM(elu, Elu)
 TT_SIM_SFPU_UNARY_PARAM(power, Power)
-TT_SIM_SFPU_UNARY_PARAM(fill, Fill)
 #undef TT_SIM_SFPU_UNARY_PARAM
+
+// Fill (eltwise_unary/fill.h): fill_tile takes the value as a float, fill_tile_bitcast its bits.
+ALWI void fill_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::Fill, loc); }
+ALWI void fill_tile_bitcast(uint32_t idst, uint32_t param0, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::Fill, idst, param0, loc);
+}
+ALWI void fill_tile(uint32_t idst, float param0, Loc loc = Loc::here()) {
+    uint32_t bits;
+    std::memcpy(&bits, &param0, sizeof bits);
+    fill_tile_bitcast(idst, bits, loc);
+}
 
 // Scalar arithmetic on DST (eltwise_unary/binop_with_scalar.h): one init for all five ops.
 ALWI void binop_with_scalar_tile_init(Loc loc = Loc::here()) {
