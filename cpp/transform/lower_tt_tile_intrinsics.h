@@ -14,14 +14,17 @@
  *    computed by compute (accumulators) or of another data format go through a staging CB that
  *    compute fills with copy_tile / pack_tile;
  *  - fragment→shared: compute copies through DST; T.gemm: DST-subblocked matmul with partial sums
- *    in L1 (tt_tile_compute.h); T.clear / T.fill(0): the accumulator starts from zero without a
- *    reload (on the first iteration of the loop that accumulates it);
+ *    in L1 (tt_tile_compute.h), or kept in DST across a loop when it fits; transpose_A through a
+ *    staging CB of transposed tiles; T.clear / T.fill(c): the accumulator starts from the constant
+ *    in DST (fill_tile) without a reload (on the first iteration of the loop that accumulates it);
+ *  - shape-dependent values (tensor widths in tiles, loop trip counts) are tt.runtime_constant
+ *    placeholders that GridToPersistentTT turns into runtime arguments;
  *  - loops are kept (serial) in each kernel that has work in them; on-chip allocations become CBs;
  *  - the compute kernel's full init (mm_init / compute_kernel_hw_startup) once, before the launch;
  *    reader/writer prologues bind a TensorAccessor per global buffer, whose base address is the
  *    placeholder tt.buffer_address(buffer) that GridToPersistentTT turns into a runtime argument.
- *  No tl.* call remains. Anything else (element-wise stores, T.Parallel, non-zero fills, reduce,
- *  transpose_A, regions not aligned to tiles) is a Validation error "... is not supported on
+ *  No tl.* call remains. Anything else (element-wise stores, T.Parallel, fills of run-time values,
+ *  reduce, regions not aligned to tiles) is a Validation error "... is not supported on
  *  Tenstorrent yet: ...; instead ...".
  */
 #pragma once
