@@ -57,13 +57,45 @@ std::vector<RuntimeConstant> runtime_constants(const Stmt &body) {
     return out;
 }
 
+// The block decode's extents as runtime arguments (the launch-grid extents and the block
+// strategy's panel height), so the kernels do not depend on the launch grid. Each is a
+// RuntimeConstant named grid_x / grid_y / grid_z / block_panel; only those a kernel's decode
+// reads become its arguments.
+std::vector<RuntimeConstant> decode_extent_constants(const WorkPartition &partition) {
+    static const char *const kGridNames[] = {"grid_x", "grid_y", "grid_z"};
+    TT_ICHECK(partition.grid.size() <= 3) << "launch grid of rank " << partition.grid.size();
+    std::vector<RuntimeConstant> out;
+    for (size_t d = 0; d < partition.grid.size(); ++d) {
+        out.push_back({kGridNames[d], partition.grid[d], make_var(kGridNames[d])});
+    }
+    int64_t panel;
+    TT_ICHECK(as_const_int(constant_decode_extents(partition).panel, &panel));
+    out.push_back({"block_panel", panel, make_var("block_panel")});
+    return out;
+}
+
+// The variables of decode_extent_constants' result (grid extents in dimension order, then the
+// panel) as the extents decode_block_index divides by.
+BlockDecodeExtents as_decode_extents(const std::vector<RuntimeConstant> &extent_constants) {
+    BlockDecodeExtents extents;
+    for (size_t d = 0; d + 1 < extent_constants.size(); ++d) extents.grid.push_back(extent_constants[d].var);
+    extents.panel = extent_constants.back().var;
+    return extents;
+}
+
 // Replaces tt.buffer_address(b) and tt.runtime_constant(name, value) by runtime arguments and
 // the launch by the persistent loop.
 class Persistify : public IRMutator {
 public:
-    Persistify(const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &constants,
+    Persistify(const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &shape_constants,
                const WorkPartition &partition)
-        : addresses_(addresses), constants_(constants), partition_(partition) {
+        : addresses_(addresses), constants_(shape_constants), partition_(partition) {
+    }
+
+    /*! The kernel's runtime constants after the rewrite, in argument order: the shape constants,
+     *  then the decode extents the block loop reads. Valid once the launch has been visited. */
+    const std::vector<RuntimeConstant> &runtime_constants() const {
+        return constants_;
     }
 
 protected:
@@ -89,10 +121,18 @@ protected:
         Stmt body = mutate(op->body);
         std::set<const Node *> used;
         post_order_visit(body, [&](const Node *n) { used.insert(n); });
+        const std::vector<RuntimeConstant> extent_constants = decode_extent_constants(partition_);
+        const BlockDecodeExtents extents = as_decode_extents(extent_constants);
         for (size_t d = op->block_vars.size(); d-- > 0;) {
             if (!used.count(op->block_vars[d].get())) continue;  // e.g. compute never indexes by block
-            body = LetStmtNode::make(op->block_vars[d], decode_block_index(partition_, block_id, static_cast<int>(d)),
-                                     body, op->span);
+            body = LetStmtNode::make(op->block_vars[d],
+                                     decode_block_index(partition_.strategy, extents, block_id, static_cast<int>(d)), body,
+                                     op->span);
+        }
+        std::set<const Node *> decoded;
+        post_order_visit(body, [&](const Node *n) { decoded.insert(n); });
+        for (const RuntimeConstant &c : extent_constants) {
+            if (decoded.count(c.var.get())) constants_.push_back(c);
         }
         Stmt out = ForNode::make(block, make_int(0), count, ForKind::Serial, body, 0, {}, op->span);
         for (size_t i = constants_.size(); i-- > 0;) {
@@ -103,7 +143,7 @@ protected:
 
 private:
     const std::vector<Buffer> &addresses_;
-    const std::vector<RuntimeConstant> &constants_;
+    std::vector<RuntimeConstant> constants_;
     const WorkPartition &partition_;
 };
 
@@ -148,9 +188,9 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         }
         WorkPartition partition = get_attr<WorkPartition>(func, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
         std::vector<Buffer> addresses = address_operands(func->body);
-        std::vector<RuntimeConstant> constants = runtime_constants(func->body);
-        Stmt body = Persistify(addresses, constants, partition)(func->body);
-        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, constants, partition));
+        Persistify persistify(addresses, runtime_constants(func->body), partition);
+        Stmt body = persistify(func->body);
+        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), partition));
         functions.push_back({name, with_body(func, body)});
     }
     // Every kernel of the program carries the whole list, so each function describes the program.

@@ -10,7 +10,10 @@
  *    (first-use order; each tt.buffer_address placeholder becomes get_arg_val(i)), then
  *    block_start and block_count, the core's range of blocks in partition order, then every
  *    shape-dependent value lowering named (tt.runtime_constant: tensor widths in tiles, loop trip
- *    counts; first-use order), bound once to a variable of its name, the same on every core;
+ *    counts; first-use order), then the block decode's extents the kernel reads (grid_x, grid_y,
+ *    grid_z, block_panel: the launch-grid extents and the block strategy's clamped panel height),
+ *    each bound once to a variable of its name, the same on every core, so the kernels do not
+ *    depend on the launch grid;
  *  - the KernelLaunch is replaced by
  *      block_start = get_arg_val(n); block_count = get_arg_val(n + 1)
  *      for block in range(block_count):

@@ -54,11 +54,24 @@ void read_field(const Json &j, const char *field, T &out) {
     }
 }
 
-ir::Expr fold_mod(const ir::Expr &a, int64_t m) {
-    return m == 1 ? ir::make_int(0) : ir::FloorModNode::make(a, ir::make_int(m));
+bool is_const_value(const ir::Expr &e, int64_t value) {
+    int64_t v;
+    return ir::as_const_int(e, &v) && v == value;
 }
-ir::Expr fold_div(const ir::Expr &a, int64_t d) {
-    return d == 1 ? a : ir::FloorDivNode::make(a, ir::make_int(d));
+// Integer arithmetic on extents that folds when operands are constant, so constant extents print
+// as literals and an extent of 1 drops its division.
+ir::Expr fold_mul(const ir::Expr &a, const ir::Expr &b) {
+    int64_t x, y;
+    if (ir::as_const_int(a, &x) && ir::as_const_int(b, &y)) return ir::make_int(x * y);
+    if (is_const_value(a, 1)) return b;
+    if (is_const_value(b, 1)) return a;
+    return ir::MulNode::make(a, b);
+}
+ir::Expr fold_mod(const ir::Expr &a, const ir::Expr &m) {
+    return is_const_value(m, 1) ? ir::make_int(0) : ir::FloorModNode::make(a, m);
+}
+ir::Expr fold_div(const ir::Expr &a, const ir::Expr &d) {
+    return is_const_value(d, 1) ? a : ir::FloorDivNode::make(a, d);
 }
 
 }  // namespace
@@ -317,33 +330,47 @@ TT_INSTANTIATE_ATTR(KernelDescs)
 
 // ---- block index decoding -------------------------------------------------------------------
 
+BlockDecodeExtents constant_decode_extents(const WorkPartition &partition) {
+    BlockDecodeExtents extents;
+    for (int64_t g : partition.grid) extents.grid.push_back(ir::make_int(g));
+    const int64_t rows = partition.grid.size() >= 2 ? partition.grid[1] : 1;
+    extents.panel = ir::make_int(std::max<int64_t>(1, std::min<int64_t>(partition.panel, rows)));
+    return extents;
+}
+
 ir::Expr decode_block_index(const WorkPartition &partition, const ir::Expr &linear_block_id, int grid_dim) {
-    const std::vector<int64_t> &g = partition.grid;
+    return decode_block_index(partition.strategy, constant_decode_extents(partition), linear_block_id, grid_dim);
+}
+
+ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents &extents, const ir::Expr &linear_block_id,
+                            int grid_dim) {
+    const std::vector<ir::Expr> &g = extents.grid;
     const int rank = static_cast<int>(g.size());
     TT_ICHECK(grid_dim >= 0 && grid_dim < rank) << "grid dimension " << grid_dim << " of a " << rank << "-D grid";
     const ir::Expr &i = linear_block_id;
-    if (partition.strategy == PartitionStrategy::Block && rank >= 2) {
-        const int64_t plane = g[0] * g[1];
+    if (strategy == PartitionStrategy::Block && rank >= 2) {
+        const ir::Expr plane = fold_mul(g[0], g[1]);
         if (grid_dim == 2) return fold_div(i, plane);
         const ir::Expr in_plane = rank == 3 ? fold_mod(i, plane) : i;
-        const int64_t panel = std::max<int64_t>(1, std::min<int64_t>(partition.panel, g[1]));
-        const ir::Expr p = fold_div(in_plane, panel * g[0]);
-        const ir::Expr r = ir::SubNode::make(in_plane, ir::MulNode::make(p, ir::make_int(panel * g[0])));
-        const ir::Expr height =
-            g[1] % panel == 0 ? ir::make_int(panel)
-                              : ir::MinNode::make(ir::make_int(panel),
-                                                  ir::SubNode::make(ir::make_int(g[1]), ir::MulNode::make(p, ir::make_int(panel))));
+        const ir::Expr &panel = extents.panel;
+        const ir::Expr panel_blocks = fold_mul(panel, g[0]);
+        const ir::Expr p = fold_div(in_plane, panel_blocks);
+        const ir::Expr r = ir::SubNode::make(in_plane, fold_mul(p, panel_blocks));
+        // The last panel may be shorter; with constant extents that divide evenly every panel is full.
+        int64_t rows, panel_rows;
+        const bool full_panels = ir::as_const_int(g[1], &rows) && ir::as_const_int(panel, &panel_rows) && rows % panel_rows == 0;
+        const ir::Expr height = full_panels ? panel : ir::MinNode::make(panel, ir::SubNode::make(g[1], fold_mul(p, panel)));
         if (grid_dim == 0) return ir::FloorDivNode::make(r, height);
-        return ir::AddNode::make(ir::MulNode::make(p, ir::make_int(panel)), ir::FloorModNode::make(r, height));
+        return ir::AddNode::make(fold_mul(p, panel), ir::FloorModNode::make(r, height));
     }
     // row_major: dimension 0 fastest; column_major: the last dimension fastest.
-    int64_t stride = 1;
-    if (partition.strategy == PartitionStrategy::ColumnMajor) {
-        for (int d = rank - 1; d > grid_dim; --d) stride *= g[d];
+    ir::Expr stride = ir::make_int(1);
+    if (strategy == PartitionStrategy::ColumnMajor) {
+        for (int d = rank - 1; d > grid_dim; --d) stride = fold_mul(stride, g[d]);
     } else {
-        for (int d = 0; d < grid_dim; ++d) stride *= g[d];
+        for (int d = 0; d < grid_dim; ++d) stride = fold_mul(stride, g[d]);
     }
-    const bool slowest = partition.strategy == PartitionStrategy::ColumnMajor ? grid_dim == 0 : grid_dim == rank - 1;
+    const bool slowest = strategy == PartitionStrategy::ColumnMajor ? grid_dim == 0 : grid_dim == rank - 1;
     const ir::Expr scaled = fold_div(i, stride);
     return slowest ? scaled : fold_mod(scaled, g[grid_dim]);
 }

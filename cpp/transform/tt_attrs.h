@@ -290,6 +290,22 @@ std::optional<T> find_attr(const ir::PrimFunc &func, const char *key);
  *  Pure integer arithmetic on linear_block_id (int32), simplified where operands are constant. */
 ir::Expr decode_block_index(const WorkPartition &partition, const ir::Expr &linear_block_id, int grid_dim);
 
+/*! \brief The extents the block decoding divides by, as expressions: `grid[d]` the launch-grid
+ *  extent of dimension d, `panel` the block strategy's rows per panel (ignored by the other
+ *  strategies). Constants fold (an extent of 1 drops its division); Vars bound from
+ *  get_arg_val make one kernel serve every launch grid. The panel may exceed grid[1]: the last
+ *  (only) panel's height min(P, g1 - p * P) is then g1, the same order as a clamped panel. */
+struct BlockDecodeExtents {
+    std::vector<ir::Expr> grid;
+    ir::Expr panel;
+};
+/*! \brief The partition's extents as constants (panel clamped to [1, grid[1]]). */
+BlockDecodeExtents constant_decode_extents(const WorkPartition &partition);
+/*! \brief decode_block_index over the given extents (the partition supplies only the strategy);
+ *  the constant overload above is this with constant_decode_extents. */
+ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents &extents,
+                            const ir::Expr &linear_block_id, int grid_dim);
+
 /*! \brief The same decoding on a constant id, for host-side computation and tests. */
 std::vector<int64_t> decode_block_index(const WorkPartition &partition, int64_t linear_block_id);
 

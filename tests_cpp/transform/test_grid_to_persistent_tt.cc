@@ -36,9 +36,10 @@ TEST(GridToPersistentTT, ReaderLoopsOverItsBlocks) {
         "    k_trip_count: T.int32 = tt.get_arg_val(4)\n"
         "    A_width_tiles: T.int32 = tt.get_arg_val(5)\n"
         "    B_width_tiles: T.int32 = tt.get_arg_val(6)\n"
+        "    grid_x: T.int32 = tt.get_arg_val(7)\n"
         "    for block in T.serial(block_count):\n"
-        "        bx: T.int32 = (block_start + block) % 8\n"
-        "        by: T.int32 = (block_start + block) // 8\n"
+        "        bx: T.int32 = (block_start + block) % grid_x\n"
+        "        by: T.int32 = (block_start + block) // grid_x\n"
         "        for k in T.serial(k_trip_count):\n";
     EXPECT_NE(text.find(expected_head), std::string::npos) << text;
     EXPECT_NE(text.find("(by * 4 + tile_row) * A_width_tiles + k"), std::string::npos) << text;
@@ -56,8 +57,8 @@ TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
     ASSERT_EQ(kernels.size(), 3u);
     EXPECT_EQ(kernels[1].runtime_args, (std::vector<std::string>{"block_start", "block_count", "k_trip_count"}));
     EXPECT_EQ(kernels[0].runtime_args, (std::vector<std::string>{"A_address", "B_address", "block_start", "block_count",
-                                                                 "k_trip_count", "A_width_tiles", "B_width_tiles"}));
-    EXPECT_EQ(kernels[2].runtime_args, (std::vector<std::string>{"C_address", "block_start", "block_count", "C_width_tiles"}));
+                                                                 "k_trip_count", "A_width_tiles", "B_width_tiles", "grid_x"}));
+    EXPECT_EQ(kernels[2].runtime_args, (std::vector<std::string>{"C_address", "block_start", "block_count", "C_width_tiles", "grid_x"}));
     EXPECT_EQ(kernels[0].processor, "RISCV_1");
     EXPECT_EQ(kernels[2].processor, "RISCV_0");
     EXPECT_EQ(kernels[0].compile_args.size(), 2u);
@@ -65,7 +66,8 @@ TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
 }
 
 /*! Per-core values: every core of the partition, its own start and count (16x16 grid: 4 each),
- *  and the shape values, the same on every core (C is 2048 wide: 64 tiles). */
+ *  and the shape values and decode extents, the same on every core (C is 2048 wide: 64 tiles;
+ *  the grid is 16 blocks wide). */
 TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = 2048;
@@ -73,11 +75,30 @@ TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
     const transform::KernelDesc &writer = kernels[2];
     EXPECT_EQ(writer.per_core_runtime_args.size(), 64u);
     const auto &core = writer.per_core_runtime_args.at("1,0");
-    ASSERT_EQ(core.size(), 4u);
+    ASSERT_EQ(core.size(), 5u);
     EXPECT_EQ(core[0].marker, "buffer_address");
     EXPECT_EQ(core[1].value, 4u);
     EXPECT_EQ(core[2].value, 4u);
     EXPECT_EQ(core[3].value, 64u);
+    EXPECT_EQ(core[4].value, 16u);  // grid_x
+}
+
+/*! Under the block strategy the decode reads both grid extents and the panel height, which the
+ *  host computes per shape (1024 / 128 = 8 blocks a side, 1 block per core: panel 1). */
+TEST(GridToPersistentTT, BlockStrategyDecodeExtentsAreRuntimeArguments) {
+    transform::PassOptions options;
+    options.partition_strategy = transform::PartitionStrategy::Block;
+    IRModule out = persistent(tt::testing::GemmConfig{}, options);
+    auto kernels = out->lookup("gemm_writer")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    EXPECT_EQ(kernels[2].runtime_args, (std::vector<std::string>{"C_address", "block_start", "block_count", "C_width_tiles",
+                                                                 "grid_x", "grid_y", "block_panel"}));
+    const auto &core = kernels[2].per_core_runtime_args.at("0,0");
+    ASSERT_EQ(core.size(), 7u);
+    EXPECT_EQ(core[4].value, 8u);
+    EXPECT_EQ(core[5].value, 8u);
+    EXPECT_EQ(core[6].value, 1u);
+    std::string text = to_text(out->lookup("gemm_writer"));
+    EXPECT_NE(text.find("T.min(block_panel, grid_y - "), std::string::npos) << text;
 }
 
 TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
@@ -90,7 +111,7 @@ TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
     ASSERT_TRUE(in.good());
     Json plan = Json::parse(in);
     EXPECT_EQ(plan.at("kernels").size(), 3u);
-    EXPECT_EQ(plan.at("kernels")[0].at("runtime_arg_names").size(), 7u);
+    EXPECT_EQ(plan.at("kernels")[0].at("runtime_arg_names").size(), 8u);
 }
 
 TEST(VerifyTTIR, AcceptsTheLoweredVariants) {

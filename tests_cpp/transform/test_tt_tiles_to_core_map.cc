@@ -1,7 +1,9 @@
 // TTTilesToCoreMap: balanced block-to-core assignment, the partition strategies and core ranges.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <string>
 
 #include "gemm_ir.h"
 #include "ir/arith.h"
@@ -127,6 +129,43 @@ TEST(TTTilesToCoreMap, DecodeExprMatchesConstantDecode) {
                     int64_t value = -1;
                     ASSERT_TRUE(as_const_int(fold_constants(e), &value));
                     EXPECT_EQ(value, decode_block_index(p, i)[d]) << to_string(s) << " id " << i << " dim " << d;
+                }
+            }
+        }
+    }
+}
+
+/*! With the extents given as variables (runtime arguments), the decoding computes the same
+ *  indices once they are bound, for every strategy, including panels that do not divide the grid
+ *  height and a panel taller than the grid (left unclamped). */
+TEST(TTTilesToCoreMap, DecodeWithVariableExtentsMatchesConstantDecode) {
+    for (PartitionStrategy s : {PartitionStrategy::RowMajor, PartitionStrategy::ColumnMajor, PartitionStrategy::Block}) {
+        for (std::vector<int64_t> grid : {std::vector<int64_t>{5, 3}, std::vector<int64_t>{7}, std::vector<int64_t>{3, 4, 2}}) {
+            for (int64_t panel : {1, 2, 3, 5}) {
+                WorkPartition p;
+                p.grid = grid;
+                p.strategy = s;
+                p.panel = static_cast<int>(panel);
+                BlockDecodeExtents extents;
+                std::map<std::string, int64_t> values{{"panel", panel}};
+                for (size_t d = 0; d < grid.size(); ++d) {
+                    const std::string name = "g" + std::to_string(d);
+                    extents.grid.push_back(make_var(name));
+                    values[name] = grid[d];
+                }
+                extents.panel = make_var("panel");
+                int64_t total = 1;
+                for (int64_t g : grid) total *= g;
+                for (int64_t i = 0; i < total; ++i) {
+                    values["i"] = i;
+                    for (int d = 0; d < static_cast<int>(grid.size()); ++d) {
+                        Expr e = substitute(decode_block_index(s, extents, make_var("i"), d),
+                                            [&](const Var &v) { return make_int(values.at(v->name)); });
+                        int64_t value = -1;
+                        ASSERT_TRUE(as_const_int(fold_constants(e), &value));
+                        EXPECT_EQ(value, decode_block_index(p, i)[d])
+                            << to_string(s) << " panel " << panel << " id " << i << " dim " << d;
+                    }
                 }
             }
         }
