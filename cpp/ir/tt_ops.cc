@@ -29,7 +29,7 @@ void register_kernel_args() {
           "(compile-time args, chained); NoC page calls name the buffer and use it");
 }
 
-void register_lowering_placeholders() {
+void register_unbound_runtime_arguments() {
     // Lowering names a global buffer's base address before GridToPersistentTT decides which
     // runtime argument carries it; VerifyTTIR rejects any that remain (frontend role).
     register_intrinsic({"tt.buffer_address", {{"buffer", ArgKind::Region}}, false, ResultRule::Fixed,
@@ -107,7 +107,7 @@ void register_compute() {
 
 void register_tt_ops() {
     register_kernel_args();
-    register_lowering_placeholders();
+    register_unbound_runtime_arguments();
     register_circular_buffers();
     register_noc();
     register_compute();

@@ -7,7 +7,7 @@
  *
  *  Guarantees, for each kernel function:
  *  - its runtime arguments are, in order, the base address of every global buffer it accesses
- *    (first-use order; each tt.buffer_address placeholder becomes get_arg_val(i)), then
+ *    (first-use order; each unbound tt.buffer_address becomes get_arg_val(i)), then
  *    block_start and block_count, the core's range of blocks in partition order, then every
  *    shape-dependent value lowering named (tt.runtime_constant: tensor widths in tiles, loop trip
  *    counts; first-use order), then the block decode's extents the kernel reads (grid_x, grid_y,

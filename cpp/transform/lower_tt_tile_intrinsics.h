@@ -18,11 +18,11 @@
  *    staging CB of transposed tiles; T.clear / T.fill(c): the accumulator starts from the constant
  *    in DST (fill_tile) without a reload (on the first iteration of the loop that accumulates it);
  *  - shape-dependent values (tensor widths in tiles, loop trip counts) are tt.runtime_constant
- *    placeholders that GridToPersistentTT turns into runtime arguments;
+ *    unbound runtime arguments that GridToPersistentTT binds to get_arg_val;
  *  - loops are kept (serial) in each kernel that has work in them; on-chip allocations become CBs;
  *  - the compute kernel's full init (mm_init / compute_kernel_hw_startup) once, before the launch;
  *    reader/writer prologues bind a TensorAccessor per global buffer, whose base address is the
- *    placeholder tt.buffer_address(buffer) that GridToPersistentTT turns into a runtime argument.
+ *    unbound runtime argument tt.buffer_address(buffer) that GridToPersistentTT binds to get_arg_val.
  *  No tl.* call remains. Anything else (element-wise stores, T.Parallel, fills of run-time values,
  *  reduce, regions not aligned to tiles) is a Validation error "... is not supported on
  *  Tenstorrent yet: ...; instead ...".

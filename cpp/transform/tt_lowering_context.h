@@ -96,7 +96,7 @@ public:
      *  "<name>.transposed", an intermediate CB of the buffer's format added here. */
     const CircularBuffer &transposed_cb(const ir::Buffer &buffer, const Span &span);
     /*! \brief A value that follows from the tensor shapes, named so that GridToPersistentTT makes
-     *  it a runtime argument: the placeholder tt.runtime_constant(name, value). A name already
+     *  it a runtime argument: the unbound runtime argument tt.runtime_constant(name, value). A name already
      *  given to another value gets a numeric suffix. */
     ir::Expr runtime_constant(const std::string &name, int64_t value);
     /*! \brief The layout of a global buffer parameter. */

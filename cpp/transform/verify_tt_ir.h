@@ -5,7 +5,7 @@
  *
  *  Guarantees (otherwise an Internal error naming the kernel and the offending call, since a
  *  failure means a pass produced a wrong program):
- *  - a reader, a compute and a writer kernel exist, and no frontend intrinsic (tl.*, placeholders)
+ *  - a reader, a compute and a writer kernel exist, and no frontend intrinsic (tl.*, unbound runtime arguments)
  *    remains;
  *  - every call is of an intrinsic its kernel's role may use;
  *  - each kernel's get_arg_val indices are exactly the runtime-argument slots tt.kernels names
