@@ -24,7 +24,7 @@ def test_compile_writes_every_artifact(tmp_path, capsys):
     assert {"reader.cpp", "compute.cpp", "writer.cpp", "main.cpp", "CMakeLists.txt", "tt.plan.json"} <= set(os.listdir(out))
     assert cli.main(["plan", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "circular buffers" in text and "L1 used by CBs" in text and "p150" in text
+    assert "circular buffers" in text and "usable per core" in text and "p150" in text
 
 
 def test_run_compares_with_reference(tmp_path, capsys):

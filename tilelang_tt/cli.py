@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from . import codegen, ir
+from . import codegen, ir, sim
 from .jit import JITKernel, compile as compile_kernel
 from .errors import TileLangTTError, ValidationError
 
@@ -174,8 +174,9 @@ def plan_summary(plan):
         total += size
         lines.append(f"  c_{cb.get('cb_index'):<3} {cb.get('name', ''):<18} {cb.get('data_format'):<10} "
                      f"{cb.get('num_pages')} x {cb.get('page_size')} B = {size / 1024:.1f} KiB")
-    l1 = plan.get("l1_bytes_per_core") or plan.get("device_l1_bytes")
-    lines.append(f"L1 used by CBs: {total / 1024:.1f} KiB" + (f" of {l1 / 1024:.0f} KiB" if l1 else ""))
+    spec = sim.device_spec(plan["device"])
+    usable = spec["l1_bytes"] - spec["l1_unreserved_base"]
+    lines.append(f"L1 used by CBs: {total / 1024:.1f} KiB of {usable / 1024:.0f} KiB usable per core")
     lines.append("kernels:")
     for k in plan.get("kernels", []):
         lines.append(f"  {k.get('role'):<8} {k.get('source'):<12} {k.get('processor', '')} noc {k.get('noc', '')}")
