@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iomanip>
 #include <limits>
 
@@ -23,36 +24,10 @@ namespace {
 // C++ binding strengths (higher binds tighter).
 enum Prec { kSelect = 0, kOr = 1, kAnd = 2, kEquality = 3, kRelational = 4, kAdd = 5, kMul = 6, kUnary = 8, kAtom = 10 };
 
-// The compute API header that declares each compute call (docs/metalium_api.md).
-const char *compute_header(const std::string &cpp_name) {
-    static const std::map<std::string, const char *> headers = {
-        {"mm_init", "api/compute/matmul.h"},
-        {"mm_init_short", "api/compute/matmul.h"},
-        {"matmul_tiles", "api/compute/matmul.h"},
-        {"copy_tile", "api/compute/tile_move_copy.h"},
-        {"copy_tile_to_dst_init_short", "api/compute/tile_move_copy.h"},
-        {"pack_tile", "api/compute/pack.h"},
-        {"pack_reconfig_data_format", "api/compute/pack.h"},
-        {"tile_regs_acquire", "api/compute/reg_api.h"},
-        {"tile_regs_commit", "api/compute/reg_api.h"},
-        {"tile_regs_wait", "api/compute/reg_api.h"},
-        {"tile_regs_release", "api/compute/reg_api.h"},
-        {"cb_reserve_back", "api/compute/cb_api.h"},
-        {"cb_push_back", "api/compute/cb_api.h"},
-        {"cb_wait_front", "api/compute/cb_api.h"},
-        {"cb_pop_front", "api/compute/cb_api.h"},
-        {"reconfig_data_format", "api/compute/reconfig_data_format.h"},
-        {"reconfig_data_format_srca", "api/compute/reconfig_data_format.h"},
-        {"compute_kernel_hw_startup", "api/compute/compute_kernel_hw_startup.h"},
-        {"transpose_wh_init_short", "api/compute/transpose_wh.h"},
-        {"transpose_wh_tile", "api/compute/transpose_wh.h"},
-        {"fill_tile_init", "api/compute/eltwise_unary/fill.h"},
-        {"fill_tile", "api/compute/eltwise_unary/fill.h"},
-        {"get_arg_val", "api/compute/common.h"},
-    };
-    auto it = headers.find(cpp_name);
-    TT_ICHECK(it != headers.end()) << "no compute header known for " << cpp_name;
-    return it->second;
+// The compute API header that declares a compute call (its intrinsic's registered header).
+const std::string &compute_header(const IntrinsicInfo &op) {
+    TT_ICHECK(!op.header.empty()) << "no compute header registered for " << op.name;
+    return op.header;
 }
 
 // The file's base name only, so the same kernel gives the same bytes wherever it is compiled.
@@ -61,9 +36,24 @@ std::string source_file_name(const std::string &path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+bool ends_with(const std::string &s, const std::string &suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool is_cb_operand(const ArgSpec &spec) {
-    const std::string &n = spec.name;
-    return n.size() >= 2 && n.compare(n.size() - 2, 2, "cb") == 0;
+    return ends_with(spec.name, "cb");
+}
+
+// A float the API takes as its IEEE-754 single-precision bits (scalar SFPU parameters), printed as
+// those bits with the value beside them: `0x3fc00000u /* 1.5 */`.
+std::string float_bits(double value) {
+    const float f = static_cast<float>(value);
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    std::ostringstream os;
+    os << "0x" << std::hex << std::setw(8) << std::setfill('0') << bits << "u /* " << std::defaultfloat
+       << std::setprecision(9) << f << " */";
+    return os.str();
 }
 
 }  // namespace
@@ -97,7 +87,7 @@ std::string KernelPrinter::print_kernel(const PrimFunc &kernel) {
     if (role == KernelRole::Compute) {
         std::set<std::string> headers;
         post_order_visit(kernel->body, [&](const Node *n) {
-            if (n->kind == NodeKind::Call) headers.insert(compute_header(static_cast<const CallNode *>(n)->op->cpp_name));
+            if (n->kind == NodeKind::Call) headers.insert(compute_header(*static_cast<const CallNode *>(n)->op));
         });
         for (const std::string &h : headers) out << "#include \"" << h << "\"\n";
     } else {
@@ -219,9 +209,12 @@ std::string KernelPrinter::print(const CallNode *op) {
     std::string text = op->op->cpp_name + "(";
     for (size_t i = 0; i < op->args.size(); ++i) {
         int64_t index;
+        const auto *bits = ends_with(op->op->args[i].name, "_bits") ? op->args[i].as<FloatImmNode>() : nullptr;
         if (is_cb_operand(op->op->args[i]) && as_const_int(op->args[i], &index)) {
             cbs_used_.insert(index);
             text += (i ? ", " : "") + cb_name(index);
+        } else if (bits) {
+            text += (i ? ", " : "") + float_bits(bits->value);
         } else {
             text += (i ? ", " : "") + print_expr(op->args[i]);
         }

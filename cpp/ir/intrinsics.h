@@ -61,6 +61,7 @@ struct IntrinsicInfo {
     uint8_t roles = kRoleFrontend;
     std::string cpp_name;  ///< the C++ function it prints as, when it is a TT-Metalium call
     std::string doc;
+    std::string header;  ///< the kernel API header of the release that declares cpp_name (compute calls)
 };
 
 /*! \brief Registers an intrinsic; a second registration of the same name is an internal error.

@@ -10,8 +10,16 @@ namespace tt::ir {
 namespace {
 
 void tt_op(const std::string &cpp_name, std::vector<ArgSpec> args, uint8_t roles, const std::string &doc,
-           ResultRule result_rule = ResultRule::Void, DataType result = DataType::handle()) {
-    register_intrinsic({"tt." + cpp_name, std::move(args), false, result_rule, result, false, roles, cpp_name, doc});
+           ResultRule result_rule = ResultRule::Void, DataType result = DataType::handle(),
+           const std::string &header = "") {
+    register_intrinsic(
+        {"tt." + cpp_name, std::move(args), false, result_rule, result, false, roles, cpp_name, doc, header});
+}
+
+// A compute-kernel call, declared by `header` (relative to the kernel include root).
+void compute_op(const std::string &header, const std::string &cpp_name, std::vector<ArgSpec> args,
+                const std::string &doc) {
+    tt_op(cpp_name, std::move(args), kRoleCompute, doc, ResultRule::Void, DataType::handle(), header);
 }
 
 ArgSpec int_arg(const char *name) {
@@ -21,7 +29,7 @@ ArgSpec int_arg(const char *name) {
 void register_kernel_args() {
     tt_op("get_arg_val", {int_arg("arg_index")}, kRoleAnyKernel,
           "runtime argument `arg_index` of this core (SetRuntimeArgs), as uint32_t", ResultRule::Fixed,
-          DataType::int32());
+          DataType::int32(), "api/compute/common.h");
     tt_op("tensor_accessor",
           {{"tensor", ArgKind::Region}, int_arg("accessor_index"), int_arg("base_address"), int_arg("page_size")},
           kRoleDataMovement,
@@ -34,23 +42,23 @@ void register_unbound_runtime_arguments() {
     // runtime argument carries it; VerifyTTIR rejects any that remain (frontend role).
     register_intrinsic({"tt.buffer_address", {{"buffer", ArgKind::Region}}, false, ResultRule::Fixed,
                         DataType::int32(), true, kRoleFrontend, "",
-                        "base address of a global buffer, until it becomes a runtime argument"});
+                        "base address of a global buffer, until it becomes a runtime argument", ""});
     // A value that follows from the tensor shapes (a tensor's width in tiles, a loop's trip count):
     // lowering names it so GridToPersistentTT can pass it as a runtime argument, and one compiled
     // kernel serves every shape with the same block sizes.
     register_intrinsic({"tt.runtime_constant", {{"name", ArgKind::String}, int_arg("value")}, false,
                         ResultRule::Fixed, DataType::int32(), true, kRoleFrontend, "",
-                        "a shape-dependent value, until it becomes a runtime argument"});
+                        "a shape-dependent value, until it becomes a runtime argument", ""});
 }
 
 void register_circular_buffers() {
     tt_op("cb_reserve_back", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
-          "producer: block until num_pages pages are free at the back");
+          "producer: block until num_pages pages are free at the back", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
     tt_op("cb_push_back", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
-          "producer: publish num_pages reserved pages");
+          "producer: publish num_pages reserved pages", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
     tt_op("cb_wait_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
-          "consumer: block until num_pages pages are available at the front");
-    tt_op("cb_pop_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel, "consumer: free num_pages pages");
+          "consumer: block until num_pages pages are available at the front", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
+    tt_op("cb_pop_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel, "consumer: free num_pages pages", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
     tt_op("get_write_ptr", {int_arg("cb")}, kRoleDataMovement, "L1 address of the reserved back page",
           ResultRule::Fixed, DataType::int32());
     tt_op("get_read_ptr", {int_arg("cb")}, kRoleDataMovement, "L1 address of the front page", ResultRule::Fixed,
@@ -69,38 +77,87 @@ void register_noc() {
 }
 
 void register_compute() {
-    tt_op("mm_init", {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("out_cb"), int_arg("transpose")}, kRoleCompute,
-          "full unpack/math/pack configuration for matmul; once per kernel, before any compute op");
-    tt_op("mm_init_short", {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("transpose")}, kRoleCompute,
-          "re-init the unpacker and math for matmul after another kind of op");
-    tt_op("compute_kernel_hw_startup", {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("out_cb")}, kRoleCompute,
-          "full unpack/math/pack configuration; once per kernel when it has no matmul");
-    tt_op("reconfig_data_format", {int_arg("srca_cb"), int_arg("srcb_cb")}, kRoleCompute,
-          "reconfigure the unpacker's srcA/srcB for the data formats of these CBs");
-    tt_op("reconfig_data_format_srca", {int_arg("srca_cb")}, kRoleCompute,
-          "reconfigure the unpacker's srcA for this CB's data format");
-    tt_op("matmul_tiles",
-          {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("in0_tile_index"), int_arg("in1_tile_index"),
-           int_arg("dst_index")},
-          kRoleCompute, "DST[dst_index] += in0[in0_tile_index] x in1[in1_tile_index] (in1 transposed per init)");
-    tt_op("tile_regs_acquire", {}, kRoleCompute, "MATH: take DST (zeroed)");
-    tt_op("tile_regs_commit", {}, kRoleCompute, "MATH: hand DST to PACK");
-    tt_op("tile_regs_wait", {}, kRoleCompute, "PACK: wait for MATH's commit");
-    tt_op("tile_regs_release", {}, kRoleCompute, "PACK: give DST back to MATH");
-    tt_op("copy_tile_to_dst_init_short", {int_arg("in_cb")}, kRoleCompute,
-          "init copy_tile from in_cb after another kind of op");
-    tt_op("copy_tile", {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")}, kRoleCompute,
-          "DST[dst_index] = in[in_tile_index]");
-    tt_op("transpose_wh_init_short", {int_arg("in_cb")}, kRoleCompute, "init transpose_wh_tile from in_cb");
-    tt_op("transpose_wh_tile", {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")}, kRoleCompute,
-          "DST[dst_index] = transpose(in[in_tile_index])");
-    tt_op("fill_tile_init", {}, kRoleCompute, "init fill_tile (SFPU)");
-    tt_op("fill_tile", {int_arg("dst_index"), {"value", ArgKind::Float}}, kRoleCompute,
-          "every element of DST[dst_index] = value (a float)");
-    tt_op("pack_reconfig_data_format", {int_arg("new_cb")}, kRoleCompute,
-          "reconfigure the packer for new_cb's data format");
-    tt_op("pack_tile", {int_arg("dst_index"), int_arg("out_cb")}, kRoleCompute,
-          "pack DST[dst_index] into the next reserved page of out_cb");
+    const std::string matmul = "api/compute/matmul.h", copy = "api/compute/tile_move_copy.h",
+                      pack = "api/compute/pack.h", regs = "api/compute/reg_api.h",
+                      reconfig = "api/compute/reconfig_data_format.h", fill = "api/compute/eltwise_unary/fill.h";
+    compute_op(matmul, "mm_init", {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("out_cb"), int_arg("transpose")},
+               "full unpack/math/pack configuration for matmul; once per kernel, before any compute op");
+    compute_op(matmul, "mm_init_short", {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("transpose")},
+               "re-init the unpacker and math for matmul after another kind of op");
+    compute_op("api/compute/compute_kernel_hw_startup.h", "compute_kernel_hw_startup",
+               {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("out_cb")},
+               "full unpack/math/pack configuration; once per kernel when it has no matmul");
+    compute_op(reconfig, "reconfig_data_format", {int_arg("srca_cb"), int_arg("srcb_cb")},
+               "reconfigure the unpacker's srcA/srcB for the data formats of these CBs");
+    compute_op(reconfig, "reconfig_data_format_srca", {int_arg("srca_cb")},
+               "reconfigure the unpacker's srcA for this CB's data format");
+    compute_op(matmul, "matmul_tiles",
+               {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("in0_tile_index"), int_arg("in1_tile_index"),
+                int_arg("dst_index")},
+               "DST[dst_index] += in0[in0_tile_index] x in1[in1_tile_index] (in1 transposed per init)");
+    compute_op(regs, "tile_regs_acquire", {}, "MATH: take DST (zeroed)");
+    compute_op(regs, "tile_regs_commit", {}, "MATH: hand DST to PACK");
+    compute_op(regs, "tile_regs_wait", {}, "PACK: wait for MATH's commit");
+    compute_op(regs, "tile_regs_release", {}, "PACK: give DST back to MATH");
+    compute_op(copy, "copy_tile_to_dst_init_short", {int_arg("in_cb")}, "init copy_tile from in_cb after another kind of op");
+    compute_op(copy, "copy_tile", {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
+               "DST[dst_index] = in[in_tile_index]");
+    compute_op("api/compute/transpose_wh.h", "transpose_wh_init_short", {int_arg("in_cb")},
+               "init transpose_wh_tile from in_cb");
+    compute_op("api/compute/transpose_wh.h", "transpose_wh_tile",
+               {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
+               "DST[dst_index] = transpose(in[in_tile_index])");
+    compute_op(fill, "fill_tile_init", {}, "init fill_tile (SFPU)");
+    compute_op(fill, "fill_tile", {int_arg("dst_index"), {"value", ArgKind::Float}},
+               "every element of DST[dst_index] = value (a float)");
+    compute_op(pack, "pack_reconfig_data_format", {int_arg("new_cb")}, "reconfigure the packer for new_cb's data format");
+    compute_op(pack, "pack_tile", {int_arg("dst_index"), int_arg("out_cb")},
+               "pack DST[dst_index] into the next reserved page of out_cb");
+}
+
+// Element-wise math (tt_eltwise_ops.h chooses among these): the matrix engine's binary ops on two
+// CB tiles, and SFPU operations on tiles in DST. Scalar parameters are the IEEE-754 bits of a float.
+void register_eltwise_compute() {
+    const std::string binary = "api/compute/eltwise_binary.h";
+    for (const char *op : {"add", "sub", "mul"}) {
+        const std::string name = op;
+        compute_op(binary, name + "_tiles_init", {int_arg("in0_cb"), int_arg("in1_cb")},
+                   "init the matrix engine's element-wise " + name + " of tiles of in0_cb and in1_cb");
+        compute_op(binary, name + "_tiles",
+                   {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("in0_tile_index"), int_arg("in1_tile_index"),
+                    int_arg("dst_index")},
+                   "DST[dst_index] = in0[in0_tile_index] " + name + " in1[in1_tile_index]");
+    }
+    const std::string sfpu_binary = "api/compute/eltwise_binary_sfpu.h", max_min = "api/compute/binary_max_min.h";
+    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{
+             {"add_binary", sfpu_binary}, {"sub_binary", sfpu_binary}, {"mul_binary", sfpu_binary},
+             {"div_binary", sfpu_binary}, {"binary_max", max_min}, {"binary_min", max_min}}) {
+        compute_op(header, op + "_tile_init", {}, "init the SFPU's " + op + " of two DST tiles");
+        compute_op(header, op + "_tile", {int_arg("dst_index0"), int_arg("dst_index1"), int_arg("out_dst_index")},
+                   "DST[out_dst_index] = " + op + " of DST[dst_index0] and DST[dst_index1]");
+    }
+    const std::string scalar = "api/compute/eltwise_unary/binop_with_scalar.h";
+    compute_op(scalar, "binop_with_scalar_tile_init", {}, "init add/sub/rsub/mul/div_unary_tile");
+    for (const char *op : {"add_unary", "sub_unary", "rsub_unary", "mul_unary", "div_unary"}) {
+        compute_op(scalar, std::string(op) + "_tile", {int_arg("dst_index"), {"scalar_bits", ArgKind::Float}},
+                   std::string("DST[dst_index] = ") + op + " of DST[dst_index] and a scalar");
+    }
+    // v0.67 declares several SFPU operations in compute_kernel_api.h rather than in eltwise_unary/.
+    const std::string api = "api/compute/compute_kernel_api.h", unary = "api/compute/eltwise_unary/";
+    for (const char *op : {"unary_max", "unary_min"}) {
+        compute_op(api, std::string(op) + "_tile_init", {}, std::string("init ") + op + "_tile");
+        compute_op(api, std::string(op) + "_tile", {int_arg("dst_index"), {"scalar_bits", ArgKind::Float}},
+                   std::string("DST[dst_index] = ") + op + " of DST[dst_index] and a scalar");
+    }
+    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{
+             {"exp", unary + "exp.h"}, {"exp2", api}, {"log", api}, {"sqrt", unary + "sqrt.h"},
+             {"rsqrt", unary + "rsqrt.h"}, {"abs", api}, {"negative", unary + "negative.h"},
+             {"recip", unary + "recip.h"}, {"relu", unary + "relu.h"}, {"gelu", unary + "gelu.h"},
+             {"sigmoid", api}, {"tanh", api}, {"silu", api}, {"square", api}, {"sin", unary + "trigonometry.h"},
+             {"cos", unary + "trigonometry.h"}}) {
+        compute_op(header, op + "_tile_init", {}, "init " + op + "_tile (SFPU)");
+        compute_op(header, op + "_tile", {int_arg("dst_index")}, "DST[dst_index] = " + op + "(DST[dst_index])");
+    }
 }
 
 }  // namespace
@@ -111,6 +168,7 @@ void register_tt_ops() {
     register_circular_buffers();
     register_noc();
     register_compute();
+    register_eltwise_compute();
 }
 
 }  // namespace tt::ir

@@ -69,6 +69,7 @@ protected:
 
     void visit(const BufferStoreNode *op) override {
         note_global(op->buffer, false, true);
+        if (OnChipFlow *target = on_chip(op->buffer)) target->elementwise_target = true;
         IRVisitor::visit(op);
     }
 

@@ -142,10 +142,7 @@ private:
     // The body is lowered once to learn which values it changes: an accumulator that is zero on
     // entry and full on exit is zero exactly on the first iteration (its reload is skipped then).
     RoleStmts lower_for(const ForNode *op) {
-        if (op->for_kind == ForKind::Parallel) {
-            unsupported(op->span, "T.Parallel", "element-wise loops are not lowered to the vector engine",
-                        "use tile operations (T.copy, T.gemm)");
-        }
+        if (op->for_kind == ForKind::Parallel) return stamped(ops_.lower_parallel(op), op->span);
         if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc);
         return lower_loop(op);
     }

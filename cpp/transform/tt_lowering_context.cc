@@ -31,6 +31,36 @@ TileOrder TileOrder::row_major(int64_t rows, int64_t cols, int64_t max_group_til
     return order;
 }
 
+bool TileOrder::enumerates_like(const TileOrder &other) const {
+    if (rows != other.rows || cols != other.cols) return false;
+    const bool plain = group_cols == cols, other_plain = other.group_cols == other.cols;
+    return (plain && other_plain) || (group_rows == other.group_rows && group_cols == other.group_cols);
+}
+
+// Groups are row-major over the block, tiles row-major inside a group.
+Expr TileOrder::position_of(const Expr &row, const Expr &col) const {
+    auto i = [](int64_t v) { return make_int(v); };
+    Expr group = AddNode::make(MulNode::make(FloorDivNode::make(row, i(group_rows)), i(groups_across())),
+                               FloorDivNode::make(col, i(group_cols)));
+    Expr within = AddNode::make(MulNode::make(FloorModNode::make(row, i(group_rows)), i(group_cols)),
+                                FloorModNode::make(col, i(group_cols)));
+    return fold_constants(AddNode::make(MulNode::make(group, i(group_tiles())), within));
+}
+
+Expr TileOrder::row_at(const Expr &position) const {
+    auto i = [](int64_t v) { return make_int(v); };
+    Expr group_row = FloorDivNode::make(FloorDivNode::make(position, i(group_tiles())), i(groups_across()));
+    Expr within_row = FloorDivNode::make(FloorModNode::make(position, i(group_tiles())), i(group_cols));
+    return fold_constants(AddNode::make(MulNode::make(group_row, i(group_rows)), within_row));
+}
+
+Expr TileOrder::col_at(const Expr &position) const {
+    auto i = [](int64_t v) { return make_int(v); };
+    Expr group_col = FloorModNode::make(FloorDivNode::make(position, i(group_tiles())), i(groups_across()));
+    Expr within_col = FloorModNode::make(FloorModNode::make(position, i(group_tiles())), i(group_cols));
+    return fold_constants(AddNode::make(MulNode::make(group_col, i(group_cols)), within_col));
+}
+
 void RoleStmts::append(const RoleStmts &other) {
     for (size_t r = 0; r < of.size(); ++r) of[r].insert(of[r].end(), other.of[r].begin(), other.of[r].end());
 }

@@ -43,6 +43,13 @@ struct TileOrder {
         return cols / group_cols;
     }
     static TileOrder row_major(int64_t rows, int64_t cols, int64_t max_group_tiles);
+    /*! True when both orders enumerate the block's tiles identically: same subblocks, or both
+     *  plain row-major. */
+    bool enumerates_like(const TileOrder &other) const;
+    /*! The position in this order of the tile at (row, col), and the inverse, as expressions. */
+    ir::Expr position_of(const ir::Expr &row, const ir::Expr &col) const;
+    ir::Expr row_at(const ir::Expr &position) const;
+    ir::Expr col_at(const ir::Expr &position) const;
 };
 
 /*! \brief What an on-chip buffer holds between tile operations. */

@@ -22,16 +22,23 @@ Stmt for_each_dst_tile(int64_t count, const std::function<Stmt(const Expr &)> &b
     return tile_loop("dst_index", count, body);
 }
 
-// DST holds `count` tiles computed by `math`; hand them to the packer and pack them into `out`.
-std::vector<Stmt> pack_to(const CircularBuffer &out, int64_t count) {
+}  // namespace
+
+std::vector<Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride) {
     return {tt_call("tile_regs_commit", {}),
             tt_call("cb_reserve_back", {cb_of(out), make_int(count)}),
             tt_call("tile_regs_wait", {}),
             tt_call("pack_reconfig_data_format", {cb_of(out)}),
-            for_each_dst_tile(count, [&](const Expr &t) { return tt_call("pack_tile", {t, cb_of(out)}); }),
+            for_each_dst_tile(count,
+                              [&](const Expr &t) {
+                                  return tt_call("pack_tile", {fold_constants(MulNode::make(t, make_int(stride))),
+                                                               cb_of(out)});
+                              }),
             tt_call("tile_regs_release", {}),
             tt_call("cb_push_back", {cb_of(out), make_int(count)})};
 }
+
+namespace {
 
 // DST[0..count) = the next `count` tiles at the front of `in`, which are then popped.
 std::vector<Stmt> copy_into_dst(const CircularBuffer &in, int64_t count) {
@@ -42,12 +49,6 @@ std::vector<Stmt> copy_into_dst(const CircularBuffer &in, int64_t count) {
             tt_call("cb_pop_front", {cb_of(in), make_int(count)})};
 }
 
-int64_t largest_divisor_at_most(int64_t n, int64_t limit) {
-    for (int64_t d = std::min(n, limit); d > 1; --d) {
-        if (n % d == 0) return d;
-    }
-    return 1;
-}
 
 // Fills DST[0..count) with `value`; DST is zero after tile_regs_acquire, so zero needs nothing.
 std::vector<Stmt> fill_dst(double value, int64_t count) {
@@ -98,6 +99,13 @@ Stmt pop_inputs(const GemmTiles &g) {
 
 }  // namespace
 
+int64_t largest_divisor_at_most(int64_t n, int64_t limit) {
+    for (int64_t d = std::min(n, limit); d > 1; --d) {
+        if (n % d == 0) return d;
+    }
+    return 1;
+}
+
 Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, int dst_tiles) {
     TT_ICHECK(order.group_tiles() <= dst_tiles) << "subblock of " << order.group_tiles() << " tiles exceeds DST";
     const int64_t h = order.group_rows, w = order.group_cols, subblock = order.group_tiles();
@@ -106,7 +114,7 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
             std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
             for (Stmt &s : start_accumulator(*g.c, c, subblock)) body.push_back(s);
             body.push_back(matmul_subblock(g, sm, sn, h, w));
-            for (Stmt &s : pack_to(*g.c, subblock)) body.push_back(s);
+            for (Stmt &s : emit_pack(*g.c, subblock)) body.push_back(s);
             return seq(body);
         });
     });
@@ -124,7 +132,7 @@ Stmt emit_gemm_in_dst(const GemmTiles &g) {
 }
 
 Stmt emit_dst_accumulator_end(const CircularBuffer &acc) {
-    return seq(pack_to(acc, acc.rows * acc.cols));
+    return seq(emit_pack(acc, acc.rows * acc.cols));
 }
 
 Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transposed, int dst_tiles) {
@@ -140,7 +148,7 @@ Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transpos
                                        Expr source_tile = linear(linear(kc, chunk, t), m, row);
                                        return tt_call("transpose_wh_tile", {in, source_tile, t});
                                    })};
-            for (Stmt &s : pack_to(transposed, chunk)) body.push_back(s);
+            for (Stmt &s : emit_pack(transposed, chunk)) body.push_back(s);
             return seq(body);
         });
     });
@@ -154,7 +162,7 @@ Stmt emit_constant_tiles(const CircularBuffer &destination, double value, int ds
     return tile_loop("chunk", total / chunk, [&](const Expr &) {
         std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
         for (Stmt &s : fill_dst(value, chunk)) body.push_back(s);
-        for (Stmt &s : pack_to(destination, chunk)) body.push_back(s);
+        for (Stmt &s : emit_pack(destination, chunk)) body.push_back(s);
         return seq(body);
     });
 }
@@ -170,7 +178,7 @@ Stmt emit_compute_copy(const CircularBuffer &source, const CircularBuffer &desti
     return tile_loop("chunk", total / chunk, [&](const Expr &) {
         std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
         for (Stmt &s : copy_into_dst(source, chunk)) body.push_back(s);
-        for (Stmt &s : pack_to(destination, chunk)) body.push_back(s);
+        for (Stmt &s : emit_pack(destination, chunk)) body.push_back(s);
         return seq(body);
     });
 }

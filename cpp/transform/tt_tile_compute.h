@@ -70,6 +70,15 @@ ir::Stmt emit_compute_copy(const CircularBuffer &source, const CircularBuffer &d
 /*! \brief The once-per-kernel init of a compute kernel whose first op is a copy. */
 ir::Stmt emit_copy_init(const CircularBuffer &source, const CircularBuffer &destination);
 
+/*! \brief DST[0], DST[stride], ... (count tiles) hold finished tiles: hand them to the packer and
+ *  pack them, in order, into the next `count` pages of `out` (commit, reserve, wait, pack, release,
+ *  push). */
+std::vector<ir::Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride = 1);
+
+/*! \brief The largest divisor of n that is at most limit (1 when none is larger): how many tiles
+ *  of an n-tile block one DST acquire handles. */
+int64_t largest_divisor_at_most(int64_t n, int64_t limit);
+
 /*! \brief Compute consumes a value nobody reads (it is overwritten): wait for its tiles, pop them. */
 ir::Stmt emit_discard(const CircularBuffer &cb, const TileOrder &order);
 

@@ -62,13 +62,6 @@ const char *kind_name(TileValue::Kind k) {
     }
 }
 
-// Two orders enumerate a block's tiles identically: same subblocks, or both plain row-major.
-bool same_sequence(const TileOrder &a, const TileOrder &b) {
-    if (a.rows != b.rows || a.cols != b.cols) return false;
-    bool a_plain = a.group_cols == a.cols, b_plain = b.group_cols == b.cols;
-    return (a_plain && b_plain) || (a.group_rows == b.group_rows && a.group_cols == b.group_cols);
-}
-
 }  // namespace
 
 bool TileOpLowering::is_global_load(const CallNode *call) {
@@ -80,21 +73,21 @@ void TileOpLowering::note_compute_init(Stmt init) {
     if (!compute_init_) compute_init_ = std::move(init);
 }
 
-TileValue &TileOpLowering::full_value(const RegionNode *region, const char *op, const Span &span) {
-    TileValue &v = ctx_.value(region->buffer);
+TileValue &TileOpLowering::full_value(const Buffer &buffer, const char *op, const Span &span) {
+    TileValue &v = ctx_.value(buffer);
     if (v.kind != TileValue::Full) {
-        unsupported(span, std::string(op) + " reading " + region->buffer->name + " while it holds " +
+        unsupported(span, std::string(op) + " reading " + buffer->name + " while it holds " +
                               kind_name(v.kind),
                     "only tiles a copy or gemm produced are in its circular buffer",
-                    "write " + region->buffer->name + " with T.copy or T.gemm before reading it");
+                    "write " + buffer->name + " with T.copy or T.gemm before reading it");
     }
     return v;
 }
 
-void TileOpLowering::define(const RegionNode *region, const TileOrder &order, const Span &span) {
-    TileValue &v = ctx_.value(region->buffer);
+void TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span) {
+    TileValue &v = ctx_.value(buffer);
     if (v.kind == TileValue::Full) {
-        TT_USER_ERROR(Validation, span) << region->buffer->name << " is overwritten before anything read its "
+        TT_USER_ERROR(Validation, span) << buffer->name << " is overwritten before anything read its "
                                         << "previous value, whose tiles would stay in its circular buffer; instead "
                                         << "read it first or remove the earlier write";
     }
@@ -124,7 +117,7 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
                                                << src->buffer->name << " into " << dst->buffer->name << " of "
                                                << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
         }
-        define(dst, TileOrder{rows, cols, 1, cols}, span);
+        define(dst->buffer, TileOrder{rows, cols, 1, cols}, span);
         copies.push_back({src, &cb, span});
     }
     RoleStmts out;
@@ -154,7 +147,7 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
     const CircularBuffer &cb = ctx_.cb(src->buffer, span);
     require_whole(src, cb, "T.copy", span);
     RoleStmts out = materialize_constant(src);
-    TileOrder order = full_value(src, "T.copy", span).order;
+    TileOrder order = full_value(src->buffer, "T.copy", span).order;
     ctx_.value(src->buffer) = TileValue{};
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
     // Compute reads an accumulator's CB back, so the writer cannot drain that CB; and the NoC does
@@ -176,9 +169,9 @@ RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionN
     require_whole(src, from, "T.copy", span);
     require_whole(dst, to, "T.copy", span);
     RoleStmts out = materialize_constant(src);
-    TileOrder order = full_value(src, "T.copy", span).order;
+    TileOrder order = full_value(src->buffer, "T.copy", span).order;
     ctx_.value(src->buffer) = TileValue{};
-    define(dst, order, span);
+    define(dst->buffer, order, span);
     note_compute_init(emit_copy_init(from, to));
     out[KernelRole::Compute].push_back(emit_compute_copy(from, to, order, ctx_.dst_tiles()));
     return out;
@@ -209,7 +202,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                                         << "(K, N) ((N, K) with transpose_B) blocks";
     }
     for (const RegionNode *r : {ra, rb}) {
-        const TileValue &v = full_value(r, "T.gemm", span);
+        const TileValue &v = full_value(r->buffer, "T.gemm", span);
         if (v.order.group_cols != v.order.cols) {
             unsupported(span, "T.gemm reading " + r->buffer->name + " in subblock order",
                         "matmul indexes its inputs' tiles row-major", "pass a buffer loaded with T.copy");
@@ -241,7 +234,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                                         << ") before the loop or pass clear_accum=True";
     }
     TileOrder order = TileOrder::row_major(g.m, g.n, ctx_.dst_tiles());
-    if (c.kind == TileValue::Full && !same_sequence(c.order, order)) {
+    if (c.kind == TileValue::Full && !c.order.enumerates_like(order)) {
         unsupported(span, "T.gemm accumulating onto " + rc->buffer->name + " in its current tile order",
                     "partial sums are reloaded one DST subblock at a time", "T.clear the accumulator first");
     }

@@ -30,6 +30,8 @@ public:
     RoleStmts lower_loads(const std::vector<LocatedCall> &loads);
     /*! \brief Any other tile operation call, evaluated at span. */
     RoleStmts lower(const ir::CallNode *call, const Span &span);
+    /*! \brief An element-wise T.Parallel nest (tt_tile_elementwise.h): compute's statements. */
+    RoleStmts lower_parallel(const ir::ForNode *loop);
 
     /*! \brief The compute kernel's once-per-kernel init (of its first op), if it has any op. */
     const ir::Stmt &compute_init() const {
@@ -44,10 +46,10 @@ private:
     /*! Compute writes the constant `region`'s buffer holds (T.fill) into its CB, so that a copy
      *  can read it; nothing when the buffer holds tiles already. */
     RoleStmts materialize_constant(const ir::RegionNode *region);
-    /*! The value of `region`'s buffer for reading at span: Full, of the whole buffer. */
-    TileValue &full_value(const ir::RegionNode *region, const char *op, const Span &span);
-    /*! Marks the whole buffer of `region` as written with `order`; its old value must be consumed. */
-    void define(const ir::RegionNode *region, const TileOrder &order, const Span &span);
+    /*! The value of `buffer` for reading at span: Full, of the whole buffer. */
+    TileValue &full_value(const ir::Buffer &buffer, const char *op, const Span &span);
+    /*! Marks the whole of `buffer` as written with `order`; its old value must be consumed. */
+    void define(const ir::Buffer &buffer, const TileOrder &order, const Span &span);
     void note_compute_init(ir::Stmt init);
 
     LoweringContext &ctx_;

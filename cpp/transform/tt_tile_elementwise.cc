@@ -1,0 +1,424 @@
+// Element-wise T.Parallel loops as compute programs over tiles (see tt_tile_elementwise.h).
+#include "transform/tt_tile_elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "ir/arith.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
+#include "transform/tt_tile_compute.h"
+#include "transform/tt_tile_ops.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+const char *const kInstead = "write T.Parallel bodies as D[i, j] = f(X[i, j], ...) over whole shared/fragment "
+                             "buffers of the loop's extents, with compile-time constants";
+
+EltwiseExpr constant(double value) {
+    EltwiseExpr e;
+    e.kind = EltwiseExpr::Constant;
+    e.constant = value;
+    return e;
+}
+
+EltwiseExpr apply(EltwiseExpr::Kind kind, const EltwiseOp *op, std::vector<EltwiseExpr> operands, double c = 0) {
+    EltwiseExpr e;
+    e.kind = kind;
+    e.op = op;
+    e.constant = c;
+    e.operands = std::move(operands);
+    return e;
+}
+
+const EltwiseOp *op_named(const std::string &name) {
+    const EltwiseOp *op = lookup_eltwise_op(name);
+    TT_ICHECK(op) << "element-wise operation " << name << " is not registered";
+    return op;
+}
+
+double fold(const std::string &op, double a, double b) {
+    if (op == "add") return a + b;
+    if (op == "sub") return a - b;
+    if (op == "mul") return a * b;
+    if (op == "div") return a / b;
+    return op == "max" ? std::max(a, b) : std::min(a, b);
+}
+
+// Parses the expression tree of one T.Parallel nest over (i, j).
+class NestParser {
+public:
+    std::vector<EltwiseStore> parse(const ForNode *loop) {
+        const ForNode *inner = loop;
+        while (true) {
+            int64_t extent;
+            if (!as_const_int(fold_constants(inner->extent), &extent)) {
+                unsupported(inner->span, "T.Parallel of extent " + to_text(inner->extent),
+                            "element-wise loops cover whole tiles of a known size", kInstead);
+            }
+            vars_.push_back(inner->loop_var);
+            extents_.push_back(extent);
+            const auto *next = inner->body.as<ForNode>();
+            if (!next || next->for_kind != ForKind::Parallel) break;
+            inner = next;
+        }
+        if (vars_.size() != 2) {
+            unsupported(loop->span, "T.Parallel over " + std::to_string(vars_.size()) + " dimension(s)",
+                        "element-wise loops are lowered over 2-D tiles of shared/fragment buffers", kInstead);
+        }
+        statements(inner->body);
+        return std::move(stores_);
+    }
+
+private:
+    void statements(const Stmt &s) {
+        if (const auto *seq = s.as<SeqStmtNode>()) {
+            for (const Stmt &part : seq->seq) statements(part);
+        } else if (const auto *let = s.as<LetStmtNode>()) {
+            lets_[let->var.get()] = build(let->value);
+            statements(let->body);
+        } else if (const auto *store = s.as<BufferStoreNode>()) {
+            check_tile_access(store->buffer, store->indices, store->span);
+            stores_.push_back({store->buffer, build(store->value), store->span});
+        } else {
+            unsupported(s->span, std::string("a ") + kind_name(s->kind) + " statement inside T.Parallel",
+                        "element-wise loop bodies are assignments to buffer elements", kInstead);
+        }
+    }
+
+    void check_tile_access(const Buffer &buffer, const std::vector<Expr> &indices, const Span &span) {
+        const bool onchip = buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
+        bool whole = onchip && buffer->shape.size() == 2;
+        for (size_t d = 0; whole && d < 2; ++d) {
+            int64_t extent;
+            whole = as_const_int(buffer->shape[d], &extent) && extent == extents_[d] && indices[d].get() == vars_[d].get();
+        }
+        if (!whole) {
+            unsupported(span, "the element access " + buffer->name + "[" + to_text(indices[0]) +
+                                  (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "] in T.Parallel",
+                        "element-wise loops read and write whole on-chip buffers tile by tile, indexed by the "
+                        "loop variables in order",
+                        "T.copy global data into a shared buffer of the loop's extents and index it [" +
+                            vars_[0]->name + ", " + vars_[1]->name + "]");
+        }
+    }
+
+    EltwiseExpr build(const Expr &e) {
+        if (const auto *i = e.as<IntImmNode>()) return constant(static_cast<double>(i->value));
+        if (const auto *f = e.as<FloatImmNode>()) return constant(f->value);
+        if (const auto *cast = e.as<CastNode>()) {
+            if (!cast->dtype.is_float()) {
+                unsupported(e->span, "a cast to " + cast->dtype.to_string() + " in T.Parallel",
+                            "element-wise math runs on floating-point tiles", "keep element-wise values floating point");
+            }
+            return build(cast->value);
+        }
+        if (const auto *load = e.as<BufferLoadNode>()) {
+            check_tile_access(load->buffer, load->indices, e->span);
+            EltwiseExpr leaf;
+            leaf.kind = EltwiseExpr::Tile;
+            leaf.buffer = load->buffer;
+            return leaf;
+        }
+        if (const auto *var = e.as<VarNode>()) {
+            auto it = lets_.find(var);
+            if (it != lets_.end()) return it->second;
+            unsupported(e->span, "the run-time value " + var->name + " in T.Parallel",
+                        "element-wise constants are compiled into the kernel", "use a compile-time number");
+        }
+        if (const auto *call = e.as<CallNode>()) return build_call(call);
+        static const std::map<NodeKind, const char *> binary = {{NodeKind::Add, "add"}, {NodeKind::Sub, "sub"},
+                                                                {NodeKind::Mul, "mul"}, {NodeKind::Div, "div"},
+                                                                {NodeKind::Max, "max"}, {NodeKind::Min, "min"}};
+        Expr a, b;
+        auto it = binary.find(e->kind);
+        if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
+        unsupported(e->span, "the expression " + to_text(e) + " in T.Parallel",
+                    "element-wise loops support + - * /, max, min and the operations " + eltwise_op_names(),
+                    kInstead);
+    }
+
+    EltwiseExpr build_call(const CallNode *call) {
+        const std::string name = call->op->name.rfind("tl.", 0) == 0 ? call->op->name.substr(3) : call->op->name;
+        if (name == "log2") {  // log2(x) = ln(x) / ln(2)
+            return combine("mul", apply(EltwiseExpr::Unary, op_named("log"), {build(call->args[0])}),
+                           constant(1.0 / std::log(2.0)));
+        }
+        const EltwiseOp *op = lookup_eltwise_op(name);
+        if (!op || op->arity != 1 || call->args.size() != 1) {
+            unsupported(call->span, "T." + name + " in T.Parallel", "it has no tile form on Tenstorrent yet",
+                        "use one of " + eltwise_op_names());
+        }
+        EltwiseExpr x = build(call->args[0]);
+        if (x.kind == EltwiseExpr::Constant) {
+            unsupported(call->span, "T." + name + " of a constant", "constants are folded by the frontend",
+                        "compute the constant in Python");
+        }
+        return apply(EltwiseExpr::Unary, op, {std::move(x)});
+    }
+
+    // The cheapest form of `a op b` (see the header).
+    EltwiseExpr combine(const std::string &name, EltwiseExpr a, EltwiseExpr b) {
+        const EltwiseOp *op = op_named(name);
+        const bool a_const = a.kind == EltwiseExpr::Constant, b_const = b.kind == EltwiseExpr::Constant;
+        if (a_const && b_const) return constant(fold(name, a.constant, b.constant));
+        if (name == "max" && (a_const || b_const) && (a_const ? a : b).constant == 0.0) {
+            return apply(EltwiseExpr::Unary, op_named("relu"), {a_const ? b : a});
+        }
+        if (name == "sub" && a_const && a.constant == 0.0) return apply(EltwiseExpr::Unary, op_named("neg"), {b});
+        if (name == "div" && a_const && a.constant == 1.0) return apply(EltwiseExpr::Unary, op_named("recip"), {b});
+        if (b_const && !op->scalar.empty()) return apply(EltwiseExpr::Scalar, op, {a}, b.constant);
+        if (a_const && !op->scalar_reversed.empty()) return apply(EltwiseExpr::ScalarReversed, op, {b}, a.constant);
+        if (a.kind == EltwiseExpr::Tile && b.kind == EltwiseExpr::Tile && !op->fpu.empty()) {
+            return apply(EltwiseExpr::FpuBinary, op, {a, b});
+        }
+        return apply(EltwiseExpr::Binary, op, {a, b});
+    }
+
+    std::vector<Var> vars_;
+    std::vector<int64_t> extents_;
+    std::map<const VarNode *, EltwiseExpr> lets_;
+    std::vector<EltwiseStore> stores_;
+};
+
+// DST tiles needed to evaluate e (Sethi-Ullman numbering); sets e.slots throughout.
+int count_slots(EltwiseExpr &e) {
+    for (EltwiseExpr &operand : e.operands) count_slots(operand);
+    if (e.kind == EltwiseExpr::Binary) {
+        const int a = e.operands[0].slots, b = e.operands[1].slots;
+        e.slots = a == b ? a + 1 : std::max(a, b);
+    } else if (e.kind == EltwiseExpr::Unary || e.kind == EltwiseExpr::Scalar || e.kind == EltwiseExpr::ScalarReversed) {
+        e.slots = e.operands[0].slots;
+    } else {
+        e.slots = 1;
+    }
+    return e.slots;
+}
+
+Expr cb_of(const CircularBuffer &cb) {
+    return make_int(cb.config.cb_index);
+}
+
+Expr float_arg(double value) {
+    return FloatImmNode::make(DataType::float32(), value);
+}
+
+/*! One operation of the program, applied to every output tile of a DST group: its inits once,
+ *  then `call(dst_base, position)` per tile, where dst_base is that tile's first DST slot and
+ *  position its place in the output order. */
+struct Step {
+    std::vector<Stmt> init;
+    std::function<Stmt(const Expr &dst_base, const Expr &position, const Expr &in_group)> call;
+};
+
+class ProgramBuilder {
+public:
+    ProgramBuilder(const TileOrder &order, const std::map<const BufferNode *, EltwiseOperand> &operands)
+        : order_(order), operands_(operands) {
+    }
+
+    // Appends the steps that leave e's value in DST slot `slot` (relative to the tile's base).
+    void eval(const EltwiseExpr &e, int slot) {
+        auto at = [slot](const Expr &base, int offset = 0) {
+            return fold_constants(AddNode::make(base, make_int(slot + offset)));
+        };
+        switch (e.kind) {
+        case EltwiseExpr::Tile: {
+            const EltwiseOperand &in = operand(e.buffer);
+            Expr cb = cb_of(*in.cb);
+            steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
+                              [=](const Expr &base, const Expr &pos, const Expr &q) {
+                                  return tt_call("copy_tile", {cb, tile_index(e.buffer, pos, q), at(base)});
+                              }});
+            return;
+        }
+        case EltwiseExpr::Constant:
+            steps_.push_back({{tt_call("fill_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                                  return tt_call("fill_tile", {at(base), float_arg(e.constant)});
+                              }});
+            return;
+        case EltwiseExpr::Unary:
+            eval(e.operands[0], slot);
+            steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})},
+                              [=](const Expr &base, const Expr &, const Expr &) {
+                                  return tt_call(e.op->sfpu + "_tile", {at(base)});
+                              }});
+            return;
+        case EltwiseExpr::Scalar:
+        case EltwiseExpr::ScalarReversed: {
+            eval(e.operands[0], slot);
+            const std::string form = e.kind == EltwiseExpr::Scalar ? e.op->scalar : e.op->scalar_reversed;
+            steps_.push_back({{tt_call(e.op->scalar_init, {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                                  return tt_call(form + "_tile", {at(base), float_arg(e.constant)});
+                              }});
+            return;
+        }
+        case EltwiseExpr::FpuBinary: {
+            const EltwiseExpr &a = e.operands[0], &b = e.operands[1];
+            Expr cb_a = cb_of(*operand(a.buffer).cb), cb_b = cb_of(*operand(b.buffer).cb);
+            steps_.push_back({{tt_call("reconfig_data_format", {cb_a, cb_b}), tt_call(e.op->fpu + "_tiles_init", {cb_a, cb_b})},
+                              [=](const Expr &base, const Expr &pos, const Expr &q) {
+                                  return tt_call(e.op->fpu + "_tiles", {cb_a, cb_b, tile_index(a.buffer, pos, q),
+                                                                        tile_index(b.buffer, pos, q), at(base)});
+                              }});
+            return;
+        }
+        case EltwiseExpr::Binary: {
+            // The operand needing more slots goes first, so the other fits in the slots above it.
+            const bool left_first = e.operands[0].slots >= e.operands[1].slots;
+            eval(e.operands[left_first ? 0 : 1], slot);
+            eval(e.operands[left_first ? 1 : 0], slot + 1);
+            const int left = left_first ? 0 : 1, right = left_first ? 1 : 0;
+            steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})},
+                              [=](const Expr &base, const Expr &, const Expr &) {
+                                  return tt_call(e.op->sfpu + "_tile", {at(base, left), at(base, right), at(base)});
+                              }});
+            return;
+        }
+        }
+    }
+
+    const std::vector<Step> &steps() const {
+        return steps_;
+    }
+
+private:
+    const EltwiseOperand &operand(const Buffer &buffer) const {
+        auto it = operands_.find(buffer.get());
+        TT_ICHECK(it != operands_.end()) << "no circular buffer for element-wise operand " << buffer->name;
+        return it->second;
+    }
+
+    // A streamed operand's tile is at the front of its CB; any other operand's is found by its
+    // place in that operand's order.
+    Expr tile_index(const Buffer &buffer, const Expr &position, const Expr &in_group) const {
+        const EltwiseOperand &in = operand(buffer);
+        if (in.streamed) return in_group;
+        if (in.order.enumerates_like(order_)) return position;
+        return in.order.position_of(order_.row_at(position), order_.col_at(position));
+    }
+
+    const TileOrder &order_;
+    const std::map<const BufferNode *, EltwiseOperand> &operands_;
+    std::vector<Step> steps_;
+};
+
+void collect_tiles(const EltwiseExpr &e, std::vector<Buffer> *tiles) {
+    if (e.kind == EltwiseExpr::Tile && std::find(tiles->begin(), tiles->end(), e.buffer) == tiles->end()) {
+        tiles->push_back(e.buffer);
+    }
+    for (const EltwiseExpr &operand : e.operands) collect_tiles(operand, tiles);
+}
+
+// Reads of buffers that hold a constant (T.fill, T.clear) become that constant: it is not in a CB.
+void bind_constants(EltwiseExpr &e, const std::map<const BufferNode *, double> &constants) {
+    for (EltwiseExpr &operand : e.operands) bind_constants(operand, constants);
+    auto it = e.kind == EltwiseExpr::Tile ? constants.find(e.buffer.get()) : constants.end();
+    if (it != constants.end()) e = constant(it->second);
+    if (e.kind == EltwiseExpr::FpuBinary &&
+        (e.operands[0].kind == EltwiseExpr::Constant || e.operands[1].kind == EltwiseExpr::Constant)) {
+        e.kind = EltwiseExpr::Binary;
+    }
+}
+
+}  // namespace
+
+std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop) {
+    std::vector<EltwiseStore> stores = NestParser().parse(loop);
+    for (EltwiseStore &s : stores) count_slots(s.value);
+    return stores;
+}
+
+Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
+                      const std::map<const BufferNode *, EltwiseOperand> &operands, int dst_tiles) {
+    const int slots = store.value.slots;
+    if (slots > dst_tiles) {
+        TT_USER_ERROR(Validation, store.span)
+            << "this element-wise expression needs " << slots << " DST tiles at once, but DST holds " << dst_tiles
+            << "; instead split it into several T.Parallel loops through a fragment buffer";
+    }
+    const int64_t total = order.rows * order.cols;
+    const int64_t group = largest_divisor_at_most(total, dst_tiles / slots);
+    ProgramBuilder program(order, operands);
+    program.eval(store.value, 0);
+    const EltwiseOperand *streamed = nullptr;
+    std::vector<Stmt> waits, pops;
+    for (const auto &[buffer, in] : operands) {
+        if (in.streamed) {
+            streamed = &in;
+            continue;
+        }
+        Expr tiles = make_int(in.order.rows * in.order.cols);
+        waits.push_back(tt_call("cb_wait_front", {cb_of(*in.cb), tiles}));
+        pops.push_back(tt_call("cb_pop_front", {cb_of(*in.cb), tiles}));
+    }
+    Stmt per_group = tile_loop("tile_group", total / group, [&](const Expr &g) {
+        std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
+        if (streamed) body.push_back(tt_call("cb_wait_front", {cb_of(*streamed->cb), make_int(group)}));
+        for (const Step &step : program.steps()) {
+            body.insert(body.end(), step.init.begin(), step.init.end());
+            body.push_back(tile_loop("tile", group, [&](const Expr &q) {
+                Expr position = fold_constants(AddNode::make(MulNode::make(g, make_int(group)), q));
+                return step.call(fold_constants(MulNode::make(q, make_int(slots))), position, q);
+            }));
+        }
+        if (streamed) body.push_back(tt_call("cb_pop_front", {cb_of(*streamed->cb), make_int(group)}));
+        for (Stmt &s : emit_pack(target, group, slots)) body.push_back(s);
+        return seq(body);
+    });
+    std::vector<Stmt> out = waits;
+    out.push_back(per_group);
+    out.insert(out.end(), pops.begin(), pops.end());
+    return seq(out);
+}
+
+RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
+    RoleStmts out;
+    for (EltwiseStore &store : parse_parallel_nest(loop)) {
+        const Span &span = store.span;
+        const CircularBuffer &target = ctx_.cb(store.target, span);
+        if (target.config.flow == CBFlow::Input) {
+            unsupported(span, "writing " + store.target->name + " element by element",
+                        "the reader fills it from global memory, and a circular buffer has one producer",
+                        "write the result into a T.alloc_fragment buffer");
+        }
+        std::vector<Buffer> tiles;
+        collect_tiles(store.value, &tiles);
+        std::map<const BufferNode *, double> constants;
+        std::map<const BufferNode *, EltwiseOperand> operands;
+        const TileOrder *first_order = nullptr;
+        for (const Buffer &buffer : tiles) {
+            TileValue &v = ctx_.value(buffer);
+            if (v.kind == TileValue::Constant) {
+                constants[buffer.get()] = v.constant;
+                continue;
+            }
+            full_value(buffer, "T.Parallel", span);
+            const CircularBuffer &cb = ctx_.cb(buffer, span);
+            if (cb.config.flow == CBFlow::Output || v.constant_if) {
+                unsupported(span, "T.Parallel reading " + buffer->name,
+                            v.constant_if ? "its value differs between the first and later loop iterations"
+                                          : "the writer drains its circular buffer to global memory",
+                            "compute into a T.alloc_fragment buffer and copy that out");
+            }
+            operands[buffer.get()] = EltwiseOperand{&cb, v.order, buffer == store.target};
+            if (!first_order || buffer == store.target) first_order = &operands[buffer.get()].order;
+        }
+        bind_constants(store.value, constants);
+        count_slots(store.value);
+        const TileOrder order = first_order ? *first_order : TileOrder{target.rows, target.cols, 1, target.cols};
+        const CircularBuffer &first = operands.empty() ? target : *operands.begin()->second.cb;
+        note_compute_init(emit_copy_init(first, target));
+        out[KernelRole::Compute].push_back(emit_elementwise(store, target, order, operands, ctx_.dst_tiles()));
+        for (const auto &[buffer, in] : operands) ctx_.values()[buffer] = TileValue{};
+        define(store.target, order, span);
+    }
+    return out;
+}
+
+}  // namespace tt::transform

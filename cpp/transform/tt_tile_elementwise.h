@@ -1,0 +1,74 @@
+/*! \file tt_tile_elementwise.h
+ *  \brief Element-wise T.Parallel loops as compute-kernel programs over tiles.
+ *
+ *  A nest `for i, j in T.Parallel(R, C): D[i, j] = f(X[i, j], Y[i, j], ..., constants)` over
+ *  whole on-chip buffers of R x C elements is the same function applied tile by tile. It becomes,
+ *  per group of output tiles that fits DST: acquire DST, evaluate f's expression tree in DST
+ *  slots (the operations of tt_eltwise_ops.h), pack the results into D's circular buffer.
+ *
+ *  Requires: every tile operand is an on-chip 2-D buffer of the loop's extents indexed exactly
+ *  [i, j]; constants are compile-time numbers; lets inside the nest name sub-expressions. Anything
+ *  else (other index patterns, runtime scalars, selects, integer casts, a tree deeper than DST) is
+ *  a Validation error at its source line saying what to write instead.
+ *
+ *  How each node is computed, chosen by cost: a binary add/sub/mul whose operands are both CB tiles
+ *  runs on the matrix engine straight from the CBs (`add_tiles`: no copies into DST); an operand
+ *  combined with a constant uses the SFPU's scalar form (`mul_unary_tile`); max(x, 0) is
+ *  `relu_tile`; 0 - x is `negative_tile`, 1 / x `recip_tile`; everything else copies its operands
+ *  into DST (`copy_tile`, constants with `fill_tile`) and applies the SFPU form. Slots follow the
+ *  Sethi-Ullman order, so a tree of n levels needs at most n + 1 DST tiles; as many output tiles
+ *  as fit share one acquire. Casts between float types take effect where the result is packed
+ *  (DST holds the device's accumulation format throughout).
+ */
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "transform/tt_eltwise_ops.h"
+#include "transform/tt_lowering_context.h"
+
+namespace tt::transform {
+
+/*! \brief One node of an element-wise expression over tiles. */
+struct EltwiseExpr {
+    enum Kind {
+        Tile,            ///< buffer[i, j]: the matching tile of an on-chip buffer
+        Constant,        ///< a number
+        Unary,           ///< op(operands[0]) on the SFPU
+        Scalar,          ///< operands[0] op constant
+        ScalarReversed,  ///< constant op operands[0]
+        Binary,          ///< operands[0] op operands[1] on the SFPU, both in DST
+        FpuBinary,       ///< operands[0] op operands[1], both Tiles, on the matrix engine
+    } kind = Constant;
+    const EltwiseOp *op = nullptr;
+    ir::Buffer buffer;
+    double constant = 0;
+    std::vector<EltwiseExpr> operands;
+    int slots = 1;  ///< DST tiles the evaluation needs
+};
+
+/*! \brief `target[i, j] = value` over the whole of an on-chip buffer. */
+struct EltwiseStore {
+    ir::Buffer target;
+    EltwiseExpr value;
+    Span span;
+};
+
+/*! \brief The element-wise stores of a T.Parallel nest, in program order. */
+std::vector<EltwiseStore> parse_parallel_nest(const ir::ForNode *loop);
+
+/*! \brief Where the tiles of one operand buffer are: its CB and the order they are held in. A
+ *  `streamed` operand is the store's own target, read tile by tile as its new value is written. */
+struct EltwiseOperand {
+    const CircularBuffer *cb = nullptr;
+    TileOrder order;
+    bool streamed = false;
+};
+
+/*! \brief The compute statements of one store: the target's tiles in `order`, from operands
+ *  whose CBs hold all their tiles (waited for first, popped after) or are streamed. */
+ir::Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
+                          const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles);
+
+}  // namespace tt::transform
