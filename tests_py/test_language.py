@@ -2,11 +2,12 @@
 
 import pytest
 
-from tilelang_tt.errors import TTSyntaxError
+from tilelang_tt.errors import InternalError, TileLangTTError, TTSyntaxError
 
 import tilelang_tt.language as T
-from tilelang_tt import ir
+from tilelang_tt import ir, passes
 
+import tilelang_style_kernels as style
 from reference_kernels import gemm_epilogue, matmul
 
 
@@ -212,3 +213,267 @@ def test_func_attr_records_attributes():
             T.func_attr({"tt.core_grid": [1, 1]})
             with T.Kernel(1) as bx:
                 A[0, 0] = 1.0
+
+
+def lets(func):
+    return {n.var.name: str(n.value) for n in nodes(func, "LetStmt")}
+
+
+def stores(func, buffer):
+    return [str(n).strip() for n in nodes(func, "BufferStore") if n.buffer.name == buffer]
+
+
+def test_python_values_bound_in_the_body_are_build_time_values():
+    """`name = <Python value>` inside a kernel binds the value (no IR): extents, offsets and counts
+    computed from it are constants, and it can be rebound in the same block."""
+    seq_len, block_N, blk_k = 256, 64, 32
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 256), "float32")):
+        with T.Kernel(2) as bx:
+            loop_range = T.ceildiv(seq_len, block_N)
+            num_k_step = T.ceildiv(256, blk_k)
+            row_offset = 0
+            row_offset = row_offset + 3
+            for kk in T.serial(loop_range):
+                A[bx + row_offset, kk] = 1.0
+            for kk in range(num_k_step):
+                A[bx, kk] = 2.0
+
+    assert not nodes(k, "LetStmt")
+    assert [loop.extent.value for loop in nodes(k, "For")] == [4, 8]
+    assert stores(k, "A")[0] == "A[bx + 3, kk] = 1.0"
+
+
+def test_kernel_values_bound_to_names_are_lets():
+    """`name = <kernel value>` is a LetStmt over the rest of the block; rebinding (also with +=)
+    in the same block is a new let that uses the previous one, as Python reads it. A variable
+    (`block = bx`) is bound as it is, without a let."""
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2) as bx:
+            block = bx
+            row = block * 32
+            row = row + 1
+            row += 2
+            first = A[row, 0]
+            A[row, 1] = first * 2.0
+
+    values = [(n.var.name, str(n.value)) for n in nodes(k, "LetStmt")]
+    assert sorted(values) == sorted([("row", "bx * 32"), ("row", "row + 1"), ("row", "row + 2"), ("first", "A[row, 0]")])
+    assert stores(k, "A") == ["A[row, 1] = first * 2.0"]
+
+
+def test_build_time_if_branch_binds_for_the_rest_of_the_block():
+    """An if/else on a Python value is replaced by its taken branch, so a name it binds (a let or a
+    Python value) is visible after it, as in Python."""
+
+    def make(is_causal):
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "int32")):
+            with T.Kernel(2) as bx:
+                if is_causal:
+                    limit = T.floordiv(bx * 64, 32)
+                else:
+                    limit = 0
+                A[bx, 0] = limit
+
+        return k
+
+    assert lets(make(True)) == {"limit": "bx * 64 // 32"}
+    assert stores(make(True), "A") == ["A[bx, 0] = limit"]
+    assert not lets(make(False)) and stores(make(False), "A") == ["A[bx, 0] = 0"]
+
+
+def test_alloc_var_is_a_one_element_local_buffer():
+    """T.alloc_var(dtype, init=...) allocates a (1,) "local" buffer named after the variable; init is
+    the first store; `x = v` and `x += v` store element 0 (also inside loops); reading x loads it."""
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 64), "int32"), Sizes: T.Tensor((8,), "int32")):
+        with T.Kernel(2) as bx:
+            offset = T.alloc_var(dtype=T.int32)
+            total = T.alloc_var("float32", init=1)
+            legacy = T.alloc_var("int32", "local.var")
+            offset = 0
+            for g in T.serial(bx):
+                offset += Sizes[g]
+                total = total * 2
+            legacy[0] = offset
+            copy = offset
+            A[copy, 0] = legacy
+
+    allocs = {a.buffer.name: a.buffer for a in nodes(k, "Allocate")}
+    for name, dtype in (("offset", "int32"), ("total", "float32"), ("legacy", "int32")):
+        buf = allocs[name]
+        assert (buf.scope, buf.dtype, [e.value for e in buf.shape]) == ("local", dtype, [1])
+    assert stores(k, "offset") == ["offset[0] = 0", "offset[0] = offset[0] + Sizes[g]"]
+    assert stores(k, "total") == ["total[0] = 1.0", "total[0] = total[0] * 2.0"]
+    assert stores(k, "legacy") == ["legacy[0] = offset[0]"]
+    assert lets(k) == {"copy": "offset[0]"}
+    assert stores(k, "A") == ["A[copy, 0] = legacy[0]"]
+
+
+@pytest.mark.parametrize("fn", ["log2", "tanh", "sigmoid", "erf", "sin", "cos", "exp", "exp2", "log", "sqrt", "rsqrt", "abs"])
+def test_scalar_math_is_a_pure_intrinsic(fn):
+    """T.<fn>(x) is the intrinsic tl.<fn> with the dtype of x; integers are first cast to float32."""
+    import ast as pyast
+
+    math = getattr(T, fn)
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "bfloat16"), I: T.Tensor((32, 32), "int32")):
+        with T.Kernel(1) as bx:
+            for i, j in T.Parallel(32, 32):
+                A[i, j] = math(A[i, j]) + math(I[i, j])
+
+    bf16, from_int = calls(k, "tl." + fn)
+    assert bf16.dtype == "bfloat16" and str(bf16) == f"T.{fn}(A[i, j])"
+    assert from_int.dtype == "float32" and str(from_int) == f'T.{fn}(T.cast(I[i, j], "float32"))'
+    assert pyast.parse(str(k))  # the printed kernel is Python syntax
+
+
+def test_clamp_floordiv_floormod():
+    """T.clamp(x, lo, hi) is T.min(T.max(x, lo), hi) (TileLang's definition); T.floordiv/T.floormod
+    are // and % on kernel values and are computed at once on Python values."""
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 64), "float32"), I: T.Tensor((64, 64), "int32")):
+        with T.Kernel(2) as bx:
+            for i, j in T.Parallel(32, 64):
+                A[i, j] = T.clamp(A[i, j], -448.0, 448.0)
+                I[i, j] = T.floordiv(bx * 32 + i, 16) + T.floormod(j, 3) + T.floordiv(17, 5) + T.floormod(17, 5)
+            I[0, 0] = T.clamp(9, 0, 4)
+
+    assert stores(k, "A") == ["A[i, j] = T.min(T.max(A[i, j], -448.0), 448.0)"]
+    assert stores(k, "I") == ["I[i, j] = (bx * 32 + i) // 16 + j % 3 + 3 + 2", "I[0, 0] = 4"]
+    kinds = {n.kind for n in nodes(k)}
+    assert {"Min", "Max", "FloorDiv", "FloorMod"} <= kinds
+
+
+def test_and_or_operators_combine_conditions():
+    """`&` and `|` on kernel conditions are the IR's And and Or (Python bools join them); on Python
+    values they are Python's operators."""
+    causal = True
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2) as bx:
+            for i, j in T.Parallel(32, 64):
+                A[i, j] = T.if_then_else((i < 16) & (j >= i) | (bx == 0) & causal, A[i, j], 0.0)
+            A[0, 0] = (6 & 3) | 8
+
+    select = nodes(k, "Select")[0]
+    assert select.cond.kind == "Or" and select.cond.a.kind == "And" and select.cond.b.kind == "And"
+    assert str(select.cond) == "i < 16 and j >= i or bx == 0 and True"
+    assert stores(k, "A")[1] == "A[0, 0] = 10.0"
+
+
+@pytest.mark.parametrize("kind", ["sum", "max", "min", "absmax", "abssum"])
+@pytest.mark.parametrize("clear", [True, False])
+def test_reductions_of_every_kind(kind, clear):
+    """T.reduce_<kind>(src, dst, dim=, clear=) is tl.reduce(src, dst, kind, dim, clear)."""
+    reduce = getattr(T, "reduce_" + kind)
+
+    @T.prim_func
+    def k(A: T.Tensor((64, 64), "float32"), R: T.Tensor((64,), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((64, 64), "float32")
+            r = T.alloc_fragment((64,), "float32")
+            T.copy(A, S)
+            reduce(S, r, dim=1, clear=clear)
+            T.copy(r, R)
+
+    call = calls(k, "tl.reduce")[0]
+    assert str(call) == f'T.reduce(S, r, kind="{kind}", dim=1, clear={clear})'
+
+
+def test_astype_and_dtype_of_kernel_values():
+    """value.astype(dtype) is a cast (on loads, expressions and T.alloc_var variables); .dtype of a
+    kernel value is its dtype name, usable where a dtype is expected."""
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16"), B: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            acc = T.alloc_var("float32", init=0)
+            for i in T.serial(32):
+                acc += A[i, 0].astype("float32") * (A[i, 1] + A[i, 2]).astype(dtype=T.float32)
+            B[0, 0] = acc.astype(T.float16).astype(B[0, 1].dtype)
+
+    assert stores(k, "acc")[1] == ('acc[0] = acc[0] + T.cast(A[i, 0], "float32") * T.cast(A[i, 1] + A[i, 2], "float32")')
+    assert stores(k, "B") == ['B[0, 0] = T.cast(T.cast(acc[0], "float16"), "float32")']
+
+
+def test_one_d_buffers_parse():
+    """1-D global parameters and on-chip vectors parse; what Tenstorrent supports is the lowering's decision."""
+
+    @T.prim_func
+    def k(X: T.Tensor((64, 64), "float32"), gamma: T.Tensor((64,), "float32"), Out: T.Tensor((64,), "float32")):
+        with T.Kernel(1) as bx:
+            g = T.alloc_shared((64,), "float32")
+            row = T.alloc_fragment(64, "float32")
+            T.copy(gamma, g)
+            for i in T.Parallel(64):
+                row[i] = g[i] * X[i, 0]
+            T.copy(row, Out[0:64])
+
+    shapes = {b.name: [e.value for e in b.shape] for b in list(k.params) + [a.buffer for a in nodes(k, "Allocate")]}
+    assert shapes["gamma"] == [64] and shapes["g"] == [64] and shapes["row"] == [64]
+
+
+STYLE_KERNELS = {
+    "elementwise_add": lambda: style.elementwise_add(256, 256, 32, 32),
+    "elementwise_add_mixed": lambda: style.elementwise_add(256, 256, 32, 32, "bfloat16", "float32"),
+    "gemm_relu": lambda: style.gemm_relu(256, 256, 256, 64, 64, 32),
+    "softmax": lambda: style.softmax(64, 2048),
+    "rms_norm": lambda: style.rms_norm(64, 1024, 1),
+    "rms_norm_chunked": lambda: style.rms_norm_chunked(64, 4096, 1, 512),
+    "layer_norm": lambda: style.layer_norm(64, 1024),
+    "layer_norm_32_rows": lambda: style.layer_norm(64, 1024, block_M=32),
+    "row_quantize": lambda: style.row_quantize(64, 512, 32, 128),
+    "activations": lambda: style.activations(64, 64, 32, 32),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STYLE_KERNELS))
+def test_tilelang_style_kernels_parse_print_and_round_trip(name):
+    """Kernels written as upstream TileLang's examples write them parse; the printed IR is Python
+    syntax and the JSON round trip is lossless."""
+    import ast as pyast
+
+    func = STYLE_KERNELS[name]()
+    text = str(func)
+    print(text)
+    assert pyast.parse(text)
+    mod = ir.IRModule([func])
+    ir.assert_structural_equal(ir.from_json(mod.to_json()), mod)
+
+
+def test_tilelang_style_kernel_structure():
+    """Spot checks of what the style kernels become: lets for index arithmetic, reductions by kind,
+    the quantizer's variable, the activations' math."""
+    add = STYLE_KERNELS["elementwise_add"]()
+    assert lets(add) == {"row0": "by * 32", "col0": "bx * 32", "row": "row0 + r", "col": "col0 + c"}
+    softmax = STYLE_KERNELS["softmax"]()
+    assert [c.args[2].value for c in calls(softmax, "tl.reduce")] == ["max", "sum"]
+    assert len(calls(softmax, "tl.log2")) == 1 and len(calls(softmax, "tl.exp2")) == 3
+    quant = STYLE_KERNELS["row_quantize"]()
+    assert [c.args[2].value for c in calls(quant, "tl.reduce")] == ["absmax"]
+    assert "offset[0] = offset[0] + Sizes[g]" in stores(quant, "offset")
+    act = STYLE_KERNELS["activations"]()
+    assert {c.op for c in nodes(act, "Call")} >= {"tl.tanh", "tl.erf", "tl.sigmoid"}
+    norm = STYLE_KERNELS["layer_norm"]()
+    assert [p.name for p in norm.params if len(p.shape) == 1] == ["gamma", "beta", "Mean", "Rstd"]
+
+
+@pytest.mark.parametrize("name", sorted(STYLE_KERNELS))
+def test_parsed_constructs_lower_or_fail_located(name):
+    """Whatever parses either lowers or ends in a located error of the pipeline at a line of the
+    kernel, never an internal error or a crash."""
+    func = STYLE_KERNELS[name]()
+    try:
+        passes.run_pipeline(func)
+    except TileLangTTError as err:
+        assert not isinstance(err, InternalError), str(err)
+        assert err.file == style.__file__ and err.line is not None, str(err)

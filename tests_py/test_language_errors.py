@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 import tilelang_tt.language as T
-from tilelang_tt.errors import TTSyntaxError, TileLangTTError, ValidationError
+from tilelang_tt.errors import TTSyntaxError, TileLangTTError, UnknownNameError, ValidationError
 
 CASES = []
 
@@ -288,6 +288,180 @@ def cast_without_a_dtype():
             A[0, 0] = T.cast(A[0, 1])  # <- error
 
 
+@case(TTSyntaxError, "T.clamp takes a value and its bounds")
+def clamp_without_upper_bound():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.clamp(A[0, 1], 0.0)  # <- error
+
+
+@case(TTSyntaxError, "T.floordiv takes two values")
+def floordiv_with_one_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.floordiv(bx)  # <- error
+
+
+@case(TTSyntaxError, "T.tanh takes one value")
+def tanh_with_two_values():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.tanh(A[0, 1], A[0, 2])  # <- error
+
+
+@case(TTSyntaxError, "'&' on kernel values combines conditions, but one operand is int32")
+def bitwise_and_on_integers():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(4) as bx:
+            A[0, 0] = T.if_then_else((bx > 1) & bx, 1, 0)  # <- error
+
+
+@case(TTSyntaxError, "'|' on kernel values combines conditions, but one operand is int")
+def or_with_python_int():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(4) as bx:
+            A[0, 0] = T.if_then_else((bx > 1) | 1, 1, 0)  # <- error
+
+
+@case(TTSyntaxError, "T.alloc_var needs a dtype")
+def alloc_var_without_dtype():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_var(init=1.0)  # <- error
+            A[0, 0] = x
+
+
+@case(TTSyntaxError, "its scope is \"local.var\", not 'shared'")
+def alloc_var_in_shared_scope():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_var("float32", scope="shared")  # <- error
+            A[0, 0] = x
+
+
+@case(TTSyntaxError, "unknown dtype 'float7'")
+def alloc_var_unknown_dtype():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_var("float7")  # <- error
+            A[0, 0] = x
+
+
+@case(TTSyntaxError, "buffer S used as a scalar")
+def alloc_var_assigned_a_buffer():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float32")
+            x = T.alloc_var("float32")
+            x = S  # <- error
+            A[0, 0] = x
+
+
+@case(TTSyntaxError, "'total' is bound outside this block")
+def let_rebound_inside_a_loop():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            total = A[0, 0]
+            for i in T.serial(32):
+                total = total + A[i, 1]  # <- error
+            A[0, 0] = total
+
+
+@case(TTSyntaxError, "'count' is bound outside this block")
+def python_value_augmented_inside_a_kernel_if():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(4) as bx:
+            count = 0
+            if bx > 1:
+                count += 1  # <- error
+            A[0, 0] = count
+
+
+@case(UnknownNameError, "T.foo is not part of TileLang on Tenstorrent")
+def unknown_name_in_kernel():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = T.foo(A[0, 1])  # <- error
+
+
+@case(UnknownNameError, "Did you mean T.reduce_max")
+def misspelled_name_in_kernel():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((32, 32), "float32")
+            m = T.alloc_fragment((32,), "float32")
+            T.reduce_maxx(S, m, dim=1)  # <- error
+
+
+@case(UnknownNameError, "T.float8_e4m3fn is not a data format of Tenstorrent hardware")
+def fp8_dtype_in_kernel():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            Q = T.alloc_fragment((32, 32), T.float8_e4m3fn)  # <- error
+
+
+@case(TTSyntaxError, "float8_e5m2 is not a data format of Tenstorrent hardware")
+def fp8_dtype_as_string():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float8_e5m2")):  # <- error
+        with T.Kernel(1) as bx:
+            pass
+
+
+@case(TTSyntaxError, ".astype takes one dtype")
+def astype_without_dtype():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = A[0, 1].astype()  # <- error
+
+
+@case(TTSyntaxError, "float4_e2m1fn is not a data format")
+def astype_to_fp4():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = A[0, 1].astype("float4_e2m1fn")  # <- error
+
+
+@case(TTSyntaxError, "they have .dtype and .astype(dtype)")
+def unknown_attribute_of_kernel_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            A[0, 0] = A[0, 1].real  # <- error
+
+
+@case(TTSyntaxError, "T.reduce_absmax has no argument 'batch'")
+def reduce_gpu_keyword():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((32, 32), "float32")
+            m = T.alloc_fragment((32,), "float32")
+            T.reduce_absmax(S, m, dim=1, batch=2)  # <- error
+
+
+@case(UnknownNameError, "T.float8_e4m3fn is not a data format")
+def fp8_default_argument_of_a_factory():
+    def factory(M, dtype=T.float8_e4m3fn):  # <- error
+        return M
+
+
 @pytest.mark.parametrize("fn, cls, fragment", CASES)
 def test_bad_kernel_reports_class_line_and_message(fn, cls, fragment):
     with pytest.raises(TileLangTTError) as info:
@@ -308,3 +482,26 @@ def test_kernel_only_construct_outside_a_kernel():
     """Calling T.copy in plain Python is an error that says where it belongs."""
     with pytest.raises(TTSyntaxError, match="inside a @T.prim_func"):
         T.copy(None, None)
+
+
+def test_unknown_name_at_python_level_is_located_and_an_attribute_error():
+    """T.<unknown> outside a kernel raises UnknownNameError at the accessing line and column; it is
+    an AttributeError too, so hasattr/getattr with a default keep working."""
+    line = inspect.currentframe().f_lineno + 2
+    with pytest.raises(UnknownNameError) as info:
+        T.alloc_barrier(1)
+    err = info.value
+    assert (err.file, err.line, err.col) == (__file__, line, 9) and err.name == "alloc_barrier"
+    assert "T.alloc_barrier is not part of TileLang on Tenstorrent" in str(err) and "alloc_var" in str(err)
+    assert isinstance(err, AttributeError) and isinstance(err, TTSyntaxError)
+    assert not hasattr(T, "float8_e4m3fn") and getattr(T, "foo", None) is None
+    assert hasattr(T, "reduce_absmax") and hasattr(T, "dtype")
+    with pytest.raises(AttributeError) as private:
+        T.__wrapped__
+    assert not isinstance(private.value, TileLangTTError)
+
+
+def test_every_public_name_exists():
+    """__all__ lists exactly the names the module provides."""
+    assert all(hasattr(T, name) for name in T.__all__)
+    assert T.dtype("float16") == T.float16

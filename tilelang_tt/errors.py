@@ -21,6 +21,14 @@ class TTSyntaxError(TileLangTTError):
     """The kernel source uses a construct that is not TileLang, or not one supported here."""
 
 
+class UnknownNameError(TTSyntaxError, AttributeError):
+    """``T.<name>`` names nothing in ``tilelang_tt.language``, inside a kernel or in plain Python.
+
+    It is also an ``AttributeError``, so ``hasattr(T, name)`` and ``getattr(T, name, default)``
+    keep their Python meaning; ``except TTSyntaxError`` catches it like any other syntax error.
+    """
+
+
 class ValidationError(TileLangTTError, ValueError):
     """Well-formed input that breaks a rule: shapes, dtypes, options, L1 budget, ..."""
 
@@ -33,4 +41,4 @@ class InternalError(TileLangTTError):
     """A bug in tilelang-tt itself; please report it with the kernel that triggered it."""
 
 
-__all__ = ["TileLangTTError", "TTSyntaxError", "ValidationError", "SimulationError", "InternalError"]
+__all__ = ["TileLangTTError", "TTSyntaxError", "UnknownNameError", "ValidationError", "SimulationError", "InternalError"]

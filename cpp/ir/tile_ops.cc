@@ -31,9 +31,12 @@ void register_tile_ops() {
                          {"dim", ArgKind::Int},
                          {"clear", ArgKind::Bool}},
                         false, ResultRule::Void, DataType::handle(), false, kRoleFrontend, "",
-                        "T.reduce_sum / T.reduce_max: reduce src along dim into dst"});
-    // Scalar math: pure, result of the argument's dtype, usable in element expressions.
-    for (const char *fn : {"exp", "exp2", "log", "sqrt", "rsqrt", "abs"}) {
+                        "T.reduce_<kind>: reduce src along dim into dst; kind is sum, max, min, absmax (max of |x|) "
+                        "or abssum (sum of |x|); clear=False combines with dst's current values"});
+    // Scalar math: pure, result of the argument's dtype, usable in element expressions. sigmoid(x) is
+    // 1 / (1 + exp(-x)); erf is the Gauss error function (GELU's exact form).
+    for (const char *fn :
+         {"exp", "exp2", "log", "log2", "sqrt", "rsqrt", "abs", "tanh", "sigmoid", "erf", "sin", "cos"}) {
         register_intrinsic({std::string("tl.") + fn,
                             {{"x", ArgKind::Numeric}},
                             false, ResultRule::SameAsFirst, DataType::handle(), true, kRoleFrontend, "",

@@ -6,7 +6,10 @@ either compute on plain Python values (``T.ceildiv(1024, 128)``, ``T.Tensor((M, 
 parameter annotation) or raise an error saying they belong inside ``@T.prim_func``.
 """
 
-from ..errors import TTSyntaxError
+import difflib
+
+from .. import _core
+from ..errors import TTSyntaxError, UnknownNameError
 
 
 class DType(str):
@@ -33,6 +36,9 @@ _DTYPE_NAMES = [
 ]
 DTYPES = {name: DType(name) for name in _DTYPE_NAMES}
 DTYPES["float"] = DType("float32")
+
+# T.dtype: the type of dtypes, as TileLang's factories annotate them (``dtype: T.dtype = T.float16``).
+dtype = DType
 
 
 def dtype_name(value):
@@ -94,13 +100,70 @@ class KernelOnly:
         return f"T.{self.name}"
 
 
+# Scalar math functions of one value: each T.<fn> is the pure intrinsic tl.<fn> (cpp/ir/tile_ops.cc).
+MATH_FUNCTIONS = ["exp", "exp2", "log", "log2", "sqrt", "rsqrt", "abs", "tanh", "sigmoid", "erf", "sin", "cos"]
+
+# The reductions T.reduce_<kind>; each is the intrinsic tl.reduce with that kind.
+REDUCE_KINDS = ["sum", "max", "min", "absmax", "abssum"]
+
 # Every kernel-only construct, by its T.<name>. The parser dispatches on these objects.
 KERNEL_ONLY = {
     name: KernelOnly(name)
     for name in [
-        "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "clear", "fill", "copy", "gemm",
-        "Pipelined", "serial", "unroll", "Parallel", "min", "max", "exp", "exp2", "log", "sqrt",
-        "rsqrt", "abs", "if_then_else", "cast", "Cast", "reduce_sum", "reduce_max", "use_swizzle",
-        "infinity", "func_attr",
-    ]
+        "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "alloc_var", "clear", "fill", "copy", "gemm",
+        "Pipelined", "serial", "unroll", "Parallel", "min", "max", "clamp", "floordiv", "floormod",
+        "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr",
+    ] + MATH_FUNCTIONS + ["reduce_" + kind for kind in REDUCE_KINDS]
 }
+
+# T.<name>s that are Python objects usable outside a kernel too (defined here or, prim_func, in the package).
+PYTHON_LEVEL = ["prim_func", "Tensor", "Buffer", "GemmWarpPolicy", "ceildiv", "dtype"]
+
+
+def public_names():
+    """Every T.<name> of tilelang_tt.language, sorted: the package's __all__."""
+    return sorted(PYTHON_LEVEL + list(DTYPES) + list(KERNEL_ONLY))
+
+
+# Low-precision float formats of other accelerators (TileLang's T.float8_e4m3fn, T.float4_e2m1fn, ...).
+_FOREIGN_FLOAT_PREFIXES = ("float8", "float6", "float4", "fp8", "fp4")
+
+
+def foreign_float_message(name):
+    """Why a float8/float6/float4 format is refused, and what Tenstorrent has instead; None for other names."""
+    if not str(name).startswith(_FOREIGN_FLOAT_PREFIXES):
+        return None
+    return (f"{name} is not a data format of Tenstorrent hardware. Its formats are bfloat16, float16, float32, the "
+            "block floats Bfp8_b and Bfp4_b (8 or 4 bits per value, one exponent shared by 16 values) and integers; "
+            "tilelang-tt tensors are bfloat16, float16, float32, int8, int32, uint8, uint16 or uint32 (block floats "
+            "are not a kernel dtype yet)")
+
+
+def unknown_name_message(name):
+    """What T.<name> being unknown means: the Tenstorrent view of foreign float formats, else the
+    closest supported names and the full list."""
+    foreign = foreign_float_message(name)
+    if foreign is not None:
+        return f"T.{foreign}"
+    names = public_names()
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f" Did you mean {' or '.join('T.' + c for c in close)}?" if close else ""
+    return (f"T.{name} is not part of TileLang on Tenstorrent.{hint} The supported T.* names are: "
+            + ", ".join(names) + " (see docs/language.md)")
+
+
+def unknown_name_error(name, frame):
+    """The UnknownNameError for T.<name> accessed by the Python code running in frame, located at
+    the access: file, line and, when the interpreter records it, the column of the expression."""
+    file, line = frame.f_code.co_filename, frame.f_lineno
+    col = None
+    positions = list(frame.f_code.co_positions())
+    instruction = frame.f_lasti // 2  # co_positions has one entry per 2-byte code unit
+    if 0 <= instruction < len(positions):
+        start_line, _, start_col, _ = positions[instruction]
+        if start_line == line and start_col is not None:
+            col = start_col + 1
+    message = unknown_name_message(name)
+    err = UnknownNameError(_core.format_located(message, file, line, col or 1), file=file, line=line, col=col)
+    err.name = name
+    return err

@@ -11,19 +11,29 @@ import ast
 import builtins as py_builtins
 import inspect
 import operator
+import sys
 import textwrap
 
 from .. import _core
 from .. import ir
-from ..errors import TTSyntaxError, TileLangTTError
+from ..errors import TTSyntaxError, TileLangTTError, UnknownNameError
 from . import builtins as B
 
-BINOPS = {
+_ARITH_OPS = {
     ast.Add: "Add", ast.Sub: "Sub", ast.Mult: "Mul", ast.Div: "Div", ast.FloorDiv: "FloorDiv",
     ast.Mod: "FloorMod",
 }
+# `&` and `|` on kernel values combine conditions (TileLang writes `(i < n) & (j < m)`).
+_CONDITION_OPS = {ast.BitAnd: "And", ast.BitOr: "Or"}
 _CMPOPS = {ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT", ast.GtE: "GE"}
-_MATH = {"exp", "exp2", "log", "sqrt", "rsqrt", "abs"}
+_PYTHON_OPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_, ast.BitXor: operator.xor, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_MATH = set(B.MATH_FUNCTIONS)
 
 
 class Access:
@@ -33,6 +43,21 @@ class Access:
         self.buffer = buffer
         self.items = items  # per dimension: an Expr (point) or a (start, stop) pair of Exprs/None
         self.node = node
+
+
+class ScalarVariable:
+    """The name of a ``T.alloc_var`` variable: a one-element local buffer whose element 0 the name
+    reads (any use as a value) and writes (``x = ...``, ``x += ...``)."""
+
+    def __init__(self, buffer):
+        self.buffer = buffer
+
+
+class Astype:
+    """``value.astype`` before its call: ``value.astype(dtype)`` is a cast."""
+
+    def __init__(self, value):
+        self.value = value
 
 
 class ExpressionParser:
@@ -54,28 +79,36 @@ class ExpressionParser:
                     self.env[name] = cell.cell_contents
                 except ValueError:  # an unbound closure variable
                     pass
-        self.scopes = [{}]
+        self.scopes = []  # kernel-body bindings, innermost last: {name: value} per block, let or allocation
+        self.block_starts = []  # per open block, the index in scopes of its first scope
         self.func_attrs = {}
 
     # ---- locations and errors -------------------------------------------------------------
     def span(self, node):
         return (self.file, node.lineno + self.line_shift, node.col_offset + 1 + self.col_shift)
 
-    def error(self, node, message):
+    def error(self, node, message, cls=TTSyntaxError):
         file, line, col = self.span(node)
         text = _core.format_located(message, file, line, col)
-        return TTSyntaxError(text, file=file, line=line, col=col)
+        return cls(text, file=file, line=line, col=col)
 
     # ---- name resolution ------------------------------------------------------------------
     def lookup(self, name, node):
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope[name]
+        bound = self.kernel_binding(name)
+        if bound is not None:
+            return bound[1]
         if name in self.env:
             return self.env[name]
         if hasattr(py_builtins, name):
             return getattr(py_builtins, name)
         raise self.error(node, f"name '{name}' is not defined in the kernel or its enclosing scope")
+
+    def kernel_binding(self, name):
+        """(index of its scope, value) of the innermost kernel-body binding of name, or None."""
+        for index in range(len(self.scopes) - 1, -1, -1):
+            if name in self.scopes[index]:
+                return index, self.scopes[index][name]
+        return None
 
     def bind(self, name, value):
         self.scopes[-1][name] = value
@@ -83,7 +116,7 @@ class ExpressionParser:
     # ---- expressions ----------------------------------------------------------------------
     def eval_python(self, node, what):
         value = self.eval_expr(node)
-        if isinstance(value, (ir.Expr, Access)):
+        if isinstance(value, (ir.Expr, Access, ScalarVariable)):
             raise self.error(node, f"{what} must be known when the kernel is built (a Python value), not a kernel value")
         return value
 
@@ -101,10 +134,16 @@ class ExpressionParser:
 
     def expr_Attribute(self, node):
         base = self.eval_expr(node.value)
-        if isinstance(base, (ir.Expr, Access)):
-            raise self.error(node, f"kernel values have no attribute '{node.attr}'")
+        if isinstance(base, (ir.Expr, Access, ScalarVariable)):
+            if node.attr == "dtype":
+                return self.to_expr(base, node).dtype
+            if node.attr == "astype":
+                return Astype(base)
+            raise self.error(node, f"kernel values have no attribute '{node.attr}'; they have .dtype and .astype(dtype)")
         if isinstance(base, ir.Buffer) and node.attr in ("shape", "dtype"):
             return [self.python_int(e) for e in base.shape] if node.attr == "shape" else base.dtype
+        if base is sys.modules[__package__] and not node.attr.startswith("_") and node.attr not in vars(base):
+            raise self.error(node, B.unknown_name_message(node.attr), UnknownNameError)
         try:
             return getattr(base, node.attr)
         except AttributeError:
@@ -123,6 +162,8 @@ class ExpressionParser:
 
     def expr_Subscript(self, node):
         base = self.eval_expr(node.value)
+        if isinstance(base, ScalarVariable):  # x[0] on a T.alloc_var variable is its element
+            base = base.buffer
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if isinstance(base, ir.Buffer):
             if len(items) != len(base.shape):
@@ -143,13 +184,31 @@ class ExpressionParser:
         return base[index]
 
     def expr_BinOp(self, node):
-        a, b = self.eval_expr(node.left), self.eval_expr(node.right)
-        op = BINOPS.get(type(node.op))
+        return self.binop(node.op, self.eval_expr(node.left), self.eval_expr(node.right), node)
+
+    def binop(self, op, a, b, node):
+        """a <op> b for a binary operator of the AST (also the operator of an augmented assignment)."""
         if not self.is_kernel_value(a) and not self.is_kernel_value(b):
-            return self.python_op(node, a, b)
-        if op is None:
-            raise self.error(node, f"operator {type(node.op).__name__} is not supported on kernel values")
-        return self.arith(op, a, b, node)
+            return self.python_op(node, a, b, op)
+        if type(op) in _CONDITION_OPS:
+            return self.condition_op(_CONDITION_OPS[type(op)], a, b, node)
+        kind = _ARITH_OPS.get(type(op))
+        if kind is None:
+            raise self.error(node, f"operator {type(op).__name__} is not supported on kernel values")
+        return self.arith(kind, a, b, node)
+
+    def condition_op(self, kind, a, b, node):
+        """`&` / `|` on conditions: both operands must be bools (kernel comparisons or Python bools)."""
+        symbol = "&" if kind == "And" else "|"
+        for operand in (a, b):
+            if isinstance(operand, bool):
+                continue
+            dtype = self.to_expr(operand, node).dtype if self.is_kernel_value(operand) else type(operand).__name__
+            if dtype != "bool":
+                raise self.error(node, f"'{symbol}' on kernel values combines conditions, but one operand is {dtype}, "
+                                 "not bool; compare it first (e.g. (i < n) " + symbol + " (j < m)). Bitwise "
+                                 "operations on integers are not supported on Tenstorrent")
+        return ir.binary(kind, self.to_expr(a, node), self.to_expr(b, node), span=self.span(node))
 
     def expr_UnaryOp(self, node):
         v = self.eval_expr(node.operand)
@@ -201,6 +260,8 @@ class ExpressionParser:
             return ir.cast(str(func), self.to_expr(self.eval_expr(node.args[0]), node), span=self.span(node))
         if isinstance(func, B.KernelOnly):
             return self.builtin_expr(func.name, node)
+        if isinstance(func, Astype):
+            return self.astype(func.value, node)
         if func is B.ceildiv:  # a Python function on Python values, IR on kernel values (docs/language.md)
             return self.builtin_expr("ceildiv", node)
         args = [self.eval_expr(a) for a in node.args]
@@ -242,6 +303,17 @@ class ExpressionParser:
             if not any(self.is_kernel_value(v) for v in args):
                 return (min if name == "min" else max)(*args)
             return self.arith(name.capitalize(), args[0], args[1], node)
+        if name == "clamp":  # TileLang's definition: T.min(T.max(x, lo), hi)
+            if len(args) != 3:
+                raise self.error(node, "T.clamp takes a value and its bounds: T.clamp(x, lo, hi)")
+            x, lo, hi = args
+            if not any(self.is_kernel_value(v) for v in args):
+                return min(max(x, lo), hi)
+            return self.arith("Min", self.arith("Max", x, lo, node), hi, node)
+        if name in ("floordiv", "floormod"):
+            if len(args) != 2:
+                raise self.error(node, f"T.{name} takes two values: T.{name}(a, b)")
+            return self.binop(ast.FloorDiv() if name == "floordiv" else ast.Mod(), args[0], args[1], node)
         if name in _MATH:
             if len(args) != 1:
                 raise self.error(node, f"T.{name} takes one value")
@@ -258,27 +330,20 @@ class ExpressionParser:
                 raise self.error(node, f"T.{name} takes a value and a dtype: "
                                  + ("T.cast(value, dtype)" if name == "cast" else "T.Cast(dtype, value)"))
             value, dtype = (args + [kwargs.get("dtype")])[:2] if name == "cast" else (args[1], args[0])
-            dt = B.dtype_name(dtype)
-            if dt is None:
-                raise self.error(node, f"T.{name} needs a dtype, got {dtype!r}")
-            return ir.cast(dt, self.to_expr(value, node), span=sp)
+            return ir.cast(self.dtype_of(dtype, node, f"T.{name}"), self.to_expr(value, node), span=sp)
         if name == "infinity":
             if len(args) > 1:
                 raise self.error(node, "T.infinity takes at most a dtype: T.infinity(dtype)")
-            dt = B.dtype_name(args[0]) if args else "float32"
+            dt = self.dtype_of(args[0], node, "T.infinity") if args else "float32"
             return ir.const(float("inf"), dt, span=sp)
         raise self.error(node, f"T.{name} cannot be used in an expression")
 
     # ---- helpers --------------------------------------------------------------------------
     def is_kernel_value(self, v):
-        return isinstance(v, (ir.Expr, Access, ir.Buffer))
+        return isinstance(v, (ir.Expr, Access, ir.Buffer, ScalarVariable))
 
-    def python_op(self, node, a, b, op=None):
-        table = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-                 ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
-                 ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-                 ast.Gt: operator.gt, ast.GtE: operator.ge}
-        fn = table.get(type(op if op is not None else node.op))
+    def python_op(self, node, a, b, op):
+        fn = _PYTHON_OPS.get(type(op))
         if fn is None:
             raise self.error(node, "this operator is not supported")
         try:
@@ -286,9 +351,25 @@ class ExpressionParser:
         except Exception as err:
             raise self.error(node, f"evaluating this expression failed: {type(err).__name__}: {err}") from None
 
+    def astype(self, value, call):
+        if len(call.args) + len(call.keywords) != 1 or any(kw.arg != "dtype" for kw in call.keywords):
+            raise self.error(call, ".astype takes one dtype: value.astype(dtype)")
+        dtype = self.eval_python(call.args[0] if call.args else call.keywords[0].value, "the dtype of .astype")
+        return ir.cast(self.dtype_of(dtype, call, ".astype"), self.to_expr(value, call), span=self.span(call))
+
+    def dtype_of(self, dtype, node, what):
+        """The canonical name of a dtype given to what; a located error for anything else."""
+        dt = B.dtype_name(dtype)
+        if dt is None or dt == "handle" or not ir.is_valid_dtype(dt):
+            raise self.error(node, B.foreign_float_message(dtype) or f"{what} has unknown dtype {dtype!r}; use e.g. "
+                             "\"float16\", \"bfloat16\", \"float32\" or T.float16")
+        return dt
+
     def to_expr(self, v, node):
         if isinstance(v, Access):
             return self.load(v)
+        if isinstance(v, ScalarVariable):
+            return ir.buffer_load(v.buffer, [ir.const(0)], span=self.span(node))
         if isinstance(v, ir.Expr):
             return v
         sp = self.span(node)
@@ -334,8 +415,12 @@ class ExpressionParser:
     def load(self, access):
         return ir.buffer_load(access.buffer, self.point_indices(access), span=self.span(access.node))
 
+    def is_slice(self, access):
+        """Whether access names a region (some dimension is a slice) rather than one element."""
+        return any(isinstance(i, tuple) for i in access.items)
+
     def point_indices(self, access):
-        if any(isinstance(i, tuple) for i in access.items):
+        if self.is_slice(access):
             raise self.error(access.node, f"a slice of {access.buffer.name} is not an element; use T.copy for regions")
         return [self.to_expr(i, access.node) for i in access.items]
 
@@ -355,11 +440,7 @@ class ExpressionParser:
             if not isinstance(d, int) or isinstance(d, bool) or d <= 0:
                 raise self.error(node, f"the shape of {name} has extent {d!r}; extents must be positive ints")
             dims.append(ir.const(d, span=self.span(node)))
-        dt = B.dtype_name(dtype)
-        if dt is None or not ir.is_valid_dtype(dt) or dt == "handle":
-            raise self.error(node, f"{name} has unknown dtype {dtype!r}; use e.g. \"float16\", \"bfloat16\", \"float32\" "
-                             "or T.float16")
-        return ir.buffer(name, dims, dt, scope, span=self.span(node))
+        return ir.buffer(name, dims, self.dtype_of(dtype, node, name), scope, span=self.span(node))
 
     def is_builtin(self, func_node, *names):
         try:

@@ -15,9 +15,18 @@ import inspect
 from .. import ir
 from ..errors import TTSyntaxError
 from . import builtins as B
-from .expressions import BINOPS, Access, ExpressionParser
+from .expressions import Access, ExpressionParser, ScalarVariable
 
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local"}
+_REDUCTIONS = {"reduce_" + kind: kind for kind in B.REDUCE_KINDS}
+
+
+class ScopedStatement:
+    """A statement that binds a name for the rest of its block (an Allocate or a LetStmt):
+    ``wrap(rest)`` builds it around the statements after it."""
+
+    def __init__(self, wrap):
+        self.wrap = wrap
 
 
 class Parser(ExpressionParser):
@@ -41,65 +50,122 @@ class Parser(ExpressionParser):
             if not isinstance(spec, B.TensorSpec):
                 raise self.error(arg.annotation, f"parameter '{arg.arg}' must be annotated with T.Tensor(shape, dtype) or "
                                  f"T.Buffer(shape, dtype), not {spec!r}")
-            buf = self.make_buffer(arg.arg, spec.shape, spec.dtype, "global", arg)
-            self.bind(arg.arg, buf)
-            params.append(buf)
+            params.append(self.make_buffer(arg.arg, spec.shape, spec.dtype, "global", arg))
         for extra in (fdef.args.vararg, fdef.args.kwarg):
             if extra is not None:
                 raise self.error(extra, "kernels take only T.Tensor parameters, not *args or **kwargs")
         if fdef.args.kwonlyargs:
             raise self.error(fdef.args.kwonlyargs[0], "kernels take only positional T.Tensor parameters")
-        body = self.parse_block(fdef.body, fdef)
+        body = self.parse_block(fdef.body, fdef, {p.name: p for p in params})
         attrs = {"global_symbol": fdef.name}
         attrs.update(self.func_attrs)
         attrs["tl.source_file"] = self.file
         return ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
 
     # ---- statements -----------------------------------------------------------------------
-    def parse_block(self, stmts, owner):
-        """A list of statements; allocations and lets scope over the statements after them."""
-        out = []
-        for i, node in enumerate(stmts):
-            scoped = self.scoping_assign(node)
-            if scoped is not None:
-                try:
-                    rest = self.parse_block(stmts[i + 1:], owner) if i + 1 < len(stmts) else None
-                finally:
-                    self.scopes.pop()
-                out.append(scoped(rest if rest is not None else ir.evaluate(ir.const(0), span=self.span(node))))
-                break
-            out.extend(self.parse_stmt(node))
+    def parse_block(self, stmts, owner, bindings=None):
+        """The body of a function, T.Kernel, loop or kernel-level if/else, with bindings (parameters,
+        block or loop variables) in scope. Names the block binds are its own: they end with it."""
+        self.scopes.append(dict(bindings or {}))
+        self.block_starts.append(len(self.scopes) - 1)
+        try:
+            out = self.parse_statements(stmts)
+        finally:
+            del self.scopes[self.block_starts.pop():]
         if not out:
             raise self.error(owner, "this block has no kernel statements")
-        return ir.seq(out, span=self.span(owner)) if len(out) > 1 else out[0]
+        return self.as_stmt(out, owner)
 
-    def scoping_assign(self, node):
-        """For `name = T.alloc_*(...)` or `name = <kernel value>`: opens a scope binding name and
-        returns a function wrapping the rest of the block (Allocate / LetStmt). None otherwise;
-        a plain Python value is bound in the current scope."""
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            return None
-        name = node.targets[0].id
-        call = node.value
-        if isinstance(call, ast.Call) and self.is_builtin(call.func, *_ALLOC_SCOPES):
-            kind = self.builtin_name(call.func)
+    def parse_statements(self, stmts):
+        """The statements of one block. An allocation or a let wraps every statement after it; an
+        if/else decided by a Python value is replaced by its taken branch, so what that branch binds
+        stays bound after it, as in Python."""
+        levels = [[]]  # the statements at each nesting: every ScopedStatement opens the next level
+        scoped = []
+        pending = list(stmts)
+        while pending:
+            node = pending.pop(0)
+            if isinstance(node, ast.If):
+                cond = self.eval_expr(node.test)
+                if not self.is_kernel_value(cond):
+                    pending[:0] = node.body if cond else node.orelse
+                else:
+                    levels[-1].append(self.kernel_if(node, cond))
+                continue
+            result = self.parse_stmt(node)
+            if isinstance(result, ScopedStatement):
+                scoped.append((result, node))
+                levels.append([])
+            else:
+                levels[-1].extend(result)
+        body = levels.pop()
+        while scoped:
+            statement, node = scoped.pop()
+            body = levels.pop() + [statement.wrap(self.as_stmt(body, node))]
+        return body
+
+    def as_stmt(self, stmts, owner):
+        if not stmts:
+            return ir.evaluate(ir.const(0), span=self.span(owner))
+        return ir.seq(stmts, span=self.span(owner)) if len(stmts) > 1 else stmts[0]
+
+    def allocation(self, name, call, node):
+        """``name = T.alloc_shared/alloc_fragment/alloc_local(shape, dtype)``: an Allocate of that
+        buffer over the rest of the block. ``name = T.alloc_var(dtype, init=...)``: an Allocate of a
+        one-element local buffer, name then standing for its element 0 (a ScalarVariable)."""
+        kind = self.builtin_name(call.func)
+        init = []
+        if kind == "alloc_var":
+            args, _ = self.call_args(call, ["dtype", "init", "scope"], kind)
+            if isinstance(args.get("init"), str) and "scope" not in args:  # T.alloc_var(dtype, "local.var")
+                args["scope"] = args.pop("init")
+            if "dtype" not in args:
+                raise self.error(call, "T.alloc_var needs a dtype: T.alloc_var(dtype) or T.alloc_var(dtype, init=value)")
+            if args.get("scope", "local.var") not in ("local.var", "local"):
+                raise self.error(call, "T.alloc_var is a scalar of one core; its scope is \"local.var\", "
+                                 f"not {args['scope']!r}")
+            buf = self.make_buffer(name, (1,), args["dtype"], "local", call)
+            bound = ScalarVariable(buf)
+            if "init" in args:
+                init = [self.store_element(buf, [ir.const(0)], args["init"], call)]
+        else:
             args, _ = self.call_args(call, ["shape", "dtype", "scope"], kind)
             if "shape" not in args:
                 raise self.error(call, f"T.{kind} needs a shape")
             scope = args.get("scope", _ALLOC_SCOPES[kind])
             if not isinstance(scope, str):
                 raise self.error(call, "scope= must be a string such as \"shared\"")
-            buf = self.make_buffer(name, args["shape"], args.get("dtype", "float32"), scope, call)
-            self.scopes.append({name: buf})
-            return lambda body: ir.allocate(buf, body, span=self.span(node))
-        value = self.eval_expr(node.value)
-        if not self.is_kernel_value(value):
-            self.bind(name, value)
-            return None
-        value = self.to_expr(value, node.value)
-        var = ir.Var(name, value.dtype, span=self.span(node.targets[0]))
-        self.scopes.append({name: var})
-        return lambda body: ir.let(var, value, body, span=self.span(node))
+            buf = bound = self.make_buffer(name, args["shape"], args.get("dtype", "float32"), scope, call)
+        self.scopes.append({name: bound})
+        return ScopedStatement(lambda body: ir.allocate(buf, ir.seq(init + [body], span=self.span(node)) if init else body,
+                                                        span=self.span(node)))
+
+    def assign_name(self, target, value, node):
+        """``name = value`` (and ``name op= value``): a store into a T.alloc_var variable; else a new
+        binding for the rest of the block: a let for a kernel expression, the object itself for a
+        variable (``row = bx``), a Python value, a buffer or a slice (an alias)."""
+        name = target.id
+        bound = self.kernel_binding(name)
+        if bound is not None and isinstance(bound[1], ScalarVariable):
+            return [self.store_element(bound[1].buffer, [ir.const(0)], value, node)]
+        self.check_rebinding(target)
+        element = isinstance(value, Access) and not self.is_slice(value)
+        if element or isinstance(value, ScalarVariable) or (isinstance(value, ir.Expr) and not isinstance(value, ir.Var)):
+            expr = self.to_expr(value, node)
+            var = ir.Var(name, expr.dtype, span=self.span(target))
+            self.scopes.append({name: var})
+            return ScopedStatement(lambda body: ir.let(var, expr, body, span=self.span(node)))
+        self.bind(name, value)
+        return []
+
+    def check_rebinding(self, target):
+        """A name bound outside the current block keeps its value after the block, so binding it
+        anew inside would silently differ from Python; T.alloc_var is the variable that can change."""
+        bound = self.kernel_binding(target.id)
+        if bound is not None and bound[0] < self.block_starts[-1]:
+            raise self.error(target, f"'{target.id}' is bound outside this block (a loop, a kernel-level if/else or the "
+                             "T.Kernel body); a new value here would not be seen after the block. Declare a variable "
+                             f"before the block with {target.id} = T.alloc_var(dtype) to update it inside")
 
     def parse_stmt(self, node):
         handler = getattr(self, "stmt_" + type(node).__name__, None)
@@ -141,11 +207,7 @@ class Parser(ExpressionParser):
         target = node.items[0].optional_vars
         names = self.target_names(target, len(extents), "T.Kernel", node)
         block_vars = [ir.Var(n, "int32", span=self.span(target)) for n in names]
-        self.scopes.append(dict(zip(names, block_vars)))
-        try:
-            body = self.parse_block(node.body, node)
-        finally:
-            self.scopes.pop()
+        body = self.parse_block(node.body, node, dict(zip(names, block_vars)))
         return [ir.kernel_launch(extents, block_vars, threads, body, span=self.span(node))]
 
     def target_names(self, target, count, what, owner=None):
@@ -199,25 +261,18 @@ class Parser(ExpressionParser):
         kind = {"Pipelined": "pipelined", "serial": "serial", "range": "serial", "unroll": "unrolled", "Parallel": "parallel"}[name]
         names = self.target_names(node.target, len(ranges), f"T.{name}")
         loop_vars = [ir.Var(n, "int32", span=self.span(node.target)) for n in names]
-        self.scopes.append(dict(zip(names, loop_vars)))
-        try:
-            body = self.parse_block(node.body, node)
-        finally:
-            self.scopes.pop()
+        body = self.parse_block(node.body, node, dict(zip(names, loop_vars)))
         for var, (lo, ext) in reversed(list(zip(loop_vars, ranges))):
             body = ir.for_loop(var, lo, ext, kind, body, num_stages=stages if kind == "pipelined" else 0,
                                span=self.span(node))
         return [body]
 
-    def stmt_If(self, node):
-        cond = self.eval_expr(node.test)
-        if not isinstance(cond, ir.Expr):  # decided in Python: only the taken branch is a kernel
-            branch = node.body if cond else node.orelse
-            return [self.parse_block(branch, node)] if branch else []
+    def kernel_if(self, node, cond):
+        """An if/else on a kernel value (one decided in Python is replaced by its branch)."""
         cond = self.to_bool(cond, node.test)
         then = self.parse_block(node.body, node)
         other = self.parse_block(node.orelse, node) if node.orelse else None
-        return [ir.if_then_else(cond, then, other, span=self.span(node))]
+        return ir.if_then_else(cond, then, other, span=self.span(node))
 
     def stmt_Assign(self, node):
         if len(node.targets) != 1:
@@ -225,25 +280,31 @@ class Parser(ExpressionParser):
         target = node.targets[0]
         if isinstance(target, ast.Subscript):
             return [self.store(target, self.eval_expr(node.value), node)]
+        if isinstance(target, ast.Name):
+            call = node.value
+            if isinstance(call, ast.Call) and self.is_builtin(call.func, "alloc_var", *_ALLOC_SCOPES):
+                self.check_rebinding(target)
+                return self.allocation(target.id, call, node)
+            return self.assign_name(target, self.eval_expr(node.value), node)
         raise self.error(target, "assign to a buffer element (C[i, j] = ...) or a single name")
 
     def stmt_AugAssign(self, node):
-        if not isinstance(node.target, ast.Subscript):
-            raise self.error(node, "augmented assignment is supported on buffer elements (C[i, j] += ...)")
-        access = self.eval_expr(node.target)
-        current = self.load(access)
-        op = BINOPS.get(type(node.op))
-        if op is None:
-            raise self.error(node, f"operator {type(node.op).__name__} is not supported")
-        value = self.arith(op, current, self.eval_expr(node.value), node)
+        if not isinstance(node.target, (ast.Subscript, ast.Name)):
+            raise self.error(node, "augmented assignment is supported on buffer elements (C[i, j] += ...) and names")
+        current = self.eval_expr(node.target)
+        value = self.binop(node.op, current, self.eval_expr(node.value), node)
+        if isinstance(node.target, ast.Name):
+            return self.assign_name(node.target, value, node)
         return [self.store(node.target, value, node)]
 
     def store(self, target, value, node):
         access = self.eval_expr(target)
         if not isinstance(access, Access):
             raise self.error(target, "only buffer elements can be assigned")
-        indices = self.point_indices(access)
-        buf = access.buffer
+        return self.store_element(access.buffer, self.point_indices(access), value, node)
+
+    def store_element(self, buf, indices, value, node):
+        """buf[indices] = value, converted to the buffer's dtype."""
         value = self.to_expr(value, node)
         if value.dtype != buf.dtype:
             value = ir.cast(buf.dtype, value, span=self.span(node))
@@ -276,7 +337,7 @@ class Parser(ExpressionParser):
             if not isinstance(k_pack, int) or not isinstance(policy, str):
                 raise self.error(call, "k_pack must be an int and policy a T.GemmWarpPolicy")
             return [ir.evaluate(ir.call("tl.gemm", regions + flags + [ir.const(k_pack), ir.string(policy)], span=sp), span=sp)]
-        if name in ("reduce_sum", "reduce_max"):
+        if name in _REDUCTIONS:
             args, _ = self.call_args(call, ["buffer", "out", "dim", "clear"], name)
             src = self.region_of(args.get("buffer"), call)
             dst = self.region_of(args.get("out"), call)
@@ -287,7 +348,7 @@ class Parser(ExpressionParser):
             if not -rank <= dim < rank:
                 raise self.error(call, f"dim={dim} is out of range for a {rank}-d buffer")
             clear = ir.const(bool(args.get("clear", True)), "bool")
-            kind = ir.string(name.split("_")[1])
+            kind = ir.string(_REDUCTIONS[name])
             return [ir.evaluate(ir.call("tl.reduce", [src, dst, kind, ir.const(dim % rank), clear], span=sp), span=sp)]
         if name == "use_swizzle":
             args, _ = self.call_args(call, ["panel_size", "order", "enable"], name)
@@ -314,8 +375,8 @@ class Parser(ExpressionParser):
         """T.copy operands as regions; a point access (head address) takes the other side's extents."""
         if src is None or dst is None:
             raise self.error(call, "T.copy(src, dst) needs both operands")
-        src_head = isinstance(src, Access) and all(not isinstance(i, tuple) for i in src.items)
-        dst_head = isinstance(dst, Access) and all(not isinstance(i, tuple) for i in dst.items)
+        src_head = isinstance(src, Access) and not self.is_slice(src)
+        dst_head = isinstance(dst, Access) and not self.is_slice(dst)
         if src_head and dst_head:
             raise self.error(call, "T.copy needs the extents of at least one operand; give a whole buffer or a slice")
         if src_head:
@@ -339,6 +400,8 @@ class Parser(ExpressionParser):
         return ir.region(access.buffer, list(zip(starts, extents)), span=self.span(access.node))
 
     def region_of(self, value, call):
+        if isinstance(value, ScalarVariable):
+            value = value.buffer
         if isinstance(value, ir.Buffer):
             return ir.full_region(value, span=self.span(call))
         if isinstance(value, Access):
