@@ -5,6 +5,7 @@
 #include "transform/lower_tt_tile_intrinsics.h"
 #include "transform/pass.h"
 #include "transform/propagate_tt_layout.h"
+#include "transform/stage_tt_elementwise.h"
 #include "transform/tt_tiles_to_core_map.h"
 #include "transform/verify_tt_ir.h"
 
@@ -12,6 +13,7 @@ namespace tt::transform {
 
 const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
+        {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},
         {"TTTilesToCoreMap", &tt_tiles_to_core_map_pass},

@@ -80,7 +80,7 @@ private:
         if (const auto *seq = s.as<SeqStmtNode>()) {
             for (const Stmt &part : seq->seq) statements(part);
         } else if (const auto *let = s.as<LetStmtNode>()) {
-            lets_[let->var.get()] = build(let->value);
+            lets_[let->var.get()] = let->value;  // built where it is used: a let may only name an index
             statements(let->body);
         } else if (const auto *store = s.as<BufferStoreNode>()) {
             check_tile_access(store->buffer, store->indices, store->span);
@@ -127,7 +127,7 @@ private:
         }
         if (const auto *var = e.as<VarNode>()) {
             auto it = lets_.find(var);
-            if (it != lets_.end()) return it->second;
+            if (it != lets_.end()) return build(it->second);
             unsupported(e->span, "the run-time value " + var->name + " in T.Parallel",
                         "element-wise constants are compiled into the kernel", "use a compile-time number");
         }
@@ -182,7 +182,7 @@ private:
 
     std::vector<Var> vars_;
     std::vector<int64_t> extents_;
-    std::map<const VarNode *, EltwiseExpr> lets_;
+    std::map<const VarNode *, Expr> lets_;
     std::vector<EltwiseStore> stores_;
 };
 

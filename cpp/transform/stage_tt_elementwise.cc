@@ -1,0 +1,213 @@
+// StageTTElementwise: global tensors of element-wise loops staged through shared tiles
+// (contract in stage_tt_elementwise.h).
+#include "transform/stage_tt_elementwise.h"
+
+#include <map>
+#include <set>
+
+#include "ir/arith.h"
+#include "ir/equal.h"
+#include "ir/functor.h"
+#include "ir/printer.h"
+
+namespace tt::transform {
+
+namespace {
+
+using namespace ir;
+
+bool uses_any(const Expr &e, const std::vector<Var> &vars) {
+    bool found = false;
+    post_order_visit(EvaluateNode::make(e), [&](const Node *n) {
+        for (const Var &v : vars) found = found || n == v.get();
+    });
+    return found;
+}
+
+/*! One staged tensor of a nest: where the block starts, and the shared buffer standing in. */
+struct Staging {
+    std::vector<Expr> bases;
+    Buffer tile;
+};
+
+// Rewrites one T.Parallel nest; collects the tensors it stages.
+class NestStager : public IRMutator {
+public:
+    NestStager(std::vector<Var> vars, std::vector<int64_t> extents, std::set<std::string> &names)
+        : vars_(std::move(vars)), extents_(std::move(extents)), names_(names) {
+    }
+
+    std::map<const BufferNode *, Staging> reads, writes;
+    std::vector<Buffer> order;  ///< staged tensors in first-access order (reads first where both)
+
+protected:
+    using IRMutator::visit;
+
+    Stmt visit(const LetStmtNode *op) override {
+        lets_[op->var.get()] = op->value;
+        return IRMutator::visit(op);
+    }
+
+    Expr visit(const BufferLoadNode *op) override {
+        if (op->buffer->scope != MemoryScope::Global) return IRMutator::visit(op);
+        const Buffer &tile = stage(reads, op->buffer, op->indices, op->span, "read");
+        return BufferLoadNode::make(tile, var_indices(), op->span);
+    }
+
+    Stmt visit(const BufferStoreNode *op) override {
+        if (op->buffer->scope != MemoryScope::Global) return IRMutator::visit(op);
+        Expr value = mutate(op->value);
+        const Buffer &tile = stage(writes, op->buffer, op->indices, op->span, "written");
+        return BufferStoreNode::make(tile, value, var_indices(), op->span);
+    }
+
+private:
+    std::vector<Expr> var_indices() const {
+        return {Expr(vars_[0]), Expr(vars_[1])};
+    }
+
+    // Inside the nest a let may name an index (row = row0 + r): look through it.
+    Expr resolve(const Expr &e) const {
+        return substitute(e, [&](const Var &v) {
+            auto it = lets_.find(v.get());
+            return it == lets_.end() ? Expr(v) : resolve(it->second);
+        });
+    }
+
+    // base when `index` is `base + var` (or var alone) with base free of the nest's variables.
+    bool split(const Expr &index, const Var &var, Expr *base) const {
+        Expr e = resolve(index);
+        if (e.get() == var.get()) {
+            *base = make_int(0);
+            return true;
+        }
+        const auto *add = e.as<AddNode>();
+        if (!add) return false;
+        for (const auto &[offset, v] : {std::pair{add->a, add->b}, std::pair{add->b, add->a}}) {
+            if (v.get() == var.get() && !uses_any(offset, vars_)) {
+                *base = offset;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    const Buffer &stage(std::map<const BufferNode *, Staging> &table, const Buffer &global,
+                        const std::vector<Expr> &indices, const Span &span, const char *how) {
+        std::vector<Expr> bases(2);
+        const bool matches = global->shape.size() == 2 && split(indices[0], vars_[0], &bases[0]) &&
+                             split(indices[1], vars_[1], &bases[1]);
+        const std::string access = global->name + "[" + to_text(indices[0]) +
+                                   (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "]";
+        if (!matches) {
+            TT_USER_ERROR(Validation, span)
+                << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "
+                << "is " << how << " inside T.Parallel as whole tiles, one block per loop nest; instead index it ["
+                << "row0 + " << vars_[0]->name << ", col0 + " << vars_[1]->name
+                << "] with row0 and col0 independent of the loop variables";
+        }
+        auto it = table.find(global.get());
+        if (it == table.end()) {
+            Buffer tile = make_buffer(fresh_name(global->name + "_tile"), {make_int(extents_[0]), make_int(extents_[1])},
+                                      global->dtype, MemoryScope::Shared, span);
+            if (!reads.count(global.get()) && !writes.count(global.get())) order.push_back(global);
+            it = table.emplace(global.get(), Staging{bases, tile}).first;
+        } else if (!structural_equal(it->second.bases[0], bases[0]) ||
+                   !structural_equal(it->second.bases[1], bases[1])) {
+            TT_USER_ERROR(Validation, span) << "the element-wise access " << access << " starts at another block of "
+                                            << global->name << " than its other accesses in this T.Parallel; "
+                                            << "instead access one block of each tensor per loop nest";
+        }
+        return it->second.tile;
+    }
+
+    // Circular buffers are named after their buffers, so a staging buffer takes a name no other
+    // buffer of the function has.
+    std::string fresh_name(const std::string &wanted) {
+        std::string name = wanted;
+        for (int i = 1; names_.count(name); ++i) name = wanted + "_" + std::to_string(i);
+        names_.insert(name);
+        return name;
+    }
+
+    std::vector<Var> vars_;
+    std::vector<int64_t> extents_;
+    std::set<std::string> &names_;
+    std::map<const VarNode *, Expr> lets_;
+};
+
+Stmt copy(const Buffer &from, const std::vector<Expr> &from_bases, const Buffer &to, const std::vector<Expr> &to_bases,
+          const Buffer &tile, const Span &span) {
+    auto region = [&](const Buffer &b, const std::vector<Expr> &bases) {
+        if (bases.empty()) return RegionNode::full(b, span);
+        return RegionNode::make(b, {{bases[0], tile->shape[0]}, {bases[1], tile->shape[1]}}, span);
+    };
+    return EvaluateNode::make(CallNode::make("tl.copy", {region(from, from_bases), region(to, to_bases)}, span), span);
+}
+
+class ElementwiseStager : public IRMutator {
+public:
+    explicit ElementwiseStager(const PrimFunc &func) {
+        for (const Buffer &b : func->params) names_.insert(b->name);
+        post_order_visit(func->body, [&](const Node *n) {
+            if (n->kind == NodeKind::Allocate) names_.insert(static_cast<const AllocateNode *>(n)->buffer->name);
+        });
+    }
+
+protected:
+    using IRMutator::visit;
+
+    Stmt visit(const ForNode *op) override {
+        if (op->for_kind != ForKind::Parallel) return IRMutator::visit(op);
+        std::vector<Var> vars;
+        std::vector<int64_t> extents;
+        const ForNode *inner = op;
+        for (; inner; inner = inner->body.as<ForNode>()) {
+            int64_t extent;
+            if (inner->for_kind != ForKind::Parallel || !as_const_int(fold_constants(inner->extent), &extent)) break;
+            vars.push_back(inner->loop_var);
+            extents.push_back(extent);
+        }
+        if (vars.size() != 2) return self(op);  // LowerTTTileIntrinsics names what it cannot lower
+        NestStager stager(vars, extents, names_);
+        Stmt nest = stager(self(op));
+        if (stager.order.empty()) return nest;
+        std::vector<Stmt> seq;
+        std::vector<Buffer> tiles;
+        for (const Buffer &global : stager.order) {
+            auto read = stager.reads.find(global.get());
+            if (read == stager.reads.end()) continue;
+            seq.push_back(copy(global, read->second.bases, read->second.tile, {}, read->second.tile, op->span));
+            tiles.push_back(read->second.tile);
+        }
+        seq.push_back(nest);
+        for (const Buffer &global : stager.order) {
+            auto write = stager.writes.find(global.get());
+            if (write == stager.writes.end()) continue;
+            seq.push_back(copy(write->second.tile, {}, global, write->second.bases, write->second.tile, op->span));
+            tiles.push_back(write->second.tile);
+        }
+        Stmt body = SeqStmtNode::make(seq, op->span);
+        for (auto it = tiles.rbegin(); it != tiles.rend(); ++it) body = AllocateNode::make(*it, body, op->span);
+        return body;
+    }
+
+private:
+    std::set<std::string> names_;
+};
+
+}  // namespace
+
+PrimFunc stage_tt_elementwise(const PrimFunc &func, const PassContext &) {
+    Stmt body = ElementwiseStager(func)(func->body);
+    if (body.same_as(func->body)) return func;
+    return make_prim_func(func->name, func->params, body, func->attrs, func->span);
+}
+
+Pass stage_tt_elementwise_pass() {
+    return Pass{"StageTTElementwise", [](const IRModule &mod, const PassContext &ctx) {
+                    return map_functions(mod, [&](const PrimFunc &f) { return stage_tt_elementwise(f, ctx); });
+                }};
+}
+
+}  // namespace tt::transform
