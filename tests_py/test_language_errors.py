@@ -388,6 +388,14 @@ def python_value_augmented_inside_a_kernel_if():
             A[0, 0] = count
 
 
+@case(TTSyntaxError, "comparison In is not supported on kernel values")
+def membership_test_on_kernel_value():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "int32")):
+        with T.Kernel(4) as bx:
+            A[0, 0] = T.if_then_else(bx in (1, 2), 1, 0)  # <- error
+
+
 @case(UnknownNameError, "T.foo is not part of TileLang on Tenstorrent")
 def unknown_name_in_kernel():
     @T.prim_func

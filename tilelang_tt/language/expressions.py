@@ -31,7 +31,8 @@ _PYTHON_OPS = {
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.BitAnd: operator.and_,
     ast.BitOr: operator.or_, ast.BitXor: operator.xor, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
+    ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
 }
 _MATH = set(B.MATH_FUNCTIONS)
 
@@ -228,13 +229,12 @@ class ExpressionParser:
         values = [self.eval_expr(node.left)] + [self.eval_expr(c) for c in node.comparators]
         result = None
         for op, a, b in zip(node.ops, values, values[1:]):
-            kind = _CMPOPS.get(type(op))
-            if kind is None:
-                raise self.error(node, f"comparison {type(op).__name__} is not supported in kernels")
             if not self.is_kernel_value(a) and not self.is_kernel_value(b):
                 part = self.python_op(node, a, b, op)
+            elif type(op) in _CMPOPS:
+                part = self.arith(_CMPOPS[type(op)], a, b, node)
             else:
-                part = self.arith(kind, a, b, node)
+                raise self.error(node, f"comparison {type(op).__name__} is not supported on kernel values")
             result = part if result is None else self.logic("And", result, part, node)
         return result
 
