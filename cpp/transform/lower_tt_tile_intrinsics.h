@@ -19,13 +19,15 @@
  *    in DST (fill_tile) without a reload (on the first iteration of the loop that accumulates it);
  *  - shape-dependent values (tensor widths in tiles, loop trip counts) are tt.runtime_constant
  *    unbound runtime arguments that GridToPersistentTT binds to get_arg_val;
+ *  - an element-wise T.Parallel nest over whole on-chip buffers: compute evaluates its expression
+ *    tree in DST per group of output tiles and packs the results (tt_tile_elementwise.h);
  *  - loops are kept (serial) in each kernel that has work in them; on-chip allocations become CBs;
  *  - the compute kernel's full init (mm_init / compute_kernel_hw_startup) once, before the launch;
  *    reader/writer prologues bind a TensorAccessor per global buffer, whose base address is the
  *    unbound runtime argument tt.buffer_address(buffer) that GridToPersistentTT binds to get_arg_val.
- *  No tl.* call remains. Anything else (element-wise stores, T.Parallel, fills of run-time values,
- *  reduce, regions not aligned to tiles) is a Validation error "... is not supported on
- *  Tenstorrent yet: ...; instead ...".
+ *  No tl.* call remains. Anything else (element-wise stores outside T.Parallel, other T.Parallel
+ *  shapes, fills of run-time values, reduce, regions not aligned to tiles) is a Validation error
+ *  "... is not supported on Tenstorrent yet: ...; instead ...".
  */
 #pragma once
 
