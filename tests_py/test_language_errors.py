@@ -414,6 +414,14 @@ def misspelled_name_in_kernel():
             T.reduce_maxx(S, m, dim=1)  # <- error
 
 
+@case(UnknownNameError, "Did you mean T.Kernel")
+def misspelled_kernel_launch():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float32")):
+        with T.Kernell(1) as bx:  # <- error
+            A[0, 0] = 1.0
+
+
 @case(UnknownNameError, "T.float8_e4m3fn is not a data format of Tenstorrent hardware")
 def fp8_dtype_in_kernel():
     @T.prim_func
