@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ cmake ninja-build nlohmann-json3-dev libfmt-dev libgtest-dev)
+# g++-multilib: the release check compiles kernels for the device's 32-bit data model (g++ -m32).
+apt_packages=(g++ g++-multilib cmake ninja-build nlohmann-json3-dev libfmt-dev libgtest-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
