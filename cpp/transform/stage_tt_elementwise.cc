@@ -33,8 +33,9 @@ struct Staging {
 // Rewrites one T.Parallel nest; collects the tensors it stages.
 class NestStager : public IRMutator {
 public:
-    NestStager(std::vector<Var> vars, std::vector<int64_t> extents, std::set<std::string> &names)
-        : vars_(std::move(vars)), extents_(std::move(extents)), names_(names) {
+    NestStager(std::vector<Var> vars, std::vector<int64_t> extents, std::set<std::string> &names,
+               std::map<const VarNode *, Expr> lets)
+        : vars_(std::move(vars)), extents_(std::move(extents)), names_(names), lets_(std::move(lets)) {
     }
 
     std::map<const BufferNode *, Staging> reads, writes;
@@ -66,7 +67,8 @@ private:
         return {Expr(vars_[0]), Expr(vars_[1])};
     }
 
-    // Inside the nest a let may name an index (row = row0 + r): look through it.
+    // A let may name an index (row = row0 + r inside the nest, row0 = by * 64 around it): look
+    // through it, so the copies name the block start itself and the lowering can place its tiles.
     Expr resolve(const Expr &e) const {
         return substitute(e, [&](const Var &v) {
             auto it = lets_.find(v.get());
@@ -169,7 +171,7 @@ protected:
             extents.push_back(extent);
         }
         if (vars.size() != 2) return self(op);  // LowerTTTileIntrinsics names what it cannot lower
-        NestStager stager(vars, extents, names_);
+        NestStager stager(vars, extents, names_, lets_);
         Stmt nest = stager(self(op));
         if (stager.order.empty()) return nest;
         std::vector<Stmt> seq;
@@ -192,8 +194,14 @@ protected:
         return body;
     }
 
+    Stmt visit(const LetStmtNode *op) override {
+        lets_[op->var.get()] = op->value;
+        return IRMutator::visit(op);
+    }
+
 private:
     std::set<std::string> names_;
+    std::map<const VarNode *, Expr> lets_;  ///< lets around the statement being visited
 };
 
 }  // namespace

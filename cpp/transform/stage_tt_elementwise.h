@@ -12,7 +12,7 @@
  *      T.copy(C_tile, C[by * bM, bx * bN])
  *
  *  Requires: a T.Parallel nest of two loops with constant extents; every global access in it
- *  indexed `[base0 + i, base1 + j]` (lets inside the nest are looked through), where the bases do
+ *  indexed `[base0 + i, base1 + j]` (lets are looked through), where the bases do
  *  not depend on i or j and are the same for every access of that tensor in the nest.
  *  Guarantees: no global buffer is accessed element-wise inside a T.Parallel nest; the reads of a
  *  tensor share one staging buffer, copied in before the nest; its writes go to another, copied
