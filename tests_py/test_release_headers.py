@@ -21,8 +21,10 @@ from test_validation_matrix import private_cache  # noqa: F401 (its module-wide 
 from reference_kernels import matmul
 from tilelang_tt.release_check import (ReleaseCheckError, ReleaseMismatchError, ReleaseUnavailableError,
                                        check_host_programs, check_kernels, release_root)
+from tilelang_tt.release_check import diagnostics
 from tilelang_tt.release_check.diagnostics import HOST_NOISE
 from tilelang_tt.release_check.jit import ARCHES
+from tilelang_tt.release_check.kernels import preamble
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +150,24 @@ def test_kernel_that_does_not_match_the_release_fails(release, small_program, tm
         check_kernels([str(target)])
     for words in expected:
         assert words in str(failure.value)
+
+
+def test_noise_is_set_aside_only_outside_the_kernel():
+    header_noise = ("/r/sfpi.h:456:17: error: 'sfpi::vInt::vInt(int32_t)' cannot be overloaded with "
+                    "'sfpi::vInt::vInt(int)'\n")
+    in_kernel = header_noise.replace("/r/sfpi.h", "/k/compute.cpp")
+    unlocated = "cc1plus: error: unrecognized command-line option '-mcpu=tt-wh'\n"
+    preamble_found = diagnostics.parse(header_noise + in_kernel)
+    errors = diagnostics.kernel_errors(diagnostics.parse(header_noise + in_kernel + unlocated), preamble_found,
+                                       "/k/compute.cpp")
+    assert [(d.file, d.line) for d in errors] == [("/k/compute.cpp", 456), ("cc1plus", 0)]
+    assert diagnostics.unexplained(preamble_found, "/k/compute.cpp") == []
+
+
+def test_preamble_is_the_leading_includes_and_defines():
+    source = ("// a kernel\n/* more\n   words */\n#include <cstdint>\n#define WIDE \\\n    2\n\n"
+              "constexpr auto cb = 0;\n#include \"late.h\"\nvoid kernel_main() {}\n")
+    assert preamble(source) == source[:source.index("constexpr")]
 
 
 def host_program(tmp_path, declaration="", call=""):

@@ -15,6 +15,8 @@ import re
 
 _PRIMARY = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? "
                       r"(?P<kind>error|warning|fatal error): (?P<message>.*)$")
+# An error of the compiler itself (a bad option, a crash): no source location.
+_UNLOCATED = re.compile(r"^(?P<file>[^\s:]+): (?P<kind>error|fatal error|internal compiler error): (?P<message>.*)$")
 _NOTE = re.compile(r"^[^\s:][^:]*:\d+:(?:\d+:)? note: ")
 _INSTANTIATION = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:\d+:)?\s+required (?:from|by) ")
 _CONTEXT = re.compile(r"^In file included from |^\s+from \S+[:,]$|^[^\s:][^:]*: (?:In |At global scope)|"
@@ -41,7 +43,7 @@ def parse(output):
     """The diagnostics of a compiler output, each with its context and notes."""
     diagnostics, pending, current = [], [], None
     for line in output.splitlines():
-        primary = _PRIMARY.match(line)
+        primary = _PRIMARY.match(line) or _UNLOCATED.match(line)
         if primary:
             if current:
                 diagnostics.append(_finish(*current))
@@ -61,8 +63,10 @@ def parse(output):
 
 def _finish(primary, lines):
     sites = tuple((m.group("file"), int(m.group("line"))) for m in map(_INSTANTIATION.match, lines) if m)
-    return Diagnostic(primary.group("file"), int(primary.group("line")), int(primary.group("col") or 0),
-                      primary.group("kind"), primary.group("message"), sites, "\n".join(lines))
+    located = primary.re is _PRIMARY
+    return Diagnostic(primary.group("file"), int(primary.group("line")) if located else 0,
+                      int(primary.group("col") or 0) if located else 0, primary.group("kind"),
+                      primary.group("message"), sites, "\n".join(lines))
 
 
 @dataclasses.dataclass(frozen=True)

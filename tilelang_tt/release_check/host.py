@@ -119,7 +119,9 @@ def compile_host_program(main_cpp, obj, include_dir):
     """Compiles main.cpp to obj against the simulator's headers; returns the compiler's errors or ''."""
     gxx = shutil.which(os.environ.get("CXX", "g++")) or _tool("g++")
     done = _run([gxx, *HOST_FLAGS, f"-I{include_dir}", main_cpp, "-o", obj])
-    return "" if done.returncode == 0 else done.stderr
+    if done.returncode == 0:
+        return ""
+    return done.stderr.strip() or f"{gxx} exited with status {done.returncode} and printed nothing"
 
 
 def check_program_object(source, obj, library):

@@ -190,7 +190,8 @@ class ReleaseHeaders:
     def __init__(self, root, arch_name, device):
         if arch_name not in ARCHES:
             raise ReleaseCheckError(
-                f"TT-Metalium v0.67 builds no kernels for {arch_name!r} (it supports {', '.join(sorted(ARCHES))})")
+                f"TT-Metalium v0.67 builds no kernels for {arch_name!r} (it supports {', '.join(sorted(ARCHES))}; "
+                f"check the kernels for one of those with arch= or --arch)")
         self.root = root
         self.arch = ARCHES[arch_name]
         self.device = device
@@ -303,7 +304,7 @@ class KernelBuild:
 def compile_kernel(build, work_dir, toolchain):
     """Writes the JIT's generated files for build into its own directory under work_dir and compiles
     the firmware wrapper there. Returns (command, compiler output with the kernel's path as
-    build.source_path, success)."""
+    build.source_path)."""
     out_dir = os.path.join(work_dir, f"{build.key()}-{build.processor.name}")
     kernel_copy = _write(os.path.join(out_dir, "kernel"), os.path.basename(build.source_path), build.source_text)
     include_kernel = f'#include "{kernel_copy}"\n'
@@ -325,7 +326,10 @@ def compile_kernel(build, work_dir, toolchain):
                os.path.join(build.headers.firmware_dir, processor.firmware), *defines]
     # The C locale keeps the compiler's quotes plain ASCII, as the diagnostics are parsed.
     done = subprocess.run(command, cwd=out_dir, capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
-    return command, done.stderr.replace(kernel_copy, build.source_path), done.returncode == 0
+    output = done.stderr.replace(kernel_copy, build.source_path)
+    if done.returncode and not output.strip():
+        output = f"{toolchain.gxx}: error: exited with status {done.returncode} and printed nothing\n"
+    return command, output
 
 
 def _write(directory, name, text):
