@@ -268,6 +268,11 @@ class Toolchain:
         gxx = shutil.which(os.environ.get("CXX", "g++")) or shutil.which("g++")
         if not gxx:
             raise ReleaseUnavailableError("no host C++ compiler (g++) on PATH")
+        probe = subprocess.run([gxx, "-m32", "-fsyntax-only", "-x", "c++", "-"], input="#include <cstdint>\n",
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            raise ReleaseUnavailableError(f"{gxx} cannot compile for the device's 32-bit data model (-m32); "
+                                          f"install g++-multilib:\n{probe.stderr.strip()}")
         sfpi_dir = sfpi_include_dir(root) if need_sfpi else ""
         search = [os.path.join(root, "tt_metal", "hw"), os.path.join(root, "tt_metal", "third_party", "tt_llk")]
         search += [sfpi_dir] if sfpi_dir else []
