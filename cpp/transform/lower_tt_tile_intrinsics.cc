@@ -99,15 +99,19 @@ public:
         return ops_;
     }
 
-    /*! Every value must have been consumed, or its tiles would block the next block's producer. */
-    void check_all_consumed(const Span &span) {
-        for (const auto &[buffer, value] : ctx_.values()) {
+    /*! At the end of the kernel's block every value dies: compute pops those it kept for reading
+     *  (returned, for the compute kernel); a value never read is an error, since its tiles would
+     *  block the next block's producer. */
+    std::vector<Stmt> retire_all(const Span &span) {
+        std::vector<Stmt> pops = retire_where([](const BufferNode *, const TileValue &) { return true; });
+        for (auto &[buffer, value] : ctx_.values()) {
             if (value.kind == TileValue::Full) {
                 TT_USER_ERROR(Validation, span) << "the last value written to " << buffer->name << " is never read, so "
                                                 << "its tiles would stay in its circular buffer; instead copy it to "
                                                 << "a global buffer or remove the write";
             }
         }
+        return pops;
     }
 
 private:
@@ -191,9 +195,36 @@ private:
         return stamped(out, op->span);
     }
 
+    // One iteration of a loop body: the values it defines and keeps for several reads die at its
+    // end (compute pops them), so every iteration starts from the same state.
+    RoleStmts lower_iteration(const Stmt &body) {
+        auto entry = ctx_.values();
+        RoleStmts out = lower(body);
+        for (Stmt &pop : retire_where([&](const BufferNode *buffer, const TileValue &) {
+                 auto before = entry.find(buffer);
+                 return before == entry.end() || before->second.kind == TileValue::Empty;  // defined here
+             })) {
+            out[KernelRole::Compute].push_back(pop);
+        }
+        return out;
+    }
+
+    // Compute's pops of the values it has read that `dies` selects, in CB order (deterministic).
+    std::vector<Stmt> retire_where(const std::function<bool(const BufferNode *, const TileValue &)> &dies) {
+        std::map<int64_t, Buffer> dying;
+        for (const auto &[buffer, value] : ctx_.values()) {
+            if (value.kind != TileValue::Full || !value.read || !dies(buffer, value)) continue;
+            const Buffer &b = ctx_.buffer_of(buffer);
+            dying.emplace(ctx_.cb(b, b->span).config.cb_index, b);
+        }
+        std::vector<Stmt> pops;
+        for (const auto &[index, buffer] : dying) pops.push_back(ops_.retire(buffer));
+        return pops;
+    }
+
     RoleStmts lower_loop(const ForNode *op) {
         auto entry = ctx_.values();
-        lower(op->body);
+        lower_iteration(op->body);
         auto exit = ctx_.values();
         Expr first = EQNode::make(op->loop_var, op->min);
         auto refined = entry;
@@ -215,7 +246,7 @@ private:
             refined[buffer] = TileValue{TileValue::Full, before.constant, constant_if, after.order};
         }
         ctx_.values() = refined;
-        RoleStmts body = lower(op->body);
+        RoleStmts body = lower_iteration(op->body);
         ctx_.values() = exit;
         // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
         // argument, so the kernel serves every K.
@@ -294,7 +325,7 @@ std::vector<std::pair<std::string, PrimFunc>> lower_function(const PrimFunc &fun
     LoweringContext ctx(func, pctx);
     KernelSplitter splitter(ctx);
     RoleStmts roles = splitter.lower(launch->body);
-    splitter.check_all_consumed(launch->span);
+    for (Stmt &pop : splitter.retire_all(launch->span)) roles[KernelRole::Compute].push_back(pop);
     std::vector<std::pair<std::string, PrimFunc>> out;
     for (KernelRole role : kRoles) {
         std::string name = func->name + role_suffix(role);

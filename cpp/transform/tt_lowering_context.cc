@@ -83,9 +83,26 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
       prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
+    auto onchip = [](const Buffer &b) { return b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment; };
+    auto note_compute_read = [&](const Expr &region) {
+        const auto *r = region.as<RegionNode>();
+        if (r && onchip(r->buffer)) compute_reads_.insert(r->buffer.get());
+    };
     post_order_visit(func->body, [&](const Node *n) {
-        if (n->kind == NodeKind::Call && static_cast<const CallNode *>(n)->op->name == "tl.gemm") {
-            accumulators_.insert(static_cast<const CallNode *>(n)->args[2].as<RegionNode>()->buffer.get());
+        if (n->kind == NodeKind::BufferLoad && onchip(static_cast<const BufferLoadNode *>(n)->buffer)) {
+            compute_reads_.insert(static_cast<const BufferLoadNode *>(n)->buffer.get());
+        }
+        if (n->kind == NodeKind::Call) {
+            const auto *call = static_cast<const CallNode *>(n);
+            const std::string &op = call->op->name;
+            if (op == "tl.gemm") {
+                accumulators_.insert(call->args[2].as<RegionNode>()->buffer.get());
+                note_compute_read(call->args[0]);
+                note_compute_read(call->args[1]);
+            }
+            if (op == "tl.reduce") note_compute_read(call->args[0]);
+            const auto *dst = op == "tl.copy" ? call->args[1].as<RegionNode>() : nullptr;
+            if (dst && onchip(dst->buffer)) note_compute_read(call->args[0]);
         }
         if (n->kind != NodeKind::Allocate) return;
         const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;
@@ -198,6 +215,12 @@ Expr LoweringContext::accessor(KernelRole role, const Buffer &global) {
 
 TileValue &LoweringContext::value(const Buffer &buffer) {
     return values_[buffer.get()];
+}
+
+const Buffer &LoweringContext::buffer_of(const BufferNode *node) const {
+    auto it = cbs_.find(node);
+    TT_ICHECK(it != cbs_.end()) << "buffer " << node->name << " holds a value but has no circular buffer";
+    return it->second.buffer;
 }
 
 CBDesc LoweringContext::cb_desc() const {

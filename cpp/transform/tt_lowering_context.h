@@ -63,6 +63,10 @@ struct TileValue {
      *  tiles are not in the CB (first iteration of the loop that accumulates it after a fill). */
     ir::Expr constant_if;
     TileOrder order;
+    /*! For Full: compute has read the tiles (waited for them, not popped). A value may be read any
+     *  number of times; compute pops it where it dies: when it is overwritten, at the end of the
+     *  loop iteration that defined it, or at the end of the kernel. */
+    bool read = false;
 };
 
 /*! \brief An on-chip buffer and its circular buffer. */
@@ -95,6 +99,11 @@ public:
     bool is_accumulator(const ir::Buffer &buffer) const {
         return accumulators_.count(buffer.get()) > 0;
     }
+    /*! \brief True when some compute operation reads buffer (gemm operand, on-chip copy source,
+     *  element-wise operand, reduction source): compute, not the writer, consumes its CB. */
+    bool compute_reads(const ir::Buffer &buffer) const {
+        return compute_reads_.count(buffer.get()) > 0;
+    }
     /*! \brief The CB the writer drains when `buffer`'s value (in cb(buffer)) is copied to a global
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
@@ -116,6 +125,8 @@ public:
     }
 
     TileValue &value(const ir::Buffer &buffer);
+    /*! \brief The buffer a values() key stands for (every key is an on-chip buffer with a CB). */
+    const ir::Buffer &buffer_of(const ir::BufferNode *node) const;
     std::map<const ir::BufferNode *, TileValue> &values() {
         return values_;
     }
@@ -139,6 +150,7 @@ private:
 
     CBDesc desc_;  ///< as PropagateTTLayout wrote it, plus the CBs add_cb adds
     std::set<const ir::BufferNode *> accumulators_;
+    std::set<const ir::BufferNode *> compute_reads_;
     std::map<const ir::BufferNode *, CircularBuffer> cbs_;    ///< value CB of each on-chip buffer
     std::map<const ir::BufferNode *, CircularBuffer> own_;    ///< the buffer's own CB where it differs
     std::map<std::string, CircularBuffer> added_;

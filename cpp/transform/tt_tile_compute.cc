@@ -92,9 +92,9 @@ Stmt wait_inputs(const GemmTiles &g) {
                 tt_call("cb_wait_front", {cb_of(*g.b), make_int(g.k * g.n)})});
 }
 
-Stmt pop_inputs(const GemmTiles &g) {
-    return seq({tt_call("cb_pop_front", {cb_of(*g.a), make_int(g.m * g.k)}),
-                tt_call("cb_pop_front", {cb_of(*g.b), make_int(g.k * g.n)})});
+// Pops the gemm's own staging input (transposed A); the buffers' values stay until they die.
+Stmt pop_staging(const GemmTiles &g) {
+    return g.pop_a ? tt_call("cb_pop_front", {cb_of(*g.a), make_int(g.m * g.k)}) : Stmt();
 }
 
 }  // namespace
@@ -118,7 +118,9 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
             return seq(body);
         });
     });
-    return seq({wait_inputs(g), per_subblock, pop_inputs(g)});
+    std::vector<Stmt> body{wait_inputs(g), per_subblock};
+    if (Stmt pop = pop_staging(g)) body.push_back(pop);
+    return seq(body);
 }
 
 Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c) {
@@ -128,7 +130,9 @@ Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c) {
 }
 
 Stmt emit_gemm_in_dst(const GemmTiles &g) {
-    return seq({wait_inputs(g), matmul_subblock(g, make_int(0), make_int(0), g.m, g.n), pop_inputs(g)});
+    std::vector<Stmt> body{wait_inputs(g), matmul_subblock(g, make_int(0), make_int(0), g.m, g.n)};
+    if (Stmt pop = pop_staging(g)) body.push_back(pop);
+    return seq(body);
 }
 
 Stmt emit_dst_accumulator_end(const CircularBuffer &acc) {
@@ -152,8 +156,7 @@ Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transpos
             return seq(body);
         });
     });
-    return seq({tt_call("cb_wait_front", {in, make_int(total)}), per_chunk,
-                tt_call("cb_pop_front", {in, make_int(total)})});
+    return seq({tt_call("cb_wait_front", {in, make_int(total)}), per_chunk});
 }
 
 Stmt emit_constant_tiles(const CircularBuffer &destination, double value, int dst_tiles) {
@@ -175,12 +178,17 @@ Stmt emit_compute_copy(const CircularBuffer &source, const CircularBuffer &desti
                        int dst_tiles) {
     const int64_t total = order.rows * order.cols;
     const int64_t chunk = largest_divisor_at_most(total, dst_tiles);
-    return tile_loop("chunk", total / chunk, [&](const Expr &) {
-        std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-        for (Stmt &s : copy_into_dst(source, chunk)) body.push_back(s);
+    Expr in = cb_of(source);
+    Stmt per_chunk = tile_loop("chunk", total / chunk, [&](const Expr &c) {
+        std::vector<Stmt> body{tt_call("tile_regs_acquire", {}), tt_call("reconfig_data_format_srca", {in}),
+                               tt_call("copy_tile_to_dst_init_short", {in}),
+                               for_each_dst_tile(chunk, [&](const Expr &t) {
+                                   return tt_call("copy_tile", {in, linear(c, chunk, t), t});
+                               })};
         for (Stmt &s : emit_pack(destination, chunk)) body.push_back(s);
         return seq(body);
     });
+    return seq({tt_call("cb_wait_front", {in, make_int(total)}), per_chunk});
 }
 
 Stmt emit_copy_init(const CircularBuffer &source, const CircularBuffer &destination) {

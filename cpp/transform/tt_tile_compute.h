@@ -33,6 +33,8 @@ struct GemmTiles {
     const CircularBuffer *b;
     const CircularBuffer *c;
     bool transpose_b = false;  ///< transpose_A is lowered before: `a` holds A's transposed tiles
+    bool pop_a = false;  ///< `a` is a staging CB of this gemm (transposed A), popped after it; the
+                         ///< buffers' own values stay until they die (TileValue::read)
     int64_t m = 0;  ///< tile rows of C
     int64_t n = 0;  ///< tile columns of C
     int64_t k = 0;  ///< tiles of the reduction dimension
@@ -40,20 +42,20 @@ struct GemmTiles {
 
 /*! \brief The compute statements of C (+)= A @ op(B): waits for A and B, accumulates onto C's
  *  value `c` (Constant: fill DST unless zero; Full: reload; Full with constant_if: reload unless
- *  constant_if), packs C back in `order` and pops A and B. */
+ *  constant_if) and packs C back in `order`. A and B stay in their CBs (popped where they die). */
 ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
 
 /*! \brief Before a loop that keeps accumulator `acc` (at most DST's tiles) in DST: acquire DST
  *  and start it from the accumulator's value `c` (as emit_gemm does per subblock). */
 ir::Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c);
 /*! \brief One K step of a DST-resident accumulator: wait for A and B, DST[row-major C tile] +=
- *  A @ op(B), pop A and B. */
+ *  A @ op(B). */
 ir::Stmt emit_gemm_in_dst(const GemmTiles &gemm);
 /*! \brief After the loop: pack the accumulator from DST into its CB (row-major) and release DST. */
 ir::Stmt emit_dst_accumulator_end(const CircularBuffer &acc);
 
 /*! \brief transpose_A: compute transposes the k x m tiles of `source` (transpose_wh_tile through
- *  DST) into `transposed`, m x k tiles row-major, the A operand matmul expects. */
+ *  DST) into `transposed`, m x k tiles row-major, the A operand matmul expects. `source` stays. */
 ir::Stmt emit_transpose(const CircularBuffer &source, const CircularBuffer &transposed, int dst_tiles);
 
 /*! \brief Compute materializes a constant value (T.fill) in `destination`'s CB, row-major. */
@@ -63,7 +65,8 @@ ir::Stmt emit_constant_tiles(const CircularBuffer &destination, double value, in
 ir::Stmt emit_gemm_init(const GemmTiles &gemm);
 
 /*! \brief Compute copies the tiles of `source` into `destination` through DST in chunks of at most
- *  dst_tiles, keeping their order; the packer converts to the destination's data format. */
+ *  dst_tiles, keeping their order; the packer converts to the destination's data format. `source`
+ *  stays in its CB. */
 ir::Stmt emit_compute_copy(const CircularBuffer &source, const CircularBuffer &destination, const TileOrder &order,
                            int dst_tiles);
 

@@ -347,16 +347,18 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
     ProgramBuilder program(order, operands);
     program.eval(store.value, 0);
     const EltwiseOperand *streamed = nullptr;
-    std::vector<Stmt> waits, pops;
+    std::map<int64_t, Stmt> waits;  // by CB index: the generated code does not depend on addresses
     for (const auto &[buffer, in] : operands) {
         if (in.streamed) {
             streamed = &in;
             continue;
         }
-        Expr tiles = make_int(in.order.rows * in.order.cols);
-        waits.push_back(tt_call("cb_wait_front", {cb_of(*in.cb), tiles}));
-        pops.push_back(tt_call("cb_pop_front", {cb_of(*in.cb), tiles}));
+        // Operands other than the target stay in their CBs (popped where their values die).
+        waits[in.cb->config.cb_index] =
+            tt_call("cb_wait_front", {cb_of(*in.cb), make_int(in.order.rows * in.order.cols)});
     }
+    std::vector<Stmt> out;
+    for (const auto &[index, wait] : waits) out.push_back(wait);
     Stmt per_group = tile_loop("tile_group", total / group, [&](const Expr &g) {
         std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
         if (streamed) body.push_back(tt_call("cb_wait_front", {cb_of(*streamed->cb), make_int(group)}));
@@ -371,9 +373,7 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
         for (Stmt &s : emit_pack(target, group, slots)) body.push_back(s);
         return seq(body);
     });
-    std::vector<Stmt> out = waits;
     out.push_back(per_group);
-    out.insert(out.end(), pops.begin(), pops.end());
     return seq(out);
 }
 
@@ -400,11 +400,10 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
             }
             full_value(buffer, "T.Parallel", span);
             const CircularBuffer &cb = ctx_.cb(buffer, span);
-            if (cb.config.flow == CBFlow::Output || v.constant_if) {
+            if (v.constant_if) {
                 unsupported(span, "T.Parallel reading " + buffer->name,
-                            v.constant_if ? "its value differs between the first and later loop iterations"
-                                          : "the writer drains its circular buffer to global memory",
-                            "compute into a T.alloc_fragment buffer and copy that out");
+                            "its value differs between the first and later loop iterations",
+                            "initialize it before the loop with a T.copy or a T.Parallel store");
             }
             operands[buffer.get()] = EltwiseOperand{&cb, v.order, buffer == store.target};
             if (!first_order || buffer == store.target) first_order = &operands[buffer.get()].order;
@@ -412,11 +411,18 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
         bind_constants(store.value, constants);
         count_slots(store.value);
         const TileOrder order = first_order ? *first_order : TileOrder{target.rows, target.cols, 1, target.cols};
-        const CircularBuffer &first = operands.empty() ? target : *operands.begin()->second.cb;
+        auto first_operand = std::find_if(tiles.begin(), tiles.end(),
+                                          [&](const Buffer &b) { return operands.count(b.get()) > 0; });
+        const CircularBuffer &first = first_operand == tiles.end() ? target : *operands.at(first_operand->get()).cb;
         note_compute_init(emit_copy_init(first, target));
-        out[KernelRole::Compute].push_back(emit_elementwise(store, target, order, operands, ctx_.dst_tiles()));
-        for (const auto &[buffer, in] : operands) ctx_.values()[buffer] = TileValue{};
-        define(store.target, order, span);
+        Stmt program = emit_elementwise(store, target, order, operands, ctx_.dst_tiles());
+        for (const auto &[buffer, in] : operands) {
+            if (in.streamed) ctx_.values()[buffer] = TileValue{};  // its tiles were popped as they were replaced
+            else ctx_.values()[buffer].read = true;
+        }
+        // The target's old value dies before the new one is packed behind it.
+        if (Stmt retired = define(store.target, order, span)) out[KernelRole::Compute].push_back(retired);
+        out[KernelRole::Compute].push_back(program);
     }
     return out;
 }

@@ -67,7 +67,8 @@ struct EltwiseOperand {
 };
 
 /*! \brief The compute statements of one store: the target's tiles in `order`, from operands
- *  whose CBs hold all their tiles (waited for first, popped after) or are streamed. */
+ *  whose CBs hold all their tiles (waited for first and kept: they are popped where their values
+ *  die) or are streamed. */
 ir::Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
                           const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles);
 

@@ -84,14 +84,31 @@ TileValue &TileOpLowering::full_value(const Buffer &buffer, const char *op, cons
     return v;
 }
 
-void TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span) {
+Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span) {
     TileValue &v = ctx_.value(buffer);
-    if (v.kind == TileValue::Full) {
+    if (v.kind == TileValue::Full && !v.read) {
         TT_USER_ERROR(Validation, span) << buffer->name << " is overwritten before anything read its "
                                         << "previous value, whose tiles would stay in its circular buffer; instead "
                                         << "read it first or remove the earlier write";
     }
+    Stmt retired = retire(buffer);
     v = TileValue{TileValue::Full, 0, Expr(), order};
+    return retired;
+}
+
+Stmt TileOpLowering::retire(const Buffer &buffer) {
+    TileValue &v = ctx_.value(buffer);
+    if (v.kind != TileValue::Full || !v.read) return Stmt();
+    // Compute waited for the tiles when it read them.
+    Stmt pop = tt_call("cb_pop_front", {make_int(ctx_.cb(buffer, buffer->span).config.cb_index),
+                                        make_int(v.order.rows * v.order.cols)});
+    if (v.constant_if) pop = IfThenElseNode::make(NotNode::make(v.constant_if), pop);
+    v = TileValue{};
+    return pop;
+}
+
+void TileOpLowering::mark_read(const Buffer &buffer) {
+    ctx_.value(buffer).read = true;
 }
 
 RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
@@ -107,6 +124,7 @@ RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
 
 RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     std::vector<GlobalToCB> copies;
+    std::vector<Stmt> retire_stmts;  // compute pops the old values it kept before the reader refills
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
@@ -117,10 +135,11 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
                                                << src->buffer->name << " into " << dst->buffer->name << " of "
                                                << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
         }
-        define(dst->buffer, TileOrder{rows, cols, 1, cols}, span);
+        if (Stmt retired = define(dst->buffer, TileOrder{rows, cols, 1, cols}, span)) retire_stmts.push_back(retired);
         copies.push_back({src, &cb, span});
     }
     RoleStmts out;
+    out[KernelRole::Compute] = retire_stmts;
     out[KernelRole::Reader].push_back(emit_reader_stage(ctx_, copies));
     return out;
 }
@@ -148,17 +167,20 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
     require_whole(src, cb, "T.copy", span);
     RoleStmts out = materialize_constant(src);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
-    ctx_.value(src->buffer) = TileValue{};
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
-    // Compute reads an accumulator's CB back, so the writer cannot drain that CB; and the NoC does
-    // not convert formats. Either way compute moves the tiles into a CB the writer owns.
-    if (ctx_.is_accumulator(src->buffer) || cb.config.data_format != layout.data_format) {
+    // A CB has one consumer: when compute reads the buffer (an accumulator's partial sums, an
+    // operand of compute), the writer cannot drain its CB; and the NoC does not convert formats.
+    // Either way compute copies the tiles into a CB the writer owns, keeping the value.
+    if (ctx_.is_accumulator(src->buffer) || ctx_.compute_reads(src->buffer) ||
+        cb.config.data_format != layout.data_format) {
         const CircularBuffer &drain = ctx_.drain_cb(src->buffer, dst->buffer->dtype);
         note_compute_init(emit_copy_init(cb, drain));
         out[KernelRole::Compute].push_back(emit_compute_copy(cb, drain, order, ctx_.dst_tiles()));
         out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, drain, order, dst, span));
+        mark_read(src->buffer);
     } else {
         out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, cb, order, dst, span));
+        ctx_.value(src->buffer) = TileValue{};
     }
     return out;
 }
@@ -170,8 +192,8 @@ RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionN
     require_whole(dst, to, "T.copy", span);
     RoleStmts out = materialize_constant(src);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
-    ctx_.value(src->buffer) = TileValue{};
-    define(dst->buffer, order, span);
+    mark_read(src->buffer);
+    if (Stmt retired = define(dst->buffer, order, span)) out[KernelRole::Compute].push_back(retired);
     note_compute_init(emit_copy_init(from, to));
     out[KernelRole::Compute].push_back(emit_compute_copy(from, to, order, ctx_.dst_tiles()));
     return out;
@@ -207,7 +229,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
             unsupported(span, "T.gemm reading " + r->buffer->name + " in subblock order",
                         "matmul indexes its inputs' tiles row-major", "pass a buffer loaded with T.copy");
         }
-        ctx_.value(r->buffer) = TileValue{};
+        mark_read(r->buffer);
     }
     RoleStmts out;
     // The matrix engine transposes only its second operand, so A's tiles are transposed first.
@@ -215,6 +237,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
         const CircularBuffer &transposed = ctx_.transposed_cb(ra->buffer, span);
         out[KernelRole::Compute].push_back(emit_transpose(*g.a, transposed, ctx_.dst_tiles()));
         g.a = &transposed;
+        g.pop_a = true;  // the transposed copy is the gemm's own
     }
     note_compute_init(emit_gemm_init(g));
     TileValue c = ctx_.value(rc->buffer);

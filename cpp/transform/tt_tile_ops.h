@@ -33,6 +33,10 @@ public:
     /*! \brief An element-wise T.Parallel nest (tt_tile_elementwise.h): compute's statements. */
     RoleStmts lower_parallel(const ir::ForNode *loop);
 
+    /*! \brief Compute pops `buffer`'s value if it holds one it has read (the value dies here);
+     *  null otherwise. */
+    ir::Stmt retire(const ir::Buffer &buffer);
+
     /*! \brief The compute kernel's once-per-kernel init (of its first op), if it has any op. */
     const ir::Stmt &compute_init() const {
         return compute_init_;
@@ -48,8 +52,11 @@ private:
     RoleStmts materialize_constant(const ir::RegionNode *region);
     /*! The value of `buffer` for reading at span: Full, of the whole buffer. */
     TileValue &full_value(const ir::Buffer &buffer, const char *op, const Span &span);
-    /*! Marks the whole of `buffer` as written with `order`; its old value must be consumed. */
-    void define(const ir::Buffer &buffer, const TileOrder &order, const Span &span);
+    /*! Marks the whole of `buffer` as written with `order`. Its old value must have been read;
+     *  returns compute's pop of it (retire), or null when there was none. */
+    ir::Stmt define(const ir::Buffer &buffer, const TileOrder &order, const Span &span);
+    /*! Compute has read `buffer`'s value; it stays in the CB until it dies (retire). */
+    void mark_read(const ir::Buffer &buffer);
     void note_compute_init(ir::Stmt init);
 
     LoweringContext &ctx_;

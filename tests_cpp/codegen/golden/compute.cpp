@@ -31,10 +31,10 @@ void kernel_main() {
             reconfig_data_format(cb_B_shared, cb_A_shared);
             mm_init_short(cb_A_shared, cb_B_shared, 0);
             matmul_tiles(cb_A_shared, cb_B_shared, 0, 0, 0);
+            // gemm.py:20
             cb_pop_front(cb_A_shared, 1);
             cb_pop_front(cb_B_shared, 1);
         }
-        // gemm.py:20
         tile_regs_commit();
         cb_reserve_back(cb_C_local_partials, 1);
         tile_regs_wait();
@@ -43,12 +43,11 @@ void kernel_main() {
         tile_regs_release();
         cb_push_back(cb_C_local_partials, 1);
         // gemm.py:24
-        tile_regs_acquire();
         cb_wait_front(cb_C_local_partials, 1);
+        tile_regs_acquire();
         reconfig_data_format_srca(cb_C_local_partials);
         copy_tile_to_dst_init_short(cb_C_local_partials);
         copy_tile(cb_C_local_partials, 0, 0);
-        cb_pop_front(cb_C_local_partials, 1);
         tile_regs_commit();
         cb_reserve_back(cb_C_local, 1);
         tile_regs_wait();
@@ -56,5 +55,6 @@ void kernel_main() {
         pack_tile(0, cb_C_local);
         tile_regs_release();
         cb_push_back(cb_C_local, 1);
+        cb_pop_front(cb_C_local_partials, 1);
     }
 }

@@ -1,0 +1,192 @@
+"""Element-wise T.Parallel kernels compiled end to end, run on the simulator and compared with
+NumPy: TileLang's element-wise add on global tensors (same and mixed dtypes), a fused chain of
+matrix-engine, scalar and SFPU operations, GEMM with a ReLU epilogue, reads of T.fill'ed buffers,
+and the located errors for what is not lowered."""
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import tilelang_tt
+import tilelang_tt.language as T
+from tilelang_tt.errors import ValidationError
+
+from tilelang_style_kernels import activations, elementwise_add, gemm_relu
+
+NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
+# float32 operands of the matrix engine (add_tiles, mul_tiles) pass through its 19-bit source
+# registers (10 mantissa bits), as on the device; the SFPU keeps fp32.
+EPS = {"bfloat16": 2.0 ** -7, "float16": 2.0 ** -10, "float32": 2.0 ** -11}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def private_cache(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
+def random(shape, dtype, seed):
+    return np.random.default_rng(seed).standard_normal(shape).astype(NUMPY[dtype])
+
+
+def assert_close(actual, expected, dtype, atol_scale=1.0):
+    actual = np.asarray(actual, np.float32)
+    pcc = float(np.corrcoef(actual.ravel(), expected.ravel())[0, 1])
+    assert pcc >= 0.999, f"PCC {pcc}"
+    np.testing.assert_allclose(actual, expected, rtol=4 * EPS[dtype], atol=4 * EPS[dtype] * atol_scale)
+
+
+@pytest.mark.parametrize("in_dtype,out_dtype", [("bfloat16", "bfloat16"), ("float16", "float32"),
+                                                ("float32", "float32"), ("float32", "bfloat16")])
+def test_elementwise_add_on_global_tensors(in_dtype, out_dtype):
+    kernel = tilelang_tt.compile(elementwise_add(256, 128, 64, 64, in_dtype, out_dtype), out_idx=[-1])
+    a, b = random((256, 128), in_dtype, 1), random((256, 128), in_dtype, 2)
+    c = kernel(a, b)
+    assert c.dtype == NUMPY[out_dtype]
+    assert_close(c, a.astype(np.float32) + b.astype(np.float32), out_dtype, atol_scale=4)
+
+
+def fused_chain(M, N, block_M, block_N, dtype):
+    @T.prim_func
+    def chain(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_N), dtype)
+            B_s = T.alloc_shared((block_M, block_N), dtype)
+            C_l = T.alloc_fragment((block_M, block_N), dtype)
+            T.copy(A[by * block_M, bx * block_N], A_s)
+            T.copy(B[by * block_M, bx * block_N], B_s)
+            for i, j in T.Parallel(block_M, block_N):
+                gate = T.sigmoid(B_s[i, j])
+                C_l[i, j] = (T.max(T.exp(A_s[i, j] * 0.5) - B_s[i, j] / 2.0, 0) + 1.0 / (T.sqrt(B_s[i, j] * B_s[i, j]) + 1)
+                             + T.tanh(A_s[i, j]) * gate - T.exp2(-A_s[i, j] * A_s[i, j]))
+            T.copy(C_l, C[by * block_M, bx * block_N])
+
+    return chain
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_fused_chain_stays_in_dst(dtype):
+    kernel = tilelang_tt.compile(fused_chain(128, 128, 64, 64, dtype), out_idx=[-1])
+    source = kernel.get_kernel_source("compute")
+    # A * A and B * B run on the matrix engine from the CBs; constants use the SFPU's scalar forms.
+    assert "mul_tiles(" in source and "mul_unary_tile(" in source and "relu_tile(" in source
+    assert source.count("tile_regs_acquire();") == 1  # one DST program per group of tiles
+    a, b = random((128, 128), dtype, 3), random((128, 128), dtype, 4)
+    af, bf = a.astype(np.float32), b.astype(np.float32)
+    expected = (np.maximum(np.exp(af * 0.5) - bf / 2, 0) + 1 / (np.abs(bf) + 1) + np.tanh(af) / (1 + np.exp(-bf))
+                - np.exp2(-af * af))
+    assert_close(kernel(a, b), expected, dtype, atol_scale=8)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_gemm_relu_epilogue(dtype):
+    kernel = tilelang_tt.compile(gemm_relu(256, 128, 128, 64, 64, 32, dtype), out_idx=[-1])
+    assert "relu_tile(" in kernel.get_kernel_source("compute")
+    a, b = random((256, 128), dtype, 5), random((128, 128), dtype, 6)
+    expected = np.maximum(a.astype(np.float32) @ b.astype(np.float32), 0)
+    assert_close(kernel(a, b), expected, dtype, atol_scale=2 * np.sqrt(128))
+
+
+def scaled_by_fill(M, N, block, value):
+    @T.prim_func
+    def scale(A: T.Tensor((M, N), "float32"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block)) as (bx, by):
+            A_s = T.alloc_shared((block, block), "float32")
+            F = T.alloc_fragment((block, block), "float32")
+            C_l = T.alloc_fragment((block, block), "float32")
+            T.fill(F, value)
+            T.copy(A[by * block, bx * block], A_s)
+            for i, j in T.Parallel(block, block):
+                C_l[i, j] = A_s[i, j] * F[i, j] - F[i, j]
+            T.copy(C_l, C[by * block, bx * block])
+
+    return scale
+
+
+def test_filled_buffer_reads_are_its_constant():
+    kernel = tilelang_tt.compile(scaled_by_fill(64, 64, 32, 3.0), out_idx=[-1])
+    assert "fill_tile(" in kernel.get_kernel_source("compute")
+    a = random((64, 64), "float32", 7)
+    assert_close(kernel(a), a * 3.0 - 3.0, "float32", atol_scale=4)
+
+
+def compile_error(func):
+    with pytest.raises(ValidationError) as info:
+        tilelang_tt.compile(func, out_idx=[-1])
+    return info.value
+
+
+def line_of(func, text):
+    import inspect
+
+    lines, first = inspect.getsourcelines(func)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+def test_unlowered_math_is_a_located_error():
+    err = compile_error(activations(64, 64, 32, 32))
+    assert "T.erf in T.Parallel is not supported on Tenstorrent yet" in str(err)
+    assert err.line is not None and err.file.endswith("tilelang_style_kernels.py")
+
+
+def transposed_read(M, block):
+    @T.prim_func
+    def transposed(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(T.ceildiv(M, block), T.ceildiv(M, block)) as (bx, by):
+            for i, j in T.Parallel(block, block):
+                C[by * block + i, bx * block + j] = A[bx * block + j, by * block + i]
+
+    return transposed
+
+
+def test_other_index_patterns_are_located_errors():
+    func = transposed_read(64, 32)
+    err = compile_error(func)
+    assert "is not supported on Tenstorrent yet" in str(err) and "instead index it [row0 + i, col0 + j]" in str(err)
+    assert err.line == line_of(transposed_read, "C[by * block + i")
+
+
+def write_into_input(M, block):
+    @T.prim_func
+    def bad(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(T.ceildiv(M, block), T.ceildiv(M, block)) as (bx, by):
+            A_s = T.alloc_shared((block, block), "float32")
+            T.copy(A[by * block, bx * block], A_s)
+            for i, j in T.Parallel(block, block):
+                A_s[i, j] = A_s[i, j] * 2.0
+            T.copy(A_s, C[by * block, bx * block])
+
+    return bad
+
+
+def test_writing_a_reader_filled_buffer_is_a_located_error():
+    err = compile_error(write_into_input(64, 32))
+    assert "writing A_s element by element is not supported" in str(err) and "T.alloc_fragment" in str(err)
+    assert err.line == line_of(write_into_input, "A_s[i, j] = A_s[i, j] * 2.0")
+
+
+def too_deep(M, block):
+    @T.prim_func
+    def deep(A: T.Tensor((M, M), "float32"), B: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(T.ceildiv(M, block), T.ceildiv(M, block)) as (bx, by):
+            A_s = T.alloc_shared((block, block), "float32")
+            B_s = T.alloc_shared((block, block), "float32")
+            C_l = T.alloc_fragment((block, block), "float32")
+            T.copy(A[by * block, bx * block], A_s)
+            T.copy(B[by * block, bx * block], B_s)
+            for i, j in T.Parallel(block, block):
+                q = A_s[i, j] / B_s[i, j]
+                q2 = q / q
+                q4 = q2 / q2
+                C_l[i, j] = q4 / q4
+            T.copy(C_l, C[by * block, bx * block])
+
+    return deep
+
+
+def test_expression_deeper_than_dst_is_a_located_error():
+    err = compile_error(too_deep(64, 32))  # float32 results: fp32 DST holds 4 tiles, the tree needs 5
+    assert "needs 5 DST tiles at once, but DST holds 4" in str(err)
+    assert err.line == line_of(too_deep, "C_l[i, j] = q4 / q4")
