@@ -29,9 +29,8 @@ void check_pages(const CircularBuffer &state, int32_t cb, int32_t pages, const c
 
 }  // namespace
 
-[[noreturn]] void compile_arg_out_of_range(uint32_t index, uint32_t count, Loc loc) {
-    fail("get_compile_time_arg_val", loc,
-         "compile-time argument index " + std::to_string(index) + " is out of range; the kernel has " + std::to_string(count));
+[[noreturn]] void not_modelled(const char *call, const char *what, Loc loc) {
+    fail(call, loc, std::string(what) + " is not modelled by the simulator");
 }
 
 uint32_t runtime_arg(uint32_t index, bool common, Loc loc) {

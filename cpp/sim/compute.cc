@@ -269,15 +269,14 @@ void pack_l1_accumulate(bool enable, Loc loc) {
     compute_state("pack_reconfig_l1_acc", loc).pack_l1_acc = enable;
 }
 
-void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, bool transpose_b,
-                  Loc loc) {
+void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, Loc loc) {
     ComputeState &cs = compute_state("matmul_tiles", loc);
     require_init(cs, Math::Matmul, "matmul_tiles", "mm_init or mm_init_short", loc);
     require_math(cs, dst, "matmul_tiles", loc);
     Tile a, b;
     read_input(cs, in0_cb, in0_tile, a, "matmul_tiles", loc);
     read_input(cs, in1_cb, in1_tile, b, "matmul_tiles", loc);
-    if (transpose_b || cs.matmul_transpose) transpose(b);
+    if (cs.matmul_transpose) transpose(b);
     mask(a, fidelity_bits(false));  // in0 feeds srcB
     mask(b, fidelity_bits(true));   // in1 feeds srcA
     matmul_accumulate(cs, dst, a, b);

@@ -121,6 +121,7 @@ struct KernelSpec {
     int processor = 0;       ///< DataMovementProcessor for data-movement kernels
     uint8_t noc = 0;
     std::vector<uint32_t> compile_args;
+    std::map<std::string, uint32_t> named_compile_args;  ///< get_named_compile_time_arg_val
     std::map<std::string, std::string> defines;
     tt::target::MathFidelity fidelity = tt::target::MathFidelity::HiFi4;
     bool fp32_dest_acc_en = false;

@@ -6,9 +6,7 @@
 
 #include "api/dataflow/dataflow_api.h"
 
-constexpr uint32_t INVALID = 0;
-constexpr uint32_t VALID = 1;
-
+// The semaphore values are the release's VALID / INVALID (hostdevcommon/common_values.hpp).
 void kernel_main() {
     const uint32_t x_addr = get_arg_val<uint32_t>(0), b_addr = get_arg_val<uint32_t>(1), b_tile = get_arg_val<uint32_t>(2);
     const bool is_sender = get_arg_val<uint32_t>(3) != 0;

@@ -2,6 +2,7 @@
 // program sets).
 #include <cstdint>
 
+#include "api/compute/common.h"
 #include "api/compute/tile_move_copy.h"
 
 void kernel_main() {

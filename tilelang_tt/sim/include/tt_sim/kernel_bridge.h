@@ -10,8 +10,6 @@
 
 #include <cstdint>
 
-#include "tt_sim/formats.h"
-
 namespace tt_sim {
 
 /*! \brief A call site in kernel source. Captured through default arguments, so it is the line of
@@ -40,8 +38,9 @@ enum class ReduceAxis : uint8_t { Row, Col, Scalar };
 
 namespace k {
 
-[[noreturn]] void compile_arg_out_of_range(uint32_t index, uint32_t count, Loc loc);
 uint32_t runtime_arg(uint32_t index, bool common, Loc loc);
+/*! \brief Stops the run: `call` asks for `what`, which the simulator does not model. */
+[[noreturn]] void not_modelled(const char *call, const char *what, Loc loc);
 
 // Circular buffers.
 void cb_reserve_back(int32_t cb, int32_t pages, Loc loc);
@@ -100,8 +99,7 @@ void reconfig_pack(uint32_t out_cb, Loc loc);
 void pack_l1_accumulate(bool enable, Loc loc);
 
 // Compute: math.
-void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst,
-                  bool transpose, Loc loc);
+void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, Loc loc);
 void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst,
                   bool transpose, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, Loc loc);
 void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile,

@@ -1,5 +1,94 @@
 /*! \file bcast.h
- *  \brief TT-Metalium compute API header; the simulated API lives in tt_sim/compute_api.h. */
+ *  \brief Broadcast binary FPU ops (TT-Metalium's api/compute/bcast.h): in1's row 0 (ROW), column
+ *  0 (COL) or element [0][0] (SCALAR) is replicated over the tile. */
 #pragma once
 
-#include "tt_sim/compute_api.h"
+#include "api/compute/common.h"
+
+namespace ckernel {
+
+namespace detail {
+/*! \brief The simulator broadcasts row 0 only; another `bcast_row_idx` is refused, not ignored. */
+inline void require_row_zero(uint32_t bcast_row_idx, const char *call, Loc loc) {
+    if (bcast_row_idx != 0) sk::not_modelled(call, "a broadcast row other than 0 (bcast_row_idx)", loc);
+}
+}  // namespace detail
+
+/*! \brief Full init for a broadcast binary op. */
+template <EltwiseBinaryType tBcastOp, BroadcastType tBcastDim>
+void init_bcast(uint32_t icb0, uint32_t icb1, uint32_t ocb, Loc loc = Loc::here()) {
+    sk::init_binary_common(icb0, icb1, ocb, loc);
+    sk::init_binary(detail::binary(tBcastOp), detail::bcast(tBcastDim), icb0, icb1, false, loc);
+}
+/*! \brief DST[idst] = in0[itile0] (op) broadcast(in1[itile1]). */
+template <EltwiseBinaryType tBcastOp, BroadcastType tBcastDim>
+ALWI void any_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                          uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    detail::require_row_zero(bcast_row_idx, "any_tiles_bcast", loc);
+    sk::binary_tiles(detail::binary(tBcastOp), detail::bcast(tBcastDim), icb0, icb1, itile0, itile1, idst, loc);
+}
+template <BroadcastType tBcastDim>
+ALWI void add_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                          uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWADD, tBcastDim>(icb0, icb1, itile0, itile1, idst, bcast_row_idx, loc);
+}
+template <BroadcastType tBcastDim>
+ALWI void sub_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                          uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWSUB, tBcastDim>(icb0, icb1, itile0, itile1, idst, bcast_row_idx, loc);
+}
+template <BroadcastType tBcastDim>
+ALWI void mul_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                          uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWMUL, tBcastDim>(icb0, icb1, itile0, itile1, idst, bcast_row_idx, loc);
+}
+
+ALWI void sub_tiles_bcast_cols(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                               Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWSUB, COL>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+ALWI void sub_tiles_bcast_scalar(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                                 Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWSUB, SCALAR>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+ALWI void mul_tiles_bcast_cols(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                               Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWMUL, COL>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+ALWI void mul_tiles_bcast_rows(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                               uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWMUL, ROW>(icb0, icb1, itile0, itile1, idst, bcast_row_idx, loc);
+}
+ALWI void add_tiles_bcast_rows(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                               uint32_t bcast_row_idx = 0, Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWADD, ROW>(icb0, icb1, itile0, itile1, idst, bcast_row_idx, loc);
+}
+ALWI void add_tiles_bcast_cols(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                               Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWADD, COL>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+ALWI void add_tiles_bcast_scalar(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                                 Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWADD, SCALAR>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+ALWI void mul_tiles_bcast_scalar(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                                 Loc loc = Loc::here()) {
+    any_tiles_bcast<ELWMUL, SCALAR>(icb0, icb1, itile0, itile1, idst, 0, loc);
+}
+
+// Short inits: reconfigure math (and srcB's broadcast) for the next broadcast op.
+#define TT_SIM_BCAST_SHORT_INIT(name, op, dim)                                                \
+    ALWI void name(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {                    \
+        sk::init_binary(detail::binary(op), detail::bcast(dim), icb0, icb1, false, loc);     \
+    }
+TT_SIM_BCAST_SHORT_INIT(add_bcast_rows_init_short, ELWADD, ROW)
+TT_SIM_BCAST_SHORT_INIT(add_bcast_cols_init_short, ELWADD, COL)
+TT_SIM_BCAST_SHORT_INIT(add_bcast_scalar_init_short, ELWADD, SCALAR)
+TT_SIM_BCAST_SHORT_INIT(mul_tiles_bcast_scalar_init_short, ELWMUL, SCALAR)
+TT_SIM_BCAST_SHORT_INIT(mul_bcast_cols_init_short, ELWMUL, COL)
+TT_SIM_BCAST_SHORT_INIT(mul_bcast_rows_init_short, ELWMUL, ROW)
+TT_SIM_BCAST_SHORT_INIT(sub_bcast_cols_init_short, ELWSUB, COL)
+TT_SIM_BCAST_SHORT_INIT(sub_tiles_bcast_scalar_init_short, ELWSUB, SCALAR)
+#undef TT_SIM_BCAST_SHORT_INIT
+
+}  // namespace ckernel

@@ -1,5 +1,37 @@
 /*! \file reduce.h
- *  \brief TT-Metalium compute API header; the simulated API lives in tt_sim/compute_api.h. */
+ *  \brief Row, column and scalar reductions (TT-Metalium's api/compute/reduce.h). As in the
+ *  release, the default reduction kind and direction are the REDUCE_OP and REDUCE_DIM defines
+ *  (ComputeConfig::defines), which must be set to include this header. */
 #pragma once
 
-#include "tt_sim/compute_api.h"
+#include "api/compute/common.h"
+
+namespace ckernel {
+
+namespace detail {
+inline void require_modelled_pool(PoolType reduce_type, const char *call, Loc loc) {
+    if (reduce_type == MIN) sk::not_modelled(call, "PoolType::MIN", loc);
+}
+}  // namespace detail
+
+/*! \brief Init for reduce_tile of `icb` scaled by the tile in `icb_scaler`, packing to `ocb`. */
+template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
+ALWI void reduce_init(uint32_t icb, uint32_t icb_scaler, uint32_t ocb, Loc loc = Loc::here()) {
+    detail::require_modelled_pool(reduce_type, "reduce_init", loc);
+    sk::init_reduce(detail::pool(reduce_type), detail::axis(reduce_dim), icb, icb_scaler, ocb, loc);
+}
+/*! \brief Undo reduce_init's packer edge mask; required before a non-reduce op. */
+template <bool enforce_fp32_accumulation = false>
+ALWI void reduce_uninit(uint32_t icb = 0, Loc loc = Loc::here()) {
+    (void)icb;
+    sk::reduce_uninit(loc);
+}
+/*! \brief Accumulate the reduction of tile `itile` (times the scaler tile) into DST[idst]. */
+template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
+ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler, uint32_t idst,
+                      Loc loc = Loc::here()) {
+    detail::require_modelled_pool(reduce_type, "reduce_tile", loc);
+    sk::reduce_tile(detail::pool(reduce_type), detail::axis(reduce_dim), icb, icb_scaler, itile, itile_scaler, idst, loc);
+}
+
+}  // namespace ckernel

@@ -1,5 +1,15 @@
 /*! \file sqrt.h
- *  \brief TT-Metalium compute API header; the simulated API lives in tt_sim/compute_api.h. */
+ *  \brief Square root of a DST tile (TT-Metalium's api/compute/eltwise_unary/sqrt.h). */
 #pragma once
 
-#include "tt_sim/compute_api.h"
+#include "api/compute/common_globals.h"
+
+namespace ckernel {
+
+ALWI void sqrt_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::Sqrt, loc); }
+template <bool FAST_APPROX = false>
+ALWI void sqrt_tile(uint32_t idst, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::Sqrt, idst, 0, loc);
+}
+
+}  // namespace ckernel

@@ -1,5 +1,0 @@
-/*! \file activations.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/activations.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/activations.h"

@@ -1,5 +1,0 @@
-/*! \file exp.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/exp.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/exp.h"

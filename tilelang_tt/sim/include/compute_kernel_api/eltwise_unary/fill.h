@@ -1,5 +1,0 @@
-/*! \file fill.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/fill.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/fill.h"

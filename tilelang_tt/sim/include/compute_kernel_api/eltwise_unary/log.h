@@ -1,5 +1,0 @@
-/*! \file log.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/log.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/log.h"

@@ -1,5 +1,0 @@
-/*! \file negative.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/negative.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/negative.h"

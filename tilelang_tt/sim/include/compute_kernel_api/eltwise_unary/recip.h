@@ -1,5 +1,0 @@
-/*! \file recip.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/recip.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/recip.h"

@@ -1,5 +1,0 @@
-/*! \file sigmoid.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/sigmoid.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/sigmoid.h"

@@ -1,5 +1,0 @@
-/*! \file sqrt.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/sqrt.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/sqrt.h"

@@ -1,5 +1,0 @@
-/*! \file trigonometry.h
- *  \brief Pre-2026 include path of api/compute/eltwise_unary/trigonometry.h. */
-#pragma once
-
-#include "api/compute/eltwise_unary/trigonometry.h"
