@@ -35,7 +35,9 @@ void emit_simulator_branch(CodeWriter &w, const std::string &program) {
     w.line("find_library(TT_SIM_LIBRARY tt_metal_sim PATHS \"${TT_SIM_ROOT}/lib\" NO_DEFAULT_PATH REQUIRED)");
     w.line("message(STATUS \"" + program + ": building against the tilelang-tt simulator (${TT_SIM_LIBRARY})\")");
     w.line("target_include_directories(" + program + " PRIVATE \"${TT_SIM_INCLUDE_DIR}\")");
-    w.line("target_link_libraries(" + program + " PRIVATE \"${TT_SIM_LIBRARY}\")");
+    // The simulated host headers, like the release's, use fmt (TT_FATAL messages, fmt::print).
+    w.line("find_package(fmt REQUIRED)");
+    w.line("target_link_libraries(" + program + " PRIVATE \"${TT_SIM_LIBRARY}\" fmt::fmt)");
 }
 
 void emit_metalium_branch(CodeWriter &w, const std::string &program) {

@@ -118,8 +118,7 @@ void emit_inputs(CodeWriter &w, const HostPlan &plan) {
 void emit_execute(CodeWriter &w) {
     w.comment("Run: the program as a workload on the whole mesh (its one device).");
     w.line("distributed::MeshWorkload workload;");
-    w.line("distributed::AddProgramToMeshWorkload(workload, std::move(program), "
-           "distributed::MeshCoordinateRange(mesh_device->shape()));");
+    w.line("workload.add_program(distributed::MeshCoordinateRange(mesh_device->shape()), std::move(program));");
     w.line("distributed::EnqueueMeshWorkload(cq, workload, false);");
 }
 

@@ -14,10 +14,12 @@ namespace {
 using tt_sim::KernelSpec;
 using tt_sim::ProgramState;
 
-CoreRangeSet to_set(const CoreSpec &spec) {
-    if (const auto *c = std::get_if<CoreCoord>(&spec)) return CoreRangeSet(CoreRange(*c, *c));
-    if (const auto *r = std::get_if<CoreRange>(&spec)) return CoreRangeSet(*r);
-    return std::get<CoreRangeSet>(spec);
+using CoreSpec = std::variant<CoreCoord, CoreRange, CoreRangeSet>;
+
+/*! \brief The cores of any of the release's core specifications (a core, a range, a set). */
+template <typename Spec>
+CoreRangeSet to_set(const Spec &spec) {
+    return std::visit([](const auto &cores) { return CoreRangeSet(cores); }, spec);
 }
 
 KernelSpec &kernel_of(const Program &program, KernelHandle kernel) {
@@ -41,29 +43,45 @@ std::string resolve_kernel_path(const std::string &file_name) {
                                                    "' not found (searched TT_SIM_KERNEL_ROOT, TT_METAL_HOME and the current directory)");
 }
 
-void set_args(const Program &program, KernelHandle kernel, const CoreSpec &core_spec, const std::vector<uint32_t> &args) {
+void set_args(const Program &program, KernelHandle kernel, const CoreSpec &core_spec, std::span<const uint32_t> args) {
     KernelSpec &spec = kernel_of(program, kernel);
-    for (const CoreCoord &c : corerange_to_cores(to_set(core_spec), std::nullopt, true)) spec.runtime_args[{c.x, c.y}] = args;
+    for (const CoreCoord &c : corerange_to_cores(to_set(core_spec), std::nullopt, true))
+        spec.runtime_args[{c.x, c.y}].assign(args.begin(), args.end());
+}
+
+/*! \brief A view of `args` that stays at one address per (program, kernel, core), as the release's
+ *  RuntimeArgsData does, so references from GetRuntimeArgs remain usable. */
+RuntimeArgsData &args_view(const Program &program, KernelHandle kernel, std::optional<CoreCoord> core,
+                           std::vector<uint32_t> &args) {
+    static std::map<std::tuple<const ProgramState *, KernelHandle, std::optional<CoreCoord>>, RuntimeArgsData> views;
+    RuntimeArgsData &view = views[{program.state_.get(), kernel, core}];
+    view.rt_args_data = args.data();
+    view.rt_args_count = args.size();
+    return view;
 }
 
 }  // namespace
 
 ReaderDataMovementConfig::ReaderDataMovementConfig(std::vector<uint32_t> args, std::map<std::string, std::string> defs,
-                                                   std::unordered_map<std::string, uint32_t> named) {
+                                                   std::unordered_map<std::string, uint32_t> named,
+                                                   KernelBuildOptLevel level) {
     processor = DataMovementProcessor::RISCV_1;
     noc = NOC::RISCV_0_default;
     compile_args = std::move(args);
     defines = std::move(defs);
     named_compile_args = std::move(named);
+    opt_level = level;
 }
 
 WriterDataMovementConfig::WriterDataMovementConfig(std::vector<uint32_t> args, std::map<std::string, std::string> defs,
-                                                   std::unordered_map<std::string, uint32_t> named) {
+                                                   std::unordered_map<std::string, uint32_t> named,
+                                                   KernelBuildOptLevel level) {
     processor = DataMovementProcessor::RISCV_0;
     noc = NOC::RISCV_1_default;
     compile_args = std::move(args);
     defines = std::move(defs);
     named_compile_args = std::move(named);
+    opt_level = level;
 }
 
 CircularBufferConfig::CircularBufferConfig(uint32_t total_size, const std::map<uint8_t, tt::DataFormat> &data_format_spec)
@@ -79,16 +97,11 @@ CircularBufferConfig &CircularBufferConfig::set_total_size(uint32_t total_size) 
     total_size_ = total_size;
     return *this;
 }
-CircularBufferConfig &CircularBufferConfig::set_data_format(uint8_t buffer_index, tt::DataFormat data_format) {
-    formats_[buffer_index] = data_format;
-    return *this;
-}
-CircularBufferConfig &CircularBufferConfig::index(uint8_t) {
-    return *this;
-}
 
 Program::Program() : state_(std::make_shared<ProgramState>()) {
 }
+Program::Program(Program &&other) noexcept = default;
+Program &Program::operator=(Program &&other) noexcept = default;
 Program::~Program() = default;
 
 Program CreateProgram() {
@@ -96,7 +109,7 @@ Program CreateProgram() {
 }
 
 KernelHandle CreateKernel(Program &program, const std::string &file_name, const CoreSpec &core_spec,
-                          const std::variant<DataMovementConfig, ComputeConfig, EthernetConfig> &config) {
+                          const std::variant<DataMovementConfig, ComputeConfig> &config) {
     KernelSpec spec;
     spec.path = resolve_kernel_path(file_name);
     spec.cores = to_set(core_spec);
@@ -106,7 +119,8 @@ KernelHandle CreateKernel(Program &program, const std::string &file_name, const 
         spec.label = dm->processor == DataMovementProcessor::RISCV_0 ? "RISCV_0" : "RISCV_1";
         spec.compile_args = dm->compile_args;
         spec.defines = dm->defines;
-    } else if (const auto *cc = std::get_if<ComputeConfig>(&config)) {
+    } else {
+        const auto *cc = std::get_if<ComputeConfig>(&config);
         spec.compute = true;
         spec.label = "compute";
         spec.fidelity = static_cast<tt::target::MathFidelity>(cc->math_fidelity);
@@ -115,11 +129,13 @@ KernelHandle CreateKernel(Program &program, const std::string &file_name, const 
         spec.math_approx_mode = cc->math_approx_mode;
         spec.compile_args = cc->compile_args;
         spec.defines = cc->defines;
-    } else {
-        throw tt::Error(tt::ErrorKind::Validation, "ethernet kernels are not simulated: " + file_name);
     }
     program.state_->kernels.push_back(std::move(spec));
     return static_cast<KernelHandle>(program.state_->kernels.size() - 1);
+}
+
+KernelHandle CreateKernel(Program &, const std::string &file_name, const CoreSpec &, const EthernetConfig &) {
+    throw tt::Error(tt::ErrorKind::Validation, "ethernet kernels are not simulated: " + file_name);
 }
 
 CBHandle CreateCircularBuffer(Program &program, const CoreSpec &core_spec, const CircularBufferConfig &config) {
@@ -132,16 +148,22 @@ CBHandle CreateCircularBuffer(Program &program, const CoreSpec &core_spec, const
     return program.state_->circular_buffers.size() - 1;
 }
 
-uint32_t CreateSemaphore(Program &program, const CoreSpec &core_spec, uint32_t initial_value, CoreType) {
+uint32_t CreateSemaphore(Program &program, const std::variant<CoreRange, CoreRangeSet> &core_spec, uint32_t initial_value) {
+    return CreateSemaphore(program, core_spec, initial_value, CoreType::WORKER);
+}
+uint32_t CreateSemaphore(Program &program, const std::variant<CoreRange, CoreRangeSet> &core_spec, uint32_t initial_value,
+                         CoreType core_type) {
+    if (core_type != CoreType::WORKER)
+        throw tt::Error(tt::ErrorKind::Validation, "semaphores are simulated on worker cores only");
     program.state_->semaphores.push_back({to_set(core_spec), initial_value});
     return static_cast<uint32_t>(program.state_->semaphores.size() - 1);
 }
 
-void SetRuntimeArgs(const Program &program, KernelHandle kernel, const CoreSpec &core_spec, const std::vector<uint32_t> &args) {
+void SetRuntimeArgs(const Program &program, KernelHandle kernel, const CoreSpec &core_spec, std::span<const uint32_t> args) {
     set_args(program, kernel, core_spec, args);
 }
 void SetRuntimeArgs(const Program &program, KernelHandle kernel, const CoreSpec &core_spec, std::initializer_list<uint32_t> args) {
-    set_args(program, kernel, core_spec, std::vector<uint32_t>(args));
+    set_args(program, kernel, core_spec, std::span<const uint32_t>(args.begin(), args.size()));
 }
 void SetRuntimeArgs(const Program &program, KernelHandle kernel, const std::vector<CoreCoord> &cores,
                     const std::vector<std::vector<uint32_t>> &args) {
@@ -150,13 +172,17 @@ void SetRuntimeArgs(const Program &program, KernelHandle kernel, const std::vect
                                                        std::to_string(args.size()) + " argument lists");
     for (size_t i = 0; i < cores.size(); ++i) set_args(program, kernel, cores[i], args[i]);
 }
-void SetCommonRuntimeArgs(const Program &program, KernelHandle kernel, const std::vector<uint32_t> &args) {
-    kernel_of(program, kernel).common_runtime_args = args;
+void SetCommonRuntimeArgs(const Program &program, KernelHandle kernel, std::span<const uint32_t> args) {
+    kernel_of(program, kernel).common_runtime_args.assign(args.begin(), args.end());
+}
+void SetCommonRuntimeArgs(const Program &program, KernelHandle kernel, std::initializer_list<uint32_t> args) {
+    kernel_of(program, kernel).common_runtime_args.assign(args.begin(), args.end());
 }
 RuntimeArgsData &GetRuntimeArgs(const Program &program, KernelHandle kernel, const CoreCoord &core) {
-    static thread_local std::unique_ptr<RuntimeArgsData> view;
-    view = std::make_unique<RuntimeArgsData>(kernel_of(program, kernel).runtime_args[{core.x, core.y}]);
-    return *view;
+    return args_view(program, kernel, core, kernel_of(program, kernel).runtime_args[{core.x, core.y}]);
+}
+RuntimeArgsData &GetCommonRuntimeArgs(const Program &program, KernelHandle kernel) {
+    return args_view(program, kernel, std::nullopt, kernel_of(program, kernel).common_runtime_args);
 }
 
 IDevice::IDevice(std::shared_ptr<tt_sim::DeviceState> state) : state_(std::move(state)) {
@@ -170,8 +196,14 @@ tt::ARCH IDevice::arch() const {
     }
     return tt::ARCH::Invalid;
 }
+ChipId IDevice::id() const {
+    return 0;
+}
 CoreCoord IDevice::compute_with_storage_grid_size() const {
     return {static_cast<size_t>(state_->spec.grid_x), static_cast<size_t>(state_->spec.grid_y)};
+}
+CoreCoord IDevice::logical_grid_size() const {
+    return compute_with_storage_grid_size();
 }
 CoreCoord IDevice::worker_core_from_logical_core(const CoreCoord &c) const {
     const auto &spec = state_->spec;
@@ -179,7 +211,7 @@ CoreCoord IDevice::worker_core_from_logical_core(const CoreCoord &c) const {
         throw tt::Error(tt::ErrorKind::Validation, "logical core " + c.str() + " is outside the grid of " + spec.name);
     return {static_cast<size_t>(spec.worker_noc_x[c.x]), static_cast<size_t>(spec.worker_noc_y[c.y])};
 }
-CoreCoord IDevice::virtual_core_from_logical_core(const CoreCoord &c, CoreType) const {
+CoreCoord IDevice::virtual_core_from_logical_core(const CoreCoord &c, const CoreType &) const {
     return worker_core_from_logical_core(c);
 }
 uint32_t IDevice::num_dram_channels() const {
@@ -194,8 +226,13 @@ uint32_t IDevice::dram_size_per_channel() const {
 uint32_t IDevice::get_noc_unicast_encoding(uint8_t, const CoreCoord &physical) const {
     return static_cast<uint32_t>((physical.y << 6) | physical.x);
 }
+uint32_t IDevice::get_noc_multicast_encoding(uint8_t noc_index, const CoreRange &physical) const {
+    return (get_noc_unicast_encoding(noc_index, physical.start_coord) << 12) |
+           get_noc_unicast_encoding(noc_index, physical.end_coord);
+}
 
-Buffer::Buffer(std::shared_ptr<tt_sim::BufferState> state) : state_(std::move(state)) {
+Buffer::Buffer(std::shared_ptr<tt_sim::BufferState> state)
+    : state_(std::move(state)), size_(state_->size), type_(state_->type) {
 }
 Buffer::~Buffer() {
     state_->live = false;
@@ -203,17 +240,20 @@ Buffer::~Buffer() {
 DeviceAddr Buffer::address() const {
     return state_->address;
 }
-DeviceAddr Buffer::size() const {
-    return state_->size;
-}
 DeviceAddr Buffer::page_size() const {
     return state_->page_size;
+}
+DeviceAddr Buffer::aligned_page_size() const {
+    return state_->aligned_page_size;
 }
 uint32_t Buffer::num_pages() const {
     return state_->num_pages;
 }
-BufferType Buffer::buffer_type() const {
-    return state_->type;
+bool Buffer::is_dram() const {
+    return type_ == BufferType::DRAM;
+}
+bool Buffer::is_l1() const {
+    return type_ == BufferType::L1;
 }
 
 std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig &config) {
@@ -222,11 +262,30 @@ std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig &config) {
         config.device->state_->allocate(config.buffer_type, config.size, static_cast<uint32_t>(config.page_size)));
 }
 
-TensorAccessorArgs::TensorAccessorArgs(const Buffer &buffer)
-    : flags_(buffer.is_dram() ? 1u : 0u), aligned_page_size_(buffer.state_->aligned_page_size) {
+TensorAccessorArgs::TensorAccessorArgs(const Buffer &buffer, tensor_accessor::ArgsConfig args_config)
+    : config_(args_config), aligned_page_size_(static_cast<uint32_t>(buffer.aligned_page_size())) {
+    if (config_.test(tensor_accessor::ArgConfig::Sharded))
+        throw tt::Error(tt::ErrorKind::Validation, "TensorAccessorArgs: sharded buffers are not simulated");
+    config_.set(tensor_accessor::ArgConfig::IsDram, buffer.is_dram());
+}
+TensorAccessorArgs::TensorAccessorArgs(const Buffer *buffer, tensor_accessor::ArgsConfig args_config)
+    : TensorAccessorArgs(*buffer, args_config) {
+}
+TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<Buffer> &buffer, tensor_accessor::ArgsConfig args_config)
+    : TensorAccessorArgs(*buffer, args_config) {
+}
+TensorAccessorArgs::TensorAccessorArgs(const distributed::MeshBuffer &buffer, tensor_accessor::ArgsConfig args_config)
+    : TensorAccessorArgs(*buffer.get_reference_buffer(), args_config) {
+}
+TensorAccessorArgs::TensorAccessorArgs(const distributed::MeshBuffer *buffer, tensor_accessor::ArgsConfig args_config)
+    : TensorAccessorArgs(*buffer->get_reference_buffer(), args_config) {
+}
+TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<distributed::MeshBuffer> &buffer,
+                                       tensor_accessor::ArgsConfig args_config)
+    : TensorAccessorArgs(*buffer->get_reference_buffer(), args_config) {
 }
 void TensorAccessorArgs::append_to(std::vector<uint32_t> &ct) const {
-    ct.push_back(flags_);
+    ct.push_back(config_.raw());
     ct.push_back(aligned_page_size_);
 }
 void TensorAccessorArgs::append_to(std::vector<uint32_t> &ct, std::vector<uint32_t> &) const {
@@ -237,14 +296,39 @@ std::vector<uint32_t> TensorAccessorArgs::get_compile_time_args() const {
     append_to(ct);
     return ct;
 }
+std::vector<uint32_t> TensorAccessorArgs::get_common_runtime_args() const {
+    return {};
+}
+
+IDevice *CreateDevice(ChipId device_id, uint8_t num_hw_cqs, std::size_t, std::size_t, const DispatchCoreConfig &,
+                      const std::vector<uint32_t> &, std::size_t) {
+    if (device_id != 0)
+        throw tt::Error(tt::ErrorKind::Validation, "the simulator has one device (id 0), not " + std::to_string(device_id));
+    if (num_hw_cqs < 1 || num_hw_cqs > 2)
+        throw tt::Error(tt::ErrorKind::Validation, "CreateDevice: num_hw_cqs must be 1 or 2, not " + std::to_string(num_hw_cqs));
+    return new IDevice(tt_sim::open_device());
+}
+bool CloseDevice(IDevice *device) {
+    if (!device) throw tt::Error(tt::ErrorKind::Validation, "CloseDevice: null device");
+    delete device;
+    return true;
+}
 
 namespace detail {
 
-void WriteToBuffer(Buffer &buffer, const void *data, std::size_t bytes) {
-    tt_sim::write_buffer(*buffer.state_, static_cast<const uint8_t *>(data), bytes);
+void WriteToBuffer(Buffer &buffer, std::span<const uint8_t> host_buffer) {
+    tt_sim::write_buffer(*buffer.state_, host_buffer.data(), host_buffer.size());
 }
-void ReadFromBuffer(Buffer &buffer, void *data, std::size_t bytes) {
-    tt_sim::read_buffer(*buffer.state_, static_cast<uint8_t *>(data), bytes);
+void ReadFromBuffer(Buffer &buffer, uint8_t *host_buffer) {
+    tt_sim::read_buffer(*buffer.state_, host_buffer, buffer.size());
+}
+void ReadFromBuffer(const std::shared_ptr<Buffer> &buffer, std::vector<uint32_t> &host_buffer) {
+    host_buffer.resize(buffer->size() / sizeof(uint32_t));
+    ReadFromBuffer(*buffer, reinterpret_cast<uint8_t *>(host_buffer.data()));
+}
+void LaunchProgram(IDevice *device, Program &program, bool, bool) {
+    if (!device) throw tt::Error(tt::ErrorKind::Validation, "LaunchProgram: null device");
+    tt_sim::run_and_record(*device->state_, *program.state_);
 }
 
 }  // namespace detail
@@ -256,35 +340,71 @@ MeshDevice::MeshDevice(std::shared_ptr<tt_sim::DeviceState> state)
 }
 MeshDevice::~MeshDevice() = default;
 
-std::shared_ptr<MeshDevice> MeshDevice::create_unit_mesh(int device_id, std::size_t, std::size_t, std::size_t) {
+std::shared_ptr<MeshDevice> MeshDevice::create_unit_mesh(int device_id, std::size_t, std::size_t,
+                                                         std::size_t num_command_queues, const DispatchCoreConfig &,
+                                                         std::span<const std::uint32_t>, std::size_t) {
     if (device_id != 0)
         throw tt::Error(tt::ErrorKind::Validation, "the simulator has one device (id 0), not " + std::to_string(device_id));
+    if (num_command_queues < 1 || num_command_queues > 2)
+        throw tt::Error(tt::ErrorKind::Validation,
+                        "create_unit_mesh: num_command_queues must be 1 or 2, not " + std::to_string(num_command_queues));
     return std::make_shared<MeshDevice>(tt_sim::open_device());
 }
-MeshCommandQueue &MeshDevice::mesh_command_queue(std::optional<uint8_t>) {
+MeshCommandQueue &MeshDevice::mesh_command_queue(std::optional<uint8_t>) const {
     return *queue_;
+}
+const MeshShape &MeshDevice::shape() const {
+    return shape_;
+}
+std::size_t MeshDevice::num_devices() const {
+    return shape_.mesh_size();
 }
 bool MeshDevice::close() {
     return true;
 }
 
-std::shared_ptr<MeshBuffer> MeshBuffer::create(const ReplicatedBufferConfig &global, const DeviceLocalBufferConfig &local,
-                                               MeshDevice *mesh, std::optional<DeviceAddr>) {
+std::shared_ptr<MeshBuffer> MeshBuffer::create(const std::variant<ReplicatedBufferConfig, ShardedBufferConfig> &config,
+                                               const DeviceLocalBufferConfig &local, MeshDevice *mesh,
+                                               std::optional<DeviceAddr>) {
+    const auto *replicated = std::get_if<ReplicatedBufferConfig>(&config);
+    if (!replicated)
+        throw tt::Error(tt::ErrorKind::Validation, "MeshBuffer::create: sharded mesh buffers are not simulated");
+    if (!mesh) throw tt::Error(tt::ErrorKind::Validation, "MeshBuffer::create: null mesh device");
     auto buffer = std::make_shared<MeshBuffer>();
     buffer->device_ = mesh;
-    buffer->buffer_ = CreateBuffer(InterleavedBufferConfig{mesh, global.size, local.page_size, local.buffer_type});
+    buffer->buffer_ = CreateBuffer(InterleavedBufferConfig{mesh, replicated->size, local.page_size, local.buffer_type});
     return buffer;
 }
+MeshBuffer::~MeshBuffer() = default;
+DeviceAddr MeshBuffer::size() const {
+    return buffer_->size();
+}
+MeshDevice *MeshBuffer::device() const {
+    return device_;
+}
+Buffer *MeshBuffer::get_reference_buffer() const {
+    return buffer_.get();
+}
+Buffer *MeshBuffer::get_device_buffer(const MeshCoordinate &coord) const {
+    if (coord != MeshCoordinate(0, 0))
+        throw tt::Error(tt::ErrorKind::Validation, "the simulated mesh is 1x1; it has no device at (" +
+                                                       std::to_string(coord[0]) + ", " + std::to_string(coord[1]) + ")");
+    return buffer_.get();
+}
 
-void AddProgramToMeshWorkload(MeshWorkload &workload, Program &&program, const MeshCoordinateRange &) {
-    workload.programs_.push_back(std::move(program));
+void MeshWorkload::add_program(const MeshCoordinateRange &device_range, Program &&program) {
+    if (!programs_.emplace(device_range, std::move(program)).second)
+        throw tt::Error(tt::ErrorKind::Validation, "MeshWorkload::add_program: the device range already has a program");
+}
+std::unordered_map<MeshCoordinateRange, Program> &MeshWorkload::get_programs() {
+    return programs_;
 }
 
 void EnqueueMeshWorkload(MeshCommandQueue &cq, MeshWorkload &workload, bool) {
-    for (Program &program : workload.programs_) tt_sim::run_and_record(*cq.device()->state_, *program.state_);
+    for (auto &[range, program] : workload.get_programs()) tt_sim::run_and_record(*cq.device()->state_, *program.state_);
 }
 
-void Finish(MeshCommandQueue &) {
+void Finish(MeshCommandQueue &, std::span<const SubDeviceId>) {
 }
 
 }  // namespace distributed

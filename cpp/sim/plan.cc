@@ -263,7 +263,7 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, con
         auto it = buffers.by_name.find(in.first);
         if (it == buffers.by_name.end()) bad_plan("input '" + in.first + "' is not a buffer of the plan");
         const std::vector<uint8_t> bytes = to_device(in.second, buffers.specs[in.first]);
-        detail::WriteToBuffer(*it->second, bytes.data(), bytes.size());
+        detail::WriteToBuffer(*it->second, std::span<const uint8_t>(bytes));
     }
 
     Program program = CreateProgram();
@@ -287,7 +287,7 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, con
     for (const auto &b : buffers.by_name) {
         if (inputs.count(b.first)) continue;
         std::vector<uint8_t> bytes(b.second->size());
-        detail::ReadFromBuffer(*b.second, bytes.data(), bytes.size());
+        detail::ReadFromBuffer(*b.second, bytes.data());
         result.buffers[b.first] = from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());
     }
     return result;

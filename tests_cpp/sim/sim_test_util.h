@@ -81,7 +81,7 @@ inline std::shared_ptr<distributed::MeshBuffer> dram_tiles(distributed::MeshDevi
 }
 
 /*! \brief A bf16 CB of `pages` tiles at `index` on `cores`. */
-inline void bf16_cb(Program &program, const CoreSpec &cores, uint8_t index, uint32_t pages,
+inline void bf16_cb(Program &program, const std::variant<CoreCoord, CoreRange, CoreRangeSet> &cores, uint8_t index, uint32_t pages,
                     tt::DataFormat format = tt::DataFormat::Float16_b) {
     const uint32_t tile = tt::tile_size(format);
     CreateCircularBuffer(program, cores, CircularBufferConfig(pages * tile, {{index, format}}).set_page_size(index, tile));
@@ -90,7 +90,7 @@ inline void bf16_cb(Program &program, const CoreSpec &cores, uint8_t index, uint
 /*! \brief Runs one program on the mesh's queue. */
 inline void run(distributed::MeshDevice &mesh, Program &&program) {
     distributed::MeshWorkload workload;
-    distributed::AddProgramToMeshWorkload(workload, std::move(program), distributed::MeshCoordinateRange(mesh.shape()));
+    workload.add_program(distributed::MeshCoordinateRange(mesh.shape()), std::move(program));
     distributed::EnqueueMeshWorkload(mesh.mesh_command_queue(), workload, true);
 }
 

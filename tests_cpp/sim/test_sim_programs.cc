@@ -18,8 +18,8 @@ std::shared_ptr<distributed::MeshDevice> open() {
 TEST(SimPrograms, DramLoopback) {
     auto mesh = open();
     const uint32_t pages = 8;
-    auto src = distributed::MeshBuffer::create({pages * 2048ull}, {2048, BufferType::DRAM}, mesh.get());
-    auto dst = distributed::MeshBuffer::create({pages * 2048ull}, {2048, BufferType::DRAM}, mesh.get());
+    auto src = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{pages * 2048ull}, {2048, BufferType::DRAM}, mesh.get());
+    auto dst = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{pages * 2048ull}, {2048, BufferType::DRAM}, mesh.get());
     std::vector<uint32_t> input(pages * 512);
     for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<uint32_t>(i * 2654435761u);
     distributed::EnqueueWriteMeshBuffer(mesh->mesh_command_queue(), src, input, false);
@@ -45,7 +45,7 @@ TEST(SimPrograms, InterleavedL1BufferRoundTrip) {
     auto mesh = open();
     const uint32_t pages = 70;  // more pages than the 64 cores: some cores hold two
     auto src = dram_tiles(*mesh, pages);
-    auto l1 = distributed::MeshBuffer::create({pages * 2048ull}, {2048, BufferType::L1}, mesh.get());
+    auto l1 = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{pages * 2048ull}, {2048, BufferType::L1}, mesh.get());
     const auto data = random_bf16(pages * 1024, 12);
     distributed::EnqueueWriteMeshBuffer(mesh->mesh_command_queue(), src, data);
     Program program = CreateProgram();

@@ -14,8 +14,8 @@ int main() {
     distributed::MeshCommandQueue &cq = mesh->mesh_command_queue();
     constexpr uint32_t pages = 6, page_size = 1024;
     distributed::DeviceLocalBufferConfig dram{.page_size = page_size, .buffer_type = BufferType::DRAM};
-    auto src = distributed::MeshBuffer::create({.size = pages * page_size}, dram, mesh.get());
-    auto dst = distributed::MeshBuffer::create({.size = pages * page_size}, dram, mesh.get());
+    auto src = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{.size = pages * page_size}, dram, mesh.get());
+    auto dst = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{.size = pages * page_size}, dram, mesh.get());
     std::vector<uint32_t> input(pages * page_size / 4);
     for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<uint32_t>(i * 7 + 3);
     distributed::EnqueueWriteMeshBuffer(cq, src, input, false);
@@ -37,7 +37,7 @@ int main() {
                        {static_cast<uint32_t>(src->address()), static_cast<uint32_t>(dst->address()), x * pages / 2, pages / 2});
 
     distributed::MeshWorkload workload;
-    distributed::AddProgramToMeshWorkload(workload, std::move(program), distributed::MeshCoordinateRange(mesh->shape()));
+    workload.add_program(distributed::MeshCoordinateRange(mesh->shape()), std::move(program));
     distributed::EnqueueMeshWorkload(cq, workload, false);
     std::vector<uint32_t> output;
     distributed::EnqueueReadMeshBuffer(cq, output, dst, true);

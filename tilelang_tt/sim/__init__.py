@@ -203,8 +203,9 @@ def build_host_program(main_cpp: Union[str, os.PathLike], *, extra_flags: Sequen
     source = Path(main_cpp).resolve()
     library = runtime_library()
     compiler = os.environ.get("TT_SIM_CXX", "g++")
-    command = [compiler, "-std=c++17", "-O1", f"-I{INCLUDE_DIR}", f"-I{source.parent}", *extra_flags, str(source),
-               str(library), f"-Wl,-rpath,{library.parent}"]
+    # C++20 and fmt, as TT-Metalium's host headers require.
+    command = [compiler, "-std=c++20", "-O1", f"-I{INCLUDE_DIR}", f"-I{source.parent}", *extra_flags, str(source),
+               str(library), "-lfmt", f"-Wl,-rpath,{library.parent}"]
     digest = hashlib.sha256()
     digest.update(source.read_bytes())
     digest.update(" ".join(command).encode())

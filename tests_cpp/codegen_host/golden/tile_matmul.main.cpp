@@ -293,7 +293,7 @@ void run(const CommandLine &cli) {
 
     // Run: the program as a workload on the whole mesh (its one device).
     distributed::MeshWorkload workload;
-    distributed::AddProgramToMeshWorkload(workload, std::move(program), distributed::MeshCoordinateRange(mesh_device->shape()));
+    workload.add_program(distributed::MeshCoordinateRange(mesh_device->shape()), std::move(program));
     distributed::EnqueueMeshWorkload(cq, workload, false);
 
     // Outputs: read back, untilized to row-major, written to their files.

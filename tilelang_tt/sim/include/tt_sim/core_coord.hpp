@@ -1,48 +1,46 @@
 /*! \file core_coord.hpp
- *  \brief CoreCoord, CoreRange, CoreRangeSet (TT-Metalium's tt-metalium/core_coord.hpp). */
+ *  \brief CoreCoord, CoreRange and CoreRangeSet (TT-Metalium's tt-metalium/core_coord.hpp).
+ *  CoreCoord is tt::xy_pair and the ranges live in tt::tt_metal, as in the release, because those
+ *  names are part of the host functions' link names. Everything here is inline. */
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
-/*! \brief A logical core position in the worker grid (x = column, y = row). */
-struct CoreCoord {
-    std::size_t x = 0;
-    std::size_t y = 0;
+#include <fmt/format.h>
 
-    CoreCoord() = default;
-    CoreCoord(std::size_t x_in, std::size_t y_in) : x(x_in), y(y_in) {
-    }
-    std::string str() const {
-        return "(x=" + std::to_string(x) + ",y=" + std::to_string(y) + ")";
-    }
-    bool operator==(const CoreCoord &o) const {
-        return x == o.x && y == o.y;
-    }
-    bool operator!=(const CoreCoord &o) const {
-        return !(*this == o);
-    }
-    bool operator<(const CoreCoord &o) const {
-        return y < o.y || (y == o.y && x < o.x);
-    }
-};
+#include "umd/device/types/xy_pair.hpp"
 
-/*! \brief An inclusive rectangle of cores. */
+using CoreCoord = tt_xy_pair;
+
+namespace tt::tt_metal {
+
+/*! \brief An inclusive rectangle of cores; range-for visits its cores row by row. */
 class CoreRange {
 public:
     CoreCoord start_coord;
     CoreCoord end_coord;
 
-    CoreRange(const CoreCoord &point) : start_coord(point), end_coord(point) {
+    CoreRange(const CoreCoord &point) : start_coord(point), end_coord(point) {  // NOLINT: implicit as released
     }
     CoreRange(const CoreCoord &start, const CoreCoord &end) : start_coord(start), end_coord(end) {
     }
+
     bool contains(const CoreCoord &c) const {
         return c.x >= start_coord.x && c.x <= end_coord.x && c.y >= start_coord.y && c.y <= end_coord.y;
+    }
+    bool contains(const CoreRange &other) const {
+        return contains(other.start_coord) && contains(other.end_coord);
+    }
+    bool intersects(const CoreRange &o) const {
+        return start_coord.x <= o.end_coord.x && o.start_coord.x <= end_coord.x && start_coord.y <= o.end_coord.y &&
+               o.start_coord.y <= end_coord.y;
     }
     std::size_t size() const {
         return (end_coord.x - start_coord.x + 1) * (end_coord.y - start_coord.y + 1);
@@ -56,18 +54,61 @@ public:
     bool operator==(const CoreRange &o) const {
         return start_coord == o.start_coord && end_coord == o.end_coord;
     }
+    bool operator!=(const CoreRange &o) const {
+        return !(*this == o);
+    }
+    bool operator<(const CoreRange &o) const {
+        return end_coord < o.end_coord || (end_coord == o.end_coord && start_coord < o.start_coord);
+    }
+
+    /*! \brief Walks x fastest, then y; `end()` is the first core of the row past the range. */
+    class CoreIterator {
+    public:
+        CoreIterator(const CoreCoord &current, const CoreRange &range) : current_(current), range_(&range) {
+        }
+        CoreCoord &operator*() {
+            return current_;
+        }
+        CoreIterator &operator++() {
+            if (current_.x < range_->end_coord.x) {
+                ++current_.x;
+            } else {
+                current_ = {range_->start_coord.x, current_.y + 1};
+            }
+            return *this;
+        }
+        bool operator==(const CoreIterator &o) const {
+            return current_ == o.current_;
+        }
+        bool operator!=(const CoreIterator &o) const {
+            return !(*this == o);
+        }
+
+    private:
+        CoreCoord current_;
+        const CoreRange *range_;
+    };
+    CoreIterator begin() const {
+        return CoreIterator(start_coord, *this);
+    }
+    CoreIterator end() const {
+        return CoreIterator({start_coord.x, end_coord.y + 1}, *this);
+    }
 };
 
 /*! \brief A set of core rectangles. */
 class CoreRangeSet {
 public:
     CoreRangeSet() = default;
-    CoreRangeSet(const CoreRange &range) : ranges_{range} {
+    CoreRangeSet(const CoreRange &range) : ranges_{range} {  // NOLINT: implicit as released
     }
-    CoreRangeSet(const std::vector<CoreRange> &ranges) : ranges_(ranges) {
+    CoreRangeSet(std::span<const CoreRange> ranges) : ranges_(ranges.begin(), ranges.end()) {  // NOLINT
     }
-    CoreRangeSet(std::initializer_list<CoreRange> ranges) : ranges_(ranges) {
+    CoreRangeSet(std::vector<CoreRange> &&ranges) : ranges_(std::move(ranges)) {  // NOLINT
     }
+    CoreRangeSet(const std::set<CoreRange> &ranges) : ranges_(ranges.begin(), ranges.end()) {  // NOLINT
+    }
+
     const std::vector<CoreRange> &ranges() const {
         return ranges_;
     }
@@ -77,18 +118,30 @@ public:
     bool empty() const {
         return ranges_.empty();
     }
-    std::size_t num_cores() const {
+    uint32_t num_cores() const {
         std::size_t n = 0;
         for (const CoreRange &r : ranges_) n += r.size();
-        return n;
+        return static_cast<uint32_t>(n);
     }
     bool contains(const CoreCoord &c) const {
         return std::any_of(ranges_.begin(), ranges_.end(), [&](const CoreRange &r) { return r.contains(c); });
     }
-    CoreRangeSet merge(const CoreRangeSet &other) const {
+    bool intersects(const CoreCoord &c) const {
+        return contains(c);
+    }
+    bool intersects(const CoreRange &range) const {
+        return std::any_of(ranges_.begin(), ranges_.end(), [&](const CoreRange &r) { return r.intersects(range); });
+    }
+    /*! \brief This set plus the ranges of `other` (a CoreCoord, CoreRange or CoreRangeSet). */
+    template <typename T>
+    CoreRangeSet merge(const T &other) const {
         std::vector<CoreRange> all = ranges_;
-        all.insert(all.end(), other.ranges_.begin(), other.ranges_.end());
-        return CoreRangeSet(all);
+        if constexpr (std::is_same_v<T, CoreRangeSet>) {
+            all.insert(all.end(), other.ranges_.begin(), other.ranges_.end());
+        } else {
+            all.push_back(CoreRange(other));
+        }
+        return CoreRangeSet(std::move(all));
     }
     /*! \brief Smallest rectangle holding every range. */
     CoreRange bounding_box() const {
@@ -103,6 +156,9 @@ public:
         std::string s = "{";
         for (const CoreRange &r : ranges_) s += r.str();
         return s + "}";
+    }
+    bool operator==(const CoreRangeSet &o) const {
+        return ranges_ == o.ranges_;
     }
 
 private:
@@ -126,9 +182,23 @@ inline std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet &crs, std::o
     return cores;
 }
 
-namespace tt::tt_metal {
 using ::CoreCoord;
-using ::CoreRange;
-using ::CoreRangeSet;
-using ::corerange_to_cores;
+
 }  // namespace tt::tt_metal
+
+using tt::tt_metal::CoreRange;
+using tt::tt_metal::CoreRangeSet;
+using tt::tt_metal::corerange_to_cores;
+
+template <>
+struct fmt::formatter<tt::tt_metal::CoreRange> : fmt::formatter<std::string> {
+    auto format(const tt::tt_metal::CoreRange &range, fmt::format_context &ctx) const {
+        return fmt::formatter<std::string>::format(range.str(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tt::tt_metal::CoreRangeSet> : fmt::formatter<std::string> {
+    auto format(const tt::tt_metal::CoreRangeSet &set, fmt::format_context &ctx) const {
+        return fmt::formatter<std::string>::format(set.str(), ctx);
+    }
+};
