@@ -27,15 +27,6 @@ from tilelang_tt.release_check.jit import ARCHES
 from tilelang_tt.release_check.kernels import preamble
 
 
-@pytest.fixture(scope="module")
-def release():
-    """The release, fetched once; its absence fails the tests (the check must really run)."""
-    try:
-        return release_root()
-    except ReleaseUnavailableError as e:
-        pytest.fail(f"the TT-Metalium release could not be obtained, so nothing was checked:\n{e}")
-
-
 def matrix_cases():
     """(test function, arguments) of every case of the validation matrix."""
     for name in sorted(dir(matrix)):
@@ -83,7 +74,7 @@ def test_every_matrix_test_is_covered(matrix_artifacts):
     assert len(matrix_artifacts) >= 35
 
 
-def test_matrix_kernels_compile_against_the_release(release, matrix_artifacts):
+def test_matrix_kernels_compile_against_the_release(tt_release, matrix_artifacts):
     supported = [d for d in matrix_artifacts if plan_arch(d) in ARCHES]
     result = check_kernels(supported)
     assert set(result.noise) <= {n.name for n in HOST_NOISE}
@@ -91,7 +82,7 @@ def test_matrix_kernels_compile_against_the_release(release, matrix_artifacts):
     assert len(result.compiles) < 5 * len(supported)
 
 
-def test_matrix_kernels_of_an_architecture_the_release_lacks(release, matrix_artifacts):
+def test_matrix_kernels_of_an_architecture_the_release_lacks(tt_release, matrix_artifacts):
     """v0.67 dropped Grayskull; kernels compiled for it are the same TT-Metalium code and must build
     for every architecture the release has."""
     grayskull = [d for d in matrix_artifacts if plan_arch(d) not in ARCHES]
@@ -104,7 +95,7 @@ def test_matrix_kernels_of_an_architecture_the_release_lacks(release, matrix_art
 
 @pytest.mark.xfail(reason="generated host programs still call distributed::AddProgramToMeshWorkload, which v0.67 "
                           "lacks (its MeshWorkload::add_program replaces it)")
-def test_matrix_host_programs_link_against_the_release(release, matrix_artifacts):
+def test_matrix_host_programs_link_against_the_release(tt_release, matrix_artifacts):
     for program in check_host_programs(matrix_artifacts):
         assert program.resolved and not program.missing
 
@@ -141,7 +132,7 @@ BROKEN_KERNELS = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN_KERNELS))
-def test_kernel_that_does_not_match_the_release_fails(release, small_program, tmp_path, case):
+def test_kernel_that_does_not_match_the_release_fails(tt_release, small_program, tmp_path, case):
     file, old, new, appended, expected = BROKEN_KERNELS[case]
     target = tmp_path / "artifacts"
     shutil.copytree(small_program, target)
@@ -188,12 +179,12 @@ def host_failure(tmp_path, declaration, call):
     return str(failure.value)
 
 
-def test_minimal_host_program_links(release, tmp_path):
+def test_minimal_host_program_links(tt_release, tmp_path):
     program, = check_host_programs([host_program(tmp_path)])
     assert "tt::tt_metal::CreateProgram()" in {s.name for s in program.resolved}
 
 
-def test_host_call_the_release_lacks_fails(release, tmp_path):
+def test_host_call_the_release_lacks_fails(tt_release, tmp_path):
     """A function an older release had, declared as its header did: v0.67's library lacks it."""
     message = host_failure(tmp_path,
                            "namespace tt::tt_metal::distributed {\n"
@@ -204,13 +195,13 @@ def test_host_call_the_release_lacks_fails(release, tmp_path):
     assert "the release exports nothing named tt::tt_metal::distributed::AddProgramToMeshWorkload" in message
 
 
-def test_host_call_with_a_signature_the_release_lacks_fails(release, tmp_path):
+def test_host_call_with_a_signature_the_release_lacks_fails(tt_release, tmp_path):
     message = host_failure(tmp_path, "namespace tt::tt_metal {\nProgram CreateProgram(int);\n}", "CreateProgram(3)")
     assert "tt::tt_metal::CreateProgram(int)" in message
     assert "the release exports: tt::tt_metal::CreateProgram()" in message
 
 
-def test_host_program_that_does_not_compile_fails(release, tmp_path):
+def test_host_program_that_does_not_compile_fails(tt_release, tmp_path):
     message = host_failure(tmp_path, "", "CreateProgramme()")
     assert "does not compile against the simulator's headers" in message and "CreateProgramme" in message
 
