@@ -119,6 +119,7 @@ KernelHandle CreateKernel(Program &program, const std::string &file_name, const 
         spec.label = dm->processor == DataMovementProcessor::RISCV_0 ? "RISCV_0" : "RISCV_1";
         spec.compile_args = dm->compile_args;
         spec.defines = dm->defines;
+        spec.named_compile_args.insert(dm->named_compile_args.begin(), dm->named_compile_args.end());
     } else {
         const auto *cc = std::get_if<ComputeConfig>(&config);
         spec.compute = true;
@@ -129,6 +130,7 @@ KernelHandle CreateKernel(Program &program, const std::string &file_name, const 
         spec.math_approx_mode = cc->math_approx_mode;
         spec.compile_args = cc->compile_args;
         spec.defines = cc->defines;
+        spec.named_compile_args.insert(cc->named_compile_args.begin(), cc->named_compile_args.end());
     }
     program.state_->kernels.push_back(std::move(spec));
     return static_cast<KernelHandle>(program.state_->kernels.size() - 1);

@@ -99,6 +99,43 @@ TEST(SimHostApi, MeshWorkloadTakesOneProgramPerDeviceRange) {
     EXPECT_TRUE(mesh->close());
 }
 
+TEST(SimHostApi, NamedCompileArgumentsReachTheKernel) {
+    auto mesh = distributed::MeshDevice::create_unit_mesh(0);
+    const uint32_t pages = 6;
+    const distributed::DeviceLocalBufferConfig dram{.page_size = kPage, .buffer_type = BufferType::DRAM};
+    auto src = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{.size = pages * kPage}, dram, mesh.get());
+    auto dst = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{.size = pages * kPage}, dram, mesh.get());
+    const std::vector<uint32_t> input = counting_words(pages * kPage / 4);
+    distributed::MeshCommandQueue &cq = mesh->mesh_command_queue();
+    distributed::EnqueueWriteMeshBuffer(cq, src, input, false);
+    distributed::EnqueueWriteMeshBuffer(cq, dst, std::vector<uint32_t>(input.size(), 0), false);
+
+    Program program = CreateProgram();
+    constexpr CoreCoord core{0, 0};
+    CreateCircularBuffer(program, core,
+                         CircularBufferConfig(2 * kPage, {{tt::CBIndex::c_0, tt::DataFormat::Float16_b}})
+                             .set_page_size(tt::CBIndex::c_0, kPage));
+    std::vector<uint32_t> ct;
+    TensorAccessorArgs(*src).append_to(ct);
+    TensorAccessorArgs(*dst).append_to(ct);
+    KernelHandle copy = CreateKernel(program, kernel("named_copy.cpp"), core,
+                                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                                                        .noc = NOC::RISCV_1_default,
+                                                        .compile_args = ct,
+                                                        .named_compile_args = {{"first", 2}, {"count", 3}}});
+    SetRuntimeArgs(program, copy, core, {static_cast<uint32_t>(src->address()), static_cast<uint32_t>(dst->address())});
+    distributed::MeshWorkload workload;
+    workload.add_program(distributed::MeshCoordinateRange(mesh->shape()), std::move(program));
+    distributed::EnqueueMeshWorkload(cq, workload, true);
+    std::vector<uint32_t> output;
+    distributed::EnqueueReadMeshBuffer(cq, output, dst, true);
+    const size_t words_per_page = kPage / 4;
+    for (size_t i = 0; i < output.size(); ++i) {
+        const size_t page = i / words_per_page;
+        ASSERT_EQ(output[i], page >= 2 && page < 5 ? input[i] : 0u) << "word " << i;
+    }
+}
+
 TEST(SimHostApi, UnsimulatedConfigurationsAreValidationErrors) {
     auto mesh = distributed::MeshDevice::create_unit_mesh(0);
     const distributed::DeviceLocalBufferConfig dram{.page_size = kPage, .buffer_type = BufferType::DRAM};
