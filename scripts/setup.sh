@@ -18,8 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# libclang: tests_py/test_sim_kernel_api.py reads the simulated and the released kernel headers with it.
 python3 -m pip install -q --disable-pip-version-check \
-    "scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.22" "ml_dtypes>=0.3" "jsonschema>=4" "pytest>=7" 2>&1 \
+    "scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.22" "ml_dtypes>=0.3" "jsonschema>=4" "pytest>=7" \
+    "libclang>=16" 2>&1 \
     | grep -v "Running pip as the 'root' user" || true
 echo "[setup] building tilelang-tt"
 python3 -m pip install -q --disable-pip-version-check --no-build-isolation -e . 2>&1 \

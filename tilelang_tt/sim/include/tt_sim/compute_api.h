@@ -59,6 +59,10 @@ constexpr tt_sim::Broadcast bcast(BroadcastType b) {
 constexpr tt_sim::BinaryOp binary(EltwiseBinaryType t) {
     return t == ELWADD ? tt_sim::BinaryOp::Add : t == ELWSUB ? tt_sim::BinaryOp::Sub : tt_sim::BinaryOp::Mul;
 }
+/*! \brief The simulator applies SFPU ops to the whole tile; other vector modes are refused. */
+inline void require_whole_tile(int vector_mode, const char *call, Loc loc) {
+    if (vector_mode != VectorMode::RC) sk::not_modelled(call, "a vector_mode other than VectorMode::RC", loc);
+}
 }  // namespace detail
 
 }  // namespace ckernel

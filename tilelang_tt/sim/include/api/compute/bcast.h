@@ -76,19 +76,36 @@ ALWI void mul_tiles_bcast_scalar(uint32_t icb0, uint32_t icb1, uint32_t itile0, 
     any_tiles_bcast<ELWMUL, SCALAR>(icb0, icb1, itile0, itile1, idst, 0, loc);
 }
 
-// Short inits: reconfigure math (and srcB's broadcast) for the next broadcast op.
-#define TT_SIM_BCAST_SHORT_INIT(name, op, dim)                                                \
-    ALWI void name(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {                    \
-        sk::init_binary(detail::binary(op), detail::bcast(dim), icb0, icb1, false, loc);     \
-    }
-TT_SIM_BCAST_SHORT_INIT(add_bcast_rows_init_short, ELWADD, ROW)
-TT_SIM_BCAST_SHORT_INIT(add_bcast_cols_init_short, ELWADD, COL)
-TT_SIM_BCAST_SHORT_INIT(add_bcast_scalar_init_short, ELWADD, SCALAR)
-TT_SIM_BCAST_SHORT_INIT(mul_tiles_bcast_scalar_init_short, ELWMUL, SCALAR)
-TT_SIM_BCAST_SHORT_INIT(mul_bcast_cols_init_short, ELWMUL, COL)
-TT_SIM_BCAST_SHORT_INIT(mul_bcast_rows_init_short, ELWMUL, ROW)
-TT_SIM_BCAST_SHORT_INIT(sub_bcast_cols_init_short, ELWSUB, COL)
-TT_SIM_BCAST_SHORT_INIT(sub_tiles_bcast_scalar_init_short, ELWSUB, SCALAR)
-#undef TT_SIM_BCAST_SHORT_INIT
+namespace detail {
+/*! \brief Short init: reconfigure math (and srcB's broadcast) for the next broadcast op. */
+inline void bcast_short_init(EltwiseBinaryType op, BroadcastType dim, uint32_t icb0, uint32_t icb1, Loc loc) {
+    sk::init_binary(binary(op), bcast(dim), icb0, icb1, false, loc);
+}
+}  // namespace detail
+
+ALWI void add_bcast_rows_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWADD, ROW, icb0, icb1, loc);
+}
+ALWI void add_bcast_cols_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWADD, COL, icb0, icb1, loc);
+}
+ALWI void add_bcast_scalar_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWADD, SCALAR, icb0, icb1, loc);
+}
+ALWI void mul_tiles_bcast_scalar_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWMUL, SCALAR, icb0, icb1, loc);
+}
+ALWI void mul_bcast_cols_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWMUL, COL, icb0, icb1, loc);
+}
+ALWI void mul_bcast_rows_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWMUL, ROW, icb0, icb1, loc);
+}
+ALWI void sub_bcast_cols_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWSUB, COL, icb0, icb1, loc);
+}
+ALWI void sub_tiles_bcast_scalar_init_short(uint32_t icb0, uint32_t icb1, Loc loc = Loc::here()) {
+    detail::bcast_short_init(ELWSUB, SCALAR, icb0, icb1, loc);
+}
 
 }  // namespace ckernel

@@ -6,15 +6,21 @@
 
 namespace ckernel {
 
-#define TT_SIM_SFPU_BINARY(name, op)                                                                      \
-    ALWI void name##_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst, Loc loc = Loc::here()) {  \
-        sk::sfpu_binary(tt_sim::SfpuOp::op, idst0, idst1, odst, loc);                                    \
-    }                                                                                                    \
-    ALWI void name##_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::op, loc); }
-TT_SIM_SFPU_BINARY(add, BinaryAdd)
-TT_SIM_SFPU_BINARY(sub, BinarySub)
-TT_SIM_SFPU_BINARY(mul, BinaryMul)
-TT_SIM_SFPU_BINARY(div, BinaryDiv)
-#undef TT_SIM_SFPU_BINARY
+ALWI void add_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst, Loc loc = Loc::here()) {
+    sk::sfpu_binary(tt_sim::SfpuOp::BinaryAdd, idst0, idst1, odst, loc);
+}
+ALWI void sub_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst, Loc loc = Loc::here()) {
+    sk::sfpu_binary(tt_sim::SfpuOp::BinarySub, idst0, idst1, odst, loc);
+}
+ALWI void mul_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst, Loc loc = Loc::here()) {
+    sk::sfpu_binary(tt_sim::SfpuOp::BinaryMul, idst0, idst1, odst, loc);
+}
+ALWI void div_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst, Loc loc = Loc::here()) {
+    sk::sfpu_binary(tt_sim::SfpuOp::BinaryDiv, idst0, idst1, odst, loc);
+}
+ALWI void add_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::BinaryAdd, loc); }
+ALWI void sub_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::BinarySub, loc); }
+ALWI void mul_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::BinaryMul, loc); }
+ALWI void div_binary_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::BinaryDiv, loc); }
 
 }  // namespace ckernel

@@ -10,6 +10,9 @@
 
 #include "tt_sim/kernel_bridge.h"
 
+/*! \brief End of a DPRINT line (`<< ENDL()`), a type as in the release. */
+struct ENDL {};
+
 namespace tt_sim {
 
 /*! \brief Stream-like printer behind DPRINT. */
@@ -17,6 +20,10 @@ class DebugPrint {
 public:
     DebugPrint() : on_(std::getenv("TT_SIM_DPRINT") != nullptr) {
         if (on_) std::fprintf(stderr, "core (%u,%u): ", k::logical_x(), k::logical_y());
+    }
+    DebugPrint &operator<<(ENDL) {
+        if (on_) std::fputc('\n', stderr);
+        return *this;
     }
     DebugPrint &operator<<(const char *s) {
         if (on_) std::fputs(s, stderr);
@@ -47,9 +54,6 @@ private:
 
 }  // namespace tt_sim
 
-inline const char *ENDL() {
-    return "\n";
-}
 
 #define DPRINT ::tt_sim::DebugPrint()
 #define DPRINT_DATA0(x) x

@@ -43,6 +43,7 @@ struct TensorAccessor {
                                                     aligned_page_size, page_id, offset, loc);
     }
 
+private:
     const size_t bank_base_address;
     const uint32_t aligned_page_size;
 };

@@ -7,16 +7,21 @@
 
 namespace ckernel {
 
-#define TT_SIM_SCALAR_OP(name, op)                                                   \
-    ALWI void name##_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {  \
-        sk::sfpu_unary(tt_sim::SfpuOp::op, idst, param1, loc);                      \
-    }
-TT_SIM_SCALAR_OP(add_unary, AddScalar)
-TT_SIM_SCALAR_OP(sub_unary, SubScalar)
-TT_SIM_SCALAR_OP(mul_unary, MulScalar)
-TT_SIM_SCALAR_OP(div_unary, DivScalar)
-TT_SIM_SCALAR_OP(rsub_unary, RsubScalar)
-#undef TT_SIM_SCALAR_OP
+ALWI void add_unary_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::AddScalar, idst, param1, loc);
+}
+ALWI void sub_unary_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::SubScalar, idst, param1, loc);
+}
+ALWI void mul_unary_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::MulScalar, idst, param1, loc);
+}
+ALWI void div_unary_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::DivScalar, idst, param1, loc);
+}
+ALWI void rsub_unary_tile(uint32_t idst, uint32_t param1, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::RsubScalar, idst, param1, loc);
+}
 
 /*! \brief One init for all five scalar ops. */
 ALWI void binop_with_scalar_tile_init(Loc loc = Loc::here()) {

@@ -13,11 +13,4 @@ ALWI void unary_op_init_common(uint32_t icb, uint32_t ocb, Loc loc = Loc::here()
 /*! \brief Generic SFPU init: configure unpack of `icb` into DST and pack to `ocb`. */
 ALWI void init_sfpu(uint32_t icb, uint32_t ocb, Loc loc = Loc::here()) { unary_op_init_common(icb, ocb, loc); }
 
-namespace detail {
-/*! \brief The simulator applies SFPU ops to the whole tile; other vector modes are refused. */
-inline void require_whole_tile(int vector_mode, const char *call, Loc loc) {
-    if (vector_mode != VectorMode::RC) sk::not_modelled(call, "a vector_mode other than VectorMode::RC", loc);
-}
-}  // namespace detail
-
 }  // namespace ckernel

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "api/compute/common_globals.h"
-#include "api/compute/eltwise_unary/eltwise_unary.h"
 
 namespace ckernel {
 
