@@ -93,8 +93,6 @@ def test_matrix_kernels_of_an_architecture_the_release_lacks(tt_release, matrix_
         check_kernels(grayskull, arch=arch)
 
 
-@pytest.mark.xfail(reason="generated host programs still call distributed::AddProgramToMeshWorkload, which v0.67 "
-                          "lacks (its MeshWorkload::add_program replaces it)")
 def test_matrix_host_programs_link_against_the_release(tt_release, matrix_artifacts):
     for program in check_host_programs(matrix_artifacts):
         assert program.resolved and not program.missing
