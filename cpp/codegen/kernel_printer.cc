@@ -89,6 +89,11 @@ std::string KernelPrinter::print_kernel(const PrimFunc &kernel) {
         post_order_visit(kernel->body, [&](const Node *n) {
             if (n->kind == NodeKind::Call) headers.insert(compute_header(*static_cast<const CallNode *>(n)->op));
         });
+        // reduce.h's default template arguments name these macros, which TT-Metalium's JIT takes
+        // from the kernel's defines; every call here gives its template arguments explicitly.
+        if (headers.count("api/compute/reduce.h")) {
+            out << "#define REDUCE_OP PoolType::SUM\n#define REDUCE_DIM ReduceDim::REDUCE_ROW\n\n";
+        }
         for (const std::string &h : headers) out << "#include \"" << h << "\"\n";
     } else {
         out << "#include \"api/dataflow/dataflow_api.h\"\n";

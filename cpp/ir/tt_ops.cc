@@ -22,6 +22,14 @@ void compute_op(const std::string &header, const std::string &cpp_name, std::vec
     tt_op(cpp_name, std::move(args), kRoleCompute, doc, ResultRule::Void, DataType::handle(), header);
 }
 
+// A compute call with template arguments: named `tt.<name>` in the IR, printed as `cpp_name`
+// (e.g. tt.reduce_tile_sum_row → reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>).
+void template_compute_op(const std::string &header, const std::string &name, const std::string &cpp_name,
+                         std::vector<ArgSpec> args, const std::string &doc) {
+    register_intrinsic({"tt." + name, std::move(args), false, ResultRule::Void, DataType::handle(), false,
+                        kRoleCompute, cpp_name, doc, header});
+}
+
 ArgSpec int_arg(const char *name) {
     return {name, ArgKind::Int};
 }
@@ -117,6 +125,34 @@ void register_compute() {
 
 // Element-wise math (tt_eltwise_ops.h chooses among these): the matrix engine's binary ops on two
 // CB tiles, and SFPU operations on tiles in DST. Scalar parameters are the IEEE-754 bits of a float.
+// Reductions of a tile into a row or column vector, and broadcasts of one back over a tile.
+void register_reduce_and_broadcast() {
+    const std::string reduce = "api/compute/reduce.h", bcast = "api/compute/bcast.h";
+    for (const auto &[pool, pool_cpp] : {std::pair{"sum", "PoolType::SUM"}, std::pair{"max", "PoolType::MAX"}}) {
+        for (const auto &[dim, dim_cpp] :
+             {std::pair{"row", "ReduceDim::REDUCE_ROW"}, std::pair{"col", "ReduceDim::REDUCE_COL"}}) {
+            const std::string kind = std::string(pool) + "_" + dim, targs = std::string("<") + pool_cpp + ", " + dim_cpp + ">";
+            template_compute_op(reduce, "reduce_init_" + kind, "reduce_init" + targs,
+                                {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("out_cb")},
+                                "configure reduce_tile (" + kind + ") of in_cb scaled by scaler_cb, packing to out_cb");
+            template_compute_op(reduce, "reduce_tile_" + kind, "reduce_tile" + targs,
+                                {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("in_tile_index"),
+                                 int_arg("scaler_tile_index"), int_arg("dst_index")},
+                                "DST[dst_index] (+/max)= the " + kind + " reduction of in[in_tile_index]");
+        }
+    }
+    compute_op(reduce, "reduce_uninit", {}, "undo reduce_init before any other kind of op");
+    for (const auto &[dim, dim_cpp] : {std::pair{"cols", "BroadcastType::COL"}, std::pair{"rows", "BroadcastType::ROW"}}) {
+        const std::string targs = std::string("<") + dim_cpp + ">";
+        template_compute_op(bcast, std::string("unary_bcast_init_") + dim, "unary_bcast_init" + targs,
+                            {int_arg("in_cb"), int_arg("out_cb")}, std::string("init unary_bcast of ") + dim);
+        template_compute_op(bcast, std::string("unary_bcast_") + dim, "unary_bcast" + targs,
+                            {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
+                            std::string("DST[dst_index] = in[in_tile_index]'s ") +
+                                (std::string(dim) == "cols" ? "column 0 repeated across columns" : "row 0 repeated down rows"));
+    }
+}
+
 void register_eltwise_compute() {
     const std::string binary = "api/compute/eltwise_binary.h";
     for (const char *op : {"add", "sub", "mul"}) {
@@ -169,6 +205,7 @@ void register_tt_ops() {
     register_noc();
     register_compute();
     register_eltwise_compute();
+    register_reduce_and_broadcast();
 }
 
 }  // namespace tt::ir

@@ -160,11 +160,8 @@ std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
 }
 
 void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what) {
-    if (shape.size() < 2) {
-        TT_USER_ERROR(Validation, buffer->span) << what << " " << buffer->name << " has " << shape.size()
-                                                << " dimension(s); Tenstorrent tiles are 32x32, give it at least two";
-    }
-    for (size_t d = shape.size() - 2; d < shape.size(); ++d) {
+    // A 1-D buffer is a vector: 32 values per tile (the row or column of a tile block it belongs to).
+    for (size_t d = shape.size() < 2 ? 0 : shape.size() - 2; d < shape.size(); ++d) {
         if (shape[d] % 32 != 0) {
             const int64_t padded = (shape[d] + 31) / 32 * 32;
             TT_USER_ERROR(Validation, buffer->span)

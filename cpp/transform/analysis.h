@@ -24,8 +24,9 @@ std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 /*! \brief The buffer's shape as constants; `what` names the buffer's role in the error. */
 std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 
-/*! \brief Checks that the last two dimensions of a (rank >= 2) shape are multiples of the 32x32
- *  tile; the Validation error names the buffer and the dimension and says what to change. */
+/*! \brief Checks that the last two dimensions of a shape (the only one of a 1-D vector) are
+ *  multiples of the 32x32 tile; the Validation error names the buffer and the dimension and says
+ *  what to change. */
 void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what);
 
 /*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */

@@ -301,12 +301,16 @@ const char *role_suffix(KernelRole role) {
     return role == KernelRole::Reader ? "_reader" : role == KernelRole::Compute ? "_compute" : "_writer";
 }
 
-// [accessor bindings] [init] KernelLaunch(role body): the kernel of one role.
+// [accessor bindings] [init] KernelLaunch(role body) [teardown]: the kernel of one role.
 Stmt kernel_body(LoweringContext &ctx, KernelRole role, const KernelLaunchNode *launch, const std::vector<Stmt> &body,
-                 const Stmt &compute_init) {
+                 const TileOpLowering &ops) {
     Stmt launched = KernelLaunchNode::make(launch->extents, launch->block_vars, launch->threads,
                                            body.empty() ? EvaluateNode::make(make_int(0)) : seq(body), launch->span);
-    if (role == KernelRole::Compute && compute_init) launched = seq({compute_init, launched});
+    if (role == KernelRole::Compute && ops.compute_init()) {
+        std::vector<Stmt> all{ops.compute_init(), launched};
+        all.insert(all.end(), ops.compute_teardown().begin(), ops.compute_teardown().end());
+        launched = seq(all);
+    }
     std::vector<Stmt> prologue;
     const auto &accessors = ctx.accessors(role);
     for (size_t i = 0; i < accessors.size(); ++i) {
@@ -329,7 +333,7 @@ std::vector<std::pair<std::string, PrimFunc>> lower_function(const PrimFunc &fun
     std::vector<std::pair<std::string, PrimFunc>> out;
     for (KernelRole role : kRoles) {
         std::string name = func->name + role_suffix(role);
-        Stmt body = kernel_body(ctx, role, launch, roles[role], splitter.ops().compute_init());
+        Stmt body = kernel_body(ctx, role, launch, roles[role], splitter.ops());
         AttrMap attrs = func->attrs;
         attrs[attr::GLOBAL_SYMBOL] = name;
         attrs[attr::TT_KERNEL_ROLE] = to_string(role);

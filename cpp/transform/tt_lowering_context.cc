@@ -37,9 +37,11 @@ bool TileOrder::enumerates_like(const TileOrder &other) const {
     return (plain && other_plain) || (group_rows == other.group_rows && group_cols == other.group_cols);
 }
 
-// Groups are row-major over the block, tiles row-major inside a group.
+// Groups are row-major over the block, tiles row-major inside a group; whole rows of tiles per
+// group enumerate the block row-major.
 Expr TileOrder::position_of(const Expr &row, const Expr &col) const {
     auto i = [](int64_t v) { return make_int(v); };
+    if (group_cols == cols) return fold_constants(AddNode::make(MulNode::make(row, i(cols)), col));
     Expr group = AddNode::make(MulNode::make(FloorDivNode::make(row, i(group_rows)), i(groups_across())),
                                FloorDivNode::make(col, i(group_cols)));
     Expr within = AddNode::make(MulNode::make(FloorModNode::make(row, i(group_rows)), i(group_cols)),
@@ -49,6 +51,7 @@ Expr TileOrder::position_of(const Expr &row, const Expr &col) const {
 
 Expr TileOrder::row_at(const Expr &position) const {
     auto i = [](int64_t v) { return make_int(v); };
+    if (group_cols == cols) return fold_constants(FloorDivNode::make(position, i(cols)));
     Expr group_row = FloorDivNode::make(FloorDivNode::make(position, i(group_tiles())), i(groups_across()));
     Expr within_row = FloorDivNode::make(FloorModNode::make(position, i(group_tiles())), i(group_cols));
     return fold_constants(AddNode::make(MulNode::make(group_row, i(group_rows)), within_row));
@@ -56,6 +59,7 @@ Expr TileOrder::row_at(const Expr &position) const {
 
 Expr TileOrder::col_at(const Expr &position) const {
     auto i = [](int64_t v) { return make_int(v); };
+    if (group_cols == cols) return fold_constants(FloorModNode::make(position, i(cols)));
     Expr group_col = FloorModNode::make(FloorDivNode::make(position, i(group_tiles())), i(groups_across()));
     Expr within_col = FloorModNode::make(FloorModNode::make(position, i(group_tiles())), i(group_cols));
     return fold_constants(AddNode::make(MulNode::make(group_col, i(group_cols)), within_col));
@@ -76,6 +80,84 @@ int64_t const_extent(const Expr &e, const std::string &what, const Span &span) {
     return v;
 }
 
+bool is_onchip(const Buffer &b) {
+    return b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment;
+}
+
+// The tile layout of every 1-D on-chip buffer, from how the kernel uses it (VectorLayout): indexed
+// by the row variable of a 2-D T.Parallel nest or written by a reduction along dim 1, a Column;
+// by the column variable or a reduction along dim 0, a Row; buffers a 1-D nest or an on-chip copy
+// ties together share one layout; anything else (a copy from a 1-D tensor) is a Row.
+std::map<const BufferNode *, VectorLayout> vector_layouts(const PrimFunc &func) {
+    std::map<const BufferNode *, VectorLayout> layout;
+    std::map<const BufferNode *, Span> where;
+    std::vector<std::vector<const BufferNode *>> ties;
+    auto note = [&](const Buffer &b, VectorLayout l, const Span &span) {
+        if (!is_onchip(b) || b->shape.size() != 1) return;
+        auto [it, fresh] = layout.emplace(b.get(), l);
+        if (!fresh && it->second != l) {
+            TT_USER_ERROR(Validation, span)
+                << "the 1-D buffer " << b->name << " is used both as one value per row and as one value per column "
+                << "of a tile block (first at " << where[b.get()].to_string() << "); instead use two buffers";
+        }
+        where.emplace(b.get(), span);
+    };
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind == NodeKind::Call) {
+            const auto *call = static_cast<const CallNode *>(n);
+            if (call->op->name == "tl.reduce") {
+                int64_t dim = 1;
+                as_const_int(call->args[3], &dim);
+                note(call->args[1].as<RegionNode>()->buffer, dim == 1 ? VectorLayout::Column : VectorLayout::Row,
+                     call->span);
+            }
+            if (call->op->name == "tl.copy") {
+                ties.push_back({call->args[0].as<RegionNode>()->buffer.get(), call->args[1].as<RegionNode>()->buffer.get()});
+            }
+        }
+        if (n->kind != NodeKind::For || static_cast<const ForNode *>(n)->for_kind != ForKind::Parallel) return;
+        std::vector<const VarNode *> vars;
+        const ForNode *loop = static_cast<const ForNode *>(n);
+        for (; loop && loop->for_kind == ForKind::Parallel; loop = loop->body.as<ForNode>()) vars.push_back(loop->loop_var.get());
+        std::vector<const BufferNode *> nest;
+        post_order_visit(static_cast<const ForNode *>(n)->body, [&](const Node *m) {
+            const Buffer *b = nullptr;
+            const std::vector<Expr> *indices = nullptr;
+            if (m->kind == NodeKind::BufferLoad) {
+                b = &static_cast<const BufferLoadNode *>(m)->buffer;
+                indices = &static_cast<const BufferLoadNode *>(m)->indices;
+            } else if (m->kind == NodeKind::BufferStore) {
+                b = &static_cast<const BufferStoreNode *>(m)->buffer;
+                indices = &static_cast<const BufferStoreNode *>(m)->indices;
+            }
+            if (!b || (*b)->shape.size() != 1) return;
+            if (vars.size() == 2 && (*indices)[0].get() == vars[0]) note(*b, VectorLayout::Column, n->span);
+            if (vars.size() == 2 && (*indices)[0].get() == vars[1]) note(*b, VectorLayout::Row, n->span);
+            if (vars.size() == 1) nest.push_back(b->get());
+        });
+        ties.push_back(nest);
+    });
+    // A 1-D nest computes its vectors tile by tile in one layout; propagate until nothing changes.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (const auto &tie : ties) {
+            VectorLayout known = VectorLayout::None;
+            for (const BufferNode *b : tie) {
+                auto it = layout.find(b);
+                if (it != layout.end()) known = it->second;
+            }
+            if (known == VectorLayout::None) continue;
+            for (const BufferNode *b : tie) {
+                if (b->shape.size() == 1 && b->scope != MemoryScope::Global && !layout.count(b)) {
+                    layout[b] = known;
+                    changed = true;
+                }
+            }
+        }
+    }
+    return layout;
+}
+
 }  // namespace
 
 LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
@@ -83,7 +165,8 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
       prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
-    auto onchip = [](const Buffer &b) { return b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment; };
+    const auto vectors = vector_layouts(func);
+    auto onchip = is_onchip;
     auto note_compute_read = [&](const Expr &region) {
         const auto *r = region.as<RegionNode>();
         if (r && onchip(r->buffer)) compute_reads_.insert(r->buffer.get());
@@ -114,6 +197,11 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
         std::vector<int64_t> tiles = shape_in_tiles(shape);
         cb.cols = tiles.back();
         cb.rows = tiles.size() > 1 ? tiles[tiles.size() - 2] : 1;
+        if (shape.size() == 1) {
+            auto it = vectors.find(b.get());
+            cb.vector = it == vectors.end() ? VectorLayout::Row : it->second;
+            if (cb.vector == VectorLayout::Column) std::swap(cb.rows, cb.cols);
+        }
         cbs_.emplace(b.get(), cb);
     });
     // An accumulator's partial sums live in a CB of its own dtype that compute both fills and
@@ -144,6 +232,32 @@ const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType d
     if (own != own_.end() && own->second.config.data_format == tt_data_format(dtype)) return own->second;
     const CircularBuffer &home = cb(buffer, buffer->span);
     return add_cb(buffer->name + ".staging", home, dtype, CBFlow::Output);
+}
+
+const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown) {
+    const bool first = !added_.count("reduce.scaler");
+    CircularBuffer one;
+    one.buffer = make_buffer("reduce_scaler", {make_int(32), make_int(32)}, DataType::parse("bfloat16"),
+                             MemoryScope::Fragment);
+    one.config.tiles_per_stage = 1;
+    one.config.depth = 1;
+    const CircularBuffer &scaler = add_cb("reduce.scaler", one, DataType::parse("bfloat16"), CBFlow::Intermediate);
+    if (first) {
+        Expr cb = make_int(scaler.config.cb_index);
+        teardown->push_back(tt_call("cb_pop_front", {cb, make_int(1)}));
+        *setup = {tt_call("tile_regs_acquire", {}), tt_call("fill_tile_init", {}),
+                      tt_call("fill_tile", {make_int(0), FloatImmNode::make(DataType::float32(), 1.0)}),
+                      tt_call("tile_regs_commit", {}), tt_call("cb_reserve_back", {cb, make_int(1)}),
+                      tt_call("tile_regs_wait", {}), tt_call("pack_reconfig_data_format", {cb}),
+                      tt_call("pack_tile", {make_int(0), cb}), tt_call("tile_regs_release", {}),
+                      tt_call("cb_push_back", {cb, make_int(1)}), tt_call("cb_wait_front", {cb, make_int(1)})};
+    }
+    return scaler;
+}
+
+const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {
+    const CircularBuffer &home = cb(buffer, buffer->span);
+    return add_cb(buffer->name + "." + what, home, buffer->dtype, CBFlow::Intermediate);
 }
 
 const CircularBuffer &LoweringContext::add_cb(const std::string &key, const CircularBuffer &base, DataType dtype,

@@ -69,12 +69,21 @@ struct TileValue {
     bool read = false;
 };
 
+/*! \brief How a 1-D buffer of n elements lies in tiles. TileLang's 1-D fragments hold one value
+ *  per row (`row_max[i]`, a reduction along dim 1) or per column (`bias[j]`) of a 2-D block, and
+ *  Tenstorrent's reductions and broadcasts work on exactly those shapes: a Column vector is n/32
+ *  tiles stacked down, its values in column 0 of each (what reduce_tile along rows produces and
+ *  unary_bcast<COL> spreads); a Row vector is n/32 tiles side by side, values in row 0 (a
+ *  reduction along columns; a 1-D tensor in DRAM, tilized as one row). */
+enum class VectorLayout { None, Row, Column };
+
 /*! \brief An on-chip buffer and its circular buffer. */
 struct CircularBuffer {
     ir::Buffer buffer;
     CBConfig config;
     int64_t rows = 1;  ///< tile rows of the buffer
     int64_t cols = 1;  ///< tile columns of the buffer
+    VectorLayout vector = VectorLayout::None;  ///< for 1-D buffers
 };
 
 /*! \brief Statements for the three kernels, in program order. */
@@ -108,6 +117,11 @@ public:
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
     const CircularBuffer &drain_cb(const ir::Buffer &buffer, ir::DataType dtype);
+    /*! \brief A one-tile CB holding the reductions' scaler (all ones). On the first call, appends
+     *  to `setup` compute's fill of it (before the block loop) and to `teardown` its pop (after). */
+    const CircularBuffer &scaler_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown);
+    /*! \brief A CB like `buffer`'s for an intermediate value lowering computes ("<name>.<what>"). */
+    const CircularBuffer &scratch_cb(const ir::Buffer &buffer, const std::string &what);
     /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):
      *  "<name>.transposed", an intermediate CB of the buffer's format added here. */
     const CircularBuffer &transposed_cb(const ir::Buffer &buffer, const Span &span);

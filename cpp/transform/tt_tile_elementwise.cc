@@ -67,9 +67,9 @@ public:
             if (!next || next->for_kind != ForKind::Parallel) break;
             inner = next;
         }
-        if (vars_.size() != 2) {
-            unsupported(loop->span, "T.Parallel over " + std::to_string(vars_.size()) + " dimension(s)",
-                        "element-wise loops are lowered over 2-D tiles of shared/fragment buffers", kInstead);
+        if (vars_.size() > 2) {
+            unsupported(loop->span, "T.Parallel over " + std::to_string(vars_.size()) + " dimensions",
+                        "element-wise loops are lowered over 2-D tile blocks and 1-D vectors", kInstead);
         }
         statements(inner->body);
         return std::move(stores_);
@@ -83,7 +83,11 @@ private:
             lets_[let->var.get()] = let->value;  // built where it is used: a let may only name an index
             statements(let->body);
         } else if (const auto *store = s.as<BufferStoreNode>()) {
-            check_tile_access(store->buffer, store->indices, store->span);
+            if (check_tile_access(store->buffer, store->indices, store->span) != VectorLayout::None) {
+                unsupported(store->span, "storing to the 1-D buffer " + store->buffer->name + " in a 2-D T.Parallel",
+                            "each element of it would be written by a whole row or column of the loop",
+                            "compute it with T.reduce_* or in a 1-D T.Parallel");
+            }
             stores_.push_back({store->buffer, build(store->value), store->span});
         } else {
             unsupported(s->span, std::string("a ") + kind_name(s->kind) + " statement inside T.Parallel",
@@ -91,21 +95,31 @@ private:
         }
     }
 
-    void check_tile_access(const Buffer &buffer, const std::vector<Expr> &indices, const Span &span) {
+    // Which tiles an access reads: the matching tile of a buffer of the loop's shape (None), or in
+    // a 2-D nest a 1-D buffer indexed by the row (a Column vector, broadcast across each row) or by
+    // the column variable (a Row vector, broadcast down each column).
+    VectorLayout check_tile_access(const Buffer &buffer, const std::vector<Expr> &indices, const Span &span) {
         const bool onchip = buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
-        bool whole = onchip && buffer->shape.size() == 2;
-        for (size_t d = 0; whole && d < 2; ++d) {
+        auto extent_is = [&](size_t dim, int64_t want) {
             int64_t extent;
-            whole = as_const_int(buffer->shape[d], &extent) && extent == extents_[d] && indices[d].get() == vars_[d].get();
+            return as_const_int(buffer->shape[dim], &extent) && extent == want;
+        };
+        bool whole = onchip && buffer->shape.size() == vars_.size();
+        for (size_t d = 0; whole && d < vars_.size(); ++d) whole = extent_is(d, extents_[d]) && indices[d].get() == vars_[d].get();
+        if (whole) return VectorLayout::None;
+        if (onchip && vars_.size() == 2 && buffer->shape.size() == 1) {
+            for (size_t d = 0; d < 2; ++d) {
+                if (indices[0].get() == vars_[d].get() && extent_is(0, extents_[d])) {
+                    return d == 0 ? VectorLayout::Column : VectorLayout::Row;
+                }
+            }
         }
-        if (!whole) {
-            unsupported(span, "the element access " + buffer->name + "[" + to_text(indices[0]) +
-                                  (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "] in T.Parallel",
-                        "element-wise loops read and write whole on-chip buffers tile by tile, indexed by the "
-                        "loop variables in order",
-                        "T.copy global data into a shared buffer of the loop's extents and index it [" +
-                            vars_[0]->name + ", " + vars_[1]->name + "]");
-        }
+        std::string loop_vars = vars_[0]->name + (vars_.size() > 1 ? ", " + vars_[1]->name : std::string());
+        unsupported(span, "the element access " + buffer->name + "[" + to_text(indices[0]) +
+                              (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "] in T.Parallel",
+                    "element-wise loops read and write whole on-chip buffers tile by tile, indexed by the loop "
+                    "variables in order (a 1-D buffer in a 2-D loop by one of them)",
+                    "T.copy global data into a shared buffer of the loop's extents and index it [" + loop_vars + "]");
     }
 
     EltwiseExpr build(const Expr &e) {
@@ -119,8 +133,8 @@ private:
             return build(cast->value);
         }
         if (const auto *load = e.as<BufferLoadNode>()) {
-            check_tile_access(load->buffer, load->indices, e->span);
             EltwiseExpr leaf;
+            leaf.broadcast = check_tile_access(load->buffer, load->indices, e->span);
             leaf.kind = EltwiseExpr::Tile;
             leaf.buffer = load->buffer;
             return leaf;
@@ -174,7 +188,8 @@ private:
         if (name == "div" && a_const && a.constant == 1.0) return apply(EltwiseExpr::Unary, op_named("recip"), {b});
         if (b_const && !op->scalar.empty()) return apply(EltwiseExpr::Scalar, op, {a}, b.constant);
         if (a_const && !op->scalar_reversed.empty()) return apply(EltwiseExpr::ScalarReversed, op, {b}, a.constant);
-        if (a.kind == EltwiseExpr::Tile && b.kind == EltwiseExpr::Tile && !op->fpu.empty()) {
+        if (a.kind == EltwiseExpr::Tile && b.kind == EltwiseExpr::Tile && !op->fpu.empty() &&
+            a.broadcast == VectorLayout::None && b.broadcast == VectorLayout::None) {
             return apply(EltwiseExpr::FpuBinary, op, {a, b});
         }
         return apply(EltwiseExpr::Binary, op, {a, b});
@@ -186,9 +201,10 @@ private:
     std::vector<EltwiseStore> stores_;
 };
 
-// DST tiles needed to evaluate e (Sethi-Ullman numbering); sets e.slots throughout.
-int count_slots(EltwiseExpr &e) {
-    for (EltwiseExpr &operand : e.operands) count_slots(operand);
+}  // namespace
+
+int count_eltwise_slots(EltwiseExpr &e) {
+    for (EltwiseExpr &operand : e.operands) count_eltwise_slots(operand);
     if (e.kind == EltwiseExpr::Binary) {
         const int a = e.operands[0].slots, b = e.operands[1].slots;
         e.slots = a == b ? a + 1 : std::max(a, b);
@@ -199,6 +215,8 @@ int count_slots(EltwiseExpr &e) {
     }
     return e.slots;
 }
+
+namespace {
 
 Expr cb_of(const CircularBuffer &cb) {
     return make_int(cb.config.cb_index);
@@ -218,8 +236,9 @@ struct Step {
 
 class ProgramBuilder {
 public:
-    ProgramBuilder(const TileOrder &order, const std::map<const BufferNode *, EltwiseOperand> &operands)
-        : order_(order), operands_(operands) {
+    ProgramBuilder(const CircularBuffer &target, const TileOrder &order,
+                   const std::map<const BufferNode *, EltwiseOperand> &operands)
+        : target_(target), order_(order), operands_(operands) {
     }
 
     // Appends the steps that leave e's value in DST slot `slot` (relative to the tile's base).
@@ -231,6 +250,17 @@ public:
         case EltwiseExpr::Tile: {
             const EltwiseOperand &in = operand(e.buffer);
             Expr cb = cb_of(*in.cb);
+            if (e.broadcast != VectorLayout::None) {  // the vector's tile, spread over the whole tile
+                const std::string dim = e.broadcast == VectorLayout::Column ? "cols" : "rows";
+                const VectorLayout layout = e.broadcast;
+                steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}),
+                                   tt_call("unary_bcast_init_" + dim, {cb, cb_of(target_)})},
+                                  [=](const Expr &base, const Expr &pos, const Expr &) {
+                                      Expr along = layout == VectorLayout::Column ? order_.row_at(pos) : order_.col_at(pos);
+                                      return tt_call("unary_bcast_" + dim, {cb, along, at(base)});
+                                  }});
+                return;
+            }
             steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
                               [=](const Expr &base, const Expr &pos, const Expr &q) {
                                   return tt_call("copy_tile", {cb, tile_index(e.buffer, pos, q), at(base)});
@@ -303,6 +333,7 @@ private:
         return in.order.position_of(order_.row_at(position), order_.col_at(position));
     }
 
+    const CircularBuffer &target_;
     const TileOrder &order_;
     const std::map<const BufferNode *, EltwiseOperand> &operands_;
     std::vector<Step> steps_;
@@ -330,7 +361,7 @@ void bind_constants(EltwiseExpr &e, const std::map<const BufferNode *, double> &
 
 std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop) {
     std::vector<EltwiseStore> stores = NestParser().parse(loop);
-    for (EltwiseStore &s : stores) count_slots(s.value);
+    for (EltwiseStore &s : stores) count_eltwise_slots(s.value);
     return stores;
 }
 
@@ -344,7 +375,7 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
     }
     const int64_t total = order.rows * order.cols;
     const int64_t group = largest_divisor_at_most(total, dst_tiles / slots);
-    ProgramBuilder program(order, operands);
+    ProgramBuilder program(target, order, operands);
     program.eval(store.value, 0);
     const EltwiseOperand *streamed = nullptr;
     std::map<int64_t, Stmt> waits;  // by CB index: the generated code does not depend on addresses
@@ -379,7 +410,7 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
 
 RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     RoleStmts out;
-    for (EltwiseStore &store : parse_parallel_nest(loop)) {
+    for (const EltwiseStore &store : parse_parallel_nest(loop)) {
         const Span &span = store.span;
         const CircularBuffer &target = ctx_.cb(store.target, span);
         if (target.config.flow == CBFlow::Input) {
@@ -389,40 +420,58 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
         }
         std::vector<Buffer> tiles;
         collect_tiles(store.value, &tiles);
-        std::map<const BufferNode *, double> constants;
-        std::map<const BufferNode *, EltwiseOperand> operands;
-        const TileOrder *first_order = nullptr;
+        // A value carried around a loop from a T.fill holds the constant on the first iteration
+        // only (TileValue::constant_if): the program then reads the constant, later the tiles.
+        Expr first_iteration;
         for (const Buffer &buffer : tiles) {
-            TileValue &v = ctx_.value(buffer);
-            if (v.kind == TileValue::Constant) {
-                constants[buffer.get()] = v.constant;
-                continue;
-            }
+            const TileValue &v = ctx_.value(buffer);
+            if (v.kind == TileValue::Constant) continue;
             full_value(buffer, "T.Parallel", span);
-            const CircularBuffer &cb = ctx_.cb(buffer, span);
-            if (v.constant_if) {
-                unsupported(span, "T.Parallel reading " + buffer->name,
-                            "its value differs between the first and later loop iterations",
-                            "initialize it before the loop with a T.copy or a T.Parallel store");
+            if (v.constant_if && first_iteration && !v.constant_if.same_as(first_iteration)) {
+                unsupported(span, "T.Parallel reading values carried around different loops",
+                            "each operand's first-iteration constant is decided by one loop",
+                            "initialize " + buffer->name + " with a T.copy or a T.Parallel store before its loop");
             }
-            operands[buffer.get()] = EltwiseOperand{&cb, v.order, buffer == store.target};
-            if (!first_order || buffer == store.target) first_order = &operands[buffer.get()].order;
+            if (v.constant_if) first_iteration = v.constant_if;
         }
-        bind_constants(store.value, constants);
-        count_slots(store.value);
-        const TileOrder order = first_order ? *first_order : TileOrder{target.rows, target.cols, 1, target.cols};
-        auto first_operand = std::find_if(tiles.begin(), tiles.end(),
-                                          [&](const Buffer &b) { return operands.count(b.get()) > 0; });
-        const CircularBuffer &first = first_operand == tiles.end() ? target : *operands.at(first_operand->get()).cb;
-        note_compute_init(emit_copy_init(first, target));
-        Stmt program = emit_elementwise(store, target, order, operands, ctx_.dst_tiles());
+        auto program = [&](bool first, const TileOrder *fixed_order, TileOrder *chosen,
+                           std::map<const BufferNode *, EltwiseOperand> *operands) {
+            std::map<const BufferNode *, double> constants;
+            const TileOrder *first_order = nullptr;
+            for (const Buffer &buffer : tiles) {
+                const TileValue &v = ctx_.value(buffer);
+                if (v.kind == TileValue::Constant || (first && v.constant_if)) {
+                    constants[buffer.get()] = v.constant;
+                    continue;
+                }
+                (*operands)[buffer.get()] = EltwiseOperand{&ctx_.cb(buffer, span), v.order, buffer == store.target};
+                const bool same_shape = buffer->shape.size() == store.target->shape.size();  // not a broadcast
+                if ((!first_order && same_shape) || buffer == store.target) first_order = &(*operands)[buffer.get()].order;
+            }
+            EltwiseStore bound = store;
+            bind_constants(bound.value, constants);
+            count_eltwise_slots(bound.value);
+            *chosen = fixed_order ? *fixed_order
+                                  : first_order ? *first_order : TileOrder{target.rows, target.cols, 1, target.cols};
+            auto first_operand = std::find_if(tiles.begin(), tiles.end(),
+                                              [&](const Buffer &b) { return operands->count(b.get()) > 0; });
+            note_compute_init(emit_copy_init(
+                first_operand == tiles.end() ? target : *operands->at(first_operand->get()).cb, target));
+            return emit_elementwise(bound, target, *chosen, *operands, ctx_.dst_tiles());
+        };
+        TileOrder order, first_order;
+        std::map<const BufferNode *, EltwiseOperand> operands, first_operands;
+        Stmt compute = program(false, nullptr, &order, &operands);
+        if (first_iteration) {  // both variants produce the target in the same order
+            compute = IfThenElseNode::make(first_iteration, program(true, &order, &first_order, &first_operands), compute);
+        }
         for (const auto &[buffer, in] : operands) {
             if (in.streamed) ctx_.values()[buffer] = TileValue{};  // its tiles were popped as they were replaced
             else ctx_.values()[buffer].read = true;
         }
         // The target's old value dies before the new one is packed behind it.
         if (Stmt retired = define(store.target, order, span)) out[KernelRole::Compute].push_back(retired);
-        out[KernelRole::Compute].push_back(program);
+        out[KernelRole::Compute].push_back(compute);
     }
     return out;
 }

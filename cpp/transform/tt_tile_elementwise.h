@@ -43,6 +43,7 @@ struct EltwiseExpr {
     } kind = Constant;
     const EltwiseOp *op = nullptr;
     ir::Buffer buffer;
+    VectorLayout broadcast = VectorLayout::None;  ///< Tile: a 1-D buffer spread over each tile (unary_bcast)
     double constant = 0;
     std::vector<EltwiseExpr> operands;
     int slots = 1;  ///< DST tiles the evaluation needs
@@ -54,6 +55,9 @@ struct EltwiseStore {
     EltwiseExpr value;
     Span span;
 };
+
+/*! \brief DST tiles needed to evaluate e (Sethi-Ullman numbering); sets e.slots throughout. */
+int count_eltwise_slots(EltwiseExpr &e);
 
 /*! \brief The element-wise stores of a T.Parallel nest, in program order. */
 std::vector<EltwiseStore> parse_parallel_nest(const ir::ForNode *loop);

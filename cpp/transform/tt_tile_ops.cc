@@ -16,6 +16,22 @@ void unsupported(const Span &span, const std::string &what, const std::string &w
                                     << instead;
 }
 
+// On-chip operands are whole buffers: a tile operation on part of a shared/fragment buffer would
+// need a CB per part.
+void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op, const Span &span) {
+    auto [rows, cols] = region_tiles(r, span);
+    bool whole = rows == cb.rows && cols == cb.cols;
+    for (const Range &range : r->ranges) {
+        int64_t mn;
+        whole = whole && as_const_int(fold_constants(range.min), &mn) && mn == 0;
+    }
+    if (!whole) {
+        unsupported(span, std::string(op) + " on part of " + r->buffer->name,
+                    "each shared/fragment buffer is one circular buffer moved whole",
+                    "operate on the whole buffer (allocate one of the part's shape)");
+    }
+}
+
 namespace {
 
 bool is_global(const RegionNode *r) {
@@ -37,22 +53,6 @@ bool flag(const CallNode *call, size_t i) {
     return imm->value != 0;
 }
 
-// On-chip operands are whole buffers: a tile operation on part of a shared/fragment buffer would
-// need a CB per part.
-void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op, const Span &span) {
-    auto [rows, cols] = region_tiles(r, span);
-    bool whole = rows == cb.rows && cols == cb.cols;
-    for (const Range &range : r->ranges) {
-        int64_t mn;
-        whole = whole && as_const_int(fold_constants(range.min), &mn) && mn == 0;
-    }
-    if (!whole) {
-        unsupported(span, std::string(op) + " on part of " + r->buffer->name,
-                    "each shared/fragment buffer is one circular buffer moved whole",
-                    "operate on the whole buffer (allocate one of the part's shape)");
-    }
-}
-
 const char *kind_name(TileValue::Kind k) {
     switch (k) {
     case TileValue::Empty: return "nothing";
@@ -71,6 +71,13 @@ bool TileOpLowering::is_global_load(const CallNode *call) {
 
 void TileOpLowering::note_compute_init(Stmt init) {
     if (!compute_init_) compute_init_ = std::move(init);
+}
+
+Stmt TileOpLowering::compute_init() const {
+    if (!compute_init_ || compute_setup_.empty()) return compute_init_;
+    std::vector<Stmt> all{compute_init_};
+    all.insert(all.end(), compute_setup_.begin(), compute_setup_.end());
+    return seq(all);
 }
 
 TileValue &TileOpLowering::full_value(const Buffer &buffer, const char *op, const Span &span) {
@@ -148,6 +155,7 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
     const std::string &name = call->op->name;
     if (name == "tl.gemm") return lower_gemm(call, span);
     if (name == "tl.fill") return lower_fill(call, span);
+    if (name == "tl.reduce") return lower_reduce(call, span);
     if (name == "tl.copy") {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
         if (is_onchip(src) && is_global(dst)) return lower_store(src, dst, span);
@@ -158,7 +166,7 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
                     "copies move tiles between global memory and shared/fragment buffers",
                     "stage the copy through a T.alloc_shared buffer");
     }
-    unsupported(span, "T." + name.substr(3), "only T.copy, T.gemm, T.clear and T.fill are lowered",
+    unsupported(span, "T." + name.substr(3), "only T.copy, T.gemm, T.clear, T.fill and T.reduce_* are lowered",
                 "express the kernel with those tile operations");
 }
 

@@ -37,15 +37,20 @@ public:
      *  null otherwise. */
     ir::Stmt retire(const ir::Buffer &buffer);
 
-    /*! \brief The compute kernel's once-per-kernel init (of its first op), if it has any op. */
-    const ir::Stmt &compute_init() const {
-        return compute_init_;
+    /*! \brief The compute kernel's once-per-kernel init (of its first op) and what it sets up
+     *  once (the reductions' scaler tile), if it has any op. */
+    ir::Stmt compute_init() const;
+    /*! \brief What the compute kernel undoes after its block loop (the scaler tile's pop). */
+    const std::vector<ir::Stmt> &compute_teardown() const {
+        return compute_teardown_;
     }
 
 private:
     RoleStmts lower_store(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
     RoleStmts lower_onchip_copy(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
     RoleStmts lower_gemm(const ir::CallNode *call, const Span &span);
+    /*! T.reduce_* (tt_tile_reduce.cc). */
+    RoleStmts lower_reduce(const ir::CallNode *call, const Span &span);
     RoleStmts lower_fill(const ir::CallNode *call, const Span &span);
     /*! Compute writes the constant `region`'s buffer holds (T.fill) into its CB, so that a copy
      *  can read it; nothing when the buffer holds tiles already. */
@@ -61,11 +66,17 @@ private:
 
     LoweringContext &ctx_;
     ir::Stmt compute_init_;
+    std::vector<ir::Stmt> compute_setup_;     ///< once per kernel, after compute_init_
+    std::vector<ir::Stmt> compute_teardown_;  ///< once per kernel, after the block loop
 };
 
 /*! \brief The NotImplemented-style error: "<what> is not supported on Tenstorrent yet: <why>;
  *  instead <instead>", a Validation error at span. */
 [[noreturn]] void unsupported(const Span &span, const std::string &what, const std::string &why,
                               const std::string &instead);
+
+/*! \brief A Validation error at span unless region covers the whole of its on-chip buffer (each
+ *  shared/fragment buffer is one circular buffer moved whole). */
+void require_whole(const ir::RegionNode *region, const CircularBuffer &cb, const char *op, const Span &span);
 
 }  // namespace tt::transform

@@ -1,0 +1,130 @@
+// T.reduce_sum / max / min / absmax / abssum as compute programs: each output tile of the 1-D
+// result is one reduce_tile chain over a row (dim 1) or a column (dim 0) of the source's tiles.
+//
+// reduce_tile<SUM|MAX, REDUCE_ROW> folds a tile's columns into its column 0 (REDUCE_COL: its rows
+// into row 0), scaled by a scaler tile, and accumulates into DST across the tiles of a row; the
+// result is exactly a Column (Row) vector tile (VectorLayout). The scaler is a tile of ones that
+// compute fills once per kernel. Kinds the matrix engine has no pool for are rewritten around
+// it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x).
+// clear=False combines the result with the vector's current value in DST before packing.
+#include "ir/arith.h"
+#include "transform/tt_tile_compute.h"
+#include "transform/tt_tile_elementwise.h"
+#include "transform/tt_tile_ops.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+Expr cb_of(const CircularBuffer &cb) {
+    return make_int(cb.config.cb_index);
+}
+
+EltwiseExpr unary(const char *name, const Buffer &source) {
+    EltwiseExpr leaf;
+    leaf.kind = EltwiseExpr::Tile;
+    leaf.buffer = source;
+    EltwiseExpr e;
+    e.kind = EltwiseExpr::Unary;
+    e.op = lookup_eltwise_op(name);
+    e.operands = {leaf};
+    return e;
+}
+
+}  // namespace
+
+RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
+    const auto *src = call->args[0].as<RegionNode>(), *dst = call->args[1].as<RegionNode>();
+    const std::string kind = call->args[2].as<StringImmNode>()->value;
+    int64_t dim = 1, clear = 1;
+    as_const_int(call->args[3], &dim);
+    as_const_int(call->args[4], &clear);
+    for (const RegionNode *r : {src, dst}) {
+        if (r->buffer->scope != MemoryScope::Shared && r->buffer->scope != MemoryScope::Fragment) {
+            unsupported(span, "T.reduce_" + kind + " of global buffer " + r->buffer->name,
+                        "reductions read and write circular buffers", "T.copy it into a fragment first");
+        }
+    }
+    if (src->buffer->shape.size() != 2 || dst->buffer->shape.size() != 1) {
+        unsupported(span, "T.reduce_" + kind + " from a " + std::to_string(src->buffer->shape.size()) + "-D into a " +
+                              std::to_string(dst->buffer->shape.size()) + "-D buffer",
+                    "reductions fold a 2-D tile block into a 1-D vector", "reduce a 2-D fragment into a 1-D one");
+    }
+    const CircularBuffer &in = ctx_.cb(src->buffer, span), &out = ctx_.cb(dst->buffer, span);
+    require_whole(src, in, "T.reduce", span);
+    const bool rows = dim == 1;  // one value per row: fold each row of tiles into a Column vector tile
+    const int64_t outputs = rows ? in.rows : in.cols, folded = rows ? in.cols : in.rows;
+    if (out.vector != (rows ? VectorLayout::Column : VectorLayout::Row) || out.rows * out.cols != outputs) {
+        TT_USER_ERROR(Validation, span) << "T.reduce_" << kind << " along dim " << dim << " of " << src->buffer->name
+                                        << " gives " << outputs * 32 << " values, but " << dst->buffer->name
+                                        << " holds " << out.rows * out.cols * 32 << "; instead reduce into a 1-D "
+                                        << "fragment of the other dimension's extent";
+    }
+    RoleStmts result = materialize_constant(src);
+    std::vector<Stmt> &compute = result[KernelRole::Compute];
+    const TileOrder order = full_value(src->buffer, "T.reduce", span).order;
+    note_compute_init(emit_copy_init(in, out));
+
+    // The tiles the pool reads: the source's, or |source| in a scratch CB.
+    const CircularBuffer *pooled = &in;
+    TileOrder pooled_order = order;
+    if (kind == "absmax" || kind == "abssum" || kind == "min") {
+        const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, kind == "min" ? "negated" : "abs");
+        EltwiseStore pre{scratch.buffer, unary(kind == "min" ? "neg" : "abs", src->buffer), span};
+        count_eltwise_slots(pre.value);
+        compute.push_back(emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}},
+                                           ctx_.dst_tiles()));
+        compute.push_back(tt_call("cb_wait_front", {cb_of(scratch), make_int(in.rows * in.cols)}));
+        pooled = &scratch;
+    }
+    mark_read(src->buffer);
+    const std::string pool = (kind == "sum" || kind == "abssum") ? "sum" : "max";
+    const std::string variant = pool + (rows ? "_row" : "_col");
+    const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_);
+
+    // clear=False: the vector's value before the reduction, combined in DST slot 1.
+    TileValue old = ctx_.value(dst->buffer);
+    if (!clear && (old.kind == TileValue::Empty || old.kind == TileValue::DstResident || old.constant_if)) {
+        unsupported(span, "T.reduce_" + kind + "(clear=False) into " + dst->buffer->name + " here",
+                    "it must hold a value (from T.fill or an earlier reduction) that is the same on every iteration",
+                    "T.fill it before the loop or pass clear=True");
+    }
+    const bool combine = !clear;
+    const std::string combine_op = pool == "sum" ? "add" : kind == "min" ? "min" : "max";
+    compute.push_back(tile_loop("out_tile", outputs, [&](const Expr &o) {
+        std::vector<Stmt> body{tt_call("tile_regs_acquire", {}), tt_call("reconfig_data_format", {cb_of(*pooled), cb_of(scaler)}),
+                               tt_call("reduce_init_" + variant, {cb_of(*pooled), cb_of(scaler), cb_of(out)})};
+        body.push_back(tile_loop("fold", folded, [&](const Expr &f) {
+            Expr row = rows ? o : f, col = rows ? f : o;
+            return tt_call("reduce_tile_" + variant, {cb_of(*pooled), cb_of(scaler),
+                                                        pooled_order.position_of(row, col), make_int(0), make_int(0)});
+        }));
+        body.push_back(tt_call("reduce_uninit", {}));
+        if (kind == "min") body.insert(body.end(), {tt_call("negative_tile_init", {}), tt_call("negative_tile", {make_int(0)})});
+        if (combine && old.kind == TileValue::Constant) {
+            const EltwiseOp *op = lookup_eltwise_op(combine_op);
+            body.insert(body.end(), {tt_call(op->scalar_init, {}),
+                                     tt_call(op->scalar + "_tile", {make_int(0), FloatImmNode::make(DataType::float32(), old.constant)})});
+        } else if (combine) {
+            const EltwiseOp *op = lookup_eltwise_op(combine_op);
+            body.insert(body.end(), {tt_call("cb_wait_front", {cb_of(out), make_int(1)}),
+                                     tt_call("reconfig_data_format_srca", {cb_of(out)}),
+                                     tt_call("copy_tile_to_dst_init_short", {cb_of(out)}),
+                                     tt_call("copy_tile", {cb_of(out), make_int(0), make_int(1)}),
+                                     tt_call("cb_pop_front", {cb_of(out), make_int(1)}), tt_call(op->sfpu + "_tile_init", {}),
+                                     tt_call(op->sfpu + "_tile", {make_int(0), make_int(1), make_int(0)})});
+        }
+        for (Stmt &s : emit_pack(out, 1)) body.push_back(s);
+        return seq(body);
+    }));
+    if (pooled != &in) compute.push_back(tt_call("cb_pop_front", {cb_of(*pooled), make_int(in.rows * in.cols)}));
+    if (combine && old.kind == TileValue::Full) ctx_.value(dst->buffer) = TileValue{};  // streamed, tile by tile
+    if (Stmt retired = define(dst->buffer, TileOrder{out.rows, out.cols, 1, out.cols}, span)) {
+        compute.insert(compute.begin(), retired);
+    }
+    return result;
+}
+
+}  // namespace tt::transform
