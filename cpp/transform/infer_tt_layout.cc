@@ -49,6 +49,10 @@ ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const Layou
     shard.grid = *request.shard_grid;
     const std::vector<int64_t> &tiles = layout.shape_tiles;
     const size_t rank = tiles.size();
+    if (rank < 2) {
+        TT_USER_ERROR(Validation, buffer->span) << "layouts[" << buffer->name << "]: a 1-D tensor cannot be sharded "
+                                                << "over a core grid; instead keep it interleaved in DRAM";
+    }
     shard.shard_shape_tiles = tiles;
     shard.shard_shape_tiles[rank - 1] = (tiles[rank - 1] + shard.grid[0] - 1) / shard.grid[0];
     shard.shard_shape_tiles[rank - 2] = (tiles[rank - 2] + shard.grid[1] - 1) / shard.grid[1];

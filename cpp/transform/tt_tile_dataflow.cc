@@ -68,7 +68,21 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
     return fold_constants(q);
 }
 
+std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &what, const Span &span) {
+    if (region->ranges.size() == 1) return {make_int(0), tile_index_of(region->ranges[0].min, what, span)};
+    return {tile_index_of(region->ranges[0].min, what, span), tile_index_of(region->ranges[1].min, what, span)};
+}
+
 std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span) {
+    if (region->ranges.size() == 1) {  // a vector: one row of tiles (VectorLayout::Row)
+        int64_t ext;
+        if (!as_const_int(fold_constants(region->ranges[0].extent), &ext) || ext % kTileCols != 0) {
+            TT_USER_ERROR(Validation, span) << "the 1-D region of " << region->buffer->name << " has extent "
+                                            << to_text(region->ranges[0].extent) << ", which is not a constant "
+                                            << "multiple of 32; instead use vector lengths that are multiples of 32";
+        }
+        return {1, ext / kTileCols};
+    }
     if (region->ranges.size() != 2) {
         TT_USER_ERROR(Validation, span) << "a " << region->ranges.size() << "-D region of " << region->buffer->name
                                         << " is not supported on Tenstorrent yet: tile operations take 2-D regions; "
@@ -95,8 +109,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
         auto [rows, cols] = region_tiles(copy.source, copy.span);
-        Expr row0 = tile_index_of(copy.source->ranges[0].min, "the copy from " + global->name, copy.span);
-        Expr col0 = tile_index_of(copy.source->ranges[1].min, "the copy from " + global->name, copy.span);
+        auto [row0, col0] = first_tile(copy.source, "the copy from " + global->name, copy.span);
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -134,8 +147,7 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    Expr row0 = tile_index_of(destination->ranges[0].min, "the copy to " + global->name, span);
-    Expr col0 = tile_index_of(destination->ranges[1].min, "the copy to " + global->name, span);
+    auto [row0, col0] = first_tile(destination, "the copy to " + global->name, span);
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());
