@@ -3,8 +3,14 @@
  *  pull in), simulated. A host program written for the release compiles unchanged against these
  *  headers and links libtt_metal_sim; docs/metalium_api.md lists each function and its header.
  *
+ *  Every function declared here and defined out of line (in cpp/sim/host.cc) has the exact
+ *  signature, and so the link name, that libtt_metal.so v0.67.4 exports; anything else is inline,
+ *  so a host program built here links against the release unchanged. Device queries are virtual,
+ *  as in the release, and reached through the object.
+ *
  *  The simulated device is chosen by the TT_SIM_DEVICE environment variable (default "n150"; any
- *  name tilelang-tt's device table accepts). Programs run synchronously inside EnqueueMeshWorkload.
+ *  name tilelang-tt's device table accepts). Programs run synchronously inside EnqueueMeshWorkload
+ *  (Mesh API) or detail::LaunchProgram (slow-dispatch path).
  */
 #pragma once
 
