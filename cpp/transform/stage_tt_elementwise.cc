@@ -2,6 +2,7 @@
 // (contract in stage_tt_elementwise.h).
 #include "transform/stage_tt_elementwise.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -64,7 +65,7 @@ protected:
 
 private:
     std::vector<Expr> var_indices() const {
-        return {Expr(vars_[0]), Expr(vars_[1])};
+        return std::vector<Expr>(vars_.begin(), vars_.end());
     }
 
     // A let may name an index (row = row0 + r inside the nest, row0 = by * 64 around it): look
@@ -96,26 +97,28 @@ private:
 
     const Buffer &stage(std::map<const BufferNode *, Staging> &table, const Buffer &global,
                         const std::vector<Expr> &indices, const Span &span, const char *how) {
-        std::vector<Expr> bases(2);
-        const bool matches = global->shape.size() == 2 && split(indices[0], vars_[0], &bases[0]) &&
-                             split(indices[1], vars_[1], &bases[1]);
+        std::vector<Expr> bases(vars_.size());
+        bool matches = global->shape.size() == vars_.size();
+        for (size_t d = 0; matches && d < vars_.size(); ++d) matches = split(indices[d], vars_[d], &bases[d]);
         const std::string access = global->name + "[" + to_text(indices[0]) +
                                    (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "]";
         if (!matches) {
             TT_USER_ERROR(Validation, span)
                 << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "
                 << "is " << how << " inside T.Parallel as whole tiles, one block per loop nest; instead index it ["
-                << "row0 + " << vars_[0]->name << ", col0 + " << vars_[1]->name
-                << "] with row0 and col0 independent of the loop variables";
+                << (vars_.size() == 2 ? "row0 + " + vars_[0]->name + ", col0 + " + vars_[1]->name
+                                      : "start + " + vars_[0]->name)
+                << "] with " << (vars_.size() == 2 ? "row0 and col0" : "start") << " independent of the loop variables";
         }
         auto it = table.find(global.get());
         if (it == table.end()) {
-            Buffer tile = make_buffer(fresh_name(global->name + "_tile"), {make_int(extents_[0]), make_int(extents_[1])},
-                                      global->dtype, MemoryScope::Shared, span);
+            std::vector<Expr> shape;
+            for (int64_t extent : extents_) shape.push_back(make_int(extent));
+            Buffer tile = make_buffer(fresh_name(global->name + "_tile"), shape, global->dtype, MemoryScope::Shared, span);
             if (!reads.count(global.get()) && !writes.count(global.get())) order.push_back(global);
             it = table.emplace(global.get(), Staging{bases, tile}).first;
-        } else if (!structural_equal(it->second.bases[0], bases[0]) ||
-                   !structural_equal(it->second.bases[1], bases[1])) {
+        } else if (!std::equal(bases.begin(), bases.end(), it->second.bases.begin(),
+                               [](const Expr &a, const Expr &b) { return structural_equal(a, b); })) {
             TT_USER_ERROR(Validation, span) << "the element-wise access " << access << " starts at another block of "
                                             << global->name << " than its other accesses in this T.Parallel; "
                                             << "instead access one block of each tensor per loop nest";
@@ -142,7 +145,9 @@ Stmt copy(const Buffer &from, const std::vector<Expr> &from_bases, const Buffer 
           const Buffer &tile, const Span &span) {
     auto region = [&](const Buffer &b, const std::vector<Expr> &bases) {
         if (bases.empty()) return RegionNode::full(b, span);
-        return RegionNode::make(b, {{bases[0], tile->shape[0]}, {bases[1], tile->shape[1]}}, span);
+        std::vector<Range> ranges;
+        for (size_t d = 0; d < bases.size(); ++d) ranges.push_back({bases[d], tile->shape[d]});
+        return RegionNode::make(b, ranges, span);
     };
     return EvaluateNode::make(CallNode::make("tl.copy", {region(from, from_bases), region(to, to_bases)}, span), span);
 }
@@ -170,7 +175,7 @@ protected:
             vars.push_back(inner->loop_var);
             extents.push_back(extent);
         }
-        if (vars.size() != 2) return self(op);  // LowerTTTileIntrinsics names what it cannot lower
+        if (vars.empty() || vars.size() > 2) return self(op);  // LowerTTTileIntrinsics names what it cannot lower
         NestStager stager(vars, extents, names_, lets_);
         Stmt nest = stager(self(op));
         if (stager.order.empty()) return nest;

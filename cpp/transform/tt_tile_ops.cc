@@ -20,7 +20,8 @@ void unsupported(const Span &span, const std::string &what, const std::string &w
 // need a CB per part.
 void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op, const Span &span) {
     auto [rows, cols] = region_tiles(r, span);
-    bool whole = rows == cb.rows && cols == cb.cols;
+    // A vector's region is one row of tiles whichever way its tiles lie (VectorLayout).
+    bool whole = r->ranges.size() == 1 ? rows * cols == cb.rows * cb.cols : rows == cb.rows && cols == cb.cols;
     for (const Range &range : r->ranges) {
         int64_t mn;
         whole = whole && as_const_int(fold_constants(range.min), &mn) && mn == 0;
@@ -132,11 +133,25 @@ RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
 RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     std::vector<GlobalToCB> copies;
     std::vector<Stmt> retire_stmts;  // compute pops the old values it kept before the reader refills
+    std::vector<Stmt> transposes;    // compute turns loaded rows of tiles into per-row vectors
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
         require_whole(dst, cb, "T.copy", span);
         auto [rows, cols] = region_tiles(src, span);
+        if (cb.vector == VectorLayout::Column && rows == 1 && cols == cb.rows) {
+            // A per-row vector from a 1-D tensor (one row of tiles in DRAM): the reader loads the
+            // row of tiles, compute transposes each so its values land in column 0.
+            const CircularBuffer &loaded = ctx_.scratch_cb(dst->buffer, "loaded");
+            CircularBuffer as_row = loaded;
+            std::swap(as_row.rows, as_row.cols);
+            if (Stmt retired = define(dst->buffer, TileOrder{cb.rows, 1, 1, 1}, span)) retire_stmts.push_back(retired);
+            copies.push_back({src, &loaded, span});
+            note_compute_init(emit_copy_init(loaded, cb));
+            transposes.push_back(emit_transpose(as_row, cb, ctx_.dst_tiles()));
+            transposes.push_back(tt_call("cb_pop_front", {make_int(loaded.config.cb_index), make_int(cb.rows)}));
+            continue;
+        }
         if (rows != cb.rows || cols != cb.cols) {
             TT_USER_ERROR(Validation, span) << "T.copy of " << rows << "x" << cols << " tiles of "
                                                << src->buffer->name << " into " << dst->buffer->name << " of "
@@ -147,6 +162,7 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     }
     RoleStmts out;
     out[KernelRole::Compute] = retire_stmts;
+    out[KernelRole::Compute].insert(out[KernelRole::Compute].end(), transposes.begin(), transposes.end());
     out[KernelRole::Reader].push_back(emit_reader_stage(ctx_, copies));
     return out;
 }
@@ -176,6 +192,16 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
     RoleStmts out = materialize_constant(src);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
+    if (cb.vector == VectorLayout::Column) {
+        // A per-row vector has its values in column 0 of each tile, a 1-D tensor in DRAM is one row
+        // of tiles: compute transposes each tile (column 0 to row 0) into a CB the writer drains.
+        const CircularBuffer &drain = ctx_.drain_cb(src->buffer, dst->buffer->dtype);
+        note_compute_init(emit_copy_init(cb, drain));
+        out[KernelRole::Compute].push_back(emit_transpose(cb, drain, ctx_.dst_tiles()));
+        out[KernelRole::Writer].push_back(emit_writer_copy(ctx_, drain, TileOrder{1, cb.rows, 1, cb.rows}, dst, span));
+        mark_read(src->buffer);
+        return out;
+    }
     // A CB has one consumer: when compute reads the buffer (an accumulator's partial sums, an
     // operand of compute), the writer cannot drain its CB; and the NoC does not convert formats.
     // Either way compute copies the tiles into a CB the writer owns, keeping the value.
