@@ -52,6 +52,8 @@ struct TileOrder {
     ir::Expr col_at(const ir::Expr &position) const;
 };
 
+struct CircularBuffer;
+
 /*! \brief What an on-chip buffer holds between tile operations. */
 struct TileValue {
     /*! Empty: nothing. Constant: every element equals `constant` (T.clear, T.fill), not
@@ -67,6 +69,9 @@ struct TileValue {
      *  number of times; compute pops it where it dies: when it is overwritten, at the end of the
      *  loop iteration that defined it, or at the end of the kernel. */
     bool read = false;
+    /*! For Full: the CB holding the tiles when it is not the buffer's own (a value compute wrote
+     *  over one the reader delivered lives in a CB of compute's, since a CB has one producer). */
+    const CircularBuffer *home = nullptr;
 };
 
 /*! \brief How a 1-D buffer of n elements lies in tiles. TileLang's 1-D fragments hold one value

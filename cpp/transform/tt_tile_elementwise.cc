@@ -412,12 +412,11 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     RoleStmts out;
     for (const EltwiseStore &store : parse_parallel_nest(loop)) {
         const Span &span = store.span;
-        const CircularBuffer &target = ctx_.cb(store.target, span);
-        if (target.config.flow == CBFlow::Input) {
-            unsupported(span, "writing " + store.target->name + " element by element",
-                        "the reader fills it from global memory, and a circular buffer has one producer",
-                        "write the result into a T.alloc_fragment buffer");
-        }
+        // A CB has one producer: a result written over a buffer the reader fills from global
+        // memory goes to a CB of compute's, where the buffer's value then lives (TileValue::home).
+        const CircularBuffer *own = &ctx_.cb(store.target, span);
+        const CircularBuffer &target = own->config.flow == CBFlow::Input ? ctx_.scratch_cb(store.target, "computed") : *own;
+        const CircularBuffer *home = &target == own ? nullptr : &target;
         std::vector<Buffer> tiles;
         collect_tiles(store.value, &tiles);
         // A value carried around a loop from a T.fill holds the constant on the first iteration
@@ -444,7 +443,7 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
                     constants[buffer.get()] = v.constant;
                     continue;
                 }
-                (*operands)[buffer.get()] = EltwiseOperand{&ctx_.cb(buffer, span), v.order, buffer == store.target};
+                (*operands)[buffer.get()] = EltwiseOperand{&value_cb(buffer, span), v.order, buffer == store.target};
                 const bool same_shape = buffer->shape.size() == store.target->shape.size();  // not a broadcast
                 if ((!first_order && same_shape) || buffer == store.target) first_order = &(*operands)[buffer.get()].order;
             }
@@ -470,7 +469,7 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
             else ctx_.values()[buffer].read = true;
         }
         // The target's old value dies before the new one is packed behind it.
-        if (Stmt retired = define(store.target, order, span)) out[KernelRole::Compute].push_back(retired);
+        if (Stmt retired = define(store.target, order, span, home)) out[KernelRole::Compute].push_back(retired);
         out[KernelRole::Compute].push_back(compute);
     }
     return out;

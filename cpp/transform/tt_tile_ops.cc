@@ -92,7 +92,13 @@ TileValue &TileOpLowering::full_value(const Buffer &buffer, const char *op, cons
     return v;
 }
 
-Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span) {
+const CircularBuffer &TileOpLowering::value_cb(const Buffer &buffer, const Span &span) {
+    const TileValue &v = ctx_.value(buffer);
+    return v.home ? *v.home : ctx_.cb(buffer, span);
+}
+
+Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span,
+                            const CircularBuffer *home) {
     TileValue &v = ctx_.value(buffer);
     if (v.kind == TileValue::Full && !v.read) {
         TT_USER_ERROR(Validation, span) << buffer->name << " is overwritten before anything read its "
@@ -101,6 +107,7 @@ Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const 
     }
     Stmt retired = retire(buffer);
     v = TileValue{TileValue::Full, 0, Expr(), order};
+    v.home = home;
     return retired;
 }
 
@@ -108,7 +115,7 @@ Stmt TileOpLowering::retire(const Buffer &buffer) {
     TileValue &v = ctx_.value(buffer);
     if (v.kind != TileValue::Full || !v.read) return Stmt();
     // Compute waited for the tiles when it read them.
-    Stmt pop = tt_call("cb_pop_front", {make_int(ctx_.cb(buffer, buffer->span).config.cb_index),
+    Stmt pop = tt_call("cb_pop_front", {make_int(value_cb(buffer, buffer->span).config.cb_index),
                                         make_int(v.order.rows * v.order.cols)});
     if (v.constant_if) pop = IfThenElseNode::make(NotNode::make(v.constant_if), pop);
     v = TileValue{};
@@ -187,9 +194,9 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
 }
 
 RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *dst, const Span &span) {
-    const CircularBuffer &cb = ctx_.cb(src->buffer, span);
-    require_whole(src, cb, "T.copy", span);
+    require_whole(src, ctx_.cb(src->buffer, span), "T.copy", span);
     RoleStmts out = materialize_constant(src);
+    const CircularBuffer &cb = value_cb(src->buffer, span);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
     if (cb.vector == VectorLayout::Column) {
@@ -220,11 +227,11 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
 }
 
 RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionNode *dst, const Span &span) {
-    const CircularBuffer &from = ctx_.cb(src->buffer, span);
     const CircularBuffer &to = ctx_.cb(dst->buffer, span);
-    require_whole(src, from, "T.copy", span);
+    require_whole(src, ctx_.cb(src->buffer, span), "T.copy", span);
     require_whole(dst, to, "T.copy", span);
     RoleStmts out = materialize_constant(src);
+    const CircularBuffer &from = value_cb(src->buffer, span);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
     mark_read(src->buffer);
     if (Stmt retired = define(dst->buffer, order, span)) out[KernelRole::Compute].push_back(retired);
@@ -242,7 +249,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                         "matmul reads and writes circular buffers", "T.copy it into a shared/fragment buffer first");
         }
     }
-    GemmTiles g{&ctx_.cb(ra->buffer, span), &ctx_.cb(rb->buffer, span), &ctx_.cb(rc->buffer, span), transpose_b};
+    GemmTiles g{&value_cb(ra->buffer, span), &value_cb(rb->buffer, span), &ctx_.cb(rc->buffer, span), transpose_b};
     require_whole(ra, *g.a, "T.gemm", span);
     require_whole(rb, *g.b, "T.gemm", span);
     require_whole(rc, *g.c, "T.gemm", span);
@@ -321,7 +328,7 @@ RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
     TileValue &v = ctx_.value(dst->buffer);
     RoleStmts out;
     if (v.kind == TileValue::Full) {
-        Stmt discard = emit_discard(cb, v.order);
+        Stmt discard = emit_discard(value_cb(dst->buffer, span), v.order);
         out[KernelRole::Compute].push_back(v.constant_if ? IfThenElseNode::make(NotNode::make(v.constant_if), discard)
                                                          : discard);
     }

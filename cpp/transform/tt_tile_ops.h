@@ -59,7 +59,10 @@ private:
     TileValue &full_value(const ir::Buffer &buffer, const char *op, const Span &span);
     /*! Marks the whole of `buffer` as written with `order`. Its old value must have been read;
      *  returns compute's pop of it (retire), or null when there was none. */
-    ir::Stmt define(const ir::Buffer &buffer, const TileOrder &order, const Span &span);
+    ir::Stmt define(const ir::Buffer &buffer, const TileOrder &order, const Span &span,
+                    const CircularBuffer *home = nullptr);
+    /*! The CB holding `buffer`'s current value (TileValue::home, else its own). */
+    const CircularBuffer &value_cb(const ir::Buffer &buffer, const Span &span);
     /*! Compute has read `buffer`'s value; it stays in the CB until it dies (retire). */
     void mark_read(const ir::Buffer &buffer);
     void note_compute_init(ir::Stmt init);

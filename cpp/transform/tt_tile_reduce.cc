@@ -52,10 +52,10 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
                               std::to_string(dst->buffer->shape.size()) + "-D buffer",
                     "reductions fold a 2-D tile block into a 1-D vector", "reduce a 2-D fragment into a 1-D one");
     }
-    const CircularBuffer &in = ctx_.cb(src->buffer, span), &out = ctx_.cb(dst->buffer, span);
-    require_whole(src, in, "T.reduce", span);
+    const CircularBuffer &out = ctx_.cb(dst->buffer, span), &shape = ctx_.cb(src->buffer, span);
+    require_whole(src, shape, "T.reduce", span);
     const bool rows = dim == 1;  // one value per row: fold each row of tiles into a Column vector tile
-    const int64_t outputs = rows ? in.rows : in.cols, folded = rows ? in.cols : in.rows;
+    const int64_t outputs = rows ? shape.rows : shape.cols, folded = rows ? shape.cols : shape.rows;
     if (out.vector != (rows ? VectorLayout::Column : VectorLayout::Row) || out.rows * out.cols != outputs) {
         TT_USER_ERROR(Validation, span) << "T.reduce_" << kind << " along dim " << dim << " of " << src->buffer->name
                                         << " gives " << outputs * 32 << " values, but " << dst->buffer->name
@@ -65,6 +65,7 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     RoleStmts result = materialize_constant(src);
     std::vector<Stmt> &compute = result[KernelRole::Compute];
     const TileOrder order = full_value(src->buffer, "T.reduce", span).order;
+    const CircularBuffer &in = value_cb(src->buffer, span);
     note_compute_init(emit_copy_init(in, out));
 
     // The tiles the pool reads: the source's, or |source| in a scratch CB.
