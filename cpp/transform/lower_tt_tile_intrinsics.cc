@@ -264,7 +264,9 @@ private:
     }
 
     RoleStmts lower_let(const LetStmtNode *op) {
+        ctx_.lets()[op->var.get()] = op->value;  // element-wise constants may be named by lets
         RoleStmts body = lower(op->body), out;
+        ctx_.lets().erase(op->var.get());
         for (KernelRole role : kRoles) {
             if (!body[role].empty()) out[role].push_back(LetStmtNode::make(op->var, op->value, seq(body[role]), op->span));
         }

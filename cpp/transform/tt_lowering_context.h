@@ -144,6 +144,10 @@ public:
     }
 
     TileValue &value(const ir::Buffer &buffer);
+    /*! \brief The lets around the statement being lowered (variable → value). */
+    std::map<const ir::VarNode *, ir::Expr> &lets() {
+        return lets_;
+    }
     /*! \brief The buffer a values() key stands for (every key is an on-chip buffer with a CB). */
     const ir::Buffer &buffer_of(const ir::BufferNode *node) const;
     std::map<const ir::BufferNode *, TileValue> &values() {
@@ -177,6 +181,7 @@ private:
     std::map<std::string, int64_t> runtime_constants_;
     std::array<std::vector<ir::Buffer>, 3> accessors_;
     std::map<const ir::BufferNode *, TileValue> values_;
+    std::map<const ir::VarNode *, ir::Expr> lets_;
     ComputeConfig compute_;
     bool prefetch_;
     const target::DeviceSpec &device_;

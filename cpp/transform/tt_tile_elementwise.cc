@@ -53,6 +53,9 @@ double fold(const std::string &op, double a, double b) {
 // Parses the expression tree of one T.Parallel nest over (i, j).
 class NestParser {
 public:
+    explicit NestParser(std::map<const VarNode *, Expr> lets) : lets_(std::move(lets)) {
+    }
+
     std::vector<EltwiseStore> parse(const ForNode *loop) {
         const ForNode *inner = loop;
         while (true) {
@@ -359,8 +362,8 @@ void bind_constants(EltwiseExpr &e, const std::map<const BufferNode *, double> &
 
 }  // namespace
 
-std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop) {
-    std::vector<EltwiseStore> stores = NestParser().parse(loop);
+std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop, const std::map<const VarNode *, Expr> &lets) {
+    std::vector<EltwiseStore> stores = NestParser(lets).parse(loop);
     for (EltwiseStore &s : stores) count_eltwise_slots(s.value);
     return stores;
 }
@@ -410,7 +413,7 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
 
 RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     RoleStmts out;
-    for (const EltwiseStore &store : parse_parallel_nest(loop)) {
+    for (const EltwiseStore &store : parse_parallel_nest(loop, ctx_.lets())) {
         const Span &span = store.span;
         // A CB has one producer: a result written over a buffer the reader fills from global
         // memory goes to a CB of compute's, where the buffer's value then lives (TileValue::home).
