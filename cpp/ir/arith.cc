@@ -117,6 +117,19 @@ private:
             }
             return e;
         }
+        const auto *fa = a.as<FloatImmNode>(), *fb = b.as<FloatImmNode>();
+        if (fa && fb) {  // float arithmetic on literals (e.g. -T.infinity as 0.0 - inf)
+            const double p = fa->value, q = fb->value;
+            switch (e->kind) {
+            case NodeKind::Add: return FloatImmNode::make(e->dtype, p + q, e->span);
+            case NodeKind::Sub: return FloatImmNode::make(e->dtype, p - q, e->span);
+            case NodeKind::Mul: return FloatImmNode::make(e->dtype, p * q, e->span);
+            case NodeKind::Div: return FloatImmNode::make(e->dtype, p / q, e->span);
+            case NodeKind::Min: return FloatImmNode::make(e->dtype, std::min(p, q), e->span);
+            case NodeKind::Max: return FloatImmNode::make(e->dtype, std::max(p, q), e->span);
+            default: break;
+            }
+        }
         // Sums whose variable parts cancel, e.g. (by + 1) * 32 - by * 32.
         if ((e->kind == NodeKind::Sub || e->kind == NodeKind::Add) && e->dtype.is_int()) {
             LinearForm form;

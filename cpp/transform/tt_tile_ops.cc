@@ -311,9 +311,10 @@ RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
     const RegionNode *dst = region_arg(call, 0);
     double value = 0;
     int64_t int_value = 0;
-    if (const auto *f = call->args[1].as<FloatImmNode>()) {
+    const Expr fill = fold_constants(call->args[1]);  // e.g. -T.infinity(dtype)
+    if (const auto *f = fill.as<FloatImmNode>()) {
         value = f->value;
-    } else if (as_const_int(call->args[1], &int_value)) {
+    } else if (as_const_int(fill, &int_value)) {
         value = static_cast<double>(int_value);
     } else {
         unsupported(span, "T.fill with the value " + to_text(call->args[1]),

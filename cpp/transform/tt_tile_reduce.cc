@@ -68,7 +68,9 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const CircularBuffer &in = value_cb(src->buffer, span);
     note_compute_init(emit_copy_init(in, out));
 
-    // The tiles the pool reads: the source's, or |source| in a scratch CB.
+    // The tiles the pool reads: the source's (kept: popped where the value dies), or |source| in a
+    // scratch CB.
+    compute.push_back(tt_call("cb_wait_front", {cb_of(in), make_int(shape.rows * shape.cols)}));
     const CircularBuffer *pooled = &in;
     TileOrder pooled_order = order;
     if (kind == "absmax" || kind == "abssum" || kind == "min") {
