@@ -190,7 +190,7 @@ void register_eltwise_compute() {
              {"rsqrt", unary + "rsqrt.h"}, {"abs", api}, {"negative", unary + "negative.h"},
              {"recip", unary + "recip.h"}, {"relu", unary + "relu.h"}, {"gelu", unary + "gelu.h"},
              {"sigmoid", api}, {"tanh", api}, {"silu", api}, {"square", api}, {"sin", unary + "trigonometry.h"},
-             {"cos", unary + "trigonometry.h"}}) {
+             {"cos", unary + "trigonometry.h"}, {"erf", unary + "erf_erfc.h"}}) {
         compute_op(header, op + "_tile_init", {}, "init " + op + "_tile (SFPU)");
         compute_op(header, op + "_tile", {int_arg("dst_index")}, "DST[dst_index] = " + op + "(DST[dst_index])");
     }

@@ -22,7 +22,7 @@ const std::map<std::string, EltwiseOp> &registry() {
         add({"min", 2, "binary_min", "", "unary_min", "unary_min", "unary_min_tile_init"});
         // Unary SFPU operations.
         for (const char *fn : {"exp", "exp2", "log", "sqrt", "rsqrt", "abs", "recip", "relu", "gelu", "sigmoid",
-                               "tanh", "silu", "square", "sin", "cos"}) {
+                               "tanh", "silu", "square", "sin", "cos", "erf"}) {
             add({fn, 1, fn, "", "", "", ""});
         }
         add({"neg", 1, "negative", "", "", "", ""});
