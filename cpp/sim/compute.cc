@@ -1,7 +1,8 @@
 // Kernel API: the compute engine. DST is modelled as 16 tiles of floats; values are rounded to the
 // accumulation format (fp32, or bfloat16/fp16 when fp32_dest_acc_en is off) after every math step
 // and to the CB's data format when packed. The DST handshake and the init-before-op rules are
-// enforced because breaking them hangs or corrupts a real core.
+// enforced because breaking them hangs or corrupts a real core. Reductions are in reduce.cc, SFPU
+// ops in sfpu.cc.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -30,6 +31,7 @@ const char *math_name(const ComputeState &cs) {
     case Math::Copy: return "copy_tile";
     case Math::Reduce: return "reduce";
     case Math::Transpose: return "transpose";
+    case Math::UnaryBcast: return "unary_bcast";
     }
     return "?";
 }
@@ -50,7 +52,6 @@ CircularBuffer &cb_for(uint32_t cb, const char *call, const Loc &loc) {
     return state;
 }
 
-/*! Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for. */
 void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
     CircularBuffer &state = cb_for(cb, call, loc);
     if (index >= state.waited)
@@ -83,7 +84,6 @@ void require_init(ComputeState &cs, Math wanted, const char *call, const char *i
         fail(call, loc, std::string("the math engine is configured for ") + math_name(cs) + "; call " + init + " first");
 }
 
-/*! Rounds a value to what DST holds. */
 float to_dst(const ComputeState &cs, float v) {
     if (current_kernel().spec->fp32_dest_acc_en) return v;
     return cs.unpack_a == tt::DataFormat::Float16 ? round_to_fp16(v) : round_to_bf16(v);
@@ -95,8 +95,7 @@ void store_dst(ComputeState &cs, uint32_t dst, const Tile &value) {
     cs.dst_written[dst] = true;
 }
 
-/*! Explicit mantissa bits the multipliers see for operand `srca` at the kernel's fidelity. Source
- *  registers hold 10 mantissa bits; LoFi multiplies 5 bits of srcA (4 explicit) by 7 of srcB. */
+// Source registers hold 10 mantissa bits; LoFi multiplies 5 bits of srcA (4 explicit) by 7 of srcB.
 int fidelity_bits(bool srca) {
     using F = tt::target::MathFidelity;
     const F f = current_kernel().spec->fidelity;
@@ -138,17 +137,13 @@ void transpose(Tile &t) {
         for (int c = r + 1; c < 32; ++c) std::swap(t[r * 32 + c], t[c * 32 + r]);
 }
 
-void start_math(ComputeState &cs, Math math, tt::DataFormat a, tt::DataFormat b) {
-    (void)a;
-    (void)b;
+void start_math(ComputeState &cs, Math math) {
     cs.math = math;
 }
 
 tt::DataFormat format_of(uint32_t cb, const char *call, const Loc &loc) {
     return cb_for(cb, call, loc).format;
 }
-
-
 
 }  // namespace compute_detail
 
@@ -207,7 +202,7 @@ void hw_startup(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc) {
 void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, Loc loc) {
     ComputeState &cs = compute_state("mm_init", loc);
     if (out_cb >= 0) hw_startup(in0_cb, in1_cb, static_cast<uint32_t>(out_cb), loc);
-    start_math(cs, Math::Matmul, format_of(in0_cb, "mm_init", loc), format_of(in1_cb, "mm_init", loc));
+    start_math(cs, Math::Matmul);
     cs.matmul_transpose = transpose;
     cs.reduce_active = false;
     ++current_kernel().stats.tile_ops["init.matmul"];
@@ -219,7 +214,9 @@ void init_binary_common(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc l
 
 void init_binary(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, bool acc_to_dest, Loc loc) {
     ComputeState &cs = compute_state("binary init", loc);
-    start_math(cs, Math::Binary, format_of(in0_cb, "binary init", loc), format_of(in1_cb, "binary init", loc));
+    cb_for(in0_cb, "binary init", loc);  // both CBs must exist, in a modelled format
+    cb_for(in1_cb, "binary init", loc);
+    start_math(cs, Math::Binary);
     cs.binary_op = op;
     cs.binary_bcast = bcast;
     cs.acc_to_dest = acc_to_dest;
@@ -228,24 +225,30 @@ void init_binary(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb,
 
 void init_copy(uint32_t cb, bool transpose_tiles, Loc loc) {
     ComputeState &cs = compute_state("copy_tile_init", loc);
-    start_math(cs, transpose_tiles ? Math::Transpose : Math::Copy, format_of(cb, "copy_tile_init", loc), tt::DataFormat::Invalid);
+    cb_for(cb, "copy_tile_init", loc);  // the CB must exist, in a modelled format
+    start_math(cs, transpose_tiles ? Math::Transpose : Math::Copy);
     ++current_kernel().stats.tile_ops["init.copy"];
 }
 
-void init_reduce(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t out_cb, Loc loc) {
-    ComputeState &cs = compute_state("reduce_init", loc);
-    hw_startup(in_cb, scaler_cb, out_cb, loc);
-    start_math(cs, Math::Reduce, cs.unpack_a, cs.unpack_b);
-    cs.reduce_pool = pool;
-    cs.reduce_axis = axis;
-    cs.reduce_active = true;
-    ++current_kernel().stats.tile_ops["init.reduce"];
+void init_unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t out_cb, Loc loc) {
+    ComputeState &cs = compute_state("unary_bcast_init", loc);
+    hw_startup(in_cb, in_cb, out_cb, loc);
+    start_math(cs, Math::UnaryBcast);
+    cs.unary_bcast = bcast;
+    ++current_kernel().stats.tile_ops["init.unary_bcast"];
 }
 
-void reduce_uninit(Loc loc) {
-    ComputeState &cs = compute_state("reduce_uninit", loc);
-    cs.reduce_active = false;
-    cs.math = Math::None;
+void reconfigure_unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t out_cb, Loc loc) {
+    ComputeState &cs = compute_state("reconfigure_unary_bcast", loc);
+    reconfig_unpack(static_cast<int32_t>(in_cb), static_cast<int32_t>(in_cb), loc);
+    reconfig_pack(out_cb, loc);
+    start_math(cs, Math::UnaryBcast);
+    cs.unary_bcast = bcast;
+}
+
+void unary_bcast_uninit(Loc loc) {
+    ComputeState &cs = compute_state("unary_bcast_uninit", loc);
+    if (cs.math == Math::UnaryBcast) start_math(cs, Math::None);
 }
 
 void init_sfpu(SfpuOp op, Loc loc) {
@@ -334,6 +337,25 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
           current_run().device->spec.eltwise_cycles_per_tile(mul, current_kernel().spec->fidelity));
 }
 
+void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, Loc loc) {
+    ComputeState &cs = compute_state("unary_bcast", loc);
+    require_init(cs, Math::UnaryBcast, "unary_bcast", "unary_bcast_init", loc);
+    if (cs.unary_bcast != bcast)
+        fail("unary_bcast", loc,
+             "the broadcast differs from unary_bcast_init's (the unpacker was configured for the other one)");
+    require_math(cs, dst, "unary_bcast", loc);
+    Tile in, out;
+    read_input(cs, in_cb, tile, in, "unary_bcast", loc);
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; ++c)
+            out[r * 32 + c] = bcast == Broadcast::Col      ? in[r * 32]
+                              : bcast == Broadcast::Row    ? in[c]
+                              : bcast == Broadcast::Scalar ? in[0]
+                                                           : in[r * 32 + c];
+    store_dst(cs, dst, out);
+    count("unary_bcast", 0);
+}
+
 void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     ComputeState &cs = compute_state("copy_tile", loc);
     require_init(cs, Math::Copy, "copy_tile", "copy_tile_init or copy_tile_to_dst_init_short", loc);
@@ -355,45 +377,6 @@ void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     count("transpose_wh_tile", 16);
 }
 
-void reduce_tile(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t tile, uint32_t scaler_tile,
-                 uint32_t dst, Loc loc) {
-    ComputeState &cs = compute_state("reduce_tile", loc);
-    require_init(cs, Math::Reduce, "reduce_tile", "reduce_init", loc);
-    if (cs.reduce_pool != pool || cs.reduce_axis != axis)
-        fail("reduce_tile", loc, "the reduce kind or dimension differs from reduce_init's");
-    require_math(cs, dst, "reduce_tile", loc);
-    Tile a, s;
-    read_input(cs, in_cb, tile, a, "reduce_tile", loc);
-    read_input(cs, scaler_cb, scaler_tile, s, "reduce_tile", loc);
-    const float scale = s[0];
-    const bool is_max = pool == Pool::Max;
-    Tile &d = cs.dst[dst];
-    const bool fresh = !cs.dst_written[dst];
-    auto combine = [&](float &slot, float v) { slot = to_dst(cs, is_max ? (fresh ? v : std::max(slot, v)) : slot + v); };
-    auto fold = [&](float acc, float v) { return is_max ? std::max(acc, v) : acc + v; };
-    if (axis == ReduceAxis::Row) {
-        for (int r = 0; r < 32; ++r) {
-            float acc = is_max ? -INFINITY : 0.0f;
-            for (int c = 0; c < 32; ++c) acc = fold(acc, a[r * 32 + c]);
-            combine(d[r * 32], acc * scale);
-        }
-    } else if (axis == ReduceAxis::Col) {
-        for (int c = 0; c < 32; ++c) {
-            float acc = is_max ? -INFINITY : 0.0f;
-            for (int r = 0; r < 32; ++r) acc = fold(acc, a[r * 32 + c]);
-            combine(d[c], acc * scale);
-        }
-    } else {
-        float acc = is_max ? -INFINITY : 0.0f;
-        for (float v : a) acc = fold(acc, v);
-        combine(d[0], acc * scale);
-    }
-    cs.dst_written[dst] = true;
-    count("reduce_tile", current_run().device->spec.reduce_cycles_per_tile());
-}
-
-
-
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc) {
     ComputeState &cs = compute_state("pack_tile", loc);
     const bool packable = cs.dst_state == Dst::Waited || (cs.legacy_acquire && cs.dst_state == Dst::Acquired);
@@ -414,13 +397,14 @@ void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_ord
                                    std::to_string(state.reserved) + " page(s) are reserved (cb_reserve_back)");
     if (!out_of_order) ++state.pack_cursor;
     uint8_t *page = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + index));
+    const Tile packed = cs.reduce_active ? reduce_edge_masked(cs, cs.dst[dst]) : cs.dst[dst];
     if (cs.pack_l1_acc) {
         Tile sum;
         unpack_tile(page, state.format, sum);
-        for (int i = 0; i < 1024; ++i) sum[i] += cs.dst[dst][i];
+        for (int i = 0; i < 1024; ++i) sum[i] += packed[i];
         pack_tile_bytes(sum, state.format, page);
     } else {
-        pack_tile_bytes(cs.dst[dst], state.format, page);
+        pack_tile_bytes(packed, state.format, page);
     }
     count("pack_tile", 0);
 }

@@ -1,6 +1,6 @@
 /*! \file compute_detail.h
- *  \brief Helpers the compute kernel API's files share (compute.cc, sfpu.cc): access to the
- *  running compute kernel's state and the checks every math op makes. */
+ *  \brief Helpers the compute kernel API's files share (compute.cc, reduce.cc, sfpu.cc): access to
+ *  the running compute kernel's state, the checks every math op makes, and DST's numerics. */
 #pragma once
 
 #include "sim/numerics.h"
@@ -15,8 +15,22 @@ using Math = ComputeState::Math;
 ComputeState &compute_state(const char *call, const Loc &loc);
 /*! \brief Fails unless DST is acquired for math and `dst` is within its capacity. */
 void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc);
+/*! \brief Fails unless the math engine is configured for `wanted` (by `init`) and no reduce is active. */
+void require_init(ComputeState &cs, Math wanted, const char *call, const char *init, const Loc &loc);
+/*! \brief Records the math engine's new configuration. */
+void start_math(ComputeState &cs, Math math);
+/*! \brief Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for. */
+void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc);
 /*! \brief Rounds a value to what DST holds (fp32, or bf16/fp16 in 16-bit mode). */
 float to_dst(const ComputeState &cs, float v);
+/*! \brief DST[dst] = value, rounded to DST's format. */
+void store_dst(ComputeState &cs, uint32_t dst, const Tile &value);
+/*! \brief Explicit mantissa bits the multipliers see of an operand in srcA (or srcB) at the kernel's fidelity. */
+int fidelity_bits(bool srca);
+/*! \brief Truncates every value of `t` to `bits` explicit mantissa bits. */
+void mask(Tile &t, int bits);
+/*! \brief What the packer reads of `t` while reduce_init's edge mask is set (reduce.cc). */
+Tile reduce_edge_masked(const ComputeState &cs, const Tile &t);
 /*! \brief Counts one tile op of kind `op` and its roofline cycles. */
 void count(const char *op, uint64_t cycles);
 

@@ -190,7 +190,7 @@ struct PendingTransfer {
 /*! \brief DST registers and the compute engine's configuration for one compute kernel instance. */
 struct ComputeState {
     enum class Dst { Released, Acquired, Committed, Waited };
-    enum class Math { None, Matmul, Binary, Copy, Reduce, Transpose };
+    enum class Math { None, Matmul, Binary, Copy, Reduce, Transpose, UnaryBcast };
     Dst dst_state = Dst::Released;
     bool legacy_acquire = false;  ///< acquire_dst(): math and pack both allowed
     Loc acquire_loc{nullptr, 0};  ///< where DST was last acquired
@@ -205,7 +205,9 @@ struct ComputeState {
     bool acc_to_dest = false;
     Pool reduce_pool = Pool::Sum;
     ReduceAxis reduce_axis = ReduceAxis::Row;
-    bool reduce_active = false;
+    bool reduce_fp32_accumulation = false;  ///< reduce_init's enforce_fp32_accumulation
+    bool reduce_active = false;  ///< between reduce_init and reduce_uninit: the packer's edge mask is set
+    Broadcast unary_bcast = Broadcast::None;
     uint64_t sfpu_inited = 0;  ///< bit per SfpuOp
     bool hw_started = false;
     tt::DataFormat unpack_a = tt::DataFormat::Invalid;

@@ -44,38 +44,55 @@ float sfpu_apply(SfpuOp op, float x, uint32_t param) {
     case SfpuOp::DivScalar: return x / p;
     case SfpuOp::RsubScalar: return p - x;
     case SfpuOp::Fill: return p;
+    case SfpuOp::UnaryMax: return std::max(x, p);
+    case SfpuOp::UnaryMin: return std::min(x, p);
+    case SfpuOp::Erf: return std::erf(x);
+    case SfpuOp::Erfc: return std::erfc(x);
     default: return x;
     }
 }
 
+/*! The op's call is `<name>_tile`. */
 const char *sfpu_name(SfpuOp op) {
     static const char *names[] = {"exp", "relu", "recip", "sqrt", "rsqrt", "gelu", "sigmoid", "tanh", "log", "abs",
                                   "negative", "square", "sin", "cos", "silu", "exp2", "expm1", "relu_max", "relu_min",
                                   "leaky_relu", "elu", "power", "add_unary", "sub_unary", "mul_unary", "div_unary",
-                                  "rsub_unary", "fill", "add_binary",
-                                  "sub_binary", "mul_binary", "div_binary", "max_binary", "min_binary"};
+                                  "rsub_unary", "fill", "add_binary", "sub_binary", "mul_binary", "div_binary",
+                                  "binary_max", "binary_min", "unary_max", "unary_min", "erf", "erfc"};
+    static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(SfpuOp::Erfc) + 1, "one name per SfpuOp");
     return names[static_cast<int>(op)];
+}
+
+/*! The init call `op` needs: its own, or the one all scalar ops share. */
+std::string init_of(SfpuOp op) {
+    if (op >= SfpuOp::AddScalar && op <= SfpuOp::RsubScalar) return "binop_with_scalar_tile_init";
+    return std::string(sfpu_name(op)) + "_tile_init";
+}
+
+/*! The checks every SFPU op makes (its init, no reduce configured, DST acquired, indices up to
+ *  `highest_dst` within capacity); returns the kernel's compute state. */
+ComputeState &require_sfpu(SfpuOp op, uint32_t highest_dst, Loc loc) {
+    const std::string call = std::string(sfpu_name(op)) + "_tile";
+    ComputeState &cs = compute_state(call.c_str(), loc);
+    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op))))
+        fail(call.c_str(), loc, "called without " + init_of(op) + "()");
+    if (cs.reduce_active) fail(call.c_str(), loc, "called after reduce_init without reduce_uninit");
+    require_math(cs, highest_dst, call.c_str(), loc);
+    return cs;
 }
 
 }  // namespace
 
 void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc) {
-    const std::string call = std::string(sfpu_name(op)) + "_tile";
-    ComputeState &cs = compute_state(call.c_str(), loc);
-    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op))))
-        fail(call.c_str(), loc, "called without " + call + "_init()");
-    if (cs.reduce_active) fail(call.c_str(), loc, "called after reduce_init without reduce_uninit");
-    require_math(cs, dst, call.c_str(), loc);
+    ComputeState &cs = require_sfpu(op, dst, loc);
     Tile &d = cs.dst[dst];
     for (float &v : d) v = to_dst(cs, sfpu_apply(op, v, param));
+    cs.dst_written[dst] = true;
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
 }
 
 void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc) {
-    const std::string call = std::string(sfpu_name(op)) + "_tile";
-    ComputeState &cs = compute_state(call.c_str(), loc);
-    if (!(cs.sfpu_inited & (1ull << static_cast<int>(op)))) fail(call.c_str(), loc, "called without " + call + "_init()");
-    require_math(cs, std::max({dst0, dst1, out_dst}), call.c_str(), loc);
+    ComputeState &cs = require_sfpu(op, std::max({dst0, dst1, out_dst}), loc);
     const Tile a = cs.dst[dst0], b = cs.dst[dst1];
     Tile &d = cs.dst[out_dst];
     for (int i = 0; i < 1024; ++i) {
@@ -90,6 +107,7 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
         }
         d[i] = to_dst(cs, v);
     }
+    cs.dst_written[out_dst] = true;
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
 }
 

@@ -96,7 +96,14 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "tile_not_waited", "only 1 page(s) were waited for"},
                       Fault{"faulty_compute.cpp", "sfpu_without_init", "without exp_tile_init"},
                       Fault{"faulty_compute.cpp", "pack_format_mismatch", "pack_reconfig_data_format"},
-                      Fault{"faulty_compute.cpp", "commit_without_acquire", "was not acquired"}),
+                      Fault{"faulty_compute.cpp", "commit_without_acquire", "was not acquired"},
+                      Fault{"faulty_compute.cpp", "binary_max_without_init", "without binary_max_tile_init"},
+                      Fault{"faulty_compute.cpp", "sfpu_dst_beyond_capacity", "DST capacity of 8 tiles"},
+                      Fault{"faulty_compute.cpp", "sfpu_after_reduce_init", "after reduce_init without reduce_uninit"},
+                      Fault{"faulty_compute.cpp", "unary_bcast_without_init", "call unary_bcast_init first"},
+                      Fault{"faulty_compute.cpp", "unary_bcast_other_broadcast", "differs from unary_bcast_init"},
+                      Fault{"faulty_compute.cpp", "unary_bcast_dst_beyond_capacity", "DST index 9"},
+                      Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
 
 }  // namespace

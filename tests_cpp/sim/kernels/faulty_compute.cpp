@@ -2,8 +2,16 @@
 // carry a "fault:<name>" marker. CB 0 and CB 1 hold input tiles, CB 16 and CB 17 are outputs.
 #include <cstdint>
 
+// reduce.h's default template arguments name these, as in the release.
+#define REDUCE_OP PoolType::SUM
+#define REDUCE_DIM ReduceDim::REDUCE_ROW
+
+#include "api/compute/bcast.h"
+#include "api/compute/binary_max_min.h"
+#include "api/compute/compute_kernel_api.h"
 #include "api/compute/eltwise_unary/exp.h"
 #include "api/compute/matmul.h"
+#include "api/compute/reduce.h"
 #include "api/compute/tile_move_copy.h"
 
 void kernel_main() {
@@ -46,6 +54,33 @@ void kernel_main() {
     pack_tile(0, tt::CBIndex::c_17);  // fault:pack_format_mismatch
 #elif defined(FAULT_commit_without_acquire)
     tile_regs_commit();  // fault:commit_without_acquire
+#elif defined(FAULT_binary_max_without_init)
+    tile_regs_acquire();
+    binary_max_tile(0, 1, 0);  // fault:binary_max_without_init
+#elif defined(FAULT_sfpu_dst_beyond_capacity)
+    binary_min_tile_init();
+    tile_regs_acquire();
+    binary_min_tile(0, 8, 0);  // fault:sfpu_dst_beyond_capacity
+#elif defined(FAULT_sfpu_after_reduce_init)
+    reduce_init(in0, in1, out);
+    unary_max_tile_init();
+    tile_regs_acquire();
+    unary_max_tile(0, 0);  // fault:sfpu_after_reduce_init
+#elif defined(FAULT_unary_bcast_without_init)
+    tile_regs_acquire();
+    unary_bcast<BroadcastType::COL>(in0, 0, 0);  // fault:unary_bcast_without_init
+#elif defined(FAULT_unary_bcast_other_broadcast)
+    unary_bcast_init<BroadcastType::COL>(in0, out);
+    tile_regs_acquire();
+    unary_bcast<BroadcastType::ROW>(in0, 0, 0);  // fault:unary_bcast_other_broadcast
+#elif defined(FAULT_unary_bcast_dst_beyond_capacity)
+    unary_bcast_init<BroadcastType::ROW>(in0, out);
+    tile_regs_acquire();
+    unary_bcast<BroadcastType::ROW>(in0, 0, 9);  // fault:unary_bcast_dst_beyond_capacity
+#elif defined(FAULT_reduce_other_accumulation)
+    reduce_init(in0, in1, out);
+    tile_regs_acquire();
+    reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW, true>(in0, in1, 0, 0, 0);  // fault:reduce_other_accumulation
 #else
 #error "define FAULT_<name>"
 #endif

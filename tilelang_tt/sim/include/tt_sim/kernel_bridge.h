@@ -30,7 +30,7 @@ enum class Broadcast : uint8_t { None, Row, Col, Scalar };
 enum class SfpuOp : uint8_t {
     Exp, Relu, Recip, Sqrt, Rsqrt, Gelu, Sigmoid, Tanh, Log, Abs, Neg, Square, Sin, Cos, Silu,
     Exp2, Expm1, ReluMax, ReluMin, LeakyRelu, Elu, Power, AddScalar, SubScalar, MulScalar, DivScalar, RsubScalar, Fill,
-    BinaryAdd, BinarySub, BinaryMul, BinaryDiv, BinaryMax, BinaryMin,
+    BinaryAdd, BinarySub, BinaryMul, BinaryDiv, BinaryMax, BinaryMin, UnaryMax, UnaryMin, Erf, Erfc,
 };
 /*! \brief Reduction kind and direction (mirror TT-Metalium's PoolType / ReduceDim values). */
 enum class Pool : uint8_t { Sum, Avg, Max };
@@ -91,8 +91,12 @@ void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpos
 void init_binary(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, bool acc_to_dest, Loc loc);
 void init_binary_common(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc);
 void init_copy(uint32_t cb, bool transpose, Loc loc);
-void init_reduce(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t out_cb, Loc loc);
+void init_reduce(Pool pool, ReduceAxis axis, bool fp32_accumulation, uint32_t in_cb, uint32_t scaler_cb,
+                 uint32_t out_cb, Loc loc);
 void reduce_uninit(Loc loc);
+void init_unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t out_cb, Loc loc);
+void reconfigure_unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t out_cb, Loc loc);
+void unary_bcast_uninit(Loc loc);
 void init_sfpu(SfpuOp op, Loc loc);
 void reconfig_unpack(int32_t srca_cb, int32_t srcb_cb, Loc loc);
 void reconfig_pack(uint32_t out_cb, Loc loc);
@@ -106,8 +110,9 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
                   uint32_t in1_tile, uint32_t dst, Loc loc);
 void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc);
 void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc);
-void reduce_tile(Pool pool, ReduceAxis axis, uint32_t in_cb, uint32_t scaler_cb, uint32_t tile,
+void reduce_tile(Pool pool, ReduceAxis axis, bool fp32_accumulation, uint32_t in_cb, uint32_t scaler_cb, uint32_t tile,
                  uint32_t scaler_tile, uint32_t dst, Loc loc);
+void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, Loc loc);
 void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc);
 void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc);
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc);

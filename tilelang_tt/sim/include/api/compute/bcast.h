@@ -1,11 +1,38 @@
 /*! \file bcast.h
- *  \brief Broadcast binary FPU ops (TT-Metalium's api/compute/bcast.h): in1's row 0 (ROW), column
- *  0 (COL) or element [0][0] (SCALAR) is replicated over the tile. */
+ *  \brief Broadcasts (TT-Metalium's api/compute/bcast.h): binary FPU ops whose in1 has its row 0
+ *  (ROW), column 0 (COL) or element [0][0] (SCALAR) replicated over the tile, and unary_bcast, which
+ *  copies a tile replicated that way into DST. */
 #pragma once
 
 #include "api/compute/common.h"
 
 namespace ckernel {
+
+/*! \brief Full init (unpacker, math, packer) for unary_bcast of `icb`'s tiles, packing to `ocb`. */
+template <BroadcastType bcast_type>
+ALWI void unary_bcast_init(uint32_t icb, uint32_t ocb, Loc loc = Loc::here()) {
+    sk::init_unary_bcast(detail::bcast(bcast_type), icb, ocb, loc);
+}
+/*! \brief DST[dst_tile_index] = tile `in_tile_index` of `icb` with its column 0 (COL), row 0 (ROW) or
+ *  element [0][0] (SCALAR) replicated over the tile (NONE: the tile itself). */
+template <BroadcastType bcast_type>
+ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_index, Loc loc = Loc::here()) {
+    sk::unary_bcast(detail::bcast(bcast_type), icb, in_tile_index, dst_tile_index, loc);
+}
+/*! \brief Undo unary_bcast_init's unpacker and math configuration; the next op needs its own init. */
+template <BroadcastType bcast_type>
+ALWI void unary_bcast_uninit(uint32_t icb, Loc loc = Loc::here()) {
+    (void)icb;
+    sk::unary_bcast_uninit(loc);
+}
+/*! \brief Switch an initialised unary_bcast to another broadcast, input CB and output CB. */
+template <BroadcastType old_bcast_type, BroadcastType new_bcast_type>
+void reconfigure_unary_bcast(uint32_t old_icb, uint32_t new_icb, uint32_t old_ocb, uint32_t new_ocb,
+                             Loc loc = Loc::here()) {
+    (void)old_icb;
+    (void)old_ocb;
+    sk::reconfigure_unary_bcast(detail::bcast(new_bcast_type), new_icb, new_ocb, loc);
+}
 
 namespace detail {
 /*! \brief The simulator broadcasts row 0 only; another `bcast_row_idx` is refused, not ignored. */

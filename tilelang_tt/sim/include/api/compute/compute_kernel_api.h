@@ -1,6 +1,7 @@
 /*! \file compute_kernel_api.h
  *  \brief SFPU functions TT-Metalium v0.67 declares in api/compute/compute_kernel_api.h itself
- *  (sigmoid, log, tanh, abs, square, power, exp2, expm1, silu), for the ones the simulator models.
+ *  (sigmoid, log, tanh, abs, square, power, exp2, expm1, silu, unary_max, unary_min), for the ones the
+ *  simulator models.
  *  It computes the exact function whatever the approximation flags say. */
 #pragma once
 
@@ -54,5 +55,15 @@ ALWI void expm1_tile_init(Loc loc = Loc::here()) {
 }
 ALWI void silu_tile(uint32_t idst, Loc loc = Loc::here()) { sk::sfpu_unary(tt_sim::SfpuOp::Silu, idst, 0, loc); }
 ALWI void silu_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::Silu, loc); }
+/*! \brief max(x, value), where param0 holds the IEEE-754 bits of the float value. */
+ALWI void unary_max_tile(uint32_t idst, uint32_t param0, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::UnaryMax, idst, param0, loc);
+}
+ALWI void unary_max_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::UnaryMax, loc); }
+/*! \brief min(x, value), where param0 holds the IEEE-754 bits of the float value. */
+ALWI void unary_min_tile(uint32_t idst, uint32_t param0, Loc loc = Loc::here()) {
+    sk::sfpu_unary(tt_sim::SfpuOp::UnaryMin, idst, param0, loc);
+}
+ALWI void unary_min_tile_init(Loc loc = Loc::here()) { sk::init_sfpu(tt_sim::SfpuOp::UnaryMin, loc); }
 
 }  // namespace ckernel

@@ -14,11 +14,15 @@ inline void require_modelled_pool(PoolType reduce_type, const char *call, Loc lo
 }
 }  // namespace detail
 
-/*! \brief Init for reduce_tile of `icb` scaled by the tile in `icb_scaler`, packing to `ocb`. */
+/*! \brief Init for reduce_tile of `icb` weighted by row 0 of each face of the scaler tile in
+ *  `icb_scaler`, packing to `ocb`; until reduce_uninit the packer keeps only the result row/column. */
 template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
 ALWI void reduce_init(uint32_t icb, uint32_t icb_scaler, uint32_t ocb, Loc loc = Loc::here()) {
+    // The release's math init has the same assertion.
+    static_assert(!enforce_fp32_accumulation || DST_ACCUM_MODE, "FP32 Dest must be enabled for FP32 accumulation");
     detail::require_modelled_pool(reduce_type, "reduce_init", loc);
-    sk::init_reduce(detail::pool(reduce_type), detail::axis(reduce_dim), icb, icb_scaler, ocb, loc);
+    sk::init_reduce(detail::pool(reduce_type), detail::axis(reduce_dim), enforce_fp32_accumulation, icb, icb_scaler,
+                    ocb, loc);
 }
 /*! \brief Undo reduce_init's packer edge mask; required before a non-reduce op. */
 template <bool enforce_fp32_accumulation = false>
@@ -26,12 +30,13 @@ ALWI void reduce_uninit(uint32_t icb = 0, Loc loc = Loc::here()) {
     (void)icb;
     sk::reduce_uninit(loc);
 }
-/*! \brief Accumulate the reduction of tile `itile` (times the scaler tile) into DST[idst]. */
+/*! \brief Accumulate the reduction of tile `itile` (weighted by the scaler tile) into DST[idst]. */
 template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
 ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler, uint32_t idst,
                       Loc loc = Loc::here()) {
     detail::require_modelled_pool(reduce_type, "reduce_tile", loc);
-    sk::reduce_tile(detail::pool(reduce_type), detail::axis(reduce_dim), icb, icb_scaler, itile, itile_scaler, idst, loc);
+    sk::reduce_tile(detail::pool(reduce_type), detail::axis(reduce_dim), enforce_fp32_accumulation, icb, icb_scaler,
+                    itile, itile_scaler, idst, loc);
 }
 
 }  // namespace ckernel

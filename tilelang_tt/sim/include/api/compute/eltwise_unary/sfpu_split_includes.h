@@ -3,6 +3,10 @@
  *  api/compute/eltwise_unary/sfpu_split_includes.h), for the ops the simulator models. */
 #pragma once
 
+#if SFPU_OP_ERF_ERFC_INCLUDE
+#include "api/compute/eltwise_unary/erf_erfc.h"
+#endif
+
 #if SFPU_OP_EXP_INCLUDE
 #include "api/compute/eltwise_unary/exp.h"
 #endif
