@@ -117,7 +117,7 @@ def test_elementwise_kernels_compile_against_the_release(tt_release):
     """Every kind of element-wise program above builds against the real v0.67.4 device headers."""
     programs = [elementwise_add(64, 64, 32, 32, "float16", "float32"), fused_chain(64, 64, 32, 32, "bfloat16"),
                 fused_chain(64, 64, 32, 32, "float32"), gemm_relu(64, 64, 64, 32, 32, 32, "bfloat16"),
-                scaled_by_fill(64, 64, 32, 2.0)]
+                scaled_by_fill(64, 64, 32, 2.0), activations(64, 64, 32, 32)]
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
 
 
@@ -134,10 +134,16 @@ def line_of(func, text):
     return first + next(i for i, line in enumerate(lines) if text in line)
 
 
-def test_unlowered_math_is_a_located_error():
-    err = compile_error(activations(64, 64, 32, 32))
-    assert "T.erf in T.Parallel is not supported on Tenstorrent yet" in str(err)
-    assert err.line is not None and err.file.endswith("tilelang_style_kernels.py")
+def test_activations_gelu_silu_sigmoid():
+    """GELU in its tanh and erf forms, SiLU and a sigmoid gate, computed in float32 with casts."""
+    kernel = tilelang_tt.compile(activations(64, 64, 32, 32), out_idx=[-1])
+    x = random((64, 64), "bfloat16", 9)
+    v = x.astype(np.float32)
+    from math import erf
+
+    gelu_tanh = 0.5 * v * (1 + np.tanh(0.7978845608 * (v + 0.044715 * v ** 3)))
+    gelu_erf = 0.5 * v * (1 + np.vectorize(erf)(v * 0.7071067811865476))
+    assert_close(kernel(x), gelu_tanh + gelu_erf + v / (1 + np.exp(-v)), "bfloat16", atol_scale=8)
 
 
 def transposed_read(M, block):

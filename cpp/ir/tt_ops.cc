@@ -128,19 +128,25 @@ void register_compute() {
 // Reductions of a tile into a row or column vector, and broadcasts of one back over a tile.
 void register_reduce_and_broadcast() {
     const std::string reduce = "api/compute/reduce.h", bcast = "api/compute/bcast.h";
+    // Each kind with and without enforce_fp32_accumulation (used when DST holds fp32).
     for (const auto &[pool, pool_cpp] : {std::pair{"sum", "PoolType::SUM"}, std::pair{"max", "PoolType::MAX"}}) {
         for (const auto &[dim, dim_cpp] :
              {std::pair{"row", "ReduceDim::REDUCE_ROW"}, std::pair{"col", "ReduceDim::REDUCE_COL"}}) {
-            const std::string kind = std::string(pool) + "_" + dim, targs = std::string("<") + pool_cpp + ", " + dim_cpp + ">";
-            template_compute_op(reduce, "reduce_init_" + kind, "reduce_init" + targs,
-                                {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("out_cb")},
-                                "configure reduce_tile (" + kind + ") of in_cb scaled by scaler_cb, packing to out_cb");
-            template_compute_op(reduce, "reduce_tile_" + kind, "reduce_tile" + targs,
-                                {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("in_tile_index"),
-                                 int_arg("scaler_tile_index"), int_arg("dst_index")},
-                                "DST[dst_index] (+/max)= the " + kind + " reduction of in[in_tile_index]");
+            for (const bool fp32 : {false, true}) {
+                const std::string kind = std::string(pool) + "_" + dim + (fp32 ? "_fp32" : "");
+                const std::string targs = std::string("<") + pool_cpp + ", " + dim_cpp + (fp32 ? ", true>" : ">");
+                template_compute_op(reduce, "reduce_init_" + kind, "reduce_init" + targs,
+                                    {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("out_cb")},
+                                    "configure reduce_tile (" + kind + ") of in_cb scaled by scaler_cb, packing to out_cb");
+                template_compute_op(reduce, "reduce_tile_" + kind, "reduce_tile" + targs,
+                                    {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("in_tile_index"),
+                                     int_arg("scaler_tile_index"), int_arg("dst_index")},
+                                    "DST[dst_index] (+/max)= the " + kind + " reduction of in[in_tile_index]");
+            }
         }
     }
+    template_compute_op(reduce, "reduce_uninit_fp32", "reduce_uninit<true>", {int_arg("in_cb")},
+                        "undo reduce_init<..., true> before any other kind of op");
     compute_op(reduce, "reduce_uninit", {}, "undo reduce_init before any other kind of op");
     for (const auto &[dim, dim_cpp] : {std::pair{"cols", "BroadcastType::COL"}, std::pair{"rows", "BroadcastType::ROW"}}) {
         const std::string targs = std::string("<") + dim_cpp + ">";

@@ -159,6 +159,9 @@ public:
     int dst_tiles() const {
         return compute_.dst_tiles;
     }
+    bool fp32_dest_acc() const {
+        return compute_.fp32_dest_acc_en;
+    }
     bool prefetch() const {
         return prefetch_;
     }

@@ -84,7 +84,8 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     }
     mark_read(src->buffer);
     const std::string pool = (kind == "sum" || kind == "abssum") ? "sum" : "max";
-    const std::string variant = pool + (rows ? "_row" : "_col");
+    // With fp32 in DST the pool accumulates in fp32 too (enforce_fp32_accumulation).
+    const std::string variant = pool + (rows ? "_row" : "_col") + (ctx_.fp32_dest_acc() ? "_fp32" : "");
     const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_);
 
     // clear=False: the vector's value before the reduction, combined in DST slot 1.
@@ -104,7 +105,7 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
             return tt_call("reduce_tile_" + variant, {cb_of(*pooled), cb_of(scaler),
                                                         pooled_order.position_of(row, col), make_int(0), make_int(0)});
         }));
-        body.push_back(tt_call("reduce_uninit", {}));
+        body.push_back(ctx_.fp32_dest_acc() ? tt_call("reduce_uninit_fp32", {cb_of(*pooled)}) : tt_call("reduce_uninit", {}));
         if (kind == "min") body.insert(body.end(), {tt_call("negative_tile_init", {}), tt_call("negative_tile", {make_int(0)})});
         if (combine && old.kind == TileValue::Constant) {
             const EltwiseOp *op = lookup_eltwise_op(combine_op);

@@ -1,0 +1,191 @@
+"""Reductions, 1-D vectors and the kernels built on them, compiled end to end, run on the simulator
+and compared with NumPy: row and column reductions of every kind, online softmax, RMSNorm and GEMM
+with a bias and GELU epilogue; each program also passes the real-header check."""
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import tilelang_tt
+import tilelang_tt.language as T
+from tilelang_tt.errors import ValidationError
+from tilelang_tt.release_check import check_kernels
+
+from tilelang_style_kernels import layer_norm, rms_norm, rms_norm_chunked, softmax
+
+NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def private_cache(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
+def random(shape, dtype, seed):
+    return np.random.default_rng(seed).standard_normal(shape).astype(NUMPY[dtype])
+
+
+def assert_close(actual, expected, rtol, atol):
+    actual = np.asarray(actual, np.float32)
+    pcc = float(np.corrcoef(actual.ravel(), expected.ravel())[0, 1])
+    assert pcc >= 0.999, f"PCC {pcc}"
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+
+
+def centered(M, N, block, kind, dim):
+    """Y = X minus its reduction along dim, broadcast back: exercises the reduction and the vector."""
+
+    @T.prim_func
+    def center(X: T.Tensor((M, N), "float32"), Y: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block)) as (bx, by):
+            x = T.alloc_shared((block, block), "float32")
+            stat = T.alloc_fragment((block,), "float32")
+            y = T.alloc_fragment((block, block), "float32")
+            T.copy(X[by * block, bx * block], x)
+            if kind == "sum":
+                T.reduce_sum(x, stat, dim=dim)
+            elif kind == "max":
+                T.reduce_max(x, stat, dim=dim)
+            elif kind == "min":
+                T.reduce_min(x, stat, dim=dim)
+            elif kind == "absmax":
+                T.reduce_absmax(x, stat, dim=dim)
+            else:
+                T.reduce_abssum(x, stat, dim=dim)
+            if dim == 1:
+                for i, j in T.Parallel(block, block):
+                    y[i, j] = x[i, j] - stat[i]
+            else:
+                for i, j in T.Parallel(block, block):
+                    y[i, j] = x[i, j] - stat[j]
+            T.copy(y, Y[by * block, bx * block])
+
+    return center
+
+
+REDUCE = {"sum": np.sum, "max": np.max, "min": np.min, "absmax": lambda x, axis: np.abs(x).max(axis),
+          "abssum": lambda x, axis: np.abs(x).sum(axis)}
+
+
+@pytest.mark.parametrize("dim", [1, 0])
+@pytest.mark.parametrize("kind", sorted(REDUCE))
+def test_reductions_along_either_dimension(kind, dim):
+    kernel = tilelang_tt.compile(centered(64, 128, 64, kind, dim), out_idx=[-1])
+    x = random((64, 128), "float32", 1)
+    blocks = x.reshape(1, 64, 2, 64).transpose(0, 2, 1, 3)  # (block row, block col, 64, 64)
+    stat = REDUCE[kind](blocks, axis=3 if dim == 1 else 2)
+    expected = (blocks - (stat[..., :, None] if dim == 1 else stat[..., None, :])).transpose(0, 2, 1, 3).reshape(64, 128)
+    # The pool reads its operands through the matrix engine's 19-bit source registers (10 mantissa bits).
+    assert_close(kernel(x), expected, rtol=2 ** -9, atol=2 ** -9 * (64 if "sum" in kind else 4))
+
+
+@pytest.mark.parametrize("N,block_N", [(256, 128), (1024, 1024)])
+def test_online_softmax(N, block_N):
+    kernel = tilelang_tt.compile(softmax(64, N, block_M=32, block_N=block_N, dtype="bfloat16"), out_idx=[-1])
+    x = random((64, N), "bfloat16", 2)
+    xf = x.astype(np.float32)
+    e = np.exp(xf - xf.max(axis=1, keepdims=True))
+    assert_close(kernel(x), e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / N * 8)
+
+
+def test_rms_norm_whole_rows():
+    kernel = tilelang_tt.compile(rms_norm(64, 256, 32, dtype="float32"), out_idx=[-1])
+    x = random((64, 256), "float32", 3)
+    expected = x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-12)
+    assert_close(kernel(x), expected, rtol=2 ** -9, atol=2 ** -9)
+
+
+def test_rms_norm_in_chunks():
+    """Squares accumulate chunk by chunk across a loop, then each chunk is scaled in place."""
+    kernel = tilelang_tt.compile(rms_norm_chunked(64, 512, 32, 128, dtype="float32"), out_idx=[-1])
+    x = random((64, 512), "float32", 7)
+    expected = x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-12)
+    assert_close(kernel(x), expected, rtol=2 ** -9, atol=2 ** -9)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_layer_norm_with_affine_and_statistics(dtype):
+    kernel = tilelang_tt.compile(layer_norm(64, 256, block_M=32, in_dtype=dtype, out_dtype=dtype), out_idx=[3, 4, 5])
+    x, gamma, beta = random((64, 256), dtype, 8), random((256,), dtype, 9), random((256,), dtype, 10)
+    y, mean, rstd = kernel(x, gamma, beta)
+    xf = x.astype(np.float32)
+    mu = xf.mean(axis=1)
+    r = 1 / np.sqrt(xf.var(axis=1) + 1e-5)
+    expected = (xf - mu[:, None]) * r[:, None] * gamma.astype(np.float32) + beta.astype(np.float32)
+    tol = 2 ** -6 if dtype == "bfloat16" else 2 ** -9
+    assert_close(mean, mu, rtol=tol, atol=tol)
+    assert_close(rstd, r, rtol=tol, atol=tol)
+    assert_close(y, expected, rtol=tol, atol=4 * tol)
+
+
+def test_blocks_smaller_than_a_tile_are_a_located_error():
+    with pytest.raises(ValidationError, match="not a multiple of the 32x32 tile") as info:
+        tilelang_tt.compile(layer_norm(64, 256, block_M=1), out_idx=[3, 4, 5])
+    assert info.value.line is not None
+
+
+def gemm_bias_gelu(M, N, K, block_M, block_N, block_K, dtype="bfloat16"):
+    """C = gelu(A @ B + bias): the epilogue on the accumulator before it leaves the core (tanh GELU)."""
+    c = 0.7978845608
+
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), Bias: T.Tensor((N,), dtype),
+             C: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_K), dtype)
+            B_s = T.alloc_shared((block_K, block_N), dtype)
+            bias = T.alloc_shared((block_N,), dtype)
+            acc = T.alloc_fragment((block_M, block_N), "float32")
+            T.copy(Bias[bx * block_N], bias)
+            T.clear(acc)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
+                T.copy(A[by * block_M, k * block_K], A_s)
+                T.copy(B[k * block_K, bx * block_N], B_s)
+                T.gemm(A_s, B_s, acc)
+            for i, j in T.Parallel(block_M, block_N):
+                v = acc[i, j] + bias[j]
+                acc[i, j] = 0.5 * v * (1.0 + T.tanh(c * (v + 0.044715 * v * v * v)))
+            T.copy(acc, C[by * block_M, bx * block_N])
+
+    return gemm
+
+
+def test_gemm_bias_gelu_epilogue():
+    kernel = tilelang_tt.compile(gemm_bias_gelu(128, 128, 64, 64, 64, 32), out_idx=[-1])
+    a, b, bias = random((128, 64), "bfloat16", 4), random((64, 128), "bfloat16", 5), random((128,), "bfloat16", 6)
+    v = a.astype(np.float32) @ b.astype(np.float32) + bias.astype(np.float32)
+    expected = 0.5 * v * (1 + np.tanh(0.7978845608 * (v + 0.044715 * v ** 3)))
+    assert_close(kernel(a, b, bias), expected, rtol=2 ** -6, atol=2 ** -6 * 8)
+
+
+def test_programs_compile_against_the_release(tt_release):
+    programs = [centered(64, 64, 64, "absmax", 1), centered(64, 64, 64, "sum", 0), centered(64, 64, 64, "min", 1),
+                softmax(64, 256, block_M=32, block_N=128, dtype="bfloat16"), rms_norm(64, 256, 32, dtype="float32"),
+                rms_norm_chunked(64, 256, 32, 128, dtype="float32"), layer_norm(64, 256, block_M=32),
+                gemm_bias_gelu(64, 64, 64, 64, 64, 32)]
+    check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
+
+
+def conflicting_vector(M, block):
+    @T.prim_func
+    def bad(X: T.Tensor((M, M), "float32"), Y: T.Tensor((M, M), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_shared((block, block), "float32")
+            v = T.alloc_fragment((block,), "float32")
+            y = T.alloc_fragment((block, block), "float32")
+            T.copy(X[0, 0], x)
+            T.reduce_sum(x, v, dim=1)
+            for i, j in T.Parallel(block, block):
+                y[i, j] = x[i, j] * v[j]
+            T.copy(y, Y[0, 0])
+
+    return bad
+
+
+def test_a_vector_used_per_row_and_per_column_is_a_located_error():
+    with pytest.raises(ValidationError, match="used both as one value per row and as one value per column") as info:
+        tilelang_tt.compile(conflicting_vector(32, 32), out_idx=[-1])
+    assert info.value.line is not None
