@@ -11,7 +11,7 @@ import tilelang_tt.language as T
 from tilelang_tt.errors import ValidationError
 from tilelang_tt.release_check import check_kernels
 
-from tilelang_style_kernels import layer_norm, rms_norm, rms_norm_chunked, softmax
+from tilelang_style_kernels import layer_norm, rms_norm, rms_norm_chunked, softmax, softmax_whole_row
 
 NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
 
@@ -89,6 +89,14 @@ def test_online_softmax(N, block_N):
     xf = x.astype(np.float32)
     e = np.exp(xf - xf.max(axis=1, keepdims=True))
     assert_close(kernel(x), e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / N * 8)
+
+
+def test_softmax_whole_rows():
+    kernel = tilelang_tt.compile(softmax_whole_row(64, 512), out_idx=[-1])
+    x = random((64, 512), "bfloat16", 11)
+    xf = x.astype(np.float32)
+    e = np.exp(xf - xf.max(axis=1, keepdims=True))
+    assert_close(kernel(x), e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / 512 * 8)
 
 
 def test_rms_norm_whole_rows():

@@ -75,6 +75,29 @@ def softmax(M, N, block_M=1, block_N=1024, dtype="float16", accum_dtype="float32
     return softmax_rows
 
 
+def softmax_whole_row(M, N, block_M=32, dtype="bfloat16"):
+    """Row softmax with whole rows on chip: one read of the input, one write of the output."""
+
+    @T.prim_func
+    def softmax_rows(X: T.Tensor((M, N), dtype), Y: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(M, block_M)) as bm:
+            x = T.alloc_shared((block_M, N), dtype)
+            e = T.alloc_fragment((block_M, N), dtype)
+            y = T.alloc_fragment((block_M, N), dtype)
+            row_max = T.alloc_fragment((block_M,), "float32")
+            row_sum = T.alloc_fragment((block_M,), "float32")
+            T.copy(X[bm * block_M, 0], x)
+            T.reduce_max(x, row_max, dim=1)
+            for i, j in T.Parallel(block_M, N):
+                e[i, j] = T.exp(x[i, j] - row_max[i])
+            T.reduce_sum(e, row_sum, dim=1)
+            for i, j in T.Parallel(block_M, N):
+                y[i, j] = e[i, j] / row_sum[i]
+            T.copy(y, Y[bm * block_M, 0])
+
+    return softmax_rows
+
+
 def rms_norm(M, N, block_M, dtype="float"):
     """Y = X * rsqrt(mean(X^2) + eps) with whole rows on chip."""
 
