@@ -12,20 +12,13 @@ import tilelang_tt.language as T
 from tilelang_tt.errors import ValidationError
 from tilelang_tt.release_check import check_kernels
 
+from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
 from tilelang_style_kernels import activations, elementwise_add, gemm_relu
 
 NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
 # float32 operands of the matrix engine (add_tiles, mul_tiles) pass through its 19-bit source
 # registers (10 mantissa bits), as on the device; the SFPU keeps fp32.
 EPS = {"bfloat16": 2.0 ** -7, "float16": 2.0 ** -10, "float32": 2.0 ** -11}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def private_cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
 
 
 def random(shape, dtype, seed):

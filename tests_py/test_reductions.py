@@ -2,7 +2,6 @@
 and compared with NumPy: row and column reductions of every kind, online softmax, RMSNorm and GEMM
 with a bias and GELU epilogue; each program also passes the real-header check."""
 
-import ml_dtypes
 import numpy as np
 import pytest
 
@@ -11,21 +10,9 @@ import tilelang_tt.language as T
 from tilelang_tt.errors import ValidationError
 from tilelang_tt.release_check import check_kernels
 
+from test_elementwise import random
+from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
 from tilelang_style_kernels import layer_norm, rms_norm, rms_norm_chunked, softmax, softmax_whole_row
-
-NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def private_cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
-
-
-def random(shape, dtype, seed):
-    return np.random.default_rng(seed).standard_normal(shape).astype(NUMPY[dtype])
 
 
 def assert_close(actual, expected, rtol, atol):
