@@ -7,6 +7,7 @@ import pytest
 
 import tilelang_tt
 import tilelang_tt.language as T
+from tilelang_tt import passes
 from tilelang_tt.errors import ValidationError
 from tilelang_tt.release_check import check_kernels
 
@@ -184,3 +185,69 @@ def test_a_vector_used_per_row_and_per_column_is_a_located_error():
     with pytest.raises(ValidationError, match="used both as one value per row and as one value per column") as info:
         tilelang_tt.compile(conflicting_vector(32, 32), out_idx=[-1])
     assert info.value.line is not None
+
+
+def test_reduction_lowers_to_reduce_tile_chains():
+    """Before (T.reduce_max along dim 1, then x - max[i]) -> after: the compute kernel's IR."""
+    lowered = passes.run_pipeline(centered(64, 64, 64, "max", 1), pipeline="StageTTElementwise -> InferTTLayout -> "
+                                  "PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics")
+    compute = str(next(f for name, f in lowered.functions.items() if name.endswith("_compute")))
+    assert compute[compute.index("    tt.compute_kernel_hw_startup"):] == EXPECTED_REDUCE_MAX_COMPUTE
+
+
+EXPECTED_REDUCE_MAX_COMPUTE = """\
+    tt.compute_kernel_hw_startup(0, 0, 24)
+    tt.tile_regs_acquire()
+    tt.fill_tile_init()
+    tt.fill_tile(0, 1.0)
+    tt.tile_regs_commit()
+    tt.cb_reserve_back(25, 1)
+    tt.tile_regs_wait()
+    tt.pack_reconfig_data_format(25)
+    tt.pack_tile(0, 25)
+    tt.tile_regs_release()
+    tt.cb_push_back(25, 1)
+    tt.cb_wait_front(25, 1)
+    with T.Kernel(1, 1) as (bx, by):
+        tt.cb_wait_front(0, 4)
+        for out_tile in T.serial(2):
+            tt.tile_regs_acquire()
+            tt.reconfig_data_format(0, 25)
+            tt.reduce_init_max_row_fp32(0, 25, 24)
+            for fold in T.serial(2):
+                tt.reduce_tile_max_row_fp32(0, 25, out_tile * 2 + fold, 0, 0)
+            tt.reduce_uninit_fp32(0)
+            tt.tile_regs_commit()
+            tt.cb_reserve_back(24, 1)
+            tt.tile_regs_wait()
+            tt.pack_reconfig_data_format(24)
+            tt.pack_tile(0, 24)
+            tt.tile_regs_release()
+            tt.cb_push_back(24, 1)
+        tt.cb_wait_front(0, 4)
+        tt.cb_wait_front(24, 2)
+        for tile_group in T.serial(2):
+            tt.tile_regs_acquire()
+            tt.reconfig_data_format_srca(0)
+            tt.copy_tile_to_dst_init_short(0)
+            for tile in T.serial(2):
+                tt.copy_tile(0, tile_group * 2 + tile, tile * 2)
+            tt.reconfig_data_format_srca(24)
+            tt.unary_bcast_init_cols(24, 16)
+            for tile_1 in T.serial(2):
+                tt.unary_bcast_cols(24, (tile_group * 2 + tile_1) // 2, tile_1 * 2 + 1)
+            tt.sub_binary_tile_init()
+            for tile_2 in T.serial(2):
+                tt.sub_binary_tile(tile_2 * 2, tile_2 * 2 + 1, tile_2 * 2)
+            tt.tile_regs_commit()
+            tt.cb_reserve_back(16, 2)
+            tt.tile_regs_wait()
+            tt.pack_reconfig_data_format(16)
+            for dst_index in T.serial(2):
+                tt.pack_tile(dst_index * 2, 16)
+            tt.tile_regs_release()
+            tt.cb_push_back(16, 2)
+        tt.cb_pop_front(0, 4)
+        tt.cb_pop_front(24, 2)
+    tt.cb_pop_front(25, 1)
+"""
