@@ -26,8 +26,8 @@ void compute_op(const std::string &header, const std::string &cpp_name, std::vec
 // (e.g. tt.reduce_tile_sum_row → reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>).
 void template_compute_op(const std::string &header, const std::string &name, const std::string &cpp_name,
                          std::vector<ArgSpec> args, const std::string &doc) {
-    register_intrinsic({"tt." + name, std::move(args), false, ResultRule::Void, DataType::handle(), false,
-                        kRoleCompute, cpp_name, doc, header});
+    register_intrinsic({"tt." + name, std::move(args), false, ResultRule::Void, DataType::handle(), false, kRoleCompute,
+                        cpp_name, doc, header});
 }
 
 ArgSpec int_arg(const char *name) {
@@ -48,25 +48,42 @@ void register_kernel_args() {
 void register_unbound_runtime_arguments() {
     // Lowering names a global buffer's base address before GridToPersistentTT decides which
     // runtime argument carries it; VerifyTTIR rejects any that remain (frontend role).
-    register_intrinsic({"tt.buffer_address", {{"buffer", ArgKind::Region}}, false, ResultRule::Fixed,
-                        DataType::int32(), true, kRoleFrontend, "",
-                        "base address of a global buffer, until it becomes a runtime argument", ""});
+    register_intrinsic({"tt.buffer_address",
+                        {{"buffer", ArgKind::Region}},
+                        false,
+                        ResultRule::Fixed,
+                        DataType::int32(),
+                        true,
+                        kRoleFrontend,
+                        "",
+                        "base address of a global buffer, until it becomes a runtime argument",
+                        ""});
     // A value that follows from the tensor shapes (a tensor's width in tiles, a loop's trip count):
     // lowering names it so GridToPersistentTT can pass it as a runtime argument, and one compiled
     // kernel serves every shape with the same block sizes.
-    register_intrinsic({"tt.runtime_constant", {{"name", ArgKind::String}, int_arg("value")}, false,
-                        ResultRule::Fixed, DataType::int32(), true, kRoleFrontend, "",
-                        "a shape-dependent value, until it becomes a runtime argument", ""});
+    register_intrinsic({"tt.runtime_constant",
+                        {{"name", ArgKind::String}, int_arg("value")},
+                        false,
+                        ResultRule::Fixed,
+                        DataType::int32(),
+                        true,
+                        kRoleFrontend,
+                        "",
+                        "a shape-dependent value, until it becomes a runtime argument",
+                        ""});
 }
 
 void register_circular_buffers() {
     tt_op("cb_reserve_back", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
-          "producer: block until num_pages pages are free at the back", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
+          "producer: block until num_pages pages are free at the back", ResultRule::Void, DataType::handle(),
+          "api/compute/cb_api.h");
     tt_op("cb_push_back", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
           "producer: publish num_pages reserved pages", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
     tt_op("cb_wait_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel,
-          "consumer: block until num_pages pages are available at the front", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
-    tt_op("cb_pop_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel, "consumer: free num_pages pages", ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
+          "consumer: block until num_pages pages are available at the front", ResultRule::Void, DataType::handle(),
+          "api/compute/cb_api.h");
+    tt_op("cb_pop_front", {int_arg("cb"), int_arg("num_pages")}, kRoleAnyKernel, "consumer: free num_pages pages",
+          ResultRule::Void, DataType::handle(), "api/compute/cb_api.h");
     tt_op("get_write_ptr", {int_arg("cb")}, kRoleDataMovement, "L1 address of the reserved back page",
           ResultRule::Fixed, DataType::int32());
     tt_op("get_read_ptr", {int_arg("cb")}, kRoleDataMovement, "L1 address of the front page", ResultRule::Fixed,
@@ -107,7 +124,8 @@ void register_compute() {
     compute_op(regs, "tile_regs_commit", {}, "MATH: hand DST to PACK");
     compute_op(regs, "tile_regs_wait", {}, "PACK: wait for MATH's commit");
     compute_op(regs, "tile_regs_release", {}, "PACK: give DST back to MATH");
-    compute_op(copy, "copy_tile_to_dst_init_short", {int_arg("in_cb")}, "init copy_tile from in_cb after another kind of op");
+    compute_op(copy, "copy_tile_to_dst_init_short", {int_arg("in_cb")},
+               "init copy_tile from in_cb after another kind of op");
     compute_op(copy, "copy_tile", {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
                "DST[dst_index] = in[in_tile_index]");
     compute_op("api/compute/transpose_wh.h", "transpose_wh_init_short", {int_arg("in_cb")},
@@ -118,7 +136,8 @@ void register_compute() {
     compute_op(fill, "fill_tile_init", {}, "init fill_tile (SFPU)");
     compute_op(fill, "fill_tile", {int_arg("dst_index"), {"value", ArgKind::Float}},
                "every element of DST[dst_index] = value (a float)");
-    compute_op(pack, "pack_reconfig_data_format", {int_arg("new_cb")}, "reconfigure the packer for new_cb's data format");
+    compute_op(pack, "pack_reconfig_data_format", {int_arg("new_cb")},
+               "reconfigure the packer for new_cb's data format");
     compute_op(pack, "pack_tile", {int_arg("dst_index"), int_arg("out_cb")},
                "pack DST[dst_index] into the next reserved page of out_cb");
 }
@@ -137,7 +156,8 @@ void register_reduce_and_broadcast() {
                 const std::string targs = std::string("<") + pool_cpp + ", " + dim_cpp + (fp32 ? ", true>" : ">");
                 template_compute_op(reduce, "reduce_init_" + kind, "reduce_init" + targs,
                                     {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("out_cb")},
-                                    "configure reduce_tile (" + kind + ") of in_cb scaled by scaler_cb, packing to out_cb");
+                                    "configure reduce_tile (" + kind +
+                                        ") of in_cb scaled by scaler_cb, packing to out_cb");
                 template_compute_op(reduce, "reduce_tile_" + kind, "reduce_tile" + targs,
                                     {int_arg("in_cb"), int_arg("scaler_cb"), int_arg("in_tile_index"),
                                      int_arg("scaler_tile_index"), int_arg("dst_index")},
@@ -148,14 +168,16 @@ void register_reduce_and_broadcast() {
     template_compute_op(reduce, "reduce_uninit_fp32", "reduce_uninit<true>", {int_arg("in_cb")},
                         "undo reduce_init<..., true> before any other kind of op");
     compute_op(reduce, "reduce_uninit", {}, "undo reduce_init before any other kind of op");
-    for (const auto &[dim, dim_cpp] : {std::pair{"cols", "BroadcastType::COL"}, std::pair{"rows", "BroadcastType::ROW"}}) {
+    for (const auto &[dim, dim_cpp] :
+         {std::pair{"cols", "BroadcastType::COL"}, std::pair{"rows", "BroadcastType::ROW"}}) {
         const std::string targs = std::string("<") + dim_cpp + ">";
         template_compute_op(bcast, std::string("unary_bcast_init_") + dim, "unary_bcast_init" + targs,
                             {int_arg("in_cb"), int_arg("out_cb")}, std::string("init unary_bcast of ") + dim);
-        template_compute_op(bcast, std::string("unary_bcast_") + dim, "unary_bcast" + targs,
-                            {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
-                            std::string("DST[dst_index] = in[in_tile_index]'s ") +
-                                (std::string(dim) == "cols" ? "column 0 repeated across columns" : "row 0 repeated down rows"));
+        template_compute_op(
+            bcast, std::string("unary_bcast_") + dim, "unary_bcast" + targs,
+            {int_arg("in_cb"), int_arg("in_tile_index"), int_arg("dst_index")},
+            std::string("DST[dst_index] = in[in_tile_index]'s ") +
+                (std::string(dim) == "cols" ? "column 0 repeated across columns" : "row 0 repeated down rows"));
     }
 }
 
@@ -171,9 +193,12 @@ void register_eltwise_compute() {
                    "DST[dst_index] = in0[in0_tile_index] " + name + " in1[in1_tile_index]");
     }
     const std::string sfpu_binary = "api/compute/eltwise_binary_sfpu.h", max_min = "api/compute/binary_max_min.h";
-    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{
-             {"add_binary", sfpu_binary}, {"sub_binary", sfpu_binary}, {"mul_binary", sfpu_binary},
-             {"div_binary", sfpu_binary}, {"binary_max", max_min}, {"binary_min", max_min}}) {
+    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{{"add_binary", sfpu_binary},
+                                                                                     {"sub_binary", sfpu_binary},
+                                                                                     {"mul_binary", sfpu_binary},
+                                                                                     {"div_binary", sfpu_binary},
+                                                                                     {"binary_max", max_min},
+                                                                                     {"binary_min", max_min}}) {
         compute_op(header, op + "_tile_init", {}, "init the SFPU's " + op + " of two DST tiles");
         compute_op(header, op + "_tile", {int_arg("dst_index0"), int_arg("dst_index1"), int_arg("out_dst_index")},
                    "DST[out_dst_index] = " + op + " of DST[dst_index0] and DST[dst_index1]");
@@ -191,12 +216,23 @@ void register_eltwise_compute() {
         compute_op(api, std::string(op) + "_tile", {int_arg("dst_index"), {"scalar_bits", ArgKind::Float}},
                    std::string("DST[dst_index] = ") + op + " of DST[dst_index] and a scalar");
     }
-    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{
-             {"exp", unary + "exp.h"}, {"exp2", api}, {"log", api}, {"sqrt", unary + "sqrt.h"},
-             {"rsqrt", unary + "rsqrt.h"}, {"abs", api}, {"negative", unary + "negative.h"},
-             {"recip", unary + "recip.h"}, {"relu", unary + "relu.h"}, {"gelu", unary + "gelu.h"},
-             {"sigmoid", api}, {"tanh", api}, {"silu", api}, {"square", api}, {"sin", unary + "trigonometry.h"},
-             {"cos", unary + "trigonometry.h"}, {"erf", unary + "erf_erfc.h"}}) {
+    for (const auto &[op, header] : std::vector<std::pair<std::string, std::string>>{{"exp", unary + "exp.h"},
+                                                                                     {"exp2", api},
+                                                                                     {"log", api},
+                                                                                     {"sqrt", unary + "sqrt.h"},
+                                                                                     {"rsqrt", unary + "rsqrt.h"},
+                                                                                     {"abs", api},
+                                                                                     {"negative", unary + "negative.h"},
+                                                                                     {"recip", unary + "recip.h"},
+                                                                                     {"relu", unary + "relu.h"},
+                                                                                     {"gelu", unary + "gelu.h"},
+                                                                                     {"sigmoid", api},
+                                                                                     {"tanh", api},
+                                                                                     {"silu", api},
+                                                                                     {"square", api},
+                                                                                     {"sin", unary + "trigonometry.h"},
+                                                                                     {"cos", unary + "trigonometry.h"},
+                                                                                     {"erf", unary + "erf_erfc.h"}}) {
         compute_op(header, op + "_tile_init", {}, "init " + op + "_tile (SFPU)");
         compute_op(header, op + "_tile", {int_arg("dst_index")}, "DST[dst_index] = " + op + "(DST[dst_index])");
     }

@@ -36,8 +36,7 @@ class NestStager : public IRMutator {
 public:
     NestStager(std::vector<Var> vars, std::vector<int64_t> extents, std::set<std::string> &names,
                std::map<const VarNode *, Expr> lets)
-        : vars_(std::move(vars)), extents_(std::move(extents)), names_(names), lets_(std::move(lets)) {
-    }
+        : vars_(std::move(vars)), extents_(std::move(extents)), names_(names), lets_(std::move(lets)) {}
 
     std::map<const BufferNode *, Staging> reads, writes;
     std::vector<Buffer> order;  ///< staged tensors in first-access order (reads first where both)
@@ -64,9 +63,7 @@ protected:
     }
 
 private:
-    std::vector<Expr> var_indices() const {
-        return std::vector<Expr>(vars_.begin(), vars_.end());
-    }
+    std::vector<Expr> var_indices() const { return std::vector<Expr>(vars_.begin(), vars_.end()); }
 
     // A let may name an index (row = row0 + r inside the nest, row0 = by * 64 around it): look
     // through it, so the copies name the block start itself and the lowering can place its tiles.
@@ -114,7 +111,8 @@ private:
         if (it == table.end()) {
             std::vector<Expr> shape;
             for (int64_t extent : extents_) shape.push_back(make_int(extent));
-            Buffer tile = make_buffer(fresh_name(global->name + "_tile"), shape, global->dtype, MemoryScope::Shared, span);
+            Buffer tile =
+                make_buffer(fresh_name(global->name + "_tile"), shape, global->dtype, MemoryScope::Shared, span);
             if (!reads.count(global.get()) && !writes.count(global.get())) order.push_back(global);
             it = table.emplace(global.get(), Staging{bases, tile}).first;
         } else if (!std::equal(bases.begin(), bases.end(), it->second.bases.begin(),

@@ -21,8 +21,8 @@ const std::map<std::string, EltwiseOp> &registry() {
         add({"max", 2, "binary_max", "", "unary_max", "unary_max", "unary_max_tile_init"});
         add({"min", 2, "binary_min", "", "unary_min", "unary_min", "unary_min_tile_init"});
         // Unary SFPU operations.
-        for (const char *fn : {"exp", "exp2", "log", "sqrt", "rsqrt", "abs", "recip", "relu", "gelu", "sigmoid",
-                               "tanh", "silu", "square", "sin", "cos", "erf"}) {
+        for (const char *fn : {"exp", "exp2", "log", "sqrt", "rsqrt", "abs", "recip", "relu", "gelu", "sigmoid", "tanh",
+                               "silu", "square", "sin", "cos", "erf"}) {
             add({fn, 1, fn, "", "", "", ""});
         }
         add({"neg", 1, "negative", "", "", "", ""});

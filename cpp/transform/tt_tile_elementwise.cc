@@ -53,8 +53,7 @@ double fold(const std::string &op, double a, double b) {
 // Parses the expression tree of one T.Parallel nest over (i, j).
 class NestParser {
 public:
-    explicit NestParser(std::map<const VarNode *, Expr> lets) : lets_(std::move(lets)) {
-    }
+    explicit NestParser(std::map<const VarNode *, Expr> lets) : lets_(std::move(lets)) {}
 
     std::vector<EltwiseStore> parse(const ForNode *loop) {
         const ForNode *inner = loop;
@@ -108,7 +107,8 @@ private:
             return as_const_int(buffer->shape[dim], &extent) && extent == want;
         };
         bool whole = onchip && buffer->shape.size() == vars_.size();
-        for (size_t d = 0; whole && d < vars_.size(); ++d) whole = extent_is(d, extents_[d]) && indices[d].get() == vars_[d].get();
+        for (size_t d = 0; whole && d < vars_.size(); ++d)
+            whole = extent_is(d, extents_[d]) && indices[d].get() == vars_[d].get();
         if (whole) return VectorLayout::None;
         if (onchip && vars_.size() == 2 && buffer->shape.size() == 1) {
             for (size_t d = 0; d < 2; ++d) {
@@ -118,8 +118,9 @@ private:
             }
         }
         std::string loop_vars = vars_[0]->name + (vars_.size() > 1 ? ", " + vars_[1]->name : std::string());
-        unsupported(span, "the element access " + buffer->name + "[" + to_text(indices[0]) +
-                              (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "] in T.Parallel",
+        unsupported(span,
+                    "the element access " + buffer->name + "[" + to_text(indices[0]) +
+                        (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "] in T.Parallel",
                     "element-wise loops read and write whole on-chip buffers tile by tile, indexed by the loop "
                     "variables in order (a 1-D buffer in a 2-D loop by one of them)",
                     "T.copy global data into a shared buffer of the loop's extents and index it [" + loop_vars + "]");
@@ -131,7 +132,8 @@ private:
         if (const auto *cast = e.as<CastNode>()) {
             if (!cast->dtype.is_float()) {
                 unsupported(e->span, "a cast to " + cast->dtype.to_string() + " in T.Parallel",
-                            "element-wise math runs on floating-point tiles", "keep element-wise values floating point");
+                            "element-wise math runs on floating-point tiles",
+                            "keep element-wise values floating point");
             }
             return build(cast->value);
         }
@@ -156,8 +158,7 @@ private:
         auto it = binary.find(e->kind);
         if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
         unsupported(e->span, "the expression " + to_text(e) + " in T.Parallel",
-                    "element-wise loops support + - * /, max, min and the operations " + eltwise_op_names(),
-                    kInstead);
+                    "element-wise loops support + - * /, max, min and the operations " + eltwise_op_names(), kInstead);
     }
 
     EltwiseExpr build_call(const CallNode *call) {
@@ -241,8 +242,7 @@ class ProgramBuilder {
 public:
     ProgramBuilder(const CircularBuffer &target, const TileOrder &order,
                    const std::map<const BufferNode *, EltwiseOperand> &operands)
-        : target_(target), order_(order), operands_(operands) {
-    }
+        : target_(target), order_(order), operands_(operands) {}
 
     // Appends the steps that leave e's value in DST slot `slot` (relative to the tile's base).
     void eval(const EltwiseExpr &e, int slot) {
@@ -259,15 +259,17 @@ public:
                 steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}),
                                    tt_call("unary_bcast_init_" + dim, {cb, cb_of(target_)})},
                                   [=](const Expr &base, const Expr &pos, const Expr &) {
-                                      Expr along = layout == VectorLayout::Column ? order_.row_at(pos) : order_.col_at(pos);
+                                      Expr along =
+                                          layout == VectorLayout::Column ? order_.row_at(pos) : order_.col_at(pos);
                                       return tt_call("unary_bcast_" + dim, {cb, along, at(base)});
                                   }});
                 return;
             }
-            steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
-                              [=](const Expr &base, const Expr &pos, const Expr &q) {
-                                  return tt_call("copy_tile", {cb, tile_index(e.buffer, pos, q), at(base)});
-                              }});
+            steps_.push_back(
+                {{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
+                 [=](const Expr &base, const Expr &pos, const Expr &q) {
+                     return tt_call("copy_tile", {cb, tile_index(e.buffer, pos, q), at(base)});
+                 }});
             return;
         }
         case EltwiseExpr::Constant:
@@ -277,10 +279,10 @@ public:
             return;
         case EltwiseExpr::Unary:
             eval(e.operands[0], slot);
-            steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})},
-                              [=](const Expr &base, const Expr &, const Expr &) {
-                                  return tt_call(e.op->sfpu + "_tile", {at(base)});
-                              }});
+            steps_.push_back(
+                {{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                     return tt_call(e.op->sfpu + "_tile", {at(base)});
+                 }});
             return;
         case EltwiseExpr::Scalar:
         case EltwiseExpr::ScalarReversed: {
@@ -294,11 +296,12 @@ public:
         case EltwiseExpr::FpuBinary: {
             const EltwiseExpr &a = e.operands[0], &b = e.operands[1];
             Expr cb_a = cb_of(*operand(a.buffer).cb), cb_b = cb_of(*operand(b.buffer).cb);
-            steps_.push_back({{tt_call("reconfig_data_format", {cb_a, cb_b}), tt_call(e.op->fpu + "_tiles_init", {cb_a, cb_b})},
-                              [=](const Expr &base, const Expr &pos, const Expr &q) {
-                                  return tt_call(e.op->fpu + "_tiles", {cb_a, cb_b, tile_index(a.buffer, pos, q),
-                                                                        tile_index(b.buffer, pos, q), at(base)});
-                              }});
+            steps_.push_back(
+                {{tt_call("reconfig_data_format", {cb_a, cb_b}), tt_call(e.op->fpu + "_tiles_init", {cb_a, cb_b})},
+                 [=](const Expr &base, const Expr &pos, const Expr &q) {
+                     return tt_call(e.op->fpu + "_tiles",
+                                    {cb_a, cb_b, tile_index(a.buffer, pos, q), tile_index(b.buffer, pos, q), at(base)});
+                 }});
             return;
         }
         case EltwiseExpr::Binary: {
@@ -307,18 +310,16 @@ public:
             eval(e.operands[left_first ? 0 : 1], slot);
             eval(e.operands[left_first ? 1 : 0], slot + 1);
             const int left = left_first ? 0 : 1, right = left_first ? 1 : 0;
-            steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})},
-                              [=](const Expr &base, const Expr &, const Expr &) {
-                                  return tt_call(e.op->sfpu + "_tile", {at(base, left), at(base, right), at(base)});
-                              }});
+            steps_.push_back(
+                {{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                     return tt_call(e.op->sfpu + "_tile", {at(base, left), at(base, right), at(base)});
+                 }});
             return;
         }
         }
     }
 
-    const std::vector<Step> &steps() const {
-        return steps_;
-    }
+    const std::vector<Step> &steps() const { return steps_; }
 
 private:
     const EltwiseOperand &operand(const Buffer &buffer) const {
@@ -418,7 +419,8 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
         // A CB has one producer: a result written over a buffer the reader fills from global
         // memory goes to a CB of compute's, where the buffer's value then lives (TileValue::home).
         const CircularBuffer *own = &ctx_.cb(store.target, span);
-        const CircularBuffer &target = own->config.flow == CBFlow::Input ? ctx_.scratch_cb(store.target, "computed") : *own;
+        const CircularBuffer &target =
+            own->config.flow == CBFlow::Input ? ctx_.scratch_cb(store.target, "computed") : *own;
         const CircularBuffer *home = &target == own ? nullptr : &target;
         std::vector<Buffer> tiles;
         collect_tiles(store.value, &tiles);
@@ -448,28 +450,33 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
                 }
                 (*operands)[buffer.get()] = EltwiseOperand{&value_cb(buffer, span), v.order, buffer == store.target};
                 const bool same_shape = buffer->shape.size() == store.target->shape.size();  // not a broadcast
-                if ((!first_order && same_shape) || buffer == store.target) first_order = &(*operands)[buffer.get()].order;
+                if ((!first_order && same_shape) || buffer == store.target)
+                    first_order = &(*operands)[buffer.get()].order;
             }
             EltwiseStore bound = store;
             bind_constants(bound.value, constants);
             count_eltwise_slots(bound.value);
-            *chosen = fixed_order ? *fixed_order
-                                  : first_order ? *first_order : TileOrder{target.rows, target.cols, 1, target.cols};
-            auto first_operand = std::find_if(tiles.begin(), tiles.end(),
-                                              [&](const Buffer &b) { return operands->count(b.get()) > 0; });
-            note_compute_init(emit_copy_init(
-                first_operand == tiles.end() ? target : *operands->at(first_operand->get()).cb, target));
+            *chosen = fixed_order   ? *fixed_order
+                      : first_order ? *first_order
+                                    : TileOrder{target.rows, target.cols, 1, target.cols};
+            auto first_operand =
+                std::find_if(tiles.begin(), tiles.end(), [&](const Buffer &b) { return operands->count(b.get()) > 0; });
+            note_compute_init(
+                emit_copy_init(first_operand == tiles.end() ? target : *operands->at(first_operand->get()).cb, target));
             return emit_elementwise(bound, target, *chosen, *operands, ctx_.dst_tiles());
         };
         TileOrder order, first_order;
         std::map<const BufferNode *, EltwiseOperand> operands, first_operands;
         Stmt compute = program(false, nullptr, &order, &operands);
         if (first_iteration) {  // both variants produce the target in the same order
-            compute = IfThenElseNode::make(first_iteration, program(true, &order, &first_order, &first_operands), compute);
+            compute =
+                IfThenElseNode::make(first_iteration, program(true, &order, &first_order, &first_operands), compute);
         }
         for (const auto &[buffer, in] : operands) {
-            if (in.streamed) ctx_.values()[buffer] = TileValue{};  // its tiles were popped as they were replaced
-            else ctx_.values()[buffer].read = true;
+            if (in.streamed)
+                ctx_.values()[buffer] = TileValue{};  // its tiles were popped as they were replaced
+            else
+                ctx_.values()[buffer].read = true;
         }
         // The target's old value dies before the new one is packed behind it.
         if (Stmt retired = define(store.target, order, span, home)) out[KernelRole::Compute].push_back(retired);

@@ -48,8 +48,9 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
         }
     }
     if (src->buffer->shape.size() != 2 || dst->buffer->shape.size() != 1) {
-        unsupported(span, "T.reduce_" + kind + " from a " + std::to_string(src->buffer->shape.size()) + "-D into a " +
-                              std::to_string(dst->buffer->shape.size()) + "-D buffer",
+        unsupported(span,
+                    "T.reduce_" + kind + " from a " + std::to_string(src->buffer->shape.size()) + "-D into a " +
+                        std::to_string(dst->buffer->shape.size()) + "-D buffer",
                     "reductions fold a 2-D tile block into a 1-D vector", "reduce a 2-D fragment into a 1-D one");
     }
     const CircularBuffer &out = ctx_.cb(dst->buffer, span), &shape = ctx_.cb(src->buffer, span);
@@ -77,8 +78,8 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
         const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, kind == "min" ? "negated" : "abs");
         EltwiseStore pre{scratch.buffer, unary(kind == "min" ? "neg" : "abs", src->buffer), span};
         count_eltwise_slots(pre.value);
-        compute.push_back(emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}},
-                                           ctx_.dst_tiles()));
+        compute.push_back(
+            emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}}, ctx_.dst_tiles()));
         compute.push_back(tt_call("cb_wait_front", {cb_of(scratch), make_int(in.rows * in.cols)}));
         pooled = &scratch;
     }
@@ -98,27 +99,32 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const bool combine = !clear;
     const std::string combine_op = pool == "sum" ? "add" : kind == "min" ? "min" : "max";
     compute.push_back(tile_loop("out_tile", outputs, [&](const Expr &o) {
-        std::vector<Stmt> body{tt_call("tile_regs_acquire", {}), tt_call("reconfig_data_format", {cb_of(*pooled), cb_of(scaler)}),
+        std::vector<Stmt> body{tt_call("tile_regs_acquire", {}),
+                               tt_call("reconfig_data_format", {cb_of(*pooled), cb_of(scaler)}),
                                tt_call("reduce_init_" + variant, {cb_of(*pooled), cb_of(scaler), cb_of(out)})};
         body.push_back(tile_loop("fold", folded, [&](const Expr &f) {
             Expr row = rows ? o : f, col = rows ? f : o;
-            return tt_call("reduce_tile_" + variant, {cb_of(*pooled), cb_of(scaler),
-                                                        pooled_order.position_of(row, col), make_int(0), make_int(0)});
+            return tt_call("reduce_tile_" + variant, {cb_of(*pooled), cb_of(scaler), pooled_order.position_of(row, col),
+                                                      make_int(0), make_int(0)});
         }));
-        body.push_back(ctx_.fp32_dest_acc() ? tt_call("reduce_uninit_fp32", {cb_of(*pooled)}) : tt_call("reduce_uninit", {}));
-        if (kind == "min") body.insert(body.end(), {tt_call("negative_tile_init", {}), tt_call("negative_tile", {make_int(0)})});
+        body.push_back(ctx_.fp32_dest_acc() ? tt_call("reduce_uninit_fp32", {cb_of(*pooled)})
+                                            : tt_call("reduce_uninit", {}));
+        if (kind == "min")
+            body.insert(body.end(), {tt_call("negative_tile_init", {}), tt_call("negative_tile", {make_int(0)})});
         if (combine && old.kind == TileValue::Constant) {
             const EltwiseOp *op = lookup_eltwise_op(combine_op);
             body.insert(body.end(), {tt_call(op->scalar_init, {}),
-                                     tt_call(op->scalar + "_tile", {make_int(0), FloatImmNode::make(DataType::float32(), old.constant)})});
+                                     tt_call(op->scalar + "_tile",
+                                             {make_int(0), FloatImmNode::make(DataType::float32(), old.constant)})});
         } else if (combine) {
             const EltwiseOp *op = lookup_eltwise_op(combine_op);
-            body.insert(body.end(), {tt_call("cb_wait_front", {cb_of(out), make_int(1)}),
-                                     tt_call("reconfig_data_format_srca", {cb_of(out)}),
-                                     tt_call("copy_tile_to_dst_init_short", {cb_of(out)}),
-                                     tt_call("copy_tile", {cb_of(out), make_int(0), make_int(1)}),
-                                     tt_call("cb_pop_front", {cb_of(out), make_int(1)}), tt_call(op->sfpu + "_tile_init", {}),
-                                     tt_call(op->sfpu + "_tile", {make_int(0), make_int(1), make_int(0)})});
+            body.insert(body.end(),
+                        {tt_call("cb_wait_front", {cb_of(out), make_int(1)}),
+                         tt_call("reconfig_data_format_srca", {cb_of(out)}),
+                         tt_call("copy_tile_to_dst_init_short", {cb_of(out)}),
+                         tt_call("copy_tile", {cb_of(out), make_int(0), make_int(1)}),
+                         tt_call("cb_pop_front", {cb_of(out), make_int(1)}), tt_call(op->sfpu + "_tile_init", {}),
+                         tt_call(op->sfpu + "_tile", {make_int(0), make_int(1), make_int(0)})});
         }
         for (Stmt &s : emit_pack(out, 1)) body.push_back(s);
         return seq(body);
