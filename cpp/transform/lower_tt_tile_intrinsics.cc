@@ -68,8 +68,7 @@ bool is_false(const Expr &flag) {
 
 bool same_value(const TileValue &a, const TileValue &b) {
     return a.kind == b.kind && a.constant == b.constant && a.constant_if.same_as(b.constant_if) && a.home == b.home &&
-           a.order.group_rows == b.order.group_rows &&
-           a.order.group_cols == b.order.group_cols;
+           a.order.group_rows == b.order.group_rows && a.order.group_cols == b.order.group_cols;
 }
 
 class KernelSplitter {

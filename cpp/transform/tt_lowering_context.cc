@@ -112,13 +112,15 @@ std::map<const BufferNode *, VectorLayout> vector_layouts(const PrimFunc &func) 
                      call->span);
             }
             if (call->op->name == "tl.copy") {
-                ties.push_back({call->args[0].as<RegionNode>()->buffer.get(), call->args[1].as<RegionNode>()->buffer.get()});
+                ties.push_back(
+                    {call->args[0].as<RegionNode>()->buffer.get(), call->args[1].as<RegionNode>()->buffer.get()});
             }
         }
         if (n->kind != NodeKind::For || static_cast<const ForNode *>(n)->for_kind != ForKind::Parallel) return;
         std::vector<const VarNode *> vars;
         const ForNode *loop = static_cast<const ForNode *>(n);
-        for (; loop && loop->for_kind == ForKind::Parallel; loop = loop->body.as<ForNode>()) vars.push_back(loop->loop_var.get());
+        for (; loop && loop->for_kind == ForKind::Parallel; loop = loop->body.as<ForNode>())
+            vars.push_back(loop->loop_var.get());
         std::vector<const BufferNode *> nest;
         post_order_visit(static_cast<const ForNode *>(n)->body, [&](const Node *m) {
             const Buffer *b = nullptr;
@@ -237,20 +239,25 @@ const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType d
 const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown) {
     const bool first = !added_.count("reduce.scaler");
     CircularBuffer one;
-    one.buffer = make_buffer("reduce_scaler", {make_int(32), make_int(32)}, DataType::parse("bfloat16"),
-                             MemoryScope::Fragment);
+    one.buffer =
+        make_buffer("reduce_scaler", {make_int(32), make_int(32)}, DataType::parse("bfloat16"), MemoryScope::Fragment);
     one.config.tiles_per_stage = 1;
     one.config.depth = 1;
     const CircularBuffer &scaler = add_cb("reduce.scaler", one, DataType::parse("bfloat16"), CBFlow::Intermediate);
     if (first) {
         Expr cb = make_int(scaler.config.cb_index);
         teardown->push_back(tt_call("cb_pop_front", {cb, make_int(1)}));
-        *setup = {tt_call("tile_regs_acquire", {}), tt_call("fill_tile_init", {}),
-                      tt_call("fill_tile", {make_int(0), FloatImmNode::make(DataType::float32(), 1.0)}),
-                      tt_call("tile_regs_commit", {}), tt_call("cb_reserve_back", {cb, make_int(1)}),
-                      tt_call("tile_regs_wait", {}), tt_call("pack_reconfig_data_format", {cb}),
-                      tt_call("pack_tile", {make_int(0), cb}), tt_call("tile_regs_release", {}),
-                      tt_call("cb_push_back", {cb, make_int(1)}), tt_call("cb_wait_front", {cb, make_int(1)})};
+        *setup = {tt_call("tile_regs_acquire", {}),
+                  tt_call("fill_tile_init", {}),
+                  tt_call("fill_tile", {make_int(0), FloatImmNode::make(DataType::float32(), 1.0)}),
+                  tt_call("tile_regs_commit", {}),
+                  tt_call("cb_reserve_back", {cb, make_int(1)}),
+                  tt_call("tile_regs_wait", {}),
+                  tt_call("pack_reconfig_data_format", {cb}),
+                  tt_call("pack_tile", {make_int(0), cb}),
+                  tt_call("tile_regs_release", {}),
+                  tt_call("cb_push_back", {cb, make_int(1)}),
+                  tt_call("cb_wait_front", {cb, make_int(1)})};
     }
     return scaler;
 }

@@ -115,9 +115,7 @@ public:
     }
     /*! \brief True when some compute operation reads buffer (gemm operand, on-chip copy source,
      *  element-wise operand, reduction source): compute, not the writer, consumes its CB. */
-    bool compute_reads(const ir::Buffer &buffer) const {
-        return compute_reads_.count(buffer.get()) > 0;
-    }
+    bool compute_reads(const ir::Buffer &buffer) const { return compute_reads_.count(buffer.get()) > 0; }
     /*! \brief The CB the writer drains when `buffer`'s value (in cb(buffer)) is copied to a global
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
@@ -145,9 +143,7 @@ public:
 
     TileValue &value(const ir::Buffer &buffer);
     /*! \brief The lets around the statement being lowered (variable → value). */
-    std::map<const ir::VarNode *, ir::Expr> &lets() {
-        return lets_;
-    }
+    std::map<const ir::VarNode *, ir::Expr> &lets() { return lets_; }
     /*! \brief The buffer a values() key stands for (every key is an on-chip buffer with a CB). */
     const ir::Buffer &buffer_of(const ir::BufferNode *node) const;
     std::map<const ir::BufferNode *, TileValue> &values() {
@@ -159,9 +155,7 @@ public:
     int dst_tiles() const {
         return compute_.dst_tiles;
     }
-    bool fp32_dest_acc() const {
-        return compute_.fp32_dest_acc_en;
-    }
+    bool fp32_dest_acc() const { return compute_.fp32_dest_acc_en; }
     bool prefetch() const {
         return prefetch_;
     }

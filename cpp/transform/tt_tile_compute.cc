@@ -29,11 +29,11 @@ std::vector<Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t st
             tt_call("cb_reserve_back", {cb_of(out), make_int(count)}),
             tt_call("tile_regs_wait", {}),
             tt_call("pack_reconfig_data_format", {cb_of(out)}),
-            for_each_dst_tile(count,
-                              [&](const Expr &t) {
-                                  return tt_call("pack_tile", {fold_constants(MulNode::make(t, make_int(stride))),
-                                                               cb_of(out)});
-                              }),
+            for_each_dst_tile(
+                count,
+                [&](const Expr &t) {
+                    return tt_call("pack_tile", {fold_constants(MulNode::make(t, make_int(stride))), cb_of(out)});
+                }),
             tt_call("tile_regs_release", {}),
             tt_call("cb_push_back", {cb_of(out), make_int(count)})};
 }
@@ -48,7 +48,6 @@ std::vector<Stmt> copy_into_dst(const CircularBuffer &in, int64_t count) {
             for_each_dst_tile(count, [&](const Expr &t) { return tt_call("copy_tile", {cb_of(in), t, t}); }),
             tt_call("cb_pop_front", {cb_of(in), make_int(count)})};
 }
-
 
 // Fills DST[0..count) with `value`; DST is zero after tile_regs_acquire, so zero needs nothing.
 std::vector<Stmt> fill_dst(double value, int64_t count) {

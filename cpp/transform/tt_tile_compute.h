@@ -33,8 +33,8 @@ struct GemmTiles {
     const CircularBuffer *b;
     const CircularBuffer *c;
     bool transpose_b = false;  ///< transpose_A is lowered before: `a` holds A's transposed tiles
-    bool pop_a = false;  ///< `a` is a staging CB of this gemm (transposed A), popped after it; the
-                         ///< buffers' own values stay until they die (TileValue::read)
+    bool pop_a = false;        ///< `a` is a staging CB of this gemm (transposed A), popped after it; the
+                               ///< buffers' own values stay until they die (TileValue::read)
     int64_t m = 0;  ///< tile rows of C
     int64_t n = 0;  ///< tile columns of C
     int64_t k = 0;  ///< tiles of the reduction dimension

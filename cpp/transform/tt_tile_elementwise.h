@@ -61,7 +61,8 @@ int count_eltwise_slots(EltwiseExpr &e);
 
 /*! \brief The element-wise stores of a T.Parallel nest, in program order; `lets` are the lets
  *  around it, which may name constants of its body. */
-std::vector<EltwiseStore> parse_parallel_nest(const ir::ForNode *loop, const std::map<const ir::VarNode *, ir::Expr> &lets);
+std::vector<EltwiseStore> parse_parallel_nest(const ir::ForNode *loop,
+                                              const std::map<const ir::VarNode *, ir::Expr> &lets);
 
 /*! \brief Where the tiles of one operand buffer are: its CB and the order they are held in. A
  *  `streamed` operand is the store's own target, read tile by tile as its new value is written. */

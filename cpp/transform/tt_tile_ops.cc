@@ -84,8 +84,7 @@ Stmt TileOpLowering::compute_init() const {
 TileValue &TileOpLowering::full_value(const Buffer &buffer, const char *op, const Span &span) {
     TileValue &v = ctx_.value(buffer);
     if (v.kind != TileValue::Full) {
-        unsupported(span, std::string(op) + " reading " + buffer->name + " while it holds " +
-                              kind_name(v.kind),
+        unsupported(span, std::string(op) + " reading " + buffer->name + " while it holds " + kind_name(v.kind),
                     "only tiles a copy or gemm produced are in its circular buffer",
                     "write " + buffer->name + " with T.copy or T.gemm before reading it");
     }

@@ -41,9 +41,7 @@ public:
      *  once (the reductions' scaler tile), if it has any op. */
     ir::Stmt compute_init() const;
     /*! \brief What the compute kernel undoes after its block loop (the scaler tile's pop). */
-    const std::vector<ir::Stmt> &compute_teardown() const {
-        return compute_teardown_;
-    }
+    const std::vector<ir::Stmt> &compute_teardown() const { return compute_teardown_; }
 
 private:
     RoleStmts lower_store(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);

@@ -39,17 +39,16 @@ int count_calls(const Stmt &s, const std::string &name) {
 /*! The global reads and the global write of the nest go through shared tiles of the loop's extents. */
 TEST(StageTTElementwise, StagesGlobalTensorsThroughSharedTiles) {
     IRModule out = run(corpus_module("elementwise_add"), "StageTTElementwise");
-    const std::string expected =
-        "    with T.Kernel(4, 4, threads=128) as (bx, by):\n"
-        "        A_tile = T.alloc_shared((64, 128), \"float32\")\n"
-        "        B_tile = T.alloc_shared((64, 128), \"float32\")\n"
-        "        C_tile = T.alloc_shared((64, 128), \"float32\")\n"
-        "        T.copy(A[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128], A_tile)\n"
-        "        T.copy(B[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128], B_tile)\n"
-        "        for i in T.Parallel(64):\n"
-        "            for j in T.Parallel(128):\n"
-        "                C_tile[i, j] = A_tile[i, j] + B_tile[i, j]\n"
-        "        T.copy(C_tile, C[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128])\n";
+    const std::string expected = "    with T.Kernel(4, 4, threads=128) as (bx, by):\n"
+                                 "        A_tile = T.alloc_shared((64, 128), \"float32\")\n"
+                                 "        B_tile = T.alloc_shared((64, 128), \"float32\")\n"
+                                 "        C_tile = T.alloc_shared((64, 128), \"float32\")\n"
+                                 "        T.copy(A[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128], A_tile)\n"
+                                 "        T.copy(B[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128], B_tile)\n"
+                                 "        for i in T.Parallel(64):\n"
+                                 "            for j in T.Parallel(128):\n"
+                                 "                C_tile[i, j] = A_tile[i, j] + B_tile[i, j]\n"
+                                 "        T.copy(C_tile, C[by * 64:by * 64 + 64, bx * 128:bx * 128 + 128])\n";
     const std::string text = to_text(out->functions.front().second);
     EXPECT_NE(text.find(expected), std::string::npos) << text;
 }
@@ -85,10 +84,13 @@ TEST(StageTTElementwise, RejectsOtherIndexPatterns) {
         Stmt launch = KernelLaunchNode::make({make_int(2)}, {bx}, {}, nest);
         return make_module({{"k", make_prim_func("k", {a}, launch)}});
     };
-    EXPECT_TRUE(raises(ErrorKind::Validation, "the element-wise access A[j, i] is not supported on Tenstorrent yet",
-                       [&] { run(kernel({j, i}), "StageTTElementwise"); }));
-    EXPECT_TRUE(raises(ErrorKind::Validation, "instead index it [row0 + i, col0 + j]",
-                       [&] { run(kernel({AddNode::make(i, j), j}), "StageTTElementwise"); }));
+    EXPECT_TRUE(
+        raises(ErrorKind::Validation, "the element-wise access A[j, i] is not supported on Tenstorrent yet", [&] {
+            run(kernel({j, i}), "StageTTElementwise");
+        }));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "instead index it [row0 + i, col0 + j]", [&] {
+        run(kernel({AddNode::make(i, j), j}), "StageTTElementwise");
+    }));
     try {
         run(kernel({j, i}), "StageTTElementwise");
     } catch (const Error &e) {
