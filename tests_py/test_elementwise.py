@@ -199,3 +199,19 @@ def test_expression_deeper_than_dst_is_a_located_error():
     err = compile_error(too_deep(64, 32))  # float32 results: fp32 DST holds 4 tiles, the tree needs 5
     assert "needs 5 DST tiles at once, but DST holds 4" in str(err)
     assert err.line == line_of(too_deep, "C_l[i, j] = q4 / q4")
+
+
+def integer_add(M):
+    @T.prim_func
+    def add_one(A: T.Tensor((M, M), "int32"), C: T.Tensor((M, M), "int32")):
+        with T.Kernel(1) as bx:
+            for i, j in T.Parallel(M, M):
+                C[i, j] = A[i, j] + 1
+
+    return add_one
+
+
+def test_integer_element_wise_math_is_a_located_error():
+    with pytest.raises(ValidationError, match="element-wise math on the int32 buffer") as info:
+        tilelang_tt.compile(integer_add(32), out_idx=[-1])
+    assert info.value.line == line_of(integer_add, "C[i, j] = A[i, j] + 1")

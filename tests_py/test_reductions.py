@@ -251,3 +251,81 @@ EXPECTED_REDUCE_MAX_COMPUTE = """\
         tt.cb_pop_front(24, 2)
     tt.cb_pop_front(25, 1)
 """
+
+
+def accumulated(M, first, kind):
+    """s starts from a fill (first is a number) or from a reduction of X (first is None), then takes
+    T.reduce_<kind>(Z, s, clear=False); Y = X + s[i]."""
+
+    @T.prim_func
+    def accumulate(X: T.Tensor((M, M), "float32"), Z: T.Tensor((M, M), "float32"), Y: T.Tensor((M, M), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_shared((M, M), "float32")
+            z = T.alloc_shared((M, M), "float32")
+            s = T.alloc_fragment((M,), "float32")
+            y = T.alloc_fragment((M, M), "float32")
+            T.copy(X[0, 0], x)
+            T.copy(Z[0, 0], z)
+            if first is None:
+                T.reduce_max(x, s, dim=1)
+            else:
+                T.fill(s, first)
+            if kind == "sum":
+                T.reduce_sum(z, s, dim=1, clear=False)
+            else:
+                T.reduce_max(z, s, dim=1, clear=False)
+            for i, j in T.Parallel(M, M):
+                y[i, j] = x[i, j] + s[i]
+            T.copy(y, Y[0, 0])
+
+    return accumulate
+
+
+@pytest.mark.parametrize("first,kind", [(10.0, "sum"), (3.0, "max"), (None, "max"), (None, "sum")])
+def test_reductions_with_clear_false_combine_with_the_current_value(first, kind):
+    kernel = tilelang_tt.compile(accumulated(32, first, kind), out_idx=[-1])
+    x, z = random((32, 32), "float32", 12), random((32, 32), "float32", 13)
+    start = np.full(32, first, np.float32) if first is not None else x.max(axis=1)
+    s = start + z.sum(axis=1) if kind == "sum" else np.maximum(start, z.max(axis=1))
+    assert_close(kernel(x, z), x + s[:, None], rtol=2 ** -9, atol=2 ** -9 * 32)
+
+
+def fp32_column_max(M):
+    @T.prim_func
+    def column_max(X: T.Tensor((M, M), "float32"), S: T.Tensor((M,), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_shared((M, M), "float32")
+            s = T.alloc_fragment((M,), "float32")
+            T.copy(X[0, 0], x)
+            T.reduce_max(x, s, dim=0)
+            T.copy(s, S[0])
+
+    return column_max
+
+
+def test_float32_reduction_results_keep_float32_in_dst():
+    """A float32 reduction result is computed with fp32 DST (fp32_dest_acc_en auto)."""
+    kernel = tilelang_tt.compile(fp32_column_max(64), out_idx=[-1])
+    assert kernel.plan["compute_config"]["fp32_dest_acc_en"]
+    x = random((64, 64), "float32", 14)
+    assert_close(kernel(x), x.max(axis=0), rtol=2 ** -10, atol=0)
+
+
+def write_then_read_back(M):
+    @T.prim_func
+    def race(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32"), D: T.Tensor((M, M), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_shared((M, M), "float32")
+            z = T.alloc_shared((M, M), "float32")
+            T.copy(A[0, 0], x)
+            T.copy(x, C[0, 0])
+            T.copy(C[0, 0], z)
+            T.copy(z, D[0, 0])
+
+    return race
+
+
+def test_reading_back_a_tensor_the_kernel_wrote_is_a_located_error():
+    with pytest.raises(ValidationError, match="reading C after this kernel wrote it is not supported") as info:
+        tilelang_tt.compile(write_then_read_back(32), out_idx=[2])
+    assert info.value.line is not None

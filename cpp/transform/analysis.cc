@@ -69,7 +69,7 @@ protected:
 
     void visit(const BufferStoreNode *op) override {
         note_global(op->buffer, false, true);
-        if (OnChipFlow *target = on_chip(op->buffer)) target->elementwise_target = true;
+        if (OnChipFlow *target = on_chip(op->buffer)) target->computed = true;
         IRVisitor::visit(op);
     }
 
@@ -78,6 +78,9 @@ protected:
             note_global(region_buffer(op->args[e.arg]), e.reads, e.writes);
         }
         if (op->op->name == "tl.copy") note_copy(region_buffer(op->args[0]), region_buffer(op->args[1]));
+        if (op->op->name == "tl.reduce") {
+            if (OnChipFlow *target = on_chip(region_buffer(op->args[1]))) target->computed = true;
+        }
         if (op->op->name == "tl.gemm") {
             if (OnChipFlow *acc = on_chip(region_buffer(op->args[2]))) acc->gemm_accumulator = true;
         }
@@ -93,6 +96,9 @@ private:
 
     void note_copy(const Buffer &src, const Buffer &dst) {
         const int order = copies_++;
+        if (src->scope != MemoryScope::Global) {  // compute copies between on-chip buffers
+            if (OnChipFlow *target = on_chip(dst)) target->computed = true;
+        }
         OnChipFlow *filled = src->scope == MemoryScope::Global ? on_chip(dst) : nullptr;
         if (filled && !filled->filled_from) {
             filled->filled_from = src;

@@ -36,7 +36,7 @@ struct OnChipFlow {
     ir::Buffer drained_to;    ///< the global buffer a copy writes it to (first such copy), or null
     int fill_stages = 0;      ///< num_stages of the Pipelined loop around its fill from global (0: none)
     bool gemm_accumulator = false;  ///< the C operand of a tl.gemm
-    bool elementwise_target = false;  ///< stored to element by element (T.Parallel)
+    bool computed = false;          ///< written by compute other than a gemm: T.Parallel, a reduction, an on-chip copy
     int fill_order = -1;      ///< program order of its first fill from global (-1: none)
     int drain_order = -1;     ///< program order of its first drain to global (-1: none)
 };

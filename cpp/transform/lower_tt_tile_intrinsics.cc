@@ -223,7 +223,9 @@ private:
 
     RoleStmts lower_loop(const ForNode *op) {
         auto entry = ctx_.values();
+        const auto written = ops_.written_globals();
         lower_iteration(op->body);
+        ops_.written_globals() = written;
         auto exit = ctx_.values();
         Expr first = EQNode::make(op->loop_var, op->min);
         auto refined = entry;

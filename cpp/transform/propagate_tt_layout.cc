@@ -24,9 +24,10 @@ ComputeConfig compute_config_of(const DataFlow &flow, const PassContext &ctx) {
     const target::DeviceSpec &device = ctx.device();
     ComputeConfig config;
     config.math_fidelity = target::to_string(ctx.options().math_fidelity);
-    // Values compute produces in float32 (a gemm accumulator, an element-wise result) keep fp32 in DST.
+    // Values compute produces in float32 (a gemm accumulator, an element-wise or reduction result,
+    // an on-chip copy) keep fp32 in DST.
     const bool fp32_accumulator = std::any_of(flow.on_chip.begin(), flow.on_chip.end(), [](const OnChipFlow &f) {
-        return (f.gemm_accumulator || f.elementwise_target) && f.buffer->dtype == DataType::float32();
+        return (f.gemm_accumulator || f.computed) && f.buffer->dtype == DataType::float32();
     });
     config.fp32_dest_acc_en =
         ctx.options().fp32_dest_acc_en.value_or(fp32_accumulator && device.supports_fp32_dest_acc);

@@ -236,11 +236,12 @@ const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType d
     return add_cb(buffer->name + ".staging", home, dtype, CBFlow::Output);
 }
 
-const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown) {
+const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown,
+                                                 const Span &span) {
     const bool first = !added_.count("reduce.scaler");
     CircularBuffer one;
-    one.buffer =
-        make_buffer("reduce_scaler", {make_int(32), make_int(32)}, DataType::parse("bfloat16"), MemoryScope::Fragment);
+    one.buffer = make_buffer("reduce_scaler", {make_int(32), make_int(32)}, DataType::parse("bfloat16"),
+                             MemoryScope::Fragment, span);
     one.config.tiles_per_stage = 1;
     one.config.depth = 1;
     const CircularBuffer &scaler = add_cb("reduce.scaler", one, DataType::parse("bfloat16"), CBFlow::Intermediate);
@@ -271,9 +272,18 @@ const CircularBuffer &LoweringContext::add_cb(const std::string &key, const Circ
                                               CBFlow flow) {
     auto it = added_.find(key);
     if (it != added_.end()) return it->second;
+    // The flow's own index range first (outputs from 16, intermediates from 24), then any index
+    // still free: CB indices only name buffers, and input indices below 16 are often unused.
+    std::set<int> used;
+    for (const auto &kv : desc_) used.insert(kv.second.cb_index);
     int next_index = flow == CBFlow::Output ? 16 : 24;
     for (const auto &kv : desc_) {
         if (kv.second.flow == flow) next_index = std::max(next_index, kv.second.cb_index + 1);
+    }
+    for (int i = 0;
+         (next_index >= device_.num_circular_buffers || used.count(next_index)) && i < device_.num_circular_buffers;
+         ++i) {
+        if (!used.count(i)) next_index = i;
     }
     if (next_index >= device_.num_circular_buffers) {
         TT_USER_ERROR(Validation, base.buffer->span)

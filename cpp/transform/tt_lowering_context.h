@@ -122,7 +122,7 @@ public:
     const CircularBuffer &drain_cb(const ir::Buffer &buffer, ir::DataType dtype);
     /*! \brief A one-tile CB holding the reductions' scaler (all ones). On the first call, appends
      *  to `setup` compute's fill of it (before the block loop) and to `teardown` its pop (after). */
-    const CircularBuffer &scaler_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown);
+    const CircularBuffer &scaler_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown, const Span &span);
     /*! \brief A CB like `buffer`'s for an intermediate value lowering computes ("<name>.<what>"). */
     const CircularBuffer &scratch_cb(const ir::Buffer &buffer, const std::string &what);
     /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):

@@ -101,6 +101,11 @@ private:
     // a 2-D nest a 1-D buffer indexed by the row (a Column vector, broadcast across each row) or by
     // the column variable (a Row vector, broadcast down each column).
     VectorLayout check_tile_access(const Buffer &buffer, const std::vector<Expr> &indices, const Span &span) {
+        if (!buffer->dtype.is_float()) {
+            unsupported(span, "element-wise math on the " + buffer->dtype.to_string() + " buffer " + buffer->name,
+                        "T.Parallel bodies run on the vector engine's floating-point tiles",
+                        "use float16, bfloat16 or float32 buffers");
+        }
         const bool onchip = buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
         auto extent_is = [&](size_t dim, int64_t want) {
             int64_t extent;

@@ -142,6 +142,11 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     std::vector<Stmt> transposes;    // compute turns loaded rows of tiles into per-row vectors
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
+        if (written_globals_.count(src->buffer.get())) {
+            unsupported(span, "reading " + src->buffer->name + " after this kernel wrote it",
+                        "the reader and the writer run concurrently, so the read may see the tiles before the write",
+                        "keep the value on chip and use the buffer that holds it");
+        }
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
         require_whole(dst, cb, "T.copy", span);
         auto [rows, cols] = region_tiles(src, span);
@@ -198,6 +203,7 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
     const CircularBuffer &cb = value_cb(src->buffer, span);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
     const BufferLayout &layout = ctx_.layout(dst->buffer, span);
+    written_globals_.insert(dst->buffer.get());
     if (cb.vector == VectorLayout::Column) {
         // A per-row vector has its values in column 0 of each tile, a 1-D tensor in DRAM is one row
         // of tiles: compute transposes each tile (column 0 to row 0) into a CB the writer drains.

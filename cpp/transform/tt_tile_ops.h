@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <set>
 #include <vector>
 
 #include "transform/tt_lowering_context.h"
@@ -32,6 +33,10 @@ public:
     RoleStmts lower(const ir::CallNode *call, const Span &span);
     /*! \brief An element-wise T.Parallel nest (tt_tile_elementwise.h): compute's statements. */
     RoleStmts lower_parallel(const ir::ForNode *loop);
+
+    /*! \brief The global buffers written so far in program order (a loop's first lowering pass
+     *  saves and restores them). */
+    std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
 
     /*! \brief Compute pops `buffer`'s value if it holds one it has read (the value dies here);
      *  null otherwise. */
@@ -67,6 +72,7 @@ private:
 
     LoweringContext &ctx_;
     ir::Stmt compute_init_;
+    std::set<const ir::BufferNode *> written_globals_;  ///< global buffers the writer has written so far
     std::vector<ir::Stmt> compute_setup_;     ///< once per kernel, after compute_init_
     std::vector<ir::Stmt> compute_teardown_;  ///< once per kernel, after the block loop
 };

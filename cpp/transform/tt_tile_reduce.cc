@@ -8,6 +8,7 @@
 // it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x).
 // clear=False combines the result with the vector's current value in DST before packing.
 #include "ir/arith.h"
+#include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_tile_elementwise.h"
 #include "transform/tt_tile_ops.h"
@@ -38,13 +39,26 @@ EltwiseExpr unary(const char *name, const Buffer &source) {
 RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const auto *src = call->args[0].as<RegionNode>(), *dst = call->args[1].as<RegionNode>();
     const std::string kind = call->args[2].as<StringImmNode>()->value;
-    int64_t dim = 1, clear = 1;
+    int64_t dim = 1;
     as_const_int(call->args[3], &dim);
-    as_const_int(call->args[4], &clear);
+    const auto *clear_flag = call->args[4].as<IntImmNode>();
+    if (!clear_flag) {
+        unsupported(span, "T.reduce_" + kind + " with clear=" + to_text(call->args[4]),
+                    "whether the reduction starts afresh is decided when the kernel is compiled",
+                    "pass clear=True or clear=False");
+    }
+    const bool clear = clear_flag->value != 0;
     for (const RegionNode *r : {src, dst}) {
         if (r->buffer->scope != MemoryScope::Shared && r->buffer->scope != MemoryScope::Fragment) {
             unsupported(span, "T.reduce_" + kind + " of global buffer " + r->buffer->name,
                         "reductions read and write circular buffers", "T.copy it into a fragment first");
+        }
+    }
+    for (const RegionNode *r : {src, dst}) {
+        if (!r->buffer->dtype.is_float()) {
+            unsupported(span,
+                        "T.reduce_" + kind + " of the " + r->buffer->dtype.to_string() + " buffer " + r->buffer->name,
+                        "reductions run on floating-point tiles", "reduce a float16, bfloat16 or float32 buffer");
         }
     }
     if (src->buffer->shape.size() != 2 || dst->buffer->shape.size() != 1) {
@@ -87,7 +101,7 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const std::string pool = (kind == "sum" || kind == "abssum") ? "sum" : "max";
     // With fp32 in DST the pool accumulates in fp32 too (enforce_fp32_accumulation).
     const std::string variant = pool + (rows ? "_row" : "_col") + (ctx_.fp32_dest_acc() ? "_fp32" : "");
-    const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_);
+    const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_, span);
 
     // clear=False: the vector's value before the reduction, combined in DST slot 1.
     TileValue old = ctx_.value(dst->buffer);
