@@ -478,6 +478,36 @@ def fp8_default_argument_of_a_factory():
         return M
 
 
+@case(TTSyntaxError, "T.reduce_sum's clear= must be True or False when the kernel is built, got a kernel value")
+def reduce_clear_from_a_block_index():
+    @T.prim_func
+    def k(X: T.Tensor((32, 32), "float32"), Y: T.Tensor((32,), "float32")):
+        with T.Kernel(1) as bx:
+            x = T.alloc_shared((32, 32), "float32")
+            s = T.alloc_fragment((32,), "float32")
+            T.copy(X[0, 0], x)
+            T.reduce_sum(x, s, dim=1, clear=bx)  # <- error
+
+
+@case(TTSyntaxError, "T.gemm's transpose_B= must be True or False when the kernel is built, got a kernel value")
+def gemm_flag_from_a_block_index():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16"), B: T.Tensor((32, 32), "float16"), C: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_shared((32, 32), "float16")
+            b = T.alloc_shared((32, 32), "float16")
+            c = T.alloc_fragment((32, 32), "float32")
+            T.gemm(a, b, c, transpose_B=bx)  # <- error
+
+
+@case(TTSyntaxError, "T.use_swizzle's enable= must be True or False, got 2")
+def swizzle_enable_not_a_bool():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            T.use_swizzle(2, enable=2)  # <- error
+
+
 @pytest.mark.parametrize("fn, cls, fragment", CASES)
 def test_bad_kernel_reports_class_line_and_message(fn, cls, fragment):
     with pytest.raises(TileLangTTError) as info:

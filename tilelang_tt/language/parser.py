@@ -331,7 +331,8 @@ class Parser(ExpressionParser):
             args, kwargs = self.call_args(call, ["A", "B", "C", "transpose_A", "transpose_B", "policy", "clear_accum", "k_pack"],
                                           name)
             regions = [self.region_of(args.get(k), call) for k in ("A", "B", "C")]
-            flags = [ir.const(bool(args.get(k, False)), "bool") for k in ("transpose_A", "transpose_B", "clear_accum")]
+            flags = [ir.const(self.flag(args, k, False, name, call), "bool")
+                     for k in ("transpose_A", "transpose_B", "clear_accum")]
             k_pack = args.get("k_pack", 1)
             policy = args.get("policy", B.GemmWarpPolicy.Square)
             if not isinstance(k_pack, int) or not isinstance(policy, str):
@@ -347,7 +348,7 @@ class Parser(ExpressionParser):
             rank = len(src.buffer.shape)
             if not -rank <= dim < rank:
                 raise self.error(call, f"dim={dim} is out of range for a {rank}-d buffer")
-            clear = ir.const(bool(args.get("clear", True)), "bool")
+            clear = ir.const(self.flag(args, "clear", True, name, call), "bool")
             kind = ir.string(_REDUCTIONS[name])
             return [ir.evaluate(ir.call("tl.reduce", [src, dst, kind, ir.const(dim % rank), clear], span=sp), span=sp)]
         if name == "use_swizzle":
@@ -356,7 +357,7 @@ class Parser(ExpressionParser):
             order = args.get("order", "row")
             if not isinstance(panel, int) or panel <= 0 or order not in ("row", "col"):
                 raise self.error(call, "T.use_swizzle(panel_size: positive int, order='row'|'col', enable=True)")
-            self.func_attrs["tl.use_swizzle"] = {"panel_size": panel, "order": order, "enable": bool(args.get("enable", True))}
+            self.func_attrs["tl.use_swizzle"] = {"panel_size": panel, "order": order, "enable": self.flag(args, "enable", True, name, call)}
             return []
         if name == "func_attr":
             args, _ = self.call_args(call, ["attrs"], name)
@@ -370,6 +371,18 @@ class Parser(ExpressionParser):
             self.func_attrs.update(attrs)
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
+
+    def flag(self, args, key, default, what, call):
+        """A True/False argument, decided when the kernel is built (never a kernel value)."""
+        value = args.get(key, default)
+        if isinstance(value, B.TypedConst):
+            value = value.value
+        if self.is_kernel_value(value) or not isinstance(value, (bool, int)):
+            got = "a kernel value" if self.is_kernel_value(value) else repr(value)
+            raise self.error(call, f"T.{what}'s {key}= must be True or False when the kernel is built, got {got}")
+        if value not in (0, 1):
+            raise self.error(call, f"T.{what}'s {key}= must be True or False, got {value!r}")
+        return bool(value)
 
     def copy_regions(self, src, dst, call):
         """T.copy operands as regions; a point access (head address) takes the other side's extents."""
