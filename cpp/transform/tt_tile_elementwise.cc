@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "ir/arith.h"
+#include "ir/equal.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
@@ -402,8 +403,14 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
     Stmt per_group = tile_loop("tile_group", total / group, [&](const Expr &g) {
         std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
         if (streamed) body.push_back(tt_call("cb_wait_front", {cb_of(*streamed->cb), make_int(group)}));
+        const Step *previous = nullptr;
         for (const Step &step : program.steps()) {
-            body.insert(body.end(), step.init.begin(), step.init.end());
+            // The same op again right after itself (two scalar forms in a row) is still initialized.
+            const bool same_init = previous && previous->init.size() == step.init.size() &&
+                                   std::equal(step.init.begin(), step.init.end(), previous->init.begin(),
+                                              [](const Stmt &a, const Stmt &b) { return structural_equal(a, b); });
+            if (!same_init) body.insert(body.end(), step.init.begin(), step.init.end());
+            previous = &step;
             body.push_back(tile_loop("tile", group, [&](const Expr &q) {
                 Expr position = fold_constants(AddNode::make(MulNode::make(g, make_int(group)), q));
                 return step.call(fold_constants(MulNode::make(q, make_int(slots))), position, q);
