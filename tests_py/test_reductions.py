@@ -117,9 +117,79 @@ def test_layer_norm_with_affine_and_statistics(dtype):
     assert_close(y, expected, rtol=tol, atol=4 * tol)
 
 
-def test_blocks_smaller_than_a_tile_are_a_located_error():
-    with pytest.raises(ValidationError, match="not a multiple of the 32x32 tile") as info:
-        tilelang_tt.compile(layer_norm(64, 256, block_M=1), out_idx=[3, 4, 5])
+def rms_reference(x):
+    return x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-12)
+
+
+def softmax_reference(x):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def layer_norm_reference(x, gamma, beta):
+    mu = x.mean(axis=1, keepdims=True)
+    return (x - mu) / np.sqrt(x.var(axis=1, keepdims=True) + 1e-5) * gamma + beta
+
+
+# name: (kernel for a block height, inputs, out_idx, NumPy reference of the first output, tolerance)
+ROW_BLOCK_KERNELS = {
+    "rms_norm": (lambda r: rms_norm(64, 256, r, dtype="float32"), [((64, 256), "float32")], [-1], rms_reference,
+                 2 ** -9),
+    "rms_norm_chunked": (lambda r: rms_norm_chunked(64, 512, r, 128, dtype="float32"), [((64, 512), "float32")],
+                         [-1], rms_reference, 2 ** -9),
+    "softmax": (lambda r: softmax(64, 256, block_M=r, block_N=128, dtype="bfloat16"), [((64, 256), "bfloat16")],
+                [-1], softmax_reference, 2 ** -6),
+    "layer_norm": (lambda r: layer_norm(64, 256, block_M=r),
+                   [((64, 256), "bfloat16"), ((256,), "bfloat16"), ((256,), "bfloat16")], [3, 4, 5],
+                   layer_norm_reference, 2 ** -5),
+}
+
+
+@pytest.mark.parametrize("name,rows", [("rms_norm", 1), ("rms_norm_chunked", 1), ("softmax", 1),
+                                       ("layer_norm", 1), ("layer_norm", 8)])
+def test_blocks_of_fewer_rows_than_a_tile_run_as_tile_rows(name, rows):
+    """TileLang's one-row blocks (block_M = 1, as its norm examples write them) run 32 / block_M to a
+    tile row: NumPy's result, and bit for bit the result of the same kernel written with 32-row blocks."""
+    build, shapes, out_idx, reference, tol = ROW_BLOCK_KERNELS[name]
+    inputs = [random(shape, dtype, seed) for seed, (shape, dtype) in enumerate(shapes, start=21)]
+    outputs = tilelang_tt.compile(build(rows), out_idx=out_idx)(*inputs)
+    tile_outputs = tilelang_tt.compile(build(32), out_idx=out_idx)(*inputs)
+    outputs, tile_outputs = (o if isinstance(o, (list, tuple)) else [o] for o in (outputs, tile_outputs))
+    for grouped, tiled in zip(outputs, tile_outputs):
+        np.testing.assert_array_equal(grouped, tiled)
+    assert_close(outputs[0], reference(*[x.astype(np.float32) for x in inputs]), rtol=tol, atol=4 * tol)
+
+
+def rows_kernel(rows, variant):
+    """Blocks of `rows` rows of a 64x64 tensor, in four variants of which only "copy" groups."""
+
+    @T.prim_func
+    def blocks(X: T.Tensor((64, 64), "float32"), Y: T.Tensor((64, 64), "float32")):
+        with T.Kernel(T.ceildiv(64, rows)) as bx:
+            x = T.alloc_shared((rows, 64), "float32")
+            s = T.alloc_fragment((64,), "float32")
+            if variant == "block_in_column":
+                T.copy(X[bx * rows, bx % 2 * 32], x)
+            elif variant == "shifted_rows":
+                T.copy(X[bx * rows + 1, 0], x)
+            else:
+                T.copy(X[bx * rows, 0], x)
+            if variant == "reduce_rows":
+                T.reduce_sum(x, s, dim=0)
+            T.copy(x, Y[bx * rows, 0])
+
+    return blocks
+
+
+@pytest.mark.parametrize("rows,variant,message", [
+    (3, "copy", "a block of 3 rows [(]x[)] is not supported on Tenstorrent yet"),
+    (1, "reduce_rows", "a reduction over the rows of a block of 1 rows"),
+    (1, "block_in_column", "the block index bx used here"),
+    (1, "shifted_rows", "each block must move its own rows"),
+])
+def test_blocks_of_fewer_rows_that_depend_on_each_other_are_located_errors(rows, variant, message):
+    with pytest.raises(ValidationError, match=message) as info:
+        tilelang_tt.compile(rows_kernel(rows, variant), out_idx=[-1])
     assert info.value.line is not None
 
 
@@ -161,6 +231,7 @@ def test_programs_compile_against_the_release(tt_release):
     programs = [centered(64, 64, 64, "absmax", 1), centered(64, 64, 64, "sum", 0), centered(64, 64, 64, "min", 1),
                 softmax(64, 256, block_M=32, block_N=128, dtype="bfloat16"), rms_norm(64, 256, 32, dtype="float32"),
                 rms_norm_chunked(64, 256, 32, 128, dtype="float32"), layer_norm(64, 256, block_M=32),
+                layer_norm(64, 256, block_M=1),
                 gemm_bias_gelu(64, 64, 64, 64, 64, 32)]
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
 

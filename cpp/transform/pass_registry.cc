@@ -1,6 +1,7 @@
 // The registered passes, one line each: name → factory. Python builds passes by these names
 // (tilelang_tt.passes), and Pipeline::parse reads them.
 #include "transform/grid_to_persistent_tt.h"
+#include "transform/group_tt_row_blocks.h"
 #include "transform/infer_tt_layout.h"
 #include "transform/lower_tt_tile_intrinsics.h"
 #include "transform/pass.h"
@@ -14,6 +15,7 @@ namespace tt::transform {
 const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
         {"StageTTElementwise", &stage_tt_elementwise_pass},
+        {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},
         {"TTTilesToCoreMap", &tt_tiles_to_core_map_pass},

@@ -1,11 +1,9 @@
 // StageTTElementwise before → after on TileLang's element-wise add over global tensors (the IR
 // corpus case tests_cases/ir/elementwise_add.json), its lowering, and its diagnostics.
-#include <filesystem>
-#include <fstream>
-
 #include <gtest/gtest.h>
 
 #include "../ir/expect_error.h"
+#include "corpus_pipeline.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/json.h"
@@ -18,15 +16,8 @@ namespace {
 using namespace tt;
 using namespace tt::ir;
 using tt::ir::testing::raises;
-
-IRModule corpus_module(const std::string &name) {
-    std::ifstream in(std::filesystem::path(TT_TESTS_CASES_DIR) / "ir" / (name + ".json"));
-    return module_from_json(Json::parse(in).at("module"));
-}
-
-IRModule run(const IRModule &mod, const std::string &pipeline) {
-    return transform::Pipeline::parse(pipeline).run(mod, transform::PassContext(transform::PassOptions{}));
-}
+using tt::testing::corpus_module;
+using tt::testing::run;
 
 int count_calls(const Stmt &s, const std::string &name) {
     int n = 0;

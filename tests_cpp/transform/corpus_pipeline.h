@@ -1,0 +1,25 @@
+/*! \file corpus_pipeline.h
+ *  \brief For before → after pass tests: a module of the shared IR corpus (tests_cases/ir) and a
+ *  pipeline run on it with default options.
+ */
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ir/json.h"
+#include "transform/pass.h"
+
+namespace tt::testing {
+
+inline ir::IRModule corpus_module(const std::string &name) {
+    std::ifstream in(std::filesystem::path(TT_TESTS_CASES_DIR) / "ir" / (name + ".json"));
+    return ir::module_from_json(ir::Json::parse(in).at("module"));
+}
+
+inline ir::IRModule run(const ir::IRModule &mod, const std::string &pipeline) {
+    return transform::Pipeline::parse(pipeline).run(mod, transform::PassContext(transform::PassOptions{}));
+}
+
+}  // namespace tt::testing
