@@ -106,11 +106,68 @@ def test_filled_buffer_reads_are_its_constant():
     assert_close(kernel(a), a * 3.0 - 3.0, "float32", atol_scale=4)
 
 
+def selects(M, N, block, dtype):
+    """T.if_then_else on comparisons of two tiles, of a tile with constants on either side, and
+    their combinations with & and |; ReLU written as a select."""
+
+    @T.prim_func
+    def select(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype),
+               D: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block)) as (bx, by):
+            a = T.alloc_shared((block, block), dtype)
+            b = T.alloc_shared((block, block), dtype)
+            c = T.alloc_fragment((block, block), dtype)
+            d = T.alloc_fragment((block, block), dtype)
+            T.copy(A[by * block, bx * block], a)
+            T.copy(B[by * block, bx * block], b)
+            for i, j in T.Parallel(block, block):
+                keep = (a[i, j] > b[i, j]) & (a[i, j] >= -0.5) | (0.25 > b[i, j])
+                c[i, j] = T.if_then_else(keep, a[i, j] * 2, b[i, j] - a[i, j])
+                d[i, j] = T.if_then_else(a[i, j] < 0, 0.0, a[i, j]) + T.if_then_else(b[i, j] != a[i, j], 1.0, -1.0)
+            T.copy(c, C[by * block, bx * block])
+            T.copy(d, D[by * block, bx * block])
+
+    return select
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_if_then_else_on_comparisons(dtype):
+    kernel = tilelang_tt.compile(selects(64, 64, 32, dtype), out_idx=[-2, -1])
+    source = kernel.get_kernel_source("compute")
+    fmt = "Float32" if dtype == "float32" else "Float16_b"
+    assert f"where_tile<DataFormat::{fmt}>(" in source and "gtz_tile(" in source and "unary_lt_tile(" in source
+    a, b = random((64, 64), dtype, 12), random((64, 64), dtype, 13)
+    af, bf = a.astype(np.float32), b.astype(np.float32)
+    c, d = kernel(a, b)
+    assert_close(c, np.where(((af > bf) & (af >= -0.5)) | (0.25 > bf), af * 2, bf - af), dtype, atol_scale=4)
+    assert_close(d, np.maximum(af, 0) + np.where(bf != af, 1.0, -1.0), dtype, atol_scale=4)
+
+
+def index_mask(M):
+    @T.prim_func
+    def causal(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_shared((M, M), "float32")
+            T.copy(A[0, 0], a)
+            for i, j in T.Parallel(M, M):
+                a[i, j] = T.if_then_else(j > i, -T.infinity("float32"), a[i, j])
+            T.copy(a, C[0, 0])
+
+    return causal
+
+
+def test_conditions_on_loop_indices_are_a_located_error():
+    with pytest.raises(ValidationError, match="the loop index [ij] as a value in T.Parallel") as info:
+        tilelang_tt.compile(index_mask(32), out_idx=[-1])
+    assert info.value.line == line_of(index_mask, "a[i, j] = T.if_then_else(j > i")
+
+
 def test_elementwise_kernels_compile_against_the_release(tt_release):
     """Every kind of element-wise program above builds against the real v0.67.4 device headers."""
     programs = [elementwise_add(64, 64, 32, 32, "float16", "float32"), fused_chain(64, 64, 32, 32, "bfloat16"),
                 fused_chain(64, 64, 32, 32, "float32"), gemm_relu(64, 64, 64, 32, 32, 32, "bfloat16"),
-                scaled_by_fill(64, 64, 32, 2.0), activations(64, 64, 32, 32)]
+                scaled_by_fill(64, 64, 32, 2.0), activations(64, 64, 32, 32), selects(64, 64, 32, "bfloat16"),
+                selects(64, 64, 32, "float32")]
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
 
 

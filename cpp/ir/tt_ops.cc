@@ -236,6 +236,30 @@ void register_eltwise_compute() {
         compute_op(header, op + "_tile_init", {}, "init " + op + "_tile (SFPU)");
         compute_op(header, op + "_tile", {int_arg("dst_index")}, "DST[dst_index] = " + op + "(DST[dst_index])");
     }
+    // Comparisons give 1.0 where they hold, 0.0 elsewhere: with a scalar, or of a tile with zero.
+    const std::string comp = unary + "comp.h";
+    for (const char *cmp : {"ne", "eq", "gt", "ge", "lt", "le"}) {
+        const std::string op = std::string("unary_") + cmp;
+        compute_op(comp, op + "_tile_init", {}, "init " + op + "_tile");
+        compute_op(comp, op + "_tile", {int_arg("dst_index"), {"scalar_bits", ArgKind::Float}},
+                   "DST[dst_index] = DST[dst_index] " + std::string(cmp) + " scalar ? 1 : 0");
+    }
+    for (const char *cmp : {"gtz", "nez", "gez", "ltz", "eqz", "lez"}) {
+        const std::string op = cmp;
+        compute_op(comp, op + "_tile_init", {}, "init " + op + "_tile");
+        compute_op(comp, op + "_tile", {int_arg("dst_index")},
+                   "DST[dst_index] = 1 where DST[dst_index] compares with 0 as " + op + " says, else 0");
+    }
+    const std::string where = unary + "where.h";
+    compute_op(where, "where_tile_init", {}, "init where_tile");
+    for (const auto &[name, format] :
+         {std::pair{"where_tile_fp32", "Float32"}, std::pair{"where_tile_16b", "Float16_b"}}) {
+        template_compute_op(where, name, std::string("where_tile<DataFormat::") + format + ">",
+                            {int_arg("cond_dst"), int_arg("true_dst"), int_arg("false_dst"), int_arg("out_dst")},
+                            std::string("DST[out_dst] = DST[cond_dst] != 0 ? DST[true_dst] : DST[false_dst], DST "
+                                        "holding ") +
+                                format);
+    }
 }
 
 }  // namespace

@@ -48,18 +48,34 @@ float sfpu_apply(SfpuOp op, float x, uint32_t param) {
     case SfpuOp::UnaryMin: return std::min(x, p);
     case SfpuOp::Erf: return std::erf(x);
     case SfpuOp::Erfc: return std::erfc(x);
+    // Comparisons give 1.0 where they hold and 0.0 elsewhere.
+    case SfpuOp::UnaryNe: return x != p ? 1.0f : 0.0f;
+    case SfpuOp::UnaryEq: return x == p ? 1.0f : 0.0f;
+    case SfpuOp::UnaryGt: return x > p ? 1.0f : 0.0f;
+    case SfpuOp::UnaryGe: return x >= p ? 1.0f : 0.0f;
+    case SfpuOp::UnaryLt: return x < p ? 1.0f : 0.0f;
+    case SfpuOp::UnaryLe: return x <= p ? 1.0f : 0.0f;
+    case SfpuOp::Gtz: return x > 0 ? 1.0f : 0.0f;
+    case SfpuOp::Nez: return x != 0 ? 1.0f : 0.0f;
+    case SfpuOp::Gez: return x >= 0 ? 1.0f : 0.0f;
+    case SfpuOp::Ltz: return x < 0 ? 1.0f : 0.0f;
+    case SfpuOp::Eqz: return x == 0 ? 1.0f : 0.0f;
+    case SfpuOp::Lez: return x <= 0 ? 1.0f : 0.0f;
     default: return x;
     }
 }
 
 /*! The op's call is `<name>_tile`. */
 const char *sfpu_name(SfpuOp op) {
-    static const char *names[] = {"exp", "relu", "recip", "sqrt", "rsqrt", "gelu", "sigmoid", "tanh", "log", "abs",
-                                  "negative", "square", "sin", "cos", "silu", "exp2", "expm1", "relu_max", "relu_min",
-                                  "leaky_relu", "elu", "power", "add_unary", "sub_unary", "mul_unary", "div_unary",
-                                  "rsub_unary", "fill", "add_binary", "sub_binary", "mul_binary", "div_binary",
-                                  "binary_max", "binary_min", "unary_max", "unary_min", "erf", "erfc"};
-    static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(SfpuOp::Erfc) + 1, "one name per SfpuOp");
+    static const char *names[] = {
+        "exp",        "relu",       "recip",      "sqrt",       "rsqrt",      "gelu",       "sigmoid",    "tanh",
+        "log",        "abs",        "negative",   "square",     "sin",        "cos",        "silu",       "exp2",
+        "expm1",      "relu_max",   "relu_min",   "leaky_relu", "elu",        "power",      "add_unary",  "sub_unary",
+        "mul_unary",  "div_unary",  "rsub_unary", "fill",       "add_binary", "sub_binary", "mul_binary", "div_binary",
+        "binary_max", "binary_min", "unary_max",  "unary_min",  "erf",        "erfc",       "unary_ne",   "unary_eq",
+        "unary_gt",   "unary_ge",   "unary_lt",   "unary_le",   "gtz",        "nez",        "gez",        "ltz",
+        "eqz",        "lez",        "where"};
+    static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(SfpuOp::Where) + 1, "one name per SfpuOp");
     return names[static_cast<int>(op)];
 }
 
@@ -109,6 +125,22 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
     }
     cs.dst_written[out_dst] = true;
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
+}
+
+void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_false, uint32_t out_dst, Loc loc) {
+    ComputeState &cs = require_sfpu(SfpuOp::Where, std::max({cond, if_true, if_false, out_dst}), loc);
+    // The format tells the SFPU how DST's words are laid out: 32-bit values with fp32_dest_acc_en,
+    // the upper 16 bits otherwise. The other one reads garbage on the device.
+    if (fp32_format != current_kernel().spec->fp32_dest_acc_en) {
+        fail("where_tile", loc,
+             std::string("called with DataFormat::") + (fp32_format ? "Float32" : "Float16_b") + " while DST holds " +
+                 (fp32_format ? "16-bit values (fp32_dest_acc_en=false)" : "float32 values (fp32_dest_acc_en=true)"));
+    }
+    const Tile c = cs.dst[cond], t = cs.dst[if_true], f = cs.dst[if_false];
+    Tile &d = cs.dst[out_dst];
+    for (int i = 0; i < 1024; ++i) d[i] = c[i] != 0.0f ? t[i] : f[i];
+    cs.dst_written[out_dst] = true;
+    count("sfpu.where", current_run().device->spec.sfpu_cycles_per_tile());
 }
 
 }  // namespace tt_sim::k

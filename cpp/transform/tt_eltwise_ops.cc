@@ -26,6 +26,12 @@ const std::map<std::string, EltwiseOp> &registry() {
             add({fn, 1, fn, "", "", "", ""});
         }
         add({"neg", 1, "negative", "", "", "", ""});
+        // Comparisons: with a constant on the SFPU's scalar form, of two tiles as (x - y) against zero.
+        for (const char *cmp : {"gt", "ge", "lt", "le", "eq", "ne"}) {
+            const std::string name = cmp, zero = name + "z";
+            add({zero, 1, zero, "", "", "", ""});
+            add({name, 2, "", "", "unary_" + name, "", "unary_" + name + "_tile_init", zero});
+        }
         return m;
     }();
     return ops;

@@ -10,7 +10,10 @@
  *    into DST without copying the operands there first — `<fpu>_tiles_init(cb0, cb1)`,
  *    `<fpu>_tiles(cb0, cb1, tile0, tile1, dst)`;
  *  - `scalar` / `scalar_reversed`: `x op c` / `c op x` with a compile-time constant c, as
- *    `<form>_tile(dst, bits of c)` after `scalar_init()`.
+ *    `<form>_tile(dst, bits of c)` after `scalar_init()`;
+ *  - `against_zero`: for a comparison, the unary operation that compares a tile with zero, so that
+ *    `x op y` is `against_zero(x - y)` when both are tiles.
+ *  Comparisons give 1.0 where they hold and 0.0 elsewhere; masks combine with mul (and), max (or).
  *  A form that is absent is computed from another one (tt_tile_elementwise.h decides).
  */
 #pragma once
@@ -27,6 +30,7 @@ struct EltwiseOp {
     std::string scalar;           ///< `x op c`: "<scalar>_tile"; or ""
     std::string scalar_reversed;  ///< `c op x`: "<scalar_reversed>_tile"; or ""
     std::string scalar_init;      ///< the init of the scalar forms
+    std::string against_zero;     ///< comparisons: the operation comparing x - y with zero; or ""
 };
 
 /*! \brief The registered operation of that name, or nullptr. */

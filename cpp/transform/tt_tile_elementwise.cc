@@ -91,6 +91,7 @@ private:
                             "each element of it would be written by a whole row or column of the loop",
                             "compute it with T.reduce_* or in a 1-D T.Parallel");
             }
+            store_span_ = store->span;
             stores_.push_back({store->buffer, build(store->value), store->span});
         } else {
             unsupported(s->span, std::string("a ") + kind_name(s->kind) + " statement inside T.Parallel",
@@ -153,16 +154,38 @@ private:
         if (const auto *var = e.as<VarNode>()) {
             auto it = lets_.find(var);
             if (it != lets_.end()) return build(it->second);
+            if (std::any_of(vars_.begin(), vars_.end(), [&](const Var &v) { return v.get() == var; })) {
+                unsupported(store_span_, "the loop index " + var->name + " as a value in T.Parallel",
+                            "element-wise programs compute on the values of tiles, not on their indices",
+                            "compare tile values, as in T.if_then_else(x[i, j] > 0, ...)");
+            }
             unsupported(e->span, "the run-time value " + var->name + " in T.Parallel",
                         "element-wise constants are compiled into the kernel", "use a compile-time number");
         }
         if (const auto *call = e.as<CallNode>()) return build_call(call);
+        if (const auto *select = e.as<SelectNode>()) {
+            EltwiseExpr cond = build(select->cond);
+            if (cond.kind == EltwiseExpr::Constant)
+                return build(cond.constant != 0 ? select->true_value : select->false_value);
+            return apply(EltwiseExpr::Select, nullptr,
+                         {std::move(cond), build(select->true_value), build(select->false_value)});
+        }
+        if (const auto *negation = e.as<NotNode>()) return compare("eq", build(negation->a), constant(0));
+        static const std::map<NodeKind, const char *> comparisons = {{NodeKind::GT, "gt"}, {NodeKind::GE, "ge"},
+                                                                     {NodeKind::LT, "lt"}, {NodeKind::LE, "le"},
+                                                                     {NodeKind::EQ, "eq"}, {NodeKind::NE, "ne"}};
         static const std::map<NodeKind, const char *> binary = {{NodeKind::Add, "add"}, {NodeKind::Sub, "sub"},
                                                                 {NodeKind::Mul, "mul"}, {NodeKind::Div, "div"},
                                                                 {NodeKind::Max, "max"}, {NodeKind::Min, "min"}};
         Expr a, b;
         auto it = binary.find(e->kind);
         if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
+        auto cmp = comparisons.find(e->kind);
+        if (cmp != comparisons.end() && binary_operands(e, &a, &b)) return compare(cmp->second, build(a), build(b));
+        // Masks are 1.0 / 0.0: both hold where their product is 1, either where their max is.
+        if ((e->kind == NodeKind::And || e->kind == NodeKind::Or) && binary_operands(e, &a, &b)) {
+            return combine(e->kind == NodeKind::And ? "mul" : "max", build(a), build(b));
+        }
         unsupported(e->span, "the expression " + to_text(e) + " in T.Parallel",
                     "element-wise loops support + - * /, max, min and the operations " + eltwise_op_names(), kInstead);
     }
@@ -184,6 +207,32 @@ private:
                         "compute the constant in Python");
         }
         return apply(EltwiseExpr::Unary, op, {std::move(x)});
+    }
+
+    // `a cmp b` as a mask: against a constant on the SFPU's scalar form, else (a - b) against zero.
+    EltwiseExpr compare(std::string name, EltwiseExpr a, EltwiseExpr b) {
+        static const std::map<std::string, std::string> mirrored = {{"gt", "lt"}, {"ge", "le"}, {"lt", "gt"},
+                                                                    {"le", "ge"}, {"eq", "eq"}, {"ne", "ne"}};
+        if (a.kind == EltwiseExpr::Constant && b.kind == EltwiseExpr::Constant) {
+            const double x = a.constant, y = b.constant;
+            const bool holds = name == "gt"   ? x > y
+                               : name == "ge" ? x >= y
+                               : name == "lt" ? x < y
+                               : name == "le" ? x <= y
+                               : name == "eq" ? x == y
+                                              : x != y;
+            return constant(holds ? 1 : 0);
+        }
+        if (a.kind == EltwiseExpr::Constant) {  // c < x is x > c
+            std::swap(a, b);
+            name = mirrored.at(name);
+        }
+        const EltwiseOp *op = op_named(name);
+        if (b.kind != EltwiseExpr::Constant) {
+            return apply(EltwiseExpr::Unary, op_named(op->against_zero), {combine("sub", std::move(a), std::move(b))});
+        }
+        if (b.constant == 0.0) return apply(EltwiseExpr::Unary, op_named(op->against_zero), {std::move(a)});
+        return apply(EltwiseExpr::Scalar, op, {std::move(a)}, b.constant);
     }
 
     // The cheapest form of `a op b` (see the header).
@@ -209,15 +258,20 @@ private:
     std::vector<int64_t> extents_;
     std::map<const VarNode *, Expr> lets_;
     std::vector<EltwiseStore> stores_;
+    Span store_span_;  ///< the store being parsed (variables carry the span of their definition)
 };
 
 }  // namespace
 
 int count_eltwise_slots(EltwiseExpr &e) {
     for (EltwiseExpr &operand : e.operands) count_eltwise_slots(operand);
-    if (e.kind == EltwiseExpr::Binary) {
-        const int a = e.operands[0].slots, b = e.operands[1].slots;
-        e.slots = a == b ? a + 1 : std::max(a, b);
+    if (e.kind == EltwiseExpr::Binary || e.kind == EltwiseExpr::Select) {
+        // Operands are evaluated most demanding first, the k-th one above the k results before it.
+        std::vector<int> slots;
+        for (const EltwiseExpr &operand : e.operands) slots.push_back(operand.slots);
+        std::sort(slots.rbegin(), slots.rend());
+        e.slots = 0;
+        for (size_t k = 0; k < slots.size(); ++k) e.slots = std::max(e.slots, slots[k] + static_cast<int>(k));
     } else if (e.kind == EltwiseExpr::Unary || e.kind == EltwiseExpr::Scalar || e.kind == EltwiseExpr::ScalarReversed) {
         e.slots = e.operands[0].slots;
     } else {
@@ -247,8 +301,8 @@ struct Step {
 class ProgramBuilder {
 public:
     ProgramBuilder(const CircularBuffer &target, const TileOrder &order,
-                   const std::map<const BufferNode *, EltwiseOperand> &operands)
-        : target_(target), order_(order), operands_(operands) {}
+                   const std::map<const BufferNode *, EltwiseOperand> &operands, bool fp32_dest)
+        : target_(target), order_(order), operands_(operands), fp32_dest_(fp32_dest) {}
 
     // Appends the steps that leave e's value in DST slot `slot` (relative to the tile's base).
     void eval(const EltwiseExpr &e, int slot) {
@@ -310,16 +364,27 @@ public:
                  }});
             return;
         }
-        case EltwiseExpr::Binary: {
-            // The operand needing more slots goes first, so the other fits in the slots above it.
-            const bool left_first = e.operands[0].slots >= e.operands[1].slots;
-            eval(e.operands[left_first ? 0 : 1], slot);
-            eval(e.operands[left_first ? 1 : 0], slot + 1);
-            const int left = left_first ? 0 : 1, right = left_first ? 1 : 0;
-            steps_.push_back(
-                {{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
-                     return tt_call(e.op->sfpu + "_tile", {at(base, left), at(base, right), at(base)});
-                 }});
+        case EltwiseExpr::Binary:
+        case EltwiseExpr::Select: {
+            // The operands needing more slots go first, so the others fit in the slots above them.
+            std::vector<size_t> order(e.operands.size());
+            for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+            std::stable_sort(order.begin(), order.end(),
+                             [&](size_t x, size_t y) { return e.operands[x].slots > e.operands[y].slots; });
+            std::vector<int> offset(order.size());
+            for (size_t k = 0; k < order.size(); ++k) {
+                eval(e.operands[order[k]], slot + static_cast<int>(k));
+                offset[order[k]] = static_cast<int>(k);
+            }
+            const std::string name = e.kind == EltwiseExpr::Select ? "where" : e.op->sfpu;
+            const std::string call =
+                e.kind == EltwiseExpr::Select ? (fp32_dest_ ? "where_tile_fp32" : "where_tile_16b") : name + "_tile";
+            steps_.push_back({{tt_call(name + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                                  std::vector<Expr> args;
+                                  for (int k : offset) args.push_back(at(base, k));
+                                  args.push_back(at(base));
+                                  return tt_call(call, args);
+                              }});
             return;
         }
         }
@@ -346,6 +411,7 @@ private:
     const CircularBuffer &target_;
     const TileOrder &order_;
     const std::map<const BufferNode *, EltwiseOperand> &operands_;
+    const bool fp32_dest_;
     std::vector<Step> steps_;
 };
 
@@ -376,7 +442,7 @@ std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop, const std::ma
 }
 
 Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
-                      const std::map<const BufferNode *, EltwiseOperand> &operands, int dst_tiles) {
+                      const std::map<const BufferNode *, EltwiseOperand> &operands, int dst_tiles, bool fp32_dest) {
     const int slots = store.value.slots;
     if (slots > dst_tiles) {
         TT_USER_ERROR(Validation, store.span)
@@ -385,7 +451,7 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
     }
     const int64_t total = order.rows * order.cols;
     const int64_t group = largest_divisor_at_most(total, dst_tiles / slots);
-    ProgramBuilder program(target, order, operands);
+    ProgramBuilder program(target, order, operands, fp32_dest);
     program.eval(store.value, 0);
     const EltwiseOperand *streamed = nullptr;
     std::map<int64_t, Stmt> waits;  // by CB index: the generated code does not depend on addresses
@@ -475,7 +541,7 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
                 std::find_if(tiles.begin(), tiles.end(), [&](const Buffer &b) { return operands->count(b.get()) > 0; });
             note_compute_init(
                 emit_copy_init(first_operand == tiles.end() ? target : *operands->at(first_operand->get()).cb, target));
-            return emit_elementwise(bound, target, *chosen, *operands, ctx_.dst_tiles());
+            return emit_elementwise(bound, target, *chosen, *operands, ctx_.dst_tiles(), ctx_.fp32_dest_acc());
         };
         TileOrder order, first_order;
         std::map<const BufferNode *, EltwiseOperand> operands, first_operands;

@@ -7,16 +7,20 @@
  *  slots (the operations of tt_eltwise_ops.h), pack the results into D's circular buffer.
  *
  *  Requires: every tile operand is an on-chip 2-D buffer of the loop's extents indexed exactly
- *  [i, j]; constants are compile-time numbers; lets inside the nest name sub-expressions. Anything
- *  else (other index patterns, runtime scalars, selects, integer casts, a tree deeper than DST) is
- *  a Validation error at its source line saying what to write instead.
+ *  [i, j]; constants are compile-time numbers; lets inside the nest name sub-expressions; conditions
+ *  (of T.if_then_else) compare values, not indices. Anything else (other index patterns, runtime
+ *  scalars, conditions on the loop indices, integer casts, a tree deeper than DST) is a Validation
+ *  error at its source line saying what to write instead.
  *
  *  How each node is computed, chosen by cost: a binary add/sub/mul whose operands are both CB tiles
  *  runs on the matrix engine straight from the CBs (`add_tiles`: no copies into DST); an operand
  *  combined with a constant uses the SFPU's scalar form (`mul_unary_tile`); max(x, 0) is
  *  `relu_tile`; 0 - x is `negative_tile`, 1 / x `recip_tile`; everything else copies its operands
- *  into DST (`copy_tile`, constants with `fill_tile`) and applies the SFPU form. Slots follow the
- *  Sethi-Ullman order, so a tree of n levels needs at most n + 1 DST tiles; as many output tiles
+ *  into DST (`copy_tile`, constants with `fill_tile`) and applies the SFPU form. A comparison with
+ *  a constant is the SFPU's `unary_<cmp>_tile`, of two tiles `<cmp>z_tile(x - y)`, giving a mask of
+ *  1.0 / 0.0 (`and` multiplies masks, `or` takes their max, `not` is `eqz`); T.if_then_else is
+ *  `where_tile` on the mask and both values. Slots follow the Sethi-Ullman order, so a tree of n
+ *  levels needs at most n + 2 DST tiles; as many output tiles
  *  as fit share one acquire. Casts between float types take effect where the result is packed
  *  (DST holds the device's accumulation format throughout).
  */
@@ -40,6 +44,7 @@ struct EltwiseExpr {
         ScalarReversed,  ///< constant op operands[0]
         Binary,          ///< operands[0] op operands[1] on the SFPU, both in DST
         FpuBinary,       ///< operands[0] op operands[1], both Tiles, on the matrix engine
+        Select,          ///< operands[0] != 0 ? operands[1] : operands[2] (where_tile)
     } kind = Constant;
     const EltwiseOp *op = nullptr;
     ir::Buffer buffer;
@@ -74,8 +79,9 @@ struct EltwiseOperand {
 
 /*! \brief The compute statements of one store: the target's tiles in `order`, from operands
  *  whose CBs hold all their tiles (waited for first and kept: they are popped where their values
- *  die) or are streamed. */
+ *  die) or are streamed. `fp32_dest`: DST holds float32 (fp32_dest_acc_en). */
 ir::Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
-                          const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles);
+                          const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles,
+                          bool fp32_dest);
 
 }  // namespace tt::transform

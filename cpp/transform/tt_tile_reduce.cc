@@ -92,8 +92,8 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
         const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, kind == "min" ? "negated" : "abs");
         EltwiseStore pre{scratch.buffer, unary(kind == "min" ? "neg" : "abs", src->buffer), span};
         count_eltwise_slots(pre.value);
-        compute.push_back(
-            emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}}, ctx_.dst_tiles()));
+        compute.push_back(emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}},
+                                           ctx_.dst_tiles(), ctx_.fp32_dest_acc()));
         compute.push_back(tt_call("cb_wait_front", {cb_of(scratch), make_int(in.rows * in.cols)}));
         pooled = &scratch;
     }

@@ -103,7 +103,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "unary_bcast_without_init", "call unary_bcast_init first"},
                       Fault{"faulty_compute.cpp", "unary_bcast_other_broadcast", "differs from unary_bcast_init"},
                       Fault{"faulty_compute.cpp", "unary_bcast_dst_beyond_capacity", "DST index 9"},
-                      Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"}),
+                      Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"},
+                      Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
 
 }  // namespace

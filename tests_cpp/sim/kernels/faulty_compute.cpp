@@ -10,6 +10,7 @@
 #include "api/compute/binary_max_min.h"
 #include "api/compute/compute_kernel_api.h"
 #include "api/compute/eltwise_unary/exp.h"
+#include "api/compute/eltwise_unary/where.h"
 #include "api/compute/matmul.h"
 #include "api/compute/reduce.h"
 #include "api/compute/tile_move_copy.h"
@@ -81,6 +82,10 @@ void kernel_main() {
     reduce_init(in0, in1, out);
     tile_regs_acquire();
     reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW, true>(in0, in1, 0, 0, 0);  // fault:reduce_other_accumulation
+#elif defined(FAULT_where_format_mismatch)
+    where_tile_init();
+    tile_regs_acquire();
+    where_tile<DataFormat::Float32>(0, 1, 2, 0);  // fault:where_format_mismatch
 #else
 #error "define FAULT_<name>"
 #endif

@@ -31,6 +31,7 @@ enum class SfpuOp : uint8_t {
     Exp, Relu, Recip, Sqrt, Rsqrt, Gelu, Sigmoid, Tanh, Log, Abs, Neg, Square, Sin, Cos, Silu,
     Exp2, Expm1, ReluMax, ReluMin, LeakyRelu, Elu, Power, AddScalar, SubScalar, MulScalar, DivScalar, RsubScalar, Fill,
     BinaryAdd, BinarySub, BinaryMul, BinaryDiv, BinaryMax, BinaryMin, UnaryMax, UnaryMin, Erf, Erfc,
+    UnaryNe, UnaryEq, UnaryGt, UnaryGe, UnaryLt, UnaryLe, Gtz, Nez, Gez, Ltz, Eqz, Lez, Where,
 };
 /*! \brief Reduction kind and direction (mirror TT-Metalium's PoolType / ReduceDim values). */
 enum class Pool : uint8_t { Sum, Avg, Max };
@@ -115,6 +116,9 @@ void reduce_tile(Pool pool, ReduceAxis axis, bool fp32_accumulation, uint32_t in
 void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, Loc loc);
 void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc);
 void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc);
+/*! \brief where_tile<format>: DST[out] = DST[cond] != 0 ? DST[if_true] : DST[if_false]; `fp32_format` is
+ *  whether the kernel named DataFormat::Float32 (else Float16_b), which must match DST's mode. */
+void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_false, uint32_t out_dst, Loc loc);
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc);
 
 }  // namespace k
