@@ -128,6 +128,16 @@ void TileOpLowering::mark_read(const Buffer &buffer) {
 RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
     TileValue &v = ctx_.value(region->buffer);
     RoleStmts out;
+    if (v.kind == TileValue::Full && v.constant_if) {
+        // Still the constant on the loop's first iteration: its tiles are written then, so the
+        // CB holds them on every iteration from here on (and is popped unconditionally).
+        const CircularBuffer &cb = value_cb(region->buffer, region->span);
+        note_compute_init(emit_copy_init(cb, cb));
+        out[KernelRole::Compute].push_back(
+            IfThenElseNode::make(v.constant_if, emit_constant_tiles(cb, v.constant, ctx_.dst_tiles())));
+        v.constant_if = Expr();
+        return out;
+    }
     if (v.kind != TileValue::Constant) return out;
     const CircularBuffer &cb = ctx_.cb(region->buffer, region->span);
     note_compute_init(emit_copy_init(cb, cb));
@@ -269,7 +279,9 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                                         << "; instead give C (M, N), A (M, K) ((K, M) with transpose_A) and B "
                                         << "(K, N) ((N, K) with transpose_B) blocks";
     }
+    RoleStmts out;
     for (const RegionNode *r : {ra, rb}) {
+        out.append(materialize_constant(r));
         const TileValue &v = full_value(r->buffer, "T.gemm", span);
         if (v.order.group_cols != v.order.cols) {
             unsupported(span, "T.gemm reading " + r->buffer->name + " in subblock order",
@@ -277,7 +289,6 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
         }
         mark_read(r->buffer);
     }
-    RoleStmts out;
     // The matrix engine transposes only its second operand, so A's tiles are transposed first.
     if (transpose_a) {
         const CircularBuffer &transposed = ctx_.transposed_cb(ra->buffer, span);

@@ -55,8 +55,10 @@ private:
     /*! T.reduce_* (tt_tile_reduce.cc). */
     RoleStmts lower_reduce(const ir::CallNode *call, const Span &span);
     RoleStmts lower_fill(const ir::CallNode *call, const Span &span);
-    /*! Compute writes the constant `region`'s buffer holds (T.fill) into its CB, so that a copy
-     *  can read it; nothing when the buffer holds tiles already. */
+    /*! Compute writes the constant `region`'s buffer holds (T.fill) into its CB, so that a copy,
+     *  gemm or reduction can read it; for a value that is still the constant on a loop's first
+     *  iteration (TileValue::constant_if), on that iteration only. Nothing when the buffer holds
+     *  tiles already. */
     RoleStmts materialize_constant(const ir::RegionNode *region);
     /*! The value of `buffer` for reading at span: Full, of the whole buffer. */
     TileValue &full_value(const ir::Buffer &buffer, const char *op, const Span &span);

@@ -103,11 +103,16 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const std::string variant = pool + (rows ? "_row" : "_col") + (ctx_.fp32_dest_acc() ? "_fp32" : "");
     const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_, span);
 
-    // clear=False: the vector's value before the reduction, combined in DST slot 1.
+    // clear=False: the vector's value before the reduction, combined in DST slot 1. A value carried
+    // around a loop from a T.fill (online softmax's running max) is written out on the first
+    // iteration, so the combination reads tiles on every iteration.
+    if (!clear && ctx_.value(dst->buffer).constant_if) {
+        for (Stmt &s : materialize_constant(dst)[KernelRole::Compute]) compute.push_back(s);
+    }
     TileValue old = ctx_.value(dst->buffer);
-    if (!clear && (old.kind == TileValue::Empty || old.kind == TileValue::DstResident || old.constant_if)) {
+    if (!clear && (old.kind == TileValue::Empty || old.kind == TileValue::DstResident)) {
         unsupported(span, "T.reduce_" + kind + "(clear=False) into " + dst->buffer->name + " here",
-                    "it must hold a value (from T.fill or an earlier reduction) that is the same on every iteration",
+                    "it must hold a value (from T.fill or an earlier reduction)",
                     "T.fill it before the loop or pass clear=True");
     }
     const bool combine = !clear;
