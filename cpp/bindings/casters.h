@@ -11,6 +11,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include "ir/diagnostics.h"
 #include "ir/ir.h"
 
 namespace tt::bindings {
@@ -21,6 +26,29 @@ pybind11::object json_to_py(const ir::Json &j);
 ir::Json py_to_json(pybind11::handle h);
 /*! \brief A Python (file, line, col) tuple or None → Span. */
 Span span_from_py(const pybind11::object &o);
+
+/*! \brief A Python integer (or anything with __index__) as T. Values outside T's range and
+ *  non-integers are a Validation error at `span` naming `what` and the range, where pybind11's own
+ *  conversion would raise an untyped cast error or an "incompatible function arguments" TypeError. */
+template<typename T>
+T int_from_py(pybind11::handle value, const char *what, const Span &span) {
+    static_assert(sizeof(T) < sizeof(long long) || std::is_signed_v<T>, "the range check goes through long long");
+    if (!pybind11::isinstance<pybind11::float_>(value)) {
+        pybind11::object index = pybind11::reinterpret_steal<pybind11::object>(PyNumber_Index(value.ptr()));
+        if (index) {
+            int overflow = 0;
+            const long long v = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+            if (overflow == 0 && v >= static_cast<long long>(std::numeric_limits<T>::min()) &&
+                v <= static_cast<long long>(std::numeric_limits<T>::max()))
+                return static_cast<T>(v);
+            TT_USER_ERROR(Validation, span)
+                << what << " " << std::string(pybind11::str(index)) << " is out of range: it must lie in ["
+                << +std::numeric_limits<T>::min() << ", " << +std::numeric_limits<T>::max() << "]";
+        }
+        PyErr_Clear();
+    }
+    TT_USER_ERROR(Validation, span) << what << " must be an integer, got " << std::string(pybind11::repr(value));
+}
 
 }  // namespace tt::bindings
 

@@ -44,7 +44,7 @@ py::object json_to_py(const Json &j) {
 Json py_to_json(py::handle h) {
     if (h.is_none()) return nullptr;
     if (py::isinstance<py::bool_>(h)) return h.cast<bool>();
-    if (py::isinstance<py::int_>(h)) return h.cast<int64_t>();
+    if (py::isinstance<py::int_>(h)) return int_from_py<int64_t>(h, "integer attribute value", Span());
     if (py::isinstance<py::float_>(h)) return h.cast<double>();
     if (py::isinstance<py::str>(h)) return h.cast<std::string>();
     if (py::isinstance<py::dict>(h)) {
@@ -71,7 +71,8 @@ Span span_from_py(const py::object &o) {
     if (o.is_none()) return Span();
     auto t = o.cast<py::tuple>();
     if (t.size() != 3) TT_USER_ERROR(Validation, Span()) << "a span is a (file, line, col) tuple";
-    return Span{t[0].cast<std::string>(), t[1].cast<int>(), t[2].cast<int>()};
+    return Span{t[0].cast<std::string>(), int_from_py<int>(t[1], "span line", Span()),
+                int_from_py<int>(t[2], "span column", Span())};
 }
 
 namespace {
@@ -213,7 +214,7 @@ void define_factories(py::module_ &m) {
         if (py::isinstance<py::float_>(value)) {
             TT_USER_ERROR(Validation, sp(s)) << "float value " << std::string(py::repr(value)) << " for integer dtype " << dtype;
         }
-        return IntImmNode::make(t, value.cast<int64_t>(), sp(s));
+        return IntImmNode::make(t, int_from_py<int64_t>(value, "integer constant", sp(s)), sp(s));
     }, py::arg("value"), py::arg("dtype") = "int32", span);
     m.def("string", [sp](const std::string &v, py::object s) { return StringImmNode::make(v, sp(s)); }, py::arg("value"), span);
     m.def("binary", [sp](const std::string &kind, Expr a, Expr b, bool promote, py::object s) {
@@ -249,8 +250,8 @@ void define_factories(py::module_ &m) {
         return make_buffer(name, shape, DataType::parse(dtype), parse_scope(scope, sp(s)), sp(s));
     }, py::arg("name"), py::arg("shape"), py::arg("dtype"), py::arg("scope") = "global", span);
 
-    m.def("for_loop", [sp](Var v, Expr mn, Expr ext, const std::string &kind, Stmt body, int stages, AttrMap ann, py::object s) {
-        return ForNode::make(v, mn, ext, parse_for_kind(kind), body, stages, ann, sp(s));
+    m.def("for_loop", [sp](Var v, Expr mn, Expr ext, const std::string &kind, Stmt body, py::object stages, AttrMap ann, py::object s) {
+        return ForNode::make(v, mn, ext, parse_for_kind(kind), body, int_from_py<int>(stages, "num_stages", sp(s)), ann, sp(s));
     }, py::arg("loop_var"), py::arg("min"), py::arg("extent"), py::arg("kind"), py::arg("body"), py::arg("num_stages") = 0,
        py::arg("annotations") = AttrMap(), span);
     m.def("seq", [sp](std::vector<Stmt> seq, py::object s) { return SeqStmtNode::flatten(seq, sp(s)); }, py::arg("seq"), span);
@@ -263,8 +264,10 @@ void define_factories(py::module_ &m) {
     m.def("evaluate", [sp](Expr v, py::object s) { return EvaluateNode::make(v, sp(s)); }, py::arg("value"), span);
     m.def("allocate", [sp](Buffer b, Stmt body, py::object s) { return AllocateNode::make(b, body, sp(s)); },
           py::arg("buffer"), py::arg("body"), span);
-    m.def("kernel_launch", [sp](std::vector<Expr> ext, std::vector<Var> vars, std::vector<int64_t> threads, Stmt body, py::object s) {
-        return KernelLaunchNode::make(ext, vars, threads, body, sp(s));
+    m.def("kernel_launch", [sp](std::vector<Expr> ext, std::vector<Var> vars, const py::sequence &threads, Stmt body, py::object s) {
+        std::vector<int64_t> thread_extents;
+        for (py::handle t : threads) thread_extents.push_back(int_from_py<int64_t>(t, "threads", sp(s)));
+        return KernelLaunchNode::make(ext, vars, thread_extents, body, sp(s));
     }, py::arg("extents"), py::arg("block_vars"), py::arg("threads"), py::arg("body"), span);
     m.def("fold_constants", &fold_constants, py::arg("expr"));
 }
