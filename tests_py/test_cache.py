@@ -1,6 +1,7 @@
 """The artifact cache: content keys, atomic publication, the override and the off switch."""
 
 import os
+import shutil
 import threading
 
 from tilelang_tt import cache
@@ -38,11 +39,15 @@ def test_concurrent_publishers_leave_one_complete_entry(tmp_path, monkeypatch):
     assert all(open(tmp_path / "same" / n).read() == v for n, v in files.items())
 
 
-def test_disabled_cache_uses_fresh_directories(tmp_path, monkeypatch):
-    """TILELANG_TT_DISABLE_CACHE=1: nothing is looked up and each publish gets its own directory."""
+def test_temporary_entries_are_fresh_directories(tmp_path, monkeypatch):
+    """With the cache disabled, artifacts go to a new temporary directory each time."""
     monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("TILELANG_TT_DISABLE_CACHE", "1")
-    p1 = cache.publish("k", {"a": "1"})
-    p2 = cache.publish("k", {"a": "1"})
-    assert p1 != p2 and cache.lookup("k") is None
-    assert not os.listdir(tmp_path)
+    p1 = cache.write_temporary({"a": "1"})
+    p2 = cache.write_temporary({"a": "1"})
+    try:
+        assert p1 != p2 and cache.lookup("k") is None
+        assert not os.listdir(tmp_path)
+    finally:
+        shutil.rmtree(p1)
+        shutil.rmtree(p2)

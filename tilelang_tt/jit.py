@@ -19,10 +19,12 @@ cache and the simulator.
 import functools
 import json
 import os
+import shutil
+import weakref
 
 import numpy as np
 
-from . import cache, ir
+from . import _core, cache, ir
 from .errors import ValidationError
 
 _TARGETS = ("tenstorrent", "tt")
@@ -33,20 +35,22 @@ _ROLE_FILES = {"reader": "reader.cpp", "compute": "compute.cpp", "writer": "writ
 
 
 class JITKernel:
-    """A compiled kernel: its artifacts on disk, its plan, and a callable that runs it."""
+    """A compiled kernel: its artifacts on disk, its plan, and a callable that runs it.
+
+    As in TileLang, the caller passes every parameter not listed in ``out_idx``; the kernel returns
+    the ``out_idx`` tensors it allocates (one, a tuple, or None when there are none) and writes
+    into the caller's arrays in place every passed parameter the kernel writes.
+    """
 
     def __init__(self, func, artifacts_dir, out_idx, options):
         self.func = func
         self.artifacts_dir = artifacts_dir
         self.options = dict(options)
         self.params = list(func.params)
-        n = len(self.params)
-        self.out_idx = sorted({i % n for i in out_idx}) if out_idx is not None else []
-        for i in out_idx or []:
-            if not -n <= i < n:
-                raise ValidationError(f"out_idx {i} is out of range for {func.name}, which has {n} parameters")
+        self.out_idx = _output_positions(out_idx, func)
         with open(os.path.join(artifacts_dir, _ROLE_FILES["plan"])) as fh:
             self.plan = json.load(fh)
+        self._access = {b["name"]: b.get("access", "read_write") for b in self.plan["buffers"]}
         self._last_stats = None
 
     def get_kernel_source(self, role="compute"):
@@ -65,22 +69,60 @@ class JITKernel:
     def __call__(self, *args):
         from . import sim
 
-        inputs_idx = [i for i in range(len(self.params)) if i not in self.out_idx]
-        if len(args) != len(inputs_idx):
-            names = [self.params[i].name for i in inputs_idx]
-            raise ValidationError(f"{self.func.name} takes {len(inputs_idx)} inputs ({', '.join(names)}), got {len(args)}")
+        passed_idx = [i for i in range(len(self.params)) if i not in self.out_idx]
+        if len(args) != len(passed_idx):
+            names = [self.params[i].name for i in passed_idx]
+            raise ValidationError(f"{self.func.name} takes {len(passed_idx)} arguments ({', '.join(names)}), got {len(args)}")
         torch_like = any(_is_torch(a) for a in args)
-        feeds = {}
-        for i, value in zip(inputs_idx, args):
-            feeds[self.params[i].name] = _checked_input(self.params[i], value)
+        feeds, in_place = {}, {}
+        for i, value in zip(passed_idx, args):
+            param = self.params[i]
+            access = self._access.get(param.name, "read_write")
+            if access in ("write", "read_write"):
+                _check_writable(param, value)
+                in_place[param.name] = value
+            if access != "write":
+                feeds[param.name] = _checked_input(param, value)
         result = sim.run_plan(self.plan, self.artifacts_dir, feeds, device=self.options["target_device"])
         self._last_stats = result.stats
+        for name, target in in_place.items():
+            if name not in result.outputs:
+                # tilelang_tt.sim.run_plan reads back only the buffers it was not given.
+                raise ValidationError(f"{self.func.name} reads and writes {name}; updating a buffer in place is not "
+                                      "supported on the simulator yet")
+            _write_back(target, result.outputs[name])
         outs = [result.outputs[self.params[i].name] for i in self.out_idx]
         if torch_like:
             outs = [_to_torch(o) for o in outs]
         if not outs:
             return None
         return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _output_positions(out_idx, func):
+    """out_idx (None, a parameter position or a list of them; negative ones count from the end)
+    as sorted non-negative positions; None means the caller passes every tensor."""
+    if out_idx is None:
+        return []
+    n = len(func.params)
+    if _is_index(out_idx):
+        out_idx = [out_idx]
+    if isinstance(out_idx, (str, bytes)) or not isinstance(out_idx, (list, tuple)):
+        raise ValidationError(f"out_idx must be None, a parameter position or a list of them (e.g. [-1]), got {out_idx!r}")
+    positions = []
+    for i in out_idx:
+        if not _is_index(i):
+            raise ValidationError(f"out_idx entries are parameter positions (ints), got {i!r} in {out_idx!r}")
+        if not -n <= i < n:
+            raise ValidationError(f"out_idx {i} is out of range for {func.name}, which has {n} parameters")
+        if i % n in positions:
+            raise ValidationError(f"out_idx {out_idx!r} names parameter {func.params[i % n].name} twice")
+        positions.append(int(i) % n)
+    return sorted(positions)
+
+
+def _is_index(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _is_torch(value):
@@ -108,10 +150,32 @@ def _to_torch(array):
 
 def _checked_input(param, value):
     array = _to_numpy(value)
+    if array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16":
+        raise ValidationError(f"input {param.name} is an array of {array.dtype}; the kernel declares {param.dtype} "
+                              "(pass an int, float or bfloat16 array)")
     shape = [e.value for e in param.shape]
     if list(array.shape) != shape:
         raise ValidationError(f"input {param.name} has shape {list(array.shape)}; the kernel declares {shape}")
     return array
+
+
+def _check_writable(param, value):
+    """A tensor the kernel writes in place must be a writable array of the declared shape, and
+    floating point when the kernel's values are."""
+    if not (_is_torch(value) or (isinstance(value, np.ndarray) and value.flags.writeable)):
+        raise ValidationError(f"{param.name} is written by the kernel, so it must be a writable NumPy array or "
+                              f"torch tensor, got {type(value).__name__}; or list it in out_idx to have it returned")
+    array = _checked_input(param, value)
+    if "float" in param.dtype and array.dtype.kind != "f" and array.dtype.name != "bfloat16":
+        raise ValidationError(f"{param.name} is written by the kernel with {param.dtype} values, which an array of "
+                              f"{array.dtype} cannot hold; pass a floating-point array")
+
+
+def _write_back(target, array):
+    if _is_torch(target):
+        target.copy_(_to_torch(array))
+    else:
+        np.copyto(target, array, casting="same_kind")
 
 
 def _options(target, execution_backend, target_device, pipeline_options):
@@ -124,16 +188,30 @@ def _options(target, execution_backend, target_device, pipeline_options):
     return options
 
 
+# Where the compile writes copies of what it produces; they do not change the artifacts.
+_OUTPUT_LOCATIONS = ("plan_path", "dump_dir")
+
+
 def _artifacts(func, options):
-    """Compiles func (or reuses the cached result) and returns the artifacts directory."""
+    """Compiles func (or reuses the cached result) and returns the artifacts directory.
+
+    A cache hit still honours the output locations: the cached plan is written to ``plan_path``,
+    and IR dumps (``dump_dir`` or ``$TILELANG_TT_DUMP_IR``) are made by running the compile.
+    """
     from . import codegen
 
     mod = ir.IRModule([func])
-    key = cache.content_key(mod.to_json(), options)
-    hit = cache.lookup(key)
-    if hit is not None:
-        return hit
-    return cache.publish(key, codegen.generate(mod, **options))
+    if not cache.cache_enabled():
+        return cache.write_temporary(codegen.generate(mod, **options))
+    key = cache.content_key(mod.to_json(), {k: v for k, v in options.items() if k not in _OUTPUT_LOCATIONS})
+    wants_dumps = options.get("dump_dir") is not None or bool(os.environ.get("TILELANG_TT_DUMP_IR"))
+    hit = None if wants_dumps else cache.lookup(key)
+    if hit is None:
+        return cache.publish(key, codegen.generate(mod, **options))
+    if options.get("plan_path") is not None:
+        with open(os.path.join(hit, codegen.PLAN_FILE)) as fh:
+            _core.transform.write_plan(json.load(fh), str(options["plan_path"]))
+    return hit
 
 
 def compile(func, out_idx=None, target="tenstorrent", execution_backend="simulator", target_device="wormhole",
@@ -146,7 +224,19 @@ def compile(func, out_idx=None, target="tenstorrent", execution_backend="simulat
     if not isinstance(func, ir.PrimFunc):
         raise ValidationError(f"compile() takes a @T.prim_func kernel, got {type(func).__name__}")
     options = _options(target, execution_backend, target_device, pipeline_options)
-    return JITKernel(func, _artifacts(func, options), out_idx, options)
+    _output_positions(out_idx, func)  # a bad out_idx fails before the compile
+    temporary = not cache.cache_enabled()
+    artifacts_dir = _artifacts(func, options)
+    try:
+        kernel = JITKernel(func, artifacts_dir, out_idx, options)
+    except BaseException:
+        if temporary:
+            shutil.rmtree(artifacts_dir, ignore_errors=True)
+        raise
+    if temporary:
+        # Uncached artifacts live as long as the kernel that runs them (or the process).
+        weakref.finalize(kernel, shutil.rmtree, artifacts_dir, ignore_errors=True)
+    return kernel
 
 
 def jit(func=None, *, out_idx=None, target="tenstorrent", execution_backend="simulator", target_device="wormhole",

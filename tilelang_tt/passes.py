@@ -45,9 +45,11 @@ DEFAULT_PIPELINE = _transform.DEFAULT_PIPELINE
 
 def _context_options(target_device="wormhole", partition_strategy="row_major", enable_double_buffer=True,
                      enable_prefetch=True, plan_path=None, math_fidelity="HiFi4", fp32_dest_acc_en=None, layouts=None,
-                     dump_dir=None, verify_each=True):
-    """The run_pipeline keyword arguments as the C++ PassContext reads them (it validates them)."""
+                     dump_dir=None, verify_each=True, **unknown_options):
+    """The run_pipeline keyword arguments as the C++ PassContext reads them. It validates them,
+    so unknown names are passed on for its ValidationError naming them and listing the options."""
     return {
+        **unknown_options,
         "target_device": target_device,
         "partition_strategy": partition_strategy,
         "enable_double_buffer": enable_double_buffer,
@@ -55,7 +57,7 @@ def _context_options(target_device="wormhole", partition_strategy="row_major", e
         "plan_path": None if plan_path is None else str(plan_path),
         "math_fidelity": math_fidelity,
         "fp32_dest_acc_en": fp32_dest_acc_en,
-        "layouts": dict(layouts) if layouts else None,
+        "layouts": dict(layouts) if isinstance(layouts, Mapping) else layouts,
         "dump_dir": None if dump_dir is None else str(dump_dir),
         "verify_each": verify_each,
     }
@@ -116,7 +118,7 @@ def _run(pipeline_text, mod, options, return_report=False):
 def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strategy="row_major",
                  enable_double_buffer=True, enable_prefetch=True, math_fidelity="HiFi4", fp32_dest_acc_en=None,
                  layouts: Optional[Mapping[str, Mapping[str, Any]]] = None, dump_dir=None, verify_each=True,
-                 pipeline: Union[None, str, Sequence] = None, return_report=False):
+                 pipeline: Union[None, str, Sequence] = None, return_report=False, **unknown_options):
     """Lowers a TileLang kernel to Tenstorrent reader/compute/writer IR and a runtime plan.
 
     Parameters
@@ -157,11 +159,11 @@ def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strate
     Raises
     ------
     ValidationError
-        An invalid option value (the message lists the accepted ones) or a kernel the passes
-        reject (with its source line).
+        An unknown option or an invalid option value (the message lists the accepted ones) or a
+        kernel the passes reject (with its source line).
     """
     options = _context_options(target_device, partition_strategy, enable_double_buffer, enable_prefetch, plan_path,
-                               math_fidelity, fp32_dest_acc_en, layouts, dump_dir, verify_each)
+                               math_fidelity, fp32_dest_acc_en, layouts, dump_dir, verify_each, **unknown_options)
     return _run(_pipeline_text(pipeline), mod, options, return_report)
 
 
@@ -179,7 +181,7 @@ class TTPass:
             raise ValidationError("TTPass needs a pass name; use pass_by_name(name)")
         _transform.lookup_pass(self.name)  # fails now, naming the registered passes, if absent
         self.options = dict(options)
-        _context_options(**self.options)  # unknown option names are a TypeError here
+        PassContext(_context_options(**self.options))  # fails now, naming an unknown or invalid option
 
     def __call__(self, mod, **options):
         merged = dict(self.options)
