@@ -92,10 +92,11 @@ def publish(key, files):
         if _rename_into_place(staging, final) or _is_valid_entry(final, key):
             return final  # published, or another process published the same key first (same content)
         with _replacement_lock(root):
-            if _is_valid_entry(final, key):
-                return final  # another process replaced it meanwhile
-            _discard(root, key, final)
-            os.rename(staging, final)
+            # Publishers outside the lock may still rename a (valid) entry into the gap.
+            while not _is_valid_entry(final, key):
+                _discard(root, key, final)
+                if _rename_into_place(staging, final):
+                    break
         return final
     finally:
         if os.path.isdir(staging):
