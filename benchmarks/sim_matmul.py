@@ -8,9 +8,13 @@ Two programs, both hand-written TT-Metalium kernels from tests_cpp/sim/kernels:
 
 Usage: python benchmarks/sim_matmul.py [--size 1024] [--grid 8 8] [--variant blocked] [--repeat 3]
 Prints the simulation wall time of each run (the first includes JIT compilation unless cached).
+Exits with an error when a size does not split over the grid, or when a run did not do every tile
+product or does not match NumPy (PCC below 0.999), so a benchmark that did no work never reports
+a time.
 """
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -26,9 +30,19 @@ def ranges(x0, y0, x1, y1):
     return [[[x0, y0], [x1, y1]]]
 
 
+def largest_divisor(n, candidates):
+    return next(c for c in candidates if n % c == 0)
+
+
 def blocked_plan(size, gx, gy, device):
     tiles = size // 32
-    block_m, block_n, block_k, sub_h, sub_w = tiles // gy, tiles // gx, 4, 2, 4
+    if tiles % gx or tiles % gy:
+        sys.exit(f"--variant blocked: the {tiles}x{tiles} output tiles do not split into equal blocks over a "
+                 f"{gx}x{gy} grid; choose a size whose tile count is a multiple of both grid extents")
+    # K blocks of up to 4 tiles and output subblocks of up to 2x4 tiles (8 fit DST), each dividing its block.
+    block_m, block_n = tiles // gy, tiles // gx
+    block_k = largest_divisor(tiles, (4, 2, 1))
+    sub_h, sub_w = largest_divisor(block_m, (2, 1)), largest_divisor(block_n, (4, 2, 1))
     cores = ranges(0, 0, gx - 1, gy - 1)
     reader, writer = {}, {}
     for y in range(gy):
@@ -58,6 +72,8 @@ def blocked_plan(size, gx, gy, device):
 
 def simple_plan(size, gx, gy, device):
     tiles = size // 32
+    if (tiles * tiles) % (gx * gy):
+        sys.exit(f"--variant simple: the {tiles * tiles} output tiles do not split equally over {gx * gy} cores")
     per_core = tiles * tiles // (gx * gy)
     reader, writer, compute = {}, {}, {}
     for i in range(gx * gy):
@@ -91,6 +107,8 @@ def main():
     parser.add_argument("--device", default="n150")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.size <= 0 or args.size % 32:
+        sys.exit(f"--size {args.size}: the programs work on whole 32x32 tiles; use a positive multiple of 32")
 
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (args.size, args.size)).astype(ml_dtypes.bfloat16)
@@ -105,6 +123,10 @@ def main():
         got = result["C"].astype(np.float32)
         pcc = np.corrcoef(got.ravel(), want.ravel())[0, 1]
         stats = result.stats
+        products = sum(k.get("tile_ops", {}).get("matmul_tiles", 0) for k in stats["kernels"])
+        if products != (args.size // 32) ** 3 or not pcc >= 0.999:
+            sys.exit(f"run {run}: {products} tile products of the {(args.size // 32) ** 3} a {args.size}^3 matmul "
+                     f"needs, PCC {pcc:.5f} vs NumPy: the program did not compute the matmul")
         print(f"run {run}: {seconds:.2f} s total, {stats['compile_seconds']:.2f} s compiling, "
               f"{stats['wall_seconds'] - stats['compile_seconds']:.2f} s simulating; PCC {pcc:.5f}; "
               f"roofline {stats['roofline']['estimated_cycles']} cycles ({stats['roofline']['bound']}-bound)")
