@@ -227,11 +227,51 @@ def test_gemm_bias_gelu_epilogue():
     assert_close(kernel(a, b, bias), expected, rtol=2 ** -6, atol=2 ** -6 * 8)
 
 
+def gemm_bias_residual_relu(M, N, K, block_M, block_N, block_K, dtype="bfloat16"):
+    """C = max(A @ B + bias + R, 0): an epilogue with a row broadcast and a second tile operand."""
+
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), Bias: T.Tensor((N,), dtype),
+             R: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_K), dtype)
+            B_s = T.alloc_shared((block_K, block_N), dtype)
+            bias = T.alloc_shared((block_N,), dtype)
+            residual = T.alloc_shared((block_M, block_N), dtype)
+            acc = T.alloc_fragment((block_M, block_N), "float32")
+            T.copy(Bias[bx * block_N], bias)
+            T.copy(R[by * block_M, bx * block_N], residual)
+            T.clear(acc)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
+                T.copy(A[by * block_M, k * block_K], A_s)
+                T.copy(B[k * block_K, bx * block_N], B_s)
+                T.gemm(A_s, B_s, acc)
+            for i, j in T.Parallel(block_M, block_N):
+                acc[i, j] = T.max(acc[i, j] + bias[j] + residual[i, j], 0)
+            T.copy(acc, C[by * block_M, bx * block_N])
+
+    return gemm
+
+
+def test_epilogue_is_applied_in_dst_before_the_accumulator_is_packed():
+    """The accumulator the K loop keeps in DST is updated there: the bias broadcast, the residual and
+    the ReLU run before its one pack, not on tiles packed to L1 and read back."""
+    kernel = tilelang_tt.compile(gemm_bias_residual_relu(64, 128, 96, 32, 64, 32), out_idx=[-1])
+    source = kernel.get_kernel_source("compute")
+    first_pack = source.index("pack_tile(")
+    assert source.index("unary_bcast<BroadcastType::ROW>(") < first_pack
+    assert source.index("relu_tile(") < first_pack
+    a, b, bias, r = (random(shape, "bfloat16", seed) for seed, shape in
+                     enumerate([(64, 96), (96, 128), (128,), (64, 128)], start=41))
+    f = [x.astype(np.float32) for x in (a, b, bias, r)]
+    assert_close(kernel(a, b, bias, r), np.maximum(f[0] @ f[1] + f[2] + f[3], 0), rtol=2 ** -6, atol=2 ** -6 * 8)
+
+
 def test_programs_compile_against_the_release(tt_release):
     programs = [centered(64, 64, 64, "absmax", 1), centered(64, 64, 64, "sum", 0), centered(64, 64, 64, "min", 1),
                 softmax(64, 256, block_M=32, block_N=128, dtype="bfloat16"), rms_norm(64, 256, 32, dtype="float32"),
                 rms_norm_chunked(64, 256, 32, 128, dtype="float32"), layer_norm(64, 256, block_M=32),
-                layer_norm(64, 256, block_M=1),
+                layer_norm(64, 256, block_M=1), gemm_bias_residual_relu(64, 128, 96, 32, 64, 32),
                 gemm_bias_gelu(64, 64, 64, 64, 64, 32)]
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
 

@@ -28,8 +28,7 @@ const CallNode *tile_call(const Stmt &s) {
 // generated kernels point back to the TileLang line (loops and lets keep their own spans).
 class SpanStamp : public IRMutator {
 public:
-    explicit SpanStamp(Span span) : span_(std::move(span)) {
-    }
+    explicit SpanStamp(Span span) : span_(std::move(span)) {}
 
 protected:
     using IRMutator::visit;
@@ -73,8 +72,7 @@ bool same_value(const TileValue &a, const TileValue &b) {
 
 class KernelSplitter {
 public:
-    explicit KernelSplitter(LoweringContext &ctx) : ctx_(ctx), ops_(ctx) {
-    }
+    explicit KernelSplitter(LoweringContext &ctx) : ctx_(ctx), ops_(ctx) {}
 
     RoleStmts lower(const Stmt &s) {
         switch (s->kind) {
@@ -85,7 +83,8 @@ public:
         case NodeKind::IfThenElse: return lower_if(static_cast<const IfThenElseNode *>(s.get()));
         case NodeKind::Evaluate: return lower_seq({s});
         case NodeKind::BufferStore:
-            unsupported(s->span, "an element-wise store to " + static_cast<const BufferStoreNode *>(s.get())->buffer->name,
+            unsupported(s->span,
+                        "an element-wise store to " + static_cast<const BufferStoreNode *>(s.get())->buffer->name,
                         "kernels are lowered tile by tile", "use T.copy, T.gemm and T.clear on whole tiles");
         default:
             unsupported(s->span, std::string("a ") + kind_name(s->kind) + " statement here",
@@ -94,9 +93,7 @@ public:
         }
     }
 
-    const TileOpLowering &ops() const {
-        return ops_;
-    }
+    const TileOpLowering &ops() const { return ops_; }
 
     /*! At the end of the kernel's block every value dies: compute pops those it kept for reading
      *  (returned, for the compute kernel); a value never read is an error, since its tiles would
@@ -122,7 +119,19 @@ private:
             if (!stage.empty()) out.append(stamped(ops_.lower_loads(stage), stage.front().second));
             stage.clear();
         };
-        for (const Stmt &s : stmts) {
+        for (size_t i = 0; i < stmts.size(); ++i) {
+            const Stmt &s = stmts[i];
+            const auto *loop = s.as<ForNode>();
+            const auto *next = i + 1 < stmts.size() ? stmts[i + 1].as<ForNode>() : nullptr;
+            if (loop && loop->for_kind != ForKind::Parallel && next && next->for_kind == ForKind::Parallel) {
+                if (Buffer acc = dst_resident_accumulator(loop)) {
+                    flush();
+                    bool fused = false;
+                    out.append(lower_dst_resident_for(loop, acc, next, &fused));
+                    i += fused;
+                    continue;
+                }
+            }
             const CallNode *call = tile_call(s);
             if (call && TileOpLowering::is_global_load(call)) {
                 stage.push_back({call, s->span});
@@ -146,7 +155,7 @@ private:
     // entry and full on exit is zero exactly on the first iteration (its reload is skipped then).
     RoleStmts lower_for(const ForNode *op) {
         if (op->for_kind == ForKind::Parallel) return stamped(ops_.lower_parallel(op), op->span);
-        if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc);
+        if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc, nullptr, nullptr);
         return lower_loop(op);
     }
 
@@ -181,7 +190,9 @@ private:
         return acc;
     }
 
-    RoleStmts lower_dst_resident_for(const ForNode *op, const Buffer &acc) {
+    // The loop keeps acc in DST; an element-wise update of acc right after it (`epilogue`, may be
+    // null) is applied there before the pack when it fits (*fused says whether it was).
+    RoleStmts lower_dst_resident_for(const ForNode *op, const Buffer &acc, const ForNode *epilogue, bool *fused) {
         const CircularBuffer &cb = ctx_.cb(acc, op->span);
         const TileValue entry = ctx_.value(acc);
         const TileOrder order{cb.rows, cb.cols, 1, cb.cols};
@@ -190,8 +201,17 @@ private:
         ctx_.value(acc) = TileValue{TileValue::Full, 0, Expr(), order};
         auto &compute = out[KernelRole::Compute];
         compute.insert(compute.begin(), emit_dst_accumulator_begin(cb, entry));
-        compute.push_back(emit_dst_accumulator_end(cb));
-        return stamped(out, op->span);
+        out = stamped(out, op->span);
+        if (Stmt update = epilogue ? ops_.lower_parallel_in_dst(epilogue, acc) : Stmt()) {
+            RoleStmts fused_update;
+            fused_update[KernelRole::Compute].push_back(update);
+            out.append(stamped(fused_update, epilogue->span));
+            *fused = true;
+        }
+        RoleStmts pack;
+        pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(cb));
+        out.append(stamped(pack, op->span));
+        return out;
     }
 
     // One iteration of a loop body: the values it defines and keeps for several reads die at its
@@ -232,8 +252,9 @@ private:
         for (const auto &[buffer, after] : exit) {
             TileValue before = entry.count(buffer) ? entry.at(buffer) : TileValue{};
             if (same_value(before, after)) continue;
-            bool accumulates = after.kind == TileValue::Full && !after.constant_if &&
-                               (before.kind == TileValue::Constant || (before.kind == TileValue::Full && before.constant_if));
+            bool accumulates =
+                after.kind == TileValue::Full && !after.constant_if &&
+                (before.kind == TileValue::Constant || (before.kind == TileValue::Full && before.constant_if));
             int64_t extent;
             if (!accumulates || !as_const_int(fold_constants(op->extent), &extent) || extent < 1) {
                 TT_USER_ERROR(Validation, op->span)
@@ -269,7 +290,8 @@ private:
         RoleStmts body = lower(op->body), out;
         ctx_.lets().erase(op->var.get());
         for (KernelRole role : kRoles) {
-            if (!body[role].empty()) out[role].push_back(LetStmtNode::make(op->var, op->value, seq(body[role]), op->span));
+            if (!body[role].empty())
+                out[role].push_back(LetStmtNode::make(op->var, op->value, seq(body[role]), op->span));
         }
         return out;
     }

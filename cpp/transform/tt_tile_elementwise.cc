@@ -290,12 +290,15 @@ Expr float_arg(double value) {
     return FloatImmNode::make(DataType::float32(), value);
 }
 
+/*! Where a tile's evaluation keeps its values: the DST index of each of its slots (0 holds the result). */
+using SlotMap = std::function<Expr(int slot)>;
+
 /*! One operation of the program, applied to every output tile of a DST group: its inits once,
- *  then `call(dst_base, position)` per tile, where dst_base is that tile's first DST slot and
- *  position its place in the output order. */
+ *  then `call(slots, position, in_group)` per tile, where slots places that tile's evaluation in
+ *  DST and position is its place in the output order. */
 struct Step {
     std::vector<Stmt> init;
-    std::function<Stmt(const Expr &dst_base, const Expr &position, const Expr &in_group)> call;
+    std::function<Stmt(const SlotMap &slots, const Expr &position, const Expr &in_group)> call;
 };
 
 class ProgramBuilder {
@@ -306,19 +309,21 @@ public:
 
     // Appends the steps that leave e's value in DST slot `slot` (relative to the tile's base).
     void eval(const EltwiseExpr &e, int slot) {
-        auto at = [slot](const Expr &base, int offset = 0) {
-            return fold_constants(AddNode::make(base, make_int(slot + offset)));
-        };
+        auto at = [slot](const SlotMap &slots, int offset = 0) { return slots(slot + offset); };
         switch (e.kind) {
         case EltwiseExpr::Tile: {
             const EltwiseOperand &in = operand(e.buffer);
+            if (in.in_dst) {  // already in the tile's slot 0 (emit_elementwise_in_dst checks)
+                TT_ICHECK(slot == 0) << e.buffer->name << " is in DST but read into slot " << slot;
+                return;
+            }
             Expr cb = cb_of(*in.cb);
             if (e.broadcast != VectorLayout::None) {  // the vector's tile, spread over the whole tile
                 const std::string dim = e.broadcast == VectorLayout::Column ? "cols" : "rows";
                 const VectorLayout layout = e.broadcast;
                 steps_.push_back({{tt_call("reconfig_data_format_srca", {cb}),
                                    tt_call("unary_bcast_init_" + dim, {cb, cb_of(target_)})},
-                                  [=](const Expr &base, const Expr &pos, const Expr &) {
+                                  [=](const SlotMap &base, const Expr &pos, const Expr &) {
                                       Expr along =
                                           layout == VectorLayout::Column ? order_.row_at(pos) : order_.col_at(pos);
                                       return tt_call("unary_bcast_" + dim, {cb, along, at(base)});
@@ -327,20 +332,20 @@ public:
             }
             steps_.push_back(
                 {{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
-                 [=](const Expr &base, const Expr &pos, const Expr &q) {
+                 [=](const SlotMap &base, const Expr &pos, const Expr &q) {
                      return tt_call("copy_tile", {cb, tile_index(e.buffer, pos, q), at(base)});
                  }});
             return;
         }
         case EltwiseExpr::Constant:
-            steps_.push_back({{tt_call("fill_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+            steps_.push_back({{tt_call("fill_tile_init", {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                                   return tt_call("fill_tile", {at(base), float_arg(e.constant)});
                               }});
             return;
         case EltwiseExpr::Unary:
             eval(e.operands[0], slot);
             steps_.push_back(
-                {{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+                {{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                      return tt_call(e.op->sfpu + "_tile", {at(base)});
                  }});
             return;
@@ -348,7 +353,7 @@ public:
         case EltwiseExpr::ScalarReversed: {
             eval(e.operands[0], slot);
             const std::string form = e.kind == EltwiseExpr::Scalar ? e.op->scalar : e.op->scalar_reversed;
-            steps_.push_back({{tt_call(e.op->scalar_init, {})}, [=](const Expr &base, const Expr &, const Expr &) {
+            steps_.push_back({{tt_call(e.op->scalar_init, {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                                   return tt_call(form + "_tile", {at(base), float_arg(e.constant)});
                               }});
             return;
@@ -358,7 +363,7 @@ public:
             Expr cb_a = cb_of(*operand(a.buffer).cb), cb_b = cb_of(*operand(b.buffer).cb);
             steps_.push_back(
                 {{tt_call("reconfig_data_format", {cb_a, cb_b}), tt_call(e.op->fpu + "_tiles_init", {cb_a, cb_b})},
-                 [=](const Expr &base, const Expr &pos, const Expr &q) {
+                 [=](const SlotMap &base, const Expr &pos, const Expr &q) {
                      return tt_call(e.op->fpu + "_tiles",
                                     {cb_a, cb_b, tile_index(a.buffer, pos, q), tile_index(b.buffer, pos, q), at(base)});
                  }});
@@ -379,7 +384,7 @@ public:
             const std::string name = e.kind == EltwiseExpr::Select ? "where" : e.op->sfpu;
             const std::string call =
                 e.kind == EltwiseExpr::Select ? (fp32_dest_ ? "where_tile_fp32" : "where_tile_16b") : name + "_tile";
-            steps_.push_back({{tt_call(name + "_tile_init", {})}, [=](const Expr &base, const Expr &, const Expr &) {
+            steps_.push_back({{tt_call(name + "_tile_init", {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                                   std::vector<Expr> args;
                                   for (int k : offset) args.push_back(at(base, k));
                                   args.push_back(at(base));
@@ -415,6 +420,82 @@ private:
     std::vector<Step> steps_;
 };
 
+// The leaf whose value the evaluation of e places first, into e's own slot: the operand
+// evaluated first (the most demanding one), down to a leaf; null when a matrix-engine node writes
+// the slot straight from CBs.
+const EltwiseExpr *first_placed(const EltwiseExpr &e) {
+    switch (e.kind) {
+    case EltwiseExpr::Tile:
+    case EltwiseExpr::Constant: return &e;
+    case EltwiseExpr::FpuBinary: return nullptr;
+    case EltwiseExpr::Binary:
+    case EltwiseExpr::Select: {
+        const EltwiseExpr *first = &e.operands[0];
+        for (const EltwiseExpr &operand : e.operands) first = operand.slots > first->slots ? &operand : first;
+        return first_placed(*first);
+    }
+    default: return first_placed(e.operands[0]);
+    }
+}
+
+int count_reads(const EltwiseExpr &e, const BufferNode *buffer) {
+    int n = e.kind == EltwiseExpr::Tile && e.buffer.get() == buffer;
+    for (const EltwiseExpr &operand : e.operands) n += count_reads(operand, buffer);
+    return n;
+}
+
+/*! The program of one store, `group` output tiles at a time; slot_of(q, position, slot) is the DST
+ *  index of a slot of the evaluation of the q-th tile of a group (at `position` in the output
+ *  order). With own_dst each group acquires DST and packs its results into the target's CB. */
+Stmt emit_program(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
+                  const std::map<const BufferNode *, EltwiseOperand> &operands, bool fp32_dest, int64_t group,
+                  const std::function<Expr(const Expr &q, const Expr &position, int slot)> &slot_of, bool own_dst) {
+    const int64_t total = order.rows * order.cols;
+    ProgramBuilder program(target, order, operands, fp32_dest);
+    program.eval(store.value, 0);
+    const EltwiseOperand *streamed = nullptr;
+    std::map<int64_t, Stmt> waits;  // by CB index: the generated code does not depend on addresses
+    for (const auto &[buffer, in] : operands) {
+        if (in.in_dst) continue;
+        if (in.streamed) {
+            streamed = &in;
+            continue;
+        }
+        // Operands other than the target stay in their CBs (popped where their values die).
+        waits[in.cb->config.cb_index] =
+            tt_call("cb_wait_front", {cb_of(*in.cb), make_int(in.order.rows * in.order.cols)});
+    }
+    std::vector<Stmt> out;
+    for (const auto &[index, wait] : waits) out.push_back(wait);
+    Stmt per_group = tile_loop("tile_group", total / group, [&](const Expr &g) {
+        std::vector<Stmt> body;
+        if (own_dst) body.push_back(tt_call("tile_regs_acquire", {}));
+        if (streamed) body.push_back(tt_call("cb_wait_front", {cb_of(*streamed->cb), make_int(group)}));
+        const Step *previous = nullptr;
+        for (const Step &step : program.steps()) {
+            // The same op again right after itself (two scalar forms in a row) is still initialized.
+            const bool same_init = previous && previous->init.size() == step.init.size() &&
+                                   std::equal(step.init.begin(), step.init.end(), previous->init.begin(),
+                                              [](const Stmt &a, const Stmt &b) { return structural_equal(a, b); });
+            if (!same_init) body.insert(body.end(), step.init.begin(), step.init.end());
+            previous = &step;
+            body.push_back(tile_loop("tile", group, [&](const Expr &q) {
+                Expr position = fold_constants(AddNode::make(MulNode::make(g, make_int(group)), q));
+                return step.call([&](int slot) { return slot_of(q, position, slot); }, position, q);
+            }));
+        }
+        if (streamed) body.push_back(tt_call("cb_pop_front", {cb_of(*streamed->cb), make_int(group)}));
+        if (own_dst) {
+            for (Stmt &s : emit_pack(target, group, store.value.slots)) body.push_back(s);
+        }
+        return seq(body);
+    });
+    out.push_back(per_group);
+    return seq(out);
+}
+
+}  // namespace
+
 void collect_tiles(const EltwiseExpr &e, std::vector<Buffer> *tiles) {
     if (e.kind == EltwiseExpr::Tile && std::find(tiles->begin(), tiles->end(), e.buffer) == tiles->end()) {
         tiles->push_back(e.buffer);
@@ -422,18 +503,17 @@ void collect_tiles(const EltwiseExpr &e, std::vector<Buffer> *tiles) {
     for (const EltwiseExpr &operand : e.operands) collect_tiles(operand, tiles);
 }
 
-// Reads of buffers that hold a constant (T.fill, T.clear) become that constant: it is not in a CB.
-void bind_constants(EltwiseExpr &e, const std::map<const BufferNode *, double> &constants) {
-    for (EltwiseExpr &operand : e.operands) bind_constants(operand, constants);
+void bind_operands(EltwiseExpr &e, const std::map<const BufferNode *, double> &constants, const BufferNode *in_dst) {
+    for (EltwiseExpr &operand : e.operands) bind_operands(operand, constants, in_dst);
     auto it = e.kind == EltwiseExpr::Tile ? constants.find(e.buffer.get()) : constants.end();
     if (it != constants.end()) e = constant(it->second);
-    if (e.kind == EltwiseExpr::FpuBinary &&
-        (e.operands[0].kind == EltwiseExpr::Constant || e.operands[1].kind == EltwiseExpr::Constant)) {
+    auto off_cb = [&](const EltwiseExpr &x) {
+        return x.kind == EltwiseExpr::Constant || (x.kind == EltwiseExpr::Tile && x.buffer.get() == in_dst);
+    };
+    if (e.kind == EltwiseExpr::FpuBinary && (off_cb(e.operands[0]) || off_cb(e.operands[1]))) {
         e.kind = EltwiseExpr::Binary;
     }
 }
-
-}  // namespace
 
 std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop, const std::map<const VarNode *, Expr> &lets) {
     std::vector<EltwiseStore> stores = NestParser(lets).parse(loop);
@@ -449,45 +529,35 @@ Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, c
             << "this element-wise expression needs " << slots << " DST tiles at once, but DST holds " << dst_tiles
             << "; instead split it into several T.Parallel loops through a fragment buffer";
     }
-    const int64_t total = order.rows * order.cols;
-    const int64_t group = largest_divisor_at_most(total, dst_tiles / slots);
-    ProgramBuilder program(target, order, operands, fp32_dest);
-    program.eval(store.value, 0);
-    const EltwiseOperand *streamed = nullptr;
-    std::map<int64_t, Stmt> waits;  // by CB index: the generated code does not depend on addresses
-    for (const auto &[buffer, in] : operands) {
-        if (in.streamed) {
-            streamed = &in;
-            continue;
-        }
-        // Operands other than the target stay in their CBs (popped where their values die).
-        waits[in.cb->config.cb_index] =
-            tt_call("cb_wait_front", {cb_of(*in.cb), make_int(in.order.rows * in.order.cols)});
+    const int64_t group = largest_divisor_at_most(order.rows * order.cols, dst_tiles / slots);
+    return emit_program(
+        store, target, order, operands, fp32_dest, group,
+        [&](const Expr &q, const Expr &, int slot) {
+            return fold_constants(AddNode::make(MulNode::make(q, make_int(slots)), make_int(slot)));
+        },
+        true);
+}
+
+Stmt emit_elementwise_in_dst(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
+                             const std::map<const BufferNode *, EltwiseOperand> &operands, int dst_tiles,
+                             bool fp32_dest) {
+    const BufferNode *resident = nullptr;
+    for (const auto &[buffer, in] : operands) resident = in.in_dst ? buffer : resident;
+    const EltwiseExpr *first = first_placed(store.value);
+    if (!resident || count_reads(store.value, resident) != 1 || !first || first->kind != EltwiseExpr::Tile ||
+        first->buffer.get() != resident) {
+        return Stmt();
     }
-    std::vector<Stmt> out;
-    for (const auto &[index, wait] : waits) out.push_back(wait);
-    Stmt per_group = tile_loop("tile_group", total / group, [&](const Expr &g) {
-        std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-        if (streamed) body.push_back(tt_call("cb_wait_front", {cb_of(*streamed->cb), make_int(group)}));
-        const Step *previous = nullptr;
-        for (const Step &step : program.steps()) {
-            // The same op again right after itself (two scalar forms in a row) is still initialized.
-            const bool same_init = previous && previous->init.size() == step.init.size() &&
-                                   std::equal(step.init.begin(), step.init.end(), previous->init.begin(),
-                                              [](const Stmt &a, const Stmt &b) { return structural_equal(a, b); });
-            if (!same_init) body.insert(body.end(), step.init.begin(), step.init.end());
-            previous = &step;
-            body.push_back(tile_loop("tile", group, [&](const Expr &q) {
-                Expr position = fold_constants(AddNode::make(MulNode::make(g, make_int(group)), q));
-                return step.call(fold_constants(MulNode::make(q, make_int(slots))), position, q);
-            }));
-        }
-        if (streamed) body.push_back(tt_call("cb_pop_front", {cb_of(*streamed->cb), make_int(group)}));
-        for (Stmt &s : emit_pack(target, group, slots)) body.push_back(s);
-        return seq(body);
-    });
-    out.push_back(per_group);
-    return seq(out);
+    const int64_t total = order.rows * order.cols, scratch = store.value.slots - 1, free = dst_tiles - total;
+    if (scratch > free) return Stmt();
+    const int64_t group = scratch == 0 ? total : largest_divisor_at_most(total, free / scratch);
+    return emit_program(
+        store, target, order, operands, fp32_dest, group,
+        [&](const Expr &q, const Expr &position, int slot) {
+            if (slot == 0) return position;  // the accumulator's own tile
+            return fold_constants(AddNode::make(MulNode::make(q, make_int(scratch)), make_int(total + slot - 1)));
+        },
+        false);
 }
 
 RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
@@ -532,7 +602,7 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
                     first_order = &(*operands)[buffer.get()].order;
             }
             EltwiseStore bound = store;
-            bind_constants(bound.value, constants);
+            bind_operands(bound.value, constants);
             count_eltwise_slots(bound.value);
             *chosen = fixed_order   ? *fixed_order
                       : first_order ? *first_order
@@ -561,6 +631,38 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
         out[KernelRole::Compute].push_back(compute);
     }
     return out;
+}
+
+Stmt TileOpLowering::lower_parallel_in_dst(const ForNode *loop, const Buffer &acc) {
+    std::vector<EltwiseStore> stores = parse_parallel_nest(loop, ctx_.lets());
+    if (stores.size() != 1 || stores.front().target != acc) return Stmt();
+    EltwiseStore store = stores.front();
+    const CircularBuffer &cb = ctx_.cb(acc, loop->span);
+    const TileOrder order{cb.rows, cb.cols, 1, cb.cols};
+    std::vector<Buffer> tiles;
+    collect_tiles(store.value, &tiles);
+    std::map<const BufferNode *, double> constants;
+    std::map<const BufferNode *, EltwiseOperand> operands;
+    for (const Buffer &buffer : tiles) {
+        const TileValue &v = ctx_.value(buffer);
+        if (buffer == acc) {
+            operands[buffer.get()] = EltwiseOperand{&cb, order, false, true};
+        } else if (v.kind == TileValue::Constant) {
+            constants[buffer.get()] = v.constant;
+        } else if (v.kind == TileValue::Full && !v.constant_if) {
+            operands[buffer.get()] = EltwiseOperand{&value_cb(buffer, store.span), v.order};
+        } else {
+            return Stmt();  // lowered after the pack, where lower_parallel says what it needs
+        }
+    }
+    bind_operands(store.value, constants, acc.get());
+    count_eltwise_slots(store.value);
+    Stmt program = emit_elementwise_in_dst(store, cb, order, operands, ctx_.dst_tiles(), ctx_.fp32_dest_acc());
+    if (!program) return Stmt();
+    for (const auto &[buffer, in] : operands) {
+        if (!in.in_dst) ctx_.values()[buffer].read = true;
+    }
+    return program;
 }
 
 }  // namespace tt::transform

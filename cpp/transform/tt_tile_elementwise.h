@@ -75,6 +75,9 @@ struct EltwiseOperand {
     const CircularBuffer *cb = nullptr;
     TileOrder order;
     bool streamed = false;
+    /*! The tiles are in DST already, the tile at position p of `order` in DST slot p: a gemm
+     *  accumulator kept in DST by its K loop, updated in place (emit_elementwise_in_dst). */
+    bool in_dst = false;
 };
 
 /*! \brief The compute statements of one store: the target's tiles in `order`, from operands
@@ -83,5 +86,23 @@ struct EltwiseOperand {
 ir::Stmt emit_elementwise(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
                           const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles,
                           bool fp32_dest);
+
+/*! \brief The same program applied to the tiles of `in_dst`'s operand where they are, in DST, so
+ *  that the gemm accumulator a K loop kept there is updated before it is packed: the caller has
+ *  acquired DST and packs slots 0..n-1 afterwards. The result of each tile's evaluation lands in
+ *  that tile's own slot and the other slots of the evaluation come from the DST tiles beyond the
+ *  accumulator's. Null when that does not fit DST or the accumulator is not the first value the
+ *  evaluation places, in slot 0 (evaluates_first_in_dst). */
+ir::Stmt emit_elementwise_in_dst(const EltwiseStore &store, const CircularBuffer &target, const TileOrder &order,
+                                 const std::map<const ir::BufferNode *, EltwiseOperand> &operands, int dst_tiles,
+                                 bool fp32_dest);
+
+/*! \brief Reads of buffers holding a constant (T.fill, T.clear) become that constant; a matrix-
+ *  engine node reading such a buffer or `in_dst` (whose tiles are not in a CB) becomes an SFPU one. */
+void bind_operands(EltwiseExpr &e, const std::map<const ir::BufferNode *, double> &constants,
+                   const ir::BufferNode *in_dst = nullptr);
+
+/*! \brief Every on-chip buffer e reads, in first-read order. */
+void collect_tiles(const EltwiseExpr &e, std::vector<ir::Buffer> *tiles);
 
 }  // namespace tt::transform

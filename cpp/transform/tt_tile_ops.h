@@ -22,8 +22,7 @@ using LocatedCall = std::pair<const ir::CallNode *, Span>;
 
 class TileOpLowering {
 public:
-    explicit TileOpLowering(LoweringContext &ctx) : ctx_(ctx) {
-    }
+    explicit TileOpLowering(LoweringContext &ctx) : ctx_(ctx) {}
 
     /*! \brief True for a tl.copy from a global buffer into an on-chip one (a reader stage member). */
     static bool is_global_load(const ir::CallNode *call);
@@ -33,6 +32,10 @@ public:
     RoleStmts lower(const ir::CallNode *call, const Span &span);
     /*! \brief An element-wise T.Parallel nest (tt_tile_elementwise.h): compute's statements. */
     RoleStmts lower_parallel(const ir::ForNode *loop);
+    /*! \brief The nest as an update of `acc` where its tiles are, in acquired DST, right after the K
+     *  loop that accumulated them there and before they are packed (a fused epilogue): compute's
+     *  statements, or null when the nest is not such an update or does not fit DST beside them. */
+    ir::Stmt lower_parallel_in_dst(const ir::ForNode *loop, const ir::Buffer &acc);
 
     /*! \brief The global buffers written so far in program order (a loop's first lowering pass
      *  saves and restores them). */
@@ -75,8 +78,8 @@ private:
     LoweringContext &ctx_;
     ir::Stmt compute_init_;
     std::set<const ir::BufferNode *> written_globals_;  ///< global buffers the writer has written so far
-    std::vector<ir::Stmt> compute_setup_;     ///< once per kernel, after compute_init_
-    std::vector<ir::Stmt> compute_teardown_;  ///< once per kernel, after the block loop
+    std::vector<ir::Stmt> compute_setup_;               ///< once per kernel, after compute_init_
+    std::vector<ir::Stmt> compute_teardown_;            ///< once per kernel, after the block loop
 };
 
 /*! \brief The NotImplemented-style error: "<what> is not supported on Tenstorrent yet: <why>;
