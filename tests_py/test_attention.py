@@ -1,5 +1,5 @@
-"""Attention as TileLang writes it (examples/flash_attention), on 2-D (sequence, head_dim) tensors:
-two GEMMs per K/V block, the second on a fragment the kernel computed (acc_s -> acc_s_cast), Q @ K^T
+"""Attention as TileLang writes it (examples/flash_attention), on 2-D (sequence, head_dim) tensors
+and on 4-D (batch, heads, sequence, head_dim) ones with grouped K/V heads: two GEMMs per K/V block, the second on a fragment the kernel computed (acc_s -> acc_s_cast), Q @ K^T
 through transpose_B, and the online-softmax state (running max with T.reduce_max(clear=False),
 running sum, output rescaled by a row vector) carried across the K/V loop from T.fill values.
 Compiled end to end, run on the simulator and compared with NumPy; the programs also pass the
@@ -82,5 +82,86 @@ def test_flash_attention_forward(seq_len, dim, block_M, block_N):
     assert_close(kernel(q, k, v), attention_reference(q, k, v), rtol=2 ** -5, atol=2 ** -6)
 
 
+def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16"):
+    """TileLang's MHA forward in the BHSD layout (examples/flash_attention/example_mha_fwd_bhsd.py,
+    non-causal); groups > 1 shares each K/V head among that many query heads (GQA)."""
+    scale = (1.0 / dim) ** 0.5 * 1.44269504
+    q_shape = [batch, heads, seq_len, dim]
+    kv_shape = [batch, heads // groups, seq_len, dim]
+    accum = "float"
+
+    @T.prim_func
+    def main(Q: T.Tensor(q_shape, dtype), K: T.Tensor(kv_shape, dtype), V: T.Tensor(kv_shape, dtype),
+             Output: T.Tensor(q_shape, dtype)):
+        with T.Kernel(T.ceildiv(seq_len, block_M), heads, batch, threads=128) as (bx, by, bz):
+            Q_shared = T.alloc_shared([block_M, dim], dtype)
+            K_shared = T.alloc_shared([block_N, dim], dtype)
+            V_shared = T.alloc_shared([block_N, dim], dtype)
+            acc_s = T.alloc_fragment([block_M, block_N], accum)
+            acc_s_cast = T.alloc_fragment([block_M, block_N], dtype)
+            acc_o = T.alloc_fragment([block_M, dim], accum)
+            scores_max = T.alloc_fragment([block_M], accum)
+            scores_max_prev = T.alloc_fragment([block_M], accum)
+            scores_scale = T.alloc_fragment([block_M], accum)
+            scores_sum = T.alloc_fragment([block_M], accum)
+            logsum = T.alloc_fragment([block_M], accum)
+
+            T.copy(Q[bz, by, bx * block_M:(bx + 1) * block_M, :], Q_shared)
+            T.fill(acc_o, 0)
+            T.fill(logsum, 0)
+            T.fill(scores_max, -T.infinity(accum))
+            for k in T.Pipelined(T.ceildiv(seq_len, block_N), num_stages=1):
+                T.copy(K[bz, by // groups, k * block_N:(k + 1) * block_N, :], K_shared)
+                T.clear(acc_s)
+                T.gemm(Q_shared, K_shared, acc_s, transpose_B=True)
+                T.copy(scores_max, scores_max_prev)
+                T.reduce_max(acc_s, scores_max, dim=1, clear=False)
+                for i in T.Parallel(block_M):
+                    scores_scale[i] = T.exp2(scores_max_prev[i] * scale - scores_max[i] * scale)
+                for i, j in T.Parallel(block_M, dim):
+                    acc_o[i, j] *= scores_scale[i]
+                for i, j in T.Parallel(block_M, block_N):
+                    acc_s[i, j] = T.exp2(acc_s[i, j] * scale - scores_max[i] * scale)
+                T.reduce_sum(acc_s, scores_sum, dim=1)
+                for i in T.Parallel(block_M):
+                    logsum[i] = logsum[i] * scores_scale[i] + scores_sum[i]
+                T.copy(acc_s, acc_s_cast)
+                T.copy(V[bz, by // groups, k * block_N:(k + 1) * block_N, :], V_shared)
+                T.gemm(acc_s_cast, V_shared, acc_o)
+            for i, j in T.Parallel(block_M, dim):
+                acc_o[i, j] /= logsum[i]
+            T.copy(acc_o, Output[bz, by, bx * block_M:(bx + 1) * block_M, :])
+
+    return main
+
+
+@pytest.mark.parametrize("batch,heads,seq_len,dim,groups,dtype", [(2, 2, 128, 64, 1, "bfloat16"),
+                                                                  (1, 4, 128, 128, 2, "float16"),
+                                                                  (1, 2, 256, 64, 2, "bfloat16")])
+def test_mha_and_gqa_forward_on_bhsd_tensors(batch, heads, seq_len, dim, groups, dtype):
+    kernel = tilelang_tt.compile(mha_bhsd(batch, heads, seq_len, dim, 32, 64, groups, dtype), out_idx=[-1])
+    q = random((batch, heads, seq_len, dim), dtype, 34)
+    k, v = (random((batch, heads // groups, seq_len, dim), dtype, seed) for seed in (35, 36))
+    qf, kf, vf = (x.astype(np.float32) for x in (q, k, v))
+    kf, vf = (np.repeat(x, groups, axis=1) for x in (kf, vf))
+    s = qf @ kf.transpose(0, 1, 3, 2) / np.sqrt(dim)
+    p = np.exp(s - s.max(axis=-1, keepdims=True))
+    assert_close(kernel(q, k, v), (p / p.sum(axis=-1, keepdims=True)) @ vf, rtol=2 ** -5, atol=2 ** -6)
+
+
+def test_a_region_spanning_a_leading_dimension_is_a_located_error():
+    @T.prim_func
+    def two_heads(Q: T.Tensor((1, 2, 64, 64), "bfloat16"), O: T.Tensor((1, 2, 64, 64), "bfloat16")):
+        with T.Kernel(1) as bx:
+            q = T.alloc_shared((64, 64), "bfloat16")
+            T.copy(Q[0, 0:2, 0:32, :], q)
+            T.copy(q, O[0, 0, 0:64, :])
+
+    with pytest.raises(tilelang_tt.errors.TileLangTTError, match="dimension 1 of the region of Q spans 2") as info:
+        tilelang_tt.compile(two_heads, out_idx=[-1])
+    assert info.value.line is not None
+
+
 def test_attention_compiles_against_the_release(tt_release):
-    check_kernels([tilelang_tt.compile(flash_attention(128, 64, 32, 32), out_idx=[-1]).artifacts_dir])
+    check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir
+                   for p in (flash_attention(128, 64, 32, 32), mha_bhsd(1, 4, 128, 64, 32, 64, groups=2))])

@@ -69,8 +69,18 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
 }
 
 std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &what, const Span &span) {
-    if (region->ranges.size() == 1) return {make_int(0), tile_index_of(region->ranges[0].min, what, span)};
-    return {tile_index_of(region->ranges[0].min, what, span), tile_index_of(region->ranges[1].min, what, span)};
+    const std::vector<Range> &r = region->ranges;
+    const size_t rank = r.size();
+    if (rank == 1) return {make_int(0), tile_index_of(r[0].min, what, span)};
+    // Leading dimensions index one matrix of a batch: its tile rows follow those of the matrices
+    // before it (pages are batch-major, then row-major tiles within each matrix).
+    const std::vector<Expr> &shape = region->buffer->shape;
+    Expr matrix = make_int(0);
+    for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
+    Expr row_tiles =
+        tile_index_of(shape[rank - 2], "dimension " + std::to_string(rank - 2) + " of " + region->buffer->name, span);
+    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[rank - 2].min, what, span));
+    return {fold_constants(row), tile_index_of(r[rank - 1].min, what, span)};
 }
 
 std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span) {
@@ -83,18 +93,27 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
         }
         return {1, ext / kTileCols};
     }
-    if (region->ranges.size() != 2) {
-        TT_USER_ERROR(Validation, span) << "a " << region->ranges.size() << "-D region of " << region->buffer->name
-                                        << " is not supported on Tenstorrent yet: tile operations take 2-D regions; "
-                                        << "instead index the leading dimensions away";
+    // A tensor of more dimensions is a batch of matrices over its last two: the region must lie in
+    // one of them (one index in each leading dimension, as Q[b, h, rows, cols]).
+    const size_t rank = region->ranges.size();
+    for (size_t d = 0; d + 2 < rank; ++d) {
+        int64_t one;
+        if (!as_const_int(fold_constants(region->ranges[d].extent), &one) || one != 1) {
+            TT_USER_ERROR(Validation, span) << "dimension " << d << " of the region of " << region->buffer->name
+                                            << " spans " << to_text(region->ranges[d].extent) << " elements, which is "
+                                            << "not supported on Tenstorrent yet: tile operations move 2-D blocks of "
+                                            << "the last two dimensions; instead index dimension " << d
+                                            << " with a single value (a block index or a loop variable)";
+        }
     }
     int64_t ext[2];
     for (int d = 0; d < 2; ++d) {
-        if (!as_const_int(fold_constants(region->ranges[d].extent), &ext[d]) || ext[d] % kTileRows != 0) {
-            TT_USER_ERROR(Validation, span) << "dimension " << d << " of the region of " << region->buffer->name
-                                            << " has extent " << to_text(region->ranges[d].extent)
-                                            << ", which is not a constant multiple of 32; instead use block sizes "
-                                            << "that are multiples of the 32x32 tile";
+        const Range &range = region->ranges[rank - 2 + d];
+        if (!as_const_int(fold_constants(range.extent), &ext[d]) || ext[d] % kTileRows != 0) {
+            TT_USER_ERROR(Validation, span)
+                << "dimension " << rank - 2 + d << " of the region of " << region->buffer->name << " has extent "
+                << to_text(range.extent) << ", which is not a constant multiple of 32; instead use block sizes "
+                << "that are multiples of the 32x32 tile";
         }
     }
     return {ext[0] / kTileRows, ext[1] / kTileCols};

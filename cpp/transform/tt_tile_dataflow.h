@@ -37,12 +37,13 @@ ir::Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, co
 ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span);
 
 /*! \brief The tile (row, column) where a region starts; a 1-D region (a vector in DRAM, tilized
- *  as one row of tiles) starts in tile row 0. A Validation error when a start is not provably a
- *  multiple of 32. */
+ *  as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through the matrices of
+ *  its leading dimensions. A Validation error when a start is not provably a multiple of 32. */
 std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::string &what, const Span &span);
 
-/*! \brief The region's tile extents (rows, cols), a 1-D region being one row of tiles; a
- *  Validation error unless the extents are constant multiples of 32 and the region is 1-D or 2-D. */
+/*! \brief The region's tile extents (rows, cols) over its last two dimensions, a 1-D region being
+ *  one row of tiles; a Validation error unless those extents are constant multiples of 32 and every
+ *  leading dimension is a single index. */
 std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span);
 
 }  // namespace tt::transform
