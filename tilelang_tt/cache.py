@@ -107,7 +107,11 @@ def write_temporary(files):
     """Writes files into a new temporary directory (the cache is disabled) and returns it; the
     caller owns the directory and removes it when done."""
     out = tempfile.mkdtemp(prefix="tilelang_tt_")
-    _write_all(out, files)
+    try:
+        _write_all(out, files)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     return out
 
 
