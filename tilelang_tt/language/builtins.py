@@ -7,6 +7,7 @@ parameter annotation) or raise an error saying they belong inside ``@T.prim_func
 """
 
 import difflib
+import math
 
 from .. import _core
 from ..errors import TTSyntaxError, UnknownNameError
@@ -79,6 +80,25 @@ def ceildiv(a, b):
     raise TTSyntaxError("T.ceildiv on kernel values can only be used inside a @T.prim_func kernel")
 
 
+def attribute_value_problem(value):
+    """Why value cannot be a function attribute (None when it can): attributes are JSON-like values
+    (None, bool, int64, finite float, str, and lists, tuples and str-keyed dicts of them)."""
+    if value is None or isinstance(value, (bool, str)):
+        return None
+    if isinstance(value, int):
+        return None if -2**63 <= value < 2**63 else f"is {value}, which does not fit in 64 bits"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"is {value}; attribute values are finite numbers"
+    if isinstance(value, (list, tuple)):
+        return next(filter(None, map(attribute_value_problem, value)), None)
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return "is a dict with a key that is not a string"
+        return next(filter(None, map(attribute_value_problem, value.values())), None)
+    return (f"is a {type(value).__name__} ({value!r}); attribute values are None, bool, int, float, str and "
+            "lists, tuples and dicts of them")
+
+
 class GemmWarpPolicy:
     """TileLang's GPU warp partition policies for T.gemm; recorded, no effect on Tenstorrent."""
 
@@ -99,6 +119,9 @@ class KernelOnly:
     def __repr__(self):
         return f"T.{self.name}"
 
+
+# The dtypes T.gemm's operands and accumulator may have: the matrix engine's float formats.
+MATMUL_DTYPES = ("bfloat16", "float16", "float32")
 
 # Scalar math functions of one value: each T.<fn> is the pure intrinsic tl.<fn> (cpp/ir/tile_ops.cc).
 MATH_FUNCTIONS = ["exp", "exp2", "log", "log2", "sqrt", "rsqrt", "abs", "tanh", "sigmoid", "erf", "sin", "cos"]
@@ -135,8 +158,8 @@ def foreign_float_message(name):
         return None
     return (f"{name} is not a data format of Tenstorrent hardware. Its formats are bfloat16, float16, float32, the "
             "block floats Bfp8_b and Bfp4_b (8 or 4 bits per value, one exponent shared by 16 values) and integers; "
-            "tilelang-tt tensors are bfloat16, float16, float32, int8, int32, uint8, uint16 or uint32 (block floats "
-            "are not a kernel dtype yet)")
+            "tilelang-tt tensors are bfloat16, float16, float32, int32 or uint32 (block floats are not a kernel "
+            "dtype yet)")
 
 
 def unknown_name_message(name):

@@ -16,8 +16,13 @@ import textwrap
 
 from .. import _core
 from .. import ir
-from ..errors import TTSyntaxError, TileLangTTError, UnknownNameError
+from ..errors import TTSyntaxError, TileLangTTError, UnknownNameError, ValidationError
 from . import builtins as B
+
+# Extents, grid sizes, trip counts and similar counts travel as 32-bit integers on the device.
+MAX_COUNT = 2**31 - 1
+# Integer constants of kernel expressions are at most 64 bits wide.
+INT64_RANGE = range(-2**63, 2**63)
 
 _ARITH_OPS = {
     ast.Add: "Add", ast.Sub: "Sub", ast.Mult: "Mul", ast.Div: "Div", ast.FloorDiv: "FloorDiv",
@@ -72,7 +77,13 @@ class ExpressionParser:
         dedented = textwrap.dedent(source)
         self.col_shift = len(source.splitlines()[0]) - len(dedented.splitlines()[0])
         self.line_shift = first_line - 1
-        self.tree = ast.parse(dedented)
+        try:
+            self.tree = ast.parse(dedented)
+        except RecursionError:  # Python's own parser gives up on the deepest expression, wherever it is
+            message = ("this kernel nests an expression too deeply for Python's parser (its recursion limit); split long "
+                       "expressions into named parts (x = a + b, then y = x + c)")
+            raise TTSyntaxError(_core.format_located(message, self.file, first_line, 1), file=self.file,
+                                line=first_line, col=1) from None
         self.env = dict(func.__globals__)
         if func.__closure__:
             for name, cell in zip(func.__code__.co_freevars, func.__closure__):
@@ -83,6 +94,7 @@ class ExpressionParser:
         self.scopes = []  # kernel-body bindings, innermost last: {name: value} per block, let or allocation
         self.block_starts = []  # per open block, the index in scopes of its first scope
         self.func_attrs = {}
+        self.kernel_depth = 0  # how many T.Kernel bodies enclose the statement being parsed
 
     # ---- locations and errors -------------------------------------------------------------
     def span(self, node):
@@ -126,6 +138,19 @@ class ExpressionParser:
         if handler is None:
             raise self.error(node, f"'{type(node).__name__}' expressions are not supported in kernels")
         return handler(node)
+
+    def count(self, value, node, what, minimum=1):
+        """value as a count of what (an extent, a trip count, threads=, num_stages=): a Python int
+        from minimum to MAX_COUNT, else a located error."""
+        if isinstance(value, B.TypedConst):
+            value = value.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(node, f"{what} must be an int, got {value!r}", ValidationError)
+        if not minimum <= value <= MAX_COUNT:
+            bound = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f"at least {minimum}"
+            raise self.error(node, f"{what} is {value}; it must be {bound} and at most 2**31 - 1 (counts are 32-bit "
+                             "integers on Tenstorrent)", ValidationError)
+        return value
 
     def expr_Constant(self, node):
         return node.value
@@ -214,8 +239,11 @@ class ExpressionParser:
     def expr_UnaryOp(self, node):
         v = self.eval_expr(node.operand)
         if not self.is_kernel_value(v):
-            return {ast.USub: lambda x: -x, ast.UAdd: lambda x: +x, ast.Not: lambda x: not x,
-                    ast.Invert: lambda x: ~x}[type(node.op)](v)
+            try:
+                return {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
+                        ast.Invert: operator.invert}[type(node.op)](v)
+            except Exception as err:
+                raise self.error(node, f"evaluating this expression failed: {type(err).__name__}: {err}") from None
         if isinstance(node.op, ast.USub):
             e = self.to_expr(v, node)
             return ir.binary("Sub", ir.cast(e.dtype, ir.const(0), span=self.span(node)), e, span=self.span(node))
@@ -376,6 +404,9 @@ class ExpressionParser:
         if isinstance(v, bool):
             return ir.const(v, "bool", span=sp)
         if isinstance(v, int):
+            if v not in INT64_RANGE:
+                raise self.error(node, f"the integer {v} does not fit in 64 bits; kernel integers are at most int64",
+                                 ValidationError)
             if not -2**31 <= v < 2**31:
                 return ir.const(v, "int64", span=sp)
             return ir.const(v, span=sp)
@@ -439,6 +470,7 @@ class ExpressionParser:
                                  "are not supported on Tenstorrent yet")
             if not isinstance(d, int) or isinstance(d, bool) or d <= 0:
                 raise self.error(node, f"the shape of {name} has extent {d!r}; extents must be positive ints")
+            self.count(d, node, f"an extent of the shape of {name}")
             dims.append(ir.const(d, span=self.span(node)))
         return ir.buffer(name, dims, self.dtype_of(dtype, node, name), scope, span=self.span(node))
 

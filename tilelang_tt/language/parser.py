@@ -11,12 +11,14 @@ Every error points at the kernel source: file:line:col, the line and a caret.
 
 import ast
 import inspect
+import sys
 
-from .. import ir
-from ..errors import TTSyntaxError
+from .. import _core, ir
+from ..errors import TTSyntaxError, ValidationError
 from . import builtins as B
-from .expressions import Access, ExpressionParser, ScalarVariable
+from .expressions import INT64_RANGE, Access, ExpressionParser, ScalarVariable
 
+_PARSE_RECURSION_LIMIT = 10000
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local"}
 _REDUCTIONS = {"reduce_" + kind: kind for kind in B.REDUCE_KINDS}
 
@@ -114,6 +116,7 @@ class Parser(ExpressionParser):
         buffer over the rest of the block. ``name = T.alloc_var(dtype, init=...)``: an Allocate of a
         one-element local buffer, name then standing for its element 0 (a ScalarVariable)."""
         kind = self.builtin_name(call.func)
+        self.require_kernel(node, f"T.{kind}")
         init = []
         if kind == "alloc_var":
             args, _ = self.call_args(call, ["dtype", "init", "scope"], kind)
@@ -172,7 +175,17 @@ class Parser(ExpressionParser):
         if handler is None:
             raise self.error(node, f"'{type(node).__name__}' statements are not supported in a TileLang kernel; "
                              "use T.Kernel, allocations, T.copy/T.gemm/T.fill, for loops, if/else and element assignments")
-        return handler(node)
+        try:
+            return handler(node)
+        except RecursionError:  # the innermost statement being parsed names the line
+            raise self.error(node, "this statement nests too deeply to parse (Python's recursion limit); split long "
+                             "expressions into named parts (x = a + b, then y = x + c)") from None
+
+    def require_kernel(self, node, what):
+        """what is device work: it belongs inside `with T.Kernel(...)`, where every core runs it."""
+        if not self.kernel_depth:
+            raise self.error(node, f"{what} must be inside 'with T.Kernel(...) as ...:'; only T.func_attr and "
+                             "Python-level statements may precede the kernel launch")
 
     def stmt_Pass(self, node):
         return []
@@ -191,8 +204,11 @@ class Parser(ExpressionParser):
         if len(node.items) != 1 or not isinstance(node.items[0].context_expr, ast.Call) or \
                 not self.is_builtin(node.items[0].context_expr.func, "Kernel"):
             raise self.error(node, "the only supported 'with' is 'with T.Kernel(...) as (bx, by):'")
+        if self.kernel_depth:
+            raise self.error(node, "T.Kernel cannot be nested in another T.Kernel; one launch has one grid of up to 3 "
+                             "dimensions")
         call = node.items[0].context_expr
-        extents = [self.to_expr(self.eval_expr(a), a) for a in call.args]
+        extents = self.extents(call.args, "a grid extent of T.Kernel")
         if not 1 <= len(extents) <= 3:
             raise self.error(call, f"T.Kernel takes 1 to 3 grid extents, got {len(extents)}")
         threads = []
@@ -200,15 +216,30 @@ class Parser(ExpressionParser):
             if kw.arg == "threads":
                 t = self.eval_python(kw.value, "threads=")
                 threads = list(t) if isinstance(t, (list, tuple)) else [t]
-                if not all(isinstance(x, int) for x in threads):
+                if not all(isinstance(x, int) and not isinstance(x, bool) for x in threads):
                     raise self.error(kw.value, "threads= must be an int or a list of ints")
+                threads = [self.count(x, kw.value, "threads=") for x in threads]
             else:
                 raise self.error(kw, f"T.Kernel does not support '{kw.arg}=' on Tenstorrent; only threads= (recorded, no effect)")
         target = node.items[0].optional_vars
         names = self.target_names(target, len(extents), "T.Kernel", node)
         block_vars = [ir.Var(n, "int32", span=self.span(target)) for n in names]
-        body = self.parse_block(node.body, node, dict(zip(names, block_vars)))
+        self.kernel_depth += 1
+        try:
+            body = self.parse_block(node.body, node, dict(zip(names, block_vars)))
+        finally:
+            self.kernel_depth -= 1
         return [ir.kernel_launch(extents, block_vars, threads, body, span=self.span(node))]
+
+    def extents(self, args, what):
+        """Grid or T.Parallel extents: kernel values as they are, Python values checked as counts."""
+        out = []
+        for arg in args:
+            extent = self.eval_expr(arg)
+            if not self.is_kernel_value(extent):
+                extent = self.count(extent, arg, what, minimum=0)
+            out.append(self.to_expr(extent, arg))
+        return out
 
     def target_names(self, target, count, what, owner=None):
         if target is None:
@@ -221,6 +252,7 @@ class Parser(ExpressionParser):
         return [e.id for e in elts]
 
     def stmt_For(self, node):
+        self.require_kernel(node, "a loop")
         if node.orelse:
             raise self.error(node, "for/else is not supported in kernels")
         if not isinstance(node.iter, ast.Call):
@@ -232,7 +264,7 @@ class Parser(ExpressionParser):
             raise self.error(call, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
         stages = 0
         if name == "Parallel":
-            extents = [self.to_expr(self.eval_expr(a), a) for a in call.args]
+            extents = self.extents(call.args, "an extent of T.Parallel")
             for kw in call.keywords:
                 raise self.error(kw, f"T.Parallel does not support '{kw.arg}=' on Tenstorrent")
             ranges = [(ir.const(0), e) for e in extents]
@@ -247,13 +279,13 @@ class Parser(ExpressionParser):
                 raise self.error(call, f"T.{name} needs an extent")
             if stop is None:
                 start, stop = 0, start
+            if not self.is_kernel_value(start) and not self.is_kernel_value(stop):
+                self.trip_count(start, stop, name, call)
             lo = self.to_expr(start, call)
             hi = self.to_expr(stop, call)
             ranges = [(lo, ir.fold_constants(ir.binary("Sub", hi, lo, promote=True)))]
             if name == "Pipelined":
-                stages = kwargs.pop("num_stages", 0)
-                if not isinstance(stages, int) or stages < 0:
-                    raise self.error(call, "num_stages must be a non-negative int")
+                stages = self.count(kwargs.pop("num_stages", 0), call, "num_stages", minimum=0)
                 for key in ("order", "stage", "group", "sync"):
                     if key in kwargs:
                         raise self.error(call, f"T.Pipelined's '{key}=' (a GPU software-pipeline schedule) is not supported on "
@@ -266,6 +298,21 @@ class Parser(ExpressionParser):
             body = ir.for_loop(var, lo, ext, kind, body, num_stages=stages if kind == "pipelined" else 0,
                                span=self.span(node))
         return [body]
+
+    def trip_count(self, start, stop, name, call):
+        """The trip count of a loop from start to stop known when the kernel is built. A negative one
+        (T.serial(5, 2), T.Pipelined(-3)) is an error rather than Python's zero trips: such a loop
+        is almost always a mistaken bound, and its body would silently never run."""
+        for bound in (start, stop):
+            if isinstance(bound, bool) or not isinstance(bound, int):
+                raise self.error(call, f"T.{name}'s bounds must be ints, got {bound!r}", ValidationError)
+            if bound not in INT64_RANGE:
+                raise self.error(call, f"T.{name}'s bound {bound} does not fit in 64 bits", ValidationError)
+        trips = stop - start
+        if trips < 0:
+            raise self.error(call, f"T.{name} from {start} to {stop} has a negative trip count ({trips}); give a stop "
+                             "at or after the start", ValidationError)
+        self.count(trips, call, f"the trip count of T.{name}", minimum=0)
 
     def kernel_if(self, node, cond):
         """An if/else on a kernel value (one decided in Python is replaced by its branch)."""
@@ -298,6 +345,7 @@ class Parser(ExpressionParser):
         return [self.store(node.target, value, node)]
 
     def store(self, target, value, node):
+        self.require_kernel(node, "an element assignment")
         access = self.eval_expr(target)
         if not isinstance(access, Access):
             raise self.error(target, "only buffer elements can be assigned")
@@ -317,6 +365,8 @@ class Parser(ExpressionParser):
             raise self.error(call, "only T.* operations can be called as kernel statements")
         name = func.name
         sp = self.span(call)
+        if name != "func_attr":
+            self.require_kernel(call, f"T.{name}")
         if name == "copy":
             args, _ = self.call_args(call, ["src", "dst"], name)
             src, dst = self.copy_regions(args.get("src"), args.get("dst"), call)
@@ -331,6 +381,11 @@ class Parser(ExpressionParser):
             args, kwargs = self.call_args(call, ["A", "B", "C", "transpose_A", "transpose_B", "policy", "clear_accum", "k_pack"],
                                           name)
             regions = [self.region_of(args.get(k), call) for k in ("A", "B", "C")]
+            for operand, region in zip("ABC", regions):
+                if region.buffer.dtype not in B.MATMUL_DTYPES:
+                    raise self.error(call, f"T.gemm's {operand} ({region.buffer.name}) is {region.buffer.dtype}; the matrix "
+                                     "engine multiplies and accumulates bfloat16, float16 and float32 (as tf32) only, "
+                                     "so instead give A, B and C one of those dtypes", ValidationError)
             flags = [ir.const(self.flag(args, k, False, name, call), "bool")
                      for k in ("transpose_A", "transpose_B", "clear_accum")]
             k_pack = args.get("k_pack", 1)
@@ -368,6 +423,10 @@ class Parser(ExpressionParser):
             if reserved:
                 raise self.error(call, f"T.func_attr cannot set {', '.join(reserved)}: tt.* and tl.* attributes are the "
                                  "compiler's; use run_pipeline options or the T.* construct that sets them")
+            for key, value in attrs.items():
+                problem = B.attribute_value_problem(value)
+                if problem:
+                    raise self.error(call, f"T.func_attr's value for {key!r} {problem}", ValidationError)
             self.func_attrs.update(attrs)
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
@@ -433,9 +492,24 @@ class Parser(ExpressionParser):
 
 def parse_prim_func(func):
     """Parses a Python function written in TileLang syntax into an ``ir.PrimFunc``."""
+    if isinstance(func, ir.PrimFunc):
+        file, line, col = func.span or (None, None, None)
+        message = f"@T.prim_func is applied twice to {func.name}: the second one receives the parsed kernel; remove one"
+        raise TTSyntaxError(_core.format_located(message, file, line, col) if line else message, file=file, line=line,
+                            col=col)
+    if not inspect.isfunction(func):
+        raise TTSyntaxError(f"@T.prim_func decorates a kernel function (def name(A: T.Tensor(...), ...)), not "
+                            f"{type(func).__name__} {getattr(func, '__name__', func)!r}")
     try:
         inspect.getsourcelines(func)
     except (OSError, TypeError):
         raise TTSyntaxError(f"cannot read the source of {getattr(func, '__name__', func)!r}; "
                             "@T.prim_func kernels must be defined in a file") from None
-    return Parser(func).parse()
+    # The parser recurses once or twice per operator, so Python's default limit of 1000 frames would
+    # stop at a few hundred terms; deeper expressions still end in a located error (parse_stmt).
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _PARSE_RECURSION_LIMIT))
+    try:
+        return Parser(func).parse()
+    finally:
+        sys.setrecursionlimit(limit)
