@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "transform/analysis.h"
+#include "transform/verify_tt_bounds.h"
 
 namespace tt::transform {
 
@@ -87,7 +88,14 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     if (layout.data_format.empty()) {
         TT_USER_ERROR(Validation, buffer->span)
             << "buffer " << buffer->name << " has dtype " << layout.dtype
-            << ", which has no Tenstorrent tile format; use bfloat16, float16, float32, int32, uint32, uint16, int8 or uint8";
+            << ", which has no Tenstorrent tile format; use bfloat16, float16, float32, int32 or uint32";
+    }
+    if (layout.dtype == "int8" || layout.dtype == "uint8" || layout.dtype == "uint16") {
+        // Tile formats exist on the device, but the host program uploads and reads back tensors
+        // only as the element types of TT-Metalium's tilize (see host_plan.cc).
+        TT_USER_ERROR(Validation, buffer->span)
+            << "tensor " << buffer->name << " has dtype " << layout.dtype << ", which the host program cannot upload "
+            << "or read back yet; instead use bfloat16, float16, float32, int32 or uint32 tensors";
     }
     layout.page_size = tile_bytes(buffer->dtype);
     layout.shape_tiles = shape_in_tiles(layout.shape);
@@ -137,6 +145,7 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
         layouts[param->name] =
             layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
     }
+    verify_tt_bounds(func);
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
     PrimFunc out = with_attr(func, attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);

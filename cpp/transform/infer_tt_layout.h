@@ -14,8 +14,10 @@
  *    32x32 tiles, the TT data format of its dtype, one tile per page, shape in tiles, whether
  *    the kernel reads / writes it (data flow), and for sharded layouts the shard grid and shape.
  *  Errors (Validation, at the buffer's source line): a last-two dimension that is not a multiple
- *  of 32 (names buffer and dimension), a dtype without a TT tile format, a layout request for a
- *  name that is not a parameter, a shard that does not cover the tensor or does not fit L1.
+ *  of 32 (names buffer and dimension), a dtype without a TT tile format or that the host program
+ *  cannot upload (int8, uint8, uint16), a layout request for a name that is not a parameter, a
+ *  shard that does not cover the tensor or does not fit L1. Then, at the access's line, any
+ *  buffer access that can leave its buffer (verify_tt_bounds.h).
  */
 #pragma once
 

@@ -55,6 +55,16 @@ protected:
     }
     void visit(const IfThenElseNode *op) override {
         std::optional<bool> taken = decide(bind(op->cond));
+        if (!taken && op->span.defined()) {
+            // The kernel's own if: the reader, compute and writer must agree on every tile they pass
+            // through circular buffers, which needs each condition decided by constants and loop counters.
+            TT_USER_ERROR(Validation, op->span)
+                << "`if " << to_text(op->cond) << "` around tile operations (T.copy, T.gemm, T.fill, reductions) "
+                << "depends on block indices or data, which is not supported on Tenstorrent yet: the reader, compute "
+                << "and writer kernels must agree at compile time on every tile they exchange; instead size the grid "
+                << "to the work (T.Kernel(T.ceildiv(M, block_M), ...)) so every block does the same tile operations, "
+                << "or mask element-wise with T.if_then_else inside T.Parallel";
+        }
         if (!taken) fail(kernel_, "cannot decide `if " + to_text(op->cond) + "` from loop variables alone");
         if (*taken) visit_stmt(op->then_case);
         else if (op->else_case) visit_stmt(op->else_case);

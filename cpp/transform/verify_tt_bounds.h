@@ -1,0 +1,27 @@
+/*! \file verify_tt_bounds.h
+ *  \brief The compile-time bounds check of a kernel's buffer accesses; InferTTLayout runs it once
+ *  the tensor shapes are known to be whole tiles.
+ *
+ *  Every region (T.copy, T.gemm, T.fill, reductions) and every element load or store is checked
+ *  over the whole range of the variables it depends on: block indices over their grid extents,
+ *  loop variables over their trip counts, lets through their values, narrowed by enclosing
+ *  `if var < constant` conditions. Affine indices (and floor divisions of them by constants,
+ *  products of independent terms) have exact ranges; an access whose exact range leaves its
+ *  buffer (a negative start, a start plus extent beyond the shape, an index of 2**40, a block
+ *  larger than the tensor, a grid with more blocks than the tensor has, `as (by, bx)` swapped on a
+ *  non-square grid) is a located Validation error at the kernel line. Accesses with only a bound
+ *  (T.min/T.max, terms sharing a variable), an index read from a buffer, or under a condition the
+ *  check cannot use are never refused on a bound alone: the simulator checks their pages at run
+ *  time.
+ */
+#pragma once
+
+#include "ir/ir.h"
+
+namespace tt::transform {
+
+/*! \brief Throws a located Validation error at the first access of func (a kernel before
+ *  GridToPersistentTT, with its KernelLaunch) that can fall outside its buffer. */
+void verify_tt_bounds(const ir::PrimFunc &func);
+
+}  // namespace tt::transform
