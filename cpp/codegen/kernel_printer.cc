@@ -44,6 +44,35 @@ bool is_cb_operand(const ArgSpec &spec) {
     return ends_with(spec.name, "cb");
 }
 
+// Identifiers a kernel's own names must not shadow or collide with: C++ keywords and alternative
+// tokens, <cstdint>'s types and macros, and the names the TT-Metalium kernel API and this printer
+// use outside the NameTable. A Python name equal to one of them prints with a numeric suffix
+// (`int` -> `int_1`), as any other clash does.
+constexpr const char *kReservedIdentifiers[] = {
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
+    "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr", "constinit",
+    "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete", "do", "double",
+    "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
+    "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
+    "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "requires", "return", "short", "signed",
+    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local", "throw",
+    "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
+    "wchar_t", "while", "xor", "xor_eq", "final", "override", "main", "NULL", "std", "size_t", "ptrdiff_t", "int8_t",
+    "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t", "intmax_t",
+    "uintmax_t", "INT8_MIN", "INT16_MIN", "INT32_MIN", "INT64_MIN", "INT8_MAX", "INT16_MAX", "INT32_MAX", "INT64_MAX",
+    "UINT8_MAX", "UINT16_MAX", "UINT32_MAX", "UINT64_MAX", "SIZE_MAX",
+    // TT-Metalium kernel API names beyond the registered calls (whose cpp_name is reserved too).
+    "kernel_main", "tt", "ckernel", "sfpi", "get_arg_val", "get_common_arg_val", "get_compile_time_arg_val",
+    "TensorAccessor", "TensorAccessorArgs", "NOC_INDEX", "noc_index", "NOC_X", "NOC_Y", "my_x", "my_y", "PoolType",
+    "ReduceDim", "REDUCE_OP", "REDUCE_DIM", "DataFormat", "CBIndex", "MATH", "PACK", "UNPACK", "ALWI", "APPROX",
+    "DST_ACCUM_MODE", "uint"};
+
+// The identifier a registered call prints as: its cpp_name up to a template argument list or scope.
+std::string call_identifier(const std::string &cpp_name) {
+    const size_t end = cpp_name.find_first_of("<(:");
+    return cpp_name.substr(0, end);
+}
+
 // A float the API takes as its IEEE-754 single-precision bits (scalar SFPU parameters), printed as
 // those bits with the value beside them: `0x3fc00000u /* 1.5 */`.
 std::string float_bits(double value) {
@@ -62,6 +91,10 @@ std::string KernelPrinter::print_kernel(const PrimFunc &kernel) {
     const KernelRole role =
         Json(transform::get_attr<std::string>(kernel, attr::TT_KERNEL_ROLE, "LowerTTTileIntrinsics")).get<KernelRole>();
     const CBDesc cbs = transform::get_attr<CBDesc>(kernel, attr::TT_CB_DESC, "PropagateTTLayout");
+    for (const char *name : kReservedIdentifiers) names_.reserve(name);
+    for (const IntrinsicInfo *op : list_intrinsics()) {
+        if (!op->cpp_name.empty()) names_.reserve(call_identifier(op->cpp_name));
+    }
     for (const auto &[name, cb] : cbs) {
         std::string id = "cb_" + name;
         for (char &c : id) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -237,7 +270,7 @@ void KernelPrinter::source_comment(const Span &span) {
 
 void KernelPrinter::print_accessor(const CallNode *call) {
     const Buffer &tensor = call->args[0].as<RegionNode>()->buffer;
-    const std::string name = buffer_name(tensor), args = name + "_args";
+    const std::string name = buffer_name(tensor), args = names_.name_of(call, name + "_args");
     int64_t index;
     TT_ICHECK(as_const_int(call->args[1], &index)) << "accessor index must be constant";
     // Each TensorAccessorArgs starts where the previous one's compile-time arguments end, since
