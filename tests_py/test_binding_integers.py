@@ -1,5 +1,6 @@
-"""The pybind11 boundary: integers that do not fit the C++ type, and non-integers where an integer
-is expected, are ValidationErrors naming the value (not pybind11's untyped cast errors)."""
+"""The pybind11 boundary: integers that do not fit the C++ type, non-integers where an integer
+is expected and values of the wrong type are ValidationErrors naming the value (not pybind11's
+untyped cast errors)."""
 
 import pytest
 
@@ -50,3 +51,9 @@ def test_attribute_integer_out_of_int64():
 def test_span_line_out_of_int():
     with pytest.raises(ValidationError, match="span line"):
         ir.const(1, "int32", span=("k.py", 2**40, 1))
+
+
+def test_a_value_of_the_wrong_type_is_a_validation_error():
+    """pybind11's conversion errors (here a span whose file is not a string) are ValidationErrors."""
+    with pytest.raises(ValidationError, match="wrong type.*int"):
+        ir.const(1, "int32", span=(1, 2, 3))

@@ -1,5 +1,6 @@
 // tilelang_tt._core: C++ errors (tt::Error) become the tilelang_tt.errors classes, with their
-// source location; and the one formatter of located messages.
+// source location, and pybind11's conversion errors ValidationErrors; and the one formatter of
+// located messages.
 #include "bindings/define.h"
 #include "ir/diagnostics.h"
 
@@ -30,6 +31,12 @@ void define_errors(py::module_ &m) {
             exc.attr("col") = s.col > 0 ? py::object(py::int_(s.col)) : py::object(py::none());
             exc.attr("message") = py::str(e.message());
             PyErr_SetObject(exc_type.ptr(), exc.ptr());
+        } catch (const py::cast_error &e) {
+            // A Python value of the wrong type for a C++ parameter (e.g. a span whose file is not a
+            // string): the caller's mistake, so a ValidationError rather than pybind11's RuntimeError.
+            py::object exc_type = py::module_::import("tilelang_tt.errors").attr("ValidationError");
+            PyErr_SetObject(exc_type.ptr(),
+                            exc_type(py::str(std::string("a value has the wrong type: ") + e.what())).ptr());
         }
     });
     m.def("format_located", [](const std::string &message, const std::string &file, int line, int col) {
