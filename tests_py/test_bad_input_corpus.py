@@ -147,3 +147,18 @@ def test_nan_and_inf_inputs_are_data_not_errors(copy_kernel):
     out = kernel(a)
     assert np.isnan(out[0, 0]) and out[0, 1] == np.inf and out[0, 2] == -np.inf
     assert (out[1:] == 0).all()
+
+
+class NotAKernel:
+    """A class handed to @T.prim_func: the error points at its definition."""
+
+
+def test_prim_func_of_a_class_points_at_the_class():
+    import inspect
+
+    import tilelang_tt.language as T
+    from tilelang_tt.errors import TTSyntaxError
+
+    with pytest.raises(TTSyntaxError, match="decorates a kernel function") as info:
+        T.prim_func(NotAKernel)
+    assert (info.value.file, info.value.line) == (__file__, inspect.getsourcelines(NotAKernel)[1])

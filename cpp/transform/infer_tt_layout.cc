@@ -145,9 +145,8 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
         layouts[param->name] =
             layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
     }
-    verify_tt_bounds(func);
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
-    PrimFunc out = with_attr(func, attr::TT_DEVICE, device.name);
+    PrimFunc out = with_attr(verify_tt_bounds(func), attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);
 }

@@ -3,7 +3,8 @@
  *
  *  Requires: a PrimFunc with one T.Kernel launch of constant extents whose global parameters
  *  have static shapes.
- *  Guarantees (attributes written; the body is unchanged):
+ *  Guarantees (attributes written; the body is unchanged but for the ifs the ranges of block and
+ *  loop indices decide, replaced by their taken branch, see verify_tt_bounds.h):
  *  - tt.device: the card name of ctx's target_device.
  *  - tt.core_grid [x, y]: the cores the program uses. L1-sharded buffers fix it to their shard
  *    grid (all must agree); otherwise a 2-D launch grid that fits the worker grid maps one block

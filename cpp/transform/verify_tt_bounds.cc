@@ -117,6 +117,9 @@ bool conjunct_bounds(const Expr &cond, std::vector<Bound> *out) {
 /*! Walks one kernel with the range of every variable in scope and checks each access. */
 class BoundsChecker : public IRVisitor {
 public:
+    /*! The ifs whose condition holds, or fails, for every value of the variables in range. */
+    std::map<const IfThenElseNode *, bool> decided;
+
     void visit_stmt(const Stmt &s) override {
         const Span saved = statement_span_;
         if (s->span.defined()) statement_span_ = s->span;
@@ -145,6 +148,15 @@ protected:
     }
     void visit(const IfThenElseNode *op) override {
         visit_expr(op->cond);
+        if (std::optional<bool> taken = decide(op->cond)) {
+            // Decided by the ranges (`if bx < 100` on a grid of 8): only the taken branch ever runs.
+            decided[op] = *taken;
+            if (*taken)
+                visit_stmt(op->then_case);
+            else if (op->else_case)
+                visit_stmt(op->else_case);
+            return;
+        }
         std::vector<Bound> bounds;
         const bool usable = conjunct_bounds(op->cond, &bounds);
         branch(op->then_case, usable, bounds);
@@ -283,6 +295,10 @@ private:
         if (!e->dtype.is_int()) return std::nullopt;
         Linear linear;
         linearize(e, 1, &linear);
+        return reach_of(linear);
+    }
+
+    MaybeReach reach_of(const Linear &linear) const {
         Reach sum{{linear.constant, linear.constant}, {}, true};
         for (const auto &[node, term] : linear.terms) {
             const auto &[coefficient, atom] = term;
@@ -293,6 +309,44 @@ private:
             sum = combine(sum, *part, hull({sum.values.lo + std::min(lo, hi), sum.values.hi + std::max(lo, hi)}));
         }
         return sum;
+    }
+
+    // Whether cond holds for every value of the variables in range (true), for none (false), or
+    // depends on them (nullopt). Bounds suffice here: a condition true over a bound is true.
+    std::optional<bool> decide(const Expr &cond) const {
+        int64_t c;
+        if (as_const_int(cond, &c)) return c != 0;
+        if (const auto *n = cond.as<NotNode>()) {
+            std::optional<bool> inner = decide(n->a);
+            return inner ? std::optional<bool>(!*inner) : std::nullopt;
+        }
+        Expr a, b;
+        if (!binary_operands(cond, &a, &b)) return std::nullopt;
+        if (cond->kind == NodeKind::And || cond->kind == NodeKind::Or) {
+            const bool is_and = cond->kind == NodeKind::And;
+            std::optional<bool> x = decide(a), y = decide(b);
+            if ((x && *x != is_and) || (y && *y != is_and)) return !is_and;  // false && ..., true || ...
+            return x && y ? std::optional<bool>(is_and) : std::nullopt;
+        }
+        if (!a->dtype.is_int() || !b->dtype.is_int()) return std::nullopt;
+        Linear difference;  // a - b, so that shared variables cancel
+        linearize(a, 1, &difference);
+        linearize(b, -1, &difference);
+        MaybeReach d = reach_of(difference);
+        if (!d) return std::nullopt;
+        const Interval &v = d->values;
+        auto verdict = [](bool always, bool never) {
+            return always ? std::optional<bool>(true) : never ? std::optional<bool>(false) : std::nullopt;
+        };
+        switch (cond->kind) {
+        case NodeKind::LT: return verdict(v.hi < 0, v.lo >= 0);
+        case NodeKind::LE: return verdict(v.hi <= 0, v.lo > 0);
+        case NodeKind::GT: return verdict(v.lo > 0, v.hi <= 0);
+        case NodeKind::GE: return verdict(v.lo >= 0, v.hi < 0);
+        case NodeKind::EQ: return verdict(v.lo == 0 && v.hi == 0, v.lo > 0 || v.hi < 0);
+        case NodeKind::NE: return verdict(v.lo > 0 || v.hi < 0, v.lo == 0 && v.hi == 0);
+        default: return std::nullopt;
+        }
     }
 
     MaybeReach atom_reach(const Expr &e) const {
@@ -343,11 +397,45 @@ private:
     Span statement_span_;
 };
 
+/*! Replaces each decided if by its taken branch (nothing when no branch runs). */
+class TakenBranches : public IRMutator {
+public:
+    explicit TakenBranches(const std::map<const IfThenElseNode *, bool> &decided) : decided_(decided) {}
+
+protected:
+    using IRMutator::visit;
+    Stmt visit(const IfThenElseNode *op) override {
+        auto it = decided_.find(op);
+        if (it == decided_.end()) return IRMutator::visit(op);
+        const Stmt &taken = it->second ? op->then_case : op->else_case;
+        return taken ? mutate(taken) : EvaluateNode::make(make_int(0), op->span);
+    }
+    // An if that runs no branch leaves the sequence it is in (a kernel has no empty statements).
+    Stmt visit(const SeqStmtNode *op) override {
+        std::vector<Stmt> kept;
+        for (const Stmt &s : op->seq) {
+            if (!runs_nothing(s)) kept.push_back(mutate(s));
+        }
+        return kept.empty() ? EvaluateNode::make(make_int(0), op->span) : SeqStmtNode::flatten(kept, op->span);
+    }
+
+private:
+    bool runs_nothing(const Stmt &s) const {
+        const auto *branch = s.as<IfThenElseNode>();
+        auto it = branch ? decided_.find(branch) : decided_.end();
+        return it != decided_.end() && !(it->second ? branch->then_case : branch->else_case);
+    }
+
+    const std::map<const IfThenElseNode *, bool> &decided_;
+};
+
 }  // namespace
 
-void verify_tt_bounds(const PrimFunc &func) {
+PrimFunc verify_tt_bounds(const PrimFunc &func) {
     BoundsChecker checker;
     checker(func->body);
+    if (checker.decided.empty()) return func;
+    return with_body(func, TakenBranches(checker.decided)(func->body));
 }
 
 }  // namespace tt::transform

@@ -1,6 +1,6 @@
 /*! \file verify_tt_bounds.h
- *  \brief The compile-time bounds check of a kernel's buffer accesses; InferTTLayout runs it once
- *  the tensor shapes are known to be whole tiles.
+ *  \brief The compile-time bounds check of a kernel's buffer accesses, and the ifs the ranges of
+ *  its variables decide; InferTTLayout runs it once the tensor shapes are known to be whole tiles.
  *
  *  Every region (T.copy, T.gemm, T.fill, reductions) and every element load or store is checked
  *  over the whole range of the variables it depends on: block indices over their grid extents,
@@ -21,7 +21,10 @@
 namespace tt::transform {
 
 /*! \brief Throws a located Validation error at the first access of func (a kernel before
- *  GridToPersistentTT, with its KernelLaunch) that can fall outside its buffer. */
-void verify_tt_bounds(const ir::PrimFunc &func);
+ *  GridToPersistentTT, with its KernelLaunch) that can fall outside its buffer. Returns func with
+ *  every if whose condition the same ranges decide (`if bx < 100:` on a grid of 8 blocks, a tail
+ *  guard that always holds) replaced by its taken branch, so that guards which never fail do not
+ *  reach the lowering as conditions on block indices. */
+ir::PrimFunc verify_tt_bounds(const ir::PrimFunc &func);
 
 }  // namespace tt::transform

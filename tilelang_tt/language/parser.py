@@ -498,8 +498,13 @@ def parse_prim_func(func):
         raise TTSyntaxError(_core.format_located(message, file, line, col) if line else message, file=file, line=line,
                             col=col)
     if not inspect.isfunction(func):
-        raise TTSyntaxError(f"@T.prim_func decorates a kernel function (def name(A: T.Tensor(...), ...)), not "
-                            f"{type(func).__name__} {getattr(func, '__name__', func)!r}")
+        message = (f"@T.prim_func decorates a kernel function (def name(A: T.Tensor(...), ...)), not "
+                   f"{type(func).__name__} {getattr(func, '__name__', func)!r}")
+        try:  # a class or method defined in a file: point at its definition
+            file, line = inspect.getsourcefile(func), inspect.getsourcelines(func)[1]
+        except (OSError, TypeError):
+            raise TTSyntaxError(message) from None
+        raise TTSyntaxError(_core.format_located(message, file, line, 1), file=file, line=line, col=1)
     try:
         inspect.getsourcelines(func)
     except (OSError, TypeError):

@@ -1,0 +1,118 @@
+"""The compile-time bounds check from the accepting side: kernels whose accesses stay inside their
+buffers compile however their indices are written, and ifs that the grid and loop ranges decide
+are replaced by their taken branch (the refusals are in the bad-input corpus)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import tilelang_tt
+import tilelang_tt.language as T
+from tilelang_tt import codegen
+from tilelang_tt.errors import ValidationError
+
+
+COPY_ROWS = '''
+import tilelang_tt.language as T
+
+
+def copy_rows():
+    @T.prim_func
+    def copy(A: T.Tensor((128, 64), "float32"), C: T.Tensor((128, 64), "float32")):
+        with T.Kernel(4) as bx:
+            S = T.alloc_shared((32, 64), "float32")
+            if {guard}:
+                T.copy(A[{index}, 0], S)
+                T.copy(S, C[bx * 32, 0])
+    return copy
+'''
+
+
+def copy_rows(tmp_path, index="bx * 32", guard="True"):
+    """C[block rows] = A[rows at index] over a 128x64 float32 tensor in four 32-row blocks, the
+    copies under `if guard` (True: decided in Python, no if at all)."""
+    path = tmp_path / "copy_rows.py"
+    path.write_text(COPY_ROWS.format(index=index, guard=guard))
+    spec = importlib.util.spec_from_file_location("copy_rows", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.copy_rows()
+
+
+# The last one is only bounded by the check (its two `bx % 2` terms are not independent), by
+# [-64, 160], which a bound alone never refuses.
+IN_BOUNDS = ["bx * 32", "(3 - bx) * 32", "bx * 64 - bx * 32", "(bx // 2) * 64 + (bx % 2) * 32",
+             "bx * 32 + (bx % 2) * 64 - (bx % 2) * 64"]
+
+
+@pytest.mark.parametrize("index", IN_BOUNDS)
+def test_indices_that_stay_inside_compile(tmp_path, index):
+    codegen.generate(copy_rows(tmp_path, index))
+
+
+def let_copy(shift):
+    @T.prim_func
+    def copy(A: T.Tensor((128, 64), "float32"), C: T.Tensor((128, 64), "float32")):
+        with T.Kernel(4) as bx:
+            row = bx * 32 + shift
+            S = T.alloc_shared((32, 64), "float32")
+            T.copy(A[row - bx * 32 + bx * 32, 0], S)
+            T.copy(S, C[bx * 32, 0])
+
+    return copy
+
+
+def test_a_let_carries_its_range():
+    """A let's value is followed (and its variable cancels): one row too far is a bounds error,
+    in range it is not (the lowering then asks for a tile-aligned start it can see)."""
+    with pytest.raises(ValidationError, match="reaches elements 32 to 159 of dimension 0 of A"):
+        codegen.generate(let_copy(32))
+    with pytest.raises(ValidationError, match="not provably a multiple of 32"):
+        codegen.generate(let_copy(0))
+
+
+def test_an_if_narrows_the_block_index():
+    """Blocks 4..7 would read past A, but the else branch serves them from rows bx - 4."""
+
+    @T.prim_func
+    def copy(A: T.Tensor((128, 64), "float32"), C: T.Tensor((128, 64), "float32")):
+        with T.Kernel(8) as bx:
+            S = T.alloc_shared((16, 64), "float32")
+            if bx < 4:
+                T.copy(A[bx * 32, 0], S)
+            else:
+                T.copy(A[(bx - 4) * 32 + 16, 0], S)
+
+    with pytest.raises(ValidationError) as info:  # 16-row regions are not tiles: checked after bounds
+        codegen.generate(copy)
+    assert "reaches elements" not in str(info.value)
+
+
+def test_a_guard_that_always_holds_is_removed_and_runs(tmp_path):
+    kernel = tilelang_tt.compile(copy_rows(tmp_path, guard="bx < 100"), out_idx=[-1])
+    assert "if" not in kernel.get_kernel_source("reader").split("kernel_main")[1]
+    a = np.arange(128 * 64, dtype=np.float32).reshape(128, 64)
+    np.testing.assert_array_equal(kernel(a), a)
+
+
+def test_a_guard_that_never_holds_removes_its_body():
+    """`if bx >= 4` on a grid of 4 never runs: its out-of-range copy is not an error either."""
+
+    @T.prim_func
+    def copy(A: T.Tensor((128, 64), "float32"), C: T.Tensor((128, 64), "float32")):
+        with T.Kernel(4) as bx:
+            S = T.alloc_shared((32, 64), "float32")
+            T.copy(A[bx * 32, 0], S)
+            if bx >= 4:
+                T.copy(A[bx * 32, 0], S)
+            T.copy(S, C[bx * 32, 0])
+
+    codegen.generate(copy)
+
+
+def test_a_guard_that_depends_on_the_block_is_a_located_error(tmp_path):
+    func = copy_rows(tmp_path, guard="bx < 2")
+    with pytest.raises(ValidationError, match="around tile operations") as info:
+        codegen.generate(func)
+    assert info.value.line is not None
