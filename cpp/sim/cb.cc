@@ -1,9 +1,28 @@
 // Kernel API: arguments and circular buffers. A CB is a FIFO of pages in the core's L1 shared by
 // one producer and one consumer kernel; the checks below are the ones whose violation would hang
 // or corrupt data on a real device.
+#include <cstring>
 #include <string>
 
 #include "sim/runtime.h"
+
+namespace tt_sim {
+
+namespace {
+constexpr uint32_t kUnwrittenWord = 0x7fbf7fbfu;
+}  // namespace
+
+void mark_unwritten(uint8_t *page, uint32_t bytes) {
+    for (uint32_t i = 0; i + 4 <= bytes; i += 4) std::memcpy(page + i, &kUnwrittenWord, 4);
+}
+
+bool never_written(const uint8_t *page, uint32_t bytes) {
+    for (uint32_t i = 0; i + 4 <= bytes; i += 4)
+        if (std::memcmp(page + i, &kUnwrittenWord, 4) != 0) return false;
+    return bytes >= 4;
+}
+
+}  // namespace tt_sim
 
 namespace tt_sim::k {
 
@@ -51,6 +70,9 @@ void cb_reserve_back(int32_t cb, int32_t pages, Loc loc) {
                     return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " free page(s), " +
                            std::to_string(state.free_pages()) + " of " + std::to_string(state.num_pages) + " free";
                 });
+    for (uint32_t page = state.reserved; page < static_cast<uint32_t>(pages); ++page)
+        mark_unwritten(current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page)),
+                       state.page_size);
     state.reserved = std::max(state.reserved, static_cast<uint32_t>(pages));
     state.producer = &current_kernel();
     state.reserve_loc = loc;
@@ -140,6 +162,10 @@ uint32_t cb_write_ptr(uint32_t cb, Loc loc) {
 uint32_t cb_read_ptr(uint32_t cb, Loc loc) {
     const CircularBuffer &state = cb_of(static_cast<int32_t>(cb), "get_read_ptr", loc);
     return state.slot_address(state.read_slot);
+}
+
+void check_cb_index(int32_t cb, const char *call, Loc loc) {
+    cb_of(cb, call, loc);
 }
 
 uint32_t logical_x() {

@@ -63,8 +63,11 @@ void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const 
         fail(call, loc, std::string("cb ") + std::to_string(cb) + " holds " + format_name(state.format) +
                             " tiles but the unpacker is configured for " + format_name(cs.unpack_a) +
                             " (call reconfig_data_format or an init *_with_dt)");
-    unpack_tile(current_run().device->memory.l1(current_kernel().core, state.slot_address(state.read_slot + index)), state.format,
-                out);
+    const uint8_t *page = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.read_slot + index));
+    if (never_written(page, state.page_size))
+        fail(call, loc, "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) +
+                            ", a page its producer pushed without filling it (no NoC read, pack or store wrote it after cb_reserve_back)");
+    unpack_tile(page, state.format, out);
 }
 
 void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc) {

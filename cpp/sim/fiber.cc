@@ -1,4 +1,6 @@
-// Fibers: one stack per kernel instance, switched cooperatively by the scheduler (fiber.h).
+// Fibers: one stack per kernel instance, switched cooperatively by the scheduler (fiber.h). In an
+// AddressSanitizer build every switch is announced to ASan, which otherwise mistakes the kernel
+// stacks for stack overflows or corrupted frames.
 #include "sim/fiber.h"
 
 #include <cstdint>
@@ -6,6 +8,11 @@
 
 #include <sys/mman.h>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define TT_SIM_ASAN_FIBERS 1
+#endif
 
 namespace tt_sim {
 
@@ -30,8 +37,18 @@ Fiber::~Fiber() {
     munmap(stack_, stack_bytes_ + page);
 }
 
+bool Fiber::overflowed(std::uintptr_t address, std::uintptr_t sp) const {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const auto guard = reinterpret_cast<std::uintptr_t>(stack_);
+    const std::uintptr_t bottom = guard + page;
+    return (address >= guard && address < bottom) || (sp < bottom && sp + stack_bytes_ >= guard);
+}
+
 void Fiber::trampoline(unsigned int hi, unsigned int lo) {
     auto *self = reinterpret_cast<Fiber *>((static_cast<std::uintptr_t>(hi) << 32) | lo);
+#ifdef TT_SIM_ASAN_FIBERS
+    __sanitizer_finish_switch_fiber(nullptr, &self->asan_caller_bottom_, &self->asan_caller_size_);
+#endif
     // Exceptions must not cross the context boundary; the scheduler rethrows them.
     try {
         self->body_();
@@ -39,15 +56,32 @@ void Fiber::trampoline(unsigned int hi, unsigned int lo) {
         self->error_ = std::current_exception();
     }
     self->finished_ = true;
+#ifdef TT_SIM_ASAN_FIBERS
+    // Leaving for good: a null save slot lets ASan free this fiber's fake stack.
+    __sanitizer_start_switch_fiber(nullptr, self->asan_caller_bottom_, self->asan_caller_size_);
+#endif
 }
 
 void Fiber::resume() {
     started_ = true;
+#ifdef TT_SIM_ASAN_FIBERS
+    void *scheduler_fake_stack = nullptr;
+    __sanitizer_start_switch_fiber(&scheduler_fake_stack, context_.uc_stack.ss_sp, context_.uc_stack.ss_size);
+#endif
     swapcontext(&caller_, &context_);
+#ifdef TT_SIM_ASAN_FIBERS
+    __sanitizer_finish_switch_fiber(scheduler_fake_stack, nullptr, nullptr);
+#endif
 }
 
 void Fiber::yield() {
+#ifdef TT_SIM_ASAN_FIBERS
+    __sanitizer_start_switch_fiber(&asan_fake_stack_, asan_caller_bottom_, asan_caller_size_);
+#endif
     swapcontext(&context_, &caller_);
+#ifdef TT_SIM_ASAN_FIBERS
+    __sanitizer_finish_switch_fiber(asan_fake_stack_, &asan_caller_bottom_, &asan_caller_size_);
+#endif
 }
 
 }  // namespace tt_sim

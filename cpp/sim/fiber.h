@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 
@@ -28,6 +29,12 @@ public:
     bool finished() const {
         return finished_;
     }
+    std::size_t stack_bytes() const {
+        return stack_bytes_;
+    }
+    /*! \brief Whether a fault at `address` with stack pointer `sp` is this fiber's stack overflowing:
+     *  the address is in the guard page below the stack, or the stack pointer left the stack. */
+    bool overflowed(std::uintptr_t address, std::uintptr_t sp) const;
     /*! \brief The exception that ended the body, if any. */
     std::exception_ptr error() const {
         return error_;
@@ -44,6 +51,10 @@ private:
     bool started_ = false;
     bool finished_ = false;
     std::exception_ptr error_;
+    // AddressSanitizer's view of the stack switches (used only in sanitizer builds).
+    void *asan_fake_stack_ = nullptr;
+    const void *asan_caller_bottom_ = nullptr;
+    std::size_t asan_caller_size_ = 0;
 };
 
 }  // namespace tt_sim

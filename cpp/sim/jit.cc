@@ -1,6 +1,8 @@
 // Kernel compilation, as TT-Metalium does it: each kernel (with its compile-time arguments,
 // defines, NoC, compute configuration and CB formats baked in) is built into a shared object with
-// the host compiler and cached under a hash of everything that went into it.
+// the host compiler and cached under a hash of everything that went into it. Entries are published
+// atomically and checked before they are trusted, so concurrent processes, killed compiles and
+// damaged files never yield a wrong or unloadable kernel.
 #include <dirent.h>
 #include <fcntl.h>
 #include <dlfcn.h>
@@ -10,9 +12,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -76,6 +82,18 @@ void hash_tree(const std::string &dir, uint64_t &h) {
         if (e.second) hash_tree(path, h);
         else h = fnv1a(read_file(path), h);
     }
+}
+
+/*! Changes when the layout of a cache entry changes, so old entries are not mistaken for new ones. */
+constexpr const char *kCacheLayout = "entry: kernel.so + kernel.so.sum, published by rename";
+
+/*! Flags that instrument kernels like the runtime library, so a sanitizer build checks kernels too. */
+std::vector<std::string> kernel_sanitizer_flags() {
+#if defined(__SANITIZE_ADDRESS__)
+    return {"-fsanitize=address,undefined", "-fno-omit-frame-pointer"};
+#else
+    return {};
+#endif
 }
 
 struct Toolchain {
@@ -151,49 +169,180 @@ std::string wrapper_source(const KernelSpec &spec, const std::array<uint8_t, NUM
     }
     for (const auto &d : spec.defines) os << "#define " << d.first << " " << d.second << "\n";
     os << (spec.compute ? "#include \"tt_sim/compute_api.h\"\n" : "#include \"api/dataflow/dataflow_api.h\"\n");
-    os << "#include " << quoted(spec.path) << "\n"
+    os << "void kernel_main();\n#include " << quoted(spec.path) << "\n"
        << "extern \"C\" __attribute__((visibility(\"default\"))) void tt_sim_kernel_entry() {\n"
        << "    kernel_main();  // every TT-Metalium v0.67 kernel defines void kernel_main()\n}\n";
     return os.str();
 }
 
+/*! Removes a directory and the files in it (cache entries are flat). */
+void remove_entry(const std::string &dir) {
+    if (DIR *d = opendir(dir.c_str())) {
+        while (dirent *e = readdir(d)) {
+            const std::string name = e->d_name;
+            if (name != "." && name != "..") unlink((dir + "/" + name).c_str());
+        }
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+/*! What a published entry's kernel.so must be: its size and content hash, written next to it. */
+std::string checksum_of(const std::string &bytes) {
+    std::ostringstream os;
+    os << bytes.size() << " " << std::hex << fnv1a(bytes) << "\n";
+    return os.str();
+}
+
+/*! A published entry is trusted only when kernel.so still has the size and hash recorded at
+ *  publication: a truncated, garbled or missing file makes the entry invalid. */
+bool entry_valid(const std::string &dir) {
+    struct stat st;
+    if (stat((dir + "/kernel.so").c_str(), &st) != 0 || stat((dir + "/kernel.so.sum").c_str(), &st) != 0) return false;
+    return read_file(dir + "/kernel.so.sum") == checksum_of(read_file(dir + "/kernel.so"));
+}
+
+/*! Moves an invalid entry out of the way with one atomic rename (so a concurrent reader sees either
+ *  the old directory or none), then deletes it. */
+void discard_entry(const std::string &dir) {
+    std::string aside = dir + ".stale." + std::to_string(getpid()) + ".XXXXXX";
+    if (!mkdtemp(&aside[0])) return;
+    if (rename(dir.c_str(), aside.c_str()) != 0) {
+        rmdir(aside.c_str());
+        return;
+    }
+    remove_entry(aside);
+}
+
+/*! Removes build and stale directories left by processes that died (killed during a compile). */
+void remove_debris(const std::string &cache_dir) {
+    DIR *d = opendir(cache_dir.c_str());
+    if (!d) return;
+    std::vector<std::string> dead;
+    while (dirent *e = readdir(d)) {
+        const std::string name = e->d_name;
+        for (const char *tag : {".build.", ".stale."}) {
+            const size_t at = name.find(tag);
+            if (at == std::string::npos) continue;
+            const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + at + std::strlen(tag)));
+            if (owner > 0 && kill(owner, 0) != 0 && errno == ESRCH) dead.push_back(cache_dir + "/" + name);
+        }
+    }
+    closedir(d);
+    for (const std::string &dir : dead) remove_entry(dir);
+}
+
+/*! One kernel to build. The compiler writes into a private directory that is published under the
+ *  entry's name by one rename once kernel.so and its checksum are complete, so no process ever
+ *  sees a half-written entry; an unfinished job (a sibling failed, or an exception) kills and reaps
+ *  its compiler and deletes its directory. */
 struct Job {
     std::string dir;
-    std::string so;
-    std::string log;
-    pid_t pid = -1;
+    std::string build_dir;
     const KernelSpec *spec = nullptr;
+    const std::array<uint8_t, NUM_CIRCULAR_BUFFERS> *formats = nullptr;
+    pid_t pid = -1;
+
+    Job() = default;
+    Job(const Job &) = delete;
+    Job &operator=(const Job &) = delete;
+    ~Job() {
+        if (pid > 0) {
+            kill(pid, SIGTERM);  // the compiler driver stops its own children and removes its temporaries
+            waitpid(pid, nullptr, 0);
+        }
+        if (!build_dir.empty()) remove_entry(build_dir);
+    }
 };
 
 void start_compile(Job &job) {
     const Toolchain &tc = toolchain();
     const std::string libdir = dirname_of(tc.library);
-    std::vector<std::string> args = {tc.compiler, "-std=c++17", "-O2", "-fPIC", "-shared", "-fvisibility=hidden",
-                                     "-I" + tc.include_dir, "-o",
-                                     job.so + ".tmp." + std::to_string(getpid()), job.dir + "/wrapper.cpp", tc.library,
-                                     "-Wl,-rpath," + libdir};
+    make_dirs(tc.cache_dir);
+    job.build_dir = job.dir + ".build." + std::to_string(getpid()) + ".XXXXXX";
+    if (!mkdtemp(&job.build_dir[0])) {
+        job.build_dir.clear();
+        throw tt::Error(tt::ErrorKind::Validation, "cannot create a build directory in the kernel cache " + tc.cache_dir +
+                                                       " (set TT_SIM_CACHE_DIR): " + std::strerror(errno));
+    }
+    std::ofstream(job.build_dir + "/wrapper.cpp") << wrapper_source(*job.spec, *job.formats);
+    // -g1: line tables only, so a kernel that faults is reported at its source line.
+    std::vector<std::string> args = {tc.compiler, "-std=c++17", "-O2", "-g1", "-fPIC", "-shared", "-fvisibility=hidden",
+                                     "-I" + tc.include_dir, "-o", job.build_dir + "/kernel.so",
+                                     job.build_dir + "/wrapper.cpp", tc.library, "-Wl,-rpath," + libdir,
+                                     // an undefined symbol (kernel_main declared, never defined) fails here, not at load
+                                     "-Wl,-z,defs"};
+    for (const std::string &flag : kernel_sanitizer_flags()) args.insert(args.begin() + 1, flag);
     std::vector<char *> argv;
     for (std::string &a : args) argv.push_back(&a[0]);
     argv.push_back(nullptr);
+    const std::string log = job.build_dir + "/build.log";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (posix_spawnp(&job.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
-        throw tt::Error(tt::ErrorKind::Validation, "cannot run the host compiler '" + tc.compiler + "' (set TT_SIM_CXX)");
+    const int spawned = posix_spawnp(&job.pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) {
+        job.pid = -1;
+        throw tt::Error(tt::ErrorKind::Validation, "cannot run the host compiler '" + tc.compiler + "' (set TT_SIM_CXX)");
+    }
 }
 
 void finish_compile(Job &job) {
     int status = 0;
     waitpid(job.pid, &status, 0);
-    const std::string tmp = job.so + ".tmp." + std::to_string(getpid());
+    job.pid = -1;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::remove(tmp.c_str());
+        const std::string log = read_file(job.build_dir + "/build.log");
+        const bool no_entry = log.find("undefined reference to `kernel_main()'") != std::string::npos;
         throw tt::Error(tt::ErrorKind::Validation,
-                        job.spec->describe() + " failed to compile against the simulated TT-Metalium headers:\n" + read_file(job.log));
+                        job.spec->describe() + " failed to compile against the simulated TT-Metalium headers" +
+                            (no_entry ? " (every TT-Metalium v0.67 kernel defines void kernel_main(); this one does not)" : "") +
+                            ":\n" + log);
     }
-    std::rename(tmp.c_str(), job.so.c_str());
+    std::ofstream(job.build_dir + "/kernel.so.sum") << checksum_of(read_file(job.build_dir + "/kernel.so"));
+    // Publish. If another process published the same entry first, a valid one is kept and ours is
+    // dropped; an invalid one is replaced.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        if (rename(job.build_dir.c_str(), job.dir.c_str()) == 0) {
+            job.build_dir.clear();
+            return;
+        }
+        if (entry_valid(job.dir)) return;
+        discard_entry(job.dir);
+    }
+    throw tt::Error(tt::ErrorKind::Internal, "cannot publish the compiled kernel to " + job.dir + ": " + std::strerror(errno));
+}
+
+/*! The kernel's entry point, or nullptr when the entry cannot be loaded. */
+void (*load_entry(const std::string &so))() {
+    void *handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) return nullptr;
+    auto entry = reinterpret_cast<void (*)()>(dlsym(handle, "tt_sim_kernel_entry"));
+    if (!entry) dlclose(handle);
+    return entry;
+}
+
+/*! Builds every job whose entry is missing or invalid, a few compilers at a time (kernels of one
+ *  program are independent). The first failure stops and cleans up the others (Job's destructor). */
+void build_missing(std::vector<std::unique_ptr<Job>> &jobs) {
+    const long parallel = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+    std::vector<Job *> running;
+    for (auto &job : jobs) {
+        if (entry_valid(job->dir)) continue;
+        bool duplicate = false;
+        for (Job *r : running) duplicate |= r->dir == job->dir;
+        if (duplicate) continue;
+        if (running.empty()) remove_debris(toolchain().cache_dir);
+        if (static_cast<long>(running.size()) >= parallel) {
+            finish_compile(*running.front());
+            running.erase(running.begin());
+        }
+        start_compile(*job);
+        running.push_back(job.get());
+    }
+    for (Job *job : running) finish_compile(*job);
 }
 
 }  // namespace
@@ -212,15 +361,15 @@ std::vector<CompiledKernel> compile_kernels(const std::vector<const KernelSpec *
     std::lock_guard<std::mutex> lock(mutex);
     const Toolchain &tc = toolchain();
 
-    std::vector<Job> jobs(specs.size());
-    std::vector<CompiledKernel> result(specs.size());
+    std::vector<std::unique_ptr<Job>> jobs;
     for (size_t i = 0; i < specs.size(); ++i) {
         const KernelSpec &spec = *specs[i];
         if (!exists(spec.path)) throw tt::Error(tt::ErrorKind::Validation, "kernel source not found: " + spec.path);
         const std::string wrapper = wrapper_source(spec, cb_formats[i]);
         uint64_t h = fnv1a(wrapper, tc.headers_hash);
         h = fnv1a(read_file(spec.path), h);
-        h = fnv1a(tc.compiler + device.arch_name, h);
+        h = fnv1a(tc.compiler + device.arch_name + kCacheLayout, h);
+        for (const std::string &flag : kernel_sanitizer_flags()) h = fnv1a(flag, h);
         // Headers next to the kernel are part of what it compiles to.
         DIR *d = opendir(dirname_of(spec.path).c_str());
         for (dirent *e; d && (e = readdir(d));) {
@@ -231,39 +380,37 @@ std::vector<CompiledKernel> compile_kernels(const std::vector<const KernelSpec *
         if (d) closedir(d);
         std::ostringstream key;
         key << std::hex << h;
-        jobs[i].spec = &spec;
-        jobs[i].dir = tc.cache_dir + "/" + key.str();
-        jobs[i].so = jobs[i].dir + "/kernel.so";
-        jobs[i].log = jobs[i].dir + "/build.log";
+        jobs.push_back(std::make_unique<Job>());
+        jobs.back()->spec = &spec;
+        jobs.back()->formats = &cb_formats[i];
+        jobs.back()->dir = tc.cache_dir + "/" + key.str();
     }
-    // Compile what is missing, a few at a time (kernels of one program are independent).
-    const long parallel = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
-    std::vector<Job *> running;
-    for (Job &job : jobs) {
-        if (loaded.count(job.so) || exists(job.so)) continue;
-        bool duplicate = false;
-        for (Job *r : running) duplicate |= r->so == job.so;
-        if (duplicate) continue;
-        make_dirs(job.dir);
-        std::ofstream(job.dir + "/wrapper.cpp") << wrapper_source(*job.spec, cb_formats[&job - &jobs[0]]);
-        if (static_cast<long>(running.size()) >= parallel) {
-            finish_compile(*running.front());
-            running.erase(running.begin());
-        }
-        start_compile(job);
-        running.push_back(&job);
+    std::vector<std::string> entries;
+    std::vector<std::unique_ptr<Job>> pending;
+    for (auto &job : jobs) {
+        entries.push_back(job->dir);
+        if (!loaded.count(job->dir)) pending.push_back(std::move(job));
     }
-    for (Job *job : running) finish_compile(*job);
-    for (size_t i = 0; i < jobs.size(); ++i) {
-        auto it = loaded.find(jobs[i].so);
-        if (it == loaded.end()) {
-            void *handle = dlopen(jobs[i].so.c_str(), RTLD_NOW | RTLD_LOCAL);
-            if (!handle) throw tt::Error(tt::ErrorKind::Internal, std::string("cannot load compiled kernel: ") + dlerror());
-            auto entry = reinterpret_cast<void (*)()>(dlsym(handle, "tt_sim_kernel_entry"));
-            if (!entry) throw tt::Error(tt::ErrorKind::Internal, "compiled kernel has no entry point: " + jobs[i].so);
-            it = loaded.emplace(jobs[i].so, entry).first;
+    // An entry that passes its checksum but does not load (or lacks the entry point) is rebuilt once.
+    for (int attempt = 0; attempt < 2 && !pending.empty(); ++attempt) {
+        build_missing(pending);
+        std::vector<std::unique_ptr<Job>> unloadable;
+        for (auto &job : pending) {
+            if (loaded.count(job->dir)) continue;
+            if (auto entry = load_entry(job->dir + "/kernel.so")) {
+                loaded.emplace(job->dir, entry);
+            } else if (attempt == 0) {
+                discard_entry(job->dir);
+                unloadable.push_back(std::move(job));
+            } else {
+                throw tt::Error(tt::ErrorKind::Internal, "cannot load the compiled kernel " + job->dir + "/kernel.so");
+            }
         }
-        result[i].entry = it->second;
+        pending = std::move(unloadable);
+    }
+    std::vector<CompiledKernel> result(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+        result[i].entry = loaded.at(entries[i]);
     }
     return result;
 }

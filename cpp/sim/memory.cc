@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/runtime.h"
@@ -40,9 +41,22 @@ Memory::Memory(const tt::target::DeviceSpec &spec)
                         "tt_sim: cannot map L1 at its device addresses (0x10000..); another mapping is there or "
                         "vm.mmap_min_addr is above 65536");
     shown_core_ = 0;
+    const size_t bank_bytes = page_round(spec.dram_bytes / spec.dram_banks);
+    for (DramBank &bank : dram_) {
+        bank.fd = memfd_create("tt_sim_dram", 0);
+        void *base = bank.fd < 0 ? MAP_FAILED
+                                 : mmap(nullptr, bank_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, bank.fd, 0);
+        if (base == MAP_FAILED) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot map DRAM");
+        bank.base = static_cast<uint8_t *>(base);
+        bank.reserved = bank_bytes;
+    }
 }
 
 Memory::~Memory() {
+    for (DramBank &bank : dram_) {
+        munmap(bank.base, bank.reserved);
+        close(bank.fd);
+    }
     munmap(reinterpret_cast<void *>(static_cast<uintptr_t>(kL1ViewStart)), l1_stride_ - kL1ViewStart);
     munmap(l1_base_, l1_stride_ * num_cores_);
     close(memfd_);
@@ -58,9 +72,19 @@ void Memory::show_core(int core) {
 }
 
 uint8_t *Memory::dram(uint32_t bank, uint64_t addr, uint64_t size) {
-    std::vector<uint8_t> &b = dram_.at(bank);
-    if (b.size() < addr + size) b.resize(std::max<uint64_t>(addr + size, b.size() * 2));
-    return b.data() + addr;
+    DramBank &b = dram_.at(bank);
+    const uint64_t needed = addr + size;
+    if (needed > b.size) {
+        struct stat st;
+        if (fstat(b.fd, &st) == 0) b.size = static_cast<uint64_t>(st.st_size);
+    }
+    if (needed > b.size) {
+        if (needed > b.reserved) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: DRAM access beyond the bank");
+        const uint64_t grown = std::min<uint64_t>(b.reserved, page_round(std::max<uint64_t>(needed, b.size * 2)));
+        if (ftruncate(b.fd, static_cast<off_t>(grown)) != 0) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot grow DRAM");
+        b.size = grown;
+    }
+    return b.base + addr;
 }
 
 DeviceState::DeviceState(const tt::target::DeviceSpec &spec_in)

@@ -57,7 +57,9 @@ struct BufferState {
     }
 };
 
-/*! \brief Device memory: every core's L1 (one shared-memory file, mapped twice) and DRAM banks. */
+/*! \brief Device memory: every core's L1 (one shared-memory file, mapped twice) and DRAM banks (one
+ *  shared-memory file each, growing on use). Both are shared with the child process kernels run in
+ *  (isolation.h), so what kernels write is what the host reads. */
 class Memory {
 public:
     Memory(const tt::target::DeviceSpec &spec);
@@ -84,7 +86,13 @@ private:
     int memfd_ = -1;
     uint8_t *l1_base_ = nullptr;
     int shown_core_ = -1;
-    std::vector<std::vector<uint8_t>> dram_;
+    struct DramBank {
+        int fd = -1;
+        uint8_t *base = nullptr;  ///< the bank's whole address range, reserved; backed up to `size`
+        uint64_t reserved = 0;
+        uint64_t size = 0;  ///< bytes backed as far as this process knows (another may have grown it)
+    };
+    std::vector<DramBank> dram_;
 };
 
 /*! \brief An opened device: table entry, memory, allocations. */
@@ -179,6 +187,12 @@ struct CircularBuffer {
         return base + (slot % num_pages) * page_size;
     }
 };
+
+/*! \brief Fills a CB page just reserved with a pattern no producer writes (a NaN in bf16 and
+ *  fp32 alike), so a consumer reading a page that was pushed without being filled is caught. */
+void mark_unwritten(uint8_t *page, uint32_t bytes);
+/*! \brief Whether a CB page still holds nothing but mark_unwritten's pattern. */
+bool never_written(const uint8_t *page, uint32_t bytes);
 
 /*! \brief An in-flight NoC transfer whose completion the kernel has not yet waited for. */
 struct PendingTransfer {

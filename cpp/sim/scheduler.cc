@@ -1,10 +1,12 @@
 // Program launch: places circular buffers and semaphores, builds one kernel instance per core and
 // kernel, and runs them as cooperative fibers in a fixed round-robin order until all finish. A round
-// in which no blocked kernel's condition holds is a deadlock, reported with every waiter.
+// in which no blocked kernel's condition holds is a deadlock, reported with every waiter. The
+// kernels run in a child process (isolation.h), so a kernel's crash cannot end the host.
 #include <chrono>
 #include <set>
 #include <sstream>
 
+#include "sim/isolation.h"
 #include "sim/runtime.h"
 
 namespace tt_sim {
@@ -103,6 +105,20 @@ void check_kernel_end(Run &run, KernelInstance &k) {
     }
     if (k.compute && k.compute->dst_state != ComputeState::Dst::Released)
         fail("kernel end", k.compute->acquire_loc, "the kernel returned holding the DST registers (missing tile_regs_release)");
+}
+
+/*! Rethrows the exception that ended a kernel; one that is not the simulator's own (a kernel's
+ *  `throw`) becomes a SimulationError naming the core and kernel. */
+[[noreturn]] void rethrow_located(const KernelInstance &k) {
+    try {
+        std::rethrow_exception(k.fiber->error());
+    } catch (const tt::Error &) {
+        throw;
+    } catch (const std::exception &e) {
+        program_error(k.describe() + ": the kernel threw an exception: " + e.what());
+    } catch (...) {
+        program_error(k.describe() + ": the kernel threw an exception that is not a std::exception");
+    }
 }
 
 }  // namespace
@@ -220,37 +236,41 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
         schedule.push_back(k);
     }
 
-    size_t remaining = schedule.size();
     uint64_t step = 0;
-    struct ClearCurrent {
-        ~ClearCurrent() { set_current(nullptr, nullptr); }
-    } clear_current;
-    while (remaining > 0) {
-        bool progressed = false;
-        for (size_t slot = 0; slot < schedule.size(); ++slot) {
-            KernelInstance *k = schedule[slot];
-            if (k->finished || (k->ready && !k->ready())) continue;
-            progressed = true;
-            device.memory.show_core(k->core);
-            set_current(&run, k);
-            my_x[0] = my_x[1] = static_cast<uint8_t>(spec.worker_noc_x[k->coord.x]);
-            my_y[0] = my_y[1] = static_cast<uint8_t>(spec.worker_noc_y[k->coord.y]);
-            const uint64_t begin = step++;
-            k->fiber->resume();
-            run.trace.slice(k->fiber->finished() ? "run" : "run until " + k->waiting_call, k->core,
-                            static_cast<int>(slot), begin, step);
-            if (!k->fiber->finished()) continue;
-            if (k->fiber->error()) std::rethrow_exception(k->fiber->error());
-            check_kernel_end(run, *k);
-            k->finished = true;
-            --remaining;
+    run_isolated(schedule, step, [&] {
+        size_t remaining = schedule.size();
+        struct ClearCurrent {
+            ~ClearCurrent() { set_current(nullptr, nullptr); }
+        } clear_current;
+        while (remaining > 0) {
+            bool progressed = false;
+            for (size_t slot = 0; slot < schedule.size(); ++slot) {
+                KernelInstance *k = schedule[slot];
+                if (k->finished || (k->ready && !k->ready())) continue;
+                progressed = true;
+                device.memory.show_core(k->core);
+                set_current(&run, k);
+                my_x[0] = my_x[1] = static_cast<uint8_t>(spec.worker_noc_x[k->coord.x]);
+                my_y[0] = my_y[1] = static_cast<uint8_t>(spec.worker_noc_y[k->coord.y]);
+                const uint64_t begin = step++;
+                note_slice(slot);
+                k->fiber->resume();
+                run.trace.slice(k->fiber->finished() ? "run" : "run until " + k->waiting_call, k->core,
+                                static_cast<int>(slot), begin, step);
+                if (!k->fiber->finished()) continue;
+                if (k->fiber->error()) rethrow_located(*k);
+                check_kernel_end(run, *k);
+                k->finished = true;
+                --remaining;
+            }
+            if (!progressed) {
+                tt::Span first;
+                std::string report = deadlock_report(run, first);
+                throw tt::Error(tt::ErrorKind::Simulation, report, first);
+            }
         }
-        if (!progressed) {
-            tt::Span first;
-            std::string report = deadlock_report(run, first);
-            throw tt::Error(tt::ErrorKind::Simulation, report, first);
-        }
-    }
+        if (run.trace.enabled) run.trace.write(std::getenv("TT_SIM_TRACE"));
+    });
 
     stats.scheduler_steps = step;
     for (size_t i : order) {
@@ -260,7 +280,6 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
     }
     stats.finish_roofline(spec);
     stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    if (run.trace.enabled) run.trace.write(std::getenv("TT_SIM_TRACE"));
     return stats;
 }
 

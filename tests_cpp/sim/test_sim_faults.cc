@@ -81,6 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_dm.cpp", "cb_overflow", "CB overflow"},
                       Fault{"faulty_dm.cpp", "l1_out_of_bounds", "L1 out of bounds"},
                       Fault{"faulty_dm.cpp", "dram_outside_buffer", "outside every DRAM buffer"},
+                      Fault{"faulty_dm.cpp", "tile_size_of_no_cb", "get_tile_size: cb index 40 is out of range"},
                       Fault{"faulty_dm.cpp", "runtime_arg_out_of_range", "runtime argument index 7 is out of range"},
                       Fault{"faulty_dm.cpp", "ends_with_reserved", "reserved but never pushed"},
                       Fault{"faulty_dm.cpp", "deadlock", "deadlock"},
@@ -104,6 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "unary_bcast_other_broadcast", "differs from unary_bcast_init"},
                       Fault{"faulty_compute.cpp", "unary_bcast_dst_beyond_capacity", "DST index 9"},
                       Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"},
+                      Fault{"faulty_compute.cpp", "read_unfilled_page", "pushed without filling it"},
                       Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
 

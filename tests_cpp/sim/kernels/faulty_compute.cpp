@@ -82,6 +82,13 @@ void kernel_main() {
     reduce_init(in0, in1, out);
     tile_regs_acquire();
     reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW, true>(in0, in1, 0, 0, 0);  // fault:reduce_other_accumulation
+#elif defined(FAULT_read_unfilled_page)
+    copy_tile_init(out);
+    cb_reserve_back(out, 1);
+    cb_push_back(out, 1);  // pushed, but nothing wrote the page
+    cb_wait_front(out, 1);
+    tile_regs_acquire();
+    copy_tile(out, 0, 0);  // fault:read_unfilled_page
 #elif defined(FAULT_where_format_mismatch)
     where_tile_init();
     tile_regs_acquire();

@@ -25,6 +25,9 @@ void kernel_main() {
 #elif defined(FAULT_dram_outside_buffer)
     cb_reserve_back(cb, 1);
     noc_async_read(get_noc_addr_from_bank_id<true>(0, addr + (1u << 24)), get_write_ptr(cb), 2048);  // fault:dram_outside_buffer
+#elif defined(FAULT_tile_size_of_no_cb)
+    const uint32_t operand = get_arg_val<uint32_t>(1) + 40;  // a run-time value: not a constant expression
+    DPRINT << get_tile_size(operand) << ENDL();  // fault:tile_size_of_no_cb
 #elif defined(FAULT_runtime_arg_out_of_range)
     const uint32_t missing = get_arg_val<uint32_t>(7);  // fault:runtime_arg_out_of_range
     (void)missing;

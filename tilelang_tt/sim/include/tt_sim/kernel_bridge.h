@@ -31,7 +31,7 @@ enum class SfpuOp : uint8_t {
     Exp, Relu, Recip, Sqrt, Rsqrt, Gelu, Sigmoid, Tanh, Log, Abs, Neg, Square, Sin, Cos, Silu,
     Exp2, Expm1, ReluMax, ReluMin, LeakyRelu, Elu, Power, AddScalar, SubScalar, MulScalar, DivScalar, RsubScalar, Fill,
     BinaryAdd, BinarySub, BinaryMul, BinaryDiv, BinaryMax, BinaryMin, UnaryMax, UnaryMin, Erf, Erfc,
-    UnaryNe, UnaryEq, UnaryGt, UnaryGe, UnaryLt, UnaryLe, Gtz, Nez, Gez, Ltz, Eqz, Lez, Where,
+    UnaryNe, UnaryEq, UnaryGt, UnaryGe, UnaryLt, UnaryLe, Gtz, Nez, Gez, Ltz, Eqz, Lez, Where, Cumsum,
 };
 /*! \brief Reduction kind and direction (mirror TT-Metalium's PoolType / ReduceDim values). */
 enum class Pool : uint8_t { Sum, Avg, Max };
@@ -42,6 +42,8 @@ namespace k {
 uint32_t runtime_arg(uint32_t index, bool common, Loc loc);
 /*! \brief Stops the run: `call` asks for `what`, which the simulator does not model. */
 [[noreturn]] void not_modelled(const char *call, const char *what, Loc loc);
+/*! \brief Stops the run unless `cb` is a CB index of the device created on the running core. */
+void check_cb_index(int32_t cb, const char *call, Loc loc);
 
 // Circular buffers.
 void cb_reserve_back(int32_t cb, int32_t pages, Loc loc);
@@ -118,6 +120,9 @@ void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc);
 void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc);
 /*! \brief where_tile<format>: DST[out] = DST[cond] != 0 ? DST[if_true] : DST[if_false]; `fp32_format` is
  *  whether the kernel named DataFormat::Float32 (else Float16_b), which must match DST's mode. */
+/*! \brief cumsum_tile: DST[dst] = its running sum down each column; `first` is whether the tile
+ *  starts its columns (the carry from a tile above is not modelled). */
+void sfpu_cumsum(uint32_t dst, bool first, Loc loc);
 void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_false, uint32_t out_dst, Loc loc);
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc);
 

@@ -29,8 +29,11 @@ enum ProgrammableCoreType {
     COUNT = 3,
 };
 
-/*! \brief Bytes of one tile of CB `operand`'s data format (known at compile time, as on device). */
-constexpr inline std::int32_t get_tile_size(const std::int32_t operand) {
+/*! \brief Bytes of one tile of CB `operand`'s data format (known at compile time, as on device).
+ *  Evaluated at run time, an operand that is no CB of the core stops the run instead of reading
+ *  past the format table. */
+constexpr inline std::int32_t get_tile_size(const std::int32_t operand, tt_sim::Loc loc = tt_sim::Loc::here()) {
+    if (!__builtin_is_constant_evaluated()) tt_sim::k::check_cb_index(operand, "get_tile_size", loc);
     return static_cast<std::int32_t>(tt_sim_cb_tile_size[operand]);
 }
 /*! \brief Datums per tile of CB `operand` (always 32x32 here). */
@@ -43,8 +46,9 @@ constexpr inline uint32_t get_tile_num_faces(const std::int32_t operand) {
     (void)operand;
     return 4;
 }
-/*! \brief The data format of CB `operand`. */
-constexpr inline DataFormat get_dataformat(const std::int32_t operand) {
+/*! \brief The data format of CB `operand` (checked like get_tile_size at run time). */
+constexpr inline DataFormat get_dataformat(const std::int32_t operand, tt_sim::Loc loc = tt_sim::Loc::here()) {
+    if (!__builtin_is_constant_evaluated()) tt_sim::k::check_cb_index(operand, "get_dataformat", loc);
     return static_cast<DataFormat>(tt_sim_cb_data_format[operand]);
 }
 
