@@ -82,6 +82,21 @@ def test_kernel_fault_is_a_located_simulation_error(tmp_path, monkeypatch, name,
     np.testing.assert_array_equal(c, (a.astype(np.float32) + b.astype(np.float32)).astype(a.dtype))
 
 
+def test_a_poll_that_can_never_succeed_is_a_deadlock(tmp_path):
+    """Without a reader nothing reaches the writer's CB: its poll loop yields forever, which is a
+    deadlock, not a hang."""
+    writer = WRITER.replace("        cb_wait_front(cb_out, 1);",
+                            "        while (!cb_pages_available_at_front(cb_out, 1)) {}  // fault here\n"
+                            "        cb_wait_front(cb_out, 1);", 1)
+    plan = eltwise_plan("add_tiles", cores=1)
+    plan["kernels"] = [k for k in plan["kernels"] if k["role"] != "reader"]
+    rng = np.random.default_rng(5)
+    with pytest.raises(SimulationError, match="deadlock") as info:
+        sim.run_plan(plan, _kernel_dir(tmp_path, writer), {"A": _bf16(rng, SHAPE), "B": _bf16(rng, SHAPE)})
+    line = _marker_line(writer)
+    assert f"writer kernel write_tiles.cpp: waits in cb_pages_available_at_front at {tmp_path}/write_tiles.cpp:{line}" in str(info.value)
+
+
 def test_exception_thrown_by_a_kernel_names_core_and_kernel(tmp_path):
     writer = "#include <stdexcept>\n" + WRITER.replace(FAULT_AT, '    throw std::runtime_error("boom");\n' + FAULT_AT, 1)
     with pytest.raises(SimulationError, match=r"core \(0,0\), writer kernel write_tiles.cpp: the kernel threw an exception: boom"):

@@ -139,19 +139,21 @@ void cb_pop_front(int32_t cb, int32_t pages, Loc loc) {
 namespace {
 
 /*! A kernel polling a CB in a loop must let its peers run, or the poll would never succeed. */
-bool poll(bool ready) {
-    if (!ready) current_kernel().fiber->yield();
+bool poll(bool ready, int32_t cb, int32_t pages, const char *call, const Loc &loc) {
+    if (!ready) yield_polling(call, loc, "cb " + std::to_string(cb) + ": polls for " + std::to_string(pages) + " page(s)");
     return ready;
 }
 
 }  // namespace
 
 bool cb_pages_reservable_at_back(int32_t cb, int32_t pages, Loc loc) {
-    return poll(cb_of(cb, "cb_pages_reservable_at_back", loc).free_pages() >= static_cast<uint32_t>(pages));
+    const char *call = "cb_pages_reservable_at_back";
+    return poll(cb_of(cb, call, loc).free_pages() >= static_cast<uint32_t>(pages), cb, pages, call, loc);
 }
 
 bool cb_pages_available_at_front(int32_t cb, int32_t pages, Loc loc) {
-    return poll(cb_of(cb, "cb_pages_available_at_front", loc).available() >= static_cast<uint32_t>(pages));
+    const char *call = "cb_pages_available_at_front";
+    return poll(cb_of(cb, call, loc).available() >= static_cast<uint32_t>(pages), cb, pages, call, loc);
 }
 
 uint32_t cb_write_ptr(uint32_t cb, Loc loc) {

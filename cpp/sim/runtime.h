@@ -249,6 +249,7 @@ struct KernelInstance {
     std::string waiting_call;
     std::string waiting_detail;
     Loc waiting_loc{nullptr, 0};
+    bool polling = false;  ///< its last slice ended in a poll that failed (cb_pages_*_at_*)
 
     std::string describe() const;
 };
@@ -272,6 +273,10 @@ void set_current(Run *run, KernelInstance *kernel);
 [[noreturn]] void fail(const char *call, const Loc &loc, const std::string &problem);
 /*! \brief Blocks the current kernel until `ready` holds, telling the deadlock report what it waits for. */
 void block_until(const char *call, const Loc &loc, std::function<bool()> ready, std::function<std::string()> detail);
+
+/*! \brief Lets the other kernels run after a poll of `call` found its condition false. A round in
+ *  which kernels only poll and nothing else moves is no progress: the deadlock check sees it. */
+void yield_polling(const char *call, const Loc &loc, std::string detail);
 
 /*! \brief Runs a program on the device: compiles kernels, places CBs and semaphores, schedules
  *  every kernel instance to completion. Throws on protocol errors and deadlocks. */

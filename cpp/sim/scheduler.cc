@@ -163,6 +163,15 @@ void block_until(const char *call, const Loc &loc, std::function<bool()> ready, 
     k.ready = nullptr;
 }
 
+void yield_polling(const char *call, const Loc &loc, std::string detail) {
+    KernelInstance &k = current_kernel();
+    k.polling = true;
+    k.waiting_call = call;
+    k.waiting_loc = loc;
+    k.waiting_detail = std::move(detail);
+    k.fiber->yield();
+}
+
 RunStats run_program(DeviceState &device, const ProgramState &program) {
     const auto wall_start = std::chrono::steady_clock::now();
     const auto &spec = device.spec;
@@ -242,12 +251,16 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
         struct ClearCurrent {
             ~ClearCurrent() { set_current(nullptr, nullptr); }
         } clear_current;
+        // Rounds in a row in which kernels only polled: a poll loop may legitimately give up after a
+        // number of tries, so only a long run of them is a deadlock.
+        constexpr int kPollOnlyRounds = 100000;
+        int poll_only_rounds = 0;
         while (remaining > 0) {
-            bool progressed = false;
+            bool progressed = false, polled = false;
             for (size_t slot = 0; slot < schedule.size(); ++slot) {
                 KernelInstance *k = schedule[slot];
                 if (k->finished || (k->ready && !k->ready())) continue;
-                progressed = true;
+                k->polling = false;
                 device.memory.show_core(k->core);
                 set_current(&run, k);
                 my_x[0] = my_x[1] = static_cast<uint8_t>(spec.worker_noc_x[k->coord.x]);
@@ -255,6 +268,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                 const uint64_t begin = step++;
                 note_slice(slot);
                 k->fiber->resume();
+                polled |= k->polling;
+                progressed |= !k->polling;
                 run.trace.slice(k->fiber->finished() ? "run" : "run until " + k->waiting_call, k->core,
                                 static_cast<int>(slot), begin, step);
                 if (!k->fiber->finished()) continue;
@@ -263,7 +278,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                 k->finished = true;
                 --remaining;
             }
-            if (!progressed) {
+            poll_only_rounds = progressed ? 0 : poll_only_rounds + 1;
+            if (!progressed && (!polled || poll_only_rounds >= kPollOnlyRounds)) {
                 tt::Span first;
                 std::string report = deadlock_report(run, first);
                 throw tt::Error(tt::ErrorKind::Simulation, report, first);
