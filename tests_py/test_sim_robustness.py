@@ -6,6 +6,7 @@ concurrent compiles, compiles killed at random points and truncated, garbled or 
 end in a correct result.
 """
 
+import json
 import os
 import random
 import shutil
@@ -78,7 +79,7 @@ def test_kernel_fault_is_a_located_simulation_error(tmp_path, monkeypatch, name,
     if exact_line:  # an empty endless loop has no instruction of its own line to stop at
         assert info.value.line == _marker_line(writer), message
     # The host process is intact: the next run computes the right answer.
-    a, b, c = _run_add(_kernel_dir(tmp_path / "good", WRITER))
+    a, b, c = _run_add(KERNELS)
     np.testing.assert_array_equal(c, (a.astype(np.float32) + b.astype(np.float32)).astype(a.dtype))
 
 
@@ -122,22 +123,33 @@ def test_watchdog_setting_is_validated(tmp_path, monkeypatch):
 
 # --- the kernel cache under faults -------------------------------------------------------------
 
+# Children import only what a run needs (a few hundred milliseconds), so 16 of them stay quick.
 CHILD = """
-import sys
-sys.path.insert(0, {tests!r})
-import numpy as np
-from test_sim_robustness import _run_add
-from pathlib import Path
-a, b, c = _run_add(Path(sys.argv[1]))
-expected = (a.astype(np.float32) + b.astype(np.float32)).astype(a.dtype)
-sys.exit(0 if np.array_equal(c, expected) else 3)
+import json, sys
+import ml_dtypes, numpy as np
+import tilelang_tt.sim as sim
+plan, kernels, io = json.loads(sys.argv[1]), sys.argv[2], np.load(sys.argv[3])
+inputs = {name: io[name].view(ml_dtypes.bfloat16) for name in ("A", "B")}
+c = sim.run_plan(plan, kernels, inputs)["C"]
+sys.exit(0 if np.array_equal(c.view(np.uint16), io["C"]) else 3)
 """
 
 
-def _child(kernel_dir: Path, cache: Path) -> subprocess.Popen:
+@pytest.fixture(scope="module")
+def add_io(tmp_path_factory):
+    """Inputs and the exact expected output of the test program, as raw bf16 bits in one file."""
+    rng = np.random.default_rng(4)
+    a, b = _bf16(rng, SHAPE), _bf16(rng, SHAPE)
+    c = (a.astype(np.float32) + b.astype(np.float32)).astype(a.dtype)
+    path = tmp_path_factory.mktemp("io") / "add.npz"
+    np.savez(path, A=a.view(np.uint16), B=b.view(np.uint16), C=c.view(np.uint16))
+    return path
+
+
+def _child(kernel_dir: Path, cache: Path, io: Path) -> subprocess.Popen:
     env = dict(os.environ, TT_SIM_CACHE_DIR=str(cache))
-    script = CHILD.format(tests=str(Path(__file__).resolve().parent))
-    return subprocess.Popen([sys.executable, "-c", script, str(kernel_dir)], env=env,
+    args = [json.dumps(eltwise_plan("add_tiles", cores=1)), str(kernel_dir), str(io)]
+    return subprocess.Popen([sys.executable, "-c", CHILD, *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -151,11 +163,11 @@ def _entries(cache: Path):
 
 
 @pytest.fixture(scope="module")
-def primed_cache(tmp_path_factory):
+def primed_cache(tmp_path_factory, add_io):
     """A cache holding the reader, compute and writer kernels, compiled once for the tests below."""
     root = tmp_path_factory.mktemp("primed")
     cache = root / "cache"
-    assert _child(_kernel_dir(root / "kernels", WRITER), cache).wait(timeout=120) == 0
+    assert _child(_kernel_dir(root / "kernels", WRITER), cache, add_io).wait(timeout=120) == 0
     return cache
 
 
@@ -163,25 +175,25 @@ def _copy_of(primed: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(primed, tmp_path / "cache"))
 
 
-def test_sixteen_processes_compiling_the_same_kernel(tmp_path, primed_cache):
+def test_sixteen_processes_compiling_the_same_kernel(tmp_path, primed_cache, add_io):
     kernels = _unique_writer(tmp_path)
     cache = _copy_of(primed_cache, tmp_path)
-    children = [_child(kernels, cache) for _ in range(16)]
+    children = [_child(kernels, cache, add_io) for _ in range(16)]
     outputs = [(c.wait(timeout=240), c.stdout.read()) for c in children]
     assert [rc for rc, _ in outputs] == [0] * 16, "\n".join(out for _, out in outputs)
     assert not [p for p in cache.iterdir() if ".build." in p.name or ".stale." in p.name]
 
 
-def test_compiles_killed_at_random_points_leave_a_usable_cache(tmp_path, primed_cache):
+def test_compiles_killed_at_random_points_leave_a_usable_cache(tmp_path, primed_cache, add_io):
     kernels = _unique_writer(tmp_path)
     cache = _copy_of(primed_cache, tmp_path)
     rng = random.Random(7)
     for _ in range(4):
-        child = _child(kernels, cache)
+        child = _child(kernels, cache, add_io)
         time.sleep(rng.uniform(0.5, 1.5))  # after the import, somewhere inside the writer's compile
         child.send_signal(signal.SIGKILL)
         child.wait()
-    child = _child(kernels, cache)
+    child = _child(kernels, cache, add_io)
     assert child.wait(timeout=120) == 0, child.stdout.read()
 
 
@@ -208,7 +220,7 @@ def _damage(entry: Path, how: str):
             entry.mkdir()
 
 
-def test_damaged_cache_entries_are_rebuilt(tmp_path, primed_cache):
+def test_damaged_cache_entries_are_rebuilt(tmp_path, primed_cache, add_io):
     """Each damage applied to the writer's entry in its own copy of a primed cache; a new process
     must still compute the right answer from each copy."""
     kernels = _kernel_dir(tmp_path / "kernels", WRITER)
@@ -218,6 +230,6 @@ def test_damaged_cache_entries_are_rebuilt(tmp_path, primed_cache):
         writer_entries = [e for e in _entries(cache) if "write_tiles.cpp" in (e / "wrapper.cpp").read_text()]
         assert len(writer_entries) == 1
         _damage(writer_entries[0], how)
-        children[how] = _child(kernels, cache)
+        children[how] = _child(kernels, cache, add_io)
     failed = {how: c.stdout.read() for how, c in children.items() if c.wait(timeout=240) != 0}
     assert not failed, failed
