@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import threading
 
 from tilelang_tt import cache
@@ -51,3 +52,16 @@ def test_temporary_entries_are_fresh_directories(tmp_path, monkeypatch):
     finally:
         shutil.rmtree(p1)
         shutil.rmtree(p2)
+
+
+def test_publish_sweeps_debris_of_dead_processes(tmp_path, monkeypatch):
+    """Staging and discarded directories of processes that died are removed; a live one's stay."""
+    monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TILELANG_TT_DISABLE_CACHE", raising=False)
+    child = subprocess.Popen(["true"])
+    child.wait()
+    dead = child.pid
+    for name in (f".staging.k.{dead}.abc", f".discarded.k.{dead}.def", f".staging.k.{os.getpid()}.ghi"):
+        os.makedirs(tmp_path / name / "sub")
+    cache.publish("k2", {"a": "1"})
+    assert sorted(os.listdir(tmp_path)) == [f".staging.k.{os.getpid()}.ghi", "k2"]

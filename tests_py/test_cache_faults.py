@@ -19,23 +19,24 @@ from reference_kernels import matmul
 
 ARTIFACTS = ["reader.cpp", "compute.cpp", "writer.cpp", "main.cpp", "CMakeLists.txt", "tt.plan.json"]
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+LOOP_SIZES = [32 * k for k in range(1, 9)]
 
-# A child process compiling the test kernel into $TILELANG_TT_CACHE_DIR. With "loop" it deletes the
-# entry and compiles again until it is killed, so a kill lands anywhere in lookup, code generation,
-# publication or removal.
+# A child process compiling into $TILELANG_TT_CACHE_DIR: "once" the test kernel, printing its entry;
+# "loop" eight sizes of it over and over, with IR dumps (into argv[2]) so that every compile runs
+# the pipeline and publishes, until it is killed: a kill lands anywhere in code generation,
+# publication (into an empty slot or racing other processes) or cleanup.
 CHILD = f"""
-import os, shutil, sys
+import itertools, sys
 sys.path.insert(0, {TESTS_DIR!r})
 import tilelang_tt
 from reference_kernels import matmul
-func = matmul(64, 64, 64, 32, 32, 32)
+if sys.argv[1] == "once":
+    print(tilelang_tt.compile(matmul(64, 64, 64, 32, 32, 32), out_idx=[-1]).artifacts_dir, flush=True)
+    sys.exit()
+funcs = [matmul(m, 64, 64, 32, 32, 32) for m in {LOOP_SIZES!r}]
 print("ready", flush=True)
-while True:
-    kernel = tilelang_tt.compile(func, out_idx=[-1])
-    if sys.argv[1] != "loop":
-        print(kernel.artifacts_dir, flush=True)
-        break
-    shutil.rmtree(kernel.artifacts_dir, ignore_errors=True)
+for func in itertools.cycle(funcs):
+    tilelang_tt.compile(func, out_idx=[-1], dump_dir=sys.argv[2])
 """
 
 
@@ -121,8 +122,8 @@ def test_entry_replaced_by_something_else_is_rebuilt(replace, reference, private
         assert_computes_matmul(kernel)
 
 
-def start_children(count, mode):
-    return [subprocess.Popen([sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True)
+def start_children(count, mode, dump_dir=""):
+    return [subprocess.Popen([sys.executable, "-c", CHILD, mode, dump_dir], stdout=subprocess.PIPE, text=True)
             for _ in range(count)]
 
 
@@ -144,21 +145,25 @@ def test_processes_compiling_the_same_kernel_at_once(start, processes, reference
     assert debris(private_cache) == []
 
 
-def test_compiles_killed_at_random_points(reference, private_cache):
-    """Processes killed anywhere in a compile leave nothing that breaks a later compile; their
-    staging directories are removed by it."""
+def test_compiles_killed_at_random_points(tmp_path, private_cache):
+    """Processes killed anywhere in a compile leave nothing that breaks a later compile, and the
+    next publication removes their staging directories."""
     rng = random.Random(7)
-    children = start_children(6, "loop")
+    children = start_children(6, "loop", str(tmp_path / "dumps"))
     for child in children:
         assert child.stdout.readline().strip() == "ready"
-    time.sleep(0.2)  # the loops are publishing and deleting entries now
+    time.sleep(0.2)  # the loops are compiling and publishing now
     for child in children:
         time.sleep(rng.uniform(0.0, 0.15))
         child.send_signal(signal.SIGKILL)
     for child in children:
         child.wait(timeout=60)
+        assert child.returncode == -signal.SIGKILL  # killed while still compiling, not failed before
         child.stdout.close()
-    kernel = tilelang_tt.compile(kernel_func(), out_idx=[-1])
-    assert artifacts_of(kernel.artifacts_dir) == reference
-    assert tilelang_tt.compile(kernel_func(), out_idx=[-1]).artifacts_dir == kernel.artifacts_dir
-    assert_computes_matmul(kernel)
+    for m in LOOP_SIZES:
+        func = matmul(m, 64, 64, 32, 32, 32)
+        expected = codegen.generate(ir.IRModule([func]), target_device="wormhole")
+        assert artifacts_of(tilelang_tt.compile(func, out_idx=[-1]).artifacts_dir) == expected
+    tilelang_tt.compile(kernel_func(), out_idx=[-1], dump_dir=tmp_path / "dumps")  # publishes: sweeps debris
+    assert debris(private_cache) == []
+    assert_computes_matmul(tilelang_tt.compile(kernel_func(), out_idx=[-1]))
