@@ -197,6 +197,39 @@ def test_compiles_killed_at_random_points_leave_a_usable_cache(tmp_path, primed_
     assert child.wait(timeout=120) == 0, child.stdout.read()
 
 
+FAILING_COMPILE_CHILD = """
+import json, sys
+from pathlib import Path
+import tilelang_tt.sim as sim
+from tilelang_tt.errors import ValidationError
+plan, kernels, cache = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+try:
+    sim.run_plan(plan, kernels, {})
+    sys.exit("the broken kernel compiled")
+except ValidationError:
+    pass
+compilers = [pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()]
+debris = [p.name for p in cache.iterdir() if ".build." in p.name or "tmp" in p.name]
+sys.exit(f"compilers left: {compilers}, debris: {debris}" if compilers or debris else 0)
+"""
+
+
+def test_a_failing_compile_stops_its_siblings_and_leaves_no_debris(tmp_path):
+    """The writer fails to compile at once while the reader and compute (new variants) are still
+    compiling: their compilers are stopped and reaped, and their build directories removed."""
+    variant = f"// variant {random.getrandbits(64)}\n"
+    kernels = _kernel_dir(tmp_path / "kernels", "this is not C++\n")
+    for name in ("read_two.cpp", "eltwise_binary.cpp"):
+        (kernels / name).write_text(variant + (KERNELS / name).read_text())
+    plan = eltwise_plan("add_tiles", cores=1)
+    plan["kernels"] = plan["kernels"][::-1]  # the writer's compile starts first and fails first
+    cache = tmp_path / "cache"
+    env = dict(os.environ, TT_SIM_CACHE_DIR=str(cache))
+    child = subprocess.run([sys.executable, "-c", FAILING_COMPILE_CHILD, json.dumps(plan), str(kernels), str(cache)],
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stdout + child.stderr
+
+
 DAMAGES = ["truncate_so", "garble_so", "delete_so", "delete_checksum", "garble_checksum", "delete_entry", "empty_entry"]
 
 
