@@ -36,7 +36,8 @@ TEST(Factories, CallResultDtypesFollowTheRegistry) {
 TEST(Factories, BufferAccessAndRegions) {
     Buffer A = tensor("A", {4, 8}, "bfloat16");
     EXPECT_EQ(BufferLoadNode::make(A, {i32(1), i32(2)})->dtype, DataType::parse("bfloat16"));
-    const auto *full = RegionNode::full(A).as<RegionNode>();
+    const Expr region = RegionNode::full(A);  // owns the node `full` points into
+    const auto *full = region.as<RegionNode>();
     ASSERT_NE(full, nullptr);
     ASSERT_EQ(full->ranges.size(), 2u);
     int64_t extent = 0;
