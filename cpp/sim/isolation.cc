@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -318,6 +319,7 @@ void run_isolated(const std::vector<KernelInstance *> &schedule, uint64_t &steps
     // Output buffered now would otherwise be written twice, by this process and by the child.
     std::fflush(nullptr);
     std::cout.flush();
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -325,6 +327,9 @@ void run_isolated(const std::vector<KernelInstance *> &schedule, uint64_t &steps
         throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot fork the kernel process");
     }
     if (pid == 0) {
+        // A child whose host is gone (killed while waiting) must not spin on in an endless kernel.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(1);
         close(fds[0]);
         g_watch = &watch;
         run_child(fds[1], schedule, steps, schedule_all);
