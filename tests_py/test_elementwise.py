@@ -145,23 +145,68 @@ def test_if_then_else_on_comparisons(dtype):
     assert_close(d, np.maximum(af, 0) + np.where(bf != af, 1.0, -1.0), dtype, atol_scale=4)
 
 
-def index_mask(M):
+def index_masks(M, N, block_M, block_N, dtype="float32"):
+    """Masks on the element indices, as attention writes them: a causal mask over global row and
+    column indices (block offsets plus the loop indices) and a band |row - col| < 40."""
+
     @T.prim_func
-    def causal(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+    def masks(A: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype), D: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
+            a = T.alloc_shared((block_M, block_N), dtype)
+            c = T.alloc_fragment((block_M, block_N), "float32")
+            d = T.alloc_fragment((block_M, block_N), "float32")
+            T.copy(A[by * block_M, bx * block_N], a)
+            for i, j in T.Parallel(block_M, block_N):
+                row = by * block_M + i
+                c[i, j] = T.if_then_else(row >= bx * block_N + j, a[i, j], -T.infinity("float32"))
+                d[i, j] = T.if_then_else((row - bx * block_N - j < 40) & (bx * block_N + j - row < 40), a[i, j], 0)
+            T.copy(c, C[by * block_M, bx * block_N])
+            T.copy(d, D[by * block_M, bx * block_N])
+
+    return masks
+
+
+@pytest.mark.parametrize("block_M,block_N", [(32, 32), (64, 32), (32, 64)])
+def test_masks_on_element_indices(block_M, block_N):
+    kernel = tilelang_tt.compile(index_masks(128, 128, block_M, block_N), out_idx=[-2, -1])
+    assert "cumsum_tile(" in kernel.get_kernel_source("compute")
+    a = random((128, 128), "float32", 14)
+    rows, cols = np.indices((128, 128))
+    c, d = kernel(a)
+    np.testing.assert_array_equal(c, np.where(rows >= cols, a, -np.inf))
+    np.testing.assert_array_equal(d, np.where(np.abs(rows - cols) < 40, a, 0))
+
+
+def index_condition(M, condition):
+    @T.prim_func
+    def masked(A: T.Tensor((M, M), "bfloat16"), C: T.Tensor((M, M), "bfloat16")):
         with T.Kernel(1) as bx:
-            a = T.alloc_shared((M, M), "float32")
+            a = T.alloc_shared((M, M), "bfloat16")
             T.copy(A[0, 0], a)
             for i, j in T.Parallel(M, M):
-                a[i, j] = T.if_then_else(j > i, -T.infinity("float32"), a[i, j])
+                if condition == "scaled":
+                    a[i, j] = T.if_then_else(2 * j > i, a[i, j], 0)
+                elif condition == "product":
+                    a[i, j] = T.if_then_else(i * j > 4, a[i, j], 0)
+                elif condition == "value":
+                    a[i, j] = a[i, j] * j
+                else:
+                    a[i, j] = T.if_then_else(j > i, a[i, j], 0)
             T.copy(a, C[0, 0])
 
-    return causal
+    return masked
 
 
-def test_conditions_on_loop_indices_are_a_located_error():
-    with pytest.raises(ValidationError, match="the loop index [ij] as a value in T.Parallel") as info:
-        tilelang_tt.compile(index_mask(32), out_idx=[-1])
-    assert info.value.line == line_of(index_mask, "a[i, j] = T.if_then_else(j > i")
+@pytest.mark.parametrize("condition,message", [
+    ("scaled", "each coefficient -1, 0 or 1"),
+    ("product", "integer and affine in the indices"),
+    ("value", "the loop index j as a value in T.Parallel"),
+    ("bf16", "a condition on the loop indices in a kernel without float32 in DST"),
+])
+def test_index_conditions_that_are_not_lowered_are_located_errors(condition, message):
+    with pytest.raises(ValidationError, match=message) as info:
+        tilelang_tt.compile(index_condition(32, condition), out_idx=[-1])
+    assert info.value.line is not None
 
 
 def test_elementwise_kernels_compile_against_the_release(tt_release):
@@ -169,7 +214,7 @@ def test_elementwise_kernels_compile_against_the_release(tt_release):
     programs = [elementwise_add(64, 64, 32, 32, "float16", "float32"), fused_chain(64, 64, 32, 32, "bfloat16"),
                 fused_chain(64, 64, 32, 32, "float32"), gemm_relu(64, 64, 64, 32, 32, 32, "bfloat16"),
                 scaled_by_fill(64, 64, 32, 2.0), activations(64, 64, 32, 32), selects(64, 64, 32, "bfloat16"),
-                selects(64, 64, 32, "float32")]
+                selects(64, 64, 32, "float32"), index_masks(64, 64, 32, 32)]
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir for p in programs])
 
 

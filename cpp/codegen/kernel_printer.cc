@@ -227,7 +227,11 @@ std::string KernelPrinter::print(const SelectNode *op) {
 }
 
 std::string KernelPrinter::print(const CastNode *op) {
-    return "static_cast<" + dtype_str(op->dtype) + ">(" + print_expr(op->value) + ")";
+    // Integers are int32 in the IR and print as uint32_t: to a float they convert as signed values.
+    const bool from_int = !op->value->dtype.is_float() && !op->value->dtype.is_bool();
+    const std::string value = from_int && op->dtype.is_float() ? "static_cast<int32_t>(" + print_expr(op->value) + ")"
+                                                               : print_expr(op->value);
+    return "static_cast<" + dtype_str(op->dtype) + ">(" + value + ")";
 }
 
 // A tensor operand of a NoC call is the buffer's TensorAccessor.

@@ -73,10 +73,10 @@ void collect_linear(const Expr &e, int64_t scale, LinearForm *out) {
 class ConstantFolder : public IRMutator {
 protected:
     using IRMutator::visit;
-#define TT_FOLD_BINARY(N, OP)                              \
-    Expr visit(const N##Node *op) override {               \
-        Expr e = IRMutator::visit(op);                     \
-        return fold(e);                                    \
+#define TT_FOLD_BINARY(N, OP)                                                                                          \
+    Expr visit(const N##Node *op) override {                                                                           \
+        Expr e = IRMutator::visit(op);                                                                                 \
+        return fold(e);                                                                                                \
     }
     TT_FOR_EACH_BINARY(TT_FOLD_BINARY)
 #undef TT_FOLD_BINARY
@@ -142,7 +142,8 @@ private:
         if (e->kind == NodeKind::Sub && cb && y == 0) return a;
         if (e->kind == NodeKind::Mul && cb && y == 1) return a;
         if (e->kind == NodeKind::Mul && ca && x == 1) return b;
-        if (e->kind == NodeKind::Mul && ((ca && x == 0) || (cb && y == 0))) return IntImmNode::make(e->dtype, 0, e->span);
+        if (e->kind == NodeKind::Mul && ((ca && x == 0) || (cb && y == 0)))
+            return IntImmNode::make(e->dtype, 0, e->span);
         if ((e->kind == NodeKind::FloorDiv || e->kind == NodeKind::Div) && cb && y == 1) return a;
         return e;
     }
@@ -150,8 +151,18 @@ private:
 
 }  // namespace
 
+// The same term: structurally equal over the very same variables (structural equality alone
+// holds up to renaming, which would merge bx * 32 with by * 32).
 bool LinearForm::structural_equal_expr(const Expr &a, const Expr &b) {
-    return structural_equal(a, b);
+    if (!structural_equal(a, b)) return false;
+    auto variables = [](const Expr &e) {
+        std::vector<const Node *> vars;
+        post_order_visit(EvaluateNode::make(e), [&](const Node *n) {
+            if (n->kind == NodeKind::Var) vars.push_back(n);
+        });
+        return vars;
+    };
+    return variables(a) == variables(b);
 }
 
 Expr convert(Expr value, DataType dtype, Span span) {
@@ -168,7 +179,8 @@ Expr convert(Expr value, DataType dtype, Span span) {
 }
 
 Expr promote_binary(NodeKind kind, Expr a, Expr b, Span span) {
-    if (!a.defined() || !b.defined()) TT_USER_ERROR(Validation, span) << "operand of '" << binary_op_name(kind) << "' is missing";
+    if (!a.defined() || !b.defined())
+        TT_USER_ERROR(Validation, span) << "operand of '" << binary_op_name(kind) << "' is missing";
     if (is_arith_kind(kind) && a->dtype != b->dtype && !a->dtype.is_handle() && !b->dtype.is_handle()) {
         if (a->dtype.is_bool()) a = convert(a, DataType::int32(), span);
         if (b->dtype.is_bool()) b = convert(b, DataType::int32(), span);

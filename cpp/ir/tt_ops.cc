@@ -250,6 +250,9 @@ void register_eltwise_compute() {
         compute_op(comp, op + "_tile", {int_arg("dst_index")},
                    "DST[dst_index] = 1 where DST[dst_index] compares with 0 as " + op + " says, else 0");
     }
+    compute_op("api/compute/cumsum.h", "cumsum_tile_init", {}, "init cumsum_tile");
+    compute_op("api/compute/cumsum.h", "cumsum_tile", {int_arg("dst_index")},
+               "DST[dst_index] = its running sum down each column (the tile is the first of its column)");
     const std::string where = unary + "where.h";
     compute_op(where, "where_tile_init", {}, "init where_tile");
     for (const auto &[name, format] :

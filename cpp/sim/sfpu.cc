@@ -127,6 +127,18 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
 }
 
+void sfpu_cumsum(uint32_t dst, bool first, Loc loc) {
+    ComputeState &cs = require_sfpu(SfpuOp::Cumsum, dst, loc);
+    if (!first) not_modelled("cumsum_tile", "first=false (a running sum carried from the tile above)", loc);
+    Tile &d = cs.dst[dst];
+    for (int c = 0; c < 32; ++c) {
+        float sum = 0;
+        for (int r = 0; r < 32; ++r) d[r * 32 + c] = to_dst(cs, sum += d[r * 32 + c]);
+    }
+    cs.dst_written[dst] = true;
+    count("sfpu.cumsum", current_run().device->spec.sfpu_cycles_per_tile());
+}
+
 void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_false, uint32_t out_dst, Loc loc) {
     ComputeState &cs = require_sfpu(SfpuOp::Where, std::max({cond, if_true, if_false, out_dst}), loc);
     // The format tells the SFPU how DST's words are laid out: 32-bit values with fp32_dest_acc_en,

@@ -248,24 +248,27 @@ private:
         ops_.written_globals() = written;
         auto exit = ctx_.values();
         Expr first = EQNode::make(op->loop_var, op->min);
+        int64_t constant_extent;
+        const bool runs = as_const_int(fold_constants(op->extent), &constant_extent) && constant_extent >= 1;
         auto refined = entry;
+        std::vector<std::pair<Buffer, double>> accumulated;  // buffers and the constants they start from
         for (const auto &[buffer, after] : exit) {
             TileValue before = entry.count(buffer) ? entry.at(buffer) : TileValue{};
             if (same_value(before, after)) continue;
             bool accumulates =
                 after.kind == TileValue::Full && !after.constant_if &&
                 (before.kind == TileValue::Constant || (before.kind == TileValue::Full && before.constant_if));
-            int64_t extent;
-            if (!accumulates || !as_const_int(fold_constants(op->extent), &extent) || extent < 1) {
+            if (!accumulates || (!runs && before.constant_if)) {
                 TT_USER_ERROR(Validation, op->span)
                     << "the loop over " << op->loop_var->name << " changes what " << buffer->name << " holds (from "
                     << (before.kind == TileValue::Empty ? "nothing" : "a value") << " to "
                     << (after.kind == TileValue::Empty ? "nothing" : "a value") << ") on every iteration; instead "
-                    << "write and read " << buffer->name << " within one iteration, or accumulate it with T.gemm "
-                    << "after a T.clear, in a loop of constant trip count";
+                    << "write and read " << buffer->name << " within one iteration, or accumulate it (T.gemm, a "
+                    << "T.Parallel update, a reduction with clear=False) from a T.fill before the loop";
             }
             Expr constant_if = before.constant_if ? AndNode::make(before.constant_if, first) : first;
             refined[buffer] = TileValue{TileValue::Full, before.constant, constant_if, after.order};
+            accumulated.push_back({ctx_.buffer_of(buffer), before.constant});
         }
         ctx_.values() = refined;
         RoleStmts body = lower_iteration(op->body);
@@ -276,11 +279,26 @@ private:
         Expr extent = as_const_int(fold_constants(op->extent), &trip_count)
                           ? ctx_.runtime_constant(op->loop_var->name + "_trip_count", trip_count)
                           : op->extent;
+        // A trip count known only at run time may be zero: the values the loop accumulates are then
+        // still their constants, whose tiles compute writes after it. The count is named once for
+        // the loop and that test.
+        Var named;
+        RoleStmts skipped;
+        if (!runs && !accumulated.empty()) {
+            if (!extent.as<VarNode>()) {
+                named = make_var(op->loop_var->name + "_trips", extent->dtype, op->span);
+                extent = named;
+            }
+            Expr never = LENode::make(extent, make_int(0));
+            for (const auto &[buffer, constant] : accumulated) skipped.append(ops_.fill_if(buffer, never, constant));
+        }
         RoleStmts out;
         for (KernelRole role : kRoles) {
             if (body[role].empty()) continue;
-            out[role].push_back(
-                ForNode::make(op->loop_var, op->min, extent, ForKind::Serial, seq(body[role]), 0, {}, op->span));
+            std::vector<Stmt> stmts{
+                ForNode::make(op->loop_var, op->min, extent, ForKind::Serial, seq(body[role]), 0, {}, op->span)};
+            stmts.insert(stmts.end(), skipped[role].begin(), skipped[role].end());
+            out[role].push_back(named ? LetStmtNode::make(named, op->extent, seq(stmts), op->span) : seq(stmts));
         }
         return out;
     }

@@ -211,9 +211,9 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
     for (auto &[node, own] : cbs_) {
         if (!accumulators_.count(node) || own.config.flow == CBFlow::Intermediate) continue;
         auto partials = desc_.find(own.buffer->name + ".partials");
-        CircularBuffer home = partials != desc_.end()
-                                  ? CircularBuffer{own.buffer, partials->second, own.rows, own.cols}
-                                  : add_cb(own.buffer->name + ".partials", own, own.buffer->dtype, CBFlow::Intermediate);
+        CircularBuffer home = partials != desc_.end() ? CircularBuffer{own.buffer, partials->second, own.rows, own.cols}
+                                                      : add_cb(own.buffer->name + ".partials", own, own.buffer->dtype,
+                                                               CBFlow::Intermediate);
         own_.emplace(node, own);
         own = home;
     }
@@ -236,6 +236,21 @@ const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType d
     return add_cb(buffer->name + ".staging", home, dtype, CBFlow::Output);
 }
 
+namespace {
+
+// Commit DST, pack its tile 0 into cb and push it.
+std::vector<Stmt> pack_one_tile(const Expr &cb) {
+    return {tt_call("tile_regs_commit", {}),
+            tt_call("cb_reserve_back", {cb, make_int(1)}),
+            tt_call("tile_regs_wait", {}),
+            tt_call("pack_reconfig_data_format", {cb}),
+            tt_call("pack_tile", {make_int(0), cb}),
+            tt_call("tile_regs_release", {}),
+            tt_call("cb_push_back", {cb, make_int(1)})};
+}
+
+}  // namespace
+
 const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown,
                                                  const Span &span) {
     const bool first = !added_.count("reduce.scaler");
@@ -248,19 +263,44 @@ const CircularBuffer &LoweringContext::scaler_cb(std::vector<Stmt> *setup, std::
     if (first) {
         Expr cb = make_int(scaler.config.cb_index);
         teardown->push_back(tt_call("cb_pop_front", {cb, make_int(1)}));
-        *setup = {tt_call("tile_regs_acquire", {}),
-                  tt_call("fill_tile_init", {}),
-                  tt_call("fill_tile", {make_int(0), FloatImmNode::make(DataType::float32(), 1.0)}),
-                  tt_call("tile_regs_commit", {}),
-                  tt_call("cb_reserve_back", {cb, make_int(1)}),
-                  tt_call("tile_regs_wait", {}),
-                  tt_call("pack_reconfig_data_format", {cb}),
-                  tt_call("pack_tile", {make_int(0), cb}),
-                  tt_call("tile_regs_release", {}),
-                  tt_call("cb_push_back", {cb, make_int(1)}),
-                  tt_call("cb_wait_front", {cb, make_int(1)})};
+        setup->insert(setup->end(),
+                      {tt_call("tile_regs_acquire", {}), tt_call("fill_tile_init", {}),
+                       tt_call("fill_tile", {make_int(0), FloatImmNode::make(DataType::float32(), 1.0)})});
+        for (Stmt &s : pack_one_tile(cb)) setup->push_back(s);
+        setup->push_back(tt_call("cb_wait_front", {cb, make_int(1)}));
     }
     return scaler;
+}
+
+const CircularBuffer &LoweringContext::index_cb(std::vector<Stmt> *setup, std::vector<Stmt> *teardown,
+                                                const Span &span) {
+    const bool first = !added_.count("index.tiles");
+    CircularBuffer two;
+    two.buffer = make_buffer("element_index", {make_int(32), make_int(64)}, DataType::parse("bfloat16"),
+                             MemoryScope::Fragment, span);
+    two.cols = 2;
+    two.config.tiles_per_stage = 2;
+    two.config.depth = 1;
+    const CircularBuffer &index = add_cb("index.tiles", two, DataType::parse("bfloat16"), CBFlow::Intermediate);
+    if (first) {
+        Expr cb = make_int(index.config.cb_index), zero = make_int(0);
+        teardown->push_back(tt_call("cb_pop_front", {cb, make_int(2)}));
+        // Rows: ones summed down each column give 1..32; minus one, each element's row.
+        setup->insert(setup->end(), {tt_call("tile_regs_acquire", {}), tt_call("fill_tile_init", {}),
+                                     tt_call("fill_tile", {zero, FloatImmNode::make(DataType::float32(), 1.0)}),
+                                     tt_call("cumsum_tile_init", {}), tt_call("cumsum_tile", {zero}),
+                                     tt_call("binop_with_scalar_tile_init", {}),
+                                     tt_call("sub_unary_tile", {zero, FloatImmNode::make(DataType::float32(), 1.0)})});
+        for (Stmt &s : pack_one_tile(cb)) setup->push_back(s);
+        // Columns: the rows' transpose.
+        setup->insert(setup->end(),
+                      {tt_call("cb_wait_front", {cb, make_int(1)}), tt_call("tile_regs_acquire", {}),
+                       tt_call("reconfig_data_format_srca", {cb}), tt_call("transpose_wh_init_short", {cb}),
+                       tt_call("transpose_wh_tile", {cb, zero, zero})});
+        for (Stmt &s : pack_one_tile(cb)) setup->push_back(s);
+        setup->push_back(tt_call("cb_wait_front", {cb, make_int(2)}));
+    }
+    return index;
 }
 
 const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {

@@ -123,6 +123,11 @@ public:
     /*! \brief A one-tile CB holding the reductions' scaler (all ones). On the first call, appends
      *  to `setup` compute's fill of it (before the block loop) and to `teardown` its pop (after). */
     const CircularBuffer &scaler_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown, const Span &span);
+    /*! \brief A two-tile CB of element indices: tile 0 holds each element's row (0..31), tile 1 its
+     *  column, for conditions on T.Parallel's loop indices. On the first call, appends to `setup`
+     *  compute's making of them (a column of ones summed down the tile by cumsum_tile, minus one;
+     *  its transpose) and to `teardown` their pop. */
+    const CircularBuffer &index_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown, const Span &span);
     /*! \brief A CB like `buffer`'s for an intermediate value lowering computes ("<name>.<what>"). */
     const CircularBuffer &scratch_cb(const ir::Buffer &buffer, const std::string &what);
     /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):

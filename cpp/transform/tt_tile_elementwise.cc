@@ -7,6 +7,7 @@
 
 #include "ir/arith.h"
 #include "ir/equal.h"
+#include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
@@ -181,7 +182,10 @@ private:
         auto it = binary.find(e->kind);
         if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
         auto cmp = comparisons.find(e->kind);
-        if (cmp != comparisons.end() && binary_operands(e, &a, &b)) return compare(cmp->second, build(a), build(b));
+        if (cmp != comparisons.end() && binary_operands(e, &a, &b)) {
+            if (uses_index(a) || uses_index(b)) return compare_indices(cmp->second, a, b, e->span);
+            return compare(cmp->second, build(a), build(b));
+        }
         // Masks are 1.0 / 0.0: both hold where their product is 1, either where their max is.
         if ((e->kind == NodeKind::And || e->kind == NodeKind::Or) && binary_operands(e, &a, &b)) {
             return combine(e->kind == NodeKind::And ? "mul" : "max", build(a), build(b));
@@ -207,6 +211,104 @@ private:
                         "compute the constant in Python");
         }
         return apply(EltwiseExpr::Unary, op, {std::move(x)});
+    }
+
+    // Whether e computes with the loop indices themselves (through lets too); indexing a buffer
+    // with them reads a value and does not count.
+    bool uses_index(const Expr &e) const {
+        class Finder : public IRVisitor {
+        public:
+            explicit Finder(const NestParser &parser) : parser_(parser) {}
+            bool found = false;
+
+        protected:
+            using IRVisitor::visit;
+            void visit(const BufferLoadNode *) override {}
+            void visit(const VarNode *var) override {
+                auto let = parser_.lets_.find(var);
+                found = found ||
+                        std::any_of(parser_.vars_.begin(), parser_.vars_.end(),
+                                    [&](const Var &v) { return v.get() == var; }) ||
+                        (let != parser_.lets_.end() && parser_.uses_index(let->second));
+            }
+
+        private:
+            const NestParser &parser_;
+        } finder(*this);
+        finder(e);
+        return finder.found;
+    }
+
+    // e as row * i + col * j + rest with rest free of the loop indices; false when it is not affine
+    // in them.
+    bool affine(const Expr &e, int64_t *row, int64_t *col, Expr *rest) const {
+        *row = *col = 0;
+        *rest = make_int(0);
+        if (!uses_index(e)) {
+            *rest = e;
+            return true;
+        }
+        if (const auto *var = e.as<VarNode>()) {
+            auto let = lets_.find(var);
+            if (let != lets_.end()) return affine(let->second, row, col, rest);
+            (vars_[0].get() == var ? *row : *col) = 1;
+            return true;
+        }
+        if (const auto *cast = e.as<CastNode>()) return !cast->dtype.is_float() && affine(cast->value, row, col, rest);
+        Expr a, b;
+        if (!binary_operands(e, &a, &b)) return false;
+        int64_t ra, ca, rb, cb, factor;
+        Expr xa, xb;
+        switch (e->kind) {
+        case NodeKind::Add:
+        case NodeKind::Sub: {
+            if (!affine(a, &ra, &ca, &xa) || !affine(b, &rb, &cb, &xb)) return false;
+            const int64_t sign = e->kind == NodeKind::Add ? 1 : -1;
+            *row = ra + sign * rb;
+            *col = ca + sign * cb;
+            *rest = make_binary(e->kind, xa, xb);
+            return true;
+        }
+        case NodeKind::Mul: {
+            const bool a_index = uses_index(a);
+            if (!as_const_int(fold_constants(a_index ? b : a), &factor) || !affine(a_index ? a : b, &ra, &ca, &xa)) {
+                return false;
+            }
+            *row = ra * factor;
+            *col = ca * factor;
+            *rest = MulNode::make(xa, make_int(factor));
+            return true;
+        }
+        default: return false;
+        }
+    }
+
+    // `a cmp b` over the loop indices: the mask of (a - b) cmp 0 as an IndexCompare.
+    EltwiseExpr compare_indices(const std::string &name, const Expr &a, const Expr &b, const Span &span) {
+        int64_t row_a, col_a, row_b, col_b;
+        Expr rest_a, rest_b;
+        const std::string what = "the condition " + to_text(a) + " " + name + " " + to_text(b) + " in T.Parallel";
+        if (vars_.size() != 2 || a->dtype.is_float() || b->dtype.is_float() || !affine(a, &row_a, &col_a, &rest_a) ||
+            !affine(b, &row_b, &col_b, &rest_b)) {
+            unsupported(span, what,
+                        "conditions on the loop indices of a 2-D T.Parallel are lowered when they are integer and "
+                        "affine in the indices",
+                        "compare sums and differences of the indices and values free of them, as in "
+                        "row0 + i >= col0 + j");
+        }
+        EltwiseExpr mask;
+        mask.kind = EltwiseExpr::IndexCompare;
+        mask.op = op_named(op_named(name)->against_zero);
+        mask.index_row = static_cast<int>(row_a - row_b);
+        mask.index_col = static_cast<int>(col_a - col_b);
+        mask.offset = fold_constants(SubNode::make(rest_a, rest_b));
+        if (std::abs(row_a - row_b) > 1 || std::abs(col_a - col_b) > 1 ||
+            (mask.index_row == 0 && mask.index_col == 0)) {
+            unsupported(span, what,
+                        "the index tiles are combined as i, j, i + j or i - j (each coefficient -1, 0 or 1)",
+                        "compare i and j with coefficients of at most 1");
+        }
+        return mask;
     }
 
     // `a cmp b` as a mask: against a constant on the SFPU's scalar form, else (a - b) against zero.
@@ -272,6 +374,8 @@ int count_eltwise_slots(EltwiseExpr &e) {
         std::sort(slots.rbegin(), slots.rend());
         e.slots = 0;
         for (size_t k = 0; k < slots.size(); ++k) e.slots = std::max(e.slots, slots[k] + static_cast<int>(k));
+    } else if (e.kind == EltwiseExpr::IndexCompare) {
+        e.slots = 2;  // the index tile and the tile's offset
     } else if (e.kind == EltwiseExpr::Unary || e.kind == EltwiseExpr::Scalar || e.kind == EltwiseExpr::ScalarReversed) {
         e.slots = e.operands[0].slots;
     } else {
@@ -337,6 +441,7 @@ public:
                  }});
             return;
         }
+        case EltwiseExpr::IndexCompare: eval_index_compare(e, slot); return;
         case EltwiseExpr::Constant:
             steps_.push_back({{tt_call("fill_tile_init", {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                                   return tt_call("fill_tile", {at(base), float_arg(e.constant)});
@@ -397,6 +502,52 @@ public:
 
     const std::vector<Step> &steps() const { return steps_; }
 
+private:
+    // (row * i + col * j + offset) cmp 0 for the elements of one tile: the index tiles combined on
+    // the matrix engine (i, j, i + j or i - j; negated when both coefficients are), plus the tile's
+    // own offset from the block's first element, compared with zero.
+    void eval_index_compare(const EltwiseExpr &e, int slot) {
+        Expr cb = cb_of(*e.index_cb);
+        const bool negate = e.index_row <= 0 && e.index_col <= 0;
+        const int row = negate ? -e.index_row : e.index_row, col = negate ? -e.index_col : e.index_col;
+        if (row == 0 || col == 0) {
+            Expr tile = make_int(row == 0 ? 1 : 0);
+            steps_.push_back(
+                {{tt_call("reconfig_data_format_srca", {cb}), tt_call("copy_tile_to_dst_init_short", {cb})},
+                 [=](const SlotMap &at, const Expr &, const Expr &) {
+                     return tt_call("copy_tile", {cb, tile, at(slot)});
+                 }});
+        } else {
+            const std::string op = row == col ? "add" : "sub";
+            Expr first = make_int(row > 0 ? 0 : 1), second = make_int(row > 0 ? 1 : 0);
+            steps_.push_back({{tt_call("reconfig_data_format", {cb, cb}), tt_call(op + "_tiles_init", {cb, cb})},
+                              [=](const SlotMap &at, const Expr &, const Expr &) {
+                                  return tt_call(op + "_tiles", {cb, cb, first, second, at(slot)});
+                              }});
+        }
+        if (negate) {
+            steps_.push_back({{tt_call("negative_tile_init", {})}, [=](const SlotMap &at, const Expr &, const Expr &) {
+                                  return tt_call("negative_tile", {at(slot)});
+                              }});
+        }
+        const TileOrder order = order_;
+        steps_.push_back(
+            {{tt_call("fill_tile_init", {})}, [=](const SlotMap &at, const Expr &pos, const Expr &) {
+                 Expr offset = AddNode::make(
+                     e.offset, AddNode::make(MulNode::make(make_int(32 * e.index_row), order.row_at(pos)),
+                                             MulNode::make(make_int(32 * e.index_col), order.col_at(pos))));
+                 return tt_call("fill_tile",
+                                {at(slot + 1), CastNode::make(DataType::float32(), fold_constants(offset))});
+             }});
+        steps_.push_back({{tt_call("add_binary_tile_init", {})}, [=](const SlotMap &at, const Expr &, const Expr &) {
+                              return tt_call("add_binary_tile", {at(slot), at(slot + 1), at(slot)});
+                          }});
+        steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const SlotMap &at, const Expr &, const Expr &) {
+                              return tt_call(e.op->sfpu + "_tile", {at(slot)});
+                          }});
+    }
+
+public:
 private:
     const EltwiseOperand &operand(const Buffer &buffer) const {
         auto it = operands_.find(buffer.get());
@@ -496,6 +647,13 @@ Stmt emit_program(const EltwiseStore &store, const CircularBuffer &target, const
 
 }  // namespace
 
+bool bind_index_tiles(EltwiseExpr &e, const CircularBuffer *index_cb) {
+    bool any = e.kind == EltwiseExpr::IndexCompare;
+    if (any) e.index_cb = index_cb;
+    for (EltwiseExpr &operand : e.operands) any = bind_index_tiles(operand, index_cb) || any;
+    return any;
+}
+
 void collect_tiles(const EltwiseExpr &e, std::vector<Buffer> *tiles) {
     if (e.kind == EltwiseExpr::Tile && std::find(tiles->begin(), tiles->end(), e.buffer) == tiles->end()) {
         tiles->push_back(e.buffer);
@@ -562,8 +720,9 @@ Stmt emit_elementwise_in_dst(const EltwiseStore &store, const CircularBuffer &ta
 
 RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     RoleStmts out;
-    for (const EltwiseStore &store : parse_parallel_nest(loop, ctx_.lets())) {
+    for (EltwiseStore &store : parse_parallel_nest(loop, ctx_.lets())) {
         const Span &span = store.span;
+        bind_indices(store);
         // A CB has one producer: a result written over a buffer the reader fills from global
         // memory goes to a CB of compute's, where the buffer's value then lives (TileValue::home).
         const CircularBuffer *own = &ctx_.cb(store.target, span);
@@ -633,10 +792,23 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     return out;
 }
 
+void TileOpLowering::bind_indices(EltwiseStore &store) {
+    EltwiseExpr probe = store.value;
+    if (!bind_index_tiles(probe, nullptr)) return;
+    // The offsets compared with zero grow with the tensor: exact in float32, not in 16-bit DST.
+    if (!ctx_.fp32_dest_acc()) {
+        unsupported(store.span, "a condition on the loop indices in a kernel without float32 in DST",
+                    "the index offsets it compares are exact in float32 only",
+                    "compute in float32 (a float32 fragment, or run_pipeline(fp32_dest_acc_en=True))");
+    }
+    bind_index_tiles(store.value, &ctx_.index_cb(&compute_setup_, &compute_teardown_, store.span));
+}
+
 Stmt TileOpLowering::lower_parallel_in_dst(const ForNode *loop, const Buffer &acc) {
     std::vector<EltwiseStore> stores = parse_parallel_nest(loop, ctx_.lets());
     if (stores.size() != 1 || stores.front().target != acc) return Stmt();
     EltwiseStore store = stores.front();
+    bind_indices(store);
     const CircularBuffer &cb = ctx_.cb(acc, loop->span);
     const TileOrder order{cb.rows, cb.cols, 1, cb.cols};
     std::vector<Buffer> tiles;

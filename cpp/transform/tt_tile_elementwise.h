@@ -8,9 +8,10 @@
  *
  *  Requires: every tile operand is an on-chip 2-D buffer of the loop's extents indexed exactly
  *  [i, j]; constants are compile-time numbers; lets inside the nest name sub-expressions; conditions
- *  (of T.if_then_else) compare values, not indices. Anything else (other index patterns, runtime
- *  scalars, conditions on the loop indices, integer casts, a tree deeper than DST) is a Validation
- *  error at its source line saying what to write instead.
+ *  (of T.if_then_else) compare values, or the loop indices affinely (coefficients -1, 0, 1 on i
+ *  and j, anything free of them). Anything else (other index patterns, runtime scalars as values,
+ *  integer casts, a tree deeper than DST) is a Validation error at its source line saying what to
+ *  write instead.
  *
  *  How each node is computed, chosen by cost: a binary add/sub/mul whose operands are both CB tiles
  *  runs on the matrix engine straight from the CBs (`add_tiles`: no copies into DST); an operand
@@ -19,10 +20,12 @@
  *  into DST (`copy_tile`, constants with `fill_tile`) and applies the SFPU form. A comparison with
  *  a constant is the SFPU's `unary_<cmp>_tile`, of two tiles `<cmp>z_tile(x - y)`, giving a mask of
  *  1.0 / 0.0 (`and` multiplies masks, `or` takes their max, `not` is `eqz`); T.if_then_else is
- *  `where_tile` on the mask and both values. Slots follow the Sethi-Ullman order, so a tree of n
- *  levels needs at most n + 2 DST tiles; as many output tiles
- *  as fit share one acquire. Casts between float types take effect where the result is packed
- *  (DST holds the device's accumulation format throughout).
+ *  `where_tile` on the mask and both values. A comparison of the loop indices (a causal mask,
+ *  `row0 + i >= col0 + j`) is `±i ± j + offset` compared with zero: tiles of each element's row
+ *  and column (LoweringContext::index_cb) combined by the matrix engine, plus the run-time offset
+ *  of the tile (fill_tile of a float computed in the kernel), then `<cmp>z_tile`. Slots follow the Sethi-Ullman order,
+ * so a tree of n levels needs at most n + 2 DST tiles; as many output tiles as fit share one acquire. Casts between
+ * float types take effect where the result is packed (DST holds the device's accumulation format throughout).
  */
 #pragma once
 
@@ -45,11 +48,15 @@ struct EltwiseExpr {
         Binary,          ///< operands[0] op operands[1] on the SFPU, both in DST
         FpuBinary,       ///< operands[0] op operands[1], both Tiles, on the matrix engine
         Select,          ///< operands[0] != 0 ? operands[1] : operands[2] (where_tile)
+        IndexCompare,    ///< (index_row * i + index_col * j + offset) op 0 over the element indices (i, j)
     } kind = Constant;
     const EltwiseOp *op = nullptr;
     ir::Buffer buffer;
     VectorLayout broadcast = VectorLayout::None;  ///< Tile: a 1-D buffer spread over each tile (unary_bcast)
     double constant = 0;
+    int index_row = 0, index_col = 0;          ///< IndexCompare: coefficients of i and j (-1, 0 or 1)
+    ir::Expr offset;                           ///< IndexCompare: the run-time rest, free of i and j
+    const CircularBuffer *index_cb = nullptr;  ///< IndexCompare: LoweringContext::index_cb
     std::vector<EltwiseExpr> operands;
     int slots = 1;  ///< DST tiles the evaluation needs
 };
@@ -101,6 +108,9 @@ ir::Stmt emit_elementwise_in_dst(const EltwiseStore &store, const CircularBuffer
  *  engine node reading such a buffer or `in_dst` (whose tiles are not in a CB) becomes an SFPU one. */
 void bind_operands(EltwiseExpr &e, const std::map<const ir::BufferNode *, double> &constants,
                    const ir::BufferNode *in_dst = nullptr);
+
+/*! \brief Points e's comparisons of the loop indices at the CB of index tiles; false when e has none. */
+bool bind_index_tiles(EltwiseExpr &e, const CircularBuffer *index_cb);
 
 /*! \brief Every on-chip buffer e reads, in first-read order. */
 void collect_tiles(const EltwiseExpr &e, std::vector<ir::Buffer> *tiles);

@@ -125,6 +125,15 @@ void TileOpLowering::mark_read(const Buffer &buffer) {
     ctx_.value(buffer).read = true;
 }
 
+RoleStmts TileOpLowering::fill_if(const Buffer &buffer, const Expr &cond, double constant) {
+    TileValue &v = ctx_.value(buffer);
+    TT_ICHECK(v.kind == TileValue::Full && !v.constant_if) << buffer->name << " holds no tiles to fill";
+    v.constant = constant;
+    v.constant_if = cond;
+    Expr whole = RegionNode::full(buffer, buffer->span);
+    return materialize_constant(whole.as<RegionNode>());
+}
+
 RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
     TileValue &v = ctx_.value(region->buffer);
     RoleStmts out;
@@ -174,9 +183,9 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
             continue;
         }
         if (rows != cb.rows || cols != cb.cols) {
-            TT_USER_ERROR(Validation, span) << "T.copy of " << rows << "x" << cols << " tiles of "
-                                               << src->buffer->name << " into " << dst->buffer->name << " of "
-                                               << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
+            TT_USER_ERROR(Validation, span)
+                << "T.copy of " << rows << "x" << cols << " tiles of " << src->buffer->name << " into "
+                << dst->buffer->name << " of " << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
         }
         if (Stmt retired = define(dst->buffer, TileOrder{rows, cols, 1, cols}, span)) retire_stmts.push_back(retired);
         copies.push_back({src, &cb, span});
@@ -198,8 +207,9 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
         if (is_onchip(src) && is_global(dst)) return lower_store(src, dst, span);
         if (is_onchip(src) && is_onchip(dst)) return lower_onchip_copy(src, dst, span);
         if (is_global(src) && is_onchip(dst)) return lower_loads({{call, span}});
-        unsupported(span, std::string("T.copy from ") + scope_name(src->buffer->scope) + " " + src->buffer->name +
-                              " to " + scope_name(dst->buffer->scope) + " " + dst->buffer->name,
+        unsupported(span,
+                    std::string("T.copy from ") + scope_name(src->buffer->scope) + " " + src->buffer->name + " to " +
+                        scope_name(dst->buffer->scope) + " " + dst->buffer->name,
                     "copies move tiles between global memory and shared/fragment buffers",
                     "stage the copy through a T.alloc_shared buffer");
     }
@@ -260,8 +270,8 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     const bool transpose_a = flag(call, 3), transpose_b = flag(call, 4), clear_accum = flag(call, 5);
     for (const RegionNode *r : {ra, rb, rc}) {
         if (!is_onchip(r)) {
-            unsupported(span, "T.gemm on global buffer " + r->buffer->name,
-                        "matmul reads and writes circular buffers", "T.copy it into a shared/fragment buffer first");
+            unsupported(span, "T.gemm on global buffer " + r->buffer->name, "matmul reads and writes circular buffers",
+                        "T.copy it into a shared/fragment buffer first");
         }
     }
     GemmTiles g{&value_cb(ra->buffer, span), &value_cb(rb->buffer, span), &ctx_.cb(rc->buffer, span), transpose_b};

@@ -20,6 +20,8 @@ namespace tt::transform {
 /*! \brief A tile operation call and the span of its statement. */
 using LocatedCall = std::pair<const ir::CallNode *, Span>;
 
+struct EltwiseStore;
+
 class TileOpLowering {
 public:
     explicit TileOpLowering(LoweringContext &ctx) : ctx_(ctx) {}
@@ -40,6 +42,10 @@ public:
     /*! \brief The global buffers written so far in program order (a loop's first lowering pass
      *  saves and restores them). */
     std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
+
+    /*! \brief Compute writes the tiles of `constant` into the CB of `buffer`'s value (which holds
+     *  tiles) when `cond` holds at run time: after a loop that may run no iteration. */
+    RoleStmts fill_if(const ir::Buffer &buffer, const ir::Expr &cond, double constant);
 
     /*! \brief Compute pops `buffer`'s value if it holds one it has read (the value dies here);
      *  null otherwise. */
@@ -74,6 +80,9 @@ private:
     /*! Compute has read `buffer`'s value; it stays in the CB until it dies (retire). */
     void mark_read(const ir::Buffer &buffer);
     void note_compute_init(ir::Stmt init);
+    /*! Points the store's comparisons of loop indices at the CB of index tiles (made once per
+     *  kernel); a Validation error without float32 in DST. */
+    void bind_indices(EltwiseStore &store);
 
     LoweringContext &ctx_;
     ir::Stmt compute_init_;

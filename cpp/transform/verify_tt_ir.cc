@@ -45,8 +45,12 @@ protected:
     using IRVisitor::visit;
     void visit(const ForNode *op) override {
         int64_t extent;
-        // The persistent loop's trip count is a runtime argument: one iteration is one block.
-        if (!as_const_int(fold_constants(bind(op->extent)), &extent)) extent = 1;
+        // A trip count known at run time only (the persistent loop's block count, a loop bound by a
+        // block index) counts as one iteration, for the ifs that test it too.
+        if (!as_const_int(fold_constants(bind(op->extent)), &extent)) {
+            extent = 1;
+            if (const auto *count = op->extent.as<VarNode>()) env_[count] = 1;
+        }
         for (int64_t i = 0; i < extent; ++i) {
             env_[op->loop_var.get()] = i;
             visit_stmt(op->body);
