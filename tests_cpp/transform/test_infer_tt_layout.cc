@@ -4,6 +4,9 @@
 
 #include "gemm_ir.h"
 #include "ir/equal.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "ir/printer.h"
 #include "transform/infer_tt_layout.h"
 
 namespace tt::transform {
@@ -125,6 +128,46 @@ TEST(InferTTLayout, ShardMustCoverAndFit) {
                                  context({{"layouts", {{"A", {{"layout", "sharded"}, {"shard_grid", {1, 1}}}}}}}))
                   .find("more than the"),
               std::string::npos);
+}
+
+/*! A block wider than the tensor: the copy of B reaches columns 128..255 of a 128-column B, an
+ *  error at the copy's line (verify_tt_bounds.h) instead of pages of another row. */
+TEST(InferTTLayout, AccessPastTheTensorIsLocated) {
+    testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 128;
+    cfg.block_N = 256;
+    int line = 0;
+    const std::string msg = validation_message(testing::make_gemm(cfg), context(), &line);
+    EXPECT_NE(msg.find("T.copy reaches elements 0 to 255 of dimension 1 of B"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("but B has shape (128, 128)"), std::string::npos) << msg;
+    EXPECT_EQ(line, 22);  // the copy of B in make_gemm
+}
+
+/*! `if bx < 100:` around the fill on a grid of 8 always holds: InferTTLayout returns the body
+ *  without it; `if bx >= 8:` never does, and its statement goes. */
+TEST(InferTTLayout, IfsTheGridDecidesAreReplacedByTheirTakenBranch) {
+    const PrimFunc before = testing::make_gemm();
+    const Var bx = before->body.as<KernelLaunchNode>()->block_vars[0];
+    struct GuardFill : IRMutator {
+        Expr cond;
+        using IRMutator::visit;
+        Stmt visit(const EvaluateNode *op) override {
+            const auto *call = op->value.as<CallNode>();
+            if (!call || call->op->name != "tl.fill") return IRMutator::visit(op);
+            return IfThenElseNode::make(cond, EvaluateNode::make(op->value, op->span), Stmt(), op->span);
+        }
+    };
+    GuardFill always;
+    always.cond = LTNode::make(bx, make_int(100));
+    const PrimFunc guarded = with_body(before, always(before->body));
+    EXPECT_FALSE(structural_equal(guarded->body, before->body));
+    EXPECT_TRUE(structural_equal(infer_tt_layout(guarded, context())->body, before->body));
+
+    GuardFill never;
+    never.cond = GENode::make(bx, make_int(8));
+    const std::string text = to_text(infer_tt_layout(with_body(before, never(before->body)), context())->body);
+    EXPECT_EQ(text.find("if "), std::string::npos) << text;
+    EXPECT_EQ(text.find("T.fill"), std::string::npos) << text;
 }
 
 }  // namespace
