@@ -5,7 +5,10 @@ import shutil
 import subprocess
 import threading
 
+import pytest
+
 from tilelang_tt import cache
+from tilelang_tt.errors import ValidationError
 
 
 def test_key_depends_on_ir_and_options():
@@ -65,3 +68,16 @@ def test_publish_sweeps_debris_of_dead_processes(tmp_path, monkeypatch):
         os.makedirs(tmp_path / name / "sub")
     cache.publish("k2", {"a": "1"})
     assert sorted(os.listdir(tmp_path)) == [f".staging.k.{os.getpid()}.ghi", "k2"]
+
+
+def test_unwritable_cache_directory_is_a_validation_error(tmp_path, monkeypatch):
+    """A cache location that cannot take a new entry is named, with what to do instead."""
+    monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TILELANG_TT_DISABLE_CACHE", raising=False)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache.tempfile, "mkdtemp", refuse)
+    with pytest.raises(ValidationError, match="cannot be written .Permission denied.; set TILELANG_TT_CACHE_DIR"):
+        cache.publish("k", {"a": "1"})

@@ -85,7 +85,10 @@ def publish(key, files):
     root = _ensure_root()
     _remove_debris_of_dead_processes(root)
     final = os.path.join(root, key)
-    staging = tempfile.mkdtemp(prefix=f".{_STAGING}.{key}.{os.getpid()}.", dir=root)
+    try:
+        staging = tempfile.mkdtemp(prefix=f".{_STAGING}.{key}.{os.getpid()}.", dir=root)
+    except OSError as err:
+        raise _unusable_root(root, f"cannot be written ({err.strerror})") from None
     try:
         _write_all(staging, files)
         _write_manifest(staging, key, files)
@@ -120,12 +123,15 @@ def _ensure_root():
     try:
         os.makedirs(root, exist_ok=True)
     except OSError as err:
-        raise ValidationError(f"the artifact cache directory {root} cannot be created ({err.strerror}); set "
-                              "TILELANG_TT_CACHE_DIR to a writable directory or TILELANG_TT_DISABLE_CACHE=1") from None
+        raise _unusable_root(root, f"cannot be created ({err.strerror})") from None
     if not os.path.isdir(root):
-        raise ValidationError(f"the artifact cache directory {root} is not a directory; set TILELANG_TT_CACHE_DIR "
-                              "to a writable directory or TILELANG_TT_DISABLE_CACHE=1")
+        raise _unusable_root(root, "is not a directory")
     return root
+
+
+def _unusable_root(root, problem):
+    return ValidationError(f"the artifact cache directory {root} {problem}; set TILELANG_TT_CACHE_DIR to a "
+                           "writable directory or TILELANG_TT_DISABLE_CACHE=1")
 
 
 def _file_digest(path):
