@@ -1,6 +1,11 @@
 /*! \file tt_tile_elementwise.h
  *  \brief Element-wise T.Parallel loops as compute-kernel programs over tiles.
  *
+ *  Three files implement it: tt_eltwise_parse.cc reads a nest into expression trees (and rewrites
+ *  them for the values lowering binds), tt_tile_elementwise.cc emits a tree's DST program, and
+ *  tt_tile_parallel.cc is TileOpLowering's part (operands, first-iteration variants, the fused
+ *  update of an accumulator kept in DST).
+ *
  *  A nest `for i, j in T.Parallel(R, C): D[i, j] = f(X[i, j], Y[i, j], ..., constants)` over
  *  whole on-chip buffers of R x C elements is the same function applied tile by tile. It becomes,
  *  per group of output tiles that fits DST: acquire DST, evaluate f's expression tree in DST
