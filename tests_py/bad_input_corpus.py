@@ -296,6 +296,78 @@ HANDWRITTEN = [
                         T.copy(A[tile * 32, 0], S)
                         T.copy(S, C[tile * 32, 0])
     """),
+    # ---- nesting: the error deep inside loops and branches is located where it is -----------
+    ("oob_in_nested_loops", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_shared((32, 32), "float32")
+                for i in T.serial(2):
+                    for j in T.serial(2):
+                        T.copy(A[bx * 32, (i + j) * 32], S)  #!
+                        T.copy(S, C[bx * 32, j * 32])
+    """),
+    ("oob_in_else_branch", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_fragment((32, 64), "float32")
+                for i, j in T.Parallel(32, 64):
+                    if i < 16:
+                        S[i, j] = A[bx * 32 + i, j]
+                    else:
+                        S[i, j] = A[bx * 32 + i + 16, j]  #!
+                T.copy(S, C[bx * 32, 0])
+    """),
+    ("trip_count_negative_for_some_blocks", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_shared((32, 32), "float32")
+                for i in T.serial(2):
+                    for j in T.serial(bx * 2, 1):  #!
+                        T.copy(A[bx * 32, j * 32], S)
+                        T.copy(S, C[bx * 32, j * 32])
+    """),
+    ("unknown_name_in_nested_parallel", TTSyntaxError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_fragment((32, 64), "float32")
+                for r in T.serial(1):
+                    for i, j in T.Parallel(32, 64):
+                        S[i, j] = missing[i, j]  #!
+                T.copy(S, A[bx * 32, 0])
+    """),
+    ("alloc_in_loop_shadowing_outer", TTSyntaxError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_fragment((32, 64), "float32")
+                T.fill(S, 0.0)
+                for r in T.serial(2):
+                    S = T.alloc_fragment((32, 64), "float32")  #!
+                T.copy(S, A[bx * 32, 0])
+    """),
+    ("kernel_inside_loop", TTSyntaxError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                for r in T.serial(2):
+                    with T.Kernel(2) as by:  #!
+                        pass
+    """),
+    ("deep_python_if_nesting_keeps_the_line", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_shared((32, 64), "float32")
+                if True:
+                    if 1 < 2:
+                        if not False:
+                            T.copy(A[bx * 32 + 64, 0], S)  #!
+                T.copy(S, C[bx * 32, 0])
+    """),
     # ---- dtypes -----------------------------------------------------------------------------
     ("int8_tensor", ValidationError, """
         @T.prim_func

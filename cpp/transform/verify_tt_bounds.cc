@@ -137,6 +137,14 @@ protected:
     }
     void visit(const ForNode *op) override {
         MaybeReach extent = reach_of(op->extent);
+        if (extent && extent->exact && extent->values.lo < 0 && unknown_guards_ == 0) {
+            // Trip counts are unsigned on the device: a negative one would run about 2**32 times.
+            TT_USER_ERROR(Validation, op->span.defined() ? op->span : statement_span_)
+                << "the loop over " << op->loop_var->name << " runs " << to_text(op->extent) << " times, which is "
+                << text_of(extent->values.lo) << " for some values of the grid and loop variables; trip counts "
+                << "must not be negative (the device counts them unsigned), so instead give a stop at or after the "
+                << "start for every block";
+        }
         if (extent && extent->values.hi <= 0) return;  // the body never runs
         bind_counter(op->loop_var.get(), op->min, op->extent);
         visit_stmt(op->body);

@@ -12,7 +12,8 @@
  *  non-square grid) is a located Validation error at the kernel line. Accesses with only a bound
  *  (T.min/T.max, terms sharing a variable), an index read from a buffer, or under a condition the
  *  check cannot use are never refused on a bound alone: the simulator checks their pages at run
- *  time.
+ *  time. A loop whose trip count (over the same ranges) is exactly negative for some blocks is a
+ *  located error too: the device counts trips unsigned, so it would run about 2**32 times.
  */
 #pragma once
 
