@@ -47,6 +47,11 @@ def test_errors_exit_2_with_a_message(capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+def test_a_bad_out_idx_exits_2_with_a_message(capsys):
+    assert cli.main(["run", f"{KERNELS}:matmul", *SMALL, "--out-idx", "C"]) == 2
+    assert "--out-idx 'C' is not a comma-separated list of parameter indices" in capsys.readouterr().err
+
+
 def test_console_script_entry_point():
     """The installed `tilelang-tt` command is this module."""
     result = subprocess.run([sys.executable, "-m", "tilelang_tt.cli", "--help"], capture_output=True, text=True)

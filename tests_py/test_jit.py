@@ -179,12 +179,13 @@ def test_written_arguments_must_be_able_to_hold_the_result():
             kernel(a, a, c)
 
 
-def test_a_buffer_read_and_written_is_never_silently_left_unchanged():
-    """The simulator does not read back the buffers it is given, so an in-place update that
-    cannot be returned is an error rather than a silently unchanged array."""
+def test_a_buffer_read_and_written_is_updated_in_place():
+    """A tensor the kernel reads and writes (plan access read_write) comes back from the simulator
+    and is written into the caller's array."""
     kernel = tilelang_tt.compile(doubled(64, 64, 32))
-    with pytest.raises(ValidationError, match="reads and writes A"):
-        kernel(np.ones((64, 64), np.float32))
+    a = np.arange(64 * 64, dtype=np.float32).reshape(64, 64)
+    assert kernel(a) is None
+    np.testing.assert_array_equal(a, 2 * np.arange(64 * 64, dtype=np.float32).reshape(64, 64))
 
 
 def test_unknown_options_and_bad_layouts_are_validation_errors():

@@ -104,7 +104,11 @@ def _pcc(a, b):
 
 def cmd_run(args):
     func = _build_func(args)
-    out_idx = [int(i) for i in args.out_idx.split(",")] if args.out_idx else [-1]
+    try:
+        out_idx = [int(i) for i in args.out_idx.split(",")] if args.out_idx else [-1]
+    except ValueError:
+        raise ValidationError(f"--out-idx {args.out_idx!r} is not a comma-separated list of parameter indices "
+                              "(e.g. -1 or 2,3)") from None
     kernel = compile_kernel(func, out_idx=out_idx, target_device=args.device, **_pipeline_options(args))
     input_params = [p for i, p in enumerate(kernel.params) if i not in kernel.out_idx]
     rng = np.random.default_rng(args.seed)

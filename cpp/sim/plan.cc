@@ -285,7 +285,8 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, con
     PlanResult result;
     result.stats = run_and_record(*device->state_, *program.state_);
     for (const auto &b : buffers.by_name) {
-        if (inputs.count(b.first)) continue;
+        // A buffer the program only reads is the caller's input unchanged; any other is read back.
+        if (inputs.count(b.first) && buffers.specs[b.first].value("access", "read_write") == "read") continue;
         std::vector<uint8_t> bytes(b.second->size());
         detail::ReadFromBuffer(*b.second, bytes.data());
         result.buffers[b.first] = from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());

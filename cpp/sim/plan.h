@@ -23,12 +23,13 @@ struct HostTensor {
 };
 
 struct PlanResult {
-    std::map<std::string, HostTensor> buffers;  ///< every buffer the caller did not pass in
+    std::map<std::string, HostTensor> buffers;  ///< every buffer the caller did not pass in or the program writes
     RunStats stats;
 };
 
 /*! \brief Allocates the plan's buffers, uploads `inputs` (tilized when the buffer's tensor layout
- *  is "tile"), builds and runs the program, and reads back the other buffers.
+ *  is "tile"), builds and runs the program, and reads back every buffer it does not only read (the
+ *  inputs it writes too, by their plan "access").
  *  \throws tt::Error: Validation for a malformed plan, Simulation for a faulty program. */
 PlanResult run_plan(const nlohmann::json &plan, const std::string &kernel_dir,
                     const std::map<std::string, HostTensor> &inputs, const std::string &device = "");

@@ -123,7 +123,8 @@ def run_plan(
     Returns
     -------
     SimResult
-        ``outputs``: every buffer not passed in, as a NumPy array of its shape and dtype
+        ``outputs``: every buffer not passed in, and every one passed in that the program writes
+        (plan ``access`` ``write`` or ``read_write``), as a NumPy array of its shape and dtype
         (bfloat8_b buffers come back as float32); ``stats``: the run's statistics (docs/simulator.md).
     """
     plan_dict = _load_plan(plan)
