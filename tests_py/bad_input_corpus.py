@@ -595,10 +595,7 @@ def statement_cases():
 
 # Cases that still fail for a reason outside the front end, each with the reason; the corpus
 # expects them to fail (strict), so a fix shows up as an unexpected pass to remove here.
-KNOWN_FAILURES = {
-    "statement[T.fill(S)]": "T.fill of a fragment the reader filled by T.copy gives the CB two producer kernels; "
-                            "the lowering answers with VerifyTTIR's internal error instead of a located one",
-}
+KNOWN_FAILURES = {}
 
 
 def all_cases():

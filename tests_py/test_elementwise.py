@@ -101,6 +101,24 @@ def scaled_by_fill(M, N, block, value):
     return scale
 
 
+def refilled(M, value):
+    @T.prim_func
+    def refill(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((M, M), "float32")
+            T.copy(A[0, 0], S)
+            T.fill(S, value)
+            T.copy(S, C[0, 0])
+
+    return refill
+
+
+def test_filling_a_buffer_the_reader_filled():
+    """The fill's tiles cannot go to the reader's CB (one producer per CB): they live in compute's."""
+    kernel = tilelang_tt.compile(refilled(32, 0.5), out_idx=[-1])
+    np.testing.assert_array_equal(kernel(random((32, 32), "float32", 15)), np.full((32, 32), 0.5, np.float32))
+
+
 def test_filled_buffer_reads_are_its_constant():
     kernel = tilelang_tt.compile(scaled_by_fill(64, 64, 32, 3.0), out_idx=[-1])
     assert "fill_tile(" in kernel.get_kernel_source("compute")

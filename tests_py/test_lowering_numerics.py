@@ -8,6 +8,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
+import tilelang_tt
 import tilelang_tt.language as T
 from tilelang_tt import _core, passes, sim
 
@@ -125,3 +126,30 @@ def test_launch_grid_extents_are_runtime_arguments(tmp_path, partition_strategy)
         assert "block_panel" in sources[0]["writer.cpp"]
         assert [p["work_partition"]["panel"] for p in plans] == [1, 2]
     assert plans[0] != plans[1]
+
+
+def gemm_through_lets(M, N, K, block):
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block)) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            B_s = T.alloc_shared((block, block), "bfloat16")
+            acc = T.alloc_fragment((block, block), "float32")
+            row0 = by * block
+            col0 = bx * block
+            T.clear(acc)
+            for k in T.Pipelined(T.ceildiv(K, block), num_stages=2):
+                k0 = k * block
+                T.copy(A[row0, k0], A_s)
+                T.copy(B[k0, col0], B_s)
+                T.gemm(A_s, B_s, acc)
+            T.copy(acc, C[row0, col0])
+
+    return gemm
+
+
+def test_copy_regions_named_through_lets():
+    """`row0 = by * block` then A[row0, k0]: the tile alignment of region starts looks through lets."""
+    kernel = tilelang_tt.compile(gemm_through_lets(64, 96, 128, 32), out_idx=[-1])
+    a, b = random_bf16((64, 128), 1), random_bf16((128, 96), 2)
+    assert_matches(kernel(a, b), a.astype(np.float32) @ b.astype(np.float32), 128)

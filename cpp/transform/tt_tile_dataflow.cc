@@ -1,7 +1,10 @@
 // Reader and writer tile transfers of LowerTTTileIntrinsics (see tt_tile_dataflow.h).
 #include "transform/tt_tile_dataflow.h"
 
+#include <functional>
+
 #include "ir/arith.h"
+#include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 
@@ -58,8 +61,15 @@ void require_matching_format(const CircularBuffer &cb, const BufferLayout &layou
 
 }  // namespace
 
-Expr tile_index_of(const Expr &element_index, const std::string &what, const Span &span) {
-    Expr q = exact_tile_quotient(fold_constants(element_index));
+Expr tile_index_of(const Expr &element_index, const std::string &what, const Span &span, const Lets &lets) {
+    // Through lets: `row0 = by * 64` then A[row0, k * 32] starts at a tile row like by * 64 does.
+    std::function<Expr(const Expr &)> resolve = [&](const Expr &e) {
+        return substitute(e, [&](const Var &v) {
+            auto it = lets.find(v.get());
+            return it == lets.end() ? Expr(v) : resolve(it->second);
+        });
+    };
+    Expr q = exact_tile_quotient(fold_constants(resolve(element_index)));
     if (!q) {
         TT_USER_ERROR(Validation, span) << what << " starts at element " << to_text(element_index)
                                         << ", which is not provably a multiple of 32; Tenstorrent moves whole "
@@ -68,10 +78,11 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
     return fold_constants(q);
 }
 
-std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &what, const Span &span) {
+std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &what, const Span &span,
+                                 const Lets &lets) {
     const std::vector<Range> &r = region->ranges;
     const size_t rank = r.size();
-    if (rank == 1) return {make_int(0), tile_index_of(r[0].min, what, span)};
+    if (rank == 1) return {make_int(0), tile_index_of(r[0].min, what, span, lets)};
     // Leading dimensions index one matrix of a batch: its tile rows follow those of the matrices
     // before it (pages are batch-major, then row-major tiles within each matrix).
     const std::vector<Expr> &shape = region->buffer->shape;
@@ -79,8 +90,8 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &wh
     for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
     Expr row_tiles =
         tile_index_of(shape[rank - 2], "dimension " + std::to_string(rank - 2) + " of " + region->buffer->name, span);
-    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[rank - 2].min, what, span));
-    return {fold_constants(row), tile_index_of(r[rank - 1].min, what, span)};
+    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[rank - 2].min, what, span, lets));
+    return {fold_constants(row), tile_index_of(r[rank - 1].min, what, span, lets)};
 }
 
 std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span) {
@@ -128,7 +139,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
         auto [rows, cols] = region_tiles(copy.source, copy.span);
-        auto [row0, col0] = first_tile(copy.source, "the copy from " + global->name, copy.span);
+        auto [row0, col0] = first_tile(copy.source, "the copy from " + global->name, copy.span, ctx.lets());
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -166,7 +177,7 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    auto [row0, col0] = first_tile(destination, "the copy to " + global->name, span);
+    auto [row0, col0] = first_tile(destination, "the copy to " + global->name, span, ctx.lets());
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

@@ -32,14 +32,19 @@ ir::Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &
 ir::Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const TileOrder &order,
                           const ir::RegionNode *destination, const Span &span);
 
+/*! \brief Values of the lets around a copy, by variable. */
+using Lets = std::map<const ir::VarNode *, ir::Expr>;
+
 /*! \brief The tile-row/column index of an element index: element_index / 32, folded so that
- *  `by * 128` becomes `by * 4`. A Validation error when the index is not provably a multiple of 32. */
-ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span);
+ *  `by * 128` becomes `by * 4`, looking through `lets`. A Validation error when the index is not
+ *  provably a multiple of 32. */
+ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span, const Lets &lets = {});
 
 /*! \brief The tile (row, column) where a region starts; a 1-D region (a vector in DRAM, tilized
  *  as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through the matrices of
  *  its leading dimensions. A Validation error when a start is not provably a multiple of 32. */
-std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::string &what, const Span &span);
+std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::string &what, const Span &span,
+                                         const Lets &lets = {});
 
 /*! \brief The region's tile extents (rows, cols) over its last two dimensions, a 1-D region being
  *  one row of tiles; a Validation error unless those extents are constant multiples of 32 and every

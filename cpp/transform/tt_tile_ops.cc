@@ -148,10 +148,14 @@ RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
         return out;
     }
     if (v.kind != TileValue::Constant) return out;
-    const CircularBuffer &cb = ctx_.cb(region->buffer, region->span);
+    // A CB has one producer: over a buffer the reader fills, the tiles go to a CB of compute's,
+    // where the value then lives (TileValue::home).
+    const CircularBuffer &own = ctx_.cb(region->buffer, region->span);
+    const CircularBuffer &cb = own.config.flow == CBFlow::Input ? ctx_.scratch_cb(region->buffer, "computed") : own;
     note_compute_init(emit_copy_init(cb, cb));
     out[KernelRole::Compute].push_back(emit_constant_tiles(cb, v.constant, ctx_.dst_tiles()));
     v = TileValue{TileValue::Full, 0, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
+    v.home = &cb == &own ? nullptr : &cb;
     return out;
 }
 

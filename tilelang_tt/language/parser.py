@@ -374,7 +374,9 @@ class Parser(ExpressionParser):
         if name in ("clear", "fill"):
             args, _ = self.call_args(call, ["buffer", "value"] if name == "fill" else ["buffer"], name)
             region = self.region_of(args.get("buffer"), call)
-            value = args.get("value", 0) if name == "fill" else 0
+            if name == "fill" and "value" not in args:
+                raise self.error(call, "T.fill(buffer, value) needs the value to fill with (T.clear(buffer) fills with 0)")
+            value = args["value"] if name == "fill" else 0
             value = ir.cast(region.buffer.dtype, self.to_expr(value, call), span=sp)
             return [ir.evaluate(ir.call("tl.fill", [region, value], span=sp), span=sp)]
         if name == "gemm":
