@@ -35,6 +35,25 @@ protected:
 #undef TT_VISIT_DECL
 };
 
+/*! \brief An IRVisitor that knows the span of the innermost statement it is in that has one
+ *  (variables carry the span of their definition, so a use is located by its statement). */
+class LocatingVisitor : public IRVisitor {
+public:
+    void visit_stmt(const Stmt &s) override {
+        if (!s) return;
+        const Span outer = statement_span_;
+        if (s->span.defined()) statement_span_ = s->span;
+        IRVisitor::visit_stmt(s);
+        statement_span_ = outer;
+    }
+
+protected:
+    const Span &statement_span() const { return statement_span_; }
+
+private:
+    Span statement_span_;
+};
+
 class IRMutator {
 public:
     virtual ~IRMutator() = default;

@@ -205,7 +205,7 @@ bool entry_valid(const std::string &dir) {
 /*! Moves an invalid entry out of the way with one atomic rename (so a concurrent reader sees either
  *  the old directory or none), then deletes it. */
 void discard_entry(const std::string &dir) {
-    std::string aside = dir + ".stale." + std::to_string(getpid()) + ".XXXXXX";
+    std::string aside = dir + ".stale." + std::to_string(getpid()) + ".XXXXXX";  // mkdtemp template
     if (!mkdtemp(&aside[0])) return;
     if (rename(dir.c_str(), aside.c_str()) != 0) {
         rmdir(aside.c_str());
@@ -259,7 +259,7 @@ void start_compile(Job &job) {
     const Toolchain &tc = toolchain();
     const std::string libdir = dirname_of(tc.library);
     make_dirs(tc.cache_dir);
-    job.build_dir = job.dir + ".build." + std::to_string(getpid()) + ".XXXXXX";
+    job.build_dir = job.dir + ".build." + std::to_string(getpid()) + ".XXXXXX";  // mkdtemp template
     if (!mkdtemp(&job.build_dir[0])) {
         job.build_dir.clear();
         throw tt::Error(tt::ErrorKind::Validation, "cannot create a build directory in the kernel cache " + tc.cache_dir +

@@ -75,18 +75,14 @@ bool uses_var(const Stmt &s, const VarNode *var) {
 }
 
 // The statement nearest to the first use of any of `vars`, for locating what still depends on them.
-class UseFinder : public IRVisitor {
+class UseFinder : public LocatingVisitor {
 public:
     explicit UseFinder(std::set<const VarNode *> vars) : vars_(std::move(vars)) {}
     const VarNode *found = nullptr;
     Span where;
 
     void visit_stmt(const Stmt &s) override {
-        if (found || !s) return;
-        const Span outer = current_;
-        if (s->span.defined()) current_ = s->span;
-        IRVisitor::visit_stmt(s);
-        current_ = outer;
+        if (!found) LocatingVisitor::visit_stmt(s);
     }
 
 protected:
@@ -94,13 +90,12 @@ protected:
     void visit(const VarNode *op) override {
         if (!found && vars_.count(op)) {
             found = op;
-            where = current_;
+            where = statement_span();
         }
     }
 
 private:
     std::set<const VarNode *> vars_;
-    Span current_;
 };
 
 class RowGrouper : public IRMutator {

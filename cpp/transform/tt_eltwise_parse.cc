@@ -180,7 +180,7 @@ private:
         if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
         auto cmp = comparisons.find(e->kind);
         if (cmp != comparisons.end() && binary_operands(e, &a, &b)) {
-            if (uses_index(a) || uses_index(b)) return compare_indices(cmp->second, a, b, e->span);
+            if (uses_index(a) || uses_index(b)) return compare_indices(cmp->second, e, e->span);
             return compare(cmp->second, build(a), build(b));
         }
         // Masks are 1.0 / 0.0: both hold where their product is 1, either where their max is.
@@ -281,10 +281,12 @@ private:
     }
 
     // `a cmp b` over the loop indices: the mask of (a - b) cmp 0 as an IndexCompare.
-    EltwiseExpr compare_indices(const std::string &name, const Expr &a, const Expr &b, const Span &span) {
+    EltwiseExpr compare_indices(const std::string &name, const Expr &comparison, const Span &span) {
+        Expr a, b;
+        binary_operands(comparison, &a, &b);
         int64_t row_a, col_a, row_b, col_b;
         Expr rest_a, rest_b;
-        const std::string what = "the condition " + to_text(a) + " " + name + " " + to_text(b) + " in T.Parallel";
+        const std::string what = "the condition " + to_text(comparison) + " in T.Parallel";
         if (vars_.size() != 2 || a->dtype.is_float() || b->dtype.is_float() || !affine(a, &row_a, &col_a, &rest_a) ||
             !affine(b, &row_b, &col_b, &rest_b)) {
             unsupported(span, what,

@@ -115,17 +115,10 @@ bool conjunct_bounds(const Expr &cond, std::vector<Bound> *out) {
 }
 
 /*! Walks one kernel with the range of every variable in scope and checks each access. */
-class BoundsChecker : public IRVisitor {
+class BoundsChecker : public LocatingVisitor {
 public:
     /*! The ifs whose condition holds, or fails, for every value of the variables in range. */
     std::map<const IfThenElseNode *, bool> decided;
-
-    void visit_stmt(const Stmt &s) override {
-        const Span saved = statement_span_;
-        if (s->span.defined()) statement_span_ = s->span;
-        IRVisitor::visit_stmt(s);
-        statement_span_ = saved;
-    }
 
 protected:
     using IRVisitor::visit;
@@ -139,7 +132,7 @@ protected:
         MaybeReach extent = reach_of(op->extent);
         if (extent && extent->exact && extent->values.lo < 0 && unknown_guards_ == 0) {
             // Trip counts are unsigned on the device: a negative one would run about 2**32 times.
-            TT_USER_ERROR(Validation, op->span.defined() ? op->span : statement_span_)
+            TT_USER_ERROR(Validation, op->span.defined() ? op->span : statement_span())
                 << "the loop over " << op->loop_var->name << " runs " << to_text(op->extent) << " times, which is "
                 << text_of(extent->values.lo) << " for some values of the grid and loop variables; trip counts "
                 << "must not be negative (the device counts them unsigned), so instead give a stop at or after the "
@@ -264,7 +257,7 @@ private:
         std::string shape;
         for (const Expr &e : buffer->shape) shape += (shape.empty() ? "" : ", ") + to_text(e);
         const std::string what = operation_.rfind("tl.", 0) == 0 ? "T." + operation_.substr(3) : "an element access";
-        TT_USER_ERROR(Validation, span.defined() ? span : statement_span_)
+        TT_USER_ERROR(Validation, span.defined() ? span : statement_span())
             << what << " reaches elements " << text_of(reach.lo) << " to " << text_of(reach.hi) << " of dimension "
             << dim << " of " << buffer->name << " (index " << to_text(start)
             << (extent ? ", extent " + to_text(extent) : std::string()) << ", over the ranges of the grid and loop "
@@ -402,7 +395,6 @@ private:
     std::map<const VarNode *, Expr> let_values_;
     int unknown_guards_ = 0;  // > 0 under a condition the check cannot turn into variable ranges
     std::string operation_;
-    Span statement_span_;
 };
 
 /*! Replaces each decided if by its taken branch (nothing when no branch runs). */
