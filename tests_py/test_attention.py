@@ -82,14 +82,17 @@ def test_flash_attention_forward(seq_len, dim, block_M, block_N):
     assert_close(kernel(q, k, v), attention_reference(q, k, v), rtol=2 ** -5, atol=2 ** -6)
 
 
-def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16", is_causal=False):
-    """TileLang's MHA forward in the BHSD layout (examples/flash_attention/example_mha_fwd_bhsd.py);
-    groups > 1 shares each K/V head among that many query heads (GQA). Causal: K/V blocks past the
-    query block's last row are never visited (a trip count from the block index), and the blocks
-    the diagonal crosses start from a mask on the element indices."""
+def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16", is_causal=False,
+             bshd=False):
+    """TileLang's MHA forward in the BHSD layout (examples/flash_attention/example_mha_fwd_bhsd.py),
+    or in the BSHD layout (example_mha_fwd_bshd.py, bshd=True: rows of a block are sequence
+    positions of one head, so its tiles span dimensions 1 and 3); groups > 1 shares each K/V head
+    among that many query heads (GQA). Causal: K/V blocks past the query block's last row are never
+    visited (a trip count from the block index), and the blocks the diagonal crosses start from a
+    mask on the element indices."""
     scale = (1.0 / dim) ** 0.5 * 1.44269504
-    q_shape = [batch, heads, seq_len, dim]
-    kv_shape = [batch, heads // groups, seq_len, dim]
+    q_shape = [batch, seq_len, heads, dim] if bshd else [batch, heads, seq_len, dim]
+    kv_shape = [batch, seq_len, heads // groups, dim] if bshd else [batch, heads // groups, seq_len, dim]
     accum = "float"
 
     @T.prim_func
@@ -108,14 +111,20 @@ def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bflo
             scores_sum = T.alloc_fragment([block_M], accum)
             logsum = T.alloc_fragment([block_M], accum)
 
-            T.copy(Q[bz, by, bx * block_M:(bx + 1) * block_M, :], Q_shared)
+            if bshd:
+                T.copy(Q[bz, bx * block_M:(bx + 1) * block_M, by, :], Q_shared)
+            else:
+                T.copy(Q[bz, by, bx * block_M:(bx + 1) * block_M, :], Q_shared)
             T.fill(acc_o, 0)
             T.fill(logsum, 0)
             T.fill(scores_max, -T.infinity(accum))
             loop_range = (T.min(T.ceildiv(seq_len, block_N), T.ceildiv((bx + 1) * block_M, block_N))
                           if is_causal else T.ceildiv(seq_len, block_N))
             for k in T.Pipelined(loop_range, num_stages=1):
-                T.copy(K[bz, by // groups, k * block_N:(k + 1) * block_N, :], K_shared)
+                if bshd:
+                    T.copy(K[bz, k * block_N:(k + 1) * block_N, by // groups, :], K_shared)
+                else:
+                    T.copy(K[bz, by // groups, k * block_N:(k + 1) * block_N, :], K_shared)
                 if is_causal:
                     for i, j in T.Parallel(block_M, block_N):
                         acc_s[i, j] = T.if_then_else(bx * block_M + i >= k * block_N + j, 0,
@@ -135,11 +144,17 @@ def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bflo
                 for i in T.Parallel(block_M):
                     logsum[i] = logsum[i] * scores_scale[i] + scores_sum[i]
                 T.copy(acc_s, acc_s_cast)
-                T.copy(V[bz, by // groups, k * block_N:(k + 1) * block_N, :], V_shared)
+                if bshd:
+                    T.copy(V[bz, k * block_N:(k + 1) * block_N, by // groups, :], V_shared)
+                else:
+                    T.copy(V[bz, by // groups, k * block_N:(k + 1) * block_N, :], V_shared)
                 T.gemm(acc_s_cast, V_shared, acc_o)
             for i, j in T.Parallel(block_M, dim):
                 acc_o[i, j] /= logsum[i]
-            T.copy(acc_o, Output[bz, by, bx * block_M:(bx + 1) * block_M, :])
+            if bshd:
+                T.copy(acc_o, Output[bz, bx * block_M:(bx + 1) * block_M, by, :])
+            else:
+                T.copy(acc_o, Output[bz, by, bx * block_M:(bx + 1) * block_M, :])
 
     return main
 
@@ -165,6 +180,41 @@ def test_mha_and_gqa_forward_on_bhsd_tensors(batch, heads, seq_len, dim, groups,
     assert_close(kernel(q, k, v), (p / p.sum(axis=-1, keepdims=True)) @ vf, rtol=2 ** -5, atol=2 ** -5)
 
 
+@pytest.mark.parametrize("batch,heads,seq_len,dim,groups,dtype,is_causal", [
+    (2, 2, 128, 64, 1, "bfloat16", False),
+    (1, 4, 128, 64, 2, "float16", True),
+])
+def test_mha_and_gqa_forward_on_bshd_tensors(batch, heads, seq_len, dim, groups, dtype, is_causal):
+    kernel = tilelang_tt.compile(
+        mha_bhsd(batch, heads, seq_len, dim, 32, 32, groups, dtype, is_causal, bshd=True), out_idx=[-1])
+    assert kernel.plan["buffers"][0]["storage_order"] == [0, 2, 1, 3]
+    q = random((batch, seq_len, heads, dim), dtype, 37)
+    k, v = (random((batch, seq_len, heads // groups, dim), dtype, seed) for seed in (38, 39))
+    # The reference in BHSD: the same attention, heads moved in front of the sequence.
+    qf, kf, vf = (x.astype(np.float32).transpose(0, 2, 1, 3) for x in (q, k, v))
+    kf, vf = (np.repeat(x, groups, axis=1) for x in (kf, vf))
+    s = qf @ kf.transpose(0, 1, 3, 2) / np.sqrt(dim)
+    if is_causal:
+        s = np.where(np.tril(np.ones((seq_len, seq_len), bool)), s, -np.inf)
+    p = np.exp(s - s.max(axis=-1, keepdims=True))
+    expected = ((p / p.sum(axis=-1, keepdims=True)) @ vf).transpose(0, 2, 1, 3)
+    assert_close(kernel(q, k, v), expected, rtol=2 ** -5, atol=2 ** -5)
+
+
+def test_copies_of_different_dimension_pairs_of_one_tensor_are_a_located_error():
+    @T.prim_func
+    def mixed(Q: T.Tensor((1, 64, 2, 64), "bfloat16"), O: T.Tensor((1, 64, 2, 64), "bfloat16")):
+        with T.Kernel(1) as bx:
+            q = T.alloc_shared((32, 64), "bfloat16")
+            T.copy(Q[0, 0:32, 0, :], q)
+            T.copy(Q[0, 0, 0:32, :], q)
+            T.copy(q, O[0, 0:32, 0, :])
+
+    with pytest.raises(tilelang_tt.errors.TileLangTTError, match="dimensions 2 and 3 of Q, and the copy at line") as info:
+        tilelang_tt.compile(mixed, out_idx=[-1])
+    assert info.value.line is not None
+
+
 def test_a_region_spanning_a_leading_dimension_is_a_located_error():
     @T.prim_func
     def two_heads(Q: T.Tensor((1, 2, 64, 64), "bfloat16"), O: T.Tensor((1, 2, 64, 64), "bfloat16")):
@@ -181,4 +231,5 @@ def test_a_region_spanning_a_leading_dimension_is_a_located_error():
 def test_attention_compiles_against_the_release(tt_release):
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir
                    for p in (flash_attention(128, 64, 32, 32), mha_bhsd(1, 4, 128, 64, 32, 64, groups=2),
-                             mha_bhsd(1, 2, 128, 64, 32, 32, is_causal=True))])
+                             mha_bhsd(1, 2, 128, 64, 32, 32, is_causal=True),
+                             mha_bhsd(1, 2, 64, 64, 32, 32, bshd=True))])

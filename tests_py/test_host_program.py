@@ -214,3 +214,39 @@ def test_compiled_gemm_through_main_gives_the_python_result(dtype, shape, tmp_pa
     reference = a.astype(np.float32) @ b.astype(np.float32)
     assert pcc(c.astype(np.float32), reference) >= 0.999
     np.testing.assert_allclose(c.astype(np.float32), reference, atol=0.1, rtol=0.02)
+
+
+def test_bshd_tensors_through_main_give_the_python_result(tmp_path):
+    """A kernel whose copies move (sequence, dim) blocks of one head of [batch, seq, heads, dim]
+    tensors: main.cpp permutes the inputs into the plan's storage order before tilizing and the
+    output back after reading it, and gives kernel(x) bit for bit."""
+    import tilelang_tt
+    import tilelang_tt.language as T
+
+    batch, seq, heads, dim = 2, 64, 3, 32
+
+    @T.prim_func
+    def scale_heads(X: T.Tensor((batch, seq, heads, dim), "bfloat16"),
+                    Y: T.Tensor((batch, seq, heads, dim), "bfloat16")):
+        with T.Kernel(seq // 32, heads, batch) as (bx, by, bz):
+            block = T.alloc_shared((32, dim), "bfloat16")
+            T.copy(X[bz, bx * 32:(bx + 1) * 32, by, :], block)
+            for i, j in T.Parallel(32, dim):
+                block[i, j] = block[i, j] * 2.0 + 1.0
+            T.copy(block, Y[bz, bx * 32:(bx + 1) * 32, by, :])
+
+    kernel = tilelang_tt.compile(scale_heads, out_idx=[-1])
+    assert {b["name"]: b.get("storage_order") for b in kernel.plan["buffers"]} == {"X": [0, 2, 1, 3],
+                                                                                   "Y": [0, 2, 1, 3]}
+    x = np.random.default_rng(5).uniform(-1, 1, (batch, seq, heads, dim)).astype(ml_dtypes.bfloat16)
+    expected = kernel(x)
+    np.testing.assert_allclose(expected.astype(np.float32), x.astype(np.float32) * 2 + 1, atol=2 ** -6)
+
+    configure_and_build(kernel.artifacts_dir, tmp_path / "build", simulator_cmake_args())
+    x.tofile(tmp_path / "x.bin")
+    proc = subprocess.run([str(tmp_path / "build" / "scale_heads"), f"X={tmp_path / 'x.bin'}",
+                           f"Y={tmp_path / 'y.bin'}"], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, TT_SIM_DEVICE=kernel.plan["device"]))
+    assert proc.returncode == 0, proc.stderr
+    y = np.fromfile(tmp_path / "y.bin", dtype=ml_dtypes.bfloat16).reshape(batch, seq, heads, dim)
+    np.testing.assert_array_equal(y.view(np.uint16), expected.view(np.uint16))

@@ -2,6 +2,7 @@
 #include "codegen/host_plan.h"
 
 #include <algorithm>
+#include <numeric>
 #include <cctype>
 #include <iterator>
 
@@ -97,7 +98,15 @@ HostBuffer read_buffer(const Json &b, size_t index) {
     buffer.shape = field_as<std::vector<int64_t>>(b, "shape", at);
     if (buffer.shape.empty() || std::any_of(buffer.shape.begin(), buffer.shape.end(), [](int64_t d) { return d <= 0; }))
         bad_plan(at, "shape must be a non-empty list of positive extents");
-    buffer.tensor = tensor_shape(buffer.shape);
+    buffer.storage_order = optional_field<std::vector<int>>(b, "storage_order", at, {});
+    std::vector<int> axes(buffer.shape.size());
+    std::iota(axes.begin(), axes.end(), 0);
+    if (!buffer.storage_order.empty() &&
+        !std::is_permutation(buffer.storage_order.begin(), buffer.storage_order.end(), axes.begin(), axes.end()))
+        bad_plan(at, "storage_order must be a permutation of the tensor's " + std::to_string(axes.size()) + " axes");
+    std::vector<int64_t> stored = buffer.shape;
+    for (size_t d = 0; d < buffer.storage_order.size(); ++d) stored[d] = buffer.shape[buffer.storage_order[d]];
+    buffer.tensor = tensor_shape(stored);
     buffer.dtype = field_as<std::string>(b, "dtype", at);
     const HostElement &element = host_element(buffer.dtype, at);
     buffer.host_type = element.host_type;
@@ -116,9 +125,9 @@ HostBuffer read_buffer(const Json &b, size_t index) {
     if (buffer.page_size != tile_bytes)
         bad_plan(at, "page_size " + std::to_string(buffer.page_size) + " is not one " + buffer.dtype + " tile (" +
                          std::to_string(tile_bytes) + " bytes)");
-    if (buffer.num_pages != transform::tiles_of_shape(buffer.shape))
+    if (buffer.num_pages != transform::tiles_of_shape(stored))
         bad_plan(at, "num_pages " + std::to_string(buffer.num_pages) + " does not match the shape's " +
-                         std::to_string(transform::tiles_of_shape(buffer.shape)) + " tiles");
+                         std::to_string(transform::tiles_of_shape(stored)) + " tiles");
 
     const std::string access = field_as<std::string>(b, "access", at);
     if (access != "read" && access != "write" && access != "read_write" && access != "none")

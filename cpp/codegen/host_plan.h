@@ -41,7 +41,9 @@ struct TensorShape {
 struct HostBuffer {
     std::string name;            ///< the kernel parameter's name, a C++ identifier
     std::vector<int64_t> shape;  ///< logical shape in elements
-    TensorShape tensor;          ///< shape as batch x rows x cols
+    /// The axes in the order the device stores them (plan key storage_order); empty: as given.
+    std::vector<int> storage_order;
+    TensorShape tensor;          ///< the stored shape as batch x rows x cols
     std::string dtype;           ///< IR dtype name ("bfloat16")
     std::string host_type;       ///< C++ element type of the host arrays ("bfloat16", "float", "std::uint16_t", ...)
     int element_bytes = 0;       ///< bytes of one element in files and on the device

@@ -100,6 +100,34 @@ std::string tensor_shape_text(const HostBuffer &b) {
            std::to_string(b.tensor.cols) + "}";
 }
 
+std::string list_text(const std::vector<int64_t> &values) {
+    std::string s = "{";
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+    return s + "}";
+}
+
+/*! `values` (row-major in the axes of `shape`) reordered by `order`, as main.cpp spells it. */
+std::string permuted(const std::string &values, const std::vector<int64_t> &shape, const std::vector<int64_t> &order) {
+    return "permute_axes(" + values + ", " + list_text(shape) + ", " + list_text(order) + ")";
+}
+
+/*! The host tensor in the buffer's storage order (the device's axis order). */
+std::string to_storage_order(const HostBuffer &b, const std::string &values) {
+    if (b.storage_order.empty()) return values;
+    return permuted(values, b.shape, std::vector<int64_t>(b.storage_order.begin(), b.storage_order.end()));
+}
+
+/*! The stored tensor back in the buffer's own axis order. */
+std::string from_storage_order(const HostBuffer &b, const std::string &values) {
+    if (b.storage_order.empty()) return values;
+    std::vector<int64_t> stored(b.shape.size()), inverse(b.shape.size());
+    for (size_t d = 0; d < b.storage_order.size(); ++d) {
+        stored[d] = b.shape[b.storage_order[d]];
+        inverse[b.storage_order[d]] = static_cast<int64_t>(d);
+    }
+    return permuted(values, stored, inverse);
+}
+
 void emit_inputs(CodeWriter &w, const HostPlan &plan) {
     w.comment("Inputs: row-major tensors from their files (or stand-in values), tilized and uploaded.");
     w.comment("The tiled copies stay alive until the queue has finished with them (the release's");
@@ -108,8 +136,9 @@ void emit_inputs(CodeWriter &w, const HostPlan &plan) {
     for (const HostBuffer &b : plan.buffers) {
         ++seed;  // stand-in values differ per buffer, and stay put when other buffers change role
         if (!b.is_input) continue;
-        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(input_tensor<" + b.host_type +
-               ">(cli, \"" + b.name + "\", " + std::to_string(b.tensor.elements()) + ", " + std::to_string(seed) + "), " +
+        const std::string values = "input_tensor<" + b.host_type + ">(cli, \"" + b.name + "\", " +
+                                   std::to_string(b.tensor.elements()) + ", " + std::to_string(seed) + ")";
+        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(" + to_storage_order(b, values) + ", " +
                tensor_shape_text(b) + ");");
         w.line("distributed::EnqueueWriteMeshBuffer(cq, " + b.name + "_buffer, " + b.name + "_tiles, false);");
     }
@@ -129,7 +158,8 @@ void emit_outputs(CodeWriter &w, const HostPlan &plan) {
         const std::string read_back = b.name + "_read_back";
         w.line("std::vector<" + b.host_type + "> " + read_back + "(" + std::to_string(b.num_pages) + " * 1024);");
         w.line("distributed::EnqueueReadMeshBuffer(cq, " + read_back + ", " + b.name + "_buffer, true);");
-        w.line("output_tensor(cli, \"" + b.name + "\", from_tiles(" + read_back + ", " + tensor_shape_text(b) + "));");
+        const std::string values = "from_tiles(" + read_back + ", " + tensor_shape_text(b) + ")";
+        w.line("output_tensor(cli, \"" + b.name + "\", " + from_storage_order(b, values) + ");");
     }
     w.line("distributed::Finish(cq);");
 }

@@ -81,6 +81,28 @@ constexpr std::size_t round_up_to_tile(std::size_t n) {
 }
 )";
 
+const char *const kPermuteAxes = R"(
+/*! The row-major tensor `values` of `shape` with its axes reordered: axis d of the result is axis
+ *  order[d] of the input. */
+template <typename T>
+std::vector<T> permute_axes(const std::vector<T> &values, const std::vector<std::size_t> &shape,
+                            const std::vector<std::size_t> &order) {
+    const std::size_t rank = shape.size();
+    std::vector<std::size_t> result_stride(rank, 1), stride(rank);
+    for (std::size_t d = rank - 1; d > 0; --d) result_stride[d - 1] = result_stride[d] * shape[order[d]];
+    for (std::size_t d = 0; d < rank; ++d) stride[order[d]] = result_stride[d];
+    std::vector<T> result(values.size());
+    std::vector<std::size_t> index(rank, 0);
+    for (const T &value : values) {
+        std::size_t offset = 0;
+        for (std::size_t d = 0; d < rank; ++d) offset += index[d] * stride[d];
+        result[offset] = value;
+        for (std::size_t d = rank; d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+    }
+    return result;
+}
+)";
+
 const char *const kInputs = R"(
 /*! Raw little-endian elements of `path`; the file must hold exactly `count` of them. */
 template <typename T>
@@ -250,6 +272,10 @@ void emit_support_functions(CodeWriter &w, const HostPlan &plan) {
     w.line();
     emit_block(w, kCommandLine);
     if (!input_types.empty() || any_output) emit_block(w, kTensorShape);
+    const bool any_permuted = std::any_of(plan.buffers.begin(), plan.buffers.end(), [](const HostBuffer &b) {
+        return (b.is_input || b.is_output) && !b.storage_order.empty();
+    });
+    if (any_permuted) emit_block(w, kPermuteAxes);
     if (!input_types.empty()) {
         emit_block(w, kInputs);
         if (input_types.count("bfloat16")) emit_block(w, kStandInBfloat16);

@@ -2,7 +2,9 @@
 // through the same host API a hand-written host program uses.
 #include "sim/plan.h"
 
+#include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "sim/numerics.h"
 #include "sim/session.h"
@@ -202,10 +204,64 @@ HostTensor untilize(const std::vector<uint8_t> &tiles, const std::vector<int64_t
 
 namespace {
 
+/*! The buffer's storage order (plan key "storage_order": its axes in the order pages hold them);
+ *  empty when the pages hold the tensor as given. */
+std::vector<int> storage_order(const json &spec, size_t rank) {
+    if (!spec.contains("storage_order")) return {};
+    std::vector<int> order = spec["storage_order"].get<std::vector<int>>();
+    std::vector<int> axes(rank);
+    std::iota(axes.begin(), axes.end(), 0);
+    if (!std::is_permutation(order.begin(), order.end(), axes.begin(), axes.end()))
+        bad_plan("storage_order " + spec["storage_order"].dump() + " is not a permutation of the " +
+                 std::to_string(rank) + " axes");
+    return order;
+}
+
+/*! The shape with its axes in storage order. */
+std::vector<int64_t> stored_shape(const std::vector<int64_t> &shape, const std::vector<int> &order) {
+    std::vector<int64_t> stored = shape;
+    for (size_t d = 0; d < order.size(); ++d) stored[d] = shape[order[d]];
+    return stored;
+}
+
+/*! The tensor with its axes permuted: axis d of the result is axis order[d] of t (inverse: the
+ *  result's axis order[d] is t's axis d). */
+HostTensor permute_axes(const HostTensor &t, const std::vector<int> &order, uint32_t eb, bool inverse) {
+    const size_t rank = t.shape.size();
+    HostTensor out;
+    out.shape.resize(rank);
+    for (size_t d = 0; d < rank; ++d) {
+        if (inverse) out.shape[order[d]] = t.shape[d];
+        else out.shape[d] = t.shape[order[d]];
+    }
+    std::vector<int64_t> out_strides(rank, 1);
+    for (size_t d = rank - 1; d > 0; --d) out_strides[d - 1] = out_strides[d] * out.shape[d];
+    std::vector<int64_t> stride(rank);  // the output stride of each input axis
+    for (size_t d = 0; d < rank; ++d) {
+        if (inverse) stride[d] = out_strides[order[d]];
+        else stride[order[d]] = out_strides[d];
+    }
+    out.data.resize(t.data.size());
+    std::vector<int64_t> index(rank, 0);  // walks the input in row-major order
+    int64_t offset = 0;
+    for (size_t i = 0; i * eb < t.data.size(); ++i) {
+        std::memcpy(&out.data[size_t(offset) * eb], &t.data[i * eb], eb);
+        for (size_t d = rank; d-- > 0;) {
+            offset += stride[d];
+            if (++index[d] < t.shape[d]) break;
+            offset -= stride[d] * index[d];
+            index[d] = 0;
+        }
+    }
+    return out;
+}
+
 /*! Device bytes of a host tensor in a buffer's layout and format. */
-std::vector<uint8_t> to_device(const HostTensor &t, const json &spec) {
+std::vector<uint8_t> to_device(const HostTensor &given, const json &spec) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
-    if (spec.value("tensor_layout", "tile") != "tile") return t.data;
+    if (spec.value("tensor_layout", "tile") != "tile") return given.data;
+    const std::vector<int> order = storage_order(spec, given.shape.size());
+    const HostTensor t = order.empty() ? given : permute_axes(given, order, info.host_bytes, false);
     std::vector<uint8_t> tiles = tilize(t, info.host_bytes);
     if (info.format != tt::DataFormat::Bfp8_b) return tiles;
     // Bfp8_b: convert each float32 tile (face order) through the packer's block-float encoding.
@@ -222,20 +278,30 @@ std::vector<uint8_t> to_device(const HostTensor &t, const json &spec) {
 HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, const std::vector<int64_t> &shape) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return HostTensor{shape, bytes};
-    if (info.format != tt::DataFormat::Bfp8_b) return untilize(bytes, shape, info.host_bytes);
-    const size_t n = bytes.size() / tt::tile_size(info.format);
-    std::vector<uint8_t> f32(n * 4096);
-    for (size_t i = 0; i < n; ++i) {
-        Tile values;
-        unpack_tile(&bytes[i * tt::tile_size(info.format)], info.format, values);
-        pack_tile_bytes(values, tt::DataFormat::Float32, &f32[i * 4096]);
+    const std::vector<int> order = storage_order(spec, shape.size());
+    const std::vector<int64_t> stored = stored_shape(shape, order);
+    uint32_t eb = info.host_bytes;
+    HostTensor t;
+    if (info.format != tt::DataFormat::Bfp8_b) {
+        t = untilize(bytes, stored, eb);
+    } else {
+        const size_t n = bytes.size() / tt::tile_size(info.format);
+        std::vector<uint8_t> f32(n * 4096);
+        for (size_t i = 0; i < n; ++i) {
+            Tile values;
+            unpack_tile(&bytes[i * tt::tile_size(info.format)], info.format, values);
+            pack_tile_bytes(values, tt::DataFormat::Float32, &f32[i * 4096]);
+        }
+        eb = 4;
+        t = untilize(f32, stored, eb);
     }
-    return untilize(f32, shape, 4);
+    return order.empty() ? t : permute_axes(t, order, eb, true);
 }
 
-uint64_t device_bytes(const json &spec, const std::vector<int64_t> &shape) {
+uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
-    if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(shape)) * info.host_bytes;
+    if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(given)) * info.host_bytes;
+    const std::vector<int64_t> shape = stored_shape(given, storage_order(spec, given.size()));
     const size_t rank = shape.size();
     const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
     const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;

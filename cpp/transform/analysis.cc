@@ -3,8 +3,10 @@
 
 #include <string>
 
+#include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
+#include "transform/tt_attrs.h"
 
 namespace tt::transform {
 
@@ -38,11 +40,23 @@ const Buffer &region_buffer(const Expr &e) {
     return r->buffer;
 }
 
-class DataFlowCollector : public IRVisitor {
+/*! The axes of a region whose extent is not the constant 1. */
+std::vector<int> spanned_axes(const RegionNode *region) {
+    std::vector<int> axes;
+    for (size_t d = 0; d < region->ranges.size(); ++d) {
+        int64_t extent;
+        if (!as_const_int(fold_constants(region->ranges[d].extent), &extent) || extent != 1) {
+            axes.push_back(static_cast<int>(d));
+        }
+    }
+    return axes;
+}
+
+class DataFlowCollector : public LocatingVisitor {
 public:
     explicit DataFlowCollector(DataFlow &flow) : flow_(flow) {
     }
-    using IRVisitor::visit;
+    using LocatingVisitor::visit;
 
 protected:
     void visit(const AllocateNode *op) override {
@@ -77,7 +91,10 @@ protected:
         for (const RegionEffect &e : region_effects(op)) {
             note_global(region_buffer(op->args[e.arg]), e.reads, e.writes);
         }
-        if (op->op->name == "tl.copy") note_copy(region_buffer(op->args[0]), region_buffer(op->args[1]));
+        if (op->op->name == "tl.copy") {
+            note_copy(region_buffer(op->args[0]), region_buffer(op->args[1]));
+            for (size_t i = 0; i < 2; ++i) note_tile_axes(op->args[i].as<RegionNode>());
+        }
         if (op->op->name == "tl.reduce") {
             if (OnChipFlow *target = on_chip(region_buffer(op->args[1]))) target->computed = true;
         }
@@ -92,6 +109,27 @@ private:
         if (b->scope != MemoryScope::Global) return;
         flow_.global_read[b.get()] |= reads;
         flow_.global_written[b.get()] |= writes;
+    }
+
+    // A copy of a 2-D block of a tensor of higher rank decides which axes its tiles span. Blocks
+    // of other shapes decide nothing here; the lowering reports them.
+    void note_tile_axes(const RegionNode *region) {
+        const Buffer &b = region->buffer;
+        if (b->scope != MemoryScope::Global || b->shape.size() <= 2) return;
+        const std::vector<int> axes = spanned_axes(region);
+        if (axes.size() != 2) return;
+        auto [it, first] = tile_axes_spans_.emplace(b.get(), std::make_pair(axes, statement_span()));
+        if (!first && it->second.first != axes) {
+            const Span &before = it->second.second;
+            TT_USER_ERROR(Validation, statement_span())
+                << "this T.copy moves a block of dimensions " << axes[0] << " and " << axes[1] << " of " << b->name
+                << ", and the copy at line " << before.line << " one of dimensions " << it->second.first[0] << " and "
+                << it->second.first[1] << "; a tensor's tiles span one pair of dimensions, so instead copy blocks "
+                << "of the same two dimensions of " << b->name << " everywhere";
+        }
+        if (first && axes != std::vector<int>{int(b->shape.size()) - 2, int(b->shape.size()) - 1}) {
+            flow_.global_tile_axes[b.get()] = axes;
+        }
     }
 
     void note_copy(const Buffer &src, const Buffer &dst) {
@@ -118,6 +156,7 @@ private:
     }
 
     DataFlow &flow_;
+    std::map<const BufferNode *, std::pair<std::vector<int>, Span>> tile_axes_spans_;
     std::map<const BufferNode *, size_t> index_;
     std::vector<int> stages_;  ///< num_stages of the enclosing Pipelined loops, innermost last
     int copies_ = 0;
@@ -165,9 +204,10 @@ std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
     return shape;
 }
 
-void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what) {
+void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
+                        const std::vector<int> &tile_axes) {
     // A 1-D buffer is a vector: 32 values per tile (the row or column of a tile block it belongs to).
-    for (size_t d = shape.size() < 2 ? 0 : shape.size() - 2; d < shape.size(); ++d) {
+    for (int d : tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes) {
         if (shape[d] % 32 != 0) {
             const int64_t padded = (shape[d] + 31) / 32 * 32;
             TT_USER_ERROR(Validation, buffer->span)

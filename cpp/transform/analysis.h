@@ -24,10 +24,11 @@ std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 /*! \brief The buffer's shape as constants; `what` names the buffer's role in the error. */
 std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 
-/*! \brief Checks that the last two dimensions of a shape (the only one of a 1-D vector) are
- *  multiples of the 32x32 tile; the Validation error names the buffer and the dimension and says
- *  what to change. */
-void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what);
+/*! \brief Checks that the dimensions tiles span (tile_axes; empty: the last two, the only one of
+ *  a 1-D vector) are multiples of the 32x32 tile; the Validation error names the buffer and the
+ *  dimension and says what to change. */
+void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
+                        const std::vector<int> &tile_axes = {});
 
 /*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */
 struct OnChipFlow {
@@ -46,6 +47,10 @@ struct OnChipFlow {
 struct DataFlow {
     std::map<const ir::BufferNode *, bool> global_read;
     std::map<const ir::BufferNode *, bool> global_written;
+    /// The two axes the copies of a global tensor of rank > 2 move blocks of (the axes whose extent
+    /// is not one), when that is not its last two: Q[b, rows, h, cols] in a (batch, seq, heads,
+    /// dim) tensor has tile axes {1, 3}. Copies that disagree are a Validation error.
+    std::map<const ir::BufferNode *, std::vector<int>> global_tile_axes;
     std::vector<OnChipFlow> on_chip;
 };
 /*! \brief The data flow of func's body, derived from its tile operations and element accesses. */

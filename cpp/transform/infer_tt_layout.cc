@@ -82,7 +82,9 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
                        const target::DeviceSpec &device) {
     BufferLayout layout;
     layout.shape = constant_shape(buffer, "buffer");
-    check_tile_aligned(buffer, layout.shape, "buffer");
+    auto axes = flow.global_tile_axes.find(buffer.get());
+    layout.tile_axes = axes != flow.global_tile_axes.end() ? axes->second : default_tile_axes(layout.shape.size());
+    check_tile_aligned(buffer, layout.shape, "buffer", layout.tile_axes);
     layout.dtype = buffer->dtype.to_string();
     layout.data_format = tt_data_format(buffer->dtype);
     if (layout.data_format.empty()) {
@@ -98,8 +100,8 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
             << "or read back yet; instead use bfloat16, float16, float32, int32 or uint32 tensors";
     }
     layout.page_size = tile_bytes(buffer->dtype);
-    layout.shape_tiles = shape_in_tiles(layout.shape);
-    layout.num_pages = tiles_of_shape(layout.shape);
+    layout.shape_tiles = shape_in_tiles(layout.shape, layout.tile_axes);
+    layout.num_pages = tiles_of_shape(layout.shape, layout.tile_axes);
     auto read = flow.global_read.find(buffer.get());
     auto written = flow.global_written.find(buffer.get());
     layout.read = read != flow.global_read.end() && read->second;

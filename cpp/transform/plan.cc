@@ -28,6 +28,9 @@ Json buffer_entry(const std::string &name, const BufferLayout &layout) {
               {"num_pages", layout.num_pages},
               {"shape_tiles", layout.shape_tiles},
               {"access", access_of(layout)}};
+    // Pages hold the tensor with its axes in this order (tiles over the last two); absent: as given.
+    const std::vector<int> order = storage_order(layout.shape.size(), layout.tile_axes);
+    if (layout.tile_axes != default_tile_axes(layout.shape.size())) b["storage_order"] = order;
     if (layout.shard) b["shard"] = *layout.shard;
     return b;
 }

@@ -110,17 +110,34 @@ int64_t tile_bytes(ir::DataType dtype) {
     return int64_t{kTileRows} * kTileCols * dtype.bytes();
 }
 
-std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape) {
-    std::vector<int64_t> tiles = shape;
-    const size_t rank = tiles.size();
-    const size_t tiled_dims = std::min<size_t>(rank, 2);
-    for (size_t d = rank - tiled_dims; d < rank; ++d) tiles[d] = (tiles[d] + kTileRows - 1) / kTileRows;
+std::vector<int> default_tile_axes(size_t rank) {
+    std::vector<int> axes;
+    for (size_t d = rank < 2 ? 0 : rank - 2; d < rank; ++d) axes.push_back(static_cast<int>(d));
+    return axes;
+}
+
+std::vector<int> storage_order(size_t rank, const std::vector<int> &tile_axes) {
+    std::vector<int> order;
+    for (size_t d = 0; d < rank; ++d) {
+        if (std::find(tile_axes.begin(), tile_axes.end(), static_cast<int>(d)) == tile_axes.end()) {
+            order.push_back(static_cast<int>(d));
+        }
+    }
+    order.insert(order.end(), tile_axes.begin(), tile_axes.end());
+    return order;
+}
+
+std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes) {
+    const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes;
+    std::vector<int64_t> tiles;
+    for (int d : storage_order(shape.size(), axes)) tiles.push_back(shape[d]);
+    for (size_t d = tiles.size() - axes.size(); d < tiles.size(); ++d) tiles[d] = (tiles[d] + kTileRows - 1) / kTileRows;
     return tiles;
 }
 
-int64_t tiles_of_shape(const std::vector<int64_t> &shape) {
+int64_t tiles_of_shape(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes) {
     int64_t n = 1;
-    for (int64_t t : shape_in_tiles(shape)) n *= t;
+    for (int64_t t : shape_in_tiles(shape, tile_axes)) n *= t;
     return n;
 }
 
@@ -206,10 +223,20 @@ TT_STRUCT_JSON(ShardSpec, TT_SHARD_SPEC_FIELDS)
 void to_json(Json &j, const BufferLayout &v) {
     j = Json::object();
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_TO_JSON)
+    if (v.tile_axes != default_tile_axes(v.shape.size())) j["tile_axes"] = v.tile_axes;
     if (v.shard) j["shard"] = *v.shard;
 }
 void from_json(const Json &j, BufferLayout &v) {
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_FROM_JSON)
+    v.tile_axes = j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
+    const int rank = static_cast<int>(v.shape.size());
+    const std::vector<int> &a = v.tile_axes;
+    const bool valid = a.size() == default_tile_axes(v.shape.size()).size() && !a.empty() && a.front() >= 0 &&
+                       a.back() < rank && (a.size() == 1 || a[0] < a[1]);
+    if (!valid) {
+        TT_USER_ERROR(Validation, Span()) << "tile_axes " << Json(a).dump() << " of a " << rank << "-D tensor must be "
+                                          << "two increasing axes (the only axis of a 1-D tensor)";
+    }
     v.shard.reset();
     if (j.contains("shard")) v.shard = j.at("shard").get<ShardSpec>();
 }

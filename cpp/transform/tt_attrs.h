@@ -69,11 +69,18 @@ inline constexpr int kTileCols = 32;
 std::string tt_data_format(ir::DataType dtype);
 /*! \brief Bytes of one 32x32 tile of dtype (2048 for 16-bit formats, 4096 for 32-bit). */
 int64_t tile_bytes(ir::DataType dtype);
-/*! \brief Tiles of a shape: the last two dimensions padded up to 32 (a 1-D shape is one row of
- *  tiles), leading dimensions multiplied. */
-int64_t tiles_of_shape(const std::vector<int64_t> &shape);
-/*! \brief The shape in tiles: leading dimensions kept, the last two divided by 32 (rounded up). */
-std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape);
+/*! \brief The axes a tensor's tiles span by default: its last two, rows then columns (a 1-D
+ *  tensor's only axis is one row of tiles). */
+std::vector<int> default_tile_axes(size_t rank);
+/*! \brief The order of a tensor's axes in device memory: the axes its tiles do not span (a batch
+ *  of matrices, in their order), then the tile axes. The identity for the default tile axes. */
+std::vector<int> storage_order(size_t rank, const std::vector<int> &tile_axes);
+/*! \brief The shape in tiles, in storage order: the batch axes kept, the tile axes divided by 32
+ *  (rounded up). Empty tile_axes mean the default ones. */
+std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes = {});
+/*! \brief Tiles of a shape: each matrix over the tile axes padded up to whole tiles, the batch axes
+ *  multiplied. */
+int64_t tiles_of_shape(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes = {});
 
 // ---------------------------------------------------------------------------------------------
 // Attribute schemas
@@ -124,7 +131,10 @@ struct BufferLayout {
     std::string data_format;           ///< TT DataFormat ("Float16_b")
     int64_t page_size = 0;             ///< bytes per page = one tile
     std::vector<int64_t> shape;        ///< elements
-    std::vector<int64_t> shape_tiles;  ///< tiles (last two dims / 32)
+    /// The axes the tiles span, rows then columns (chosen from the kernel's copies; by default the
+    /// last two). Pages hold the tensor in storage_order(shape.size(), tile_axes).
+    std::vector<int> tile_axes;
+    std::vector<int64_t> shape_tiles;  ///< tiles, in storage order (tile axes / 32)
     int64_t num_pages = 0;             ///< total tiles
     bool read = false;                 ///< the kernel reads it (data flow: source of a copy)
     bool written = false;              ///< the kernel writes it (destination of a copy)

@@ -78,23 +78,25 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
     return fold_constants(q);
 }
 
-std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::string &what, const Span &span,
-                                 const Lets &lets) {
+std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int> &tile_axes, const std::string &what,
+                                 const Span &span, const Lets &lets) {
     const std::vector<Range> &r = region->ranges;
-    const size_t rank = r.size();
-    if (rank == 1) return {make_int(0), tile_index_of(r[0].min, what, span, lets)};
-    // Leading dimensions index one matrix of a batch: its tile rows follow those of the matrices
-    // before it (pages are batch-major, then row-major tiles within each matrix).
+    if (r.size() == 1) return {make_int(0), tile_index_of(r[0].min, what, span, lets)};
+    // The batch axes index one matrix: its tile rows follow those of the matrices before it (pages
+    // are batch-major in storage order, then row-major tiles within each matrix).
     const std::vector<Expr> &shape = region->buffer->shape;
+    const int row_axis = tile_axes[0], col_axis = tile_axes[1];
     Expr matrix = make_int(0);
-    for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
-    Expr row_tiles =
-        tile_index_of(shape[rank - 2], "dimension " + std::to_string(rank - 2) + " of " + region->buffer->name, span);
-    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[rank - 2].min, what, span, lets));
-    return {fold_constants(row), tile_index_of(r[rank - 1].min, what, span, lets)};
+    for (int d : storage_order(r.size(), tile_axes)) {
+        if (d != row_axis && d != col_axis) matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
+    }
+    Expr row_tiles = tile_index_of(shape[row_axis],
+                                   "dimension " + std::to_string(row_axis) + " of " + region->buffer->name, span);
+    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[row_axis].min, what, span, lets));
+    return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
 
-std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span) {
+std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span, const std::vector<int> &tile_axes) {
     if (region->ranges.size() == 1) {  // a vector: one row of tiles (VectorLayout::Row)
         int64_t ext;
         if (!as_const_int(fold_constants(region->ranges[0].extent), &ext) || ext % kTileCols != 0) {
@@ -104,25 +106,27 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
         }
         return {1, ext / kTileCols};
     }
-    // A tensor of more dimensions is a batch of matrices over its last two: the region must lie in
-    // one of them (one index in each leading dimension, as Q[b, h, rows, cols]).
-    const size_t rank = region->ranges.size();
-    for (size_t d = 0; d + 2 < rank; ++d) {
+    // A tensor of more dimensions is a batch of matrices over its tile axes: the region must lie in
+    // one of them (one index in each other dimension, as Q[b, h, rows, cols]).
+    const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(region->ranges.size()) : tile_axes;
+    for (size_t d = 0; d < region->ranges.size(); ++d) {
         int64_t one;
+        if (d == size_t(axes[0]) || d == size_t(axes[1])) continue;
         if (!as_const_int(fold_constants(region->ranges[d].extent), &one) || one != 1) {
             TT_USER_ERROR(Validation, span) << "dimension " << d << " of the region of " << region->buffer->name
                                             << " spans " << to_text(region->ranges[d].extent) << " elements, which is "
                                             << "not supported on Tenstorrent yet: tile operations move 2-D blocks of "
-                                            << "the last two dimensions; instead index dimension " << d
-                                            << " with a single value (a block index or a loop variable)";
+                                            << "dimensions " << axes[0] << " and " << axes[1] << "; instead index "
+                                            << "dimension " << d << " with a single value (a block index or a loop "
+                                            << "variable)";
         }
     }
     int64_t ext[2];
-    for (int d = 0; d < 2; ++d) {
-        const Range &range = region->ranges[rank - 2 + d];
-        if (!as_const_int(fold_constants(range.extent), &ext[d]) || ext[d] % kTileRows != 0) {
+    for (int i = 0; i < 2; ++i) {
+        const Range &range = region->ranges[axes[i]];
+        if (!as_const_int(fold_constants(range.extent), &ext[i]) || ext[i] % kTileRows != 0) {
             TT_USER_ERROR(Validation, span)
-                << "dimension " << rank - 2 + d << " of the region of " << region->buffer->name << " has extent "
+                << "dimension " << axes[i] << " of the region of " << region->buffer->name << " has extent "
                 << to_text(range.extent) << ", which is not a constant multiple of 32; instead use block sizes "
                 << "that are multiples of the 32x32 tile";
         }
@@ -138,8 +142,9 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const BufferLayout &layout = ctx.layout(global, copy.span);
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
-        auto [rows, cols] = region_tiles(copy.source, copy.span);
-        auto [row0, col0] = first_tile(copy.source, "the copy from " + global->name, copy.span, ctx.lets());
+        auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes);
+        auto [row0, col0] =
+            first_tile(copy.source, layout.tile_axes, "the copy from " + global->name, copy.span, ctx.lets());
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -171,13 +176,13 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
     const Buffer &global = destination->buffer;
     const BufferLayout &layout = ctx.layout(global, span);
     require_matching_format(source, layout, global, span);
-    auto [rows, cols] = region_tiles(destination, span);
+    auto [rows, cols] = region_tiles(destination, span, layout.tile_axes);
     if (rows != order.rows || cols != order.cols) {
         TT_USER_ERROR(Validation, span) << "T.copy from " << source.buffer->name << " (" << order.rows << "x"
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    auto [row0, col0] = first_tile(destination, "the copy to " + global->name, span, ctx.lets());
+    auto [row0, col0] = first_tile(destination, layout.tile_axes, "the copy to " + global->name, span, ctx.lets());
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

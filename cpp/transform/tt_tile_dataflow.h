@@ -40,15 +40,17 @@ using Lets = std::map<const ir::VarNode *, ir::Expr>;
  *  provably a multiple of 32. */
 ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span, const Lets &lets = {});
 
-/*! \brief The tile (row, column) where a region starts; a 1-D region (a vector in DRAM, tilized
- *  as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through the matrices of
- *  its leading dimensions. A Validation error when a start is not provably a multiple of 32. */
-std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::string &what, const Span &span,
-                                         const Lets &lets = {});
+/*! \brief The tile (row, column) where a region of a global tensor starts, in its storage order
+ *  (tile_axes, see BufferLayout): a 1-D region (a vector in DRAM, tilized as one row of tiles)
+ *  starts in tile row 0; in an N-D tensor, rows count through the matrices of its batch axes. A
+ *  Validation error when a start is not provably a multiple of 32. */
+std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::vector<int> &tile_axes,
+                                         const std::string &what, const Span &span, const Lets &lets = {});
 
-/*! \brief The region's tile extents (rows, cols) over its last two dimensions, a 1-D region being
- *  one row of tiles; a Validation error unless those extents are constant multiples of 32 and every
- *  leading dimension is a single index. */
-std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span);
+/*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
+ *  region being one row of tiles; a Validation error unless those extents are constant multiples
+ *  of 32 and every other dimension is a single index. */
+std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span,
+                                         const std::vector<int> &tile_axes = {});
 
 }  // namespace tt::transform

@@ -130,6 +130,47 @@ TEST(InferTTLayout, ShardMustCoverAndFit) {
               std::string::npos);
 }
 
+/*! A [batch, seq, heads, dim] tensor whose copies move (seq, dim) blocks of one head: its tiles
+ *  span dimensions 1 and 3, so it is stored heads before the sequence and shape_tiles follows that
+ *  order (the body is untouched).
+ *  \code
+ *  with T.Kernel(2, 3, 2) as (bx, by, bz):
+ *      X_shared = T.alloc_shared((32, 32), "bfloat16")
+ *      T.copy(X[bz, bx * 32:(bx + 1) * 32, by, :], X_shared)
+ *      T.copy(X_shared, Y[bz, bx * 32:(bx + 1) * 32, by, :])
+ *  \endcode */
+TEST(InferTTLayout, TileAxesFollowTheCopiedBlocks) {
+    const Span at{"bshd.py", 3, 5};
+    const DataType bf16 = DataType::parse("bfloat16");
+    Buffer X = make_buffer("X", {make_int(2), make_int(64), make_int(3), make_int(32)}, bf16, MemoryScope::Global, at);
+    Buffer Y = make_buffer("Y", {make_int(2), make_int(64), make_int(3), make_int(32)}, bf16, MemoryScope::Global, at);
+    Buffer X_shared = make_buffer("X_shared", {make_int(32), make_int(32)}, bf16, MemoryScope::Shared, at);
+    Var bx = make_var("bx"), by = make_var("by"), bz = make_var("bz");
+    auto block_of = [&](const Buffer &t) {
+        return RegionNode::make(
+            t, {{bz, make_int(1)}, {MulNode::make(bx, make_int(32)), make_int(32)}, {by, make_int(1)}, {make_int(0), make_int(32)}},
+            at);
+    };
+    auto copy = [&](Expr src, Expr dst) { return EvaluateNode::make(CallNode::make("tl.copy", {src, dst}, at), at); };
+    Stmt body = AllocateNode::make(X_shared,
+                                   SeqStmtNode::make({copy(block_of(X), RegionNode::full(X_shared, at)),
+                                                      copy(RegionNode::full(X_shared, at), block_of(Y))}),
+                                   at);
+    Stmt launch = KernelLaunchNode::make({make_int(2), make_int(3), make_int(2)}, {bx, by, bz}, {128}, body, at);
+    PrimFunc before = make_prim_func("scale_heads", {X, Y}, launch, {{attr::GLOBAL_SYMBOL, "scale_heads"}}, at);
+    PrimFunc after = infer_tt_layout(before, context());
+    EXPECT_TRUE(structural_equal(after->body, before->body));
+    const LayoutDesc desc = after->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>();
+    for (const char *name : {"X", "Y"}) {
+        const BufferLayout &layout = desc.at(name);
+        EXPECT_EQ(layout.tile_axes, (std::vector<int>{1, 3})) << name;
+        EXPECT_EQ(layout.shape_tiles, (std::vector<int64_t>{2, 3, 2, 1})) << name;
+        EXPECT_EQ(layout.num_pages, 12) << name;
+    }
+    EXPECT_EQ(Json(desc.at("X"))["tile_axes"], Json::array({1, 3}));
+    EXPECT_EQ(storage_order(4, {1, 3}), (std::vector<int>{0, 2, 1, 3}));
+}
+
 /*! A block wider than the tensor: the copy of B reaches columns 128..255 of a 128-column B, an
  *  error at the copy's line (verify_tt_bounds.h) instead of pages of another row. */
 TEST(InferTTLayout, AccessPastTheTensorIsLocated) {
