@@ -79,6 +79,27 @@ def test_gemm_gpu_options_recorded():
     assert gemm.args[5].value == 1 and gemm.args[6].value == 2 and gemm.args[7].value == "FullRow"
 
 
+def test_copy_gpu_hints_have_no_effect():
+    """coalesced_width=, disable_tma= and eviction_policy= of T.copy are GPU hints: accepted, and the
+    kernel parses to the same IR as without them."""
+
+    @T.prim_func
+    def hinted(A: T.Tensor((64, 64), "float16"), C: T.Tensor((64, 64), "float16")):
+        with T.Kernel(2) as bx:
+            S = T.alloc_shared((32, 64), "float16")
+            T.copy(A[bx * 32, 0], S, coalesced_width=8, disable_tma=True, eviction_policy="evict_last")
+            T.copy(S, C[bx * 32, 0], disable_tma=False, coalesced_width=None)
+
+    @T.prim_func
+    def plain(A: T.Tensor((64, 64), "float16"), C: T.Tensor((64, 64), "float16")):
+        with T.Kernel(2) as bx:
+            S = T.alloc_shared((32, 64), "float16")
+            T.copy(A[bx * 32, 0], S)
+            T.copy(S, C[bx * 32, 0])
+
+    ir.assert_structural_equal(hinted.body, plain.body)
+
+
 def test_loops_if_else_and_scalar_math():
     """serial/unroll/Parallel loops, if/else, lets and the scalar math functions parse."""
 

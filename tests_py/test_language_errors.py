@@ -106,13 +106,48 @@ def kernel_returns():
             return A  # <- error
 
 
-@case(TTSyntaxError, "has no argument 'coalesced_width'")
-def copy_gpu_option():
+@case(TTSyntaxError, "coalesced_width= must be None or a positive int, got 'wide'")
+def copy_gpu_hint_bad_value():
     @T.prim_func
     def k(A: T.Tensor((32, 32), "float16")):
         with T.Kernel(1) as bx:
             S = T.alloc_shared((32, 32), "float16")
-            T.copy(A, S, coalesced_width=4)  # <- error
+            T.copy(A, S, coalesced_width="wide")  # <- error
+
+
+@case(TTSyntaxError, "eviction_policy= must be None or one of 'evict_normal'")
+def copy_gpu_hint_bad_policy():
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            T.copy(A, S, eviction_policy="evict_always")  # <- error
+
+
+@case(TTSyntaxError, "T.gemm does not take ** unpacking of a dict")
+def gemm_keyword_unpacking():
+    options = {"transpose_B": True}
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16"), C: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            F = T.alloc_fragment((32, 32), "float32")
+            T.copy(A, S)
+            T.gemm(S, S, F, **options)  # <- error
+            T.copy(F, C)
+
+
+@case(TTSyntaxError, "T.Parallel does not take * unpacking of a sequence")
+def parallel_star_unpacking():
+    extents = (32, 32)
+
+    @T.prim_func
+    def k(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_fragment((32, 32), "float16")
+            for i, j in T.Parallel(*extents):  # <- error
+                S[i, j] = 0
 
 
 @case(TTSyntaxError, "has 2 dimensions but is indexed with 1")

@@ -308,6 +308,7 @@ class ExpressionParser:
 
     def builtin_expr(self, name, node):
         sp = self.span(node)
+        self.reject_unpacking(node, f"T.{name}")
         args = [self.eval_expr(a) for a in node.args]
         kwargs = {kw.arg: self.eval_expr(kw.value) for kw in node.keywords}
         allowed_kw = {"dtype"} if name == "cast" else set()
@@ -481,8 +482,21 @@ class ExpressionParser:
     def builtin_name(self, func_node):
         return self.eval_expr(func_node).name
 
+    def reject_unpacking(self, call, what):
+        """``f(*xs)`` and ``f(**kw)`` in a kernel: the body is read, not run, so the arguments behind
+        an unpacking are unknown to the parser."""
+        for arg in call.args:
+            if isinstance(arg, ast.Starred):
+                raise self.error(arg, f"{what} does not take * unpacking of a sequence in a kernel (the body is "
+                                 "read, not run); pass each argument separately")
+        for kw in call.keywords:
+            if kw.arg is None:
+                raise self.error(kw, f"{what} does not take ** unpacking of a dict in a kernel (the body is read, "
+                                 "not run); pass each argument by name")
+
     def call_args(self, call, names, what, allowed_kw=frozenset()):
         """Binds positional and keyword arguments to names (Python values or kernel values)."""
+        self.reject_unpacking(call, f"T.{what}")
         if len(call.args) > len(names):
             raise self.error(call, f"T.{what} takes at most {len(names)} positional arguments")
         args = {n: self.eval_expr(a) for n, a in zip(names, call.args)}
@@ -495,5 +509,5 @@ class ExpressionParser:
             elif kw.arg in allowed_kw:
                 extra[kw.arg] = self.eval_python(kw.value, f"'{kw.arg}='")
             else:
-                raise self.error(kw, f"T.{what} has no argument '{kw.arg}'; it takes {', '.join(names)}")
+                raise self.error(kw, f"T.{what} has no argument '{kw.arg}'; it takes {', '.join(list(names) + sorted(allowed_kw))}")
         return args, extra

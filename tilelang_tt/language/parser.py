@@ -21,6 +21,9 @@ from .expressions import INT64_RANGE, Access, ExpressionParser, ScalarVariable
 _PARSE_RECURSION_LIMIT = 10000
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local"}
 _REDUCTIONS = {"reduce_" + kind: kind for kind in B.REDUCE_KINDS}
+# TileLang's GPU hints of T.copy, accepted and checked but without effect on Tenstorrent.
+_COPY_GPU_HINTS = frozenset({"coalesced_width", "disable_tma", "eviction_policy"})
+_EVICTION_POLICIES = ("evict_normal", "evict_first", "evict_last")
 
 
 class ScopedStatement:
@@ -211,6 +214,7 @@ class Parser(ExpressionParser):
         extents = self.extents(call.args, "a grid extent of T.Kernel")
         if not 1 <= len(extents) <= 3:
             raise self.error(call, f"T.Kernel takes 1 to 3 grid extents, got {len(extents)}")
+        self.reject_unpacking(call, "T.Kernel")
         threads = []
         for kw in call.keywords:
             if kw.arg == "threads":
@@ -264,6 +268,7 @@ class Parser(ExpressionParser):
             raise self.error(call, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
         stages = 0
         if name == "Parallel":
+            self.reject_unpacking(call, "T.Parallel")
             extents = self.extents(call.args, "an extent of T.Parallel")
             for kw in call.keywords:
                 raise self.error(kw, f"T.Parallel does not support '{kw.arg}=' on Tenstorrent")
@@ -368,7 +373,8 @@ class Parser(ExpressionParser):
         if name != "func_attr":
             self.require_kernel(call, f"T.{name}")
         if name == "copy":
-            args, _ = self.call_args(call, ["src", "dst"], name)
+            args, _ = self.call_args(call, ["src", "dst"], name, allowed_kw=_COPY_GPU_HINTS)
+            self.check_copy_gpu_hints(call)
             src, dst = self.copy_regions(args.get("src"), args.get("dst"), call)
             return [ir.evaluate(ir.call("tl.copy", [src, dst], span=sp), span=sp)]
         if name in ("clear", "fill"):
@@ -444,6 +450,26 @@ class Parser(ExpressionParser):
         if value not in (0, 1):
             raise self.error(call, f"T.{what}'s {key}= must be True or False, got {value!r}")
         return bool(value)
+
+    def check_copy_gpu_hints(self, call):
+        """T.copy's GPU hints (coalesced_width=, disable_tma=, eviction_policy=) choose how GPU
+        threads, TMA and caches move data; Tenstorrent copies are NoC tile transfers, so the
+        hints have no effect, but a value TileLang itself would refuse is still an error."""
+        for kw in call.keywords:
+            if kw.arg not in _COPY_GPU_HINTS:
+                continue
+            value = self.eval_python(kw.value, f"T.copy's {kw.arg}=")
+            if kw.arg == "coalesced_width":
+                ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+                expected = "None or a positive int"
+            elif kw.arg == "disable_tma":
+                ok, expected = isinstance(value, bool), "True or False"
+            else:
+                ok = value is None or value in _EVICTION_POLICIES
+                expected = "None or one of " + ", ".join(repr(p) for p in _EVICTION_POLICIES)
+            if not ok:
+                raise self.error(kw.value, f"T.copy's {kw.arg}= must be {expected}, got {value!r} (a GPU hint "
+                                 "with no effect on Tenstorrent)")
 
     def copy_regions(self, src, dst, call):
         """T.copy operands as regions; a point access (head address) takes the other side's extents."""
