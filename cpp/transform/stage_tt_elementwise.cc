@@ -95,10 +95,19 @@ private:
     const Buffer &stage(std::map<const BufferNode *, Staging> &table, const Buffer &global,
                         const std::vector<Expr> &indices, const Span &span, const char *how) {
         std::vector<Expr> bases(vars_.size());
-        bool matches = global->shape.size() == vars_.size();
+        bool matches = true;
         for (size_t d = 0; matches && d < vars_.size(); ++d) matches = split(indices[d], vars_[d], &bases[d]);
-        const std::string access = global->name + "[" + to_text(indices[0]) +
-                                   (indices.size() > 1 ? ", " + to_text(indices[1]) : std::string()) + "]";
+        const std::string access = to_text(BufferLoadNode::make(global, indices));
+        if (global->shape.size() != vars_.size()) {
+            TT_USER_ERROR(Validation, span)
+                << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "
+                << "is " << how << " inside T.Parallel as whole tiles of a tensor with one dimension per loop "
+                << "variable, and " << global->name << " has " << global->shape.size() << " dimensions in a nest of "
+                << vars_.size() << "; instead "
+                << (std::string(how) == "read"
+                        ? "T.copy the block of " + global->name + " into a fragment and read that"
+                        : "compute into a fragment and T.copy it to " + global->name);
+        }
         if (!matches) {
             TT_USER_ERROR(Validation, span)
                 << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "

@@ -89,4 +89,24 @@ TEST(StageTTElementwise, RejectsOtherIndexPatterns) {
     }
 }
 
+/*! The error shows the access with every index as written, and a tensor of more dimensions than
+ * the nest has loop variables is told to go through a fragment and T.copy. */
+TEST(StageTTElementwise, RankMismatchShowsTheWholeAccess) {
+    Buffer lse = make_buffer("lse", {make_int(2), make_int(4), make_int(64)}, DataType::float32(), MemoryScope::Global);
+    Var i = make_var("i"), bx = make_var("bx"), by = make_var("by"), bz = make_var("bz");
+    Expr row = AddNode::make(MulNode::make(bx, make_int(32)), i);
+    Stmt store = BufferStoreNode::make(lse, FloatImmNode::make(DataType::float32(), 0.0), {bz, by, row},
+                                       Span{"kernel.py", 9, 13});
+    Stmt nest = ForNode::make(i, make_int(0), make_int(32), ForKind::Parallel, store);
+    Stmt launch = KernelLaunchNode::make({make_int(2), make_int(4), make_int(2)}, {bx, by, bz}, {}, nest);
+    IRModule mod = make_module({{"k", make_prim_func("k", {lse}, launch)}});
+    EXPECT_TRUE(raises(ErrorKind::Validation,
+                       "the element-wise access lse[bz, by, bx * 32 + i] is not supported on Tenstorrent yet",
+                       [&] { run(mod, "StageTTElementwise"); }));
+    EXPECT_TRUE(raises(ErrorKind::Validation,
+                       "lse has 3 dimensions in a nest of 1; instead compute into a fragment "
+                       "and T.copy it to lse",
+                       [&] { run(mod, "StageTTElementwise"); }));
+}
+
 }  // namespace
