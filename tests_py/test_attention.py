@@ -82,14 +82,15 @@ def test_flash_attention_forward(seq_len, dim, block_M, block_N):
     assert_close(kernel(q, k, v), attention_reference(q, k, v), rtol=2 ** -5, atol=2 ** -6)
 
 
-def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16", is_causal=False,
-             bshd=False):
-    """TileLang's MHA forward in the BHSD layout (examples/flash_attention/example_mha_fwd_bhsd.py),
-    or in the BSHD layout (example_mha_fwd_bshd.py, bshd=True: rows of a block are sequence
-    positions of one head, so its tiles span dimensions 1 and 3); groups > 1 shares each K/V head
-    among that many query heads (GQA). Causal: K/V blocks past the query block's last row are never
-    visited (a trip count from the block index), and the blocks the diagonal crosses start from a
-    mask on the element indices."""
+def mha_forward(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16", is_causal=False,
+                bshd=False):
+    """TileLang's MHA forward as its training examples write it (examples/flash_attention,
+    example_mha_bwd_bhsd.py's forward: Output and each row's log2-sum-exp2 of the scaled scores in
+    lse[batch, heads, seq]), in the BHSD layout or in the BSHD layout (bshd=True, as in
+    example_mha_fwd_bshd.py: rows of a block are sequence positions of one head, so the tiles span
+    dimensions 1 and 3); groups > 1 shares each K/V head among that many query heads (GQA). Causal:
+    K/V blocks past the query block's last row are never visited (a trip count from the block
+    index), and the blocks the diagonal crosses start from a mask on the element indices."""
     scale = (1.0 / dim) ** 0.5 * 1.44269504
     q_shape = [batch, seq_len, heads, dim] if bshd else [batch, heads, seq_len, dim]
     kv_shape = [batch, seq_len, heads // groups, dim] if bshd else [batch, heads // groups, seq_len, dim]
@@ -97,7 +98,7 @@ def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bflo
 
     @T.prim_func
     def main(Q: T.Tensor(q_shape, dtype), K: T.Tensor(kv_shape, dtype), V: T.Tensor(kv_shape, dtype),
-             Output: T.Tensor(q_shape, dtype)):
+             Output: T.Tensor(q_shape, dtype), lse: T.Tensor([batch, heads, seq_len], accum)):
         with T.Kernel(T.ceildiv(seq_len, block_M), heads, batch, threads=128) as (bx, by, bz):
             Q_shared = T.alloc_shared([block_M, dim], dtype)
             K_shared = T.alloc_shared([block_N, dim], dtype)
@@ -155,50 +156,53 @@ def mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bflo
                 T.copy(acc_o, Output[bz, bx * block_M:(bx + 1) * block_M, by, :])
             else:
                 T.copy(acc_o, Output[bz, by, bx * block_M:(bx + 1) * block_M, :])
+            for i in T.Parallel(block_M):
+                logsum[i] = T.log2(logsum[i]) + scores_max[i] * scale
+            T.copy(logsum, lse[bz, by, bx * block_M:(bx + 1) * block_M])
 
     return main
 
 
-@pytest.mark.parametrize("batch,heads,seq_len,dim,groups,dtype,is_causal,block_M,block_N", [
-    (2, 2, 128, 64, 1, "bfloat16", False, 32, 64),
-    (1, 4, 128, 128, 2, "float16", False, 32, 64),
-    (1, 2, 256, 64, 2, "bfloat16", False, 32, 64),
-    (1, 2, 128, 64, 1, "bfloat16", True, 32, 32),
-    (1, 2, 256, 64, 2, "float16", True, 64, 32),
-])
-def test_mha_and_gqa_forward_on_bhsd_tensors(batch, heads, seq_len, dim, groups, dtype, is_causal, block_M, block_N):
-    kernel = tilelang_tt.compile(
-        mha_bhsd(batch, heads, seq_len, dim, block_M, block_N, groups, dtype, is_causal), out_idx=[-1])
-    q = random((batch, heads, seq_len, dim), dtype, 34)
-    k, v = (random((batch, heads // groups, seq_len, dim), dtype, seed) for seed in (35, 36))
+def mha_reference(q, k, v, groups, is_causal, bshd):
+    """(Output, lse) of mha_forward in NumPy: float32 softmax attention and log2 of each row's
+    sum of exp of the scaled scores."""
     qf, kf, vf = (x.astype(np.float32) for x in (q, k, v))
+    if bshd:  # the same attention with the heads in front of the sequence
+        qf, kf, vf = (x.transpose(0, 2, 1, 3) for x in (qf, kf, vf))
     kf, vf = (np.repeat(x, groups, axis=1) for x in (kf, vf))
-    s = qf @ kf.transpose(0, 1, 3, 2) / np.sqrt(dim)
+    s = qf @ kf.transpose(0, 1, 3, 2) / np.sqrt(q.shape[-1])
     if is_causal:
-        s = np.where(np.tril(np.ones((seq_len, seq_len), bool)), s, -np.inf)
-    p = np.exp(s - s.max(axis=-1, keepdims=True))
-    assert_close(kernel(q, k, v), (p / p.sum(axis=-1, keepdims=True)) @ vf, rtol=2 ** -5, atol=2 ** -5)
+        s = np.where(np.tril(np.ones(s.shape[-2:], bool)), s, -np.inf)
+    row_max = s.max(axis=-1, keepdims=True)
+    p = np.exp(s - row_max)
+    out = (p / p.sum(axis=-1, keepdims=True)) @ vf
+    lse = (np.log(p.sum(axis=-1)) + row_max[..., 0]) / np.log(2)
+    return out.transpose(0, 2, 1, 3) if bshd else out, lse
 
 
-@pytest.mark.parametrize("batch,heads,seq_len,dim,groups,dtype,is_causal", [
-    (2, 2, 128, 64, 1, "bfloat16", False),
-    (1, 4, 128, 64, 2, "float16", True),
+@pytest.mark.parametrize("batch,heads,seq_len,dim,groups,dtype,is_causal,block_M,block_N,bshd", [
+    (2, 2, 128, 64, 1, "bfloat16", False, 32, 64, False),
+    (1, 4, 128, 128, 2, "float16", False, 32, 64, False),
+    (1, 2, 256, 64, 2, "bfloat16", False, 32, 64, False),
+    (1, 2, 128, 64, 1, "bfloat16", True, 32, 32, False),
+    (1, 2, 256, 64, 2, "float16", True, 64, 32, False),
+    (2, 2, 128, 64, 1, "bfloat16", False, 32, 32, True),
+    (1, 4, 128, 64, 2, "float16", True, 32, 32, True),
 ])
-def test_mha_and_gqa_forward_on_bshd_tensors(batch, heads, seq_len, dim, groups, dtype, is_causal):
+def test_mha_and_gqa_forward(batch, heads, seq_len, dim, groups, dtype, is_causal, block_M, block_N, bshd):
     kernel = tilelang_tt.compile(
-        mha_bhsd(batch, heads, seq_len, dim, 32, 32, groups, dtype, is_causal, bshd=True), out_idx=[-1])
-    assert kernel.plan["buffers"][0]["storage_order"] == [0, 2, 1, 3]
-    q = random((batch, seq_len, heads, dim), dtype, 37)
-    k, v = (random((batch, seq_len, heads // groups, dim), dtype, seed) for seed in (38, 39))
-    # The reference in BHSD: the same attention, heads moved in front of the sequence.
-    qf, kf, vf = (x.astype(np.float32).transpose(0, 2, 1, 3) for x in (q, k, v))
-    kf, vf = (np.repeat(x, groups, axis=1) for x in (kf, vf))
-    s = qf @ kf.transpose(0, 1, 3, 2) / np.sqrt(dim)
-    if is_causal:
-        s = np.where(np.tril(np.ones((seq_len, seq_len), bool)), s, -np.inf)
-    p = np.exp(s - s.max(axis=-1, keepdims=True))
-    expected = ((p / p.sum(axis=-1, keepdims=True)) @ vf).transpose(0, 2, 1, 3)
-    assert_close(kernel(q, k, v), expected, rtol=2 ** -5, atol=2 ** -5)
+        mha_forward(batch, heads, seq_len, dim, block_M, block_N, groups, dtype, is_causal, bshd), out_idx=[3, 4])
+    buffers = {b["name"]: b for b in kernel.plan["buffers"]}
+    assert buffers["Q"].get("storage_order") == ([0, 2, 1, 3] if bshd else None)
+    assert buffers["lse"]["tiled_shape"] == [batch * heads, 1, seq_len]  # a batch of vectors
+    q_shape = (batch, seq_len, heads, dim) if bshd else (batch, heads, seq_len, dim)
+    kv_shape = (batch, seq_len, heads // groups, dim) if bshd else (batch, heads // groups, seq_len, dim)
+    q = random(q_shape, dtype, 34)
+    k, v = (random(kv_shape, dtype, seed) for seed in (35, 36))
+    out, lse = kernel(q, k, v)
+    expected_out, expected_lse = mha_reference(q, k, v, groups, is_causal, bshd)
+    assert_close(out, expected_out, rtol=2 ** -5, atol=2 ** -5)
+    np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
 
 
 def test_copies_of_different_dimension_pairs_of_one_tensor_are_a_located_error():
@@ -229,7 +233,8 @@ def test_a_region_spanning_a_leading_dimension_is_a_located_error():
 
 
 def test_attention_compiles_against_the_release(tt_release):
-    check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir
-                   for p in (flash_attention(128, 64, 32, 32), mha_bhsd(1, 4, 128, 64, 32, 64, groups=2),
-                             mha_bhsd(1, 2, 128, 64, 32, 32, is_causal=True),
-                             mha_bhsd(1, 2, 64, 64, 32, 32, bshd=True))])
+    check_kernels([tilelang_tt.compile(flash_attention(128, 64, 32, 32), out_idx=[-1]).artifacts_dir] +
+                  [tilelang_tt.compile(p, out_idx=[3, 4]).artifacts_dir
+                   for p in (mha_forward(1, 4, 128, 64, 32, 64, groups=2),
+                             mha_forward(1, 2, 128, 64, 32, 32, is_causal=True),
+                             mha_forward(1, 2, 64, 64, 32, 32, bshd=True))])

@@ -107,6 +107,13 @@ HostBuffer read_buffer(const Json &b, size_t index) {
     std::vector<int64_t> stored = buffer.shape;
     for (size_t d = 0; d < buffer.storage_order.size(); ++d) stored[d] = buffer.shape[buffer.storage_order[d]];
     buffer.tensor = tensor_shape(stored);
+    if (b.contains("tiled_shape")) {  // [batch, rows, cols]: a batch of vectors has rows 1
+        const std::vector<int64_t> tiled = field_as<std::vector<int64_t>>(b, "tiled_shape", at);
+        if (tiled.size() != 3 || tiled[0] * tiled[1] * tiled[2] != buffer.tensor.elements())
+            bad_plan(at, "tiled_shape must be [batch, rows, cols] of the tensor's elements");
+        buffer.tensor = TensorShape{tiled[0], tiled[1], tiled[2]};
+        stored = {tiled[0], tiled[1], tiled[2]};
+    }
     buffer.dtype = field_as<std::string>(b, "dtype", at);
     const HostElement &element = host_element(buffer.dtype, at);
     buffer.host_type = element.host_type;

@@ -256,12 +256,23 @@ HostTensor permute_axes(const HostTensor &t, const std::vector<int> &order, uint
     return out;
 }
 
+/*! The shape a buffer's tensor is tilized as once in storage order: the plan's tiled_shape
+ *  [batch, rows, cols] (a batch of vectors has rows 1), else the stored shape itself. */
+std::vector<int64_t> tiled_shape(const json &spec, const std::vector<int64_t> &stored) {
+    if (!spec.contains("tiled_shape")) return stored;
+    std::vector<int64_t> tiled = spec["tiled_shape"].get<std::vector<int64_t>>();
+    if (tiled.size() != 3 || elements(tiled) != elements(stored))
+        bad_plan("tiled_shape " + spec["tiled_shape"].dump() + " is not a [batch, rows, cols] of the tensor's elements");
+    return tiled;
+}
+
 /*! Device bytes of a host tensor in a buffer's layout and format. */
 std::vector<uint8_t> to_device(const HostTensor &given, const json &spec) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return given.data;
     const std::vector<int> order = storage_order(spec, given.shape.size());
-    const HostTensor t = order.empty() ? given : permute_axes(given, order, info.host_bytes, false);
+    HostTensor t = order.empty() ? given : permute_axes(given, order, info.host_bytes, false);
+    t.shape = tiled_shape(spec, t.shape);
     std::vector<uint8_t> tiles = tilize(t, info.host_bytes);
     if (info.format != tt::DataFormat::Bfp8_b) return tiles;
     // Bfp8_b: convert each float32 tile (face order) through the packer's block-float encoding.
@@ -280,10 +291,11 @@ HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, cons
     if (spec.value("tensor_layout", "tile") != "tile") return HostTensor{shape, bytes};
     const std::vector<int> order = storage_order(spec, shape.size());
     const std::vector<int64_t> stored = stored_shape(shape, order);
+    const std::vector<int64_t> tiled = tiled_shape(spec, stored);
     uint32_t eb = info.host_bytes;
     HostTensor t;
     if (info.format != tt::DataFormat::Bfp8_b) {
-        t = untilize(bytes, stored, eb);
+        t = untilize(bytes, tiled, eb);
     } else {
         const size_t n = bytes.size() / tt::tile_size(info.format);
         std::vector<uint8_t> f32(n * 4096);
@@ -293,15 +305,16 @@ HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, cons
             pack_tile_bytes(values, tt::DataFormat::Float32, &f32[i * 4096]);
         }
         eb = 4;
-        t = untilize(f32, stored, eb);
+        t = untilize(f32, tiled, eb);
     }
+    t.shape = stored;
     return order.empty() ? t : permute_axes(t, order, eb, true);
 }
 
 uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(given)) * info.host_bytes;
-    const std::vector<int64_t> shape = stored_shape(given, storage_order(spec, given.size()));
+    const std::vector<int64_t> shape = tiled_shape(spec, stored_shape(given, storage_order(spec, given.size())));
     const size_t rank = shape.size();
     const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
     const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;

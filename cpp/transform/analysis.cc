@@ -111,25 +111,28 @@ private:
         flow_.global_written[b.get()] |= writes;
     }
 
-    // A copy of a 2-D block of a tensor of higher rank decides which axes its tiles span. Blocks
-    // of other shapes decide nothing here; the lowering reports them.
+    // A copy of a 2-D block of a tensor of higher rank, or of a vector (one dimension) of a tensor
+    // of rank 2 or more, decides which axes its tiles span. Blocks of other shapes decide nothing
+    // here; the lowering reports them.
     void note_tile_axes(const RegionNode *region) {
         const Buffer &b = region->buffer;
-        if (b->scope != MemoryScope::Global || b->shape.size() <= 2) return;
+        if (b->scope != MemoryScope::Global || b->shape.size() < 2) return;
         const std::vector<int> axes = spanned_axes(region);
-        if (axes.size() != 2) return;
+        if (axes.empty() || axes.size() > 2 || (axes.size() == 2 && b->shape.size() == 2)) return;
         auto [it, first] = tile_axes_spans_.emplace(b.get(), std::make_pair(axes, statement_span()));
         if (!first && it->second.first != axes) {
-            const Span &before = it->second.second;
             TT_USER_ERROR(Validation, statement_span())
-                << "this T.copy moves a block of dimensions " << axes[0] << " and " << axes[1] << " of " << b->name
-                << ", and the copy at line " << before.line << " one of dimensions " << it->second.first[0] << " and "
-                << it->second.first[1] << "; a tensor's tiles span one pair of dimensions, so instead copy blocks "
-                << "of the same two dimensions of " << b->name << " everywhere";
+                << "this T.copy moves a block of " << axes_text(axes) << " of " << b->name << ", and the copy at line "
+                << it->second.second.line << " one of " << axes_text(it->second.first) << "; a tensor's tiles span "
+                << "the same dimensions everywhere, so instead copy blocks of the same dimensions of " << b->name
+                << " (or copy into a second tensor)";
         }
-        if (first && axes != std::vector<int>{int(b->shape.size()) - 2, int(b->shape.size()) - 1}) {
-            flow_.global_tile_axes[b.get()] = axes;
-        }
+        if (first && axes != default_tile_axes(b->shape.size())) flow_.global_tile_axes[b.get()] = axes;
+    }
+
+    static std::string axes_text(const std::vector<int> &axes) {
+        if (axes.size() == 1) return "dimension " + std::to_string(axes[0]) + " (a vector)";
+        return "dimensions " + std::to_string(axes[0]) + " and " + std::to_string(axes[1]);
     }
 
     void note_copy(const Buffer &src, const Buffer &dst) {

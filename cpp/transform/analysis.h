@@ -47,9 +47,10 @@ struct OnChipFlow {
 struct DataFlow {
     std::map<const ir::BufferNode *, bool> global_read;
     std::map<const ir::BufferNode *, bool> global_written;
-    /// The two axes the copies of a global tensor of rank > 2 move blocks of (the axes whose extent
-    /// is not one), when that is not its last two: Q[b, rows, h, cols] in a (batch, seq, heads,
-    /// dim) tensor has tile axes {1, 3}. Copies that disagree are a Validation error.
+    /// The axes the copies of a global tensor move blocks of (those whose extent is not one), when
+    /// that is not its last two: Q[b, rows, h, cols] in a (batch, seq, heads, dim) tensor has tile
+    /// axes {1, 3}; lse[b, h, rows] in a (batch, heads, seq) one is a batch of vectors, tile axes
+    /// {2}. Copies that disagree are a Validation error.
     std::map<const ir::BufferNode *, std::vector<int>> global_tile_axes;
     std::vector<OnChipFlow> on_chip;
 };

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 
 namespace tt::transform {
@@ -28,9 +29,15 @@ Json buffer_entry(const std::string &name, const BufferLayout &layout) {
               {"num_pages", layout.num_pages},
               {"shape_tiles", layout.shape_tiles},
               {"access", access_of(layout)}};
-    // Pages hold the tensor with its axes in this order (tiles over the last two); absent: as given.
-    const std::vector<int> order = storage_order(layout.shape.size(), layout.tile_axes);
-    if (layout.tile_axes != default_tile_axes(layout.shape.size())) b["storage_order"] = order;
+    // Pages hold the tensor with its axes in storage order, tilized as [batch, rows, cols] matrices;
+    // both absent: as given, a batch of matrices over its last two axes.
+    if (layout.tile_axes != default_tile_axes(layout.shape.size())) {
+        const std::vector<int> order = storage_order(layout.shape.size(), layout.tile_axes);
+        std::vector<int> identity(order.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        if (order != identity) b["storage_order"] = order;
+        b["tiled_shape"] = tiled_shape(layout.shape, layout.tile_axes);
+    }
     if (layout.shard) b["shard"] = *layout.shard;
     return b;
 }

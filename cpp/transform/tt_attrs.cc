@@ -141,6 +141,15 @@ int64_t tiles_of_shape(const std::vector<int64_t> &shape, const std::vector<int>
     return n;
 }
 
+std::array<int64_t, 3> tiled_shape(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes) {
+    std::array<int64_t, 3> tiled{1, 1, shape[tile_axes.back()]};
+    if (tile_axes.size() == 2) tiled[1] = shape[tile_axes[0]];
+    for (size_t d = 0; d < shape.size(); ++d) {
+        if (std::find(tile_axes.begin(), tile_axes.end(), int(d)) == tile_axes.end()) tiled[0] *= shape[d];
+    }
+    return tiled;
+}
+
 std::string core_key(const CoreCoord &c) {
     return std::to_string(c.x) + "," + std::to_string(c.y);
 }
@@ -231,11 +240,11 @@ void from_json(const Json &j, BufferLayout &v) {
     v.tile_axes = j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
     const int rank = static_cast<int>(v.shape.size());
     const std::vector<int> &a = v.tile_axes;
-    const bool valid = a.size() == default_tile_axes(v.shape.size()).size() && !a.empty() && a.front() >= 0 &&
+    const bool valid = !a.empty() && a.size() <= default_tile_axes(v.shape.size()).size() && a.front() >= 0 &&
                        a.back() < rank && (a.size() == 1 || a[0] < a[1]);
     if (!valid) {
         TT_USER_ERROR(Validation, Span()) << "tile_axes " << Json(a).dump() << " of a " << rank << "-D tensor must be "
-                                          << "two increasing axes (the only axis of a 1-D tensor)";
+                                          << "one axis (a batch of vectors) or two increasing axes";
     }
     v.shard.reset();
     if (j.contains("shard")) v.shard = j.at("shard").get<ShardSpec>();

@@ -81,6 +81,9 @@ std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape, const std
 /*! \brief Tiles of a shape: each matrix over the tile axes padded up to whole tiles, the batch axes
  *  multiplied. */
 int64_t tiles_of_shape(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes = {});
+/*! \brief The [batch, rows, cols] the tensor is tilized as once its axes are in storage order: the
+ *  batch axes multiplied, then the tile axes (rows 1 for a batch of vectors). */
+std::array<int64_t, 3> tiled_shape(const std::vector<int64_t> &shape, const std::vector<int> &tile_axes);
 
 // ---------------------------------------------------------------------------------------------
 // Attribute schemas
@@ -132,7 +135,8 @@ struct BufferLayout {
     int64_t page_size = 0;             ///< bytes per page = one tile
     std::vector<int64_t> shape;        ///< elements
     /// The axes the tiles span, rows then columns (chosen from the kernel's copies; by default the
-    /// last two). Pages hold the tensor in storage_order(shape.size(), tile_axes).
+    /// last two). One axis: the tensor is a batch of vectors, each one row of tiles (32 values per
+    /// tile, in its first row). Pages hold the tensor in storage_order(shape.size(), tile_axes).
     std::vector<int> tile_axes;
     std::vector<int64_t> shape_tiles;  ///< tiles, in storage order (tile axes / 32)
     int64_t num_pages = 0;             ///< total tiles

@@ -1,6 +1,7 @@
 // Reader and writer tile transfers of LowerTTTileIntrinsics (see tt_tile_dataflow.h).
 #include "transform/tt_tile_dataflow.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "ir/arith.h"
@@ -81,57 +82,58 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
 std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int> &tile_axes, const std::string &what,
                                  const Span &span, const Lets &lets) {
     const std::vector<Range> &r = region->ranges;
-    if (r.size() == 1) return {make_int(0), tile_index_of(r[0].min, what, span, lets)};
-    // The batch axes index one matrix: its tile rows follow those of the matrices before it (pages
-    // are batch-major in storage order, then row-major tiles within each matrix).
+    // The batch axes index one matrix (one row of tiles for a vector): its tile rows follow those
+    // of the matrices before it (pages are batch-major in storage order, then row-major tiles).
     const std::vector<Expr> &shape = region->buffer->shape;
-    const int row_axis = tile_axes[0], col_axis = tile_axes[1];
     Expr matrix = make_int(0);
     for (int d : storage_order(r.size(), tile_axes)) {
-        if (d != row_axis && d != col_axis) matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
+        if (std::find(tile_axes.begin(), tile_axes.end(), d) == tile_axes.end()) {
+            matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
+        }
     }
-    Expr row_tiles = tile_index_of(shape[row_axis],
-                                   "dimension " + std::to_string(row_axis) + " of " + region->buffer->name, span);
-    Expr row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[row_axis].min, what, span, lets));
+    const int col_axis = tile_axes.back();
+    Expr row = matrix;
+    if (tile_axes.size() == 2) {
+        const int row_axis = tile_axes[0];
+        Expr row_tiles = tile_index_of(shape[row_axis],
+                                       "dimension " + std::to_string(row_axis) + " of " + region->buffer->name, span);
+        row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[row_axis].min, what, span, lets));
+    }
     return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
 
 std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span, const std::vector<int> &tile_axes) {
-    if (region->ranges.size() == 1) {  // a vector: one row of tiles (VectorLayout::Row)
-        int64_t ext;
-        if (!as_const_int(fold_constants(region->ranges[0].extent), &ext) || ext % kTileCols != 0) {
-            TT_USER_ERROR(Validation, span) << "the 1-D region of " << region->buffer->name << " has extent "
-                                            << to_text(region->ranges[0].extent) << ", which is not a constant "
-                                            << "multiple of 32; instead use vector lengths that are multiples of 32";
-        }
-        return {1, ext / kTileCols};
-    }
-    // A tensor of more dimensions is a batch of matrices over its tile axes: the region must lie in
-    // one of them (one index in each other dimension, as Q[b, h, rows, cols]).
+    // A tensor of more dimensions is a batch of matrices (or vectors) over its tile axes: the region
+    // must lie in one of them (one index in each other dimension, as Q[b, h, rows, cols]).
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(region->ranges.size()) : tile_axes;
+    auto axes_text = [&] {
+        return axes.size() == 1 ? "vectors along dimension " + std::to_string(axes[0])
+                                : "2-D blocks of dimensions " + std::to_string(axes[0]) + " and " + std::to_string(axes[1]);
+    };
     for (size_t d = 0; d < region->ranges.size(); ++d) {
         int64_t one;
-        if (d == size_t(axes[0]) || d == size_t(axes[1])) continue;
+        if (std::find(axes.begin(), axes.end(), int(d)) != axes.end()) continue;
         if (!as_const_int(fold_constants(region->ranges[d].extent), &one) || one != 1) {
             TT_USER_ERROR(Validation, span) << "dimension " << d << " of the region of " << region->buffer->name
                                             << " spans " << to_text(region->ranges[d].extent) << " elements, which is "
-                                            << "not supported on Tenstorrent yet: tile operations move 2-D blocks of "
-                                            << "dimensions " << axes[0] << " and " << axes[1] << "; instead index "
+                                            << "not supported on Tenstorrent yet: tile operations on "
+                                            << region->buffer->name << " move " << axes_text() << "; instead index "
                                             << "dimension " << d << " with a single value (a block index or a loop "
                                             << "variable)";
         }
     }
-    int64_t ext[2];
-    for (int i = 0; i < 2; ++i) {
+    int64_t ext[2] = {kTileRows, 0};  // a vector is one row of tiles
+    for (size_t i = 0; i < axes.size(); ++i) {
         const Range &range = region->ranges[axes[i]];
-        if (!as_const_int(fold_constants(range.extent), &ext[i]) || ext[i] % kTileRows != 0) {
+        const int slot = static_cast<int>(i + 2 - axes.size());
+        if (!as_const_int(fold_constants(range.extent), &ext[slot]) || ext[slot] % kTileRows != 0) {
             TT_USER_ERROR(Validation, span)
                 << "dimension " << axes[i] << " of the region of " << region->buffer->name << " has extent "
-                << to_text(range.extent) << ", which is not a constant multiple of 32; instead use block sizes "
-                << "that are multiples of the 32x32 tile";
+                << to_text(range.extent) << ", which is not a constant multiple of 32; instead use "
+                << (axes.size() == 1 ? "vector lengths" : "block sizes") << " that are multiples of the 32x32 tile";
         }
     }
-    return {ext[0] / kTileRows, ext[1] / kTileCols};
+    return {axes.size() == 1 ? 1 : ext[0] / kTileRows, ext[1] / kTileCols};
 }
 
 Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies) {

@@ -169,6 +169,29 @@ TEST(InferTTLayout, TileAxesFollowTheCopiedBlocks) {
     }
     EXPECT_EQ(Json(desc.at("X"))["tile_axes"], Json::array({1, 3}));
     EXPECT_EQ(storage_order(4, {1, 3}), (std::vector<int>{0, 2, 1, 3}));
+    EXPECT_EQ(tiled_shape({2, 64, 3, 32}, {1, 3}), (std::array<int64_t, 3>{6, 64, 32}));
+}
+
+/*! A vector of a [batch, heads, seq] tensor (lse[bz, by, rows]): a batch of vectors, one row of
+ *  tiles each, tiled as [batch * heads, 1, seq]. */
+TEST(InferTTLayout, VectorsOfATensorAreABatchOfVectors) {
+    const Span at{"lse.py", 3, 5};
+    const DataType f32 = DataType::parse("float32");
+    Buffer lse = make_buffer("lse", {make_int(2), make_int(3), make_int(64)}, f32, MemoryScope::Global, at);
+    Buffer row = make_buffer("row", {make_int(32)}, f32, MemoryScope::Fragment, at);
+    Var bx = make_var("bx"), by = make_var("by"), bz = make_var("bz");
+    Expr block = RegionNode::make(
+        lse, {{bz, make_int(1)}, {by, make_int(1)}, {MulNode::make(bx, make_int(32)), make_int(32)}}, at);
+    Stmt fill = EvaluateNode::make(CallNode::make("tl.fill", {RegionNode::full(row, at), FloatImmNode::make(f32, 0, at)}, at), at);
+    Stmt copy = EvaluateNode::make(CallNode::make("tl.copy", {RegionNode::full(row, at), block}, at), at);
+    Stmt body = AllocateNode::make(row, SeqStmtNode::make({fill, copy}), at);
+    Stmt launch = KernelLaunchNode::make({make_int(2), make_int(3), make_int(2)}, {bx, by, bz}, {128}, body, at);
+    PrimFunc func = make_prim_func("lse_out", {lse}, launch, {{attr::GLOBAL_SYMBOL, "lse_out"}}, at);
+    const BufferLayout layout = infer_tt_layout(func, context())->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>().at("lse");
+    EXPECT_EQ(layout.tile_axes, (std::vector<int>{2}));
+    EXPECT_EQ(layout.shape_tiles, (std::vector<int64_t>{2, 3, 2}));
+    EXPECT_EQ(layout.num_pages, 12);
+    EXPECT_EQ(tiled_shape(layout.shape, layout.tile_axes), (std::array<int64_t, 3>{6, 1, 64}));
 }
 
 /*! A block wider than the tensor: the copy of B reaches columns 128..255 of a 128-column B, an
