@@ -1,5 +1,6 @@
 // The registered passes, one line each: name → factory. Python builds passes by these names
 // (tilelang_tt.passes), and Pipeline::parse reads them.
+#include "transform/eliminate_dead_tt_values.h"
 #include "transform/grid_to_persistent_tt.h"
 #include "transform/group_tt_row_blocks.h"
 #include "transform/infer_tt_layout.h"
@@ -14,6 +15,7 @@ namespace tt::transform {
 
 const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
+        {"EliminateDeadTTValues", &eliminate_dead_tt_values_pass},
         {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
