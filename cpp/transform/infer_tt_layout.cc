@@ -94,10 +94,12 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     }
     if (layout.dtype == "int8" || layout.dtype == "uint8" || layout.dtype == "uint16") {
         // Tile formats exist on the device, but the host program uploads and reads back tensors
-        // only as the element types of TT-Metalium's tilize (see host_plan.cc).
+        // only as the element types of TT-Metalium's tilize (see host_plan.cc); the default
+        // pipeline's PromoteTTNarrowIntegers holds such tensors as floats before this pass.
         TT_USER_ERROR(Validation, buffer->span)
             << "tensor " << buffer->name << " has dtype " << layout.dtype << ", which the host program cannot upload "
-            << "or read back yet; instead use bfloat16, float16, float32, int32 or uint32 tensors";
+            << "or read back; instead run PromoteTTNarrowIntegers before InferTTLayout (the default pipeline does), "
+            << "or use bfloat16, float16, float32, int32 or uint32 tensors";
     }
     layout.page_size = tile_bytes(buffer->dtype);
     layout.shape_tiles = shape_in_tiles(layout.shape, layout.tile_axes);

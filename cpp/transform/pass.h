@@ -132,10 +132,11 @@ private:
     std::vector<Pass> passes_;
 };
 
-/*! \brief The pipeline run_pipeline uses: EliminateDeadTTValues, StageTTElementwise, GroupTTRowBlocks, the
- *  five public passes (the kernel split is part of LowerTTTileIntrinsics), then VerifyTTIR. */
+/*! \brief The pipeline run_pipeline uses: EliminateDeadTTValues, PromoteTTNarrowIntegers,
+ *  StageTTElementwise, GroupTTRowBlocks, the five public passes (the kernel split is part of
+ *  LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "EliminateDeadTTValues -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "EliminateDeadTTValues -> PromoteTTNarrowIntegers -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

@@ -104,7 +104,8 @@ private:
         if (!buffer->dtype.is_float()) {
             unsupported(span, "element-wise math on the " + buffer->dtype.to_string() + " buffer " + buffer->name,
                         "T.Parallel bodies run on the vector engine's floating-point tiles",
-                        "use float16, bfloat16 or float32 buffers");
+                        "use float16, bfloat16 or float32 buffers, or for a mask an 8- or 16-bit integer dtype "
+                        "(uint8, int8, uint16, int16), whose values floats hold exactly");
         }
         const bool onchip = buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
         auto extent_is = [&](size_t dim, int64_t want) {
