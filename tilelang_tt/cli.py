@@ -156,21 +156,29 @@ def cmd_plan(args):
 
 
 def plan_summary(plan):
-    """A readable summary of a runtime plan: device, cores and their work, CBs and L1 use."""
+    """A readable summary of a runtime plan: device, buffers, and for each launch its cores and
+    their work, CBs and L1 use, kernels."""
     lines = [f"device {plan.get('device')}  (schema {plan.get('schema_version')})"]
-    grid = plan.get("core_grid")
-    ranges = plan.get("core_ranges", [])
-    lines.append(f"core grid {grid}, ranges {ranges}")
+    lines.append("buffers:")
+    for b in plan.get("buffers", []):
+        lines.append(f"  {b['name']:<10} {str(b.get('shape')):<16} {b.get('dtype'):<9} {b.get('layout')}, "
+                     f"page {b.get('page_size')} B")
+    programs = codegen.plan_programs(plan)
+    for i, program in enumerate(programs):
+        if len(programs) > 1:
+            lines.append(f"launch {i + 1} of {len(programs)}:")
+        lines.extend(_program_summary(program))
+    return "\n".join(lines)
+
+
+def _program_summary(plan):
+    lines = [f"core grid {plan.get('core_grid')}, ranges {plan.get('core_ranges', [])}"]
     work = plan.get("work_partition", {})
     per_core = work.get("per_core", [])
     if per_core:
         counts = [c.get("count", 0) for c in per_core]
         lines.append(f"work: {sum(counts)} blocks over {len(per_core)} cores "
                      f"({min(counts)}-{max(counts)} per core, strategy {work.get('strategy')})")
-    lines.append("buffers:")
-    for b in plan.get("buffers", []):
-        lines.append(f"  {b['name']:<10} {str(b.get('shape')):<16} {b.get('dtype'):<9} {b.get('layout')}, "
-                     f"page {b.get('page_size')} B")
     total = 0
     lines.append("circular buffers (per core):")
     for cb in plan.get("circular_buffers", []):
@@ -187,7 +195,7 @@ def plan_summary(plan):
     cc = plan.get("compute_config", {})
     if cc:
         lines.append(f"compute: fidelity {cc.get('math_fidelity')}, fp32 accumulation {cc.get('fp32_dest_acc_en')}")
-    return "\n".join(lines)
+    return lines
 
 
 def _parser():

@@ -53,11 +53,19 @@ class JITKernel:
         self._access = {b["name"]: b.get("access", "read_write") for b in self.plan["buffers"]}
         self._last_stats = None
 
-    def get_kernel_source(self, role="compute"):
-        """The generated source of one artifact: reader, compute, writer, host (main.cpp), cmake or plan."""
+    def get_kernel_source(self, role="compute", launch=0):
+        """The generated source of one artifact: reader, compute, writer, host (main.cpp), cmake or
+        plan; for a kernel role, that of T.Kernel launch ``launch`` (0 is the first)."""
         if role not in _ROLE_FILES:
             raise ValidationError(f"unknown kernel role {role!r}; use one of {', '.join(_ROLES)}")
-        with open(os.path.join(self.artifacts_dir, _ROLE_FILES[role])) as fh:
+        launches = 1 + len(self.plan.get("launches", []))
+        if not _is_index(launch) or not 0 <= launch < launches:
+            raise ValidationError(f"launch must be an int from 0 to {launches - 1} ({self.func.name} has {launches} "
+                                  f"T.Kernel launch{'es' if launches > 1 else ''}), got {launch!r}")
+        file = _ROLE_FILES[role]
+        if launch and role in ("reader", "compute", "writer"):
+            file = f"{role}_{launch}.cpp"
+        with open(os.path.join(self.artifacts_dir, file)) as fh:
             return fh.read()
 
     def stats(self):

@@ -50,6 +50,8 @@ void define_transform(py::module_ &root) {
     m.attr("DEFAULT_PIPELINE") = kDefaultPipeline;
     m.def("build_plan", &build_plan, py::arg("func"), py::arg("ctx"));
     m.def("write_plan", &write_plan, py::arg("plan"), py::arg("path"));
+    m.def("merge_launch_plans", &merge_launch_plans, py::arg("function"), py::arg("launch_plans"),
+          "The plan of a multi-launch function from its launches' plans, in order (transform/plan.h).");
     m.def(
         "check_well_formed",
         [](const ir::IRModule &mod) {

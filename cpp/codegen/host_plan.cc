@@ -259,6 +259,15 @@ HostPlan read_host_plan(const Json &json) {
     if (!one_of(plan.compute_config.math_fidelity, kMathFidelities))
         bad_plan("compute_config",
                  "math_fidelity '" + plan.compute_config.math_fidelity + "' is not LoFi, HiFi2, HiFi3 or HiFi4");
+    const Json launches = json.value("launches", Json::array());
+    for (size_t i = 0; i < launches.size(); ++i) {
+        // A later launch's program keys replace the first's (docs/plan.md).
+        if (!launches[i].is_object()) bad_plan("launches[" + std::to_string(i) + "]", "must be an object of program keys");
+        Json program = json;
+        program.erase("launches");
+        for (const auto &[key, value] : launches[i].items()) program[key] = value;
+        plan.launches.push_back(read_host_plan(program));
+    }
     return plan;
 }
 
@@ -277,6 +286,7 @@ void for_each_kernel_arg(const HostPlan &plan,
         for (const CoreArgs &core : k.runtime_args)
             for (const KernelArg &a : core.args) f(a, where + " runtime_args");
     }
+    for (const HostPlan &launch : plan.launches) for_each_kernel_arg(launch, f);
 }
 
 CoreCoord grid_extent(const std::vector<CoreRange> &ranges) {

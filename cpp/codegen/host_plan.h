@@ -96,13 +96,17 @@ struct HostPlan {
     std::vector<HostSemaphore> semaphores;
     std::vector<HostKernel> kernels;
     ComputeConfig compute_config;
+    /// The programs of the function's later T.Kernel launches (plan "launches"), run in order after
+    /// this one on the same buffers; each is a whole HostPlan with these buffers and no launches.
+    std::vector<HostPlan> launches;
 
     const HostBuffer &buffer(const std::string &name) const;
     int num_cores() const;
 };
 
-/*! \brief Calls f(arg, where) for every kernel argument of the plan: each kernel's compile-time,
- *  common runtime and per-core runtime arguments; `where` names the list for messages. */
+/*! \brief Calls f(arg, where) for every kernel argument of the plan and its launches: each
+ *  kernel's compile-time, common runtime and per-core runtime arguments; `where` names the list
+ *  for messages. */
 void for_each_kernel_arg(const HostPlan &plan,
                          const std::function<void(const KernelArg &arg, const std::string &where)> &f);
 

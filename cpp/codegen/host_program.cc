@@ -65,7 +65,9 @@ void emit_usage_constant(CodeWriter &w, const HostPlan &plan) {
 }
 
 void emit_open_device(CodeWriter &w, const HostPlan &plan) {
-    const CoreCoord extent = grid_extent(plan.cores);
+    std::vector<CoreRange> cores = plan.cores;  // the grid every launch fits
+    for (const HostPlan &launch : plan.launches) cores.insert(cores.end(), launch.cores.begin(), launch.cores.end());
+    const CoreCoord extent = grid_extent(cores);
     w.comment("The device: one chip as a 1x1 mesh, with its command queue.");
     w.line("std::shared_ptr<distributed::MeshDevice> mesh_device = distributed::MeshDevice::create_unit_mesh(0);");
     w.line("distributed::MeshCommandQueue &cq = mesh_device->mesh_command_queue();");
@@ -175,9 +177,23 @@ void emit_run(CodeWriter &w, const HostPlan &plan) {
         emit_inputs(w, plan);
     }
     w.line();
-    emit_program_setup(w, plan);
-    w.line();
-    emit_execute(w);
+    if (plan.launches.empty()) {
+        emit_program_setup(w, plan);
+        w.line();
+        emit_execute(w);
+    } else {
+        // One program per T.Kernel launch, enqueued in order: the queue runs each after the last.
+        const size_t count = plan.launches.size() + 1;
+        for (size_t i = 0; i < count; ++i) {
+            const HostPlan &launch = i == 0 ? plan : plan.launches[i - 1];
+            w.comment("Launch " + std::to_string(i + 1) + " of " + std::to_string(count) + ".");
+            w.open("");
+            emit_program_setup(w, launch);
+            w.line();
+            emit_execute(w);
+            w.close();
+        }
+    }
     w.line();
     emit_outputs(w, plan);
     w.line("mesh_device->close();");

@@ -251,6 +251,8 @@ std::vector<std::string> usage_lines(const HostPlan &plan) {
     lines.insert(lines.end(), options.begin(), options.end());
     std::string sources;
     for (const HostKernel &k : plan.kernels) sources += (sources.empty() ? "" : ", ") + k.source;
+    for (const HostPlan &launch : plan.launches)
+        for (const HostKernel &k : launch.kernels) sources += ", " + k.source;
     lines.push_back("  --kernel-dir DIR  directory of " + sources);
     lines.push_back("                    (default: where CMake configured this program, TILELANG_TT_KERNEL_DIR)");
     lines.push_back("");

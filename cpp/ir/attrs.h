@@ -36,7 +36,8 @@ using AttrMap = std::map<std::string, Json>;
     X(TT_CORE_RANGES, "tt.core_ranges", "the used cores as inclusive rectangles [{start, end}]") \
     X(TT_WORK_PARTITION, "tt.work_partition", "launch-grid blocks dealt to cores: strategy, per-core start/count") \
     X(TT_KERNELS, "tt.kernels", "reader/compute/writer kernels: processor, NoC, args, per-core runtime args") \
-    X(TT_KERNEL_ROLE, "tt.kernel_role", "reader | compute | writer: which kernel of a core a lowered function is")
+    X(TT_KERNEL_ROLE, "tt.kernel_role", "reader | compute | writer: which kernel of a core a lowered function is") \
+    X(TT_LAUNCH, "tt.launch", "{index, count}: which T.Kernel launch of a multi-launch function this function is")
 // clang-format on
 
 namespace attr {

@@ -371,7 +371,8 @@ struct EvaluateNode : StmtNode {
     EvaluateNode(Expr v, Span s) : StmtNode(kKind, std::move(s)), value(std::move(v)) {
     }
 };
-/*! \brief Declares an on-chip buffer (any scope but global) that is live in body. */
+/*! \brief Declares a buffer that is live in body: an on-chip one inside a T.Kernel launch, or a
+ *  global one (T.alloc_global, a DRAM tensor the host allocates) around the launches. */
 struct AllocateNode : StmtNode {
     static constexpr NodeKind kKind = NodeKind::Allocate;
     Buffer buffer;

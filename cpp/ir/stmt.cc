@@ -84,10 +84,6 @@ Stmt EvaluateNode::make(Expr value, Span span) {
 
 Stmt AllocateNode::make(Buffer buffer, Stmt body, Span span) {
     if (!buffer) TT_USER_ERROR(Validation, span) << "allocation without a buffer";
-    if (buffer->scope == MemoryScope::Global) {
-        TT_USER_ERROR(Validation, span) << "buffer " << buffer->name
-                                        << " is global; only on-chip buffers are allocated inside a kernel";
-    }
     if (!body) TT_USER_ERROR(Validation, span) << "allocation of " << buffer->name << " has no body";
     return Stmt(node<AllocateNode>(std::move(buffer), std::move(body), std::move(span)));
 }

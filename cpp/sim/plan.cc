@@ -321,6 +321,28 @@ uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     return uint64_t(batch * ((R + 31) / 32) * ((C + 31) / 32)) * tt::tile_size(info.format);
 }
 
+/*! Builds the program the plan describes (circular buffers, semaphores, kernels and their
+ *  arguments) over the allocated buffers and runs it. */
+RunStats run_program_of_plan(const json &plan, const std::string &kernel_dir, const PlanBuffers &buffers,
+                             distributed::MeshDevice &device) {
+    Program program = CreateProgram();
+    for (const json &cb : plan.value("circular_buffers", json::array())) {
+        const uint8_t index = field(cb, "cb_index", "circular buffer").get<uint8_t>();
+        const uint32_t page = field(cb, "page_size", "circular buffer").get<uint32_t>();
+        const uint32_t pages = field(cb, "num_pages", "circular buffer").get<uint32_t>();
+        CreateCircularBuffer(program, core_ranges(cb.contains("core_ranges") ? cb["core_ranges"] : field(plan, "core_ranges", "plan")),
+                             CircularBufferConfig(page * pages, {{index, data_format(cb.value("data_format", "Float16_b"))}})
+                                 .set_page_size(index, page));
+    }
+    std::vector<uint32_t> semaphores;
+    for (const json &s : plan.value("semaphores", json::array()))
+        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : field(plan, "core_ranges", "plan")),
+                                             s.value("initial_value", 0u)));
+    const ArgContext ctx{buffers, device, semaphores};
+    for (const json &k : field(plan, "kernels", "plan")) add_kernel(program, k, plan, kernel_dir, ctx);
+    return run_and_record(*device.state_, *program.state_);
+}
+
 PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
                             const std::string &device_name) {
     if (!plan.is_object()) bad_plan("the plan must be a JSON object");
@@ -345,24 +367,21 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, con
         detail::WriteToBuffer(*it->second, std::span<const uint8_t>(bytes));
     }
 
-    Program program = CreateProgram();
-    for (const json &cb : plan.value("circular_buffers", json::array())) {
-        const uint8_t index = field(cb, "cb_index", "circular buffer").get<uint8_t>();
-        const uint32_t page = field(cb, "page_size", "circular buffer").get<uint32_t>();
-        const uint32_t pages = field(cb, "num_pages", "circular buffer").get<uint32_t>();
-        CreateCircularBuffer(program, core_ranges(cb.contains("core_ranges") ? cb["core_ranges"] : field(plan, "core_ranges", "plan")),
-                             CircularBufferConfig(page * pages, {{index, data_format(cb.value("data_format", "Float16_b"))}})
-                                 .set_page_size(index, page));
+    // The first launch's program is the plan's top level; a later launch's program replaces those
+    // keys (docs/plan.md). One queue runs them in order.
+    std::vector<json> programs = {plan};
+    for (const json &launch : plan.value("launches", json::array())) {
+        if (!launch.is_object()) bad_plan("each entry of launches must be an object of program keys");
+        json program = plan;
+        for (const auto &[key, value] : launch.items()) program[key] = value;
+        programs.push_back(std::move(program));
     }
-    std::vector<uint32_t> semaphores;
-    for (const json &s : plan.value("semaphores", json::array()))
-        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : field(plan, "core_ranges", "plan")),
-                                             s.value("initial_value", 0u)));
-    const ArgContext ctx{buffers, *device, semaphores};
-    for (const json &k : field(plan, "kernels", "plan")) add_kernel(program, k, plan, kernel_dir, ctx);
-
     PlanResult result;
-    result.stats = run_and_record(*device->state_, *program.state_);
+    for (size_t i = 0; i < programs.size(); ++i) {
+        const RunStats stats = run_program_of_plan(programs[i], kernel_dir, buffers, *device);
+        if (i == 0) result.stats = stats;
+        else result.stats.append(stats);
+    }
     for (const auto &b : buffers.by_name) {
         // A buffer the program only reads is the caller's input unchanged; any other is read back.
         if (inputs.count(b.first) && buffers.specs[b.first].value("access", "read_write") == "read") continue;

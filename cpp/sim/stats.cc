@@ -31,6 +31,18 @@ void RunStats::finish_roofline(const tt::target::DeviceSpec &spec) {
     bound = estimated_cycles == compute_cycles ? "compute" : estimated_cycles == dram_cycles ? "dram" : "noc";
 }
 
+void RunStats::append(const RunStats &next) {
+    kernels.insert(kernels.end(), next.kernels.begin(), next.kernels.end());
+    scheduler_steps += next.scheduler_steps;
+    wall_seconds += next.wall_seconds;
+    compile_seconds += next.compile_seconds;
+    if (next.estimated_cycles > estimated_cycles) bound = next.bound;
+    compute_cycles += next.compute_cycles;
+    noc_cycles += next.noc_cycles;
+    dram_cycles += next.dram_cycles;
+    estimated_cycles += next.estimated_cycles;
+}
+
 std::string RunStats::to_json() const {
     nlohmann::json j;
     j["device"] = device;

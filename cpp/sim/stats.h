@@ -50,6 +50,10 @@ struct RunStats {
 
     /*! \brief Computes the roofline fields from the counters and the device's numbers. */
     void finish_roofline(const tt::target::DeviceSpec &spec);
+    /*! \brief Adds the run of a program enqueued after this one: its kernels and counters join
+     *  these, and the roofline cycles add up (the programs run one after the other); the bound is
+     *  that of the longer estimate. */
+    void append(const RunStats &next);
     /*! \brief The whole record as JSON (documented in docs/simulator.md). */
     std::string to_json() const;
 };

@@ -169,12 +169,20 @@ private:
 
 const KernelLaunchNode *find_kernel_launch(const PrimFunc &func) {
     std::vector<const KernelLaunchNode *> launches;
+    const AllocateNode *global = nullptr;
     post_order_visit(func->body, [&](const Node *n) {
         if (n->kind == NodeKind::KernelLaunch) launches.push_back(static_cast<const KernelLaunchNode *>(n));
+        const auto *alloc = n->kind == NodeKind::Allocate ? static_cast<const AllocateNode *>(n) : nullptr;
+        if (alloc && alloc->buffer->scope == MemoryScope::Global) global = alloc;
     });
-    if (launches.size() != 1) {
-        TT_USER_ERROR(Validation, func->span) << "function " << func->name << " has " << launches.size()
-                                              << " T.Kernel launches; a Tenstorrent program needs exactly one";
+    if (launches.size() != 1 || global) {
+        TT_USER_ERROR(Validation, global ? global->span : func->span)
+            << "function " << func->name << " has " << launches.size() << " T.Kernel launches"
+            << (global ? " and allocates the global buffer " + global->buffer->name : std::string())
+            << "; a Tenstorrent program runs one launch on buffers the host allocates, so the pipeline lowers "
+            << "one launch at a time: compile it with tilelang_tt.compile (or codegen.generate, or the "
+            << "command line), which makes one program per launch, or run the pipeline on each function "
+            << "SplitTTLaunches makes";
     }
     return launches.front();
 }

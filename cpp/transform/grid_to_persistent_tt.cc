@@ -148,11 +148,12 @@ private:
 };
 
 KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &constants,
-                    const WorkPartition &partition) {
+                    const WorkPartition &partition, int launch) {
     KernelDesc k;
     k.role = role;
     k.name = to_string(role);
-    k.source = k.name + ".cpp";
+    // The kernels of a function's later launches (SplitTTLaunches) sit beside the first's.
+    k.source = k.name + (launch > 0 ? "_" + std::to_string(launch) : "") + ".cpp";
     // TT-Metalium's convention: the reader on NCRISC (RISCV_1) with the NoC preferred for DRAM
     // reads, the writer on BRISC (RISCV_0) with the other NoC.
     k.processor = role == KernelRole::Compute ? "TRISC" : role == KernelRole::Reader ? "RISCV_1" : "RISCV_0";
@@ -190,7 +191,9 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         std::vector<Buffer> addresses = address_operands(func->body);
         Persistify persistify(addresses, runtime_constants(func->body), partition);
         Stmt body = persistify(func->body);
-        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), partition));
+        auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
+        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), partition,
+                                   launch ? launch->at("index").get<int>() : 0));
         functions.push_back({name, with_body(func, body)});
     }
     // Every kernel of the program carries the whole list, so each function describes the program.

@@ -8,6 +8,7 @@
 #include "transform/pass.h"
 #include "transform/promote_tt_narrow_integers.h"
 #include "transform/propagate_tt_layout.h"
+#include "transform/split_tt_launches.h"
 #include "transform/stage_tt_elementwise.h"
 #include "transform/tt_tiles_to_core_map.h"
 #include "transform/verify_tt_ir.h"
@@ -18,6 +19,7 @@ const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
         {"EliminateDeadTTValues", &eliminate_dead_tt_values_pass},
         {"PromoteTTNarrowIntegers", &promote_tt_narrow_integers_pass},
+        {"SplitTTLaunches", &split_tt_launches_pass},
         {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
         {"InferTTLayout", &infer_tt_layout_pass},

@@ -1,8 +1,10 @@
 // The runtime plan writer (see plan.h and docs/plan.md).
 #include "transform/plan.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <set>
 
@@ -108,6 +110,62 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
                 {"circular_buffers", circular_buffers},
                 {"kernels", kernel_list},
                 {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
+}
+
+Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launch_plans) {
+    TT_ICHECK(!launch_plans.empty()) << "function " << function->name << " has no launch plans";
+    const std::set<std::string> function_wide = {"schema_version", "generator", "kernel_name", "device", "arch", "buffers"};
+    Json plan = launch_plans.front();
+    plan["kernel_name"] = function->name;
+    // Each buffer once: its entry from the first launch that uses it, access combined.
+    std::vector<std::string> order;
+    std::map<std::string, Json> entries;
+    std::map<std::string, size_t> first_launch;
+    for (const Buffer &p : function->params) order.push_back(p->name);
+    for (size_t i = 0; i < launch_plans.size(); ++i) {
+        for (const Json &b : launch_plans[i].at("buffers")) {
+            const std::string name = b.at("name").get<std::string>();
+            auto [it, first] = entries.emplace(name, b);
+            if (first) {
+                first_launch[name] = i;
+                if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+                continue;
+            }
+            Json stored = it->second, here = b;
+            stored.erase("access");
+            here.erase("access");
+            if (stored != here) {
+                TT_USER_ERROR(Validation, function->span)
+                    << "launches " << first_launch[name] << " and " << i << " of " << function->name << " store "
+                    << name << " differently (" << stored.dump() << " vs " << here.dump() << "): the copies of each "
+                    << "launch choose its layout; instead copy blocks of the same dimensions of " << name
+                    << " in every launch";
+            }
+            const std::string a = it->second.at("access"), c = b.at("access");
+            const bool reads = a == "read" || a == "read_write" || c == "read" || c == "read_write";
+            const bool writes = a == "write" || a == "read_write" || c == "write" || c == "read_write";
+            it->second["access"] = reads && writes ? "read_write" : writes ? "write" : reads ? "read" : "none";
+        }
+    }
+    Json buffers = Json::array();
+    for (const std::string &name : order) {
+        auto it = entries.find(name);
+        if (it == entries.end()) continue;  // a parameter no launch uses
+        const bool parameter = std::any_of(function->params.begin(), function->params.end(),
+                                           [&](const Buffer &p) { return p->name == name; });
+        if (!parameter) it->second["access"] = "none";
+        buffers.push_back(it->second);
+    }
+    plan["buffers"] = buffers;
+    Json later = Json::array();
+    for (size_t i = 1; i < launch_plans.size(); ++i) {
+        Json program = Json::object();
+        for (const auto &[key, value] : launch_plans[i].items())
+            if (!function_wide.count(key)) program[key] = value;
+        later.push_back(program);
+    }
+    if (!later.empty()) plan["launches"] = later;
+    return plan;
 }
 
 void write_plan(const Json &plan, const std::string &path) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "transform/pass.h"
 
@@ -23,6 +24,15 @@ inline constexpr int kPlanSchemaVersion = 1;
  *  as many values per core as it names slots (Internal error otherwise: a pass produced an
  *  inconsistent program). ctx supplies the device table entry named by tt.device. */
 Json build_plan(const ir::PrimFunc &lowered, const PassContext &ctx);
+
+/*! \brief The plan of a function of several T.Kernel launches (SplitTTLaunches) from the plans of
+ *  its launches, in order: the first launch's program at the top level, the programs of the others
+ *  (every key but the function-wide schema_version, generator, kernel_name, device, arch and
+ *  buffers) in "launches", run in order after it. Buffers are the union of the launches': the
+ *  function's parameters in their order, then the buffers it allocates (T.alloc_global), whose
+ *  access is "none" (the host neither uploads nor reads them back); a parameter's access combines
+ *  its launches'. A Validation error names a buffer two launches store differently. */
+Json merge_launch_plans(const ir::PrimFunc &function, const std::vector<Json> &launch_plans);
 
 /*! \brief Writes the plan as indented JSON to path (parent directories created); a Validation
  *  error naming the path when it cannot be written. */

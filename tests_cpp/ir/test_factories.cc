@@ -162,8 +162,6 @@ const Rejection kRejections[] = {
     {"LoopWithoutBody", [] { ForNode::make(make_var("i"), i32(0), i32(4), ForKind::Serial, Stmt()); }, "has no body"},
     {"LetOfWrongDtype", [] { LetStmtNode::make(make_var("x"), f32(1), nop()); },
      "let x of dtype int32 bound to a float32 value"},
-    {"GlobalAllocation", [] { AllocateNode::make(matrix(), nop()); },
-     "only on-chip buffers are allocated inside a kernel"},
     {"KernelWithFourGridExtents", [] {
          KernelLaunchNode::make({i32(1), i32(1), i32(1), i32(1)}, {make_var("a"), make_var("b"), make_var("c"), make_var("d")},
                                 {}, nop());

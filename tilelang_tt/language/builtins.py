@@ -133,7 +133,8 @@ REDUCE_KINDS = ["sum", "max", "min", "absmax", "abssum"]
 KERNEL_ONLY = {
     name: KernelOnly(name)
     for name in [
-        "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "alloc_var", "clear", "fill", "copy", "gemm",
+        "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "alloc_var", "alloc_global", "clear", "fill",
+        "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "min", "max", "clamp", "floordiv", "floormod",
         "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr",
     ] + MATH_FUNCTIONS + ["reduce_" + kind for kind in REDUCE_KINDS]

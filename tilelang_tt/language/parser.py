@@ -19,7 +19,7 @@ from . import builtins as B
 from .expressions import INT64_RANGE, Access, ExpressionParser, ScalarVariable
 
 _PARSE_RECURSION_LIMIT = 10000
-_ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local"}
+_ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local", "alloc_global": "global"}
 _REDUCTIONS = {"reduce_" + kind: kind for kind in B.REDUCE_KINDS}
 # TileLang's GPU hints of T.copy, accepted and checked but without effect on Tenstorrent.
 _COPY_GPU_HINTS = frozenset({"coalesced_width", "disable_tma", "eviction_policy"})
@@ -119,7 +119,13 @@ class Parser(ExpressionParser):
         buffer over the rest of the block. ``name = T.alloc_var(dtype, init=...)``: an Allocate of a
         one-element local buffer, name then standing for its element 0 (a ScalarVariable)."""
         kind = self.builtin_name(call.func)
-        self.require_kernel(node, f"T.{kind}")
+        if kind == "alloc_global":
+            # A DRAM tensor the host allocates for the launches that follow (e.g. split-KV partials).
+            if self.kernel_depth:
+                raise self.error(node, "T.alloc_global must come before the first 'with T.Kernel(...)': a global "
+                                 "buffer lives across the launches; use T.alloc_shared or T.alloc_fragment inside one")
+        else:
+            self.require_kernel(node, f"T.{kind}")
         init = []
         if kind == "alloc_var":
             args, _ = self.call_args(call, ["dtype", "init", "scope"], kind)
@@ -139,6 +145,8 @@ class Parser(ExpressionParser):
             if "shape" not in args:
                 raise self.error(call, f"T.{kind} needs a shape")
             scope = args.get("scope", _ALLOC_SCOPES[kind])
+            if kind == "alloc_global" and scope != "global":
+                raise self.error(call, f"T.alloc_global allocates in global memory; scope={scope!r} is not one of its")
             if not isinstance(scope, str):
                 raise self.error(call, "scope= must be a string such as \"shared\"")
             buf = bound = self.make_buffer(name, args["shape"], args.get("dtype", "float32"), scope, call)

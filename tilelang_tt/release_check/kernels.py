@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from .. import codegen
 from . import diagnostics, genfiles, jit
 from .errors import ReleaseCheckError, ReleaseMismatchError
 from .release import RELEASE_VERSION, release_root
@@ -30,12 +31,12 @@ def _device(plan):
 
 def kernel_builds(artifacts_dir, root, arch=None):
     """Every compile the JIT would run for the kernels of one artifacts directory (its tt.plan.json
-    names them). ``arch`` overrides the plan's architecture."""
+    names them, for every launch). ``arch`` overrides the plan's architecture."""
     with open(os.path.join(artifacts_dir, "tt.plan.json")) as fh:
-        plan = json.load(fh)
-    headers = jit.ReleaseHeaders(root, arch or plan["arch"], _device(plan))
+        whole_plan = json.load(fh)
+    headers = jit.ReleaseHeaders(root, arch or whole_plan["arch"], _device(whole_plan))
     builds = []
-    for kernel in plan["kernels"]:
+    for plan, kernel in ((p, k) for p in codegen.plan_programs(whole_plan) for k in p["kernels"]):
         source_path = os.path.abspath(os.path.join(artifacts_dir, kernel["source"]))
         with open(source_path) as fh:
             text = fh.read()
