@@ -188,6 +188,13 @@ def mha_reference(q, k, v, groups, is_causal, bshd):
     (1, 2, 256, 64, 2, "float16", True, 64, 32, False),
     (2, 2, 128, 64, 1, "bfloat16", False, 32, 32, True),
     (1, 4, 128, 64, 2, "float16", True, 32, 32, True),
+    # longer sequences: fp16 and bf16, head dim 64 and 128, causal and not, both layouts
+    (1, 1, 512, 128, 1, "bfloat16", False, 64, 64, True),
+    (1, 1, 512, 64, 1, "float16", True, 64, 64, False),
+    (1, 1, 1024, 64, 1, "bfloat16", True, 64, 64, True),
+    (1, 1, 1024, 128, 1, "float16", False, 64, 64, False),
+    (1, 4, 1024, 128, 2, "bfloat16", True, 64, 64, False),
+    (1, 4, 512, 64, 4, "float16", False, 64, 64, True),
 ])
 def test_mha_and_gqa_forward(batch, heads, seq_len, dim, groups, dtype, is_causal, block_M, block_N, bshd):
     kernel = tilelang_tt.compile(

@@ -232,6 +232,7 @@ def decode_reference(q, k, v):
 @pytest.mark.parametrize("batch,heads,groups,seqlen_kv,dim,num_split,dtype", [
     (1, 64, 2, 256, 64, 2, "float16"),
     (2, 32, 1, 256, 128, 4, "bfloat16"),
+    (1, 32, 1, 1024, 128, 4, "float16"),
 ])
 def test_gqa_decode_with_kv_split(batch, heads, groups, seqlen_kv, dim, num_split, dtype):
     kernel = tilelang_tt.compile(
@@ -247,6 +248,7 @@ def test_gqa_decode_with_kv_split(batch, heads, groups, seqlen_kv, dim, num_spli
 @pytest.mark.parametrize("batch,heads,seqlen_q,seqlen_kv,dim,num_split,dtype", [
     (1, 2, 64, 256, 64, 4, "float16"),
     (2, 1, 128, 512, 128, 2, "bfloat16"),
+    (1, 1, 128, 1024, 64, 4, "bfloat16"),
 ])
 def test_split_kv_inference(batch, heads, seqlen_q, seqlen_kv, dim, num_split, dtype):
     kernel = tilelang_tt.compile(
