@@ -371,19 +371,19 @@ HANDWRITTEN = [
     # ---- dtypes -----------------------------------------------------------------------------
     ("int8_tensor", ValidationError, """
         @T.prim_func
-        def k(A: T.Tensor((64, 64), "int8"), C: T.Tensor((64, 64), "int8")):  #!
+        def k(A: T.Tensor((64, 64), "int8"), C: T.Tensor((64, 64), "int8")):
             with T.Kernel(2) as bx:
                 S = T.alloc_shared((32, 64), "int8")
                 T.copy(A[bx * 32, 0], S)
-                T.copy(S, C[bx * 32, 0])
+                T.copy(S, C[bx * 32, 0])  #!
     """),
     ("uint8_tensor", ValidationError, """
         @T.prim_func
-        def k(A: T.Tensor((64, 64), "uint8"), C: T.Tensor((64, 64), "uint8")):  #!
+        def k(A: T.Tensor((64, 64), "uint8"), C: T.Tensor((64, 64), "uint8")):
             with T.Kernel(2) as bx:
                 S = T.alloc_shared((32, 64), "uint8")
                 T.copy(A[bx * 32, 0], S)
-                T.copy(S, C[bx * 32, 0])
+                T.copy(S, C[bx * 32, 0])  #!
     """),
     ("int32_accumulator", ValidationError, """
         @T.prim_func
@@ -414,10 +414,12 @@ HANDWRITTEN = [
     """),
     ("uint16_tensor", ValidationError, """
         @T.prim_func
-        def k(A: T.Tensor((64, 64), "uint16"), C: T.Tensor((64, 64), "float32")):  #!
+        def k(A: T.Tensor((64, 64), "uint16"), C: T.Tensor((64, 64), "uint16")):
             with T.Kernel(2) as bx:
-                S = T.alloc_shared((32, 64), "float32")
-                T.copy(C[bx * 32, 0], S)
+                S = T.alloc_shared((32, 64), "uint16")
+                T.copy(A[bx * 32, 0], S)
+                for i, j in T.Parallel(32, 64):
+                    S[i, j] = S[i, j] + T.uint16(1)  #!
                 T.copy(S, C[bx * 32, 0])
     """),
     # ---- names ------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ protected:
         if (std::optional<Expr> element = take(value)) {
             value = (*element)->dtype == target->dtype ? *element : CastNode::make(target->dtype, *element, op->span);
         } else {
-            value = float_constant(value, target->dtype, op->span);
+            value = float_constant(op->value, target->dtype, op->span);
         }
         std::vector<Expr> indices;
         for (const Expr &index : op->indices) indices.push_back(mutate(index));
@@ -164,7 +164,7 @@ private:
         }
         const Expr &element = a_element ? *a_element : *b_element;
         Expr constant =
-            float_constant(a_element ? b : a, element->dtype, op->span.defined() ? op->span : statement_span_);
+            float_constant(a_element ? op->b : op->a, element->dtype, op->span.defined() ? op->span : statement_span_);
         return a_element ? make_binary(kind, element, constant, op->span)
                          : make_binary(kind, constant, element, op->span);
     }
@@ -181,7 +181,8 @@ private:
         return e.as<CastNode>()->value;
     }
 
-    // An integer constant as a float of format (exactly); anything else is an error at span.
+    // An integer constant as a float of format (exactly); anything else is an error at span. e is
+    // the expression as the kernel wrote it, so the error shows it that way.
     Expr float_constant(const Expr &e, const DataType &format, const Span &span) const {
         int64_t value;
         if (!as_const_int(fold_constants(e), &value)) {
