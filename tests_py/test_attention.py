@@ -195,6 +195,9 @@ def mha_reference(q, k, v, groups, is_causal, bshd):
     (1, 1, 1024, 128, 1, "float16", False, 64, 64, False),
     (1, 4, 1024, 128, 2, "bfloat16", True, 64, 64, False),
     (1, 4, 512, 64, 4, "float16", False, 64, 64, True),
+    # a head dimension of 16: each row of Q, K, V and O padded with zeros to a whole tile
+    (1, 2, 128, 16, 1, "bfloat16", False, 32, 32, False),
+    (1, 4, 128, 16, 2, "float16", True, 32, 32, True),
 ])
 def test_mha_and_gqa_forward(batch, heads, seq_len, dim, groups, dtype, is_causal, block_M, block_N, bshd):
     kernel = tilelang_tt.compile(

@@ -118,6 +118,12 @@ private:
         const Buffer &b = region->buffer;
         if (b->scope != MemoryScope::Global || b->shape.size() < 2) return;
         const std::vector<int> axes = spanned_axes(region);
+        const Range &columns = region->ranges.back();
+        int64_t start = -1, extent = -1, whole = -2;
+        if (!as_const_int(fold_constants(columns.min), &start) || !as_const_int(fold_constants(columns.extent), &extent) ||
+            !as_const_int(b->shape.back(), &whole) || start != 0 || extent != whole) {
+            flow_.global_partial_columns.insert(b.get());
+        }
         if (axes.empty() || axes.size() > 2 || (axes.size() == 2 && b->shape.size() == 2)) return;
         auto [it, first] = tile_axes_spans_.emplace(b.get(), std::make_pair(axes, statement_span()));
         if (!first && it->second.first != axes) {
@@ -216,9 +222,11 @@ std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
 }
 
 void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
-                        const std::vector<int> &tile_axes) {
+                        const std::vector<int> &tile_axes, bool pad_columns) {
     // A 1-D buffer is a vector: 32 values per tile (the row or column of a tile block it belongs to).
-    for (int d : tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes) {
+    const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes;
+    for (int d : axes) {
+        if (pad_columns && axes.size() == 2 && d == axes[1]) continue;
         if (shape[d] % 32 != 0) {
             const int64_t padded = (shape[d] + 31) / 32 * 32;
             TT_USER_ERROR(Validation, buffer->span)

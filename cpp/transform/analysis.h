@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "ir/ir.h"
@@ -25,10 +26,11 @@ std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 
 /*! \brief Checks that the dimensions tiles span (tile_axes; empty: the last two, the only one of
- *  a 1-D vector) are multiples of the 32x32 tile; the Validation error names the buffer and the
- *  dimension and says what to change. */
+ *  a 1-D vector) are multiples of the 32x32 tile, except a column dimension when pad_columns (it is
+ *  then padded to whole tiles, see verify_tt_padding.h); the Validation error names the buffer and
+ *  the dimension and says what to change. */
 void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
-                        const std::vector<int> &tile_axes = {});
+                        const std::vector<int> &tile_axes = {}, bool pad_columns = false);
 
 /*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */
 struct OnChipFlow {
@@ -52,6 +54,9 @@ struct DataFlow {
     /// axes {1, 3}; lse[b, h, rows] in a (batch, heads, seq) one is a batch of vectors, tile axes
     /// {2}. Copies that disagree are a Validation error.
     std::map<const ir::BufferNode *, std::vector<int>> global_tile_axes;
+    /// The global tensors of two or more dimensions some copy of which moves part of the last
+    /// dimension its blocks span (so that dimension cannot be padded to whole tiles).
+    std::set<const ir::BufferNode *> global_partial_columns;
     std::vector<OnChipFlow> on_chip;
 };
 /*! \brief The data flow of func's body, derived from its tile operations and element accesses. */

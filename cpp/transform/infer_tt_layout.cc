@@ -3,8 +3,10 @@
 
 #include <algorithm>
 
+#include "ir/functor.h"
 #include "transform/analysis.h"
 #include "transform/verify_tt_bounds.h"
+#include "transform/verify_tt_padding.h"
 
 namespace tt::transform {
 
@@ -84,7 +86,9 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     layout.shape = constant_shape(buffer, "buffer");
     auto axes = flow.global_tile_axes.find(buffer.get());
     layout.tile_axes = axes != flow.global_tile_axes.end() ? axes->second : default_tile_axes(layout.shape.size());
-    check_tile_aligned(buffer, layout.shape, "buffer", layout.tile_axes);
+    // A column dimension every copy moves whole may be padded to whole tiles (a head dim of 16).
+    check_tile_aligned(buffer, layout.shape, "buffer", layout.tile_axes,
+                       !flow.global_partial_columns.count(buffer.get()) && layout.tile_axes.back() + 1 == int(layout.shape.size()));
     layout.dtype = buffer->dtype.to_string();
     layout.data_format = tt_data_format(buffer->dtype);
     if (layout.data_format.empty()) {
@@ -112,6 +116,27 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     layout.layout = request.layout.value_or(LayoutKind::Interleaved);
     if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device);
     return layout;
+}
+
+/*! Buffers whose column axis is padded to whole tiles: tensors by their tile axes, on-chip buffers
+ *  of two or more dimensions by their last. */
+std::map<const BufferNode *, int> padded_buffers(const PrimFunc &func, const LayoutDesc &layouts) {
+    std::map<const BufferNode *, int> padded;
+    for (const Buffer &param : func->params) {
+        const BufferLayout &layout = layouts.at(param->name);
+        if (layout.tile_axes.size() == 2 && layout.shape[layout.tile_axes[1]] % kTileCols != 0) {
+            padded[param.get()] = layout.tile_axes[1];
+        }
+    }
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Allocate) return;
+        const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;
+        int64_t columns = 0;
+        if (b->shape.size() >= 2 && as_const_int(b->shape.back(), &columns) && columns % kTileCols != 0) {
+            padded[b.get()] = static_cast<int>(b->shape.size()) - 1;
+        }
+    });
+    return padded;
 }
 
 }  // namespace
@@ -150,6 +175,7 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
             layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
     }
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
+    verify_tt_padding(func, padded_buffers(func, layouts));
     PrimFunc out = with_attr(verify_tt_bounds(func), attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);

@@ -126,6 +126,18 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
     for (size_t i = 0; i < axes.size(); ++i) {
         const Range &range = region->ranges[axes[i]];
         const int slot = static_cast<int>(i + 2 - axes.size());
+        // All the columns of a buffer whose column dimension is padded to whole tiles (a head dim
+        // of 16) are its whole tiles.
+        int64_t columns = -1, start = -1;
+        const bool whole_padded_columns = slot == 1 && axes.size() == 2 &&
+                                          as_const_int(fold_constants(range.extent), &ext[slot]) &&
+                                          as_const_int(region->buffer->shape[axes[i]], &columns) &&
+                                          ext[slot] == columns && as_const_int(fold_constants(range.min), &start) &&
+                                          start == 0;
+        if (whole_padded_columns) {
+            ext[slot] = (ext[slot] + kTileCols - 1) / kTileCols * kTileCols;
+            continue;
+        }
         if (!as_const_int(fold_constants(range.extent), &ext[slot]) || ext[slot] % kTileRows != 0) {
             TT_USER_ERROR(Validation, span)
                 << "dimension " << axes[i] << " of the region of " << region->buffer->name << " has extent "

@@ -49,7 +49,8 @@ std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std
 
 /*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
  *  region being one row of tiles; a Validation error unless those extents are constant multiples
- *  of 32 and every other dimension is a single index. */
+ *  of 32 (or all the columns of a buffer whose column dimension is padded to whole tiles) and every
+ *  other dimension is a single index. */
 std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span,
                                          const std::vector<int> &tile_axes = {});
 

@@ -194,6 +194,26 @@ TEST(InferTTLayout, VectorsOfATensorAreABatchOfVectors) {
     EXPECT_EQ(tiled_shape(layout.shape, layout.tile_axes), (std::array<int64_t, 3>{6, 1, 64}));
 }
 
+/*! A (32, 16) tensor: its columns are padded to a tile, and T.fill of it with 1 would make the
+ *  padding non-zero, a located error (verify_tt_padding.h); T.fill with 0 is fine. */
+TEST(InferTTLayout, PaddedColumnsStayZero) {
+    const Span at{"narrow.py", 6, 5};
+    const DataType f32 = DataType::parse("float32");
+    Buffer A = make_buffer("A", {make_int(32), make_int(16)}, f32, MemoryScope::Global, at);
+    auto fill_with = [&](double value) {
+        Stmt fill = EvaluateNode::make(CallNode::make("tl.fill", {RegionNode::full(A, at), FloatImmNode::make(f32, value, at)}, at), at);
+        Stmt launch = KernelLaunchNode::make({make_int(1)}, {make_var("bx")}, {128}, fill, at);
+        return make_prim_func("narrow", {A}, launch, {{attr::GLOBAL_SYMBOL, "narrow"}}, at);
+    };
+    const BufferLayout layout = infer_tt_layout(fill_with(0), context())->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>().at("A");
+    EXPECT_EQ(layout.shape_tiles, (std::vector<int64_t>{1, 1}));
+    int line = 0;
+    const std::string msg = validation_message(fill_with(1), context(), &line);
+    EXPECT_NE(msg.find("T.fill of A with 1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("dimension 1 of A has extent 16"), std::string::npos) << msg;
+    EXPECT_EQ(line, 6);
+}
+
 /*! A block wider than the tensor: the copy of B reaches columns 128..255 of a 128-column B, an
  *  error at the copy's line (verify_tt_bounds.h) instead of pages of another row. */
 TEST(InferTTLayout, AccessPastTheTensorIsLocated) {

@@ -1,0 +1,100 @@
+"""Column dimensions that are not a multiple of 32 (attention's head dimension of 16, a 48-wide
+row): each tile row is padded with zeros to a whole tile, copies move whole rows, and tile
+operations keep the padding zero (verify_tt_padding.h); results on the simulator match NumPy, and
+what would make the padding non-zero or read it is a located error."""
+
+import numpy as np
+import pytest
+
+import tilelang_tt
+import tilelang_tt.language as T
+
+from test_elementwise import random
+from test_reductions import assert_close
+from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+
+M, N = 64, 48
+
+
+def row_sums_of_scaled_sum(dtype="float32"):
+    @T.prim_func
+    def scaled(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype),
+               S: T.Tensor((M,), dtype)):
+        with T.Kernel(M // 32) as bx:
+            a = T.alloc_shared((32, N), dtype)
+            b = T.alloc_shared((32, N), dtype)
+            c = T.alloc_fragment((32, N), dtype)
+            s = T.alloc_fragment((32,), dtype)
+            T.copy(A[bx * 32, 0], a)
+            T.copy(B[bx * 32, 0], b)
+            T.copy(a, c)
+            for i, j in T.Parallel(32, N):
+                c[i, j] = c[i, j] * 2.0 - b[i, j]
+            T.reduce_sum(c, s, dim=1)
+            T.copy(c, C[bx * 32, 0])
+            T.copy(s, S[bx * 32])
+
+    return scaled
+
+
+def test_a_48_column_tensor_is_padded_and_summed_without_its_padding():
+    kernel = tilelang_tt.compile(row_sums_of_scaled_sum(), out_idx=[2, 3])
+    a, b = random((M, N), "float32", 61), random((M, N), "float32", 62)
+    c, s = kernel(a, b)
+    expected = a * 2 - b
+    assert_close(c, expected, rtol=1e-5, atol=1e-5)
+    assert_close(s, expected.sum(axis=1), rtol=2 ** -9, atol=2 ** -9 * 32)  # the reduce unit's precision
+
+
+def padded_kernel(update):
+    """A (32, 16) fragment from a (32, 16) tensor, then `update` (a T.Parallel body or a tile op)."""
+
+    @T.prim_func
+    def narrow(A: T.Tensor((32, 16), "float32"), B: T.Tensor((32, 16), "float32"),
+               R: T.Tensor((32,), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_fragment((32, 16), "float32")
+            r = T.alloc_fragment((32,), "float32")
+            T.copy(A[0, 0], a)
+            if update == "exp":
+                for i, j in T.Parallel(32, 16):
+                    a[i, j] = T.exp(a[i, j])
+            elif update == "plus_one":
+                for i, j in T.Parallel(32, 16):
+                    a[i, j] = a[i, j] + 1.0
+            elif update == "fill":
+                T.fill(a, 1.0)
+            if update == "max":
+                T.reduce_max(a, r, dim=1)
+            else:
+                T.reduce_sum(a, r, dim=1)
+            T.copy(a, B[0, 0])
+            T.copy(r, R[0])
+
+    return narrow
+
+
+@pytest.mark.parametrize("update,message", [
+    ("exp", "the element-wise store T.exp"),
+    ("plus_one", "the element-wise store"),
+    ("fill", "T.fill of a with 1"),
+    ("max", "T.reduce_max of a along dimension 1"),
+])
+def test_what_would_touch_the_padding_is_a_located_error(update, message):
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="dimension 1 of a has extent 16") as info:
+        tilelang_tt.compile(padded_kernel(update), out_idx=[1, 2])
+    assert message in str(info.value)
+    assert info.value.line is not None
+
+
+def test_a_copy_of_part_of_a_padded_dimension_keeps_the_tile_error():
+    @T.prim_func
+    def partial(A: T.Tensor((32, 48), "float32"), B: T.Tensor((32, 16), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_shared((32, 16), "float32")
+            T.copy(A[0, 16], a)
+            T.copy(a, B[0, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="buffer A: dimension 1 has extent 48") as info:
+        tilelang_tt.compile(partial, out_idx=[1])
+    assert info.value.line is not None
