@@ -47,6 +47,14 @@ def test_errors_exit_2_with_a_message(capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+def test_plan_of_a_missing_or_bad_file_exits_2_with_a_message(tmp_path, capsys):
+    assert cli.main(["plan", str(tmp_path / "missing.json")]) == 2
+    assert "cannot read the plan" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("{not json")
+    assert cli.main(["plan", str(tmp_path / "bad.json")]) == 2
+    assert "is not a JSON plan" in capsys.readouterr().err
+
+
 def test_a_bad_out_idx_exits_2_with_a_message(capsys):
     assert cli.main(["run", f"{KERNELS}:matmul", *SMALL, "--out-idx", "C"]) == 2
     assert "--out-idx 'C' is not a comma-separated list of parameter indices" in capsys.readouterr().err

@@ -94,7 +94,8 @@ def test_launches_run_in_order_on_a_scratch_buffer():
 
 def test_a_parameter_written_by_one_launch_and_read_by_the_next():
     kernel = tilelang_tt.compile(scale_then_add(allocate_scratch=False), out_idx=[1, 2])
-    assert {b["name"]: b["access"] for b in kernel.plan["buffers"]}["doubled"] == "read_write"
+    # Written before any launch reads it: an output, not an input the host must upload.
+    assert {b["name"]: b["access"] for b in kernel.plan["buffers"]}["doubled"] == "write"
     x = inputs()
     doubled, out = kernel(x)
     np.testing.assert_array_equal(doubled.astype(np.float32), (x.astype(np.float32) * 2))
@@ -132,6 +133,59 @@ def test_the_pipeline_alone_lowers_one_launch_and_says_what_to_do():
     assert [f.name for f in split.functions.values()] == ["two_launches_launch0", "two_launches_launch1"]
     assert [[p.name for p in f.params] for f in split.functions.values()] == [["X", "doubled"],
                                                                               ["X", "Out", "doubled"]]
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="the pipeline lowers one function"):
+        passes.run_pipeline(split)
+
+
+def test_a_parameter_no_launch_uses_stays_a_buffer_of_the_plan():
+    @T.prim_func
+    def unused(X: T.Tensor((32, 32), "bfloat16"), U: T.Tensor((32, 32), "bfloat16"),
+               Out: T.Tensor((32, 32), "bfloat16")):
+        s = T.alloc_global((32, 32), "bfloat16")
+        with T.Kernel(1) as bx:
+            a = T.alloc_shared((32, 32), "bfloat16")
+            T.copy(X[0, 0], a)
+            T.copy(a, s[0, 0])
+        with T.Kernel(1) as bx:
+            b = T.alloc_shared((32, 32), "bfloat16")
+            T.copy(s[0, 0], b)
+            T.copy(b, Out[0, 0])
+
+    kernel = tilelang_tt.compile(unused, out_idx=[1, 2])
+    assert kernel.plan["kernel_name"] == "unused"
+    assert [(b["name"], b["access"]) for b in kernel.plan["buffers"]] == [("X", "read"), ("U", "none"),
+                                                                           ("Out", "write"), ("s", "none")]
+    x = inputs()[:32, :32]
+    u, out = kernel(x)
+    np.testing.assert_array_equal(out.view(np.uint16), x.view(np.uint16))
+
+
+def test_reading_an_allocated_buffer_before_any_launch_writes_it_is_a_located_error():
+    @T.prim_func
+    def uninitialized(X: T.Tensor((32, 32), "bfloat16"), Out: T.Tensor((32, 32), "bfloat16")):
+        s = T.alloc_global((32, 32), "bfloat16")
+        with T.Kernel(1) as bx:
+            a = T.alloc_shared((32, 32), "bfloat16")
+            T.copy(s[0, 0], a)
+            T.copy(a, Out[0, 0])
+        with T.Kernel(1) as bx:
+            b = T.alloc_shared((32, 32), "bfloat16")
+            T.copy(X[0, 0], b)
+            T.copy(b, s[0, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="this launch reads s, which T.alloc_global") as info:
+        tilelang_tt.compile(uninitialized, out_idx=[-1])
+    assert info.value.line is not None
+
+
+def test_alloc_global_named_like_a_parameter_is_a_located_error():
+    with pytest.raises(tilelang_tt.errors.TileLangTTError, match="which is a parameter of the function") as info:
+        @T.prim_func
+        def shadow(X: T.Tensor((32, 32), "bfloat16")):
+            X = T.alloc_global((32, 32), "bfloat16")  # noqa: F841
+            with T.Kernel(1) as bx:
+                T.fill(X[0:32, 0:32], 0)
+    assert info.value.line is not None
 
 
 def test_alloc_global_inside_a_launch_is_a_located_error():
@@ -157,7 +211,7 @@ def test_launches_that_store_a_buffer_differently_are_a_located_error():
             T.copy(X[bx, 0, 0:32], row)
             T.copy(row, First[bx, 0:32])
 
-    with pytest.raises(tilelang_tt.errors.ValidationError, match="launches 0 and 1 of disagree store X differently") as info:
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="this launch stores X differently from launch 0") as info:
         tilelang_tt.compile(disagree, out_idx=[1, 2])
     assert info.value.line is not None
 

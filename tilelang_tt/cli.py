@@ -149,8 +149,14 @@ def cmd_plan(args):
     path = args.plan
     if os.path.isdir(path):
         path = os.path.join(path, codegen.PLAN_FILE)
-    with open(path) as fh:
-        plan = json.load(fh)
+    try:
+        with open(path) as fh:
+            plan = json.load(fh)
+    except OSError as err:
+        raise ValidationError(f"cannot read the plan {path}: {err.strerror}; give a tt.plan.json or the artifacts "
+                              "directory holding it") from None
+    except json.JSONDecodeError as err:
+        raise ValidationError(f"{path} is not a JSON plan ({err})") from None
     print(plan_summary(plan))
     return 0
 

@@ -183,6 +183,14 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
 
 Pass infer_tt_layout_pass() {
     return Pass{"InferTTLayout", [](const IRModule &mod, const PassContext &ctx) {
+                    // The later passes make the kernels of one program from the module.
+                    if (mod->functions.size() > 1) {
+                        TT_USER_ERROR(Validation, mod->functions[1].second->span)
+                            << "the module has " << mod->functions.size() << " functions ("
+                            << mod->functions[0].first << ", " << mod->functions[1].first << ", ...); the pipeline "
+                            << "lowers one function into one program, so instead run it on each function (or compile "
+                            << "with tilelang_tt.compile, which does that for the launches of one function)";
+                    }
                     return map_functions(mod, [&](const PrimFunc &f) { return infer_tt_layout(f, ctx); });
                 }};
 }

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <set>
 
+#include "ir/functor.h"
+
 namespace tt::transform {
 
 namespace {
@@ -100,7 +102,7 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
 
     return Json{{"schema_version", kPlanSchemaVersion},
                 {"generator", "tilelang-tt"},
-                {"kernel_name", lowered->name},
+                {"kernel_name", find_attr<std::string>(lowered, attr::GLOBAL_SYMBOL).value_or(lowered->name)},
                 {"device", device},
                 {"arch", ctx.device().arch_name},
                 {"core_grid", get_attr<Json>(lowered, attr::TT_CORE_GRID, "InferTTLayout")},
@@ -112,49 +114,89 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
                 {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
 }
 
+namespace {
+
+/*! What one launch's plan entry says differs from another's, as text ("storage_order [0, 2, 1] vs
+ *  none"); access does not count. */
+std::string layout_difference(const Json &a, const Json &b) {
+    std::string out;
+    std::set<std::string> keys;
+    for (const auto &[key, value] : a.items()) keys.insert(key);
+    for (const auto &[key, value] : b.items()) keys.insert(key);
+    for (const std::string &key : keys) {
+        if (key == "access") continue;
+        const Json x = a.value(key, Json()), y = b.value(key, Json());
+        if (x == y) continue;
+        out += (out.empty() ? "" : ", ") + key + " " + (x.is_null() ? "none" : x.dump()) + " vs " +
+               (y.is_null() ? "none" : y.dump());
+    }
+    return out;
+}
+
+bool reads(const std::string &access) {
+    return access == "read" || access == "read_write";
+}
+
+bool writes(const std::string &access) {
+    return access == "write" || access == "read_write";
+}
+
+}  // namespace
+
 Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launch_plans) {
     TT_ICHECK(!launch_plans.empty()) << "function " << function->name << " has no launch plans";
     const std::set<std::string> function_wide = {"schema_version", "generator", "kernel_name", "device", "arch", "buffers"};
+    std::vector<Span> launch_spans;  // where each launch is written, for errors
+    post_order_visit(function->body, [&](const Node *n) {
+        if (n->kind == NodeKind::KernelLaunch) launch_spans.push_back(n->span);
+    });
+    auto at_launch = [&](size_t i) { return i < launch_spans.size() ? launch_spans[i] : function->span; };
     Json plan = launch_plans.front();
     plan["kernel_name"] = function->name;
-    // Each buffer once: its entry from the first launch that uses it, access combined.
+    // Each buffer once: its entry from the first launch that uses it. The host uploads what that
+    // launch reads and reads back what any launch writes.
     std::vector<std::string> order;
     std::map<std::string, Json> entries;
     std::map<std::string, size_t> first_launch;
+    std::map<std::string, bool> written;
     for (const Buffer &p : function->params) order.push_back(p->name);
     for (size_t i = 0; i < launch_plans.size(); ++i) {
         for (const Json &b : launch_plans[i].at("buffers")) {
             const std::string name = b.at("name").get<std::string>();
+            const std::string access = b.at("access").get<std::string>();
             auto [it, first] = entries.emplace(name, b);
+            written[name] = written[name] || writes(access);
             if (first) {
                 first_launch[name] = i;
                 if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
                 continue;
             }
-            Json stored = it->second, here = b;
-            stored.erase("access");
-            here.erase("access");
-            if (stored != here) {
-                TT_USER_ERROR(Validation, function->span)
-                    << "launches " << first_launch[name] << " and " << i << " of " << function->name << " store "
-                    << name << " differently (" << stored.dump() << " vs " << here.dump() << "): the copies of each "
-                    << "launch choose its layout; instead copy blocks of the same dimensions of " << name
-                    << " in every launch";
+            const std::string difference = layout_difference(it->second, b);
+            if (!difference.empty()) {
+                TT_USER_ERROR(Validation, at_launch(i))
+                    << "this launch stores " << name << " differently from launch " << first_launch[name]
+                    << " (line " << at_launch(first_launch[name]).line << "): " << difference
+                    << "; the blocks each launch copies choose a tensor's layout, so instead copy blocks of the same "
+                    << "dimensions of " << name << " in every launch";
             }
-            const std::string a = it->second.at("access"), c = b.at("access");
-            const bool reads = a == "read" || a == "read_write" || c == "read" || c == "read_write";
-            const bool writes = a == "write" || a == "read_write" || c == "write" || c == "read_write";
-            it->second["access"] = reads && writes ? "read_write" : writes ? "write" : reads ? "read" : "none";
         }
     }
     Json buffers = Json::array();
     for (const std::string &name : order) {
-        auto it = entries.find(name);
-        if (it == entries.end()) continue;  // a parameter no launch uses
+        Json &entry = entries.at(name);
+        const std::string first_access = entry.at("access").get<std::string>();
         const bool parameter = std::any_of(function->params.begin(), function->params.end(),
                                            [&](const Buffer &p) { return p->name == name; });
-        if (!parameter) it->second["access"] = "none";
-        buffers.push_back(it->second);
+        if (!parameter && reads(first_access)) {
+            TT_USER_ERROR(Validation, at_launch(first_launch[name]))
+                << "this launch reads " << name << ", which T.alloc_global allocates and no launch before it "
+                << "writes, so its contents are undefined; instead write it in an earlier launch, or pass it as a "
+                << "parameter";
+        }
+        const bool input = parameter && reads(first_access);
+        const bool output = parameter && written[name];
+        entry["access"] = input && output ? "read_write" : output ? "write" : input ? "read" : "none";
+        buffers.push_back(entry);
     }
     plan["buffers"] = buffers;
     Json later = Json::array();

@@ -30,8 +30,10 @@ Json build_plan(const ir::PrimFunc &lowered, const PassContext &ctx);
  *  (every key but the function-wide schema_version, generator, kernel_name, device, arch and
  *  buffers) in "launches", run in order after it. Buffers are the union of the launches': the
  *  function's parameters in their order, then the buffers it allocates (T.alloc_global), whose
- *  access is "none" (the host neither uploads nor reads them back); a parameter's access combines
- *  its launches'. A Validation error names a buffer two launches store differently. */
+ *  access is "none" (the host neither uploads nor reads them back); a parameter is read when the
+ *  first launch using it reads it, written when any launch writes it. Validation errors, at the
+ *  launch: a buffer two launches store differently, an allocated buffer read before any launch
+ *  writes it. */
 Json merge_launch_plans(const ir::PrimFunc &function, const std::vector<Json> &launch_plans);
 
 /*! \brief Writes the plan as indented JSON to path (parent directories created); a Validation

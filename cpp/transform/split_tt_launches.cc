@@ -71,15 +71,21 @@ std::vector<std::pair<std::string, PrimFunc>> split(const std::string &name, con
     if (!needs_split(func)) return {{name, func}};
     std::vector<Buffer> allocated;
     const std::vector<Stmt> launches = launches_of(func->body, allocated);
+    std::vector<std::set<const BufferNode *>> used;
+    std::set<const BufferNode *> used_anywhere;
+    for (const Stmt &launch : launches) {
+        used.push_back(globals_used(launch));
+        used_anywhere.insert(used.back().begin(), used.back().end());
+    }
     std::vector<std::pair<std::string, PrimFunc>> out;
     for (size_t i = 0; i < launches.size(); ++i) {
         const Stmt &launch = launches[i];
-        const std::set<const BufferNode *> used = globals_used(launch);
+        // A parameter no launch uses stays a (never accessed) buffer of the first program.
         std::vector<Buffer> params;
         for (const Buffer &p : func->params)
-            if (used.count(p.get())) params.push_back(p);
+            if (used[i].count(p.get()) || (i == 0 && !used_anywhere.count(p.get()))) params.push_back(p);
         for (const Buffer &b : allocated)
-            if (used.count(b.get())) params.push_back(b);
+            if (used[i].count(b.get())) params.push_back(b);
         const std::string launch_name = func->name + "_launch" + std::to_string(i);
         PrimFunc part = make_prim_func(launch_name, params, launch, func->attrs, func->span);
         part = with_attr(part, attr::TT_LAUNCH, Json{{"index", i}, {"count", launches.size()}});

@@ -15,9 +15,9 @@
  *  (T.alloc_global). Guarantees: a function with one launch is returned unchanged (the module is
  *  the same object); with n > 1, the module holds n functions "<name>_launch<i>" in launch order,
  *  each with the original's attributes plus tt.launch = {"index": i, "count": n}, its body the
- *  launch, and as parameters the original's parameters it uses (in their order) followed by the
- *  allocated global buffers it uses (in allocation order). Buffers are shared, so names agree
- *  across the launches.
+ *  launch, and as parameters the original's parameters it uses (in their order; the first also
+ *  those no launch uses) followed by the allocated global buffers it uses (in allocation order).
+ *  Buffers are shared, so names agree across the launches.
  *  Errors (Validation, at the statement): a statement between or around launches other than
  *  T.alloc_global (the host does not run kernel code), a global buffer allocated inside a launch.
  */

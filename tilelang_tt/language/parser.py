@@ -61,6 +61,7 @@ class Parser(ExpressionParser):
                 raise self.error(extra, "kernels take only T.Tensor parameters, not *args or **kwargs")
         if fdef.args.kwonlyargs:
             raise self.error(fdef.args.kwonlyargs[0], "kernels take only positional T.Tensor parameters")
+        self.param_names = {p.name for p in params}
         body = self.parse_block(fdef.body, fdef, {p.name: p for p in params})
         attrs = {"global_symbol": fdef.name}
         attrs.update(self.func_attrs)
@@ -121,6 +122,9 @@ class Parser(ExpressionParser):
         kind = self.builtin_name(call.func)
         if kind == "alloc_global":
             # A DRAM tensor the host allocates for the launches that follow (e.g. split-KV partials).
+            if name in self.param_names:
+                raise self.error(node, f"T.alloc_global names its buffer {name!r}, which is a parameter of the "
+                                 "function; instead give the allocated buffer a name of its own")
             if self.kernel_depth:
                 raise self.error(node, "T.alloc_global must come before the first 'with T.Kernel(...)': a global "
                                  "buffer lives across the launches; use T.alloc_shared or T.alloc_fragment inside one")
