@@ -124,7 +124,15 @@ private:
             !as_const_int(b->shape.back(), &whole) || start != 0 || extent != whole) {
             flow_.global_partial_columns.insert(b.get());
         }
-        if (axes.empty() || axes.size() > 2 || (axes.size() == 2 && b->shape.size() == 2)) return;
+        if (axes.size() > 2) {
+            std::string listed;
+            for (int d : axes) listed += (listed.empty() ? "" : ", ") + std::to_string(d);
+            TT_USER_ERROR(Validation, statement_span())
+                << "this T.copy moves a block of " << axes.size() << " dimensions (" << listed << ") of " << b->name
+                << ", which is not supported on Tenstorrent yet: tile operations move 2-D blocks (or vectors); "
+                << "instead index every other dimension with a single value (a block index or a loop variable)";
+        }
+        if (axes.empty() || (axes.size() == 2 && b->shape.size() == 2)) return;
         auto [it, first] = tile_axes_spans_.emplace(b.get(), std::make_pair(axes, statement_span()));
         if (!first && it->second.first != axes) {
             TT_USER_ERROR(Validation, statement_span())
