@@ -567,7 +567,7 @@ BAD_STATEMENTS = [
     ("y = T.alloc_shared((bx, 32), 'float32')", S), ("y = T.alloc_shared((32, 32), 'float32', scope=3)", S),
     ("y = T.alloc_fragment()", S), ("y = T.alloc_shared((32, 32), 'handle')", S),
     ("for i in T.serial(2, 8, 2): pass", S), ("for i in [1, 2]: pass", S), ("for i in T.Pipelined(2, order=[0]): pass", S),
-    ("for i in T.Parallel(4, coalesced_width=2): pass", S), ("for i, j in T.serial(4): pass", S),
+    ("for i in T.Parallel(4, coalesced_width=0): pass", S), ("for i in T.Parallel(4, vectorize=2): pass", S), ("for i, j in T.serial(4): pass", S),
 ("for (i, j) in T.Parallel(4): pass", S),
     ("for i in T.serial(bx + 0.5): pass", S), ("for i in T.serial(4, num_stages=2): pass", S),
 ]

@@ -100,6 +100,28 @@ def test_copy_gpu_hints_have_no_effect():
     ir.assert_structural_equal(hinted.body, plain.body)
 
 
+def test_parallel_coalesced_width_has_no_effect():
+    """T.Parallel's coalesced_width= is a GPU hint too: accepted and checked, the same IR."""
+
+    @T.prim_func
+    def hinted(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            for i, j in T.Parallel(32, 32, coalesced_width=4):
+                S[i, j] = 1.0
+            T.copy(S, A[0, 0])
+
+    @T.prim_func
+    def plain(A: T.Tensor((32, 32), "float16")):
+        with T.Kernel(1) as bx:
+            S = T.alloc_shared((32, 32), "float16")
+            for i, j in T.Parallel(32, 32):
+                S[i, j] = 1.0
+            T.copy(S, A[0, 0])
+
+    ir.assert_structural_equal(hinted.body, plain.body)
+
+
 def test_loops_if_else_and_scalar_math():
     """serial/unroll/Parallel loops, if/else, lets and the scalar math functions parse."""
 

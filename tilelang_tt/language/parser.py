@@ -283,7 +283,9 @@ class Parser(ExpressionParser):
             self.reject_unpacking(call, "T.Parallel")
             extents = self.extents(call.args, "an extent of T.Parallel")
             for kw in call.keywords:
-                raise self.error(kw, f"T.Parallel does not support '{kw.arg}=' on Tenstorrent")
+                if kw.arg != "coalesced_width":
+                    raise self.error(kw, f"T.Parallel does not support '{kw.arg}=' on Tenstorrent")
+            self.check_gpu_hints(call, "T.Parallel", {"coalesced_width"})
             ranges = [(ir.const(0), e) for e in extents]
         else:
             args, kwargs = self.call_args(call, ["start", "stop", "step"], name,
@@ -386,7 +388,7 @@ class Parser(ExpressionParser):
             self.require_kernel(call, f"T.{name}")
         if name == "copy":
             args, _ = self.call_args(call, ["src", "dst"], name, allowed_kw=_COPY_GPU_HINTS)
-            self.check_copy_gpu_hints(call)
+            self.check_gpu_hints(call, "T.copy", _COPY_GPU_HINTS)
             src, dst = self.copy_regions(args.get("src"), args.get("dst"), call)
             return [ir.evaluate(ir.call("tl.copy", [src, dst], span=sp), span=sp)]
         if name in ("clear", "fill"):
@@ -463,14 +465,15 @@ class Parser(ExpressionParser):
             raise self.error(call, f"T.{what}'s {key}= must be True or False, got {value!r}")
         return bool(value)
 
-    def check_copy_gpu_hints(self, call):
-        """T.copy's GPU hints (coalesced_width=, disable_tma=, eviction_policy=) choose how GPU
-        threads, TMA and caches move data; Tenstorrent copies are NoC tile transfers, so the
-        hints have no effect, but a value TileLang itself would refuse is still an error."""
+    def check_gpu_hints(self, call, what, hints):
+        """GPU hints (T.copy's coalesced_width=, disable_tma=, eviction_policy=; T.Parallel's
+        coalesced_width=) choose how GPU threads, TMA and caches move data; Tenstorrent copies are
+        NoC tile transfers and T.Parallel nests run as whole-tile operations, so the hints have no
+        effect, but a value TileLang itself would refuse is still an error."""
         for kw in call.keywords:
-            if kw.arg not in _COPY_GPU_HINTS:
+            if kw.arg not in hints:
                 continue
-            value = self.eval_python(kw.value, f"T.copy's {kw.arg}=")
+            value = self.eval_python(kw.value, f"{what}'s {kw.arg}=")
             if kw.arg == "coalesced_width":
                 ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
                 expected = "None or a positive int"
@@ -480,7 +483,7 @@ class Parser(ExpressionParser):
                 ok = value is None or value in _EVICTION_POLICIES
                 expected = "None or one of " + ", ".join(repr(p) for p in _EVICTION_POLICIES)
             if not ok:
-                raise self.error(kw.value, f"T.copy's {kw.arg}= must be {expected}, got {value!r} (a GPU hint "
+                raise self.error(kw.value, f"{what}'s {kw.arg}= must be {expected}, got {value!r} (a GPU hint "
                                  "with no effect on Tenstorrent)")
 
     def copy_regions(self, src, dst, call):
