@@ -139,6 +139,10 @@ def decode_inputs(batch, heads, groups, seqlen_kv, dim, dtype, bshd, masked):
     (1, 64, 2, 128, 64, 64, 32, "float16", True, True),
     (1, 64, 2, 128, 64, 32, 32, "bfloat16", True, False),
     (1, 128, 2, 128, 64, 64, 64, "bfloat16", True, True),
+    # fewer than 32 query heads per K/V head: each block of them is one tile padded with zero rows
+    (1, 32, 8, 128, 64, 32, 4, "float16", False, False),
+    (2, 8, 2, 128, 64, 32, 4, "bfloat16", True, True),
+    (1, 16, 2, 256, 128, 64, 8, "float16", True, False),
 ])
 def test_gqa_decode_without_kv_split(batch, heads, groups, seqlen_kv, dim, block_N, block_H, dtype, bshd, masked):
     kernel = tilelang_tt.compile(
@@ -183,4 +187,20 @@ def test_a_pipeline_without_the_promotion_refuses_uint8_tensors():
 
 def test_decode_compiles_against_the_release(tt_release):
     check_kernels([tilelang_tt.compile(gqa_decode(1, 64, 2, 128, 64, 64, 32, "bfloat16", bshd, True),
-                                       out_idx=[-1]).artifacts_dir for bshd in (False, True)])
+                                       out_idx=[-1]).artifacts_dir for bshd in (False, True)] +
+                  [tilelang_tt.compile(gqa_decode(1, 32, 8, 128, 64, 32, 4, "float16"), out_idx=[-1]).artifacts_dir])
+
+
+def test_a_block_computing_more_heads_than_it_writes_is_a_located_error():
+    """Upstream's block_H = 64 over 4 heads per K/V head computes rows of other heads and writes
+    its first 4; on Tenstorrent the block is the 4 heads (block_H = 4), padded to a tile."""
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="the copy of rows 0 of acc_o") as info:
+        tilelang_tt.compile(gqa_decode(1, 32, 8, 128, 64, 32, 64, "float16"), out_idx=[-1])
+    assert info.value.line is not None
+
+
+def test_heads_of_one_k_v_head_are_stored_a_block_per_tile():
+    kernel = tilelang_tt.compile(gqa_decode(1, 32, 8, 128, 64, 32, 4, "float16"), out_idx=[-1])
+    buffers = {b["name"]: b for b in kernel.plan["buffers"]}
+    assert buffers["Q"]["tiled_shape"] == buffers["Output"]["tiled_shape"] == [8, 4, 64]
+    assert buffers["Q"]["num_pages"] == 8 * 2

@@ -132,6 +132,7 @@ private:
                 << ", which is not supported on Tenstorrent yet: tile operations move 2-D blocks (or vectors); "
                 << "instead index every other dimension with a single value (a block index or a loop variable)";
         }
+        if (axes.size() == 2) note_row_block(region, axes[0]);
         if (axes.empty() || (axes.size() == 2 && b->shape.size() == 2)) return;
         auto [it, first] = tile_axes_spans_.emplace(b.get(), std::make_pair(axes, statement_span()));
         if (!first && it->second.first != axes) {
@@ -142,6 +143,24 @@ private:
                 << " (or copy into a second tensor)";
         }
         if (first && axes != default_tile_axes(b->shape.size())) flow_.global_tile_axes[b.get()] = axes;
+    }
+
+    // Copies of blocks of r < 32 rows (decode's r query heads of one K/V head) make each r rows of
+    // the tensor a tile of their own; every copy must then move r rows.
+    void note_row_block(const RegionNode *region, int row_axis) {
+        int64_t rows = 0;
+        if (!as_const_int(fold_constants(region->ranges[row_axis].extent), &rows)) return;
+        const int64_t block = rows < kTileRows ? rows : 0;
+        const BufferNode *b = region->buffer.get();
+        auto [it, first] = row_block_spans_.emplace(b, std::make_pair(block, statement_span()));
+        if (!first && it->second.first != block) {
+            TT_USER_ERROR(Validation, statement_span())
+                << "this T.copy moves " << rows << " rows of " << b->name << ", and the copy at line "
+                << it->second.second.line << " blocks of " << (it->second.first ? it->second.first : kTileRows)
+                << " or more; a tensor copied in blocks of fewer than 32 rows is stored one block per tile, so "
+                << "instead copy blocks of the same number of rows everywhere";
+        }
+        if (first && block) flow_.global_row_blocks[b] = block;
     }
 
     static std::string axes_text(const std::vector<int> &axes) {
@@ -174,6 +193,7 @@ private:
 
     DataFlow &flow_;
     std::map<const BufferNode *, std::pair<std::vector<int>, Span>> tile_axes_spans_;
+    std::map<const BufferNode *, std::pair<int64_t, Span>> row_block_spans_;
     std::map<const BufferNode *, size_t> index_;
     std::vector<int> stages_;  ///< num_stages of the enclosing Pipelined loops, innermost last
     int copies_ = 0;
@@ -230,11 +250,13 @@ std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
 }
 
 void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
-                        const std::vector<int> &tile_axes, bool pad_columns) {
+                        const std::vector<int> &tile_axes, TilePadding padding) {
     // A 1-D buffer is a vector: 32 values per tile (the row or column of a tile block it belongs to).
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes;
     for (int d : axes) {
-        if (pad_columns && axes.size() == 2 && d == axes[1]) continue;
+        if (padding != TilePadding::None && axes.size() == 2 && d == axes[1]) continue;
+        const bool small = shape[d] < kTileRows && kTileRows % shape[d] == 0;
+        if (padding == TilePadding::ColumnsAndSmallRows && small) continue;
         if (shape[d] % 32 != 0) {
             const int64_t padded = (shape[d] + 31) / 32 * 32;
             TT_USER_ERROR(Validation, buffer->span)

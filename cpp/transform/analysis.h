@@ -25,12 +25,18 @@ std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 /*! \brief The buffer's shape as constants; `what` names the buffer's role in the error. */
 std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 
+/*! \brief Which dimensions of a buffer may be padded to whole tiles (see verify_tt_padding.h). */
+enum class TilePadding {
+    None,
+    Columns,              ///< a column dimension of any extent (every copy moves it whole)
+    ColumnsAndSmallRows,  ///< also rows (or a vector's length) dividing 32: an on-chip block of r rows
+};
+
 /*! \brief Checks that the dimensions tiles span (tile_axes; empty: the last two, the only one of
- *  a 1-D vector) are multiples of the 32x32 tile, except a column dimension when pad_columns (it is
- *  then padded to whole tiles, see verify_tt_padding.h); the Validation error names the buffer and
- *  the dimension and says what to change. */
+ *  a 1-D vector) are multiples of the 32x32 tile, except those `padding` lets be padded to whole
+ *  tiles; the Validation error names the buffer and the dimension and says what to change. */
 void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &shape, const char *what,
-                        const std::vector<int> &tile_axes = {}, bool pad_columns = false);
+                        const std::vector<int> &tile_axes = {}, TilePadding padding = TilePadding::None);
 
 /*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */
 struct OnChipFlow {
@@ -57,6 +63,9 @@ struct DataFlow {
     /// The global tensors of two or more dimensions some copy of which moves part of the last
     /// dimension its blocks span (so that dimension cannot be padded to whole tiles).
     std::set<const ir::BufferNode *> global_partial_columns;
+    /// The global tensors copied in blocks of r < 32 rows (decode's query heads of one K/V head):
+    /// tensor → r. Copies that move other row counts of such a tensor are a Validation error.
+    std::map<const ir::BufferNode *, int64_t> global_row_blocks;
     std::vector<OnChipFlow> on_chip;
 };
 /*! \brief The data flow of func's body, derived from its tile operations and element accesses. */

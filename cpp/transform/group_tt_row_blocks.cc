@@ -2,6 +2,8 @@
 // group_tt_row_blocks.h).
 #include "transform/group_tt_row_blocks.h"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 
@@ -108,8 +110,35 @@ public:
         return it == grouped_.end() ? b : it->second;
     }
 
-    // Old variables (the block index, row loop variables) left anywhere after the rewrite make the
-    // blocks of a tile row differ from each other: name the first such use.
+    // Whether the block index is left anywhere after the rewrite (decode's block index also picks
+    // the K/V head) but not in another index of the copies of its own rows: then the blocks of a
+    // tile row would differ, so they are not grouped but padded (see group_tt_row_blocks.h).
+    bool block_index_used_elsewhere(const Stmt &body) const {
+        if (!block_) return false;
+        UseFinder finder({block_.get()});
+        finder(body);
+        if (!finder.found) return false;
+        bool in_own_copy = false;
+        post_order_visit(body, [&](const Node *n) {
+            const auto *call = n->kind == NodeKind::Call ? static_cast<const CallNode *>(n) : nullptr;
+            if (!call || call->op->name != "tl.copy") return;
+            const RegionNode *a = call->args[0].as<RegionNode>(), *b = call->args[1].as<RegionNode>();
+            auto grouped = [&](const RegionNode *r) {
+                return std::any_of(grouped_.begin(), grouped_.end(), [&](const auto &g) { return g.second.get() == r->buffer.get(); });
+            };
+            const bool rows_of_block = grouped(a) || grouped(b);
+            for (const RegionNode *r : {a, b}) {
+                if (!rows_of_block || r->buffer->scope != MemoryScope::Global) continue;
+                UseFinder uses({block_.get()});
+                for (const Range &range : r->ranges) uses(range.min);
+                in_own_copy = in_own_copy || uses.found;
+            }
+        });
+        return !in_own_copy;
+    }
+
+    // Old row loop variables left anywhere after the rewrite make the blocks of a tile row differ
+    // from each other: name the first such use.
     void check_no_old_uses(const Stmt &body) const {
         UseFinder finder(replaced_);
         finder(body);
@@ -137,6 +166,8 @@ protected:
                             ") of a global tensor for a block index bx, so the blocks cannot be grouped into tile rows",
                         "copy each block's rows as T.copy(X[bx * block_M, ...], buffer), or use blocks of 32 rows");
         }
+        // Not grouped (see group_tt_row_blocks): the grid needs no tile rows.
+        if (block_index_used_elsewhere(body)) return KernelLaunchNode::make(op->extents, op->block_vars, op->threads, body, op->span);
         std::vector<Expr> extents = op->extents;
         std::vector<Var> vars = op->block_vars;
         for (size_t d = 0; d < vars.size(); ++d) {
@@ -332,6 +363,8 @@ PrimFunc group_tt_row_blocks(const PrimFunc &func, const PassContext &) {
     });
     RowGrouper grouper(std::move(buffers), std::move(row_indices));
     Stmt body = grouper(func->body);
+    // Blocks that depend on their index stay blocks of r rows, each padded to a tile.
+    if (grouper.block_index_used_elsewhere(body)) return func;
     grouper.check_no_old_uses(body);
     return with_body(func, body);
 }

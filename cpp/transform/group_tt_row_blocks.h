@@ -18,7 +18,10 @@
  *  fills, T.gemm (as its A and C) and reductions along dim 1 on whole buffers.
  *  Guarantees: those buffers and vectors have 32 rows, their row loops extent 32, g's extent is
  *  E * r / 32 and the row starts `g * 32`; results are element for element those of the original
- *  kernel. Kernels without such buffers are unchanged.
+ *  kernel. Kernels without such buffers are unchanged, and so are kernels whose block index is
+ *  also used outside the copies of its rows (decode's block of the query heads of one K/V head
+ *  also picks that K/V head): their blocks cannot share a tile row, so each stays a block of r
+ *  rows padded to a tile (InferTTLayout's row blocks, verify_tt_padding.h).
  *  Errors (Validation, at the construct): anything that would make the blocks of a tile row
  *  depend on each other or on their index (another use of g or of a row variable, a reduction
  *  over rows, a partial region, a row count that does not divide 32), saying what to write instead.

@@ -87,8 +87,11 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     auto axes = flow.global_tile_axes.find(buffer.get());
     layout.tile_axes = axes != flow.global_tile_axes.end() ? axes->second : default_tile_axes(layout.shape.size());
     // A column dimension every copy moves whole may be padded to whole tiles (a head dim of 16).
-    check_tile_aligned(buffer, layout.shape, "buffer", layout.tile_axes,
-                       !flow.global_partial_columns.count(buffer.get()) && layout.tile_axes.back() + 1 == int(layout.shape.size()));
+    const bool row_blocks = flow.global_row_blocks.count(buffer.get());
+    check_tile_aligned(buffer, layout.shape, "buffer", row_blocks ? std::vector<int>{layout.tile_axes.back()} : layout.tile_axes,
+                       !flow.global_partial_columns.count(buffer.get()) && layout.tile_axes.back() + 1 == int(layout.shape.size())
+                           ? TilePadding::Columns
+                           : TilePadding::None);
     layout.dtype = buffer->dtype.to_string();
     layout.data_format = tt_data_format(buffer->dtype);
     if (layout.data_format.empty()) {
@@ -106,8 +109,22 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
             << "or use bfloat16, float16, float32, int32 or uint32 tensors";
     }
     layout.page_size = tile_bytes(buffer->dtype);
-    layout.shape_tiles = shape_in_tiles(layout.shape, layout.tile_axes);
-    layout.num_pages = tiles_of_shape(layout.shape, layout.tile_axes);
+    auto row_block = flow.global_row_blocks.find(buffer.get());
+    if (row_block != flow.global_row_blocks.end()) {
+        layout.row_block = row_block->second;
+        const int row = layout.tile_axes[0];
+        if (kTileRows % layout.row_block != 0 || layout.shape[row] % layout.row_block != 0 ||
+            layout.tile_axes.size() != 2 || row + 2 != int(layout.shape.size())) {
+            TT_USER_ERROR(Validation, buffer->span)
+                << "buffer " << buffer->name << " is copied in blocks of " << layout.row_block << " rows of its dimension "
+                << row << " (extent " << layout.shape[row] << "), which Tenstorrent stores one block per padded tile "
+                << "only when the row count divides 32 and the dimension, and the rows and columns are the tensor's "
+                << "last two dimensions; instead use blocks of a divisor of 32 rows, or of 32 rows";
+        }
+    }
+    const auto [tiled, tiled_axes] = blocked_shape(layout);
+    layout.shape_tiles = shape_in_tiles(tiled, tiled_axes);
+    layout.num_pages = tiles_of_shape(tiled, tiled_axes);
     auto read = flow.global_read.find(buffer.get());
     auto written = flow.global_written.find(buffer.get());
     layout.read = read != flow.global_read.end() && read->second;
@@ -134,6 +151,20 @@ std::map<const BufferNode *, int> padded_buffers(const PrimFunc &func, const Lay
         int64_t columns = 0;
         if (b->shape.size() >= 2 && as_const_int(b->shape.back(), &columns) && columns % kTileCols != 0) {
             padded[b.get()] = static_cast<int>(b->shape.size()) - 1;
+        }
+    });
+    return padded;
+}
+
+/*! On-chip buffers of two or more dimensions with fewer than 32 rows: blocks padded to a tile. */
+std::set<const BufferNode *> row_padded_buffers(const PrimFunc &func) {
+    std::set<const BufferNode *> padded;
+    post_order_visit(func->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Allocate) return;
+        const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;
+        int64_t rows = 0;
+        if (b->shape.size() >= 2 && as_const_int(b->shape[b->shape.size() - 2], &rows) && rows < kTileRows) {
+            padded.insert(b.get());
         }
     });
     return padded;
@@ -175,7 +206,7 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
             layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
     }
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
-    verify_tt_padding(func, padded_buffers(func, layouts));
+    verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func));
     PrimFunc out = with_attr(verify_tt_bounds(func), attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);

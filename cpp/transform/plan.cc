@@ -35,12 +35,13 @@ Json buffer_entry(const std::string &name, const BufferLayout &layout) {
               {"access", access_of(layout)}};
     // Pages hold the tensor with its axes in storage order, tilized as [batch, rows, cols] matrices;
     // both absent: as given, a batch of matrices over its last two axes.
-    if (layout.tile_axes != default_tile_axes(layout.shape.size())) {
+    if (layout.tile_axes != default_tile_axes(layout.shape.size()) || layout.row_block) {
         const std::vector<int> order = storage_order(layout.shape.size(), layout.tile_axes);
         std::vector<int> identity(order.size());
         std::iota(identity.begin(), identity.end(), 0);
         if (order != identity) b["storage_order"] = order;
-        b["tiled_shape"] = tiled_shape(layout.shape, layout.tile_axes);
+        const auto [shape, axes] = blocked_shape(layout);
+        b["tiled_shape"] = tiled_shape(shape, axes);
     }
     if (layout.shard) b["shard"] = *layout.shard;
     return b;

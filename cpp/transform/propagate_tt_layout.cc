@@ -63,7 +63,7 @@ std::vector<PlannedCB> plan_cbs(const OnChipFlow &f, int allocation_order, const
                                 const ComputeConfig &compute) {
     const Buffer &b = f.buffer;
     const std::vector<int64_t> shape = constant_shape(b, "on-chip buffer");
-    check_tile_aligned(b, shape, "on-chip buffer", {}, /*pad_columns=*/true);
+    check_tile_aligned(b, shape, "on-chip buffer", {}, TilePadding::ColumnsAndSmallRows);
     if (tt_data_format(b->dtype).empty()) {
         TT_USER_ERROR(Validation, b->span) << "on-chip buffer " << b->name << " has dtype " << b->dtype.to_string()
                                            << ", which has no Tenstorrent tile format";

@@ -150,6 +150,18 @@ std::array<int64_t, 3> tiled_shape(const std::vector<int64_t> &shape, const std:
     return tiled;
 }
 
+std::pair<std::vector<int64_t>, std::vector<int>> blocked_shape(const BufferLayout &layout) {
+    if (!layout.row_block) return {layout.shape, layout.tile_axes};
+    const int row = layout.tile_axes[0];
+    std::vector<int64_t> shape(layout.shape.begin(), layout.shape.begin() + row);
+    shape.push_back(layout.shape[row] / layout.row_block);
+    shape.push_back(layout.row_block);
+    shape.insert(shape.end(), layout.shape.begin() + row + 1, layout.shape.end());
+    std::vector<int> axes;
+    for (int d : layout.tile_axes) axes.push_back(d + 1);
+    return {shape, axes};
+}
+
 std::string core_key(const CoreCoord &c) {
     return std::to_string(c.x) + "," + std::to_string(c.y);
 }
@@ -233,11 +245,13 @@ void to_json(Json &j, const BufferLayout &v) {
     j = Json::object();
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_TO_JSON)
     if (v.tile_axes != default_tile_axes(v.shape.size())) j["tile_axes"] = v.tile_axes;
+    if (v.row_block) j["row_block"] = v.row_block;
     if (v.shard) j["shard"] = *v.shard;
 }
 void from_json(const Json &j, BufferLayout &v) {
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_FROM_JSON)
     v.tile_axes = j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
+    v.row_block = j.value("row_block", int64_t{0});
     const int rank = static_cast<int>(v.shape.size());
     const std::vector<int> &a = v.tile_axes;
     const bool valid = !a.empty() && a.size() <= default_tile_axes(v.shape.size()).size() && a.front() >= 0 &&

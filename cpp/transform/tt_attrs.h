@@ -138,12 +138,19 @@ struct BufferLayout {
     /// last two). One axis: the tensor is a batch of vectors, each one row of tiles (32 values per
     /// tile, in its first row). Pages hold the tensor in storage_order(shape.size(), tile_axes).
     std::vector<int> tile_axes;
+    /// 0, or r < 32: the tensor is copied in blocks of r rows (decode's r query heads of one K/V
+    /// head), so its row axis is split into (extent / r, r) and each block of r rows is a tile of
+    /// its own, padded with zero rows.
+    int64_t row_block = 0;
     std::vector<int64_t> shape_tiles;  ///< tiles, in storage order (tile axes / 32)
     int64_t num_pages = 0;             ///< total tiles
     bool read = false;                 ///< the kernel reads it (data flow: source of a copy)
     bool written = false;              ///< the kernel writes it (destination of a copy)
     std::optional<ShardSpec> shard;    ///< present iff layout is sharded
 };
+/*! \brief The shape and tile axes a layout's tiles are laid out over: its own, or with the row
+ *  axis split into (extent / row_block, row_block) when row_block is set. */
+std::pair<std::vector<int64_t>, std::vector<int>> blocked_shape(const BufferLayout &layout);
 /*! \brief tt.layout_desc: param name → layout, for every global buffer parameter. */
 using LayoutDesc = std::map<std::string, BufferLayout>;
 

@@ -15,24 +15,24 @@ using namespace ir;
 
 namespace {
 
-// x / 32 when x is provably a multiple of 32, else an undefined Expr.
-Expr exact_tile_quotient(const Expr &x) {
+// x / d when x is provably a multiple of d, else an undefined Expr.
+Expr exact_quotient(const Expr &x, int64_t d) {
     int64_t c;
-    if (as_const_int(x, &c)) return c % kTileRows == 0 ? make_int(c / kTileRows) : Expr();
+    if (as_const_int(x, &c)) return c % d == 0 ? make_int(c / d) : Expr();
     Expr a, b;
     if (!binary_operands(x, &a, &b)) return Expr();
     switch (x->kind) {
     case NodeKind::Add:
     case NodeKind::Sub: {
-        Expr qa = exact_tile_quotient(a), qb = exact_tile_quotient(b);
+        Expr qa = exact_quotient(a, d), qb = exact_quotient(b, d);
         return qa && qb ? make_binary(x->kind, qa, qb) : Expr();
     }
     case NodeKind::Mul: {
-        if (as_const_int(b, &c) && c % kTileRows == 0) return MulNode::make(a, make_int(c / kTileRows));
-        if (as_const_int(a, &c) && c % kTileRows == 0) return MulNode::make(b, make_int(c / kTileRows));
-        Expr qa = exact_tile_quotient(a);
+        if (as_const_int(b, &c) && c % d == 0) return MulNode::make(a, make_int(c / d));
+        if (as_const_int(a, &c) && c % d == 0) return MulNode::make(b, make_int(c / d));
+        Expr qa = exact_quotient(a, d);
         if (qa) return MulNode::make(qa, b);
-        Expr qb = exact_tile_quotient(b);
+        Expr qb = exact_quotient(b, d);
         return qb ? MulNode::make(a, qb) : Expr();
     }
     default: return Expr();
@@ -62,7 +62,8 @@ void require_matching_format(const CircularBuffer &cb, const BufferLayout &layou
 
 }  // namespace
 
-Expr tile_index_of(const Expr &element_index, const std::string &what, const Span &span, const Lets &lets) {
+Expr block_index_of(const Expr &element_index, int64_t block, const std::string &what, const Span &span,
+                    const Lets &lets) {
     // Through lets: `row0 = by * 64` then A[row0, k * 32] starts at a tile row like by * 64 does.
     std::function<Expr(const Expr &)> resolve = [&](const Expr &e) {
         return substitute(e, [&](const Var &v) {
@@ -70,17 +71,23 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
             return it == lets.end() ? Expr(v) : resolve(it->second);
         });
     };
-    Expr q = exact_tile_quotient(fold_constants(resolve(element_index)));
+    Expr q = exact_quotient(fold_constants(resolve(element_index)), block);
     if (!q) {
+        const std::string b = std::to_string(block);
         TT_USER_ERROR(Validation, span) << what << " starts at element " << to_text(element_index)
-                                        << ", which is not provably a multiple of 32; Tenstorrent moves whole "
-                                        << "32x32 tiles, so instead start tile regions at multiples of 32";
+                                        << ", which is not provably a multiple of " << b << "; Tenstorrent moves whole "
+                                        << (block == kTileRows ? "32x32 tiles" : "blocks of " + b + " rows, a tile each")
+                                        << ", so instead start tile regions at multiples of " << b;
     }
     return fold_constants(q);
 }
 
-std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int> &tile_axes, const std::string &what,
-                                 const Span &span, const Lets &lets) {
+Expr tile_index_of(const Expr &element_index, const std::string &what, const Span &span, const Lets &lets) {
+    return block_index_of(element_index, kTileRows, what, span, lets);
+}
+
+std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int> &tile_axes, int64_t row_block,
+                                 const std::string &what, const Span &span, const Lets &lets) {
     const std::vector<Range> &r = region->ranges;
     // The batch axes index one matrix (one row of tiles for a vector): its tile rows follow those
     // of the matrices before it (pages are batch-major in storage order, then row-major tiles).
@@ -93,7 +100,11 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int
     }
     const int col_axis = tile_axes.back();
     Expr row = matrix;
-    if (tile_axes.size() == 2) {
+    if (row_block) {  // each block of row_block rows is a matrix of one tile row
+        const int row_axis = tile_axes[0];
+        row = AddNode::make(MulNode::make(matrix, FloorDivNode::make(shape[row_axis], make_int(row_block))),
+                            block_index_of(r[row_axis].min, row_block, what, span, lets));
+    } else if (tile_axes.size() == 2) {
         const int row_axis = tile_axes[0];
         Expr row_tiles = tile_index_of(shape[row_axis],
                                        "dimension " + std::to_string(row_axis) + " of " + region->buffer->name, span);
@@ -102,7 +113,8 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int
     return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
 
-std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span, const std::vector<int> &tile_axes) {
+std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span, const std::vector<int> &tile_axes,
+                                         int64_t row_block) {
     // A tensor of more dimensions is a batch of matrices (or vectors) over its tile axes: the region
     // must lie in one of them (one index in each other dimension, as Q[b, h, rows, cols]).
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(region->ranges.size()) : tile_axes;
@@ -126,15 +138,19 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
     for (size_t i = 0; i < axes.size(); ++i) {
         const Range &range = region->ranges[axes[i]];
         const int slot = static_cast<int>(i + 2 - axes.size());
-        // All the columns of a buffer whose column dimension is padded to whole tiles (a head dim
-        // of 16) are its whole tiles.
-        int64_t columns = -1, start = -1;
-        const bool whole_padded_columns = slot == 1 && axes.size() == 2 &&
-                                          as_const_int(fold_constants(range.extent), &ext[slot]) &&
-                                          as_const_int(region->buffer->shape[axes[i]], &columns) &&
-                                          ext[slot] == columns && as_const_int(fold_constants(range.min), &start) &&
-                                          start == 0;
-        if (whole_padded_columns) {
+        // A block of a tensor stored one block of row_block rows per tile is one tile row.
+        if (row_block && slot == 0 && as_const_int(fold_constants(range.extent), &ext[slot]) && ext[slot] == row_block) {
+            ext[slot] = kTileRows;
+            continue;
+        }
+        // All of a dimension padded to whole tiles (a head dim of 16, a block of 4 rows of an
+        // on-chip buffer) is its whole tiles.
+        int64_t whole = -1, start = -1;
+        const bool whole_padded = (slot == 1 || region->buffer->scope != MemoryScope::Global) &&
+                                  as_const_int(fold_constants(range.extent), &ext[slot]) &&
+                                  as_const_int(region->buffer->shape[axes[i]], &whole) && ext[slot] == whole &&
+                                  as_const_int(fold_constants(range.min), &start) && start == 0;
+        if (whole_padded) {
             ext[slot] = (ext[slot] + kTileCols - 1) / kTileCols * kTileCols;
             continue;
         }
@@ -156,9 +172,9 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const BufferLayout &layout = ctx.layout(global, copy.span);
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
-        auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes);
-        auto [row0, col0] =
-            first_tile(copy.source, layout.tile_axes, "the copy from " + global->name, copy.span, ctx.lets());
+        auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes, layout.row_block);
+        auto [row0, col0] = first_tile(copy.source, layout.tile_axes, layout.row_block, "the copy from " + global->name,
+                                       copy.span, ctx.lets());
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -190,13 +206,14 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
     const Buffer &global = destination->buffer;
     const BufferLayout &layout = ctx.layout(global, span);
     require_matching_format(source, layout, global, span);
-    auto [rows, cols] = region_tiles(destination, span, layout.tile_axes);
+    auto [rows, cols] = region_tiles(destination, span, layout.tile_axes, layout.row_block);
     if (rows != order.rows || cols != order.cols) {
         TT_USER_ERROR(Validation, span) << "T.copy from " << source.buffer->name << " (" << order.rows << "x"
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    auto [row0, col0] = first_tile(destination, layout.tile_axes, "the copy to " + global->name, span, ctx.lets());
+    auto [row0, col0] =
+        first_tile(destination, layout.tile_axes, layout.row_block, "the copy to " + global->name, span, ctx.lets());
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

@@ -42,16 +42,18 @@ ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, c
 
 /*! \brief The tile (row, column) where a region of a global tensor starts, in its storage order
  *  (tile_axes, see BufferLayout): a 1-D region (a vector in DRAM, tilized as one row of tiles)
- *  starts in tile row 0; in an N-D tensor, rows count through the matrices of its batch axes. A
- *  Validation error when a start is not provably a multiple of 32. */
+ *  starts in tile row 0; in an N-D tensor, rows count through the matrices of its batch axes (with
+ *  row_block, each block of that many rows is a matrix of one tile row). A Validation error when a
+ *  start is not provably a multiple of 32 (of row_block). */
 std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::vector<int> &tile_axes,
-                                         const std::string &what, const Span &span, const Lets &lets = {});
+                                         int64_t row_block, const std::string &what, const Span &span,
+                                         const Lets &lets = {});
 
 /*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
  *  region being one row of tiles; a Validation error unless those extents are constant multiples
- *  of 32 (or all the columns of a buffer whose column dimension is padded to whole tiles) and every
- *  other dimension is a single index. */
+ *  of 32 (or all of a dimension padded to whole tiles, or row_block rows) and every other dimension
+ *  is a single index. */
 std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span,
-                                         const std::vector<int> &tile_axes = {});
+                                         const std::vector<int> &tile_axes = {}, int64_t row_block = 0);
 
 }  // namespace tt::transform

@@ -172,7 +172,8 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
         }
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
         require_whole(dst, cb, "T.copy", span);
-        auto [rows, cols] = region_tiles(src, span, ctx_.layout(src->buffer, span).tile_axes);
+        const BufferLayout &src_layout = ctx_.layout(src->buffer, span);
+        auto [rows, cols] = region_tiles(src, span, src_layout.tile_axes, src_layout.row_block);
         if (cb.vector == VectorLayout::Column && rows == 1 && cols == cb.rows) {
             // A per-row vector from a 1-D tensor (one row of tiles in DRAM): the reader loads the
             // row of tiles, compute transposes each so its values land in column 0.

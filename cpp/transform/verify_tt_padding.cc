@@ -5,6 +5,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/tt_attrs.h"
 
 namespace tt::transform {
 
@@ -14,7 +15,8 @@ using namespace ir;
 
 class PaddingChecker : public LocatingVisitor {
 public:
-    explicit PaddingChecker(const std::map<const BufferNode *, int> &padded) : padded_(padded) {}
+    PaddingChecker(const std::map<const BufferNode *, int> &padded, const std::set<const BufferNode *> &padded_rows)
+        : padded_(padded), padded_rows_(padded_rows) {}
     using LocatingVisitor::visit;
 
 protected:
@@ -44,11 +46,25 @@ protected:
                        "T.fill with 0, then an element-wise update that keeps the padding zero");
             }
         }
+        if (name == "tl.gemm") {
+            // The operand whose rows the gemm sums over: B, or A when transposed.
+            int64_t transpose_a = 0;
+            as_const_int(op->args[3], &transpose_a);
+            const RegionNode *summed = op->args[transpose_a ? 0 : 1].as<RegionNode>();
+            if (summed && padded_rows_.count(summed->buffer.get())) {
+                refuse_rows(summed->buffer, "T.gemm summing over the rows of " + summed->buffer->name,
+                            "a block of 32 rows (or a multiple) for the operand the gemm reduces over");
+            }
+        }
         if (name == "tl.reduce") {
             const RegionNode *src = op->args[0].as<RegionNode>();
             const std::string kind = op->args[2].as<StringImmNode>()->value;
             int64_t dim = -1;
             as_const_int(op->args[3], &dim);
+            if (src && padded_rows_.count(src->buffer.get()) && dim + 2 == int64_t(src->buffer->shape.size())) {
+                refuse_rows(src->buffer, "T.reduce_" + kind + " of " + src->buffer->name + " over its rows",
+                            "a reduction along dimension " + std::to_string(dim + 1) + ", or a block of 32 rows");
+            }
             auto it = src ? padded_.find(src->buffer.get()) : padded_.end();
             if (it != padded_.end() && dim == it->second && (kind == "max" || kind == "min")) {
                 refuse(src->buffer,
@@ -114,14 +130,25 @@ private:
             << "them; instead use " << instead;
     }
 
+    void refuse_rows(const Buffer &buffer, const std::string &what, const std::string &instead) const {
+        int64_t rows = 0;
+        as_const_int(buffer->shape[buffer->shape.size() - 2], &rows);
+        TT_USER_ERROR(Validation, statement_span())
+            << what << " is not supported on Tenstorrent yet: " << buffer->name << " has " << rows << " rows, so its "
+            << "tiles end in " << kTileRows - rows << " rows of padding that tile operations compute on too, and this "
+            << "would mix them into the result; instead use " << instead;
+    }
+
     const std::map<const BufferNode *, int> &padded_;
+    const std::set<const BufferNode *> &padded_rows_;
 };
 
 }  // namespace
 
-void verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded) {
-    if (padded.empty()) return;
-    PaddingChecker checker(padded);
+void verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded,
+                       const std::set<const BufferNode *> &padded_rows) {
+    if (padded.empty() && padded_rows.empty()) return;
+    PaddingChecker checker(padded, padded_rows);
     checker(func->body);
 }
 

@@ -17,20 +17,27 @@
  *    them; e.g. `acc_o[i, j] *= scores_scale[i]` and `acc_o[i, j] /= logsum[i]`.
  *  Reading: T.reduce_max / T.reduce_min along the padded axis would see the zeros, so they are
  *  refused.
+ *  On-chip buffers of r < 32 rows (a block of decode's query heads) are padded with rows that the
+ *  same tile operations fill with whatever they make of zero rows (exp(0) is 1). Rows never mix
+ *  except in a reduction over them or a T.gemm reducing over them (its B operand, or A with
+ *  transpose_A), so those are refused.
  *  Errors (Validation, at the statement): each refused write or reduction, naming the buffer, its
  *  extent and what to write instead.
  */
 #pragma once
 
 #include <map>
+#include <set>
 
 #include "ir/ir.h"
 
 namespace tt::transform {
 
 /*! \brief Checks func (a kernel before LowerTTTileIntrinsics) given its padded buffers: buffer →
- *  the axis whose extent is not a multiple of 32. Throws at the first write that could make
- *  padding non-zero or reduction that would read it (see file comment). */
-void verify_tt_padding(const ir::PrimFunc &func, const std::map<const ir::BufferNode *, int> &padded);
+ *  the column axis whose extent is not a multiple of 32, and the on-chip buffers of fewer than 32
+ *  rows. Throws at the first write that could make column padding non-zero, or read of padding
+ *  (see file comment). */
+void verify_tt_padding(const ir::PrimFunc &func, const std::map<const ir::BufferNode *, int> &padded,
+                       const std::set<const ir::BufferNode *> &padded_rows);
 
 }  // namespace tt::transform

@@ -98,14 +98,15 @@ TEST(Diagnostics, BufferShapesMustBeStaticAndTileAligned) {
         << e2.what();
 }
 
-TEST(Diagnostics, OnChipBufferNotTileAligned) {
+TEST(Diagnostics, GemmOverPaddedRowsIsRefused) {
     testing::GemmConfig cfg;
     cfg.block_K = 16;
     cfg.K = 512;
     const Error e = error_of([&] { metadata(testing::make_gemm(cfg)); }, ErrorKind::Validation);
-    // A_shared (128, 16) pads its columns to a tile; B_shared (16, 128) cannot pad its rows.
-    EXPECT_TRUE(contains(e, "on-chip buffer B_shared: dimension 0 has extent 16")) << e.what();
-    EXPECT_EQ(e.span().line, 15);
+    // A_shared (128, 16) and B_shared (16, 128) are padded to whole tiles, but the gemm would sum
+    // over B_shared's padding rows.
+    EXPECT_TRUE(contains(e, "T.gemm summing over the rows of B_shared is not supported")) << e.what();
+    EXPECT_EQ(e.span().line, 23);
 }
 
 TEST(Diagnostics, LayoutRequestShapes) {

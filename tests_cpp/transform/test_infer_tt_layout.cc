@@ -194,6 +194,26 @@ TEST(InferTTLayout, VectorsOfATensorAreABatchOfVectors) {
     EXPECT_EQ(tiled_shape(layout.shape, layout.tile_axes), (std::array<int64_t, 3>{6, 1, 64}));
 }
 
+/*! Decode's query heads of one K/V head: copies of 4 rows of a (1, 32, 64) tensor at `bx * 4` make
+ *  each block of 4 rows a tile of its own (row_block 4: 8 blocks of 2 tiles). */
+TEST(InferTTLayout, BlocksOfFewerRowsAreATileEach) {
+    const Span at{"decode.py", 5, 5};
+    const DataType f16 = DataType::parse("float16");
+    Buffer Q = make_buffer("Q", {make_int(1), make_int(32), make_int(64)}, f16, MemoryScope::Global, at);
+    Buffer q = make_buffer("q", {make_int(4), make_int(64)}, f16, MemoryScope::Shared, at);
+    Var bx = make_var("bx");
+    Expr block = RegionNode::make(Q, {{make_int(0), make_int(1)}, {MulNode::make(bx, make_int(4)), make_int(4)}, {make_int(0), make_int(64)}}, at);
+    Stmt copy = EvaluateNode::make(CallNode::make("tl.copy", {block, RegionNode::full(q, at)}, at), at);
+    Stmt launch = KernelLaunchNode::make({make_int(8)}, {bx}, {128}, AllocateNode::make(q, copy, at), at);
+    PrimFunc func = make_prim_func("decode", {Q}, launch, {{attr::GLOBAL_SYMBOL, "decode"}}, at);
+    const BufferLayout layout = infer_tt_layout(func, context())->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>().at("Q");
+    EXPECT_EQ(layout.row_block, 4);
+    EXPECT_EQ(layout.shape_tiles, (std::vector<int64_t>{1, 8, 1, 2}));
+    EXPECT_EQ(layout.num_pages, 16);
+    const auto [shape, axes] = blocked_shape(layout);
+    EXPECT_EQ(tiled_shape(shape, axes), (std::array<int64_t, 3>{8, 4, 64}));
+}
+
 /*! A (32, 16) tensor: its columns are padded to a tile, and T.fill of it with 1 would make the
  *  padding non-zero, a located error (verify_tt_padding.h); T.fill with 0 is fine. */
 TEST(InferTTLayout, PaddedColumnsStayZero) {
