@@ -264,6 +264,14 @@ def test_split_kv_inference(batch, heads, seqlen_q, seqlen_kv, dim, num_split, d
     assert_close(kernel(q, k, v), expected, rtol=2 ** -5, atol=2 ** -5)
 
 
+def test_split_decode_with_fewer_than_32_heads_per_k_v_head_is_a_located_error():
+    """Partial outputs [batch, heads, split, dim] in blocks of 4 heads would need row blocks on a
+    dimension that is not the second to last."""
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="copied in blocks of 4 rows of its dimension 1") as info:
+        tilelang_tt.compile(gqa_decode_split(1, 32, 8, 256, 64, 32, 4, 2), out_idx=[-1])
+    assert info.value.line is not None
+
+
 def test_split_attention_compiles_against_the_release(tt_release):
     check_kernels([tilelang_tt.compile(p, out_idx=[-1]).artifacts_dir
                    for p in (gqa_decode_split(1, 64, 2, 256, 64, 32, 32, 2),

@@ -307,9 +307,15 @@ private:
         return nullptr;
     }
 
-    // The rows [g * r, g * r + r) of a global tensor become [g * 32, g * 32 + 32).
+    // The rows [g * r, g * r + r) of a global tensor become [g * 32, g * 32 + 32). The rows are
+    // the first of two dimensions the region spans (Q[b, rows, h, :]), else its second to last.
     Expr grouped_global_rows(const RegionNode *region, const Span &span) {
-        const size_t row_dim = region->ranges.size() > 1 ? region->ranges.size() - 2 : 0;
+        std::vector<size_t> spanned;
+        for (size_t d = 0; d < region->ranges.size(); ++d)
+            if (const_extent(region->ranges[d].extent) != 1) spanned.push_back(d);
+        const size_t row_dim = spanned.size() == 2                ? spanned[0]
+                               : region->ranges.size() > 1 ? region->ranges.size() - 2
+                                                           : 0;
         const Range &rows = region->ranges[row_dim];
         const Var *block = row_start_block(rows.min);
         if (!block || (block_ && block->get() != block_.get()) || const_extent(rows.extent) != rows_) {
