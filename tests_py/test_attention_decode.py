@@ -25,8 +25,9 @@ def gqa_decode(batch, heads, groups, seqlen_kv, dim, block_N, block_H, dtype="fl
     """The no-split decode body: Q [batch, heads, dim]; K, V and the mask in BSHD
     ([batch, seqlen_kv, groups, ...]) or BHSD ([batch, groups, seqlen_kv, ...]). heads // groups
     is a multiple of block_H, so every block is whole query heads of one K/V head. With
-    masked=False the kernel ignores its mask parameter (a [seqlen_kv] placeholder, so that both
-    variants share this body) but still allocates the mask's fragment."""
+    masked=False the body applies no mask; the mask parameter stays (a [seqlen_kv] tensor the plan
+    marks unused, access "none") because a prim_func's parameters cannot differ between the two
+    variants of one body, and its fragment is still allocated (it takes no circular buffer)."""
     scale = (1.0 / dim) ** 0.5 * 1.44269504  # log2(e): exp2 below computes exp
     accum = "float"
     heads_per_kv = heads // groups

@@ -202,11 +202,18 @@ bool entry_valid(const std::string &dir) {
     return read_file(dir + "/kernel.so.sum") == checksum_of(read_file(dir + "/kernel.so"));
 }
 
+/*! A new, empty directory beside `dir` named `dir.<purpose>.<pid>.<six unique characters>`, made by
+ *  mkdtemp (which replaces the template's last six characters, all 'X'); "" when it cannot be made. */
+std::string unique_sibling_dir(const std::string &dir, const std::string &purpose) {
+    std::string path = dir + "." + purpose + "." + std::to_string(getpid()) + "." + std::string(6, 'X');
+    return mkdtemp(&path[0]) ? path : std::string();
+}
+
 /*! Moves an invalid entry out of the way with one atomic rename (so a concurrent reader sees either
  *  the old directory or none), then deletes it. */
 void discard_entry(const std::string &dir) {
-    std::string aside = dir + ".stale." + std::to_string(getpid()) + ".XXXXXX";  // mkdtemp template
-    if (!mkdtemp(&aside[0])) return;
+    const std::string aside = unique_sibling_dir(dir, "stale");
+    if (aside.empty()) return;
     if (rename(dir.c_str(), aside.c_str()) != 0) {
         rmdir(aside.c_str());
         return;
@@ -259,9 +266,8 @@ void start_compile(Job &job) {
     const Toolchain &tc = toolchain();
     const std::string libdir = dirname_of(tc.library);
     make_dirs(tc.cache_dir);
-    job.build_dir = job.dir + ".build." + std::to_string(getpid()) + ".XXXXXX";  // mkdtemp template
-    if (!mkdtemp(&job.build_dir[0])) {
-        job.build_dir.clear();
+    job.build_dir = unique_sibling_dir(job.dir, "build");
+    if (job.build_dir.empty()) {
         throw tt::Error(tt::ErrorKind::Validation, "cannot create a build directory in the kernel cache " + tc.cache_dir +
                                                        " (set TT_SIM_CACHE_DIR): " + std::strerror(errno));
     }

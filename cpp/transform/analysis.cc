@@ -40,18 +40,6 @@ const Buffer &region_buffer(const Expr &e) {
     return r->buffer;
 }
 
-/*! The axes of a region whose extent is not the constant 1. */
-std::vector<int> spanned_axes(const RegionNode *region) {
-    std::vector<int> axes;
-    for (size_t d = 0; d < region->ranges.size(); ++d) {
-        int64_t extent;
-        if (!as_const_int(fold_constants(region->ranges[d].extent), &extent) || extent != 1) {
-            axes.push_back(static_cast<int>(d));
-        }
-    }
-    return axes;
-}
-
 class DataFlowCollector : public LocatingVisitor {
 public:
     explicit DataFlowCollector(DataFlow &flow) : flow_(flow) {
@@ -200,6 +188,17 @@ private:
 };
 
 }  // namespace
+
+std::vector<int> spanned_axes(const RegionNode *region) {
+    std::vector<int> axes;
+    for (size_t d = 0; d < region->ranges.size(); ++d) {
+        int64_t extent;
+        if (!as_const_int(fold_constants(region->ranges[d].extent), &extent) || extent != 1) {
+            axes.push_back(static_cast<int>(d));
+        }
+    }
+    return axes;
+}
 
 const KernelLaunchNode *find_kernel_launch(const PrimFunc &func) {
     std::vector<const KernelLaunchNode *> launches;

@@ -22,6 +22,10 @@ const ir::KernelLaunchNode *find_kernel_launch(const ir::PrimFunc &func);
  *  extent when one is not a compile-time constant. */
 std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 
+/*! \brief The dimensions of a region whose extent is not the constant 1: the axes a copy moves a
+ *  block (or vector) of. */
+std::vector<int> spanned_axes(const ir::RegionNode *region);
+
 /*! \brief The buffer's shape as constants; `what` names the buffer's role in the error. */
 std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 

@@ -11,6 +11,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/analysis.h"
 #include "transform/tt_tile_ops.h"
 
 namespace tt::transform {
@@ -310,10 +311,8 @@ private:
     // The rows [g * r, g * r + r) of a global tensor become [g * 32, g * 32 + 32). The rows are
     // the first of two dimensions the region spans (Q[b, rows, h, :]), else its second to last.
     Expr grouped_global_rows(const RegionNode *region, const Span &span) {
-        std::vector<size_t> spanned;
-        for (size_t d = 0; d < region->ranges.size(); ++d)
-            if (const_extent(region->ranges[d].extent) != 1) spanned.push_back(d);
-        const size_t row_dim = spanned.size() == 2                ? spanned[0]
+        const std::vector<int> spanned = spanned_axes(region);
+        const size_t row_dim = spanned.size() == 2                ? size_t(spanned[0])
                                : region->ranges.size() > 1 ? region->ranges.size() - 2
                                                            : 0;
         const Range &rows = region->ranges[row_dim];
