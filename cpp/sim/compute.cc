@@ -48,53 +48,66 @@ CircularBuffer &cb_for(uint32_t cb, const char *call, const Loc &loc) {
     CircularBuffer &state = current_run().cbs[current_kernel().core][cb];
     if (!state.configured) fail(call, loc, "cb " + std::to_string(cb) + " was not created on this core");
     if (!tile_format_supported(state.format))
-        fail(call, loc, "cb " + std::to_string(cb) + " holds " + format_name(state.format) + " tiles, which the simulator does not model");
+        fail(call, loc,
+             "cb " + std::to_string(cb) + " holds " + format_name(state.format) +
+                 " tiles, which the simulator does not model");
     return state;
 }
 
 void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
     CircularBuffer &state = cb_for(cb, call, loc);
     if (index >= state.waited)
-        fail(call, loc, "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) + " but only " +
-                            std::to_string(state.waited) + " page(s) were waited for (cb_wait_front)");
+        fail(call, loc,
+             "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) + " but only " +
+                 std::to_string(state.waited) + " page(s) were waited for (cb_wait_front)");
     if (!cs.hw_started)
-        fail(call, loc, "no full init configured the unpacker (compute_kernel_hw_startup, mm_init, binary_op_init_common, ...)");
+        fail(call, loc,
+             "no full init configured the unpacker (compute_kernel_hw_startup, mm_init, binary_op_init_common, ...)");
     if (state.format != cs.unpack_a && state.format != cs.unpack_b)
-        fail(call, loc, std::string("cb ") + std::to_string(cb) + " holds " + format_name(state.format) +
-                            " tiles but the unpacker is configured for " + format_name(cs.unpack_a) +
-                            " (call reconfig_data_format or an init *_with_dt)");
-    const uint8_t *page = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.read_slot + index));
+        fail(call, loc,
+             std::string("cb ") + std::to_string(cb) + " holds " + format_name(state.format) +
+                 " tiles but the unpacker is configured for " + format_name(cs.unpack_a) +
+                 " (call reconfig_data_format or an init *_with_dt)");
+    const uint8_t *page =
+        current_run().device->memory.l1(current_kernel().core, state.slot_address(state.read_slot + index));
     if (never_written(page, state.page_size))
-        fail(call, loc, "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) +
-                            ", a page its producer pushed without filling it (no NoC read, pack or store wrote it after cb_reserve_back)");
+        fail(call, loc,
+             "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) +
+                 ", a page its producer pushed without filling it (no NoC read, pack or store wrote it after "
+                 "cb_reserve_back)");
     unpack_tile(page, state.format, out);
 }
 
 void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc) {
     if (cs.dst_state != Dst::Acquired)
-        fail(call, loc, cs.dst_state == Dst::Released ? "math on DST before tile_regs_acquire"
-                                                      : "math on DST after tile_regs_commit (acquire DST again first)");
+        fail(call, loc,
+             cs.dst_state == Dst::Released ? "math on DST before tile_regs_acquire"
+                                           : "math on DST after tile_regs_commit (acquire DST again first)");
     if (dst >= static_cast<uint32_t>(cs.capacity))
-        fail(call, loc, "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) +
-                            " tiles (fp32_dest_acc_en=" + (current_kernel().spec->fp32_dest_acc_en ? "true" : "false") +
-                            ", dst_full_sync_en=" + (current_kernel().spec->dst_full_sync_en ? "true" : "false") + ")");
+        fail(call, loc,
+             "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) +
+                 " tiles (fp32_dest_acc_en=" + (current_kernel().spec->fp32_dest_acc_en ? "true" : "false") +
+                 ", dst_full_sync_en=" + (current_kernel().spec->dst_full_sync_en ? "true" : "false") + ")");
 }
 
 void require_init(ComputeState &cs, Math wanted, const char *call, const char *init, const Loc &loc) {
-    if (cs.reduce_active && wanted != Math::Reduce)
-        fail(call, loc, "called after reduce_init without reduce_uninit");
+    if (cs.reduce_active && wanted != Math::Reduce) fail(call, loc, "called after reduce_init without reduce_uninit");
     if (cs.math != wanted)
-        fail(call, loc, std::string("the math engine is configured for ") + math_name(cs) + "; call " + init + " first");
+        fail(call, loc,
+             std::string("the math engine is configured for ") + math_name(cs) + "; call " + init + " first");
+}
+
+Rounding dst_rounding(const ComputeState &cs) {
+    if (current_kernel().spec->fp32_dest_acc_en) return Rounding::None;
+    return cs.unpack_a == tt::DataFormat::Float16 ? Rounding::Float16 : Rounding::Bfloat16;
 }
 
 float to_dst(const ComputeState &cs, float v) {
-    if (current_kernel().spec->fp32_dest_acc_en) return v;
-    return cs.unpack_a == tt::DataFormat::Float16 ? round_to_fp16(v) : round_to_bf16(v);
+    return round_to(dst_rounding(cs), v);
 }
 
 void store_dst(ComputeState &cs, uint32_t dst, const Tile &value) {
-    Tile &d = cs.dst[dst];
-    for (int i = 0; i < 1024; ++i) d[i] = to_dst(cs, value[i]);
+    copy_rounded(cs.dst[dst].data(), value.data(), dst_rounding(cs));
     cs.dst_written[dst] = true;
 }
 
@@ -108,7 +121,7 @@ int fidelity_bits(bool srca) {
 }
 
 void mask(Tile &t, int bits) {
-    for (float &v : t) v = truncate_mantissa(v, bits);
+    truncate_tile(t.data(), bits);
 }
 
 void count(const char *op, uint64_t cycles) {
@@ -119,18 +132,11 @@ void count(const char *op, uint64_t cycles) {
 
 /*! DST[dst] += a x b, accumulated per 16-deep face as the FPU does (rounding DST in between). */
 void matmul_accumulate(ComputeState &cs, uint32_t dst, const Tile &a, const Tile &b) {
-    Tile &d = cs.dst[dst];
+    const Rounding rounding = dst_rounding(cs);
     for (int half = 0; half < 2; ++half) {
-        alignas(32) float acc[1024] = {};
-        for (int i = 0; i < 32; ++i) {
-            float *row = acc + i * 32;
-            for (int kk = half * 16; kk < half * 16 + 16; ++kk) {
-                const float av = a[i * 32 + kk];
-                const float *brow = b.data() + kk * 32;
-                for (int j = 0; j < 32; ++j) row[j] += av * brow[j];
-            }
-        }
-        for (int i = 0; i < 1024; ++i) d[i] = to_dst(cs, d[i] + acc[i]);
+        alignas(64) float acc[1024];
+        matmul_face_pass(a.data(), b.data(), half * 16, acc);
+        add_rounded(cs.dst[dst].data(), acc, rounding);
     }
     cs.dst_written[dst] = true;
 }
@@ -154,7 +160,8 @@ using namespace compute_detail;
 
 void tile_regs_acquire(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_acquire", loc);
-    if (cs.dst_state != Dst::Released) fail("tile_regs_acquire", loc, "DST is already acquired (missing tile_regs_release)");
+    if (cs.dst_state != Dst::Released)
+        fail("tile_regs_acquire", loc, "DST is already acquired (missing tile_regs_release)");
     for (Tile &t : cs.dst) t.fill(0.0f);
     std::fill(cs.dst_written.begin(), cs.dst_written.end(), false);
     cs.dst_state = Dst::Acquired;
@@ -170,14 +177,16 @@ void tile_regs_commit(Loc loc) {
 void tile_regs_wait(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_wait", loc);
     if (cs.dst_state != Dst::Committed)
-        fail("tile_regs_wait", loc, cs.dst_state == Dst::Acquired ? "waits before tile_regs_commit (the packer would wait forever)"
-                                                                  : "DST was not committed (tile_regs_commit)");
+        fail("tile_regs_wait", loc,
+             cs.dst_state == Dst::Acquired ? "waits before tile_regs_commit (the packer would wait forever)"
+                                           : "DST was not committed (tile_regs_commit)");
     cs.dst_state = Dst::Waited;
 }
 
 void tile_regs_release(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_release", loc);
-    if (cs.dst_state != Dst::Waited) fail("tile_regs_release", loc, "releases DST that the packer did not wait for (tile_regs_wait)");
+    if (cs.dst_state != Dst::Waited)
+        fail("tile_regs_release", loc, "releases DST that the packer did not wait for (tile_regs_wait)");
     cs.dst_state = Dst::Released;
 }
 
@@ -188,7 +197,8 @@ void acquire_dst(Loc loc) {
 
 void release_dst(Loc loc) {
     ComputeState &cs = compute_state("release_dst", loc);
-    if (!cs.legacy_acquire || cs.dst_state != Dst::Acquired) fail("release_dst", loc, "DST was not acquired with acquire_dst");
+    if (!cs.legacy_acquire || cs.dst_state != Dst::Acquired)
+        fail("release_dst", loc, "DST was not acquired with acquire_dst");
     cs.legacy_acquire = false;
     cs.dst_state = Dst::Released;
 }
@@ -289,8 +299,8 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     count("matmul_tiles", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
 }
 
-void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, bool transpose_b,
-                  uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, Loc loc) {
+void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst,
+                  bool transpose_b, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, Loc loc) {
     ComputeState &cs = compute_state("matmul_block", loc);
     require_init(cs, Math::Matmul, "matmul_block", "mm_block_init or mm_block_init_short", loc);
     require_math(cs, dst + rt_dim * ct_dim - 1, "matmul_block", loc);
@@ -304,7 +314,8 @@ void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
             if (transpose_b || cs.matmul_transpose) transpose(b);
             mask(b, fidelity_bits(true));
             matmul_accumulate(cs, dst + r * ct_dim + c, a, b);
-            count("matmul_block.tile", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
+            count("matmul_block.tile",
+                  current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
         }
     }
 }
@@ -316,7 +327,8 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
     ComputeState &cs = compute_state(call, loc);
     require_init(cs, Math::Binary, call, "the matching *_tiles_init / *_bcast_*_init_short", loc);
     if (cs.binary_op != op || cs.binary_bcast != bcast)
-        fail(call, loc, "the math engine was initialised for a different element-wise op or broadcast; call its init first");
+        fail(call, loc,
+             "the math engine was initialised for a different element-wise op or broadcast; call its init first");
     require_math(cs, dst, call, loc);
     Tile a, b;
     read_input(cs, in0_cb, in0_tile, a, call, loc);
@@ -328,7 +340,10 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
     Tile out;
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; ++c) {
-            const float bv = bcast == Broadcast::Row ? b[c] : bcast == Broadcast::Col ? b[r * 32] : bcast == Broadcast::Scalar ? b[0] : b[r * 32 + c];
+            const float bv = bcast == Broadcast::Row      ? b[c]
+                             : bcast == Broadcast::Col    ? b[r * 32]
+                             : bcast == Broadcast::Scalar ? b[0]
+                                                          : b[r * 32 + c];
             const float av = a[r * 32 + c];
             float v = op == BinaryOp::Add ? av + bv : op == BinaryOp::Sub ? av - bv : av * bv;
             if (cs.acc_to_dest) v += cs.dst[dst][r * 32 + c];
@@ -384,22 +399,28 @@ void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_ord
     ComputeState &cs = compute_state("pack_tile", loc);
     const bool packable = cs.dst_state == Dst::Waited || (cs.legacy_acquire && cs.dst_state == Dst::Acquired);
     if (!packable)
-        fail("pack_tile", loc, cs.dst_state == Dst::Acquired     ? "pack before tile_regs_commit and tile_regs_wait"
-                               : cs.dst_state == Dst::Committed ? "pack before tile_regs_wait"
-                                                                : "pack outside tile_regs_acquire/release");
+        fail("pack_tile", loc,
+             cs.dst_state == Dst::Acquired    ? "pack before tile_regs_commit and tile_regs_wait"
+             : cs.dst_state == Dst::Committed ? "pack before tile_regs_wait"
+                                              : "pack outside tile_regs_acquire/release");
     if (dst >= static_cast<uint32_t>(cs.capacity))
-        fail("pack_tile", loc, "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) + " tiles");
+        fail("pack_tile", loc,
+             "DST index " + std::to_string(dst) + " is beyond the DST capacity of " + std::to_string(cs.capacity) +
+                 " tiles");
     CircularBuffer &state = cb_for(out_cb, "pack_tile", loc);
     if (cs.hw_started && state.format != cs.pack_format)
-        fail("pack_tile", loc, std::string("cb ") + std::to_string(out_cb) + " holds " + format_name(state.format) +
-                                   " tiles but the packer is configured for " + format_name(cs.pack_format) +
-                                   " (call pack_reconfig_data_format)");
+        fail("pack_tile", loc,
+             std::string("cb ") + std::to_string(out_cb) + " holds " + format_name(state.format) +
+                 " tiles but the packer is configured for " + format_name(cs.pack_format) +
+                 " (call pack_reconfig_data_format)");
     const uint32_t index = out_of_order ? out_tile : state.pack_cursor;
     if (index >= state.reserved)
-        fail("pack_tile", loc, "writes page " + std::to_string(index) + " of cb " + std::to_string(out_cb) + " but only " +
-                                   std::to_string(state.reserved) + " page(s) are reserved (cb_reserve_back)");
+        fail("pack_tile", loc,
+             "writes page " + std::to_string(index) + " of cb " + std::to_string(out_cb) + " but only " +
+                 std::to_string(state.reserved) + " page(s) are reserved (cb_reserve_back)");
     if (!out_of_order) ++state.pack_cursor;
-    uint8_t *page = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + index));
+    uint8_t *page =
+        current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + index));
     const Tile packed = cs.reduce_active ? reduce_edge_masked(cs, cs.dst[dst]) : cs.dst[dst];
     if (cs.pack_l1_acc) {
         Tile sum;

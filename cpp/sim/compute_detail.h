@@ -21,6 +21,8 @@ void require_init(ComputeState &cs, Math wanted, const char *call, const char *i
 void start_math(ComputeState &cs, Math math);
 /*! \brief Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for. */
 void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc);
+/*! \brief What DST rounds its values to: nothing with fp32_dest_acc_en, else bf16 or fp16 by the unpacker's format. */
+Rounding dst_rounding(const ComputeState &cs);
 /*! \brief Rounds a value to what DST holds (fp32, or bf16/fp16 in 16-bit mode). */
 float to_dst(const ComputeState &cs, float v);
 /*! \brief DST[dst] = value, rounded to DST's format. */

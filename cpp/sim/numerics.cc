@@ -5,27 +5,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "tt_sim/host_util.hpp"
-
 namespace tt_sim {
 
 namespace {
-
-uint32_t bits_of(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
-
-float float_of(uint32_t u) {
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
-
-uint16_t bf16_bits(float f) {
-    return bfloat16(f).to_uint16();
-}
 
 uint16_t fp16_bits(float f) {
     const uint32_t u = bits_of(f);
@@ -33,8 +15,8 @@ uint16_t fp16_bits(float f) {
     const uint32_t abs = u & 0x7fffffffu;
     if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);
     if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow -> inf
-    if (abs < 0x38800000u) {                                                // subnormal or zero
-        const float scaled = float_of(abs) * 16777216.0f;                   // 2^24: units of the smallest subnormal
+    if (abs < 0x38800000u) {                                               // subnormal or zero
+        const float scaled = float_of(abs) * 16777216.0f;                  // 2^24: units of the smallest subnormal
         return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
     }
     uint32_t rounded = abs + 0xfffu + ((abs >> 13) & 1u);
@@ -85,6 +67,31 @@ void pack_bfp8(const Tile &in, uint8_t *dst) {
     }
 }
 
+// Tiles are stored as four 16x16 faces (top-left, top-right, bottom-left, bottom-right), each
+// row-major: a face row is 16 consecutive values of one tile row, so converting face row by face
+// row keeps the inner loops contiguous (and vectorized).
+template<typename Stored, typename Convert> void from_faces(const uint8_t *src, Tile &out, Convert convert) {
+    Stored raw[1024];
+    std::memcpy(raw, src, sizeof(raw));
+    for (uint32_t face = 0; face < 4; ++face)
+        for (uint32_t r = 0; r < 16; ++r) {
+            const Stored *from = raw + face * 256 + r * 16;
+            float *to = out.data() + ((face / 2) * 16 + r) * 32 + (face % 2) * 16;
+            for (uint32_t c = 0; c < 16; ++c) to[c] = convert(from[c]);
+        }
+}
+
+template<typename Stored, typename Convert> void to_faces(const Tile &in, uint8_t *dst, Convert convert) {
+    Stored raw[1024];
+    for (uint32_t face = 0; face < 4; ++face)
+        for (uint32_t r = 0; r < 16; ++r) {
+            const float *from = in.data() + ((face / 2) * 16 + r) * 32 + (face % 2) * 16;
+            Stored *to = raw + face * 256 + r * 16;
+            for (uint32_t c = 0; c < 16; ++c) to[c] = convert(from[c]);
+        }
+    std::memcpy(dst, raw, sizeof(raw));
+}
+
 }  // namespace
 
 bool tile_format_supported(tt::DataFormat format) {
@@ -97,42 +104,16 @@ bool tile_format_supported(tt::DataFormat format) {
     }
 }
 
-float round_to_bf16(float value) {
-    return float_of(uint32_t(bf16_bits(value)) << 16);
-}
-
 float round_to_fp16(float value) {
     return from_fp16(fp16_bits(value));
 }
 
-float truncate_mantissa(float value, int bits) {
-    if (bits >= 23) return value;
-    return float_of(bits_of(value) & ~((1u << (23 - bits)) - 1u));
-}
-
 void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
     switch (format) {
-    case tt::DataFormat::Float16_b: {
-        uint16_t raw[1024];
-        std::memcpy(raw, src, sizeof(raw));
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = float_of(uint32_t(raw[tile_face_index(r, c)]) << 16);
-        return;
-    }
-    case tt::DataFormat::Float16: {
-        uint16_t raw[1024];
-        std::memcpy(raw, src, sizeof(raw));
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = from_fp16(raw[tile_face_index(r, c)]);
-        return;
-    }
-    case tt::DataFormat::Float32: {
-        float raw[1024];
-        std::memcpy(raw, src, sizeof(raw));
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) out[r * 32 + c] = raw[tile_face_index(r, c)];
-        return;
-    }
+    case tt::DataFormat::Float16_b:
+        return from_faces<uint16_t>(src, out, [](uint16_t v) { return float_of(uint32_t(v) << 16); });
+    case tt::DataFormat::Float16: return from_faces<uint16_t>(src, out, from_fp16);
+    case tt::DataFormat::Float32: return from_faces<float>(src, out, [](float v) { return v; });
     case tt::DataFormat::Bfp8_b: unpack_bfp8(src, out); return;
     default: out.fill(0.0f); return;
     }
@@ -140,29 +121,63 @@ void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
 
 void pack_tile_bytes(const Tile &in, tt::DataFormat format, uint8_t *dst) {
     switch (format) {
-    case tt::DataFormat::Float16_b: {
-        uint16_t raw[1024];
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = bf16_bits(in[r * 32 + c]);
-        std::memcpy(dst, raw, sizeof(raw));
-        return;
-    }
-    case tt::DataFormat::Float16: {
-        uint16_t raw[1024];
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = fp16_bits(in[r * 32 + c]);
-        std::memcpy(dst, raw, sizeof(raw));
-        return;
-    }
-    case tt::DataFormat::Float32: {
-        float raw[1024];
-        for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) raw[tile_face_index(r, c)] = in[r * 32 + c];
-        std::memcpy(dst, raw, sizeof(raw));
-        return;
-    }
+    case tt::DataFormat::Float16_b:
+        return to_faces<uint16_t>(in, dst,
+                                  [](float v) { return static_cast<uint16_t>(bits_of(round_to_bf16(v)) >> 16); });
+    case tt::DataFormat::Float16: return to_faces<uint16_t>(in, dst, fp16_bits);
+    case tt::DataFormat::Float32: return to_faces<float>(in, dst, [](float v) { return v; });
     case tt::DataFormat::Bfp8_b: pack_bfp8(in, dst); return;
     default: return;
+    }
+}
+
+// The tile loops below are the simulator's hot spots. They are compiled for several instruction
+// sets and the best the host CPU has is chosen when the library loads; the build's
+// -ffp-contract=off keeps every product and sum separately rounded, so each version gives the
+// same bits as scalar code.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TT_SIM_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TT_SIM_VECTOR_CLONES
+#endif
+
+TT_SIM_VECTOR_CLONES
+void add_rounded(float *__restrict dst, const float *__restrict addend, Rounding rounding) {
+    if (rounding == Rounding::Bfloat16)
+        for (int i = 0; i < 1024; ++i) dst[i] = round_to_bf16(dst[i] + addend[i]);
+    else if (rounding == Rounding::Float16)
+        for (int i = 0; i < 1024; ++i) dst[i] = round_to_fp16(dst[i] + addend[i]);
+    else
+        for (int i = 0; i < 1024; ++i) dst[i] = dst[i] + addend[i];
+}
+
+TT_SIM_VECTOR_CLONES
+void copy_rounded(float *__restrict dst, const float *__restrict src, Rounding rounding) {
+    if (rounding == Rounding::Bfloat16)
+        for (int i = 0; i < 1024; ++i) dst[i] = round_to_bf16(src[i]);
+    else if (rounding == Rounding::Float16)
+        for (int i = 0; i < 1024; ++i) dst[i] = round_to_fp16(src[i]);
+    else
+        std::memcpy(dst, src, 1024 * sizeof(float));
+}
+
+TT_SIM_VECTOR_CLONES
+void truncate_tile(float *t, int bits) {
+    if (bits >= 23) return;
+    const uint32_t keep = ~((1u << (23 - bits)) - 1u);
+    for (int i = 0; i < 1024; ++i) t[i] = float_of(bits_of(t[i]) & keep);
+}
+
+TT_SIM_VECTOR_CLONES
+void matmul_face_pass(const float *__restrict a, const float *__restrict b, int k0, float *__restrict acc) {
+    for (int i = 0; i < 32; ++i) {
+        float row[32] = {};
+        for (int kk = k0; kk < k0 + 16; ++kk) {
+            const float av = a[i * 32 + kk];
+            const float *brow = b + kk * 32;
+            for (int j = 0; j < 32; ++j) row[j] += av * brow[j];
+        }
+        std::memcpy(acc + i * 32, row, sizeof(row));
     }
 }
 

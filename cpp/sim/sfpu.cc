@@ -101,8 +101,8 @@ ComputeState &require_sfpu(SfpuOp op, uint32_t highest_dst, Loc loc) {
 
 void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc) {
     ComputeState &cs = require_sfpu(op, dst, loc);
-    Tile &d = cs.dst[dst];
-    for (float &v : d) v = to_dst(cs, sfpu_apply(op, v, param));
+    const Rounding rounding = dst_rounding(cs);
+    for (float &v : cs.dst[dst]) v = round_to(rounding, sfpu_apply(op, v, param));
     cs.dst_written[dst] = true;
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
 }
@@ -111,6 +111,7 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
     ComputeState &cs = require_sfpu(op, std::max({dst0, dst1, out_dst}), loc);
     const Tile a = cs.dst[dst0], b = cs.dst[dst1];
     Tile &d = cs.dst[out_dst];
+    const Rounding rounding = dst_rounding(cs);
     for (int i = 0; i < 1024; ++i) {
         float v = 0;
         switch (op) {
@@ -121,7 +122,7 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
         case SfpuOp::BinaryMax: v = std::max(a[i], b[i]); break;
         default: v = std::min(a[i], b[i]); break;
         }
-        d[i] = to_dst(cs, v);
+        d[i] = round_to(rounding, v);
     }
     cs.dst_written[out_dst] = true;
     count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
@@ -131,9 +132,10 @@ void sfpu_cumsum(uint32_t dst, bool first, Loc loc) {
     ComputeState &cs = require_sfpu(SfpuOp::Cumsum, dst, loc);
     if (!first) not_modelled("cumsum_tile", "first=false (a running sum carried from the tile above)", loc);
     Tile &d = cs.dst[dst];
+    const Rounding rounding = dst_rounding(cs);
     for (int c = 0; c < 32; ++c) {
         float sum = 0;
-        for (int r = 0; r < 32; ++r) d[r * 32 + c] = to_dst(cs, sum += d[r * 32 + c]);
+        for (int r = 0; r < 32; ++r) d[r * 32 + c] = round_to(rounding, sum += d[r * 32 + c]);
     }
     cs.dst_written[dst] = true;
     count("sfpu.cumsum", current_run().device->spec.sfpu_cycles_per_tile());
