@@ -1,6 +1,8 @@
 // Kernel API: arguments and circular buffers. A CB is a FIFO of pages in the core's L1 shared by
 // one producer and one consumer kernel; the checks below are the ones whose violation would hang
 // or corrupt data on a real device.
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -13,7 +15,14 @@ constexpr uint32_t kUnwrittenWord = 0x7fbf7fbfu;
 }  // namespace
 
 void mark_unwritten(uint8_t *page, uint32_t bytes) {
-    for (uint32_t i = 0; i + 4 <= bytes; i += 4) std::memcpy(page + i, &kUnwrittenWord, 4);
+    static const std::array<uint32_t, 1024> pattern = [] {
+        std::array<uint32_t, 1024> words;
+        words.fill(kUnwrittenWord);
+        return words;
+    }();
+    const uint32_t whole_words = bytes / 4 * 4;
+    for (uint32_t i = 0; i < whole_words; i += sizeof(pattern))
+        std::memcpy(page + i, pattern.data(), std::min<uint32_t>(sizeof(pattern), whole_words - i));
 }
 
 bool never_written(const uint8_t *page, uint32_t bytes) {
@@ -42,8 +51,9 @@ CircularBuffer &cb_of(int32_t cb, const char *call, const Loc &loc) {
 void check_pages(const CircularBuffer &state, int32_t cb, int32_t pages, const char *call, const Loc &loc) {
     if (pages <= 0) fail(call, loc, "page count must be positive, got " + std::to_string(pages));
     if (static_cast<uint32_t>(pages) > state.num_pages)
-        fail(call, loc, "asks for " + std::to_string(pages) + " pages but cb " + std::to_string(cb) + " holds only " +
-                            std::to_string(state.num_pages) + " (CB overflow: this would never complete)");
+        fail(call, loc,
+             "asks for " + std::to_string(pages) + " pages but cb " + std::to_string(cb) + " holds only " +
+                 std::to_string(state.num_pages) + " (CB overflow: this would never complete)");
 }
 
 }  // namespace
@@ -58,21 +68,24 @@ uint32_t runtime_arg(uint32_t index, bool common, Loc loc) {
     if (index >= args.size())
         fail(common ? "get_common_arg_val" : "get_arg_val", loc,
              "runtime argument index " + std::to_string(index) + " is out of range; this core was given " +
-                 std::to_string(args.size()) + (common ? " common runtime argument(s)" : " runtime argument(s) (SetRuntimeArgs)"));
+                 std::to_string(args.size()) +
+                 (common ? " common runtime argument(s)" : " runtime argument(s) (SetRuntimeArgs)"));
     return args[index];
 }
 
 void cb_reserve_back(int32_t cb, int32_t pages, Loc loc) {
     CircularBuffer &state = cb_of(cb, "cb_reserve_back", loc);
     check_pages(state, cb, pages, "cb_reserve_back", loc);
-    block_until("cb_reserve_back", loc, [&state, pages]() { return state.free_pages() >= static_cast<uint32_t>(pages); },
-                [&state, cb, pages]() {
-                    return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " free page(s), " +
-                           std::to_string(state.free_pages()) + " of " + std::to_string(state.num_pages) + " free";
-                });
+    block_until(
+        "cb_reserve_back", loc, [&state, pages]() { return state.free_pages() >= static_cast<uint32_t>(pages); },
+        [&state, cb, pages]() {
+            return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " free page(s), " +
+                   std::to_string(state.free_pages()) + " of " + std::to_string(state.num_pages) + " free";
+        });
     for (uint32_t page = state.reserved; page < static_cast<uint32_t>(pages); ++page)
-        mark_unwritten(current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page)),
-                       state.page_size);
+        mark_unwritten(
+            current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page)),
+            state.page_size);
     state.reserved = std::max(state.reserved, static_cast<uint32_t>(pages));
     state.producer = &current_kernel();
     state.reserve_loc = loc;
@@ -83,18 +96,21 @@ void cb_push_back(int32_t cb, int32_t pages, Loc loc) {
     KernelInstance &k = current_kernel();
     if (pages <= 0) fail("cb_push_back", loc, "page count must be positive, got " + std::to_string(pages));
     if (static_cast<uint32_t>(pages) > state.reserved)
-        fail("cb_push_back", loc, "pushes " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " but only " +
-                                      std::to_string(state.reserved) + " are reserved (missing cb_reserve_back)");
+        fail("cb_push_back", loc,
+             "pushes " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " but only " +
+                 std::to_string(state.reserved) + " are reserved (missing cb_reserve_back)");
     const uint32_t slot = state.write_slot % state.num_pages;
     if (slot + pages > state.num_pages)
-        fail("cb_push_back", loc, "CB overflow: pushing " + std::to_string(pages) + " page(s) at page " + std::to_string(slot) +
-                                      " runs past the end of cb " + std::to_string(cb) + " (" + std::to_string(state.num_pages) +
-                                      " pages); pages pushed per step must divide the CB size");
+        fail("cb_push_back", loc,
+             "CB overflow: pushing " + std::to_string(pages) + " page(s) at page " + std::to_string(slot) +
+                 " runs past the end of cb " + std::to_string(cb) + " (" + std::to_string(state.num_pages) +
+                 " pages); pages pushed per step must divide the CB size");
     const uint32_t begin = state.slot_address(slot), end = begin + pages * state.page_size;
     for (const PendingTransfer &r : k.pending_reads)
         if (r.l1_begin < end && begin < r.l1_end)
-            fail("cb_push_back", loc, "pushes pages of cb " + std::to_string(cb) + " that a noc_async_read started at line " +
-                                          std::to_string(r.loc.line) + " may still be writing (missing noc_async_read_barrier)");
+            fail("cb_push_back", loc,
+                 "pushes pages of cb " + std::to_string(cb) + " that a noc_async_read started at line " +
+                     std::to_string(r.loc.line) + " may still be writing (missing noc_async_read_barrier)");
     state.write_slot = (slot + pages) % state.num_pages;
     state.received += pages;
     state.reserved -= pages;
@@ -104,11 +120,12 @@ void cb_push_back(int32_t cb, int32_t pages, Loc loc) {
 void cb_wait_front(int32_t cb, int32_t pages, Loc loc) {
     CircularBuffer &state = cb_of(cb, "cb_wait_front", loc);
     check_pages(state, cb, pages, "cb_wait_front", loc);
-    block_until("cb_wait_front", loc, [&state, pages]() { return state.available() >= static_cast<uint32_t>(pages); },
-                [&state, cb, pages]() {
-                    return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " page(s), " +
-                           std::to_string(state.available()) + " available";
-                });
+    block_until(
+        "cb_wait_front", loc, [&state, pages]() { return state.available() >= static_cast<uint32_t>(pages); },
+        [&state, cb, pages]() {
+            return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " page(s), " +
+                   std::to_string(state.available()) + " available";
+        });
     state.waited = std::max(state.waited, static_cast<uint32_t>(pages));
 }
 
@@ -117,20 +134,24 @@ void cb_pop_front(int32_t cb, int32_t pages, Loc loc) {
     KernelInstance &k = current_kernel();
     if (pages <= 0) fail("cb_pop_front", loc, "page count must be positive, got " + std::to_string(pages));
     if (static_cast<uint32_t>(pages) > state.available())
-        fail("cb_pop_front", loc, "pops " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " but only " +
-                                      std::to_string(state.available()) + " are available");
+        fail("cb_pop_front", loc,
+             "pops " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " but only " +
+                 std::to_string(state.available()) + " are available");
     if (static_cast<uint32_t>(pages) > state.waited)
-        fail("cb_pop_front", loc, "pops " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " after waiting for " +
-                                      std::to_string(state.waited) + " (missing cb_wait_front)");
+        fail("cb_pop_front", loc,
+             "pops " + std::to_string(pages) + " page(s) of cb " + std::to_string(cb) + " after waiting for " +
+                 std::to_string(state.waited) + " (missing cb_wait_front)");
     const uint32_t slot = state.read_slot % state.num_pages;
     if (slot + pages > state.num_pages)
-        fail("cb_pop_front", loc, "pops " + std::to_string(pages) + " page(s) at page " + std::to_string(slot) +
-                                      " past the end of cb " + std::to_string(cb) + "; pages popped per step must divide the CB size");
+        fail("cb_pop_front", loc,
+             "pops " + std::to_string(pages) + " page(s) at page " + std::to_string(slot) + " past the end of cb " +
+                 std::to_string(cb) + "; pages popped per step must divide the CB size");
     const uint32_t begin = state.slot_address(slot), end = begin + pages * state.page_size;
     for (const PendingTransfer &w : k.pending_writes)
         if (w.l1_begin < end && begin < w.l1_end)
-            fail("cb_pop_front", loc, "frees pages of cb " + std::to_string(cb) + " that a noc_async_write started at line " +
-                                          std::to_string(w.loc.line) + " may still be reading (missing noc_async_write_barrier)");
+            fail("cb_pop_front", loc,
+                 "frees pages of cb " + std::to_string(cb) + " that a noc_async_write started at line " +
+                     std::to_string(w.loc.line) + " may still be reading (missing noc_async_write_barrier)");
     state.read_slot = (slot + pages) % state.num_pages;
     state.acked += pages;
     state.waited -= pages;
@@ -140,7 +161,8 @@ namespace {
 
 /*! A kernel polling a CB in a loop must let its peers run, or the poll would never succeed. */
 bool poll(bool ready, int32_t cb, int32_t pages, const char *call, const Loc &loc) {
-    if (!ready) yield_polling(call, loc, "cb " + std::to_string(cb) + ": polls for " + std::to_string(pages) + " page(s)");
+    if (!ready)
+        yield_polling(call, loc, "cb " + std::to_string(cb) + ": polls for " + std::to_string(pages) + " page(s)");
     return ready;
 }
 

@@ -54,8 +54,11 @@ CircularBuffer &cb_for(uint32_t cb, const char *call, const Loc &loc) {
     return state;
 }
 
-void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
-    CircularBuffer &state = cb_for(cb, call, loc);
+namespace {
+
+/*! The L1 page of tile `index` of an input CB, after the checks every unpack makes. */
+const uint8_t *input_page(ComputeState &cs, CircularBuffer &state, uint32_t cb, uint32_t index, const char *call,
+                          const Loc &loc) {
     if (index >= state.waited)
         fail(call, loc,
              "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) + " but only " +
@@ -75,7 +78,14 @@ void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const 
              "reads tile " + std::to_string(index) + " of cb " + std::to_string(cb) +
                  ", a page its producer pushed without filling it (no NoC read, pack or store wrote it after "
                  "cb_reserve_back)");
-    unpack_tile(page, state.format, out);
+    return page;
+}
+
+}  // namespace
+
+void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
+    CircularBuffer &state = cb_for(cb, call, loc);
+    unpack_tile(input_page(cs, state, cb, index, call, loc), state.format, out);
 }
 
 void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc) {
@@ -154,6 +164,36 @@ tt::DataFormat format_of(uint32_t cb, const char *call, const Loc &loc) {
     return cb_for(cb, call, loc).format;
 }
 
+const Tile &read_operand(ComputeState &cs, uint32_t cb, uint32_t index, int bits, bool transposed, const char *call,
+                         const Loc &loc) {
+    CircularBuffer &state = cb_for(cb, call, loc);
+    const uint32_t address = state.slot_address(state.read_slot + index);
+    const uint8_t *page = input_page(cs, state, cb, index, call, loc);
+    auto &cache = cs.operands;
+    for (size_t i = 0; i < cache.size(); ++i) {
+        ComputeState::Operand &e = cache[i];
+        if (e.address == address && e.format == state.format && e.bits == bits && e.transposed == transposed &&
+            e.raw.size() == state.page_size && std::memcmp(e.raw.data(), page, state.page_size) == 0) {
+            cs.last_operand = i;
+            return e.values;
+        }
+    }
+    // Round robin, never over the operand handed out last: a caller holds it while reading the next.
+    size_t victim = cs.next_operand++ % cache.size();
+    if (victim == cs.last_operand) victim = cs.next_operand++ % cache.size();
+    ComputeState::Operand &e = cache[victim];
+    e.address = address;
+    e.format = state.format;
+    e.bits = bits;
+    e.transposed = transposed;
+    e.raw.assign(page, page + state.page_size);
+    unpack_tile(page, state.format, e.values);
+    if (transposed) transpose(e.values);
+    mask(e.values, bits);
+    cs.last_operand = victim;
+    return e.values;
+}
+
 }  // namespace compute_detail
 
 using namespace compute_detail;
@@ -162,7 +202,8 @@ void tile_regs_acquire(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_acquire", loc);
     if (cs.dst_state != Dst::Released)
         fail("tile_regs_acquire", loc, "DST is already acquired (missing tile_regs_release)");
-    for (Tile &t : cs.dst) t.fill(0.0f);
+    // Only the tiles within DST's capacity can be used, so only those need clearing.
+    for (int t = 0; t < cs.capacity; ++t) cs.dst[t].fill(0.0f);
     std::fill(cs.dst_written.begin(), cs.dst_written.end(), false);
     cs.dst_state = Dst::Acquired;
     cs.acquire_loc = loc;
@@ -289,12 +330,9 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     ComputeState &cs = compute_state("matmul_tiles", loc);
     require_init(cs, Math::Matmul, "matmul_tiles", "mm_init or mm_init_short", loc);
     require_math(cs, dst, "matmul_tiles", loc);
-    Tile a, b;
-    read_input(cs, in0_cb, in0_tile, a, "matmul_tiles", loc);
-    read_input(cs, in1_cb, in1_tile, b, "matmul_tiles", loc);
-    if (cs.matmul_transpose) transpose(b);
-    mask(a, fidelity_bits(false));  // in0 feeds srcB
-    mask(b, fidelity_bits(true));   // in1 feeds srcA
+    // in0 feeds srcB and in1 srcA; the multipliers see each at its source's fidelity.
+    const Tile &a = read_operand(cs, in0_cb, in0_tile, fidelity_bits(false), false, "matmul_tiles", loc);
+    const Tile &b = read_operand(cs, in1_cb, in1_tile, fidelity_bits(true), cs.matmul_transpose, "matmul_tiles", loc);
     matmul_accumulate(cs, dst, a, b);
     count("matmul_tiles", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
 }
@@ -304,15 +342,13 @@ void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     ComputeState &cs = compute_state("matmul_block", loc);
     require_init(cs, Math::Matmul, "matmul_block", "mm_block_init or mm_block_init_short", loc);
     require_math(cs, dst + rt_dim * ct_dim - 1, "matmul_block", loc);
+    const bool transposed = transpose_b || cs.matmul_transpose;
     for (uint32_t r = 0; r < rt_dim; ++r) {
-        Tile a;
-        read_input(cs, in0_cb, in0_tile + r * kt_dim, a, "matmul_block", loc);
-        mask(a, fidelity_bits(false));
         for (uint32_t c = 0; c < ct_dim; ++c) {
-            Tile b;
-            read_input(cs, in1_cb, in1_tile + c, b, "matmul_block", loc);
-            if (transpose_b || cs.matmul_transpose) transpose(b);
-            mask(b, fidelity_bits(true));
+            const Tile &a =
+                read_operand(cs, in0_cb, in0_tile + r * kt_dim, fidelity_bits(false), false, "matmul_block", loc);
+            const Tile &b =
+                read_operand(cs, in1_cb, in1_tile + c, fidelity_bits(true), transposed, "matmul_block", loc);
             matmul_accumulate(cs, dst + r * ct_dim + c, a, b);
             count("matmul_block.tile",
                   current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));

@@ -23,6 +23,11 @@ void start_math(ComputeState &cs, Math math);
 void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc);
 /*! \brief What DST rounds its values to: nothing with fp32_dest_acc_en, else bf16 or fp16 by the unpacker's format. */
 Rounding dst_rounding(const ComputeState &cs);
+/*! \brief Tile `index` of an input CB as the multipliers see it: unpacked, transposed if asked, truncated to
+ *  `bits` explicit mantissa bits. Served from the kernel's cache of unpacked operands while the L1 page
+ *  still holds the bytes it was unpacked from; valid until the call after next. */
+const Tile &read_operand(ComputeState &cs, uint32_t cb, uint32_t index, int bits, bool transposed, const char *call,
+                         const Loc &loc);
 /*! \brief Rounds a value to what DST holds (fp32, or bf16/fp16 in 16-bit mode). */
 float to_dst(const ComputeState &cs, float v);
 /*! \brief DST[dst] = value, rounded to DST's format. */

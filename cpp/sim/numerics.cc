@@ -71,25 +71,23 @@ void pack_bfp8(const Tile &in, uint8_t *dst) {
 // row-major: a face row is 16 consecutive values of one tile row, so converting face row by face
 // row keeps the inner loops contiguous (and vectorized).
 template<typename Stored, typename Convert> void from_faces(const uint8_t *src, Tile &out, Convert convert) {
-    Stored raw[1024];
-    std::memcpy(raw, src, sizeof(raw));
     for (uint32_t face = 0; face < 4; ++face)
         for (uint32_t r = 0; r < 16; ++r) {
-            const Stored *from = raw + face * 256 + r * 16;
+            Stored from[16];
+            std::memcpy(from, src + (face * 256 + r * 16) * sizeof(Stored), sizeof(from));
             float *to = out.data() + ((face / 2) * 16 + r) * 32 + (face % 2) * 16;
             for (uint32_t c = 0; c < 16; ++c) to[c] = convert(from[c]);
         }
 }
 
 template<typename Stored, typename Convert> void to_faces(const Tile &in, uint8_t *dst, Convert convert) {
-    Stored raw[1024];
     for (uint32_t face = 0; face < 4; ++face)
         for (uint32_t r = 0; r < 16; ++r) {
             const float *from = in.data() + ((face / 2) * 16 + r) * 32 + (face % 2) * 16;
-            Stored *to = raw + face * 256 + r * 16;
+            Stored to[16];
             for (uint32_t c = 0; c < 16; ++c) to[c] = convert(from[c]);
+            std::memcpy(dst + (face * 256 + r * 16) * sizeof(Stored), to, sizeof(to));
         }
-    std::memcpy(dst, raw, sizeof(raw));
 }
 
 }  // namespace
@@ -168,16 +166,30 @@ void truncate_tile(float *t, int bits) {
     for (int i = 0; i < 1024; ++i) t[i] = float_of(bits_of(t[i]) & keep);
 }
 
+// Sixteen floats in one vector register (AVX-512; two or four registers on narrower machines).
+typedef float Vec16 __attribute__((vector_size(64)));
+
 TT_SIM_VECTOR_CLONES
 void matmul_face_pass(const float *__restrict a, const float *__restrict b, int k0, float *__restrict acc) {
-    for (int i = 0; i < 32; ++i) {
-        float row[32] = {};
+    // Four rows at a time keep eight independent sums in registers, so the adds do not wait on each
+    // other; each element still sums its products in order of kk, starting from +0.
+    constexpr int kRows = 4;
+    for (int i = 0; i < 32; i += kRows) {
+        Vec16 left[kRows] = {}, right[kRows] = {};
         for (int kk = k0; kk < k0 + 16; ++kk) {
-            const float av = a[i * 32 + kk];
-            const float *brow = b + kk * 32;
-            for (int j = 0; j < 32; ++j) row[j] += av * brow[j];
+            Vec16 b_left, b_right;
+            std::memcpy(&b_left, b + kk * 32, sizeof(Vec16));
+            std::memcpy(&b_right, b + kk * 32 + 16, sizeof(Vec16));
+            for (int r = 0; r < kRows; ++r) {
+                const float av = a[(i + r) * 32 + kk];
+                left[r] += av * b_left;
+                right[r] += av * b_right;
+            }
         }
-        std::memcpy(acc + i * 32, row, sizeof(row));
+        for (int r = 0; r < kRows; ++r) {
+            std::memcpy(acc + (i + r) * 32, &left[r], sizeof(Vec16));
+            std::memcpy(acc + (i + r) * 32 + 16, &right[r], sizeof(Vec16));
+        }
     }
 }
 

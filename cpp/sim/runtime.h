@@ -68,16 +68,12 @@ public:
     Memory &operator=(const Memory &) = delete;
 
     /*! \brief Host pointer to L1 byte `addr` of core `core` (no bounds check). */
-    uint8_t *l1(int core, uint32_t addr) {
-        return l1_base_ + static_cast<size_t>(core) * l1_stride_ + addr;
-    }
+    uint8_t *l1(int core, uint32_t addr) { return l1_base_ + static_cast<size_t>(core) * l1_stride_ + addr; }
     /*! \brief Host pointer to DRAM byte `addr` of bank `bank`, growing the bank as needed. */
     uint8_t *dram(uint32_t bank, uint64_t addr, uint64_t size);
     /*! \brief Map core `core`'s L1 at its device addresses, so kernel pointers reach it. */
     void show_core(int core);
-    uint32_t l1_bytes() const {
-        return l1_bytes_;
-    }
+    uint32_t l1_bytes() const { return l1_bytes_; }
 
 private:
     uint32_t l1_bytes_;
@@ -105,9 +101,7 @@ struct DeviceState {
     uint64_t next_dram_address;
     uint32_t l1_buffer_floor;  ///< L1 buffers are allocated downwards from the top of L1
 
-    int core_index(uint32_t x, uint32_t y) const {
-        return static_cast<int>(y) * spec.grid_x + static_cast<int>(x);
-    }
+    int core_index(uint32_t x, uint32_t y) const { return static_cast<int>(y) * spec.grid_x + static_cast<int>(x); }
     CoreCoord core_coord(int index) const {
         return {static_cast<size_t>(index % spec.grid_x), static_cast<size_t>(index / spec.grid_x)};
     }
@@ -123,10 +117,10 @@ std::shared_ptr<DeviceState> open_device(const std::string &name = "");
 
 /*! \brief A kernel as the host created it. */
 struct KernelSpec {
-    std::string path;        ///< absolute path of the source
-    std::string label;       ///< role name for messages: "reader", "writer", "compute", or the processor
+    std::string path;   ///< absolute path of the source
+    std::string label;  ///< role name for messages: "reader", "writer", "compute", or the processor
     bool compute = false;
-    int processor = 0;       ///< DataMovementProcessor for data-movement kernels
+    int processor = 0;  ///< DataMovementProcessor for data-movement kernels
     uint8_t noc = 0;
     std::vector<uint32_t> compile_args;
     std::map<std::string, uint32_t> named_compile_args;  ///< get_named_compile_time_arg_val
@@ -174,18 +168,12 @@ struct CircularBuffer {
     uint32_t write_slot = 0;
     uint32_t read_slot = 0;
     const struct KernelInstance *producer = nullptr;  ///< the kernel holding the reservation
-    Loc reserve_loc{nullptr, 0};  ///< where the outstanding reservation was made
+    Loc reserve_loc{nullptr, 0};                      ///< where the outstanding reservation was made
     uint32_t pack_cursor = 0;  ///< pages pack_tile has filled since the last push (in-order packing)
 
-    uint32_t available() const {
-        return received - acked;
-    }
-    uint32_t free_pages() const {
-        return num_pages - available();
-    }
-    uint32_t slot_address(uint32_t slot) const {
-        return base + (slot % num_pages) * page_size;
-    }
+    uint32_t available() const { return received - acked; }
+    uint32_t free_pages() const { return num_pages - available(); }
+    uint32_t slot_address(uint32_t slot) const { return base + (slot % num_pages) * page_size; }
 };
 
 /*! \brief Fills a CB page just reserved with a pattern no producer writes (a NaN in bf16 and
@@ -220,7 +208,7 @@ struct ComputeState {
     Pool reduce_pool = Pool::Sum;
     ReduceAxis reduce_axis = ReduceAxis::Row;
     bool reduce_fp32_accumulation = false;  ///< reduce_init's enforce_fp32_accumulation
-    bool reduce_active = false;  ///< between reduce_init and reduce_uninit: the packer's edge mask is set
+    bool reduce_active = false;             ///< between reduce_init and reduce_uninit: the packer's edge mask is set
     Broadcast unary_bcast = Broadcast::None;
     uint64_t sfpu_inited = 0;  ///< bit per SfpuOp
     bool hw_started = false;
@@ -228,6 +216,18 @@ struct ComputeState {
     tt::DataFormat unpack_b = tt::DataFormat::Invalid;
     tt::DataFormat pack_format = tt::DataFormat::Invalid;
     bool pack_l1_acc = false;
+    /*! An input tile as the multipliers saw it, and the L1 bytes it came from (read_operand). */
+    struct Operand {
+        uint32_t address = 0;
+        tt::DataFormat format = tt::DataFormat::Invalid;
+        int bits = 0;
+        bool transposed = false;
+        std::vector<uint8_t> raw;
+        std::array<float, 1024> values;
+    };
+    std::array<Operand, 32> operands;
+    size_t next_operand = 0;
+    size_t last_operand = SIZE_MAX;
 };
 
 /*! \brief One kernel running on one core: a cooperative context plus its bookkeeping. */
