@@ -1,6 +1,7 @@
 // Program launch: places circular buffers and semaphores, builds one kernel instance per core and
-// kernel, and runs them as cooperative fibers in a fixed round-robin order until all finish. A round
-// in which no blocked kernel's condition holds is a deadlock, reported with every waiter. The
+// kernel, and runs them as cooperative fibers in a fixed order until all finish: core by core, each
+// core's kernels round-robin until none of them can move on. A round over all cores in which no
+// blocked kernel's condition holds is a deadlock, reported with every waiter. The
 // kernels run in a child process (isolation.h), so a kernel's crash cannot end the host.
 #include <chrono>
 #include <set>
@@ -39,13 +40,16 @@ void place_circular_buffers(Run &run, const ProgramState &program) {
         for (const CoreCoord &c : corerange_to_cores(cb.cores, std::nullopt, true)) {
             if (c.x >= static_cast<size_t>(spec.grid_x) || c.y >= static_cast<size_t>(spec.grid_y))
                 program_error("circular buffer placed on " + core_name(c) + ", outside the " +
-                              std::to_string(spec.grid_x) + "x" + std::to_string(spec.grid_y) + " grid of " + spec.name);
+                              std::to_string(spec.grid_x) + "x" + std::to_string(spec.grid_y) + " grid of " +
+                              spec.name);
             const int core = run.device->core_index(c.x, c.y);
             const uint32_t base = (next[core] + spec.l1_alignment - 1) / spec.l1_alignment * spec.l1_alignment;
             if (uint64_t(base) + cb.total_size > run.device->l1_buffer_floor)
-                program_error("circular buffers on " + core_name(c) + " need " + std::to_string(base + cb.total_size - spec.l1_unreserved_base) +
-                              " bytes of L1 but only " + std::to_string(run.device->l1_buffer_floor - spec.l1_unreserved_base) +
-                              " are free on " + spec.name);
+                program_error("circular buffers on " + core_name(c) + " need " +
+                              std::to_string(base + cb.total_size - spec.l1_unreserved_base) +
+                              " bytes of L1 but only " +
+                              std::to_string(run.device->l1_buffer_floor - spec.l1_unreserved_base) + " are free on " +
+                              spec.name);
             next[core] = base + cb.total_size;
             for (const auto &fmt : cb.formats) {
                 const uint8_t index = fmt.first;
@@ -54,10 +58,11 @@ void place_circular_buffers(Run &run, const ProgramState &program) {
                                   std::to_string(spec.num_circular_buffers) + " CBs of " + spec.name);
                 auto page = cb.page_sizes.find(index);
                 if (page == cb.page_sizes.end() || page->second == 0 || cb.total_size % page->second != 0)
-                    program_error("circular buffer " + std::to_string(index) + ": total size " + std::to_string(cb.total_size) +
-                                  " is not a whole number of pages (set_page_size)");
+                    program_error("circular buffer " + std::to_string(index) + ": total size " +
+                                  std::to_string(cb.total_size) + " is not a whole number of pages (set_page_size)");
                 CircularBuffer &state = run.cbs[core][index];
-                if (state.configured) program_error("circular buffer " + std::to_string(index) + " configured twice on " + core_name(c));
+                if (state.configured)
+                    program_error("circular buffer " + std::to_string(index) + " configured twice on " + core_name(c));
                 state.configured = true;
                 state.base = base;
                 state.page_size = page->second;
@@ -77,7 +82,8 @@ void init_semaphores(Run &run, const ProgramState &program) {
     for (size_t id = 0; id < program.semaphores.size(); ++id) {
         for (const CoreCoord &c : corerange_to_cores(program.semaphores[id].cores, std::nullopt, true)) {
             uint32_t value = program.semaphores[id].initial_value;
-            std::memcpy(run.device->memory.l1(run.device->core_index(c.x, c.y), kSemaphoreBase + id * kSemaphoreStride), &value, 4);
+            std::memcpy(run.device->memory.l1(run.device->core_index(c.x, c.y), kSemaphoreBase + id * kSemaphoreStride),
+                        &value, 4);
         }
     }
 }
@@ -100,11 +106,13 @@ void check_kernel_end(Run &run, KernelInstance &k) {
     for (int cb = 0; cb < static_cast<int>(NUM_CIRCULAR_BUFFERS); ++cb) {
         const CircularBuffer &state = run.cbs[k.core][cb];
         if (state.reserved > 0 && state.producer == &k)
-            fail("kernel end", state.reserve_loc, "the kernel returned with " + std::to_string(state.reserved) + " page(s) of cb " +
-                                        std::to_string(cb) + " reserved but never pushed (missing cb_push_back)");
+            fail("kernel end", state.reserve_loc,
+                 "the kernel returned with " + std::to_string(state.reserved) + " page(s) of cb " + std::to_string(cb) +
+                     " reserved but never pushed (missing cb_push_back)");
     }
     if (k.compute && k.compute->dst_state != ComputeState::Dst::Released)
-        fail("kernel end", k.compute->acquire_loc, "the kernel returned holding the DST registers (missing tile_regs_release)");
+        fail("kernel end", k.compute->acquire_loc,
+             "the kernel returned holding the DST registers (missing tile_regs_release)");
 }
 
 /*! Rethrows the exception that ended a kernel; one that is not the simulator's own (a kernel's
@@ -146,8 +154,10 @@ void fail(const char *call, const Loc &loc, const std::string &problem) {
     std::string message = problem;
     if (g_kernel) message = g_kernel->describe() + ": " + call + ": " + problem;
     tt::Span span;
-    if (loc.file && loc.line > 0) span = tt::Span{loc.file, loc.line, 1};
-    else if (loc.file) message += " (in " + std::string(loc.file) + ")";
+    if (loc.file && loc.line > 0)
+        span = tt::Span{loc.file, loc.line, 1};
+    else if (loc.file)
+        message += " (in " + std::string(loc.file) + ")";
     throw tt::Error(tt::ErrorKind::Simulation, message, span);
 }
 
@@ -199,7 +209,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                 program_error(ks.describe() + ": " + core_name(c) + " already runs a kernel on the same processor");
             std::array<uint8_t, NUM_CIRCULAR_BUFFERS> table;
             for (size_t i = 0; i < NUM_CIRCULAR_BUFFERS; ++i)
-                table[i] = static_cast<uint8_t>(run.cbs[core][i].configured ? run.cbs[core][i].format : tt::DataFormat::Float16_b);
+                table[i] = static_cast<uint8_t>(run.cbs[core][i].configured ? run.cbs[core][i].format
+                                                                            : tt::DataFormat::Float16_b);
             size_t variant = 0;
             while (variant < specs.size() && !(specs[variant] == &ks && tables[variant] == table)) ++variant;
             if (variant == specs.size()) {
@@ -216,7 +227,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                 inst->compute = std::make_unique<ComputeState>();
                 inst->compute->capacity = spec.dst_tiles(ks.fp32_dest_acc_en, ks.dst_full_sync_en);
                 if (inst->compute->capacity == 0)
-                    throw tt::Error(tt::ErrorKind::Validation, ks.describe() + ": fp32_dest_acc_en is not supported on " + spec.name);
+                    throw tt::Error(tt::ErrorKind::Validation,
+                                    ks.describe() + ": fp32_dest_acc_en is not supported on " + spec.name);
                 inst->compute->dst.resize(16);
                 inst->compute->dst_written.assign(16, false);
             }
@@ -228,7 +240,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
     // Instances run core by core, then in kernel creation order: a deterministic schedule.
     std::vector<size_t> order(run.instances.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return run.instances[a]->core < run.instances[b]->core; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return run.instances[a]->core < run.instances[b]->core; });
 
     const auto compile_start = std::chrono::steady_clock::now();
     std::vector<CompiledKernel> compiled = compile_kernels(specs, tables, spec);
@@ -257,26 +270,38 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
         int poll_only_rounds = 0;
         while (remaining > 0) {
             bool progressed = false, polled = false;
-            for (size_t slot = 0; slot < schedule.size(); ++slot) {
-                KernelInstance *k = schedule[slot];
-                if (k->finished || (k->ready && !k->ready())) continue;
-                k->polling = false;
-                device.memory.show_core(k->core);
-                set_current(&run, k);
-                my_x[0] = my_x[1] = static_cast<uint8_t>(spec.worker_noc_x[k->coord.x]);
-                my_y[0] = my_y[1] = static_cast<uint8_t>(spec.worker_noc_y[k->coord.y]);
-                const uint64_t begin = step++;
-                note_slice(slot);
-                k->fiber->resume();
-                polled |= k->polling;
-                progressed |= !k->polling;
-                run.trace.slice(k->fiber->finished() ? "run" : "run until " + k->waiting_call, k->core,
-                                static_cast<int>(slot), begin, step);
-                if (!k->fiber->finished()) continue;
-                if (k->fiber->error()) rethrow_located(*k);
-                check_kernel_end(run, *k);
-                k->finished = true;
-                --remaining;
+            for (size_t first = 0; first < schedule.size();) {
+                size_t end = first;
+                while (end < schedule.size() && schedule[end]->core == schedule[first]->core) ++end;
+                // A core's kernels run, round after round, until none of them can move on: the core's
+                // L1 is mapped once and its working set stays in the host's caches. Cores that wait on
+                // each other still alternate, as the outer rounds visit every core in turn.
+                for (bool core_progressed = true; core_progressed && remaining > 0;) {
+                    core_progressed = false;
+                    for (size_t slot = first; slot < end; ++slot) {
+                        KernelInstance *k = schedule[slot];
+                        if (k->finished || (k->ready && !k->ready())) continue;
+                        k->polling = false;
+                        device.memory.show_core(k->core);
+                        set_current(&run, k);
+                        my_x[0] = my_x[1] = static_cast<uint8_t>(spec.worker_noc_x[k->coord.x]);
+                        my_y[0] = my_y[1] = static_cast<uint8_t>(spec.worker_noc_y[k->coord.y]);
+                        const uint64_t begin = step++;
+                        note_slice(slot);
+                        k->fiber->resume();
+                        polled |= k->polling;
+                        core_progressed |= !k->polling;
+                        run.trace.slice(k->fiber->finished() ? "run" : "run until " + k->waiting_call, k->core,
+                                        static_cast<int>(slot), begin, step);
+                        if (!k->fiber->finished()) continue;
+                        if (k->fiber->error()) rethrow_located(*k);
+                        check_kernel_end(run, *k);
+                        k->finished = true;
+                        --remaining;
+                    }
+                    progressed |= core_progressed;
+                }
+                first = end;
             }
             poll_only_rounds = progressed ? 0 : poll_only_rounds + 1;
             if (!progressed && (!polled || poll_only_rounds >= kPollOnlyRounds)) {
