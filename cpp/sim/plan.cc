@@ -37,9 +37,11 @@ DtypeInfo dtype_info(const std::string &dtype) {
 
 tt::DataFormat data_format(const std::string &name) {
     static const std::map<std::string, tt::DataFormat> formats = {
-        {"Float16_b", tt::DataFormat::Float16_b}, {"Float16", tt::DataFormat::Float16}, {"Float32", tt::DataFormat::Float32},
-        {"Bfp8_b", tt::DataFormat::Bfp8_b},       {"Int32", tt::DataFormat::Int32},     {"UInt32", tt::DataFormat::UInt32},
-        {"bfloat16", tt::DataFormat::Float16_b}, {"float16", tt::DataFormat::Float16}, {"float32", tt::DataFormat::Float32}};
+        {"Float16_b", tt::DataFormat::Float16_b}, {"Float16", tt::DataFormat::Float16},
+        {"Float32", tt::DataFormat::Float32},     {"Bfp8_b", tt::DataFormat::Bfp8_b},
+        {"Int32", tt::DataFormat::Int32},         {"UInt32", tt::DataFormat::UInt32},
+        {"bfloat16", tt::DataFormat::Float16_b},  {"float16", tt::DataFormat::Float16},
+        {"float32", tt::DataFormat::Float32}};
     auto it = formats.find(name);
     if (it == formats.end()) bad_plan("unknown data_format '" + name + "'");
     return it->second;
@@ -52,7 +54,8 @@ CoreCoord point(const json &p) {
 
 /*! "core_ranges": a list of [[x0, y0], [x1, y1]] inclusive rectangles. */
 CoreRangeSet core_ranges(const json &j) {
-    if (!j.is_array() || j.empty()) bad_plan("core_ranges must be a non-empty list of [[x0,y0],[x1,y1]], got " + j.dump());
+    if (!j.is_array() || j.empty())
+        bad_plan("core_ranges must be a non-empty list of [[x0,y0],[x1,y1]], got " + j.dump());
     std::vector<CoreRange> ranges;
     for (const json &r : j) {
         if (!r.is_array() || r.size() != 2) bad_plan("a core range must be [[x0,y0],[x1,y1]], got " + r.dump());
@@ -82,7 +85,8 @@ void expand_arg(const json &arg, const ArgContext &ctx, std::vector<uint32_t> &o
         out.push_back(arg.get<bool>() ? 1u : 0u);
         return;
     }
-    if (!arg.is_object() || arg.size() != 1) bad_plan("an argument must be an integer or a one-key marker, got " + arg.dump());
+    if (!arg.is_object() || arg.size() != 1)
+        bad_plan("an argument must be an integer or a one-key marker, got " + arg.dump());
     const std::string key = arg.begin().key();
     const json &value = arg.begin().value();
     auto buffer = [&](const json &name) -> Buffer & {
@@ -90,16 +94,24 @@ void expand_arg(const json &arg, const ArgContext &ctx, std::vector<uint32_t> &o
         if (it == ctx.buffers.by_name.end()) bad_plan("argument refers to unknown buffer " + name.dump());
         return *it->second;
     };
-    if (key == "buffer_address") out.push_back(static_cast<uint32_t>(buffer(value).address()));
-    else if (key == "tensor_accessor_args") TensorAccessorArgs(buffer(value)).append_to(out);
-    else if (key == "num_pages") out.push_back(buffer(value).num_pages());
+    if (key == "buffer_address")
+        out.push_back(static_cast<uint32_t>(buffer(value).address()));
+    else if (key == "tensor_accessor_args")
+        TensorAccessorArgs(buffer(value)).append_to(out);
+    else if (key == "num_pages")
+        out.push_back(buffer(value).num_pages());
     else if (key == "semaphore") {
         const size_t index = value.get<size_t>();
-        if (index >= ctx.semaphores.size()) bad_plan("argument refers to semaphore " + std::to_string(index) + ", not in 'semaphores'");
+        if (index >= ctx.semaphores.size())
+            bad_plan("argument refers to semaphore " + std::to_string(index) + ", not in 'semaphores'");
         out.push_back(ctx.semaphores[index]);
-    } else if (key == "noc_x") out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).x));
-    else if (key == "noc_y") out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).y));
-    else bad_plan("unknown argument marker '" + key + "' (buffer_address, tensor_accessor_args, num_pages, semaphore, noc_x, noc_y)");
+    } else if (key == "noc_x")
+        out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).x));
+    else if (key == "noc_y")
+        out.push_back(static_cast<uint32_t>(ctx.device.worker_core_from_logical_core(point(value)).y));
+    else
+        bad_plan("unknown argument marker '" + key +
+                 "' (buffer_address, tensor_accessor_args, num_pages, semaphore, noc_x, noc_y)");
 }
 
 std::vector<uint32_t> expand_args(const json &list, const ArgContext &ctx) {
@@ -114,11 +126,13 @@ const json &field(const json &obj, const char *name, const char *where) {
     return obj.at(name);
 }
 
-void add_kernel(Program &program, const json &k, const json &plan, const std::string &kernel_dir, const ArgContext &ctx) {
+void add_kernel(Program &program, const json &k, const json &plan, const std::string &kernel_dir,
+                const ArgContext &ctx) {
     const std::string role = k.value("role", "");
     const std::string source = field(k, "source", "kernel").get<std::string>();
     const std::string path = source.size() && source[0] == '/' ? source : kernel_dir + "/" + source;
-    const CoreRangeSet cores = core_ranges(k.contains("core_ranges") ? k["core_ranges"] : field(plan, "core_ranges", "plan"));
+    const CoreRangeSet cores =
+        core_ranges(k.contains("core_ranges") ? k["core_ranges"] : field(plan, "core_ranges", "plan"));
     std::map<std::string, std::string> defines;
     const json defines_json = k.value("defines", json::object());
     for (const auto &d : defines_json.items())
@@ -128,7 +142,8 @@ void add_kernel(Program &program, const json &k, const json &plan, const std::st
     if (role == "compute") {
         const json cfg = k.value("compute_config", plan.value("compute_config", json::object()));
         ComputeConfig cc;
-        cc.math_fidelity = static_cast<MathFidelity>(tt::target::parse_math_fidelity(cfg.value("math_fidelity", "HiFi4")));
+        cc.math_fidelity =
+            static_cast<MathFidelity>(tt::target::parse_math_fidelity(cfg.value("math_fidelity", "HiFi4")));
         cc.fp32_dest_acc_en = cfg.value("fp32_dest_acc_en", false);
         cc.dst_full_sync_en = cfg.value("dst_full_sync_en", false);
         cc.math_approx_mode = cfg.value("math_approx_mode", false);
@@ -138,7 +153,8 @@ void add_kernel(Program &program, const json &k, const json &plan, const std::st
     } else if (role == "reader" || role == "writer" || role == "dataflow") {
         DataMovementConfig dm;
         const std::string processor = k.value("processor", role == "writer" ? "RISCV_0" : "RISCV_1");
-        if (processor != "RISCV_0" && processor != "RISCV_1") bad_plan("processor must be RISCV_0 or RISCV_1, got " + processor);
+        if (processor != "RISCV_0" && processor != "RISCV_1")
+            bad_plan("processor must be RISCV_0 or RISCV_1, got " + processor);
         dm.processor = processor == "RISCV_0" ? DataMovementProcessor::RISCV_0 : DataMovementProcessor::RISCV_1;
         dm.noc = static_cast<NOC>(k.value("noc", role == "writer" ? 1 : 0));
         dm.compile_args = compile_args;
@@ -157,9 +173,12 @@ void add_kernel(Program &program, const json &k, const json &plan, const std::st
             SetRuntimeArgs(program, handle, c, expand_args(e.value(), ctx));
         }
     } else {
-        for (const json &e : rt) SetRuntimeArgs(program, handle, point(field(e, "core", "runtime_args entry")), expand_args(field(e, "args", "runtime_args entry"), ctx));
+        for (const json &e : rt)
+            SetRuntimeArgs(program, handle, point(field(e, "core", "runtime_args entry")),
+                           expand_args(field(e, "args", "runtime_args entry"), ctx));
     }
-    if (k.contains("common_runtime_args")) SetCommonRuntimeArgs(program, handle, expand_args(k["common_runtime_args"], ctx));
+    if (k.contains("common_runtime_args"))
+        SetCommonRuntimeArgs(program, handle, expand_args(k["common_runtime_args"], ctx));
 }
 
 int64_t elements(const std::vector<int64_t> &shape) {
@@ -170,35 +189,48 @@ int64_t elements(const std::vector<int64_t> &shape) {
 
 }  // namespace
 
-std::vector<uint8_t> tilize(const HostTensor &t, uint32_t eb) {
-    const size_t rank = t.shape.size();
-    const int64_t R = rank >= 2 ? t.shape[rank - 2] : 1, C = rank >= 1 ? t.shape[rank - 1] : 1;
-    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(t.shape.begin(), t.shape.end() - 2)) : 1;
+namespace {
+
+/*! Calls copy(row-major element offset, tiled element offset, count) for every run of elements that
+ *  is contiguous in both layouts: up to 16 elements of one row, which share a face row of a tile. */
+template<typename Copy> void for_each_face_row(const std::vector<int64_t> &shape, Copy copy) {
+    const size_t rank = shape.size();
+    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
+    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
     const int64_t tr = (R + 31) / 32, tc = (C + 31) / 32;
-    std::vector<uint8_t> out(size_t(batch * tr * tc) * 1024 * eb, 0);
     for (int64_t b = 0; b < batch; ++b)
         for (int64_t r = 0; r < R; ++r)
-            for (int64_t c = 0; c < C; ++c) {
+            for (int64_t c = 0; c < C; c += 16) {
                 const int64_t tile = (b * tr + r / 32) * tc + c / 32;
-                std::memcpy(&out[(size_t(tile) * 1024 + tile_face_index(r % 32, c % 32)) * eb], &t.data[size_t((b * R + r) * C + c) * eb], eb);
+                copy(size_t((b * R + r) * C + c), size_t(tile) * 1024 + tile_face_index(r % 32, c % 32),
+                     size_t(std::min<int64_t>(16, C - c)));
             }
+}
+
+int64_t tiled_elements(const std::vector<int64_t> &shape) {
+    const size_t rank = shape.size();
+    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
+    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
+    return batch * ((R + 31) / 32) * ((C + 31) / 32) * 1024;
+}
+
+}  // namespace
+
+std::vector<uint8_t> tilize(const HostTensor &t, uint32_t eb) {
+    std::vector<uint8_t> out(size_t(tiled_elements(t.shape)) * eb, 0);
+    for_each_face_row(t.shape, [&](size_t row_major, size_t tiled, size_t count) {
+        std::memcpy(&out[tiled * eb], &t.data[row_major * eb], count * eb);
+    });
     return out;
 }
 
 HostTensor untilize(const std::vector<uint8_t> &tiles, const std::vector<int64_t> &shape, uint32_t eb) {
     HostTensor t;
     t.shape = shape;
-    const size_t rank = shape.size();
-    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
-    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
-    const int64_t tr = (R + 31) / 32, tc = (C + 31) / 32;
     t.data.assign(size_t(elements(shape)) * eb, 0);
-    for (int64_t b = 0; b < batch; ++b)
-        for (int64_t r = 0; r < R; ++r)
-            for (int64_t c = 0; c < C; ++c) {
-                const int64_t tile = (b * tr + r / 32) * tc + c / 32;
-                std::memcpy(&t.data[size_t((b * R + r) * C + c) * eb], &tiles[(size_t(tile) * 1024 + tile_face_index(r % 32, c % 32)) * eb], eb);
-            }
+    for_each_face_row(shape, [&](size_t row_major, size_t tiled, size_t count) {
+        std::memcpy(&t.data[row_major * eb], &tiles[tiled * eb], count * eb);
+    });
     return t;
 }
 
@@ -231,15 +263,19 @@ HostTensor permute_axes(const HostTensor &t, const std::vector<int> &order, uint
     HostTensor out;
     out.shape.resize(rank);
     for (size_t d = 0; d < rank; ++d) {
-        if (inverse) out.shape[order[d]] = t.shape[d];
-        else out.shape[d] = t.shape[order[d]];
+        if (inverse)
+            out.shape[order[d]] = t.shape[d];
+        else
+            out.shape[d] = t.shape[order[d]];
     }
     std::vector<int64_t> out_strides(rank, 1);
     for (size_t d = rank - 1; d > 0; --d) out_strides[d - 1] = out_strides[d] * out.shape[d];
     std::vector<int64_t> stride(rank);  // the output stride of each input axis
     for (size_t d = 0; d < rank; ++d) {
-        if (inverse) stride[d] = out_strides[order[d]];
-        else stride[order[d]] = out_strides[d];
+        if (inverse)
+            stride[d] = out_strides[order[d]];
+        else
+            stride[order[d]] = out_strides[d];
     }
     out.data.resize(t.data.size());
     std::vector<int64_t> index(rank, 0);  // walks the input in row-major order
@@ -262,7 +298,8 @@ std::vector<int64_t> tiled_shape(const json &spec, const std::vector<int64_t> &s
     if (!spec.contains("tiled_shape")) return stored;
     std::vector<int64_t> tiled = spec["tiled_shape"].get<std::vector<int64_t>>();
     if (tiled.size() != 3 || elements(tiled) != elements(stored))
-        bad_plan("tiled_shape " + spec["tiled_shape"].dump() + " is not a [batch, rows, cols] of the tensor's elements");
+        bad_plan("tiled_shape " + spec["tiled_shape"].dump() +
+                 " is not a [batch, rows, cols] of the tensor's elements");
     return tiled;
 }
 
@@ -330,34 +367,39 @@ RunStats run_program_of_plan(const json &plan, const std::string &kernel_dir, co
         const uint8_t index = field(cb, "cb_index", "circular buffer").get<uint8_t>();
         const uint32_t page = field(cb, "page_size", "circular buffer").get<uint32_t>();
         const uint32_t pages = field(cb, "num_pages", "circular buffer").get<uint32_t>();
-        CreateCircularBuffer(program, core_ranges(cb.contains("core_ranges") ? cb["core_ranges"] : field(plan, "core_ranges", "plan")),
-                             CircularBufferConfig(page * pages, {{index, data_format(cb.value("data_format", "Float16_b"))}})
-                                 .set_page_size(index, page));
+        CreateCircularBuffer(
+            program, core_ranges(cb.contains("core_ranges") ? cb["core_ranges"] : field(plan, "core_ranges", "plan")),
+            CircularBufferConfig(page * pages, {{index, data_format(cb.value("data_format", "Float16_b"))}})
+                .set_page_size(index, page));
     }
     std::vector<uint32_t> semaphores;
     for (const json &s : plan.value("semaphores", json::array()))
-        semaphores.push_back(CreateSemaphore(program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : field(plan, "core_ranges", "plan")),
-                                             s.value("initial_value", 0u)));
+        semaphores.push_back(CreateSemaphore(
+            program, core_ranges(s.contains("core_ranges") ? s["core_ranges"] : field(plan, "core_ranges", "plan")),
+            s.value("initial_value", 0u)));
     const ArgContext ctx{buffers, device, semaphores};
     for (const json &k : field(plan, "kernels", "plan")) add_kernel(program, k, plan, kernel_dir, ctx);
     return run_and_record(*device.state_, *program.state_);
 }
 
-PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, const std::map<std::string, HostTensor> &inputs,
-                            const std::string &device_name) {
+PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir,
+                            const std::map<std::string, HostTensor> &inputs, const std::string &device_name) {
     if (!plan.is_object()) bad_plan("the plan must be a JSON object");
-    auto device = std::make_shared<distributed::MeshDevice>(open_device(device_name.empty() ? plan.value("device", "") : device_name));
+    auto device = std::make_shared<distributed::MeshDevice>(
+        open_device(device_name.empty() ? plan.value("device", "") : device_name));
     PlanBuffers buffers;
     for (const json &b : field(plan, "buffers", "plan")) {
         const std::string name = field(b, "name", "buffer").get<std::string>();
         const std::vector<int64_t> shape = field(b, "shape", "buffer").get<std::vector<int64_t>>();
         const std::string layout = b.value("layout", "dram_interleaved");
         if (layout != "dram_interleaved" && layout != "l1_interleaved")
-            bad_plan("buffer " + name + ": layout '" + layout + "' is not simulated (dram_interleaved, l1_interleaved)");
+            bad_plan("buffer " + name + ": layout '" + layout +
+                     "' is not simulated (dram_interleaved, l1_interleaved)");
         const uint64_t bytes = device_bytes(b, shape);
-        const uint64_t page = b.value("page_size", uint64_t(tt::tile_size(dtype_info(b.value("dtype", "bfloat16")).format)));
-        buffers.by_name[name] = CreateBuffer(InterleavedBufferConfig{device.get(), bytes, page,
-                                                                     layout == "dram_interleaved" ? BufferType::DRAM : BufferType::L1});
+        const uint64_t page =
+            b.value("page_size", uint64_t(tt::tile_size(dtype_info(b.value("dtype", "bfloat16")).format)));
+        buffers.by_name[name] = CreateBuffer(InterleavedBufferConfig{
+            device.get(), bytes, page, layout == "dram_interleaved" ? BufferType::DRAM : BufferType::L1});
         buffers.specs[name] = b;
     }
     for (const auto &in : inputs) {
@@ -379,15 +421,18 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir, con
     PlanResult result;
     for (size_t i = 0; i < programs.size(); ++i) {
         const RunStats stats = run_program_of_plan(programs[i], kernel_dir, buffers, *device);
-        if (i == 0) result.stats = stats;
-        else result.stats.append(stats);
+        if (i == 0)
+            result.stats = stats;
+        else
+            result.stats.append(stats);
     }
     for (const auto &b : buffers.by_name) {
         // A buffer the program only reads is the caller's input unchanged; any other is read back.
         if (inputs.count(b.first) && buffers.specs[b.first].value("access", "read_write") == "read") continue;
         std::vector<uint8_t> bytes(b.second->size());
         detail::ReadFromBuffer(*b.second, bytes.data());
-        result.buffers[b.first] = from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());
+        result.buffers[b.first] =
+            from_device(bytes, buffers.specs[b.first], buffers.specs[b.first]["shape"].get<std::vector<int64_t>>());
     }
     return result;
 }
@@ -400,7 +445,8 @@ PlanResult run_plan(const json &plan, const std::string &kernel_dir, const std::
         return run_checked_plan(plan, kernel_dir, inputs, device_name);
     } catch (const json::exception &e) {
         // A field of the wrong JSON type (e.g. a string where a number belongs); docs/simulator.md has the format.
-        bad_plan(std::string("a field has the wrong type (") + e.what() + "); see docs/simulator.md for the plan format");
+        bad_plan(std::string("a field has the wrong type (") + e.what() +
+                 "); see docs/simulator.md for the plan format");
     }
 }
 
