@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 
 #include "sim/compute_detail.h"
 
@@ -135,8 +136,11 @@ void mask(Tile &t, int bits) {
 }
 
 void count(const char *op, uint64_t cycles) {
+    auto &ops = current_kernel().stats.tile_ops;
+    auto it = ops.find(std::string_view(op));
+    if (it == ops.end()) it = ops.emplace(op, 0).first;
+    ++it->second;
     KernelStats &s = current_kernel().stats;
-    ++s.tile_ops[op];
     s.compute_cycles += cycles;
 }
 
@@ -414,9 +418,9 @@ void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     ComputeState &cs = compute_state("copy_tile", loc);
     require_init(cs, Math::Copy, "copy_tile", "copy_tile_init or copy_tile_to_dst_init_short", loc);
     require_math(cs, dst, "copy_tile", loc);
-    Tile t;
-    read_input(cs, cb, tile, t, "copy_tile", loc);
-    store_dst(cs, dst, t);
+    read_input(cs, cb, tile, cs.dst[dst], "copy_tile", loc);
+    round_in_place(cs.dst[dst].data(), dst_rounding(cs));
+    cs.dst_written[dst] = true;
     count("copy_tile", 0);
 }
 
@@ -457,7 +461,9 @@ void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_ord
     if (!out_of_order) ++state.pack_cursor;
     uint8_t *page =
         current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + index));
-    const Tile packed = cs.reduce_active ? reduce_edge_masked(cs, cs.dst[dst]) : cs.dst[dst];
+    Tile masked;
+    if (cs.reduce_active) masked = reduce_edge_masked(cs, cs.dst[dst]);
+    const Tile &packed = cs.reduce_active ? masked : cs.dst[dst];
     if (cs.pack_l1_acc) {
         Tile sum;
         unpack_tile(page, state.format, sum);

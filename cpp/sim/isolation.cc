@@ -142,7 +142,7 @@ json stats_record(const KernelStats &s) {
 }
 
 void restore_stats(const json &j, KernelStats &s) {
-    s.tile_ops = j.at("tile_ops").get<std::map<std::string, uint64_t>>();
+    s.tile_ops = j.at("tile_ops").get<std::map<std::string, uint64_t, std::less<>>>();
     s.dram_read_bytes = j.at("dram_read_bytes");
     s.dram_write_bytes = j.at("dram_write_bytes");
     s.noc_read_bytes = j.at("noc_read_bytes");

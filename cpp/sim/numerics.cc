@@ -106,6 +106,17 @@ float round_to_fp16(float value) {
     return from_fp16(fp16_bits(value));
 }
 
+// The tile loops below are the simulator's hot spots. They are compiled for several instruction
+// sets and the best the host CPU has is chosen when the library loads; the build's
+// -ffp-contract=off keeps every product and sum separately rounded, so each version gives the
+// same bits as scalar code.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TT_SIM_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TT_SIM_VECTOR_CLONES
+#endif
+
+TT_SIM_VECTOR_CLONES
 void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
     switch (format) {
     case tt::DataFormat::Float16_b:
@@ -117,6 +128,7 @@ void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
     }
 }
 
+TT_SIM_VECTOR_CLONES
 void pack_tile_bytes(const Tile &in, tt::DataFormat format, uint8_t *dst) {
     switch (format) {
     case tt::DataFormat::Float16_b:
@@ -128,16 +140,6 @@ void pack_tile_bytes(const Tile &in, tt::DataFormat format, uint8_t *dst) {
     default: return;
     }
 }
-
-// The tile loops below are the simulator's hot spots. They are compiled for several instruction
-// sets and the best the host CPU has is chosen when the library loads; the build's
-// -ffp-contract=off keeps every product and sum separately rounded, so each version gives the
-// same bits as scalar code.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TT_SIM_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TT_SIM_VECTOR_CLONES
-#endif
 
 TT_SIM_VECTOR_CLONES
 void add_rounded(float *__restrict dst, const float *__restrict addend, Rounding rounding) {
@@ -157,6 +159,14 @@ void copy_rounded(float *__restrict dst, const float *__restrict src, Rounding r
         for (int i = 0; i < 1024; ++i) dst[i] = round_to_fp16(src[i]);
     else
         std::memcpy(dst, src, 1024 * sizeof(float));
+}
+
+TT_SIM_VECTOR_CLONES
+void round_in_place(float *t, Rounding rounding) {
+    if (rounding == Rounding::Bfloat16)
+        for (int i = 0; i < 1024; ++i) t[i] = round_to_bf16(t[i]);
+    else if (rounding == Rounding::Float16)
+        for (int i = 0; i < 1024; ++i) t[i] = round_to_fp16(t[i]);
 }
 
 TT_SIM_VECTOR_CLONES

@@ -61,6 +61,8 @@ inline float round_to(Rounding rounding, float value) {
 void add_rounded(float *dst, const float *addend, Rounding rounding);
 /*! \brief dst[i] = round_to(rounding, src[i]) for a whole tile. */
 void copy_rounded(float *dst, const float *src, Rounding rounding);
+/*! \brief t[i] = round_to(rounding, t[i]) for a whole tile. */
+void round_in_place(float *t, Rounding rounding);
 /*! \brief Truncates every value of a tile to `bits` explicit mantissa bits. */
 void truncate_tile(float *t, int bits);
 /*! \brief acc[i][j] = sum over kk in [k0, k0 + 16) of a[i][kk] * b[kk][j], each product and each

@@ -15,13 +15,14 @@ namespace tt_sim {
 
 /*! \brief Counters of one kernel instance. */
 struct KernelStats {
-    std::map<std::string, uint64_t> tile_ops;  ///< "matmul_tiles", "add_tiles", "pack_tile", "sfpu.exp", ...
+    std::map<std::string, uint64_t, std::less<>>
+        tile_ops;  ///< "matmul_tiles", "add_tiles", "pack_tile", "sfpu.exp", ...
     uint64_t dram_read_bytes = 0;
     uint64_t dram_write_bytes = 0;
-    uint64_t noc_read_bytes = 0;   ///< L1 -> L1 reads from other cores
-    uint64_t noc_write_bytes = 0;  ///< L1 -> L1 writes (multicast counted once per destination)
+    uint64_t noc_read_bytes = 0;             ///< L1 -> L1 reads from other cores
+    uint64_t noc_write_bytes = 0;            ///< L1 -> L1 writes (multicast counted once per destination)
     std::map<std::string, uint64_t> stalls;  ///< blocking call -> times it had to wait
-    uint64_t compute_cycles = 0;  ///< roofline math cycles of this kernel's ops
+    uint64_t compute_cycles = 0;             ///< roofline math cycles of this kernel's ops
 };
 
 /*! \brief One kernel instance's statistics with where it ran. */
@@ -46,7 +47,7 @@ struct RunStats {
     uint64_t noc_cycles = 0;      ///< busiest core's NoC cycles
     uint64_t dram_cycles = 0;     ///< chip DRAM bytes / DRAM bytes per cycle
     uint64_t estimated_cycles = 0;
-    std::string bound;            ///< "compute", "noc" or "dram"
+    std::string bound;  ///< "compute", "noc" or "dram"
 
     /*! \brief Computes the roofline fields from the counters and the device's numbers. */
     void finish_roofline(const tt::target::DeviceSpec &spec);
