@@ -2,6 +2,8 @@
 // page tells the parent which kernel is running and, after a fault, where it happened.
 #include "sim/isolation.h"
 
+#include "sim/parallel.h"
+
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -151,19 +154,22 @@ void restore_stats(const json &j, KernelStats &s) {
     s.compute_cycles = j.at("compute_cycles");
 }
 
-/*! The child's side: run, then report statistics or the error as one JSON document. */
-[[noreturn]] void run_child(int out, const std::vector<KernelInstance *> &schedule, uint64_t &steps,
-                            const std::function<void()> &schedule_all) {
+/*! The child's side: run, then report the statistics of the instances it ran (`slots` of
+ *  `schedule`), the error it raised or a conflict with another part, as one JSON document. */
+[[noreturn]] void run_child(int out, const std::vector<KernelInstance *> &schedule, const std::vector<size_t> &slots,
+                            uint64_t &steps, const std::function<void()> &work) {
     install_fault_handlers();
     json report;
     try {
-        schedule_all();
+        work();
         report["steps"] = steps;
         json kernels = json::array();
-        for (const KernelInstance *k : schedule) kernels.push_back(stats_record(k->stats));
+        for (size_t slot : slots) kernels.push_back(stats_record(schedule[slot]->stats));
         report["kernels"] = kernels;
     } catch (const tt::Error &e) {
         report["error"] = error_record(e);
+    } catch (const PartitionConflict &) {
+        report["conflict"] = true;
     } catch (const std::exception &e) {
         report["error"] = error_record(tt::Error(tt::ErrorKind::Internal, e.what()));
     }
@@ -297,90 +303,184 @@ void note_slice(size_t slot) {
     g_watch->slices.fetch_add(1, std::memory_order_relaxed);
 }
 
-void run_isolated(const std::vector<KernelInstance *> &schedule, uint64_t &steps,
-                  const std::function<void()> &schedule_all) {
-    const char *isolate = std::getenv("TT_SIM_ISOLATE");
-    if (isolate && std::string(isolate) == "0") {
-        schedule_all();
-        return;
-    }
+namespace {
+
+/*! A child process running a part of the schedule, as the parent watches it. */
+struct Child {
+    pid_t pid = -1;
+    int fd = -1;
+    Watch *watch = nullptr;
+    std::string report;
+    int status = 0;
+    bool reading = true;
+    bool stopped = false;  ///< the watchdog signalled it
+    uint64_t seen_slices = 0;
+    std::chrono::steady_clock::time_point last_progress;
+};
+
+/*! What became of one child: its parsed report, or the error for a child that ended without one. */
+struct ChildResult {
+    json report;
+    std::optional<tt::Error> lost;
+    bool watchdog = false;
+};
+
+/*! Forks one child per part (part i runs work(i) and reports on slots[i]), watches them all with the
+ *  watchdog, and collects their reports. Once any child fails, the others are stopped when
+ *  `stop_others_on_failure`: their work would be thrown away. */
+std::vector<ChildResult> run_children(const std::vector<KernelInstance *> &schedule,
+                                      const std::vector<std::vector<size_t>> &slots, uint64_t &steps,
+                                      const std::function<void(size_t)> &work, bool stop_others_on_failure) {
     const double watchdog = watchdog_seconds();
-    void *page = mmap(nullptr, sizeof(Watch), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (page == MAP_FAILED) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot map the watchdog page");
+    const size_t parts = slots.size();
+    const size_t bytes = sizeof(Watch) * parts;
+    void *pages = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot map the watchdog page");
     struct Unmap {
-        void *page;
-        ~Unmap() { munmap(page, sizeof(Watch)); }
-    } unmap{page};
-    Watch &watch = *new (page) Watch{};
-    watch.running = -1;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot create a pipe for the kernel process");
-    // Output buffered now would otherwise be written twice, by this process and by the child.
+        void *pages;
+        size_t bytes;
+        ~Unmap() { munmap(pages, bytes); }
+    } unmap{pages, bytes};
+    std::vector<Child> children(parts);
+    // Output buffered now would otherwise be written again by every child.
     std::fflush(nullptr);
     std::cout.flush();
     const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
+    for (size_t i = 0; i < parts; ++i) {
+        Child &c = children[i];
+        c.watch = new (static_cast<Watch *>(pages) + i) Watch{};
+        c.watch->running = -1;
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) {
+            for (Child &started : children)
+                if (started.pid > 0) kill(started.pid, SIGKILL);
+            throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot create a pipe for the kernel process");
+        }
+        c.pid = fork();
+        if (c.pid < 0) {
+            close(fds[0]);
+            close(fds[1]);
+            for (Child &started : children)
+                if (started.pid > 0) kill(started.pid, SIGKILL);
+            throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot fork the kernel process");
+        }
+        if (c.pid == 0) {
+            // A child whose host is gone (killed while waiting) must not spin on in an endless kernel.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(1);
+            close(fds[0]);
+            g_watch = c.watch;
+            run_child(fds[1], schedule, slots[i], steps, [&work, i]() { work(i); });
+        }
         close(fds[1]);
-        throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot fork the kernel process");
+        c.fd = fds[0];
+        c.last_progress = std::chrono::steady_clock::now();
     }
-    if (pid == 0) {
-        // A child whose host is gone (killed while waiting) must not spin on in an endless kernel.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(1);
-        close(fds[0]);
-        g_watch = &watch;
-        run_child(fds[1], schedule, steps, schedule_all);
-    }
-    close(fds[1]);
 
-    std::string report;
     using clock = std::chrono::steady_clock;
-    uint64_t seen_slices = watch.slices.load();
-    auto last_progress = clock::now();
-    bool stopped = false;
     const int poll_ms = watchdog > 0 ? static_cast<int>(std::min(1000.0, std::max(10.0, watchdog * 250))) : 1000;
-    for (;;) {
-        pollfd p{fds[0], POLLIN, 0};
-        const int ready = poll(&p, 1, poll_ms);
-        if (ready > 0) {
+    for (size_t open = parts; open > 0;) {
+        std::vector<pollfd> fds;
+        std::vector<Child *> polled;
+        for (Child &c : children)
+            if (c.reading) {
+                fds.push_back({c.fd, POLLIN, 0});
+                polled.push_back(&c);
+            }
+        const int ready = poll(fds.data(), fds.size(), poll_ms);
+        for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            Child &c = *polled[i];
             char buffer[65536];
-            const ssize_t n = read(fds[0], buffer, sizeof buffer);
-            if (n == 0) break;
-            if (n > 0)
-                report.append(buffer, static_cast<size_t>(n));
-            else if (errno != EINTR)
-                break;
+            const ssize_t n = read(c.fd, buffer, sizeof buffer);
+            if (n > 0) {
+                c.report.append(buffer, static_cast<size_t>(n));
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            c.reading = false;
+            close(c.fd);
+            --open;
+            const bool failed = !json::parse(c.report, nullptr, false).contains("kernels");
+            if (failed && stop_others_on_failure)
+                for (Child &other : children)
+                    if (other.reading) kill(other.pid, SIGKILL);
         }
-        const uint64_t slices = watch.slices.load();
-        if (slices != seen_slices || watch.running.load() < 0) {
-            seen_slices = slices;
-            last_progress = clock::now();
-        } else if (watchdog > 0 && !stopped &&
-                   std::chrono::duration<double>(clock::now() - last_progress).count() > watchdog) {
-            kill(pid, kWatchdogSignal);
-            stopped = true;
-        } else if (stopped && std::chrono::duration<double>(clock::now() - last_progress).count() > watchdog + 5) {
-            kill(pid, SIGKILL);  // the kernel blocked the watchdog's signal
+        for (Child &c : children) {
+            if (!c.reading) continue;
+            const uint64_t slices = c.watch->slices.load();
+            const double idle = std::chrono::duration<double>(clock::now() - c.last_progress).count();
+            if (slices != c.seen_slices || c.watch->running.load() < 0) {
+                c.seen_slices = slices;
+                c.last_progress = clock::now();
+            } else if (watchdog > 0 && !c.stopped && idle > watchdog) {
+                kill(c.pid, kWatchdogSignal);
+                c.stopped = true;
+            } else if (c.stopped && idle > watchdog + 5) {
+                kill(c.pid, SIGKILL);  // the kernel blocked the watchdog's signal
+            }
         }
     }
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    std::vector<ChildResult> results(parts);
+    for (size_t i = 0; i < parts; ++i) {
+        Child &c = children[i];
+        while (waitpid(c.pid, &c.status, 0) < 0 && errno == EINTR) {
+        }
+        if (c.report.empty() || !(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0)) {
+            results[i].lost = lost_child_error(*c.watch, c.status, schedule, watchdog);
+            results[i].watchdog = c.watch->signal == kWatchdogSignal;
+        } else {
+            results[i].report = json::parse(c.report);
+        }
     }
-    if (report.empty() || !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        throw lost_child_error(watch, status, schedule, watchdog);
-    const json result = json::parse(report);
-    if (result.contains("error")) {
-        const json &e = result["error"];
-        throw tt::Error(static_cast<tt::ErrorKind>(e.at("kind").get<int>()), e.at("message").get<std::string>(),
-                        tt::Span{e.at("file").get<std::string>(), e.at("line").get<int>(), e.at("col").get<int>()});
+    return results;
+}
+
+tt::Error reported_error(const json &e) {
+    return tt::Error(static_cast<tt::ErrorKind>(e.at("kind").get<int>()), e.at("message").get<std::string>(),
+                     tt::Span{e.at("file").get<std::string>(), e.at("line").get<int>(), e.at("col").get<int>()});
+}
+
+}  // namespace
+
+bool isolation_enabled() {
+    const char *isolate = std::getenv("TT_SIM_ISOLATE");
+    return !(isolate && std::string(isolate) == "0");
+}
+
+void run_isolated(const std::vector<KernelInstance *> &schedule, uint64_t &steps,
+                  const std::function<void()> &schedule_all) {
+    if (!isolation_enabled()) {
+        schedule_all();
+        return;
     }
-    steps = result.at("steps");
-    const json &kernels = result.at("kernels");
+    std::vector<size_t> all(schedule.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    const ChildResult result = run_children(
+                                   schedule, {all}, steps, [&](size_t) { schedule_all(); }, false)
+                                   .front();
+    if (result.lost) throw *result.lost;
+    if (result.report.contains("error")) throw reported_error(result.report["error"]);
+    steps = result.report.at("steps");
+    const json &kernels = result.report.at("kernels");
     for (size_t i = 0; i < schedule.size(); ++i) restore_stats(kernels.at(i), schedule[i]->stats);
+}
+
+bool run_isolated_parts(const std::vector<KernelInstance *> &schedule, const std::vector<std::vector<size_t>> &slots,
+                        uint64_t &steps, const std::function<void(size_t)> &run_part) {
+    const std::vector<ChildResult> results = run_children(schedule, slots, steps, run_part, true);
+    for (const ChildResult &result : results)
+        if (result.watchdog) throw *result.lost;
+    for (const ChildResult &result : results)
+        if (result.lost || !result.report.contains("kernels")) return false;
+    uint64_t total_steps = 0;
+    for (size_t part = 0; part < slots.size(); ++part) {
+        const json &kernels = results[part].report.at("kernels");
+        for (size_t i = 0; i < slots[part].size(); ++i) restore_stats(kernels.at(i), schedule[slots[part][i]]->stats);
+        total_steps += results[part].report.at("steps").get<uint64_t>();
+    }
+    steps = total_steps;
+    return true;
 }
 
 }  // namespace tt_sim

@@ -26,6 +26,18 @@ namespace tt_sim {
 void run_isolated(const std::vector<KernelInstance *> &schedule, uint64_t &steps,
                   const std::function<void()> &schedule_all);
 
+/*! \brief Whether kernels run in child processes (TT_SIM_ISOLATE is not 0). */
+bool isolation_enabled();
+
+/*! \brief Runs `run_part(i)` for every part i at once, each in its own child process, part i owning
+ *  the instances `slots[i]` of `schedule`. When every part finished, their statistics are restored
+ *  into those instances, `steps` becomes the sum of the parts' steps and the result is true. When a
+ *  part raised an error, faulted, ended or reported a PartitionConflict, the other parts are
+ *  stopped, nothing is restored and the result is false. A watchdog expiry is thrown, located, as
+ *  run_isolated throws it. */
+bool run_isolated_parts(const std::vector<KernelInstance *> &schedule, const std::vector<std::vector<size_t>> &slots,
+                        uint64_t &steps, const std::function<void(size_t)> &run_part);
+
 /*! \brief Tells the watchdog that `schedule[slot]` is about to run (call before every resume). */
 void note_slice(size_t slot);
 

@@ -14,8 +14,6 @@ namespace tt_sim {
 
 namespace {
 
-constexpr uint64_t kDramBase = 1 << 20;  // first DRAM address handed out; below is "reserved"
-
 size_t page_round(size_t n) {
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     return (n + page - 1) / page * page;
@@ -44,8 +42,9 @@ Memory::Memory(const tt::target::DeviceSpec &spec)
     const size_t bank_bytes = page_round(spec.dram_bytes / spec.dram_banks);
     for (DramBank &bank : dram_) {
         bank.fd = memfd_create("tt_sim_dram", 0);
-        void *base = bank.fd < 0 ? MAP_FAILED
-                                 : mmap(nullptr, bank_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, bank.fd, 0);
+        void *base = bank.fd < 0
+                         ? MAP_FAILED
+                         : mmap(nullptr, bank_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, bank.fd, 0);
         if (base == MAP_FAILED) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot map DRAM");
         bank.base = static_cast<uint8_t *>(base);
         bank.reserved = bank_bytes;
@@ -81,21 +80,22 @@ uint8_t *Memory::dram(uint32_t bank, uint64_t addr, uint64_t size) {
     if (needed > b.size) {
         if (needed > b.reserved) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: DRAM access beyond the bank");
         const uint64_t grown = std::min<uint64_t>(b.reserved, page_round(std::max<uint64_t>(needed, b.size * 2)));
-        if (ftruncate(b.fd, static_cast<off_t>(grown)) != 0) throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot grow DRAM");
+        if (ftruncate(b.fd, static_cast<off_t>(grown)) != 0)
+            throw tt::Error(tt::ErrorKind::Internal, "tt_sim: cannot grow DRAM");
         b.size = grown;
     }
     return b.base + addr;
 }
 
 DeviceState::DeviceState(const tt::target::DeviceSpec &spec_in)
-    : spec(spec_in), memory(spec_in), next_dram_address(kDramBase), l1_buffer_floor(spec_in.l1_bytes) {
-}
+    : spec(spec_in), memory(spec_in), next_dram_address(kDramBase), l1_buffer_floor(spec_in.l1_bytes) {}
 
 int DeviceState::core_at_noc(uint32_t x, uint32_t y) const {
     auto ix = std::find(spec.worker_noc_x.begin(), spec.worker_noc_x.end(), static_cast<int>(x));
     auto iy = std::find(spec.worker_noc_y.begin(), spec.worker_noc_y.end(), static_cast<int>(y));
     if (ix == spec.worker_noc_x.end() || iy == spec.worker_noc_y.end()) return -1;
-    return core_index(static_cast<uint32_t>(ix - spec.worker_noc_x.begin()), static_cast<uint32_t>(iy - spec.worker_noc_y.begin()));
+    return core_index(static_cast<uint32_t>(ix - spec.worker_noc_x.begin()),
+                      static_cast<uint32_t>(iy - spec.worker_noc_y.begin()));
 }
 
 std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t size, uint32_t page_size) {
@@ -103,7 +103,8 @@ std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t siz
         throw tt::Error(tt::ErrorKind::Validation, "the simulator models DRAM and L1 buffers only");
     if (page_size == 0 || size % page_size != 0)
         throw tt::Error(tt::ErrorKind::Validation, "buffer size " + std::to_string(size) +
-                                                       " is not a multiple of its page size " + std::to_string(page_size));
+                                                       " is not a multiple of its page size " +
+                                                       std::to_string(page_size));
     auto buf = std::make_shared<BufferState>();
     buf->device = this;
     buf->type = type;
@@ -118,7 +119,8 @@ std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t siz
         buf->address = next_dram_address;
         next_dram_address = (next_dram_address + bank_bytes + align - 1) / align * align;
         if (next_dram_address > spec.dram_bytes / spec.dram_banks)
-            throw tt::Error(tt::ErrorKind::Validation, "out of DRAM: " + std::to_string(size) + " more bytes requested");
+            throw tt::Error(tt::ErrorKind::Validation,
+                            "out of DRAM: " + std::to_string(size) + " more bytes requested");
     } else {
         const uint64_t floor = (l1_buffer_floor - bank_bytes) / align * align;
         if (bank_bytes > l1_buffer_floor || floor < spec.l1_unreserved_base)

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "sim/parallel.h"
 #include "sim/runtime.h"
 
 uint8_t my_x[2] = {0, 0};
@@ -36,16 +37,18 @@ Endpoint decode(uint64_t addr, const char *call, const Loc &loc) {
     const DeviceState &dev = *current_run().device;
     if (x == noc_addr::kDramColumn) {
         if (y >= static_cast<uint32_t>(dev.spec.dram_banks))
-            fail(call, loc, "NoC address " + hex(addr) + " names DRAM bank " + std::to_string(y) + "; " + dev.spec.name +
-                                " has " + std::to_string(dev.spec.dram_banks));
+            fail(call, loc,
+                 "NoC address " + hex(addr) + " names DRAM bank " + std::to_string(y) + "; " + dev.spec.name + " has " +
+                     std::to_string(dev.spec.dram_banks));
         e.dram = true;
         e.bank_or_core = y;
         return e;
     }
     const int core = dev.core_at_noc(x, y);
     if (core < 0)
-        fail(call, loc, "NoC address " + hex(addr) + " targets physical (" + std::to_string(x) + "," + std::to_string(y) +
-                            "), which is neither a worker core nor a DRAM bank (use worker_core_from_logical_core)");
+        fail(call, loc,
+             "NoC address " + hex(addr) + " targets physical (" + std::to_string(x) + "," + std::to_string(y) +
+                 "), which is neither a worker core nor a DRAM bank (use worker_core_from_logical_core)");
     e.bank_or_core = static_cast<uint32_t>(core);
     return e;
 }
@@ -53,20 +56,24 @@ Endpoint decode(uint64_t addr, const char *call, const Loc &loc) {
 void check_l1(uint32_t addr, uint32_t size, const char *call, const Loc &loc, const char *what) {
     const uint32_t l1 = current_run().device->spec.l1_bytes;
     if (addr < kL1ViewStart || uint64_t(addr) + size > l1)
-        fail(call, loc, std::string("L1 out of bounds: ") + what + " [" + hex(addr) + ", " + hex(uint64_t(addr) + size) +
-                            ") is outside the usable L1 [" + hex(kL1ViewStart) + ", " + hex(l1) + ")");
+        fail(call, loc,
+             std::string("L1 out of bounds: ") + what + " [" + hex(addr) + ", " + hex(uint64_t(addr) + size) +
+                 ") is outside the usable L1 [" + hex(kL1ViewStart) + ", " + hex(l1) + ")");
 }
 
-/*! Host pointer to `size` bytes at `e`, after bounds checks. */
-uint8_t *resolve(const Endpoint &e, uint32_t size, const char *call, const Loc &loc) {
+/*! Host pointer to `size` bytes at `e` that the kernel reads or (`write`) writes, after bounds checks. */
+uint8_t *resolve(const Endpoint &e, uint32_t size, bool write, const char *call, const Loc &loc) {
     DeviceState &dev = *current_run().device;
     if (e.dram) {
         if (!dev.buffer_at(BufferType::DRAM, e.bank_or_core, e.local, size))
-            fail(call, loc, "DRAM access of " + std::to_string(size) + " bytes at bank " + std::to_string(e.bank_or_core) +
-                                ", address " + hex(e.local) + " is outside every DRAM buffer");
+            fail(call, loc,
+                 "DRAM access of " + std::to_string(size) + " bytes at bank " + std::to_string(e.bank_or_core) +
+                     ", address " + hex(e.local) + " is outside every DRAM buffer");
+        note_dram_access(e.bank_or_core, e.local, size, write);
         return dev.memory.dram(e.bank_or_core, e.local, size);
     }
     check_l1(e.local, size, call, loc, "remote address");
+    note_core_access(static_cast<int>(e.bank_or_core));
     return dev.memory.l1(static_cast<int>(e.bank_or_core), e.local);
 }
 
@@ -76,7 +83,8 @@ void noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t, Lo
     KernelInstance &k = current_kernel();
     const Endpoint src = decode(src_noc_addr, "noc_async_read", loc);
     check_l1(dst_l1, size, "noc_async_read", loc, "destination");
-    std::memmove(current_run().device->memory.l1(k.core, dst_l1), resolve(src, size, "noc_async_read", loc), size);
+    std::memmove(current_run().device->memory.l1(k.core, dst_l1), resolve(src, size, false, "noc_async_read", loc),
+                 size);
     (src.dram ? k.stats.dram_read_bytes : k.stats.noc_read_bytes) += size;
     k.pending_reads.push_back({dst_l1, dst_l1 + size, loc});
 }
@@ -85,7 +93,8 @@ void noc_write(uint32_t src_l1, uint64_t dst_noc_addr, uint32_t size, uint8_t, L
     KernelInstance &k = current_kernel();
     const Endpoint dst = decode(dst_noc_addr, "noc_async_write", loc);
     check_l1(src_l1, size, "noc_async_write", loc, "source");
-    std::memmove(resolve(dst, size, "noc_async_write", loc), current_run().device->memory.l1(k.core, src_l1), size);
+    std::memmove(resolve(dst, size, true, "noc_async_write", loc), current_run().device->memory.l1(k.core, src_l1),
+                 size);
     (dst.dram ? k.stats.dram_write_bytes : k.stats.noc_write_bytes) += size;
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
@@ -95,7 +104,8 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
     const char *call = include_self ? "noc_async_write_multicast_loopback_src" : "noc_async_write_multicast";
     KernelInstance &k = current_kernel();
     DeviceState &dev = *current_run().device;
-    if (!(dst & noc_addr::kMulticastFlag)) fail(call, loc, "the destination is not a multicast address (get_noc_multicast_addr)");
+    if (!(dst & noc_addr::kMulticastFlag))
+        fail(call, loc, "the destination is not a multicast address (get_noc_multicast_addr)");
     const uint32_t x_end = (dst >> 36) & 0x3f, y_end = (dst >> 42) & 0x3f, x_start = (dst >> 48) & 0x3f,
                    y_start = (dst >> 54) & 0x3f, local = static_cast<uint32_t>(dst & noc_addr::kLocalMask);
     check_l1(src_l1, size, call, loc, "source");
@@ -105,13 +115,16 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
         for (uint32_t x = std::min(x_start, x_end); x <= std::max(x_start, x_end); ++x) {
             const int core = dev.core_at_noc(x, y);
             if (core < 0 || (core == k.core && !include_self)) continue;
+            note_core_access(core);
             std::memmove(dev.memory.l1(core, local), dev.memory.l1(k.core, src_l1), size);
             ++reached;
         }
     if (reached != num_dests)
-        fail(call, loc, "the rectangle (" + std::to_string(x_start) + "," + std::to_string(y_start) + ")-(" + std::to_string(x_end) +
-                            "," + std::to_string(y_end) + ") holds " + std::to_string(reached) + " destination core(s) but num_dests is " +
-                            std::to_string(num_dests) + (include_self ? "" : " (num_dests must not count the sender)"));
+        fail(call, loc,
+             "the rectangle (" + std::to_string(x_start) + "," + std::to_string(y_start) + ")-(" +
+                 std::to_string(x_end) + "," + std::to_string(y_end) + ") holds " + std::to_string(reached) +
+                 " destination core(s) but num_dests is " + std::to_string(num_dests) +
+                 (include_self ? "" : " (num_dests must not count the sender)"));
     k.stats.noc_write_bytes += uint64_t(size) * reached;
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
@@ -133,7 +146,8 @@ uint64_t core_noc_addr(uint32_t x, uint32_t y, uint32_t addr) {
 }
 
 uint64_t multicast_noc_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr) {
-    return noc_addr::kMulticastFlag | (uint64_t(y_start) << 54) | (uint64_t(x_start) << 48) | encode(x_end, y_end, addr);
+    return noc_addr::kMulticastFlag | (uint64_t(y_start) << 54) | (uint64_t(x_start) << 48) |
+           encode(x_end, y_end, addr);
 }
 
 uint64_t local_noc_addr(uint32_t addr) {
@@ -144,23 +158,27 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t offset, Loc loc) {
     const auto &spec = current_run().device->spec;
     const uint32_t banks = dram ? spec.dram_banks : spec.num_cores();
     if (bank >= banks)
-        fail("get_noc_addr_from_bank_id", loc, "bank " + std::to_string(bank) + " does not exist; " + spec.name + " has " +
-                                                   std::to_string(banks) + (dram ? " DRAM banks" : " L1 banks"));
+        fail("get_noc_addr_from_bank_id", loc,
+             "bank " + std::to_string(bank) + " does not exist; " + spec.name + " has " + std::to_string(banks) +
+                 (dram ? " DRAM banks" : " L1 banks"));
     if (dram) return encode(noc_addr::kDramColumn, bank, offset);
     return encode(spec.worker_noc_x[bank % spec.grid_x], spec.worker_noc_y[bank / spec.grid_x], offset);
 }
 
-uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page_id, uint32_t offset, Loc loc) {
+uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page_id, uint32_t offset,
+                                   Loc loc) {
     const DeviceState &dev = *current_run().device;
     const BufferState *buffer = nullptr;
     for (const auto &b : dev.buffers)
         if (b->live && b->address == base && (b->type == BufferType::DRAM) == dram) buffer = b.get();
     if (!buffer)
-        fail("TensorAccessor::get_noc_addr", loc, std::string("no ") + (dram ? "DRAM" : "L1") + " buffer starts at address " +
-                                                      hex(base) + " (wrong base address, or DRAM/L1 mixed up)");
+        fail("TensorAccessor::get_noc_addr", loc,
+             std::string("no ") + (dram ? "DRAM" : "L1") + " buffer starts at address " + hex(base) +
+                 " (wrong base address, or DRAM/L1 mixed up)");
     if (page_id >= buffer->num_pages)
-        fail("TensorAccessor::get_noc_addr", loc, "page " + std::to_string(page_id) + " is beyond the " +
-                                                      std::to_string(buffer->num_pages) + " pages of the buffer at " + hex(base));
+        fail("TensorAccessor::get_noc_addr", loc,
+             "page " + std::to_string(page_id) + " is beyond the " + std::to_string(buffer->num_pages) +
+                 " pages of the buffer at " + hex(base));
     const uint32_t align = dram ? dev.spec.dram_alignment : dev.spec.l1_alignment;
     const uint32_t aligned = (page_size + align - 1) / align * align;
     const uint32_t bank = page_id % buffer->num_banks;
@@ -169,8 +187,9 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
 
 uint32_t semaphore_address(uint32_t id, Loc loc) {
     if (id >= current_run().num_semaphores)
-        fail("get_semaphore", loc, "semaphore " + std::to_string(id) + " was not created (the program has " +
-                                       std::to_string(current_run().num_semaphores) + ")");
+        fail("get_semaphore", loc,
+             "semaphore " + std::to_string(id) + " was not created (the program has " +
+                 std::to_string(current_run().num_semaphores) + ")");
     return kSemaphoreBase + id * kSemaphoreStride;
 }
 
@@ -179,12 +198,14 @@ void semaphore_wait(volatile uint32_t *addr, uint32_t value, bool at_least, Loc 
     const uint32_t device_addr = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr));
     check_l1(device_addr, 4, call, loc, "semaphore");
     // Read through the runtime's mapping: the scheduler evaluates this while another core is shown.
-    const uint32_t *word = reinterpret_cast<const uint32_t *>(current_run().device->memory.l1(current_kernel().core, device_addr));
-    block_until(call, loc, [word, value, at_least]() { return at_least ? *word >= value : *word == value; },
-                [word, value, at_least]() {
-                    return "semaphore holds " + std::to_string(*word) + ", waiting for " + (at_least ? ">= " : "") +
-                           std::to_string(value);
-                });
+    const uint32_t *word =
+        reinterpret_cast<const uint32_t *>(current_run().device->memory.l1(current_kernel().core, device_addr));
+    block_until(
+        call, loc, [word, value, at_least]() { return at_least ? *word >= value : *word == value; },
+        [word, value, at_least]() {
+            return "semaphore holds " + std::to_string(*word) + ", waiting for " + (at_least ? ">= " : "") +
+                   std::to_string(value);
+        });
 }
 
 void semaphore_set(volatile uint32_t *addr, uint32_t value, Loc loc) {
@@ -197,7 +218,9 @@ void semaphore_inc(uint64_t noc_addr_value, uint32_t increment, Loc loc) {
     const Endpoint e = decode(noc_addr_value, "noc_semaphore_inc", loc);
     if (e.dram) fail("noc_semaphore_inc", loc, "semaphores live in L1; this address is in DRAM");
     check_l1(e.local, 4, "noc_semaphore_inc", loc, "semaphore");
-    uint32_t *word = reinterpret_cast<uint32_t *>(current_run().device->memory.l1(static_cast<int>(e.bank_or_core), e.local));
+    note_core_access(static_cast<int>(e.bank_or_core));
+    uint32_t *word =
+        reinterpret_cast<uint32_t *>(current_run().device->memory.l1(static_cast<int>(e.bank_or_core), e.local));
     *word += increment;
 }
 

@@ -36,6 +36,8 @@ constexpr uint32_t kDramColumn = 0;
 /*! \brief First L1 address kernels can dereference; semaphores live just above it. The simulator
  *  maps the running core's L1 at the same virtual addresses so kernel pointers work as on device. */
 constexpr uint32_t kL1ViewStart = 64 * 1024;
+/*! \brief First DRAM address handed out in every bank; below is reserved. */
+constexpr uint64_t kDramBase = 1 << 20;
 constexpr uint32_t kSemaphoreBase = kL1ViewStart;
 constexpr uint32_t kSemaphoreStride = 16;
 
@@ -262,6 +264,7 @@ struct Run {
     std::vector<bool> core_in_use;
     uint32_t num_semaphores = 0;
     TraceRecorder trace;
+    const struct Partition *partition = nullptr;  ///< set while the cores run split over processes (parallel.h)
 };
 
 /*! \brief The run and kernel currently executing (the simulator is single-threaded). */

@@ -2,12 +2,14 @@
 // kernel, and runs them as cooperative fibers in a fixed order until all finish: core by core, each
 // core's kernels round-robin until none of them can move on. A round over all cores in which no
 // blocked kernel's condition holds is a deadlock, reported with every waiter. The
-// kernels run in a child process (isolation.h), so a kernel's crash cannot end the host.
+// kernels run in a child process (isolation.h), so a kernel's crash cannot end the host, or in
+// several at once when that cannot change the result (parallel.h).
 #include <chrono>
 #include <set>
 #include <sstream>
 
 #include "sim/isolation.h"
+#include "sim/parallel.h"
 #include "sim/runtime.h"
 
 namespace tt_sim {
@@ -121,6 +123,8 @@ void check_kernel_end(Run &run, KernelInstance &k) {
     try {
         std::rethrow_exception(k.fiber->error());
     } catch (const tt::Error &) {
+        throw;
+    } catch (const PartitionConflict &) {
         throw;
     } catch (const std::exception &e) {
         program_error(k.describe() + ": the kernel threw an exception: " + e.what());
@@ -258,9 +262,22 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
         schedule.push_back(k);
     }
 
+    // The cores in schedule order, and the slots of each core's instances.
+    std::vector<int> cores;
+    std::vector<std::pair<size_t, size_t>> slots_of_core(spec.num_cores());
+    for (size_t slot = 0; slot < schedule.size(); ++slot) {
+        const int core = schedule[slot]->core;
+        if (cores.empty() || cores.back() != core) {
+            cores.push_back(core);
+            slots_of_core[core].first = slot;
+        }
+        slots_of_core[core].second = slot + 1;
+    }
     uint64_t step = 0;
-    run_isolated(schedule, step, [&] {
-        size_t remaining = schedule.size();
+    // Runs the instances of `run_cores` to completion, in order: one part of the cores, or all of them.
+    const auto run_cores = [&](const std::vector<int> &some_cores) {
+        size_t remaining = 0;
+        for (int core : some_cores) remaining += slots_of_core[core].second - slots_of_core[core].first;
         struct ClearCurrent {
             ~ClearCurrent() { set_current(nullptr, nullptr); }
         } clear_current;
@@ -270,9 +287,8 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
         int poll_only_rounds = 0;
         while (remaining > 0) {
             bool progressed = false, polled = false;
-            for (size_t first = 0; first < schedule.size();) {
-                size_t end = first;
-                while (end < schedule.size() && schedule[end]->core == schedule[first]->core) ++end;
+            for (int core : some_cores) {
+                const auto [first, end] = slots_of_core[core];
                 // A core's kernels run, round after round, until none of them can move on: the core's
                 // L1 is mapped once and its working set stays in the host's caches. Cores that wait on
                 // each other still alternate, as the outer rounds visit every core in turn.
@@ -301,7 +317,6 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                     }
                     progressed |= core_progressed;
                 }
-                first = end;
             }
             poll_only_rounds = progressed ? 0 : poll_only_rounds + 1;
             if (!progressed && (!polled || poll_only_rounds >= kPollOnlyRounds)) {
@@ -311,7 +326,11 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
             }
         }
         if (run.trace.enabled) run.trace.write(std::getenv("TT_SIM_TRACE"));
-    });
+    };
+    // Several processes when that cannot change the result (parallel.h); otherwise, or when the
+    // parallel run does not count, one.
+    if (!run_in_parts(run, program, schedule, cores, step, run_cores))
+        run_isolated(schedule, step, [&] { run_cores(cores); });
 
     stats.scheduler_steps = step;
     for (size_t i : order) {
