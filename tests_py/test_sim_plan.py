@@ -214,13 +214,10 @@ def test_device_table():
         sim.device_spec("h100")
 
 
-def test_multicast_with_semaphores_through_plan_markers():
-    """The sender core multicasts X to a row of receivers; every core adds its own tile of B.
-
-    Semaphore ids and physical NoC coordinates reach the kernels through plan markers."""
-    n = 4
-    rng = np.random.default_rng(8)
-    x, b = _bf16(rng, (32, 32)), _bf16(rng, (32, 32 * n))
+def multicast_plan(n):
+    """A sender core multicasts X to a row of n - 1 receivers under two semaphores; every core adds
+    its own tile of B to X. Semaphore ids and physical NoC coordinates reach the kernels through
+    plan markers."""
     row = [[[0, 0], [n - 1, 0]]]
 
     def reader_args(i):
@@ -228,7 +225,7 @@ def test_multicast_with_semaphores_through_plan_markers():
                 {"noc_x": [1, 0]}, {"noc_y": [1, 0]}, {"noc_x": [n - 1, 0]}, {"noc_y": [n - 1, 0]}, n - 1,
                 {"noc_x": [0, 0]}, {"noc_y": [0, 0]}, {"semaphore": 0}, {"semaphore": 1}]
 
-    plan = {
+    return {
         "device": "n150",
         "core_ranges": row,
         "buffers": _buffers((32, 32), "X") + _buffers((32, 32 * n), "B", "C"),
@@ -245,6 +242,13 @@ def test_multicast_with_semaphores_through_plan_markers():
              "runtime_args": {f"{i},0": [{"buffer_address": "C"}, i, 1] for i in range(n)}},
         ],
     }
+
+
+def test_multicast_with_semaphores_through_plan_markers():
+    n = 4
+    rng = np.random.default_rng(8)
+    x, b = _bf16(rng, (32, 32)), _bf16(rng, (32, 32 * n))
+    plan = multicast_plan(n)
     result = sim.run_plan(plan, KERNELS, {"X": x, "B": b})
     want = (np.tile(x.astype(np.float32), (1, n)) + b.astype(np.float32)).astype(BF16)
     np.testing.assert_array_equal(result["C"], want)

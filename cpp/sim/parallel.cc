@@ -101,11 +101,11 @@ void note_core_access(int core) {
     if (p && p->part_of_core[core] != p->mine) throw PartitionConflict{};
 }
 
-bool run_in_parts(Run &run, const ProgramState &program, const std::vector<KernelInstance *> &schedule,
-                  const std::vector<int> &cores, uint64_t &steps,
-                  const std::function<void(const std::vector<int> &)> &run_cores) {
+size_t run_in_parts(Run &run, const ProgramState &program, const std::vector<KernelInstance *> &schedule,
+                    const std::vector<int> &cores, uint64_t &steps,
+                    const std::function<void(const std::vector<int> &)> &run_cores) {
     const size_t parts = std::min<size_t>(cores.size(), static_cast<size_t>(process_limit()));
-    if (parts < 2 || !program.semaphores.empty() || run.trace.enabled || !isolation_enabled()) return false;
+    if (parts < 2 || !program.semaphores.empty() || run.trace.enabled || !isolation_enabled()) return 0;
     DeviceState &device = *run.device;
 
     // Cores are dealt in turn, so that work partitions which give the first cores more blocks stay balanced.
@@ -125,7 +125,7 @@ bool run_in_parts(Run &run, const ProgramState &program, const std::vector<Kerne
     const size_t granules = partition.granules_per_bank * device.spec.dram_banks;
     const size_t mark_bytes = granules * parts;
     void *marks = mmap(nullptr, mark_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (marks == MAP_FAILED) return false;
+    if (marks == MAP_FAILED) return 0;
     struct Unmap {
         void *marks;
         size_t bytes;
@@ -139,10 +139,10 @@ bool run_in_parts(Run &run, const ProgramState &program, const std::vector<Kerne
         run.partition = &partition;
         run_cores(part_cores[part]);
     });
-    if (finished && !parts_shared_dram(static_cast<const uint8_t *>(marks), parts, granules)) return true;
+    if (finished && !parts_shared_dram(static_cast<const uint8_t *>(marks), parts, granules)) return parts;
     restore_snapshot(device, before);
     for (KernelInstance *k : schedule) k->stats = KernelStats{};
-    return false;
+    return 0;
 }
 
 }  // namespace tt_sim

@@ -44,10 +44,11 @@ void note_dram_access(uint32_t bank, uint64_t address, uint64_t size, bool write
 void note_core_access(int core);
 
 /*! \brief Runs `run_cores(cores)` for parts of `cores` (core indices in schedule order) in child
- *  processes at once, if the program qualifies. Returns false when it did not run in parts or the
- *  parallel run did not count (device memory then restored): the caller runs it serially. */
-bool run_in_parts(Run &run, const ProgramState &program, const std::vector<KernelInstance *> &schedule,
-                  const std::vector<int> &cores, uint64_t &steps,
-                  const std::function<void(const std::vector<int> &)> &run_cores);
+ *  processes at once, if the program qualifies. Returns the number of parts, or 0 when it did not
+ *  run in parts or the parallel run did not count (device memory then restored): the caller then
+ *  runs it serially. */
+size_t run_in_parts(Run &run, const ProgramState &program, const std::vector<KernelInstance *> &schedule,
+                    const std::vector<int> &cores, uint64_t &steps,
+                    const std::function<void(const std::vector<int> &)> &run_cores);
 
 }  // namespace tt_sim

@@ -329,8 +329,11 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
     };
     // Several processes when that cannot change the result (parallel.h); otherwise, or when the
     // parallel run does not count, one.
-    if (!run_in_parts(run, program, schedule, cores, step, run_cores))
+    stats.processes = static_cast<uint32_t>(run_in_parts(run, program, schedule, cores, step, run_cores));
+    if (stats.processes == 0) {
+        stats.processes = 1;
         run_isolated(schedule, step, [&] { run_cores(cores); });
+    }
 
     stats.scheduler_steps = step;
     for (size_t i : order) {

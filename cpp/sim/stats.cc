@@ -34,6 +34,7 @@ void RunStats::finish_roofline(const tt::target::DeviceSpec &spec) {
 void RunStats::append(const RunStats &next) {
     kernels.insert(kernels.end(), next.kernels.begin(), next.kernels.end());
     scheduler_steps += next.scheduler_steps;
+    processes = std::max(processes, next.processes);
     wall_seconds += next.wall_seconds;
     compile_seconds += next.compile_seconds;
     if (next.estimated_cycles > estimated_cycles) bound = next.bound;
@@ -47,10 +48,14 @@ std::string RunStats::to_json() const {
     nlohmann::json j;
     j["device"] = device;
     j["scheduler_steps"] = scheduler_steps;
+    j["processes"] = processes;
     j["wall_seconds"] = wall_seconds;
     j["compile_seconds"] = compile_seconds;
-    nlohmann::json totals = {{"dram_read_bytes", 0}, {"dram_write_bytes", 0}, {"noc_read_bytes", 0},
-                             {"noc_write_bytes", 0}, {"tile_ops", nlohmann::json::object()}};
+    nlohmann::json totals = {{"dram_read_bytes", 0},
+                             {"dram_write_bytes", 0},
+                             {"noc_read_bytes", 0},
+                             {"noc_write_bytes", 0},
+                             {"tile_ops", nlohmann::json::object()}};
     nlohmann::json list = nlohmann::json::array();
     for (const KernelRecord &k : kernels) {
         nlohmann::json e;
@@ -72,24 +77,28 @@ std::string RunStats::to_json() const {
     }
     j["kernels"] = list;
     j["totals"] = totals;
-    j["roofline"] = {{"compute_cycles", compute_cycles}, {"noc_cycles", noc_cycles},
-                     {"dram_cycles", dram_cycles},       {"estimated_cycles", estimated_cycles},
+    j["roofline"] = {{"compute_cycles", compute_cycles},
+                     {"noc_cycles", noc_cycles},
+                     {"dram_cycles", dram_cycles},
+                     {"estimated_cycles", estimated_cycles},
                      {"bound", bound}};
     return j.dump(1);
 }
 
 void TraceRecorder::slice(const std::string &name, int pid, int tid, uint64_t begin, uint64_t end) {
     if (!enabled) return;
-    nlohmann::json e = {{"name", name}, {"ph", "X"}, {"pid", pid}, {"tid", tid}, {"ts", begin},
-                        {"dur", end > begin ? end - begin : 1}};
+    nlohmann::json e = {{"name", name}, {"ph", "X"},   {"pid", pid},
+                        {"tid", tid},   {"ts", begin}, {"dur", end > begin ? end - begin : 1}};
     events_.push_back(e.dump());
 }
 
 void TraceRecorder::name_track(int pid, int tid, const std::string &process, const std::string &thread) {
     if (!enabled) return;
-    events_.push_back(nlohmann::json{{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", process}}}}.dump());
     events_.push_back(
-        nlohmann::json{{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", thread}}}}.dump());
+        nlohmann::json{{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", process}}}}.dump());
+    events_.push_back(
+        nlohmann::json{{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", thread}}}}
+            .dump());
 }
 
 void TraceRecorder::write(const std::string &path) const {

@@ -39,6 +39,7 @@ struct RunStats {
     std::string device;
     std::vector<KernelRecord> kernels;
     uint64_t scheduler_steps = 0;
+    uint32_t processes = 1;  ///< processes the cores ran in at once (parallel.h); the most of any program
     double wall_seconds = 0;
     double compile_seconds = 0;
 
