@@ -155,6 +155,20 @@ void matmul_accumulate(ComputeState &cs, uint32_t dst, const Tile &a, const Tile
     cs.dst_written[dst] = true;
 }
 
+/*! out = a op b, plus `accumulated` when not null (acc_to_dest), element by element. */
+TT_SIM_VECTOR_CLONES
+void combine(BinaryOp op, const float *__restrict a, const float *__restrict b, const float *__restrict accumulated,
+             float *__restrict out) {
+    if (op == BinaryOp::Add)
+        for (int i = 0; i < 1024; ++i) out[i] = a[i] + b[i];
+    else if (op == BinaryOp::Sub)
+        for (int i = 0; i < 1024; ++i) out[i] = a[i] - b[i];
+    else
+        for (int i = 0; i < 1024; ++i) out[i] = a[i] * b[i];
+    if (accumulated)
+        for (int i = 0; i < 1024; ++i) out[i] += accumulated[i];
+}
+
 void transpose(Tile &t) {
     for (int r = 0; r < 32; ++r)
         for (int c = r + 1; c < 32; ++c) std::swap(t[r * 32 + c], t[c * 32 + r]);
@@ -377,18 +391,16 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
         mask(a, fidelity_bits(true));
         mask(b, fidelity_bits(false));
     }
+    if (bcast != Broadcast::None) {
+        const Tile source = b;
+        for (int r = 0; r < 32; ++r)
+            for (int c = 0; c < 32; ++c)
+                b[r * 32 + c] = bcast == Broadcast::Row   ? source[c]
+                                : bcast == Broadcast::Col ? source[r * 32]
+                                                          : source[0];
+    }
     Tile out;
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; ++c) {
-            const float bv = bcast == Broadcast::Row      ? b[c]
-                             : bcast == Broadcast::Col    ? b[r * 32]
-                             : bcast == Broadcast::Scalar ? b[0]
-                                                          : b[r * 32 + c];
-            const float av = a[r * 32 + c];
-            float v = op == BinaryOp::Add ? av + bv : op == BinaryOp::Sub ? av - bv : av * bv;
-            if (cs.acc_to_dest) v += cs.dst[dst][r * 32 + c];
-            out[r * 32 + c] = v;
-        }
+    combine(op, a.data(), b.data(), cs.acc_to_dest ? cs.dst[dst].data() : nullptr, out.data());
     store_dst(cs, dst, out);
     const bool mul = op == BinaryOp::Mul;
     count(bcast == Broadcast::None ? call : "bcast_tiles",

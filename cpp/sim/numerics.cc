@@ -106,16 +106,6 @@ float round_to_fp16(float value) {
     return from_fp16(fp16_bits(value));
 }
 
-// The tile loops below are the simulator's hot spots. They are compiled for several instruction
-// sets and the best the host CPU has is chosen when the library loads; the build's
-// -ffp-contract=off keeps every product and sum separately rounded, so each version gives the
-// same bits as scalar code.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TT_SIM_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TT_SIM_VECTOR_CLONES
-#endif
-
 TT_SIM_VECTOR_CLONES
 void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
     switch (format) {

@@ -10,6 +10,16 @@
 
 #include "tt_sim/formats.h"
 
+// Marks a tile loop among the simulator's hot spots: it is compiled for several instruction
+// sets and the best the host CPU has is chosen when the library loads; the build's
+// -ffp-contract=off keeps every product and sum separately rounded, so each version gives the
+// same bits as scalar code.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TT_SIM_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TT_SIM_VECTOR_CLONES
+#endif
+
 namespace tt_sim {
 
 using Tile = std::array<float, 1024>;

@@ -187,38 +187,38 @@ int64_t elements(const std::vector<int64_t> &shape) {
     return n;
 }
 
-}  // namespace
-
-namespace {
+/*! A shape as a batch of R x C matrices (its last two dimensions; a vector is one row). */
+struct Matrices {
+    int64_t batch = 1, rows = 1, cols = 1;
+    explicit Matrices(const std::vector<int64_t> &shape) {
+        const size_t rank = shape.size();
+        if (rank >= 1) cols = shape[rank - 1];
+        if (rank >= 2) rows = shape[rank - 2];
+        for (size_t d = 0; d + 2 < rank; ++d) batch *= shape[d];
+    }
+    int64_t tile_rows() const { return (rows + 31) / 32; }
+    int64_t tile_cols() const { return (cols + 31) / 32; }
+    int64_t tiled_elements() const { return batch * tile_rows() * tile_cols() * 1024; }
+};
 
 /*! Calls copy(row-major element offset, tiled element offset, count) for every run of elements that
  *  is contiguous in both layouts: up to 16 elements of one row, which share a face row of a tile. */
-template<typename Copy> void for_each_face_row(const std::vector<int64_t> &shape, Copy copy) {
-    const size_t rank = shape.size();
-    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
-    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
-    const int64_t tr = (R + 31) / 32, tc = (C + 31) / 32;
-    for (int64_t b = 0; b < batch; ++b)
-        for (int64_t r = 0; r < R; ++r)
-            for (int64_t c = 0; c < C; c += 16) {
-                const int64_t tile = (b * tr + r / 32) * tc + c / 32;
-                copy(size_t((b * R + r) * C + c), size_t(tile) * 1024 + tile_face_index(r % 32, c % 32),
-                     size_t(std::min<int64_t>(16, C - c)));
+template<typename Copy> void for_each_face_row(const Matrices &m, Copy copy) {
+    for (int64_t b = 0; b < m.batch; ++b)
+        for (int64_t r = 0; r < m.rows; ++r)
+            for (int64_t c = 0; c < m.cols; c += 16) {
+                const int64_t tile = (b * m.tile_rows() + r / 32) * m.tile_cols() + c / 32;
+                copy(size_t((b * m.rows + r) * m.cols + c), size_t(tile) * 1024 + tile_face_index(r % 32, c % 32),
+                     size_t(std::min<int64_t>(16, m.cols - c)));
             }
-}
-
-int64_t tiled_elements(const std::vector<int64_t> &shape) {
-    const size_t rank = shape.size();
-    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
-    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
-    return batch * ((R + 31) / 32) * ((C + 31) / 32) * 1024;
 }
 
 }  // namespace
 
 std::vector<uint8_t> tilize(const HostTensor &t, uint32_t eb) {
-    std::vector<uint8_t> out(size_t(tiled_elements(t.shape)) * eb, 0);
-    for_each_face_row(t.shape, [&](size_t row_major, size_t tiled, size_t count) {
+    const Matrices m(t.shape);
+    std::vector<uint8_t> out(size_t(m.tiled_elements()) * eb, 0);
+    for_each_face_row(m, [&](size_t row_major, size_t tiled, size_t count) {
         std::memcpy(&out[tiled * eb], &t.data[row_major * eb], count * eb);
     });
     return out;
@@ -228,7 +228,7 @@ HostTensor untilize(const std::vector<uint8_t> &tiles, const std::vector<int64_t
     HostTensor t;
     t.shape = shape;
     t.data.assign(size_t(elements(shape)) * eb, 0);
-    for_each_face_row(shape, [&](size_t row_major, size_t tiled, size_t count) {
+    for_each_face_row(Matrices(shape), [&](size_t row_major, size_t tiled, size_t count) {
         std::memcpy(&t.data[row_major * eb], &tiles[tiled * eb], count * eb);
     });
     return t;
