@@ -132,14 +132,6 @@ HANDWRITTEN = [
                 T.copy(A[2**40, 0], S)  #!
                 T.copy(S, C[bx * 32, 0])
     """),
-    ("columns_past_the_tensor", ValidationError, """
-        @T.prim_func
-        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 128), "float32")):
-            with T.Kernel(1, 2) as (bx, by):
-                S = T.alloc_shared((32, 128), "float32")
-                T.copy(A[by * 32, bx * 128], S)  #!
-                T.copy(S, C[by * 32, bx * 128])
-    """),
     ("constant_region_past_the_end", ValidationError, """
         @T.prim_func
         def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
@@ -147,14 +139,6 @@ HANDWRITTEN = [
                 S = T.alloc_shared((32, 64), "float32")
                 T.copy(A[64, 0], S)  #!
                 T.copy(S, C[bx * 32, 0])
-    """),
-    ("block_larger_than_tensor", ValidationError, """
-        @T.prim_func
-        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "float32")):
-            with T.Kernel(1) as bx:
-                S = T.alloc_shared((128, 64), "float32")
-                T.copy(A[bx * 128, 0], S)  #!
-                T.copy(S, C[bx * 128, 0])
     """),
     ("grid_larger_than_tensor", ValidationError, """
         @T.prim_func

@@ -83,14 +83,17 @@ def test_flash_attention_forward(seq_len, dim, block_M, block_N):
 
 
 def mha_forward(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="bfloat16", is_causal=False,
-                bshd=False):
+                bshd=False, mask_keys_past_seq_len=False):
     """TileLang's MHA forward as its training examples write it (examples/flash_attention,
     example_mha_bwd_bhsd.py's forward: Output and each row's log2-sum-exp2 of the scaled scores in
     lse[batch, heads, seq]), in the BHSD layout or in the BSHD layout (bshd=True, as in
     example_mha_fwd_bshd.py: rows of a block are sequence positions of one head, so the tiles span
     dimensions 1 and 3); groups > 1 shares each K/V head among that many query heads (GQA). Causal:
     K/V blocks past the query block's last row are never visited (a trip count from the block
-    index), and the blocks the diagonal crosses start from a mask on the element indices."""
+    index), and the blocks the diagonal crosses start from a mask on the element indices.
+    mask_keys_past_seq_len: a sequence length that is not a multiple of the blocks, as TileLang's
+    variable-length examples handle it: keys past seq_len start from -inf (the last K/V block runs
+    past the tensors' edge and reads zeros there)."""
     scale = (1.0 / dim) ** 0.5 * 1.44269504
     q_shape = [batch, seq_len, heads, dim] if bshd else [batch, heads, seq_len, dim]
     kv_shape = [batch, seq_len, heads // groups, dim] if bshd else [batch, heads // groups, seq_len, dim]
@@ -130,6 +133,9 @@ def mha_forward(batch, heads, seq_len, dim, block_M, block_N, groups=1, dtype="b
                     for i, j in T.Parallel(block_M, block_N):
                         acc_s[i, j] = T.if_then_else(bx * block_M + i >= k * block_N + j, 0,
                                                      -T.infinity(acc_s.dtype))
+                elif mask_keys_past_seq_len:
+                    for i, j in T.Parallel(block_M, block_N):
+                        acc_s[i, j] = T.if_then_else(k * block_N + j < seq_len, 0, -T.infinity(acc_s.dtype))
                 else:
                     T.clear(acc_s)
                 T.gemm(Q_shared, K_shared, acc_s, transpose_B=True)

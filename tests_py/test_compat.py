@@ -79,13 +79,13 @@ def test_build_v5_pipeline_is_the_default_pipeline():
     assert [p.name for p in pipeline] == [p.name for p in passes.default_pipeline()]
 
 
-def test_tile_pad_tt_pads_nothing_or_raises():
+def test_tile_pad_tt_leaves_padding_to_the_layout():
     mod = kernel()
     assert legacy("tile_pad_tt", mod) is mod
-    with pytest.warns(DeprecationWarning), pytest.raises(compat.PaddingNotSupportedError) as info:
-        compat.tile_pad_tt(matmul(1000, 512, 512, 128, 128, 32))
-    assert isinstance(info.value, NotImplementedError) and isinstance(info.value, ValidationError)
-    assert "A dimension 0 (extent 1000)" in str(info.value)
+    ragged = matmul(1000, 512, 512, 128, 128, 32)
+    assert legacy("tile_pad_tt", ragged) is ragged
+    layouts = passes.InferTTLayout()(ragged).attrs[attrs.TT_LAYOUT_DESC]
+    assert layouts["A"]["padded_shape"] == [1024, 512]
 
 
 def test_verify_tt_ir_verifies():
@@ -120,4 +120,4 @@ def test_every_legacy_name_is_covered():
     tested = {p[0] for p in PASS_EQUIVALENTS} | {
         "annotate_tt_layout", "annotate_tt_schedule", "build_v5_pipeline", "tile_pad_tt", "verify_tt_ir",
         "write_artifacts_to_disk", "emit_tt_artifacts", "legacy_to_new_attrs"}
-    assert set(compat.__all__) - {"PaddingNotSupportedError"} == tested
+    assert set(compat.__all__) == tested

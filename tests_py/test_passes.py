@@ -244,11 +244,17 @@ def test_l1_overflow_lists_buffers():
     assert "393216 bytes (384 KiB)" in text
 
 
-def test_shape_error_points_at_the_buffer_line():
+def test_layout_error_points_at_the_buffer_line():
+    sharded = {"B": {"layout": "sharded", "memory": "l1", "shard_grid": [1, 1]}}
     with pytest.raises(ValidationError) as info:
-        passes.InferTTLayout()(matmul(1024, 1000, 1024, 128, 128, 32))
-    assert "buffer B: dimension 1 has extent 1000" in str(info.value)
+        passes.InferTTLayout(layouts=sharded)(matmul(1024, 1024, 1024, 128, 128, 32))
+    assert "layouts[B]: a shard of 1024 tiles" in str(info.value)
     assert info.value.line is not None and info.value.file.endswith("reference_kernels.py")
+
+
+def test_a_ragged_tensor_is_stored_padded():
+    layouts = passes.InferTTLayout()(matmul(1024, 1000, 1024, 128, 128, 32)).attrs[attrs.TT_LAYOUT_DESC]
+    assert layouts["B"]["shape"] == [1024, 1000] and layouts["B"]["padded_shape"] == [1024, 1024]
 
 
 # ---- pass objects and the registry -----------------------------------------------------------

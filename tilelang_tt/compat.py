@@ -2,9 +2,8 @@
 
 Each function emits a :class:`DeprecationWarning` naming its replacement and then does the real
 thing through the new API: metadata names run the metadata passes, lowering names run the lowering
-passes, verification verifies. ``tile_pad_tt`` returns the module when every buffer is already a
-whole number of 32x32 tiles and otherwise raises :class:`PaddingNotSupportedError` (padding is not
-implemented yet); it takes no options. The others' options are the
+passes, verification verifies. ``tile_pad_tt`` returns the module: InferTTLayout pads every tensor
+in its layout; it takes no options. The others' options are the
 :func:`tilelang_tt.passes.run_pipeline` keyword arguments.
 """
 
@@ -18,7 +17,6 @@ from . import attrs, passes
 from .errors import ValidationError
 
 __all__ = [
-    "PaddingNotSupportedError",
     "apply_tt_defaults",
     "annotate_tt_layout",
     "annotate_tt_schedule",
@@ -43,10 +41,6 @@ __all__ = [
     "write_artifacts_to_disk",
     "legacy_to_new_attrs",
 ]
-
-
-class PaddingNotSupportedError(ValidationError, NotImplementedError):
-    """A buffer is not a whole number of 32x32 tiles and padding is not implemented yet."""
 
 
 def _deprecated(replacement):
@@ -140,28 +134,10 @@ def build_v5_pipeline(**options):
     return [passes.pass_by_name(p.name, **options) for p in passes.default_pipeline()]
 
 
-def _untiled_dimensions(func):
-    """[(buffer, dimension, extent)] of the last two dimensions that are not multiples of 32."""
-    found = []
-    for buffer in func.params:
-        shape = [e.value for e in buffer.shape]
-        for d in range(max(0, len(shape) - 2), len(shape)):
-            if shape[d] % 32:
-                found.append((buffer.name, d, shape[d]))
-    return found
-
-
-@_deprecated("shapes that are multiples of 32 (padding is not implemented yet)")
+@_deprecated("tilelang_tt.passes.InferTTLayout (it stores each tensor padded to whole tiles and blocks)")
 def tile_pad_tt(mod):
-    """Returns mod unchanged when every global buffer is a whole number of 32x32 tiles (nothing to
-    pad); raises PaddingNotSupportedError naming the buffers and dimensions otherwise. It takes no
-    pass options: tile alignment does not depend on the device or the pipeline options."""
-    module, _ = passes._as_module(mod)
-    untiled = [u for func in module.functions.values() for u in _untiled_dimensions(func)]
-    if untiled:
-        listed = ", ".join(f"{b} dimension {d} (extent {e})" for b, d, e in untiled)
-        raise PaddingNotSupportedError(f"tile_pad_tt: padding to 32x32 tiles is not implemented; not tile-aligned: "
-                                       f"{listed}. Pad the tensors on the host to multiples of 32.")
+    """Returns mod unchanged: InferTTLayout pads every tensor in its layout (whole tiles, and the
+    blocks that run past its edge; plan key padded_shape), so there is nothing left to pad."""
     return mod
 
 

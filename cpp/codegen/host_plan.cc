@@ -2,9 +2,9 @@
 #include "codegen/host_plan.h"
 
 #include <algorithm>
-#include <numeric>
 #include <cctype>
 #include <iterator>
+#include <numeric>
 
 namespace tt::codegen {
 
@@ -22,8 +22,7 @@ const Json &field(const Json &object, const char *key, const std::string &where)
 }
 
 /*! A field converted to T; a value of the wrong JSON type is reported with the field's name. */
-template<typename T>
-T field_as(const Json &object, const char *key, const std::string &where) {
+template<typename T> T field_as(const Json &object, const char *key, const std::string &where) {
     const Json &value = field(object, key, where);
     try {
         return value.get<T>();
@@ -32,8 +31,7 @@ T field_as(const Json &object, const char *key, const std::string &where) {
     }
 }
 
-template<typename T>
-T optional_field(const Json &object, const char *key, const std::string &where, T fallback) {
+template<typename T> T optional_field(const Json &object, const char *key, const std::string &where, T fallback) {
     return object.contains(key) ? field_as<T>(object, key, where) : fallback;
 }
 
@@ -41,9 +39,8 @@ T optional_field(const Json &object, const char *key, const std::string &where, 
 std::string identifier(const Json &object, const char *key, const std::string &where) {
     const std::string name = field_as<std::string>(object, key, where);
     const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-                       std::all_of(name.begin(), name.end(), [](char c) {
-                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-                       });
+                       std::all_of(name.begin(), name.end(),
+                                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
     if (!valid) bad_plan(where, "'" + name + "' is not a C++ identifier");
     return name;
 }
@@ -56,7 +53,7 @@ struct HostElement {
 // Element types of the host arrays: the types TT-Metalium's tilize_nfaces is instantiated for
 // (bfloat16, float, uint16_t, uint32_t); float16 and integers travel as their raw bits.
 constexpr HostElement kHostElements[] = {
-    {"bfloat16", "bfloat16", 2},    {"float16", "std::uint16_t", 2}, {"float32", "float", 4},
+    {"bfloat16", "bfloat16", 2},   {"float16", "std::uint16_t", 2}, {"float32", "float", 4},
     {"int32", "std::uint32_t", 4}, {"uint32", "std::uint32_t", 4},
 };
 
@@ -71,8 +68,7 @@ constexpr const char *kDataFormats[] = {"Float32", "Float16", "Float16_b", "Bfp8
                                         "Int32",   "UInt32",  "UInt16",    "Int8", "UInt8"};
 constexpr const char *kMathFidelities[] = {"LoFi", "HiFi2", "HiFi3", "HiFi4"};
 
-template<size_t N>
-bool one_of(const std::string &name, const char *const (&names)[N]) {
+template<size_t N> bool one_of(const std::string &name, const char *const (&names)[N]) {
     return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
@@ -86,7 +82,8 @@ TensorShape tensor_shape(const std::vector<int64_t> &shape) {
 }
 
 std::vector<CoreRange> core_ranges(const Json &value, const std::string &where) {
-    if (!value.is_array() || value.empty()) bad_plan(where, "core_ranges must be a non-empty list of [[x0, y0], [x1, y1]]");
+    if (!value.is_array() || value.empty())
+        bad_plan(where, "core_ranges must be a non-empty list of [[x0, y0], [x1, y1]]");
     return value.get<std::vector<CoreRange>>();
 }
 
@@ -98,14 +95,18 @@ HostBuffer read_buffer(const Json &b, size_t index) {
     buffer.shape = field_as<std::vector<int64_t>>(b, "shape", at);
     if (buffer.shape.empty() || std::any_of(buffer.shape.begin(), buffer.shape.end(), [](int64_t d) { return d <= 0; }))
         bad_plan(at, "shape must be a non-empty list of positive extents");
+    buffer.padded_shape = optional_field<std::vector<int64_t>>(b, "padded_shape", at, buffer.shape);
+    bool covers = buffer.padded_shape.size() == buffer.shape.size();
+    for (size_t d = 0; covers && d < buffer.shape.size(); ++d) covers = buffer.padded_shape[d] >= buffer.shape[d];
+    if (!covers) bad_plan(at, "padded_shape must have the shape's rank and extents at least the shape's");
     buffer.storage_order = optional_field<std::vector<int>>(b, "storage_order", at, {});
     std::vector<int> axes(buffer.shape.size());
     std::iota(axes.begin(), axes.end(), 0);
     if (!buffer.storage_order.empty() &&
         !std::is_permutation(buffer.storage_order.begin(), buffer.storage_order.end(), axes.begin(), axes.end()))
         bad_plan(at, "storage_order must be a permutation of the tensor's " + std::to_string(axes.size()) + " axes");
-    std::vector<int64_t> stored = buffer.shape;
-    for (size_t d = 0; d < buffer.storage_order.size(); ++d) stored[d] = buffer.shape[buffer.storage_order[d]];
+    std::vector<int64_t> stored = buffer.padded_shape;
+    for (size_t d = 0; d < buffer.storage_order.size(); ++d) stored[d] = buffer.padded_shape[buffer.storage_order[d]];
     buffer.tensor = tensor_shape(stored);
     if (b.contains("tiled_shape")) {  // [batch, rows, cols]: a batch of vectors has rows 1
         const std::vector<int64_t> tiled = field_as<std::vector<int64_t>>(b, "tiled_shape", at);
@@ -184,7 +185,8 @@ std::map<std::string, std::string> defines(const Json &k, const std::string &whe
     if (!k.contains("defines")) return out;
     const Json &value = k.at("defines");
     if (!value.is_object()) bad_plan(where, "defines must map names to values");
-    for (const auto &d : value.items()) out[d.key()] = d.value().is_string() ? d.value().get<std::string>() : d.value().dump();
+    for (const auto &d : value.items())
+        out[d.key()] = d.value().is_string() ? d.value().get<std::string>() : d.value().dump();
     return out;
 }
 
@@ -197,7 +199,8 @@ HostKernel read_kernel(const Json &k, size_t index, const std::vector<CoreRange>
     kernel.source = field_as<std::string>(k, "source", at);
     if (kernel.role != KernelRole::Compute) {
         const std::string processor = field_as<std::string>(k, "processor", at);
-        if (processor != "RISCV_0" && processor != "RISCV_1") bad_plan(at, "processor must be RISCV_0 or RISCV_1, got " + processor);
+        if (processor != "RISCV_0" && processor != "RISCV_1")
+            bad_plan(at, "processor must be RISCV_0 or RISCV_1, got " + processor);
         kernel.riscv_1 = processor == "RISCV_1";
         kernel.noc = field_as<int>(k, "noc", at);
         if (kernel.noc != 0 && kernel.noc != 1) bad_plan(at, "noc must be 0 or 1");
@@ -243,14 +246,15 @@ HostPlan read_host_plan(const Json &json) {
     const Json &buffers = field(json, "buffers", "plan");
     for (size_t i = 0; i < buffers.size(); ++i) plan.buffers.push_back(read_buffer(buffers[i], i));
     const Json cbs = json.value("circular_buffers", Json::array());
-    for (size_t i = 0; i < cbs.size(); ++i) plan.circular_buffers.push_back(read_circular_buffer(cbs[i], i, plan.cores));
+    for (size_t i = 0; i < cbs.size(); ++i)
+        plan.circular_buffers.push_back(read_circular_buffer(cbs[i], i, plan.cores));
     const Json semaphores = json.value("semaphores", Json::array());
     for (size_t i = 0; i < semaphores.size(); ++i) {
         const std::string where = "semaphores[" + std::to_string(i) + "]";
         const Json &s = semaphores[i];
-        plan.semaphores.push_back(HostSemaphore{
-            s.contains("core_ranges") ? core_ranges(s.at("core_ranges"), where) : plan.cores,
-            optional_field<uint32_t>(s, "initial_value", where, 0)});
+        plan.semaphores.push_back(
+            HostSemaphore{s.contains("core_ranges") ? core_ranges(s.at("core_ranges"), where) : plan.cores,
+                          optional_field<uint32_t>(s, "initial_value", where, 0)});
     }
     const Json &kernels = field(json, "kernels", "plan");
     for (size_t i = 0; i < kernels.size(); ++i) plan.kernels.push_back(read_kernel(kernels[i], i, plan.cores));
@@ -262,7 +266,8 @@ HostPlan read_host_plan(const Json &json) {
     const Json launches = json.value("launches", Json::array());
     for (size_t i = 0; i < launches.size(); ++i) {
         // A later launch's program keys replace the first's (docs/plan.md).
-        if (!launches[i].is_object()) bad_plan("launches[" + std::to_string(i) + "]", "must be an object of program keys");
+        if (!launches[i].is_object())
+            bad_plan("launches[" + std::to_string(i) + "]", "must be an object of program keys");
         Json program = json;
         program.erase("launches");
         for (const auto &[key, value] : launches[i].items()) program[key] = value;
@@ -291,7 +296,8 @@ void for_each_kernel_arg(const HostPlan &plan,
 
 CoreCoord grid_extent(const std::vector<CoreRange> &ranges) {
     CoreCoord extent{0, 0};
-    for (const CoreRange &r : ranges) extent = CoreCoord{std::max(extent.x, r.end.x + 1), std::max(extent.y, r.end.y + 1)};
+    for (const CoreRange &r : ranges)
+        extent = CoreCoord{std::max(extent.x, r.end.x + 1), std::max(extent.y, r.end.y + 1)};
     return extent;
 }
 

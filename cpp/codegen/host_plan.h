@@ -32,26 +32,27 @@ struct TensorShape {
     int64_t batch = 1;
     int64_t rows = 1;
     int64_t cols = 1;
-    int64_t elements() const {
-        return batch * rows * cols;
-    }
+    int64_t elements() const { return batch * rows * cols; }
 };
 
 /*! \brief One global buffer of the program. */
 struct HostBuffer {
     std::string name;            ///< the kernel parameter's name, a C++ identifier
     std::vector<int64_t> shape;  ///< logical shape in elements
+    /// The extents the device stores (plan key padded_shape: T.copy blocks run past the shape);
+    /// the elements past the shape are zeros uploaded and dropped on read-back.
+    std::vector<int64_t> padded_shape;
     /// The axes in the order the device stores them (plan key storage_order); empty: as given.
     std::vector<int> storage_order;
-    TensorShape tensor;          ///< the stored shape as batch x rows x cols
-    std::string dtype;           ///< IR dtype name ("bfloat16")
-    std::string host_type;       ///< C++ element type of the host arrays ("bfloat16", "float", "std::uint16_t", ...)
-    int element_bytes = 0;       ///< bytes of one element in files and on the device
-    bool in_dram = true;         ///< DRAM interleaved, else L1 interleaved
-    int64_t page_size = 0;       ///< bytes of one page (one tile)
-    int64_t num_pages = 0;       ///< tiles
-    bool is_input = false;       ///< the kernels read it: uploaded from a file or stand-in values
-    bool is_output = false;      ///< the kernels write it: read back and written to a file
+    TensorShape tensor;      ///< the stored shape as batch x rows x cols
+    std::string dtype;       ///< IR dtype name ("bfloat16")
+    std::string host_type;   ///< C++ element type of the host arrays ("bfloat16", "float", "std::uint16_t", ...)
+    int element_bytes = 0;   ///< bytes of one element in files and on the device
+    bool in_dram = true;     ///< DRAM interleaved, else L1 interleaved
+    int64_t page_size = 0;   ///< bytes of one page (one tile)
+    int64_t num_pages = 0;   ///< tiles
+    bool is_input = false;   ///< the kernels read it: uploaded from a file or stand-in values
+    bool is_output = false;  ///< the kernels write it: read back and written to a file
 };
 
 /*! \brief One circular buffer, on `cores`. */
@@ -74,8 +75,8 @@ struct CoreArgs {
 
 struct HostKernel {
     KernelRole role = KernelRole::Reader;
-    std::string name;    ///< "reader", "compute", "writer": a C++ identifier
-    std::string source;  ///< file name relative to the kernel directory
+    std::string name;      ///< "reader", "compute", "writer": a C++ identifier
+    std::string source;    ///< file name relative to the kernel directory
     bool riscv_1 = false;  ///< data movement on RISCV_1 (NCRISC), else RISCV_0 (BRISC)
     int noc = 0;           ///< data movement NoC (0 or 1)
     std::vector<CoreRange> cores;
@@ -87,9 +88,9 @@ struct HostKernel {
 };
 
 struct HostPlan {
-    std::string kernel_name;  ///< the TileLang function, a C++ identifier
-    std::string device;       ///< device table name ("n150")
-    std::string arch;         ///< "wormhole_b0", ...
+    std::string kernel_name;       ///< the TileLang function, a C++ identifier
+    std::string device;            ///< device table name ("n150")
+    std::string arch;              ///< "wormhole_b0", ...
     std::vector<CoreRange> cores;  ///< every core the program uses
     std::vector<HostBuffer> buffers;
     std::vector<HostCircularBuffer> circular_buffers;

@@ -60,7 +60,8 @@ void emit_usage_constant(CodeWriter &w, const HostPlan &plan) {
     w.line("const char *const kUsage =");
     w.indent();
     const std::vector<std::string> lines = usage_lines(plan);
-    for (size_t i = 0; i < lines.size(); ++i) w.line(cpp_string_literal(lines[i] + "\n") + (i + 1 == lines.size() ? ";" : ""));
+    for (size_t i = 0; i < lines.size(); ++i)
+        w.line(cpp_string_literal(lines[i] + "\n") + (i + 1 == lines.size() ? ";" : ""));
     w.dedent();
 }
 
@@ -82,12 +83,16 @@ void emit_buffers(CodeWriter &w, const HostPlan &plan) {
     });
     w.comment("Global buffers, one per kernel parameter: pages of one 32x32 tile, interleaved over the banks.");
     for (const HostBuffer &b : plan.buffers) {
-        const std::string use = b.is_input && b.is_output ? "read and written" : b.is_input ? "read" : b.is_output ? "written" : "unused";
-        w.comment(b.name + ": " + b.dtype + " " + shape_text(b.shape) + ", " + std::to_string(b.num_pages) + " tiles in " +
-                  (b.in_dram ? "DRAM" : "L1") + ", " + use + " by the kernels.");
+        const std::string use = b.is_input && b.is_output ? "read and written"
+                                : b.is_input              ? "read"
+                                : b.is_output             ? "written"
+                                                          : "unused";
+        w.comment(b.name + ": " + b.dtype + " " + shape_text(b.shape) + ", " + std::to_string(b.num_pages) +
+                  " tiles in " + (b.in_dram ? "DRAM" : "L1") + ", " + use + " by the kernels.");
         w.line("std::shared_ptr<distributed::MeshBuffer> " + b.name + "_buffer = distributed::MeshBuffer::create(");
         w.indent();
-        w.line("distributed::ReplicatedBufferConfig{.size = " + std::to_string(b.num_pages) + " * " + std::to_string(b.page_size) + "},");
+        w.line("distributed::ReplicatedBufferConfig{.size = " + std::to_string(b.num_pages) + " * " +
+               std::to_string(b.page_size) + "},");
         w.line("distributed::DeviceLocalBufferConfig{.page_size = " + std::to_string(b.page_size) +
                ", .buffer_type = BufferType::" + (b.in_dram ? "DRAM" : "L1") + "},");
         w.line("mesh_device.get());");
@@ -113,21 +118,31 @@ std::string permuted(const std::string &values, const std::vector<int64_t> &shap
     return "permute_axes(" + values + ", " + list_text(shape) + ", " + list_text(order) + ")";
 }
 
-/*! The host tensor in the buffer's storage order (the device's axis order). */
-std::string to_storage_order(const HostBuffer &b, const std::string &values) {
-    if (b.storage_order.empty()) return values;
-    return permuted(values, b.shape, std::vector<int64_t>(b.storage_order.begin(), b.storage_order.end()));
+/*! `values` (row-major, of extents `from`) with the extents `to`, as main.cpp spells it. */
+std::string resized(const std::string &values, const std::vector<int64_t> &from, const std::vector<int64_t> &to) {
+    if (from == to) return values;
+    return "resize_axes(" + values + ", " + list_text(from) + ", " + list_text(to) + ")";
 }
 
-/*! The stored tensor back in the buffer's own axis order. */
+/*! The host tensor as the device stores it: padded to the stored extents, in storage order. */
+std::string to_storage_order(const HostBuffer &b, const std::string &values) {
+    const std::string padded = resized(values, b.shape, b.padded_shape);
+    if (b.storage_order.empty()) return padded;
+    return permuted(padded, b.padded_shape, std::vector<int64_t>(b.storage_order.begin(), b.storage_order.end()));
+}
+
+/*! The stored tensor back in the buffer's own axis order and extents. */
 std::string from_storage_order(const HostBuffer &b, const std::string &values) {
-    if (b.storage_order.empty()) return values;
-    std::vector<int64_t> stored(b.shape.size()), inverse(b.shape.size());
-    for (size_t d = 0; d < b.storage_order.size(); ++d) {
-        stored[d] = b.shape[b.storage_order[d]];
-        inverse[b.storage_order[d]] = static_cast<int64_t>(d);
+    std::string ordered = values;
+    if (!b.storage_order.empty()) {
+        std::vector<int64_t> stored(b.shape.size()), inverse(b.shape.size());
+        for (size_t d = 0; d < b.storage_order.size(); ++d) {
+            stored[d] = b.padded_shape[b.storage_order[d]];
+            inverse[b.storage_order[d]] = static_cast<int64_t>(d);
+        }
+        ordered = permuted(values, stored, inverse);
     }
-    return permuted(values, stored, inverse);
+    return resized(ordered, b.padded_shape, b.shape);
 }
 
 void emit_inputs(CodeWriter &w, const HostPlan &plan) {
@@ -138,10 +153,12 @@ void emit_inputs(CodeWriter &w, const HostPlan &plan) {
     for (const HostBuffer &b : plan.buffers) {
         ++seed;  // stand-in values differ per buffer, and stay put when other buffers change role
         if (!b.is_input) continue;
+        int64_t elements = 1;
+        for (int64_t extent : b.shape) elements *= extent;
         const std::string values = "input_tensor<" + b.host_type + ">(cli, \"" + b.name + "\", " +
-                                   std::to_string(b.tensor.elements()) + ", " + std::to_string(seed) + ")";
-        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(" + to_storage_order(b, values) + ", " +
-               tensor_shape_text(b) + ");");
+                                   std::to_string(elements) + ", " + std::to_string(seed) + ")";
+        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(" + to_storage_order(b, values) +
+               ", " + tensor_shape_text(b) + ");");
         w.line("distributed::EnqueueWriteMeshBuffer(cq, " + b.name + "_buffer, " + b.name + "_tiles, false);");
     }
 }

@@ -19,7 +19,8 @@ void emit_block(CodeWriter &w, const char *text) {
     while (std::getline(lines, line)) w.line(line);
 }
 
-const char *const kCommandLine = R"(/*! A bad command line or input file: reported with the usage text, exit status 2. */
+const char *const kCommandLine =
+    R"(/*! A bad command line or input file: reported with the usage text, exit status 2. */
 class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -98,6 +99,31 @@ std::vector<T> permute_axes(const std::vector<T> &values, const std::vector<std:
         for (std::size_t d = 0; d < rank; ++d) offset += index[d] * stride[d];
         result[offset] = value;
         for (std::size_t d = rank; d-- > 0 && ++index[d] == shape[d];) index[d] = 0;
+    }
+    return result;
+}
+)";
+
+const char *const kResizeAxes = R"(
+/*! The row-major tensor `values` of extents `from` with the extents `to`: each axis padded with zeros
+ *  or cut at its end (the device stores tensors padded where the kernels' blocks run past them). */
+template <typename T>
+std::vector<T> resize_axes(const std::vector<T> &values, const std::vector<std::size_t> &from,
+                           const std::vector<std::size_t> &to) {
+    std::size_t count = 1;
+    for (std::size_t extent : to) count *= extent;
+    std::vector<T> result(count, T(0));
+    const std::size_t rank = to.size();
+    std::vector<std::size_t> index(rank, 0);
+    for (std::size_t i = 0; i < count; ++i) {
+        bool inside = true;
+        std::size_t offset = 0;
+        for (std::size_t d = 0; d < rank; ++d) {
+            inside = inside && index[d] < from[d];
+            offset = offset * from[d] + index[d];
+        }
+        if (inside) result[i] = values[offset];
+        for (std::size_t d = rank; d-- > 0 && ++index[d] == to[d];) index[d] = 0;
     }
     return result;
 }
@@ -226,7 +252,8 @@ void output_tensor(const CommandLine &cli, const std::string &name, const std::v
 
 std::string buffer_usage(const HostBuffer &b) {
     const std::string tensor = b.dtype + " " + shape_text(b.shape);
-    if (b.is_input && b.is_output) return "input and output, " + tensor + ": read from FILE (else stand-in values), written back";
+    if (b.is_input && b.is_output)
+        return "input and output, " + tensor + ": read from FILE (else stand-in values), written back";
     if (b.is_input) return "input, " + tensor + ": read from FILE (else stand-in values)";
     return "output, " + tensor + ": written to FILE";
 }
@@ -278,6 +305,10 @@ void emit_support_functions(CodeWriter &w, const HostPlan &plan) {
         return (b.is_input || b.is_output) && !b.storage_order.empty();
     });
     if (any_permuted) emit_block(w, kPermuteAxes);
+    const bool any_padded = std::any_of(plan.buffers.begin(), plan.buffers.end(), [](const HostBuffer &b) {
+        return (b.is_input || b.is_output) && b.padded_shape != b.shape;
+    });
+    if (any_padded) emit_block(w, kResizeAxes);
     if (!input_types.empty()) {
         emit_block(w, kInputs);
         if (input_types.count("bfloat16")) emit_block(w, kStandInBfloat16);

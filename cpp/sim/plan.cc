@@ -249,6 +249,44 @@ std::vector<int> storage_order(const json &spec, size_t rank) {
     return order;
 }
 
+/*! The extents the buffer's tensor is stored with (plan key "padded_shape": T.copy blocks run past
+ *  the shape), else the shape itself. */
+std::vector<int64_t> padded_shape(const json &spec, const std::vector<int64_t> &shape) {
+    if (!spec.contains("padded_shape")) return shape;
+    std::vector<int64_t> padded = spec["padded_shape"].get<std::vector<int64_t>>();
+    bool covers = padded.size() == shape.size();
+    for (size_t d = 0; covers && d < shape.size(); ++d) covers = padded[d] >= shape[d];
+    if (!covers) bad_plan("padded_shape " + spec["padded_shape"].dump() + " does not cover the shape");
+    return padded;
+}
+
+/*! The tensor with the extents `shape`: its elements where both have them, zeros elsewhere (pads
+ *  or crops each axis at its end). */
+HostTensor resized(const HostTensor &t, const std::vector<int64_t> &shape, uint32_t eb) {
+    if (shape == t.shape) return t;
+    HostTensor out;
+    out.shape = shape;
+    out.data.assign(size_t(elements(shape)) * eb, 0);
+    const size_t rank = shape.size();
+    const int64_t run = std::min(shape[rank - 1], t.shape[rank - 1]);  // contiguous elements per row
+    int64_t rows = 1;
+    for (size_t d = 0; d + 1 < rank; ++d) rows *= std::min(shape[d], t.shape[d]);
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t r = 0; r < rows; ++r) {
+        int64_t from = 0, to = 0;
+        for (size_t d = 0; d < rank; ++d) {
+            from = from * t.shape[d] + index[d];
+            to = to * shape[d] + index[d];
+        }
+        std::memcpy(&out.data[size_t(to) * eb], &t.data[size_t(from) * eb], size_t(run) * eb);
+        for (size_t d = rank - 1; d-- > 0;) {
+            if (++index[d] < std::min(shape[d], t.shape[d])) break;
+            index[d] = 0;
+        }
+    }
+    return out;
+}
+
 /*! The shape with its axes in storage order. */
 std::vector<int64_t> stored_shape(const std::vector<int64_t> &shape, const std::vector<int> &order) {
     std::vector<int64_t> stored = shape;
@@ -308,7 +346,8 @@ std::vector<uint8_t> to_device(const HostTensor &given, const json &spec) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return given.data;
     const std::vector<int> order = storage_order(spec, given.shape.size());
-    HostTensor t = order.empty() ? given : permute_axes(given, order, info.host_bytes, false);
+    const HostTensor padded = resized(given, padded_shape(spec, given.shape), info.host_bytes);
+    HostTensor t = order.empty() ? padded : permute_axes(padded, order, info.host_bytes, false);
     t.shape = tiled_shape(spec, t.shape);
     std::vector<uint8_t> tiles = tilize(t, info.host_bytes);
     if (info.format != tt::DataFormat::Bfp8_b) return tiles;
@@ -327,7 +366,7 @@ HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, cons
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return HostTensor{shape, bytes};
     const std::vector<int> order = storage_order(spec, shape.size());
-    const std::vector<int64_t> stored = stored_shape(shape, order);
+    const std::vector<int64_t> stored = stored_shape(padded_shape(spec, shape), order);
     const std::vector<int64_t> tiled = tiled_shape(spec, stored);
     uint32_t eb = info.host_bytes;
     HostTensor t;
@@ -345,17 +384,14 @@ HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, cons
         t = untilize(f32, tiled, eb);
     }
     t.shape = stored;
-    return order.empty() ? t : permute_axes(t, order, eb, true);
+    return resized(order.empty() ? t : permute_axes(t, order, eb, true), shape, eb);
 }
 
 uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(given)) * info.host_bytes;
-    const std::vector<int64_t> shape = tiled_shape(spec, stored_shape(given, storage_order(spec, given.size())));
-    const size_t rank = shape.size();
-    const int64_t R = rank >= 2 ? shape[rank - 2] : 1, C = rank >= 1 ? shape[rank - 1] : 1;
-    const int64_t batch = rank > 2 ? elements(std::vector<int64_t>(shape.begin(), shape.end() - 2)) : 1;
-    return uint64_t(batch * ((R + 31) / 32) * ((C + 31) / 32)) * tt::tile_size(info.format);
+    const Matrices tiled(tiled_shape(spec, stored_shape(padded_shape(spec, given), storage_order(spec, given.size()))));
+    return uint64_t(tiled.tiled_elements() / 1024) * tt::tile_size(info.format);
 }
 
 /*! Builds the program the plan describes (circular buffers, semaphores, kernels and their

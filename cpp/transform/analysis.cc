@@ -42,8 +42,7 @@ const Buffer &region_buffer(const Expr &e) {
 
 class DataFlowCollector : public LocatingVisitor {
 public:
-    explicit DataFlowCollector(DataFlow &flow) : flow_(flow) {
-    }
+    explicit DataFlowCollector(DataFlow &flow) : flow_(flow) {}
     using LocatingVisitor::visit;
 
 protected:
@@ -106,12 +105,6 @@ private:
         const Buffer &b = region->buffer;
         if (b->scope != MemoryScope::Global || b->shape.size() < 2) return;
         const std::vector<int> axes = spanned_axes(region);
-        const Range &columns = region->ranges.back();
-        int64_t start = -1, extent = -1, whole = -2;
-        if (!as_const_int(fold_constants(columns.min), &start) || !as_const_int(fold_constants(columns.extent), &extent) ||
-            !as_const_int(b->shape.back(), &whole) || start != 0 || extent != whole) {
-            flow_.global_partial_columns.insert(b.get());
-        }
         if (axes.size() > 2) {
             std::string listed;
             for (int d : axes) listed += (listed.empty() ? "" : ", ") + std::to_string(d);
@@ -240,8 +233,9 @@ std::vector<int64_t> constant_shape(const Buffer &buffer, const char *what) {
     for (size_t d = 0; d < buffer->shape.size(); ++d) {
         int64_t extent = 0;
         if (!as_const_int(buffer->shape[d], &extent)) {
-            TT_USER_ERROR(Validation, buffer->span) << what << " " << buffer->name << ": dimension " << d
-                                                    << " is not a compile-time constant; Tenstorrent layouts need static shapes";
+            TT_USER_ERROR(Validation, buffer->span)
+                << what << " " << buffer->name << ": dimension " << d
+                << " is not a compile-time constant; Tenstorrent layouts need static shapes";
         }
         shape.push_back(extent);
     }
@@ -260,7 +254,8 @@ void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape,
             const int64_t padded = (shape[d] + 31) / 32 * 32;
             TT_USER_ERROR(Validation, buffer->span)
                 << what << " " << buffer->name << ": dimension " << d << " has extent " << shape[d]
-                << ", which is not a multiple of the 32x32 tile; use " << padded << " (pad the tensor) or a size that is "
+                << ", which is not a multiple of the 32x32 tile; use " << padded
+                << " (pad the tensor) or a size that is "
                 << "a multiple of 32";
         }
     }

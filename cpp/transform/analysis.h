@@ -32,8 +32,7 @@ std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 /*! \brief Which dimensions of a buffer may be padded to whole tiles (see verify_tt_padding.h). */
 enum class TilePadding {
     None,
-    Columns,              ///< a column dimension of any extent (every copy moves it whole)
-    ColumnsAndSmallRows,  ///< also rows (or a vector's length) dividing 32: an on-chip block of r rows
+    ColumnsAndSmallRows,  ///< a column dimension of any extent, and rows (or a vector's length) dividing 32
 };
 
 /*! \brief Checks that the dimensions tiles span (tile_axes; empty: the last two, the only one of
@@ -45,13 +44,13 @@ void check_tile_aligned(const ir::Buffer &buffer, const std::vector<int64_t> &sh
 /*! \brief Where one on-chip (shared / fragment) buffer's data comes from and goes to. */
 struct OnChipFlow {
     ir::Buffer buffer;
-    ir::Buffer filled_from;   ///< the global buffer a copy reads into it (first such copy), or null
-    ir::Buffer drained_to;    ///< the global buffer a copy writes it to (first such copy), or null
-    int fill_stages = 0;      ///< num_stages of the Pipelined loop around its fill from global (0: none)
+    ir::Buffer filled_from;         ///< the global buffer a copy reads into it (first such copy), or null
+    ir::Buffer drained_to;          ///< the global buffer a copy writes it to (first such copy), or null
+    int fill_stages = 0;            ///< num_stages of the Pipelined loop around its fill from global (0: none)
     bool gemm_accumulator = false;  ///< the C operand of a tl.gemm
     bool computed = false;          ///< written by compute other than a gemm: T.Parallel, a reduction, an on-chip copy
-    int fill_order = -1;      ///< program order of its first fill from global (-1: none)
-    int drain_order = -1;     ///< program order of its first drain to global (-1: none)
+    int fill_order = -1;            ///< program order of its first fill from global (-1: none)
+    int drain_order = -1;           ///< program order of its first drain to global (-1: none)
 };
 
 /*! \brief Data flow of a function: reads and writes of each global buffer by tile operations and
@@ -64,9 +63,6 @@ struct DataFlow {
     /// axes {1, 3}; lse[b, h, rows] in a (batch, heads, seq) one is a batch of vectors, tile axes
     /// {2}. Copies that disagree are a Validation error.
     std::map<const ir::BufferNode *, std::vector<int>> global_tile_axes;
-    /// The global tensors of two or more dimensions some copy of which moves part of the last
-    /// dimension its blocks span (so that dimension cannot be padded to whole tiles).
-    std::set<const ir::BufferNode *> global_partial_columns;
     /// The global tensors copied in blocks of r < 32 rows (decode's query heads of one K/V head):
     /// tensor → r. Copies that move other row counts of such a tensor are a Validation error.
     std::map<const ir::BufferNode *, int64_t> global_row_blocks;

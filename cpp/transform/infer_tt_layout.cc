@@ -34,11 +34,12 @@ std::map<std::string, LayoutAnnotation> merged_requests(const PrimFunc &func, co
     std::string params;
     for (const Buffer &p : func->params) params += (params.empty() ? "" : ", ") + p->name;
     for (const auto &[name, request] : requests) {
-        const bool is_param = std::any_of(func->params.begin(), func->params.end(),
-                                          [&](const Buffer &p) { return p->name == name; });
+        const bool is_param =
+            std::any_of(func->params.begin(), func->params.end(), [&](const Buffer &p) { return p->name == name; });
         if (!is_param) {
-            TT_USER_ERROR(Validation, func->span) << "a layout is requested for " << name << ", which is not a parameter of "
-                                                  << func->name << " (parameters: " << params << ")";
+            TT_USER_ERROR(Validation, func->span)
+                << "a layout is requested for " << name << ", which is not a parameter of " << func->name
+                << " (parameters: " << params << ")";
         }
     }
     return requests;
@@ -73,25 +74,28 @@ ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const Layou
     for (int64_t t : s) shard_tiles *= t;
     const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
     if (shard_tiles * layout.page_size > budget) {
-        TT_USER_ERROR(Validation, buffer->span) << "layouts[" << buffer->name << "]: a shard of " << shard_tiles
-                                                << " tiles is " << shard_tiles * layout.page_size << " bytes, more than the "
-                                                << budget << " bytes of L1 a " << device.name << " core has for buffers";
+        TT_USER_ERROR(Validation, buffer->span)
+            << "layouts[" << buffer->name << "]: a shard of " << shard_tiles << " tiles is "
+            << shard_tiles * layout.page_size << " bytes, more than the " << budget << " bytes of L1 a " << device.name
+            << " core has for buffers";
     }
     return shard;
 }
 
+/*! `reach`: per dimension, one past the furthest element a T.copy block reaches (verify_tt_bounds), or
+ *  null when no copy runs past the tensor's edge; `passed_on`: a later launch of the same function
+ *  runs after this one (SplitTTLaunches). */
 BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutAnnotation &request,
-                       const target::DeviceSpec &device) {
+                       const target::DeviceSpec &device, const std::vector<int64_t> *reach, bool passed_on) {
     BufferLayout layout;
     layout.shape = constant_shape(buffer, "buffer");
+    // Tensors of any extent: tiles are stored whole, padded with zeros, and so are the blocks of
+    // copies that run past the edge.
+    layout.padded_shape = layout.shape;
+    for (size_t d = 0; reach && d < reach->size(); ++d)
+        layout.padded_shape[d] = std::max(layout.padded_shape[d], (*reach)[d]);
     auto axes = flow.global_tile_axes.find(buffer.get());
     layout.tile_axes = axes != flow.global_tile_axes.end() ? axes->second : default_tile_axes(layout.shape.size());
-    // A column dimension every copy moves whole may be padded to whole tiles (a head dim of 16).
-    const bool row_blocks = flow.global_row_blocks.count(buffer.get());
-    check_tile_aligned(buffer, layout.shape, "buffer", row_blocks ? std::vector<int>{layout.tile_axes.back()} : layout.tile_axes,
-                       !flow.global_partial_columns.count(buffer.get()) && layout.tile_axes.back() + 1 == int(layout.shape.size())
-                           ? TilePadding::Columns
-                           : TilePadding::None);
     layout.dtype = buffer->dtype.to_string();
     layout.data_format = tt_data_format(buffer->dtype);
     if (layout.data_format.empty()) {
@@ -116,8 +120,9 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
         if (kTileRows % layout.row_block != 0 || layout.shape[row] % layout.row_block != 0 ||
             layout.tile_axes.size() != 2 || row + 2 != int(layout.shape.size())) {
             TT_USER_ERROR(Validation, buffer->span)
-                << "buffer " << buffer->name << " is copied in blocks of " << layout.row_block << " rows of its dimension "
-                << row << " (extent " << layout.shape[row] << "), which Tenstorrent stores one block per padded tile "
+                << "buffer " << buffer->name << " is copied in blocks of " << layout.row_block
+                << " rows of its dimension " << row << " (extent " << layout.shape[row]
+                << "), which Tenstorrent stores one block per padded tile "
                 << "only when the row count divides 32 and the dimension, and the rows and columns are the tensor's "
                 << "last two dimensions; instead use blocks of a divisor of 32 rows, or of 32 rows";
         }
@@ -129,6 +134,12 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     auto written = flow.global_written.find(buffer.get());
     layout.read = read != flow.global_read.end() && read->second;
     layout.written = written != flow.global_written.end() && written->second;
+    if (layout.written && passed_on && layout.padded_shape != layout.shape) {
+        TT_USER_ERROR(Validation, buffer->span)
+            << "T.copy blocks run past the edge of " << buffer->name << ", which this launch writes for a later "
+            << "one: that launch would read what this one wrote past the edge instead of zeros; instead give "
+            << buffer->name << " extents that are multiples of the blocks copied to and from it";
+    }
     layout.memory = request.memory.value_or(request.layout == LayoutKind::Sharded ? MemoryKind::L1 : MemoryKind::DRAM);
     layout.layout = request.layout.value_or(LayoutKind::Interleaved);
     if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device);
@@ -172,15 +183,16 @@ std::set<const BufferNode *> row_padded_buffers(const PrimFunc &func) {
 
 }  // namespace
 
-CoreGrid choose_core_grid(const std::vector<int64_t> &grid, const target::DeviceSpec &device, const LayoutDesc &layouts) {
+CoreGrid choose_core_grid(const std::vector<int64_t> &grid, const target::DeviceSpec &device,
+                          const LayoutDesc &layouts) {
     std::optional<std::array<int, 2>> shard_grid;
     for (const auto &[name, layout] : layouts) {
         if (!layout.shard) continue;
         if (shard_grid && *shard_grid != layout.shard->grid) {
-            TT_USER_ERROR(Validation, Span()) << "sharded buffers disagree on the shard grid ([" << (*shard_grid)[0] << ", "
-                                              << (*shard_grid)[1] << "] vs [" << layout.shard->grid[0] << ", "
-                                              << layout.shard->grid[1] << "] of " << name
-                                              << "); the cores of one program hold one shard each";
+            TT_USER_ERROR(Validation, Span())
+                << "sharded buffers disagree on the shard grid ([" << (*shard_grid)[0] << ", " << (*shard_grid)[1]
+                << "] vs [" << layout.shard->grid[0] << ", " << layout.shard->grid[1] << "] of " << name
+                << "); the cores of one program hold one shard each";
         }
         shard_grid = layout.shard->grid;
     }
@@ -199,15 +211,20 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
     const target::DeviceSpec &device = ctx.device();
     const std::map<std::string, LayoutAnnotation> requests = merged_requests(func, ctx);
     const DataFlow flow = analyze_data_flow(func);
+    const CheckedBounds bounds = verify_tt_bounds(func);
+    const auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
+    const bool passed_on = launch && launch->at("index").get<int>() + 1 < launch->at("count").get<int>();
     LayoutDesc layouts;
     for (const Buffer &param : func->params) {
         auto request = requests.find(param->name);
+        auto reach = bounds.block_reach.find(param.get());
         layouts[param->name] =
-            layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device);
+            layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device,
+                      reach == bounds.block_reach.end() ? nullptr : &reach->second, passed_on);
     }
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
     verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func));
-    PrimFunc out = with_attr(verify_tt_bounds(func), attr::TT_DEVICE, device.name);
+    PrimFunc out = with_attr(bounds.func, attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);
 }
@@ -217,8 +234,8 @@ Pass infer_tt_layout_pass() {
                     // The later passes make the kernels of one program from the module.
                     if (mod->functions.size() > 1) {
                         TT_USER_ERROR(Validation, mod->functions[1].second->span)
-                            << "the module has " << mod->functions.size() << " functions ("
-                            << mod->functions[0].first << ", " << mod->functions[1].first << ", ...); the pipeline "
+                            << "the module has " << mod->functions.size() << " functions (" << mod->functions[0].first
+                            << ", " << mod->functions[1].first << ", ...); the pipeline "
                             << "lowers one function into one program, so instead run it on each function (or compile "
                             << "with tilelang_tt.compile, which does that for the launches of one function)";
                     }

@@ -43,6 +43,8 @@ Json buffer_entry(const std::string &name, const BufferLayout &layout) {
         const auto [shape, axes] = blocked_shape(layout);
         b["tiled_shape"] = tiled_shape(shape, axes);
     }
+    // Stored with extents past the shape (T.copy blocks run past its edge): zeros there.
+    if (layout.padded_shape != layout.shape) b["padded_shape"] = layout.padded_shape;
     if (layout.shard) b["shard"] = *layout.shard;
     return b;
 }
@@ -83,8 +85,8 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
     const CBDesc cbs = get_attr<CBDesc>(lowered, attr::TT_CB_DESC, "PropagateTTLayout");
     const WorkPartition partition = get_attr<WorkPartition>(lowered, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
     const KernelDescs kernels = get_attr<KernelDescs>(lowered, attr::TT_KERNELS, "GridToPersistentTT");
-    TT_ICHECK(device == ctx.device().name) << "function compiled for " << device << ", context targets "
-                                           << ctx.device().name;
+    TT_ICHECK(device == ctx.device().name)
+        << "function compiled for " << device << ", context targets " << ctx.device().name;
 
     Json buffers = Json::array();
     for (const Buffer &param : lowered->params) {
@@ -146,7 +148,8 @@ bool writes(const std::string &access) {
 
 Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launch_plans) {
     TT_ICHECK(!launch_plans.empty()) << "function " << function->name << " has no launch plans";
-    const std::set<std::string> function_wide = {"schema_version", "generator", "kernel_name", "device", "arch", "buffers"};
+    const std::set<std::string> function_wide = {"schema_version", "generator", "kernel_name",
+                                                 "device",         "arch",      "buffers"};
     std::vector<Span> launch_spans;  // where each launch is written, for errors
     post_order_visit(function->body, [&](const Node *n) {
         if (n->kind == NodeKind::KernelLaunch) launch_spans.push_back(n->span);
@@ -175,8 +178,8 @@ Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launc
             const std::string difference = layout_difference(it->second, b);
             if (!difference.empty()) {
                 TT_USER_ERROR(Validation, at_launch(i))
-                    << "this launch stores " << name << " differently from launch " << first_launch[name]
-                    << " (line " << at_launch(first_launch[name]).line << "): " << difference
+                    << "this launch stores " << name << " differently from launch " << first_launch[name] << " (line "
+                    << at_launch(first_launch[name]).line << "): " << difference
                     << "; the blocks each launch copies choose a tensor's layout, so instead copy blocks of the same "
                     << "dimensions of " << name << " in every launch";
             }

@@ -20,20 +20,18 @@ E parse_enum(const std::string &s, const std::string &what, const std::pair<cons
     TT_USER_ERROR(Validation, Span()) << "invalid " << what << " \"" << s << "\"; expected one of " << accepted;
 }
 
-constexpr std::pair<const char *, PartitionStrategy> kStrategies[] = {
-    {"row_major", PartitionStrategy::RowMajor},
-    {"column_major", PartitionStrategy::ColumnMajor},
-    {"block", PartitionStrategy::Block}};
+constexpr std::pair<const char *, PartitionStrategy> kStrategies[] = {{"row_major", PartitionStrategy::RowMajor},
+                                                                      {"column_major", PartitionStrategy::ColumnMajor},
+                                                                      {"block", PartitionStrategy::Block}};
 constexpr std::pair<const char *, MemoryKind> kMemories[] = {{"dram", MemoryKind::DRAM}, {"l1", MemoryKind::L1}};
 constexpr std::pair<const char *, LayoutKind> kLayouts[] = {{"interleaved", LayoutKind::Interleaved},
-                                                             {"sharded", LayoutKind::Sharded}};
+                                                            {"sharded", LayoutKind::Sharded}};
 constexpr std::pair<const char *, CBFlow> kFlows[] = {
     {"input", CBFlow::Input}, {"output", CBFlow::Output}, {"intermediate", CBFlow::Intermediate}};
 constexpr std::pair<const char *, KernelRole> kRoles[] = {
     {"reader", KernelRole::Reader}, {"compute", KernelRole::Compute}, {"writer", KernelRole::Writer}};
 
-template<typename E, size_t N>
-const char *enum_name(E v, const std::pair<const char *, E> (&choices)[N]) {
+template<typename E, size_t N> const char *enum_name(E v, const std::pair<const char *, E> (&choices)[N]) {
     for (const auto &[name, value] : choices) {
         if (v == value) return name;
     }
@@ -42,8 +40,7 @@ const char *enum_name(E v, const std::pair<const char *, E> (&choices)[N]) {
 }
 
 /*! Reads a required field; a missing field or a wrong type is a Validation error naming it. */
-template<typename T>
-void read_field(const Json &j, const char *field, T &out) {
+template<typename T> void read_field(const Json &j, const char *field, T &out) {
     if (!j.is_object() || !j.contains(field)) {
         TT_USER_ERROR(Validation, Span()) << "attribute value " << j.dump() << " lacks field \"" << field << "\"";
     }
@@ -131,7 +128,8 @@ std::vector<int64_t> shape_in_tiles(const std::vector<int64_t> &shape, const std
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes;
     std::vector<int64_t> tiles;
     for (int d : storage_order(shape.size(), axes)) tiles.push_back(shape[d]);
-    for (size_t d = tiles.size() - axes.size(); d < tiles.size(); ++d) tiles[d] = (tiles[d] + kTileRows - 1) / kTileRows;
+    for (size_t d = tiles.size() - axes.size(); d < tiles.size(); ++d)
+        tiles[d] = (tiles[d] + kTileRows - 1) / kTileRows;
     return tiles;
 }
 
@@ -151,12 +149,13 @@ std::array<int64_t, 3> tiled_shape(const std::vector<int64_t> &shape, const std:
 }
 
 std::pair<std::vector<int64_t>, std::vector<int>> blocked_shape(const BufferLayout &layout) {
-    if (!layout.row_block) return {layout.shape, layout.tile_axes};
+    const std::vector<int64_t> &stored = layout.padded_shape.empty() ? layout.shape : layout.padded_shape;
+    if (!layout.row_block) return {stored, layout.tile_axes};
     const int row = layout.tile_axes[0];
-    std::vector<int64_t> shape(layout.shape.begin(), layout.shape.begin() + row);
-    shape.push_back(layout.shape[row] / layout.row_block);
+    std::vector<int64_t> shape(stored.begin(), stored.begin() + row);
+    shape.push_back(stored[row] / layout.row_block);
     shape.push_back(layout.row_block);
-    shape.insert(shape.end(), layout.shape.begin() + row + 1, layout.shape.end());
+    shape.insert(shape.end(), stored.begin() + row + 1, stored.end());
     std::vector<int> axes;
     for (int d : layout.tile_axes) axes.push_back(d + 1);
     return {shape, axes};
@@ -168,15 +167,15 @@ std::string core_key(const CoreCoord &c) {
 
 // ---- enums ----------------------------------------------------------------------------------
 
-#define TT_ENUM_JSON(E, TABLE, WHAT)                     \
-    void to_json(Json &j, E v) {                         \
-        j = enum_name(v, TABLE);                         \
-    }                                                    \
-    void from_json(const Json &j, E &v) {                \
-        if (!j.is_string()) {                            \
-            TT_USER_ERROR(Validation, Span()) << WHAT " must be a string, got " << j.dump(); \
-        }                                                \
-        v = parse_enum(j.get<std::string>(), WHAT, TABLE); \
+#define TT_ENUM_JSON(E, TABLE, WHAT)                                                                                   \
+    void to_json(Json &j, E v) {                                                                                       \
+        j = enum_name(v, TABLE);                                                                                       \
+    }                                                                                                                  \
+    void from_json(const Json &j, E &v) {                                                                              \
+        if (!j.is_string()) {                                                                                          \
+            TT_USER_ERROR(Validation, Span()) << WHAT " must be a string, got " << j.dump();                           \
+        }                                                                                                              \
+        v = parse_enum(j.get<std::string>(), WHAT, TABLE);                                                             \
     }
 TT_ENUM_JSON(PartitionStrategy, kStrategies, "partition_strategy")
 TT_ENUM_JSON(MemoryKind, kMemories, "memory")
@@ -204,13 +203,13 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
 // clang-format on
 #define TT_FIELD_TO_JSON(F) j[#F] = v.F;
 #define TT_FIELD_FROM_JSON(F) read_field(j, #F, v.F);
-#define TT_STRUCT_JSON(T, FIELDS)           \
-    void to_json(Json &j, const T &v) {     \
-        j = Json::object();                 \
-        FIELDS(TT_FIELD_TO_JSON)            \
-    }                                       \
-    void from_json(const Json &j, T &v) {   \
-        FIELDS(TT_FIELD_FROM_JSON)          \
+#define TT_STRUCT_JSON(T, FIELDS)                                                                                      \
+    void to_json(Json &j, const T &v) {                                                                                \
+        j = Json::object();                                                                                            \
+        FIELDS(TT_FIELD_TO_JSON)                                                                                       \
+    }                                                                                                                  \
+    void from_json(const Json &j, T &v) {                                                                              \
+        FIELDS(TT_FIELD_FROM_JSON)                                                                                     \
     }
 
 void to_json(Json &j, const CoreCoord &v) {
@@ -246,12 +245,19 @@ void to_json(Json &j, const BufferLayout &v) {
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_TO_JSON)
     if (v.tile_axes != default_tile_axes(v.shape.size())) j["tile_axes"] = v.tile_axes;
     if (v.row_block) j["row_block"] = v.row_block;
+    if (v.padded_shape != v.shape) j["padded_shape"] = v.padded_shape;
     if (v.shard) j["shard"] = *v.shard;
 }
 void from_json(const Json &j, BufferLayout &v) {
     TT_BUFFER_LAYOUT_FIELDS(TT_FIELD_FROM_JSON)
-    v.tile_axes = j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
+    v.tile_axes =
+        j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
     v.row_block = j.value("row_block", int64_t{0});
+    v.padded_shape = j.contains("padded_shape") ? j.at("padded_shape").get<std::vector<int64_t>>() : v.shape;
+    if (v.padded_shape.size() != v.shape.size()) {
+        TT_USER_ERROR(Validation, Span()) << "padded_shape " << Json(v.padded_shape).dump() << " must have the rank of "
+                                          << "the shape " << Json(v.shape).dump();
+    }
     const int rank = static_cast<int>(v.shape.size());
     const std::vector<int> &a = v.tile_axes;
     const bool valid = !a.empty() && a.size() <= default_tile_axes(v.shape.size()).size() && a.front() >= 0 &&
@@ -296,22 +302,22 @@ void from_json(const Json &j, LayoutAnnotation &v) {
 void validate_layout_request(const std::string &buffer, const LayoutAnnotation &a, const target::DeviceSpec &dev) {
     const bool sharded = a.layout == LayoutKind::Sharded;
     if (sharded && a.memory == MemoryKind::DRAM) {
-        TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer
-                                          << "]: sharded layouts live in L1; use memory=\"l1\" or layout=\"interleaved\"";
+        TT_USER_ERROR(Validation, Span())
+            << "layouts[" << buffer << "]: sharded layouts live in L1; use memory=\"l1\" or layout=\"interleaved\"";
     }
     if (sharded && !a.shard_grid) {
         TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer << "]: a sharded layout needs shard_grid=[x, y]";
     }
     if (!sharded && (a.shard_grid || a.shard_shape_tiles)) {
-        TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer
-                                          << "]: shard_grid / shard_shape_tiles need layout=\"sharded\"";
+        TT_USER_ERROR(Validation, Span())
+            << "layouts[" << buffer << "]: shard_grid / shard_shape_tiles need layout=\"sharded\"";
     }
     if (a.shard_grid) {
         const auto &g = *a.shard_grid;
         if (g[0] < 1 || g[1] < 1 || g[0] > dev.grid_x || g[1] > dev.grid_y) {
-            TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer << "]: shard_grid [" << g[0] << ", " << g[1]
-                                              << "] does not fit the " << dev.name << " worker grid of " << dev.grid_x
-                                              << "x" << dev.grid_y << " cores";
+            TT_USER_ERROR(Validation, Span())
+                << "layouts[" << buffer << "]: shard_grid [" << g[0] << ", " << g[1] << "] does not fit the "
+                << dev.name << " worker grid of " << dev.grid_x << "x" << dev.grid_y << " cores";
         }
     }
 }
@@ -329,7 +335,8 @@ void to_json(Json &j, const KernelArg &v) {
     }
 }
 void from_json(const Json &j, KernelArg &v) {
-    static const char *const markers[] = {"buffer_address", "tensor_accessor_args", "num_pages", "semaphore", "noc_x", "noc_y"};
+    static const char *const markers[] = {"buffer_address", "tensor_accessor_args", "num_pages", "semaphore", "noc_x",
+                                          "noc_y"};
     if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0)) {
         v = KernelArg::of(j.get<uint32_t>());
         return;
@@ -349,23 +356,21 @@ void from_json(const Json &j, KernelArg &v) {
 
 TT_STRUCT_JSON(KernelDesc, TT_KERNEL_DESC_FIELDS)
 
-template<typename T>
-std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
+template<typename T> std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
     auto it = func->attrs.find(key);
     if (it == func->attrs.end()) return std::nullopt;
     return it->second.get<T>();
 }
 
-template<typename T>
-T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by) {
+template<typename T> T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by) {
     std::optional<T> value = find_attr<T>(func, key);
     TT_ICHECK(value) << "function " << func->name << " has no attribute " << key << "; " << written_by
                      << " writes it and must run first";
     return *value;
 }
 
-#define TT_INSTANTIATE_ATTR(T)                                                                    \
-    template std::optional<T> find_attr<T>(const ir::PrimFunc &, const char *);                   \
+#define TT_INSTANTIATE_ATTR(T)                                                                                         \
+    template std::optional<T> find_attr<T>(const ir::PrimFunc &, const char *);                                        \
     template T get_attr<T>(const ir::PrimFunc &, const char *, const char *);
 TT_INSTANTIATE_ATTR(Json)
 TT_INSTANTIATE_ATTR(std::string)
@@ -392,8 +397,8 @@ ir::Expr decode_block_index(const WorkPartition &partition, const ir::Expr &line
     return decode_block_index(partition.strategy, constant_decode_extents(partition), linear_block_id, grid_dim);
 }
 
-ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents &extents, const ir::Expr &linear_block_id,
-                            int grid_dim) {
+ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents &extents,
+                            const ir::Expr &linear_block_id, int grid_dim) {
     const std::vector<ir::Expr> &g = extents.grid;
     const int rank = static_cast<int>(g.size());
     TT_ICHECK(grid_dim >= 0 && grid_dim < rank) << "grid dimension " << grid_dim << " of a " << rank << "-D grid";
@@ -408,8 +413,10 @@ ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents
         const ir::Expr r = ir::SubNode::make(in_plane, fold_mul(p, panel_blocks));
         // The last panel may be shorter; with constant extents that divide evenly every panel is full.
         int64_t rows, panel_rows;
-        const bool full_panels = ir::as_const_int(g[1], &rows) && ir::as_const_int(panel, &panel_rows) && rows % panel_rows == 0;
-        const ir::Expr height = full_panels ? panel : ir::MinNode::make(panel, ir::SubNode::make(g[1], fold_mul(p, panel)));
+        const bool full_panels =
+            ir::as_const_int(g[1], &rows) && ir::as_const_int(panel, &panel_rows) && rows % panel_rows == 0;
+        const ir::Expr height =
+            full_panels ? panel : ir::MinNode::make(panel, ir::SubNode::make(g[1], fold_mul(p, panel)));
         if (grid_dim == 0) return ir::FloorDivNode::make(r, height);
         return ir::AddNode::make(fold_mul(p, panel), ir::FloorModNode::make(r, height));
     }

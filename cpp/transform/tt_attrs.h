@@ -92,9 +92,7 @@ std::array<int64_t, 3> tiled_shape(const std::vector<int64_t> &shape, const std:
 struct CoreCoord {
     int x = 0;
     int y = 0;
-    bool operator==(const CoreCoord &o) const {
-        return x == o.x && y == o.y;
-    }
+    bool operator==(const CoreCoord &o) const { return x == o.x && y == o.y; }
 };
 /*! \brief "x,y": the key of per-core maps (per_core_runtime_args). */
 std::string core_key(const CoreCoord &c);
@@ -103,9 +101,7 @@ std::string core_key(const CoreCoord &c);
 struct CoreGrid {
     int x = 1;
     int y = 1;
-    int num_cores() const {
-        return x * y;
-    }
+    int num_cores() const { return x * y; }
 };
 
 /*! \brief An inclusive rectangle of cores, TT-Metalium's CoreRange{start, end}.
@@ -113,16 +109,14 @@ struct CoreGrid {
 struct CoreRange {
     CoreCoord start;
     CoreCoord end;
-    int num_cores() const {
-        return (end.x - start.x + 1) * (end.y - start.y + 1);
-    }
+    int num_cores() const { return (end.x - start.x + 1) * (end.y - start.y + 1); }
 };
 using CoreRanges = std::vector<CoreRange>;
 
 /*! \brief Sharding of an L1 buffer: the grid of cores holding shards and each shard's shape. */
 struct ShardSpec {
-    std::array<int, 2> grid{1, 1};            ///< [x, y] cores
-    std::vector<int64_t> shard_shape_tiles;   ///< per-core shard, in tiles (same rank as shape_tiles)
+    std::array<int, 2> grid{1, 1};           ///< [x, y] cores
+    std::vector<int64_t> shard_shape_tiles;  ///< per-core shard, in tiles (same rank as shape_tiles)
 };
 
 /*! \brief The layout of one global buffer (one entry of tt.layout_desc, keyed by param name). */
@@ -130,10 +124,15 @@ struct BufferLayout {
     MemoryKind memory = MemoryKind::DRAM;
     LayoutKind layout = LayoutKind::Interleaved;
     std::array<int, 2> tile_shape{kTileRows, kTileCols};
-    std::string dtype;                 ///< IR dtype name ("bfloat16")
-    std::string data_format;           ///< TT DataFormat ("Float16_b")
-    int64_t page_size = 0;             ///< bytes per page = one tile
-    std::vector<int64_t> shape;        ///< elements
+    std::string dtype;           ///< IR dtype name ("bfloat16")
+    std::string data_format;     ///< TT DataFormat ("Float16_b")
+    int64_t page_size = 0;       ///< bytes per page = one tile
+    std::vector<int64_t> shape;  ///< elements
+    /// The extents the tensor is stored with: its shape, or more where T.copy blocks run past its
+    /// edge (the last block of a T.ceildiv grid). The host fills the elements beyond the shape
+    /// with zeros and drops them on read-back, so such copies read zeros there and their writes
+    /// are lost, as TileLang's bounds-checked copies. Tiles are the padded extents' (rounded up).
+    std::vector<int64_t> padded_shape;
     /// The axes the tiles span, rows then columns (chosen from the kernel's copies; by default the
     /// last two). One axis: the tensor is a batch of vectors, each one row of tiles (32 values per
     /// tile, in its first row). Pages hold the tensor in storage_order(shape.size(), tile_axes).
@@ -148,8 +147,8 @@ struct BufferLayout {
     bool written = false;              ///< the kernel writes it (destination of a copy)
     std::optional<ShardSpec> shard;    ///< present iff layout is sharded
 };
-/*! \brief The shape and tile axes a layout's tiles are laid out over: its own, or with the row
- *  axis split into (extent / row_block, row_block) when row_block is set. */
+/*! \brief The shape and tile axes a layout's tiles are laid out over: its padded shape, or that with
+ *  the row axis split into (extent / row_block, row_block) when row_block is set. */
 std::pair<std::vector<int64_t>, std::vector<int>> blocked_shape(const BufferLayout &layout);
 /*! \brief tt.layout_desc: param name → layout, for every global buffer parameter. */
 using LayoutDesc = std::map<std::string, BufferLayout>;
@@ -172,7 +171,7 @@ void validate_layout_request(const std::string &buffer, const LayoutAnnotation &
 /*! \brief The circular buffer of one on-chip (shared / fragment) buffer: one entry of tt.cb_desc,
  *  keyed by the buffer's name. Pages are tiles. */
 struct CBConfig {
-    int cb_index = 0;             ///< tt::CBIndex::c_<cb_index>
+    int cb_index = 0;  ///< tt::CBIndex::c_<cb_index>
     CBFlow flow = CBFlow::Intermediate;
     std::string dtype;            ///< the IR buffer's dtype
     std::string data_format;      ///< format of the pages in L1 (see PropagateTTLayout)
@@ -180,9 +179,7 @@ struct CBConfig {
     int64_t tiles_per_stage = 0;  ///< tiles of the buffer: what one push/pop moves
     int depth = 1;                ///< stages in flight (T.Pipelined num_stages, double buffering)
     int64_t num_pages = 0;        ///< tiles_per_stage * depth
-    int64_t total_bytes() const {
-        return num_pages * page_size;
-    }
+    int64_t total_bytes() const { return num_pages * page_size; }
 };
 /*! \brief tt.cb_desc: on-chip buffer name → circular buffer. */
 using CBDesc = std::map<std::string, CBConfig>;
@@ -208,7 +205,7 @@ struct WorkPartition {
     std::vector<int64_t> grid;  ///< launch-grid extents, block var 0 first
     int64_t total_blocks = 0;
     int num_cores = 0;
-    int panel = 1;              ///< rows per panel of the block strategy (1 otherwise)
+    int panel = 1;  ///< rows per panel of the block strategy (1 otherwise)
     std::vector<CoreWork> cores;
 };
 
@@ -221,12 +218,8 @@ struct KernelArg {
     uint32_t value = 0;
     std::string marker;  ///< "" for a number
     Json operand;        ///< the marker's operand
-    static KernelArg of(uint32_t v) {
-        return KernelArg{v, "", nullptr};
-    }
-    static KernelArg buffer_address(const std::string &buffer) {
-        return KernelArg{0, "buffer_address", buffer};
-    }
+    static KernelArg of(uint32_t v) { return KernelArg{v, "", nullptr}; }
+    static KernelArg buffer_address(const std::string &buffer) { return KernelArg{0, "buffer_address", buffer}; }
     static KernelArg tensor_accessor_args(const std::string &buffer) {
         return KernelArg{0, "tensor_accessor_args", buffer};
     }
@@ -290,11 +283,9 @@ void from_json(const Json &j, KernelDesc &v);
 
 /*! \brief Reads attribute `key` of func as T; an internal error naming the key and the pass that
  *  should have written it when absent (a pass ran out of order). */
-template<typename T>
-T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by);
+template<typename T> T get_attr(const ir::PrimFunc &func, const char *key, const char *written_by);
 /*! \brief Reads attribute `key` of func as T when present. */
-template<typename T>
-std::optional<T> find_attr(const ir::PrimFunc &func, const char *key);
+template<typename T> std::optional<T> find_attr(const ir::PrimFunc &func, const char *key);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for the lowering

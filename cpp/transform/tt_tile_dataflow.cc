@@ -86,29 +86,30 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
     return block_index_of(element_index, kTileRows, what, span, lets);
 }
 
-std::pair<Expr, Expr> first_tile(const RegionNode *region, const std::vector<int> &tile_axes, int64_t row_block,
-                                 const std::string &what, const Span &span, const Lets &lets) {
+std::pair<Expr, Expr> first_tile(const RegionNode *region, const BufferLayout &layout, const std::string &what,
+                                 const Span &span, const Lets &lets) {
     const std::vector<Range> &r = region->ranges;
+    const std::vector<int> &tile_axes = layout.tile_axes;
     // The batch axes index one matrix (one row of tiles for a vector): its tile rows follow those
-    // of the matrices before it (pages are batch-major in storage order, then row-major tiles).
-    const std::vector<Expr> &shape = region->buffer->shape;
+    // of the matrices before it (pages are batch-major in storage order, then row-major tiles of
+    // the stored, padded extents).
+    const std::vector<int64_t> &stored = layout.padded_shape;
     Expr matrix = make_int(0);
     for (int d : storage_order(r.size(), tile_axes)) {
         if (std::find(tile_axes.begin(), tile_axes.end(), d) == tile_axes.end()) {
-            matrix = AddNode::make(MulNode::make(matrix, shape[d]), r[d].min);
+            matrix = AddNode::make(MulNode::make(matrix, make_int(stored[d])), r[d].min);
         }
     }
     const int col_axis = tile_axes.back();
     Expr row = matrix;
-    if (row_block) {  // each block of row_block rows is a matrix of one tile row
+    if (layout.row_block) {  // each block of row_block rows is a matrix of one tile row
         const int row_axis = tile_axes[0];
-        row = AddNode::make(MulNode::make(matrix, FloorDivNode::make(shape[row_axis], make_int(row_block))),
-                            block_index_of(r[row_axis].min, row_block, what, span, lets));
+        row = AddNode::make(MulNode::make(matrix, make_int(stored[row_axis] / layout.row_block)),
+                            block_index_of(r[row_axis].min, layout.row_block, what, span, lets));
     } else if (tile_axes.size() == 2) {
         const int row_axis = tile_axes[0];
-        Expr row_tiles = tile_index_of(shape[row_axis],
-                                       "dimension " + std::to_string(row_axis) + " of " + region->buffer->name, span);
-        row = AddNode::make(MulNode::make(matrix, row_tiles), tile_index_of(r[row_axis].min, what, span, lets));
+        const int64_t row_tiles = (stored[row_axis] + kTileRows - 1) / kTileRows;
+        row = AddNode::make(MulNode::make(matrix, make_int(row_tiles)), tile_index_of(r[row_axis].min, what, span, lets));
     }
     return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
@@ -173,7 +174,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
         auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes, layout.row_block);
-        auto [row0, col0] = first_tile(copy.source, layout.tile_axes, layout.row_block, "the copy from " + global->name,
+        auto [row0, col0] = first_tile(copy.source, layout, "the copy from " + global->name,
                                        copy.span, ctx.lets());
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
@@ -213,7 +214,7 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
     auto [row0, col0] =
-        first_tile(destination, layout.tile_axes, layout.row_block, "the copy to " + global->name, span, ctx.lets());
+        first_tile(destination, layout, "the copy to " + global->name, span, ctx.lets());
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

@@ -40,14 +40,13 @@ using Lets = std::map<const ir::VarNode *, ir::Expr>;
  *  provably a multiple of 32. */
 ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span, const Lets &lets = {});
 
-/*! \brief The tile (row, column) where a region of a global tensor starts, in its storage order
- *  (tile_axes, see BufferLayout): a 1-D region (a vector in DRAM, tilized as one row of tiles)
- *  starts in tile row 0; in an N-D tensor, rows count through the matrices of its batch axes (with
- *  row_block, each block of that many rows is a matrix of one tile row). A Validation error when a
- *  start is not provably a multiple of 32 (of row_block). */
-std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const std::vector<int> &tile_axes,
-                                         int64_t row_block, const std::string &what, const Span &span,
-                                         const Lets &lets = {});
+/*! \brief The tile (row, column) where a region of a global tensor starts, in the storage order and
+ *  padded extents of its layout (tile_axes, padded_shape, see BufferLayout): a 1-D region (a vector
+ *  in DRAM, tilized as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through
+ *  the matrices of its batch axes (with row_block, each block of that many rows is a matrix of one
+ *  tile row). A Validation error when a start is not provably a multiple of 32 (of row_block). */
+std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const BufferLayout &layout,
+                                         const std::string &what, const Span &span, const Lets &lets = {});
 
 /*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
  *  region being one row of tiles; a Validation error unless those extents are constant multiples

@@ -119,6 +119,13 @@ class BoundsChecker : public LocatingVisitor {
 public:
     /*! The ifs whose condition holds, or fails, for every value of the variables in range. */
     std::map<const IfThenElseNode *, bool> decided;
+    /*! Per tensor, per dimension: one past the last element a T.copy reaches (0: none overhangs). */
+    std::map<const BufferNode *, std::vector<int64_t>> block_reach;
+
+private:
+    std::map<const VarNode *, Expr> block_starts_;  ///< the T.Parallel loops in scope: variable → first value
+
+public:
 
 protected:
     using IRVisitor::visit;
@@ -140,7 +147,9 @@ protected:
         }
         if (extent && extent->values.hi <= 0) return;  // the body never runs
         bind_counter(op->loop_var.get(), op->min, op->extent);
+        if (op->for_kind == ForKind::Parallel) block_starts_[op->loop_var.get()] = op->min;
         visit_stmt(op->body);
+        block_starts_.erase(op->loop_var.get());
     }
     void visit(const LetStmtNode *op) override {
         visit_expr(op->value);
@@ -187,6 +196,7 @@ protected:
             if (!start || !extent) continue;
             Reach region = combine(*start, *extent, {start->values.lo, start->values.hi + extent->values.hi - 1});
             region.exact = region.exact && extent->values.lo == extent->values.hi;
+            if (operation_ == "tl.copy" && overhanging_block(op->buffer, d, *start, region)) continue;
             check(op->buffer, d, op->ranges[d].min, op->ranges[d].extent, region, op->span);
         }
     }
@@ -239,8 +249,35 @@ private:
     void check_indices(const Buffer &buffer, const std::vector<Expr> &indices, const Span &span) {
         for (size_t d = 0; d < indices.size(); ++d) {
             MaybeReach index = reach_of(indices[d]);
-            if (index) check(buffer, d, indices[d], Expr(), *index, span);
+            if (!index) continue;
+            // An element of a tensor in a T.Parallel block is bounds-checked like a T.copy of the
+            // block: the block starts where the parallel loops start.
+            MaybeReach start = buffer->scope == MemoryScope::Global && !block_starts_.empty()
+                                   ? reach_of(substitute(indices[d], [&](const Var &v) {
+                                         auto it = block_starts_.find(v.get());
+                                         return it == block_starts_.end() ? Expr(v) : it->second;
+                                     }))
+                                   : MaybeReach();
+            if (start && overhanging_block(buffer, d, *start, *index)) continue;
+            check(buffer, d, indices[d], Expr(), *index, span);
         }
+    }
+
+    // TileLang's accesses to a tensor are bounds-checked: a block (a T.copy, or the elements of a
+    // T.Parallel block) that starts inside the tensor may run past its edge (the last block of a
+    // T.ceildiv grid), reading zeros there and dropping writes. The tensor is stored padded to the
+    // furthest element such a block reaches (BufferLayout).
+    bool overhanging_block(const Buffer &buffer, size_t dim, const Reach &start, const Reach &region) {
+        int64_t size;
+        if (buffer->scope != MemoryScope::Global || unknown_guards_ > 0 || !region.exact ||
+            dim >= buffer->shape.size() || !as_const_int(buffer->shape[dim], &size) || start.values.lo < 0 ||
+            start.values.hi >= size || region.values.hi < size) {
+            return false;
+        }
+        std::vector<int64_t> &reach = block_reach[buffer.get()];
+        reach.resize(buffer->shape.size(), 0);
+        reach[dim] = std::max<int64_t>(reach[dim], region.values.hi + 1);
+        return true;
     }
 
     // Only an exact reach proves an access out of bounds; a bound alone (a min, an index whose terms
@@ -431,11 +468,12 @@ private:
 
 }  // namespace
 
-PrimFunc verify_tt_bounds(const PrimFunc &func) {
+CheckedBounds verify_tt_bounds(const PrimFunc &func) {
     BoundsChecker checker;
     checker(func->body);
-    if (checker.decided.empty()) return func;
-    return with_body(func, TakenBranches(checker.decided)(func->body));
+    CheckedBounds out{func, std::move(checker.block_reach)};
+    if (!checker.decided.empty()) out.func = with_body(func, TakenBranches(checker.decided)(func->body));
+    return out;
 }
 
 }  // namespace tt::transform

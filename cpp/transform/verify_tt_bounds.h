@@ -12,20 +12,36 @@
  *  non-square grid) is a located Validation error at the kernel line. Accesses with only a bound
  *  (T.min/T.max, terms sharing a variable), an index read from a buffer, or under a condition the
  *  check cannot use are never refused on a bound alone: the simulator checks their pages at run
- *  time. A loop whose trip count (over the same ranges) is exactly negative for some blocks is a
- *  located error too: the device counts trips unsigned, so it would run about 2**32 times.
+ *  time. Accesses to a tensor are bounds-checked, as in TileLang: a block (a T.copy region, or the
+ *  elements of a T.Parallel block, which starts where its parallel loops start) that starts inside
+ *  the tensor may run past its edge (the last block of a T.ceildiv grid over a ragged extent); such
+ *  blocks are reported, not refused, with the furthest element they reach. A loop whose trip count
+ *  (over the same ranges) is exactly negative for some blocks is a located error too: the device
+ *  counts trips unsigned, so it would run about 2**32 times.
  */
 #pragma once
+
+#include <map>
+#include <vector>
 
 #include "ir/ir.h"
 
 namespace tt::transform {
 
+/*! \brief What verify_tt_bounds found: the kernel with its decided ifs replaced, and per tensor
+ *  whose blocks run past its edge, per dimension one past the furthest element they reach (0 for a
+ *  dimension no block overhangs). */
+struct CheckedBounds {
+    ir::PrimFunc func;
+    std::map<const ir::BufferNode *, std::vector<int64_t>> block_reach;
+};
+
 /*! \brief Throws a located Validation error at the first access of func (a kernel before
- *  GridToPersistentTT, with its KernelLaunch) that can fall outside its buffer. Returns func with
- *  every if whose condition the same ranges decide (`if bx < 100:` on a grid of 8 blocks, a tail
- *  guard that always holds) replaced by its taken branch, so that guards which never fail do not
- *  reach the lowering as conditions on block indices. */
-ir::PrimFunc verify_tt_bounds(const ir::PrimFunc &func);
+ *  GridToPersistentTT, with its KernelLaunch) that can fall outside its buffer, blocks that start
+ *  inside a tensor excepted. Returns func with every if whose condition the same ranges
+ *  decide (`if bx < 100:` on a grid of 8 blocks, a tail guard that always holds) replaced by its
+ *  taken branch, so that guards which never fail do not reach the lowering as conditions on block
+ *  indices, and the reach of the blocks that overhang. */
+CheckedBounds verify_tt_bounds(const ir::PrimFunc &func);
 
 }  // namespace tt::transform
