@@ -17,7 +17,7 @@ from test_attention import mha_forward, mha_reference
 from test_elementwise import random
 from test_reductions import assert_close
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
-from tilelang_style_kernels import elementwise_add, gemm_relu, rms_norm
+from tilelang_style_kernels import elementwise_add, gemm_relu, layer_norm, rms_norm, softmax_whole_row
 
 EPS = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}
 
@@ -143,6 +143,129 @@ def test_attention_at_seq_len_100(dtype):
 def test_ragged_programs_compile_against_the_release(tt_release):
     check_kernels([tilelang_tt.compile(f, out_idx=[-1]).artifacts_dir
                    for f in (matmul(200, 136, 100, 64, 64, 32), gemm_transpose_a(200, 136, 100, 64, 64, 32),
-                             elementwise_add(100, 72, 32, 32), rms_norm(100, 200, 32, dtype="float32"))] +
+                             elementwise_add(100, 72, 32, 32), rms_norm(100, 200, 32, dtype="float32"),
+                             centered_rows(100, 200, 32, "min"), softmax_whole_row(100, 200),
+                             online_softmax_masked(100, 200, 32, 64))] +
                   [tilelang_tt.compile(mha_forward(1, 2, 100, 64, 32, 32, mask_keys_past_seq_len=True),
                                        out_idx=[3, 4]).artifacts_dir])
+
+
+REDUCE = {"sum": np.sum, "max": np.max, "min": np.min, "absmax": lambda x, axis: np.abs(x).max(axis=axis),
+          "abssum": lambda x, axis: np.abs(x).sum(axis=axis)}
+
+
+def centered_rows(M, N, block_M, kind):
+    """Y = X minus the reduction of each of its rows, whole rows of N columns on chip."""
+
+    @T.prim_func
+    def center(X: T.Tensor((M, N), "float32"), Y: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(M, block_M)) as bm:
+            x = T.alloc_fragment((block_M, N), "float32")
+            stat = T.alloc_fragment((block_M,), "float32")
+            T.copy(X[bm * block_M, 0], x)
+            if kind == "sum":
+                T.reduce_sum(x, stat, dim=1)
+            elif kind == "max":
+                T.reduce_max(x, stat, dim=1)
+            elif kind == "min":
+                T.reduce_min(x, stat, dim=1)
+            elif kind == "absmax":
+                T.reduce_absmax(x, stat, dim=1)
+            else:
+                T.reduce_abssum(x, stat, dim=1)
+            for i, j in T.Parallel(block_M, N):
+                x[i, j] = x[i, j] - stat[i]
+            T.copy(x, Y[bm * block_M, 0])
+
+    return center
+
+
+@pytest.mark.parametrize("kind", sorted(REDUCE))
+def test_reductions_of_whole_rows_of_200_columns_ignore_the_padding(kind):
+    """The rows' last tiles hold 24 columns of padding: the pool reads it masked to the identity
+    (an all-negative row's maximum is not 0, its minimum of negated values is not 0)."""
+    x = random((100, 200), "float32", 11) - 4.0  # all negative: a zero from the padding would show
+    y = tilelang_tt.compile(centered_rows(100, 200, 32, kind), out_idx=[-1])(x)
+    expected = x - REDUCE[kind](x, axis=1)[:, None]
+    # The pool reads the source through the matrix engine's 19-bit registers (10 mantissa bits).
+    assert_close(y, expected, rtol=2 ** -9, atol=2 ** -9 * (256 if "sum" in kind else 8))
+
+
+def test_softmax_and_layer_norm_over_rows_of_200_columns():
+    x = random((100, 200), "bfloat16", 12)
+    xf = x.astype(np.float32)
+    e = np.exp(xf - xf.max(axis=1, keepdims=True))
+    softmax = tilelang_tt.compile(softmax_whole_row(100, 200), out_idx=[-1])
+    assert_close(softmax(x), e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / 200 * 8)
+    for dtype, tol in (("bfloat16", 2 ** -6), ("float32", 2 ** -9)):
+        norm = tilelang_tt.compile(layer_norm(100, 200, block_M=32, in_dtype=dtype, out_dtype=dtype), out_idx=[3, 4, 5])
+        x, gamma, beta = random((100, 200), dtype, 8), random((200,), dtype, 9), random((200,), dtype, 10)
+        y, mean, rstd = norm(x, gamma, beta)
+        xf = x.astype(np.float32)
+        mu, r = xf.mean(axis=1), 1 / np.sqrt(xf.var(axis=1) + 1e-5)
+        assert_close(mean, mu, rtol=tol, atol=tol)
+        assert_close(rstd, r, rtol=tol, atol=tol)
+        assert_close(y, (xf - mu[:, None]) * r[:, None] * gamma.astype(np.float32) + beta.astype(np.float32),
+                     rtol=tol, atol=4 * tol)
+
+
+def online_softmax_masked(M, N, block_M, block_N):
+    """TileLang's online softmax over column blocks of block_N, the elements past N (read as zeros
+    from the last block past the edge) masked to -inf as a variable-length kernel does."""
+
+    @T.prim_func
+    def softmax_rows(X: T.Tensor((M, N), "bfloat16"), Y: T.Tensor((M, N), "bfloat16")):
+        with T.Kernel(T.ceildiv(M, block_M)) as bm:
+            x = T.alloc_fragment((block_M, block_N), "float32")
+            row_max = T.alloc_fragment((block_M,), "float32")
+            prev_max = T.alloc_fragment((block_M,), "float32")
+            row_sum = T.alloc_fragment((block_M,), "float32")
+            block_sum = T.alloc_fragment((block_M,), "float32")
+            T.fill(row_max, -T.infinity("float32"))
+            T.fill(row_sum, 0)
+            for s in T.serial(T.ceildiv(N, block_N)):
+                T.copy(X[bm * block_M, s * block_N], x)
+                for i, j in T.Parallel(block_M, block_N):
+                    x[i, j] = T.if_then_else(s * block_N + j < N, x[i, j], -T.infinity("float32"))
+                T.copy(row_max, prev_max)
+                T.reduce_max(x, row_max, dim=1, clear=False)
+                for i, j in T.Parallel(block_M, block_N):
+                    x[i, j] = T.exp(x[i, j] - row_max[i])
+                T.reduce_sum(x, block_sum, dim=1)
+                for i in T.Parallel(block_M):
+                    row_sum[i] = row_sum[i] * T.exp(prev_max[i] - row_max[i]) + block_sum[i]
+            for s in T.serial(T.ceildiv(N, block_N)):
+                T.copy(X[bm * block_M, s * block_N], x)
+                for i, j in T.Parallel(block_M, block_N):
+                    x[i, j] = T.exp(x[i, j] - row_max[i]) / row_sum[i]
+                T.copy(x, Y[bm * block_M, s * block_N])
+
+    return softmax_rows
+
+
+def test_online_softmax_at_100x200_in_blocks_of_64_columns():
+    x = random((100, 200), "bfloat16", 13)
+    xf = x.astype(np.float32)
+    e = np.exp(xf - xf.max(axis=1, keepdims=True))
+    y = tilelang_tt.compile(online_softmax_masked(100, 200, 32, 64), out_idx=[-1])(x)
+    assert_close(y, e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / 200 * 8)
+
+
+def test_a_gemm_summing_padding_that_may_not_be_zero_is_a_located_error():
+    @T.prim_func
+    def shifted(A: T.Tensor((64, 48), "float32"), B: T.Tensor((48, 64), "float32"), C: T.Tensor((64, 64), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_fragment((64, 48), "float32")
+            b = T.alloc_shared((48, 64), "float32")
+            c = T.alloc_fragment((64, 64), "float32")
+            T.copy(A[0, 0], a)
+            T.copy(B[0, 0], b)
+            for i, j in T.Parallel(64, 48):
+                a[i, j] = T.exp(a[i, j])
+            T.clear(c)
+            T.gemm(a, b, c)
+            T.copy(c, C[0, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="sums over the 48 elements of dimension 1 of a") as info:
+        tilelang_tt.compile(shifted, out_idx=[2])
+    assert "T.gemm(a, b, c)" in str(info.value)

@@ -247,7 +247,8 @@ void check_tile_aligned(const Buffer &buffer, const std::vector<int64_t> &shape,
     // A 1-D buffer is a vector: 32 values per tile (the row or column of a tile block it belongs to).
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(shape.size()) : tile_axes;
     for (int d : axes) {
-        if (padding != TilePadding::None && axes.size() == 2 && d == axes[1]) continue;
+        // The columns of a block, or a vector's length: padded to whole tiles.
+        if (padding != TilePadding::None && d == axes.back()) continue;
         const bool small = shape[d] < kTileRows && kTileRows % shape[d] == 0;
         if (padding == TilePadding::ColumnsAndSmallRows && small) continue;
         if (shape[d] % 32 != 0) {

@@ -32,7 +32,7 @@ std::vector<int64_t> constant_shape(const ir::Buffer &buffer, const char *what);
 /*! \brief Which dimensions of a buffer may be padded to whole tiles (see verify_tt_padding.h). */
 enum class TilePadding {
     None,
-    ColumnsAndSmallRows,  ///< a column dimension of any extent, and rows (or a vector's length) dividing 32
+    ColumnsAndSmallRows,  ///< a column dimension (or a vector's length) of any extent, and rows dividing 32
 };
 
 /*! \brief Checks that the dimensions tiles span (tile_axes; empty: the last two, the only one of

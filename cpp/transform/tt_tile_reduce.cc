@@ -6,7 +6,12 @@
 // result is exactly a Column (Row) vector tile (VectorLayout). The scaler is a tile of ones that
 // compute fills once per kernel. Kinds the matrix engine has no pool for are rewritten around
 // it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x).
-// clear=False combines the result with the vector's current value in DST before packing.
+// clear=False combines the result with the vector's current value in DST before packing. A source
+// whose extent along the folded axis is not a multiple of 32 (a row of 200 columns) has padding in
+// its last tiles that element-wise math may have made anything (exp(0) is 1): the pool reads it
+// masked to the reduction's identity (0 for sums, -inf for maxima) through the index tiles.
+#include <limits>
+
 #include "ir/arith.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
@@ -23,14 +28,37 @@ Expr cb_of(const CircularBuffer &cb) {
     return make_int(cb.config.cb_index);
 }
 
-EltwiseExpr unary(const char *name, const Buffer &source) {
+EltwiseExpr tile_of(const Buffer &source) {
     EltwiseExpr leaf;
     leaf.kind = EltwiseExpr::Tile;
     leaf.buffer = source;
+    return leaf;
+}
+
+EltwiseExpr unary(const char *name, EltwiseExpr operand) {
     EltwiseExpr e;
     e.kind = EltwiseExpr::Unary;
     e.op = lookup_eltwise_op(name);
-    e.operands = {leaf};
+    e.operands = {std::move(operand)};
+    return e;
+}
+
+/*! value where the element's index along the folded axis is below `extent`, `identity` elsewhere. */
+EltwiseExpr masked(EltwiseExpr value, bool along_columns, int64_t extent, double identity,
+                   const CircularBuffer *index) {
+    EltwiseExpr inside;
+    inside.kind = EltwiseExpr::IndexCompare;
+    inside.op = lookup_eltwise_op("ltz");  // index - extent < 0
+    inside.index_row = along_columns ? 0 : 1;
+    inside.index_col = along_columns ? 1 : 0;
+    inside.offset = make_int(-extent);
+    inside.index_cb = index;
+    EltwiseExpr otherwise;
+    otherwise.kind = EltwiseExpr::Constant;
+    otherwise.constant = identity;
+    EltwiseExpr e;
+    e.kind = EltwiseExpr::Select;
+    e.operands = {std::move(inside), std::move(value), std::move(otherwise)};
     return e;
 }
 
@@ -83,14 +111,27 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const CircularBuffer &in = value_cb(src->buffer, span);
     note_compute_init(emit_copy_init(in, out));
 
-    // The tiles the pool reads: the source's (kept: popped where the value dies), or |source| in a
-    // scratch CB.
+    // The tiles the pool reads: the source's (kept: popped where the value dies), or |source|, -source
+    // or the source masked past its extent in a scratch CB.
     compute.push_back(tt_call("cb_wait_front", {cb_of(in), make_int(shape.rows * shape.cols)}));
     const CircularBuffer *pooled = &in;
     TileOrder pooled_order = order;
-    if (kind == "absmax" || kind == "abssum" || kind == "min") {
-        const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, kind == "min" ? "negated" : "abs");
-        EltwiseStore pre{scratch.buffer, unary(kind == "min" ? "neg" : "abs", src->buffer), span};
+    const bool sums = kind == "sum" || kind == "abssum";
+    int64_t extent = 0;
+    as_const_int(src->buffer->shape[rows ? 1 : 0], &extent);
+    const bool padded = extent % kTileCols != 0;
+    if (kind == "absmax" || kind == "abssum" || kind == "min" || padded) {
+        EltwiseExpr value = kind == "min"                          ? unary("neg", tile_of(src->buffer))
+                            : kind == "absmax" || kind == "abssum" ? unary("abs", tile_of(src->buffer))
+                                                                   : tile_of(src->buffer);
+        if (padded) {
+            value = masked(std::move(value), rows, extent, sums ? 0.0 : -std::numeric_limits<double>::infinity(),
+                           &ctx_.index_cb(&compute_setup_, &compute_teardown_, span));
+        }
+        const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, padded          ? "masked"
+                                                                     : kind == "min" ? "negated"
+                                                                                     : "abs");
+        EltwiseStore pre{scratch.buffer, std::move(value), span};
         count_eltwise_slots(pre.value);
         compute.push_back(emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}},
                                            ctx_.dst_tiles(), ctx_.fp32_dest_acc()));
@@ -98,7 +139,7 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
         pooled = &scratch;
     }
     mark_read(src->buffer);
-    const std::string pool = (kind == "sum" || kind == "abssum") ? "sum" : "max";
+    const std::string pool = sums ? "sum" : "max";
     // With fp32 in DST the pool accumulates in fp32 too (enforce_fp32_accumulation).
     const std::string variant = pool + (rows ? "_row" : "_col") + (ctx_.fp32_dest_acc() ? "_fp32" : "");
     const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_, span);

@@ -13,26 +13,22 @@ namespace {
 
 using namespace ir;
 
-class PaddingChecker : public LocatingVisitor {
+/*! The padded buffers whose padding some write may make non-zero: an element-wise store that is
+ *  not zero where the padded loads it reads are (exp(x), x - mean), a T.fill with another value, a
+ *  T.copy of such a buffer. Collected to a fixed point, so a write later in a loop body counts for
+ *  the reads before it. */
+class DirtyPadding : public IRVisitor {
 public:
-    PaddingChecker(const std::map<const BufferNode *, int> &padded, const std::set<const BufferNode *> &padded_rows)
-        : padded_(padded), padded_rows_(padded_rows) {}
-    using LocatingVisitor::visit;
+    DirtyPadding(const std::map<const BufferNode *, int> &padded, std::set<const BufferNode *> &dirty)
+        : padded_(padded), dirty_(dirty) {}
+    using IRVisitor::visit;
 
 protected:
     void visit(const BufferStoreNode *op) override {
         auto it = padded_.find(op->buffer.get());
-        if (it != padded_.end()) {
-            const Expr &column = op->indices[it->second];
-            if (!zero_at_padding(op->value, column)) {
-                refuse(op->buffer, "the element-wise store " + to_text(op->value) + " into " + op->buffer->name,
-                       "a product with " + op->buffer->name +
-                           "'s own value (or another padded buffer's at the same "
-                           "column), or sums, quotients by other values and casts of such products, as "
-                           "acc_o[i, j] *= scale[i]");
-            }
-        }
-        LocatingVisitor::visit(op);
+        if (it != padded_.end() && !zero_at_padding(op->value, op->indices[it->second]))
+            dirty_.insert(op->buffer.get());
+        IRVisitor::visit(op);
     }
 
     void visit(const CallNode *op) override {
@@ -41,39 +37,14 @@ protected:
             const RegionNode *region = op->args[0].as<RegionNode>();
             const bool zero = (op->args[1]->kind == NodeKind::FloatImm && op->args[1].as<FloatImmNode>()->value == 0) ||
                               (op->args[1]->kind == NodeKind::IntImm && op->args[1].as<IntImmNode>()->value == 0);
-            if (region && padded_.count(region->buffer.get()) && !zero) {
-                refuse(region->buffer, "T.fill of " + region->buffer->name + " with " + to_text(op->args[1]),
-                       "T.fill with 0, then an element-wise update that keeps the padding zero");
-            }
+            if (region && padded_.count(region->buffer.get()) && !zero) dirty_.insert(region->buffer.get());
         }
-        if (name == "tl.gemm") {
-            // The operand whose rows the gemm sums over: B, or A when transposed.
-            int64_t transpose_a = 0;
-            as_const_int(op->args[3], &transpose_a);
-            const RegionNode *summed = op->args[transpose_a ? 0 : 1].as<RegionNode>();
-            if (summed && padded_rows_.count(summed->buffer.get())) {
-                refuse_rows(summed->buffer, "T.gemm summing over the rows of " + summed->buffer->name,
-                            "a block of 32 rows (or a multiple) for the operand the gemm reduces over");
-            }
+        if (name == "tl.copy") {
+            const RegionNode *src = op->args[0].as<RegionNode>(), *dst = op->args[1].as<RegionNode>();
+            if (src && dst && dirty_.count(src->buffer.get()) && padded_.count(dst->buffer.get()))
+                dirty_.insert(dst->buffer.get());
         }
-        if (name == "tl.reduce") {
-            const RegionNode *src = op->args[0].as<RegionNode>();
-            const std::string kind = op->args[2].as<StringImmNode>()->value;
-            int64_t dim = -1;
-            as_const_int(op->args[3], &dim);
-            if (src && padded_rows_.count(src->buffer.get()) && dim + 2 == int64_t(src->buffer->shape.size())) {
-                refuse_rows(src->buffer, "T.reduce_" + kind + " of " + src->buffer->name + " over its rows",
-                            "a reduction along dimension " + std::to_string(dim + 1) + ", or a block of 32 rows");
-            }
-            auto it = src ? padded_.find(src->buffer.get()) : padded_.end();
-            if (it != padded_.end() && dim == it->second && (kind == "max" || kind == "min")) {
-                refuse(src->buffer,
-                       "T.reduce_" + kind + " of " + src->buffer->name + " along dimension " + std::to_string(dim),
-                       "a reduction along another dimension, or T.reduce_sum / T.reduce_absmax, which zeros do not "
-                       "change");
-            }
-        }
-        LocatingVisitor::visit(op);
+        IRVisitor::visit(op);
     }
 
 private:
@@ -87,7 +58,8 @@ private:
         case NodeKind::BufferLoad: {
             const auto *load = e.as<BufferLoadNode>();
             auto it = padded_.find(load->buffer.get());
-            return it != padded_.end() && load->indices[it->second].get() == column.get();
+            return it != padded_.end() && load->indices[it->second].get() == column.get() &&
+                   !dirty_.count(load->buffer.get());
         }
         case NodeKind::Cast: return zero_at_padding(e.as<CastNode>()->value, column);
         case NodeKind::Select: {
@@ -119,15 +91,54 @@ private:
         return loads.found;
     }
 
-    void refuse(const Buffer &buffer, const std::string &what, const std::string &instead) const {
-        const int axis = padded_.at(buffer.get());
-        int64_t extent = 0;
-        as_const_int(buffer->shape[axis], &extent);
-        TT_USER_ERROR(Validation, statement_span())
-            << what << " is not supported on Tenstorrent yet: dimension " << axis << " of " << buffer->name
-            << " has extent " << extent << ", so its tiles end in " << (extent + 31) / 32 * 32 - extent
-            << " columns of zeros that tile operations compute on too, and this would make them non-zero or read "
-            << "them; instead use " << instead;
+    const std::map<const BufferNode *, int> &padded_;
+    std::set<const BufferNode *> &dirty_;
+};
+
+/*! The reads that need zero padding: a T.gemm sums over its operands' padded axis, which adds
+ *  nothing only while both are zero there (non-zero padding may be inf or NaN, which a zero does not
+ *  cancel); and one reducing over the padding rows of a block of fewer than 32 rows. (Reductions
+ *  mask the padding themselves, tt_tile_reduce.cc.) */
+class PaddingChecker : public LocatingVisitor {
+public:
+    PaddingChecker(const std::map<const BufferNode *, int> &padded, const std::set<const BufferNode *> &padded_rows,
+                   const std::set<const BufferNode *> &dirty)
+        : padded_(padded), padded_rows_(padded_rows), dirty_(dirty) {}
+    using LocatingVisitor::visit;
+
+protected:
+    void visit(const CallNode *op) override {
+        if (op->op->name == "tl.gemm") {
+            int64_t transpose_a = 0, transpose_b = 0;
+            as_const_int(op->args[3], &transpose_a);
+            as_const_int(op->args[4], &transpose_b);
+            // The operand whose rows the gemm sums over: B, or A when transposed.
+            const RegionNode *a = op->args[0].as<RegionNode>(), *b = op->args[1].as<RegionNode>();
+            const RegionNode *summed = transpose_a ? a : b;
+            if (summed && padded_rows_.count(summed->buffer.get())) {
+                refuse_rows(summed->buffer, "T.gemm summing over the rows of " + summed->buffer->name,
+                            "a block of 32 rows (or a multiple) for the operand the gemm reduces over");
+            }
+            for (const auto &[operand, axis] : {std::pair{a, transpose_a ? 0 : 1}, std::pair{b, transpose_b ? 1 : 0}}) {
+                if (!operand || !dirty_along(operand->buffer, axis)) continue;
+                int64_t extent = 0;
+                as_const_int(operand->buffer->shape[axis], &extent);
+                TT_USER_ERROR(Validation, statement_span())
+                    << "T.gemm of " << a->buffer->name << " and " << b->buffer->name << " is not supported on "
+                    << "Tenstorrent yet: it sums over the " << extent << " elements of dimension " << axis << " of "
+                    << operand->buffer->name << ", padded to whole tiles, and element-wise math (an exp, a sum with "
+                    << "another value, a fill) has made that padding non-zero, so it would add to the result; instead "
+                    << "keep the padding zero (scale or divide the copied values rather than adding to them), or use "
+                    << "an extent that is a multiple of 32";
+            }
+        }
+        LocatingVisitor::visit(op);
+    }
+
+private:
+    bool dirty_along(const Buffer &buffer, int axis) const {
+        auto it = padded_.find(buffer.get());
+        return it != padded_.end() && it->second == axis && dirty_.count(buffer.get());
     }
 
     void refuse_rows(const Buffer &buffer, const std::string &what, const std::string &instead) const {
@@ -141,6 +152,7 @@ private:
 
     const std::map<const BufferNode *, int> &padded_;
     const std::set<const BufferNode *> &padded_rows_;
+    const std::set<const BufferNode *> &dirty_;
 };
 
 }  // namespace
@@ -148,8 +160,12 @@ private:
 void verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded,
                        const std::set<const BufferNode *> &padded_rows) {
     if (padded.empty() && padded_rows.empty()) return;
-    PaddingChecker checker(padded, padded_rows);
-    checker(func->body);
+    std::set<const BufferNode *> dirty;
+    for (size_t before = SIZE_MAX; before != dirty.size();) {
+        before = dirty.size();
+        DirtyPadding(padded, dirty)(func->body);
+    }
+    PaddingChecker(padded, padded_rows, dirty)(func->body);
 }
 
 }  // namespace tt::transform

@@ -216,9 +216,10 @@ TEST(InferTTLayout, BlocksOfFewerRowsAreATileEach) {
     EXPECT_EQ(tiled_shape(shape, axes), (std::array<int64_t, 3>{8, 4, 64}));
 }
 
-/*! A (32, 16) tensor: its columns are padded to a tile, and T.fill of it with 1 would make the
- *  padding non-zero, a located error (verify_tt_padding.h); T.fill with 0 is fine. */
-TEST(InferTTLayout, PaddedColumnsStayZero) {
+/*! A (32, 16) tensor: its columns are padded to a tile. T.fill of it with 1 makes the padding
+ *  non-zero, which only a T.gemm summing over it would mind (verify_tt_padding.h; reductions mask
+ *  padding, the host drops a tensor's): both fills are accepted. */
+TEST(InferTTLayout, PaddedColumnsMayHoldAnythingNoGemmSums) {
     const Span at{"narrow.py", 6, 5};
     const DataType f32 = DataType::parse("float32");
     Buffer A = make_buffer("A", {make_int(32), make_int(16)}, f32, MemoryScope::Global, at);
@@ -229,11 +230,7 @@ TEST(InferTTLayout, PaddedColumnsStayZero) {
     };
     const BufferLayout layout = infer_tt_layout(fill_with(0), context())->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>().at("A");
     EXPECT_EQ(layout.shape_tiles, (std::vector<int64_t>{1, 1}));
-    int line = 0;
-    const std::string msg = validation_message(fill_with(1), context(), &line);
-    EXPECT_NE(msg.find("T.fill of A with 1"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("dimension 1 of A has extent 16"), std::string::npos) << msg;
-    EXPECT_EQ(line, 6);
+    EXPECT_NO_THROW(infer_tt_layout(fill_with(1), context()));
 }
 
 /*! A block wider than the tensor: the copy of B reaches columns 128..255 of a 128-column B. It
