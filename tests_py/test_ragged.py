@@ -17,7 +17,7 @@ from test_attention import mha_forward, mha_reference
 from test_elementwise import random
 from test_reductions import assert_close
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
-from tilelang_style_kernels import elementwise_add, gemm_relu, layer_norm, rms_norm, softmax_whole_row
+from tilelang_style_kernels import elementwise_add, gemm_relu, layer_norm, rms_norm, softmax, softmax_whole_row
 
 EPS = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}
 
@@ -241,6 +241,16 @@ def online_softmax_masked(M, N, block_M, block_N):
                 T.copy(x, Y[bm * block_M, s * block_N])
 
     return softmax_rows
+
+
+def test_online_softmax_body_with_blocks_of_whole_rows_at_100x200():
+    """tilelang_style_kernels.softmax (TileLang's two-sweep softmax) with block_N = N = 200: its loops
+    over T.ceildiv(N, block_N) = 1 block copy whole rows, and the reductions mask their padding."""
+    x = random((100, 200), "bfloat16", 14)
+    xf = x.astype(np.float32)
+    e = np.exp(xf - xf.max(axis=1, keepdims=True))
+    y = tilelang_tt.compile(softmax(100, 200, block_M=32, block_N=200, dtype="bfloat16"), out_idx=[-1])(x)
+    assert_close(y, e / e.sum(axis=1, keepdims=True), rtol=2 ** -6, atol=2 ** -6 / 200 * 8)
 
 
 def test_online_softmax_at_100x200_in_blocks_of_64_columns():

@@ -8,6 +8,7 @@
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
+#include "transform/tt_tile_dataflow.h"
 #include "transform/tt_tile_ops.h"
 
 namespace tt::transform {
@@ -156,7 +157,14 @@ private:
     RoleStmts lower_for(const ForNode *op) {
         if (op->for_kind == ForKind::Parallel) return stamped(ops_.lower_parallel(op), op->span);
         if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc, nullptr, nullptr);
-        return lower_loop(op);
+        // A loop of one trip (T.ceildiv(N, block_N) steps when the block is the whole row) binds its
+        // variable to its start, so `X[rows, s * block_N]` is known to copy the whole dimension.
+        int64_t trips = 0;
+        const bool once = as_const_int(fold_constants(through_lets(op->extent, ctx_.lets())), &trips) && trips == 1;
+        if (once) ctx_.lets()[op->loop_var.get()] = op->min;
+        RoleStmts out = lower_loop(op);
+        if (once) ctx_.lets().erase(op->loop_var.get());
+        return out;
     }
 
     // The accumulator a loop can keep in DST from its first to its last iteration: the loop's

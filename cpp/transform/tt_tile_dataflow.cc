@@ -62,21 +62,23 @@ void require_matching_format(const CircularBuffer &cb, const BufferLayout &layou
 
 }  // namespace
 
+Expr through_lets(const Expr &e, const Lets &lets) {
+    return substitute(e, [&](const Var &v) {
+        auto it = lets.find(v.get());
+        return it == lets.end() ? Expr(v) : through_lets(it->second, lets);
+    });
+}
+
 Expr block_index_of(const Expr &element_index, int64_t block, const std::string &what, const Span &span,
                     const Lets &lets) {
     // Through lets: `row0 = by * 64` then A[row0, k * 32] starts at a tile row like by * 64 does.
-    std::function<Expr(const Expr &)> resolve = [&](const Expr &e) {
-        return substitute(e, [&](const Var &v) {
-            auto it = lets.find(v.get());
-            return it == lets.end() ? Expr(v) : resolve(it->second);
-        });
-    };
-    Expr q = exact_quotient(fold_constants(resolve(element_index)), block);
+    Expr q = exact_quotient(fold_constants(through_lets(element_index, lets)), block);
     if (!q) {
         const std::string b = std::to_string(block);
         TT_USER_ERROR(Validation, span) << what << " starts at element " << to_text(element_index)
                                         << ", which is not provably a multiple of " << b << "; Tenstorrent moves whole "
-                                        << (block == kTileRows ? "32x32 tiles" : "blocks of " + b + " rows, a tile each")
+                                        << (block == kTileRows ? "32x32 tiles"
+                                                               : "blocks of " + b + " rows, a tile each")
                                         << ", so instead start tile regions at multiples of " << b;
     }
     return fold_constants(q);
@@ -109,19 +111,21 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const BufferLayout &l
     } else if (tile_axes.size() == 2) {
         const int row_axis = tile_axes[0];
         const int64_t row_tiles = (stored[row_axis] + kTileRows - 1) / kTileRows;
-        row = AddNode::make(MulNode::make(matrix, make_int(row_tiles)), tile_index_of(r[row_axis].min, what, span, lets));
+        row =
+            AddNode::make(MulNode::make(matrix, make_int(row_tiles)), tile_index_of(r[row_axis].min, what, span, lets));
     }
     return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
 
 std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &span, const std::vector<int> &tile_axes,
-                                         int64_t row_block) {
+                                         int64_t row_block, const Lets &lets) {
     // A tensor of more dimensions is a batch of matrices (or vectors) over its tile axes: the region
     // must lie in one of them (one index in each other dimension, as Q[b, h, rows, cols]).
     const std::vector<int> axes = tile_axes.empty() ? default_tile_axes(region->ranges.size()) : tile_axes;
     auto axes_text = [&] {
-        return axes.size() == 1 ? "vectors along dimension " + std::to_string(axes[0])
-                                : "2-D blocks of dimensions " + std::to_string(axes[0]) + " and " + std::to_string(axes[1]);
+        return axes.size() == 1
+                   ? "vectors along dimension " + std::to_string(axes[0])
+                   : "2-D blocks of dimensions " + std::to_string(axes[0]) + " and " + std::to_string(axes[1]);
     };
     for (size_t d = 0; d < region->ranges.size(); ++d) {
         int64_t one;
@@ -140,7 +144,8 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
         const Range &range = region->ranges[axes[i]];
         const int slot = static_cast<int>(i + 2 - axes.size());
         // A block of a tensor stored one block of row_block rows per tile is one tile row.
-        if (row_block && slot == 0 && as_const_int(fold_constants(range.extent), &ext[slot]) && ext[slot] == row_block) {
+        if (row_block && slot == 0 && as_const_int(fold_constants(range.extent), &ext[slot]) &&
+            ext[slot] == row_block) {
             ext[slot] = kTileRows;
             continue;
         }
@@ -150,7 +155,7 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
         const bool whole_padded = (slot == 1 || region->buffer->scope != MemoryScope::Global) &&
                                   as_const_int(fold_constants(range.extent), &ext[slot]) &&
                                   as_const_int(region->buffer->shape[axes[i]], &whole) && ext[slot] == whole &&
-                                  as_const_int(fold_constants(range.min), &start) && start == 0;
+                                  as_const_int(fold_constants(through_lets(range.min, lets)), &start) && start == 0;
         if (whole_padded) {
             ext[slot] = (ext[slot] + kTileCols - 1) / kTileCols * kTileCols;
             continue;
@@ -173,9 +178,8 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const BufferLayout &layout = ctx.layout(global, copy.span);
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
-        auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes, layout.row_block);
-        auto [row0, col0] = first_tile(copy.source, layout, "the copy from " + global->name,
-                                       copy.span, ctx.lets());
+        auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes, layout.row_block, ctx.lets());
+        auto [row0, col0] = first_tile(copy.source, layout, "the copy from " + global->name, copy.span, ctx.lets());
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -207,14 +211,13 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
     const Buffer &global = destination->buffer;
     const BufferLayout &layout = ctx.layout(global, span);
     require_matching_format(source, layout, global, span);
-    auto [rows, cols] = region_tiles(destination, span, layout.tile_axes, layout.row_block);
+    auto [rows, cols] = region_tiles(destination, span, layout.tile_axes, layout.row_block, ctx.lets());
     if (rows != order.rows || cols != order.cols) {
         TT_USER_ERROR(Validation, span) << "T.copy from " << source.buffer->name << " (" << order.rows << "x"
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    auto [row0, col0] =
-        first_tile(destination, layout, "the copy to " + global->name, span, ctx.lets());
+    auto [row0, col0] = first_tile(destination, layout, "the copy to " + global->name, span, ctx.lets());
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

@@ -40,6 +40,9 @@ using Lets = std::map<const ir::VarNode *, ir::Expr>;
  *  provably a multiple of 32. */
 ir::Expr tile_index_of(const ir::Expr &element_index, const std::string &what, const Span &span, const Lets &lets = {});
 
+/*! \brief e with the variables `lets` names replaced by their values, recursively. */
+ir::Expr through_lets(const ir::Expr &e, const Lets &lets);
+
 /*! \brief The tile (row, column) where a region of a global tensor starts, in the storage order and
  *  padded extents of its layout (tile_axes, padded_shape, see BufferLayout): a 1-D region (a vector
  *  in DRAM, tilized as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through
@@ -50,9 +53,10 @@ std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const Buf
 
 /*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
  *  region being one row of tiles; a Validation error unless those extents are constant multiples
- *  of 32 (or all of a dimension padded to whole tiles, or row_block rows) and every other dimension
- *  is a single index. */
+ *  of 32 (or all of a dimension, starting at 0 through `lets`, padded to whole tiles, or row_block
+ *  rows) and every other dimension is a single index. */
 std::pair<int64_t, int64_t> region_tiles(const ir::RegionNode *region, const Span &span,
-                                         const std::vector<int> &tile_axes = {}, int64_t row_block = 0);
+                                         const std::vector<int> &tile_axes = {}, int64_t row_block = 0,
+                                         const Lets &lets = {});
 
 }  // namespace tt::transform

@@ -173,7 +173,7 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
         require_whole(dst, cb, "T.copy", span);
         const BufferLayout &src_layout = ctx_.layout(src->buffer, span);
-        auto [rows, cols] = region_tiles(src, span, src_layout.tile_axes, src_layout.row_block);
+        auto [rows, cols] = region_tiles(src, span, src_layout.tile_axes, src_layout.row_block, ctx_.lets());
         if (cb.vector == VectorLayout::Column && rows == 1 && cols == cb.rows) {
             // A per-row vector from a 1-D tensor (one row of tiles in DRAM): the reader loads the
             // row of tiles, compute transposes each so its values land in column 0.
