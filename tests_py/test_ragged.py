@@ -279,3 +279,105 @@ def test_a_gemm_summing_padding_that_may_not_be_zero_is_a_located_error():
     with pytest.raises(tilelang_tt.errors.ValidationError, match="sums over the 48 elements of dimension 1 of a") as info:
         tilelang_tt.compile(shifted, out_idx=[2])
     assert "T.gemm(a, b, c)" in str(info.value)
+
+
+def test_row_sums_carried_across_column_blocks():
+    """T.reduce_sum(clear=False) into a vector T.fill started: blocks of 64 of a 200-column row,
+    the last one past the edge (its zeros add nothing)."""
+
+    @T.prim_func
+    def row_sums(X: T.Tensor((100, 200), "float32"), R: T.Tensor((100,), "float32")):
+        with T.Kernel(T.ceildiv(100, 32)) as bm:
+            x = T.alloc_fragment((32, 64), "float32")
+            total = T.alloc_fragment((32,), "float32")
+            T.fill(total, 0)
+            for k in T.serial(T.ceildiv(200, 64)):
+                T.copy(X[bm * 32, k * 64], x)
+                T.reduce_sum(x, total, dim=1, clear=False)
+            T.copy(total, R[bm * 32])
+
+    x = random((100, 200), "float32", 15)
+    assert_close(tilelang_tt.compile(row_sums, out_idx=[1])(x), x.sum(axis=1), rtol=2 ** -9, atol=2 ** -9 * 256)
+
+
+def test_a_tensor_one_column_wide_is_a_matrix():
+    """X[rows, :] of a (64, 1) tensor is a 32 x 1 block of a matrix (its tiles hold the column),
+    not a vector of a batch."""
+
+    @T.prim_func
+    def column_max(X: T.Tensor((64, 1), "float32"), Y: T.Tensor((64, 1), "float32")):
+        with T.Kernel(2) as bm:
+            x = T.alloc_fragment((32, 1), "float32")
+            m = T.alloc_fragment((32,), "float32")
+            T.copy(X[bm * 32:(bm + 1) * 32, :], x)
+            T.reduce_max(x, m, dim=1)
+            for i, j in T.Parallel(32, 1):
+                x[i, j] = x[i, j] - m[i] + 1.0
+            T.copy(x, Y[bm * 32:(bm + 1) * 32, :])
+
+    kernel = tilelang_tt.compile(column_max, out_idx=[1])
+    assert "storage_order" not in {b["name"]: b for b in kernel.plan["buffers"]}["X"]
+    # x - max(x) over one column is 0, up to the pool's 19-bit read of x (10 mantissa bits).
+    np.testing.assert_allclose(kernel(random((64, 1), "float32", 16)), np.ones((64, 1), np.float32), atol=2 ** -8)
+
+
+def gemm_after(update):
+    """a @ b^T over K = 48 (one padded tile column) after an element-wise update of b."""
+
+    @T.prim_func
+    def gemm(A: T.Tensor((64, 48), "float32"), B: T.Tensor((64, 48), "float32"), C: T.Tensor((64, 64), "float32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_fragment((64, 48), "float32")
+            b = T.alloc_fragment((64, 48), "float32")
+            c = T.alloc_fragment((64, 64), "float32")
+            T.copy(A[0, 0], a)
+            T.copy(B[0, 0], b)
+            for i, j in T.Parallel(64, 48):
+                if update == "relu":
+                    b[i, j] = T.max(b[i, j], 0.0)
+                elif update == "sqrt":
+                    b[i, j] = T.sqrt(b[i, j])
+                elif update == "reciprocal":
+                    b[i, j] = 1.0 / b[i, j]
+                else:
+                    b[i, j] = b[i, j] * T.log(b[i, j])
+            T.clear(c)
+            T.gemm(a, b, c, transpose_B=True)
+            T.copy(c, C[0, 0])
+
+    return gemm
+
+
+@pytest.mark.parametrize("update", ["relu", "sqrt"])
+def test_a_gemm_after_updates_that_keep_the_padding_zero(update):
+    a, b = random((64, 48), "float32", 17), np.abs(random((64, 48), "float32", 18)) + 0.5
+    c = tilelang_tt.compile(gemm_after(update), out_idx=[2])(a, b)
+    b_new = np.maximum(b, 0) if update == "relu" else np.sqrt(b)
+    assert_close(c, a @ b_new.T, rtol=2 ** -9, atol=2 ** -9 * 48)
+
+
+@pytest.mark.parametrize("update", ["reciprocal", "times_log"])
+def test_a_gemm_after_updates_that_may_make_the_padding_inf_is_a_located_error(update):
+    """1 / 0 and 0 * log(0) are not zero: the padding of b would turn the sums into NaN."""
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="dimension 1 of b, padded to whole tiles") as info:
+        tilelang_tt.compile(gemm_after(update), out_idx=[2])
+    assert "T.gemm(a, b, c, transpose_B=True)" in str(info.value)
+
+
+def test_padding_passed_to_a_later_launch_must_be_zero():
+    @T.prim_func
+    def two_launches(X: T.Tensor((32, 100), "float32"), Y: T.Tensor((32, 100), "float32")):
+        tmp = T.alloc_global((32, 100), "float32")
+        with T.Kernel(1) as bx:
+            x = T.alloc_fragment((32, 100), "float32")
+            T.copy(X[0, 0], x)
+            for i, j in T.Parallel(32, 100):
+                x[i, j] = T.exp(x[i, j])
+            T.copy(x, tmp[0, 0])
+        with T.Kernel(1) as bx:
+            t = T.alloc_fragment((32, 100), "float32")
+            T.copy(tmp[0, 0], t)
+            T.copy(t, Y[0, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="writes x into tmp for a later launch"):
+        tilelang_tt.compile(two_launches, out_idx=[1])

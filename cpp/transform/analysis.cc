@@ -104,7 +104,13 @@ private:
     void note_tile_axes(const RegionNode *region) {
         const Buffer &b = region->buffer;
         if (b->scope != MemoryScope::Global || b->shape.size() < 2) return;
-        const std::vector<int> axes = spanned_axes(region);
+        std::vector<int> axes = spanned_axes(region);
+        // A last dimension of extent 1, copied whole, is still the column axis of a matrix: X[rows, :]
+        // of a (M, 1) tensor is a block of M x 1, not a vector of a batch.
+        const int last = static_cast<int>(b->shape.size()) - 1;
+        int64_t extent = 0;
+        if (axes.size() == 1 && axes[0] != last && as_const_int(b->shape[last], &extent) && extent == 1)
+            axes.push_back(last);
         if (axes.size() > 2) {
             std::string listed;
             for (int d : axes) listed += (listed.empty() ? "" : ", ") + std::to_string(d);

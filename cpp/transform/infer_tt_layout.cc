@@ -223,7 +223,7 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
                       reach == bounds.block_reach.end() ? nullptr : &reach->second, passed_on);
     }
     const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
-    verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func));
+    verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func), passed_on);
     PrimFunc out = with_attr(bounds.func, attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);

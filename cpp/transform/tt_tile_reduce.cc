@@ -148,7 +148,8 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     // around a loop from a T.fill (online softmax's running max) is written out on the first
     // iteration, so the combination reads tiles on every iteration.
     if (!clear && ctx_.value(dst->buffer).constant_if) {
-        for (Stmt &s : materialize_constant(dst)[KernelRole::Compute]) compute.push_back(s);
+        RoleStmts constant = materialize_constant(dst);  // kept alive while its statements are copied
+        for (Stmt &s : constant[KernelRole::Compute]) compute.push_back(s);
     }
     TileValue old = ctx_.value(dst->buffer);
     if (!clear && (old.kind == TileValue::Empty || old.kind == TileValue::DstResident)) {

@@ -1,6 +1,10 @@
 // The padding check of narrow tiles (contract in verify_tt_padding.h).
 #include "transform/verify_tt_padding.h"
 
+#include <cmath>
+#include <set>
+#include <string>
+
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
@@ -66,7 +70,12 @@ private:
             const auto *s = e.as<SelectNode>();
             return zero_at_padding(s->true_value, column) && zero_at_padding(s->false_value, column);
         }
-        case NodeKind::Mul: binary_operands(e, &a, &b); return zero_at_padding(a, column) || zero_at_padding(b, column);
+        // A zero times a finite value: the other factor must not be inf or NaN there (1 / x, log x).
+        case NodeKind::Mul:
+            binary_operands(e, &a, &b);
+            return (zero_at_padding(a, column) && finite_at_padding(b, column)) ||
+                   (zero_at_padding(b, column) && finite_at_padding(a, column));
+        case NodeKind::Call: return keeps_zero(e.as<CallNode>()) && zero_at_padding(e.as<CallNode>()->args[0], column);
         case NodeKind::Div: binary_operands(e, &a, &b); return zero_at_padding(a, column) && !reads_padded(b);
         case NodeKind::Add:
         case NodeKind::Sub:
@@ -74,6 +83,57 @@ private:
         case NodeKind::Max: binary_operands(e, &a, &b); return zero_at_padding(a, column) && zero_at_padding(b, column);
         default: return false;
         }
+    }
+
+    // Whether e is finite wherever every load of a padded buffer at `column` is its padding (zero
+    // when clean); loads of other buffers are the kernel's data, taken to be finite.
+    bool finite_at_padding(const Expr &e, const Expr &column) const {
+        Expr a, b;
+        switch (e->kind) {
+        case NodeKind::IntImm: return true;
+        case NodeKind::FloatImm: return std::isfinite(e.as<FloatImmNode>()->value);
+        case NodeKind::BufferLoad: {
+            const auto *load = e.as<BufferLoadNode>();
+            auto it = padded_.find(load->buffer.get());
+            return it == padded_.end() || load->indices[it->second].get() != column.get() ||
+                   !dirty_.count(load->buffer.get());
+        }
+        case NodeKind::Cast: return finite_at_padding(e.as<CastNode>()->value, column);
+        case NodeKind::Select: {
+            const auto *s = e.as<SelectNode>();
+            return finite_at_padding(s->true_value, column) && finite_at_padding(s->false_value, column);
+        }
+        case NodeKind::Div: binary_operands(e, &a, &b); return finite_at_padding(a, column) && !reads_padded(b);
+        case NodeKind::Add:
+        case NodeKind::Sub:
+        case NodeKind::Mul:
+        case NodeKind::Min:
+        case NodeKind::Max:
+            binary_operands(e, &a, &b);
+            return finite_at_padding(a, column) && finite_at_padding(b, column);
+        case NodeKind::Call: {
+            const auto *call = e.as<CallNode>();
+            return keeps_finite(call) && finite_at_padding(call->args[0], column);
+        }
+        default: return false;
+        }
+    }
+
+    static std::string function_of(const CallNode *call) {
+        const std::string &name = call->op->name;
+        return name.rfind("tl.", 0) == 0 ? name.substr(3) : name;
+    }
+    // f(0) = 0.
+    static bool keeps_zero(const CallNode *call) {
+        static const std::set<std::string> names = {"abs",  "sqrt",   "tanh", "sin",  "erf",
+                                                    "relu", "square", "neg",  "gelu", "silu"};
+        return call->args.size() == 1 && names.count(function_of(call));
+    }
+    // f(x) finite for finite x (up to overflow).
+    static bool keeps_finite(const CallNode *call) {
+        static const std::set<std::string> names = {"abs", "tanh", "sin",  "cos", "erf",  "relu",   "square",
+                                                    "neg", "gelu", "silu", "exp", "exp2", "sigmoid"};
+        return call->args.size() == 1 && names.count(function_of(call));
     }
 
     bool reads_padded(const Expr &e) const {
@@ -102,16 +162,32 @@ private:
 class PaddingChecker : public LocatingVisitor {
 public:
     PaddingChecker(const std::map<const BufferNode *, int> &padded, const std::set<const BufferNode *> &padded_rows,
-                   const std::set<const BufferNode *> &dirty)
-        : padded_(padded), padded_rows_(padded_rows), dirty_(dirty) {}
+                   const std::set<const BufferNode *> &dirty, bool passed_on)
+        : padded_(padded), padded_rows_(padded_rows), dirty_(dirty), passed_on_(passed_on) {}
     using LocatingVisitor::visit;
 
 protected:
     void visit(const CallNode *op) override {
+        if (op->op->name == "tl.copy" && passed_on_) {
+            // The tensor's tiles keep the padding a later launch reads as part of them.
+            const RegionNode *src = op->args[0].as<RegionNode>(), *dst = op->args[1].as<RegionNode>();
+            auto it = src ? padded_.find(src->buffer.get()) : padded_.end();
+            if (it != padded_.end() && dst && dst->buffer->scope == MemoryScope::Global &&
+                padded_.count(dst->buffer.get()) && dirty_.count(src->buffer.get())) {
+                TT_USER_ERROR(Validation, statement_span())
+                    << "this T.copy writes " << src->buffer->name << " into " << dst->buffer->name << " for a later "
+                    << "launch, but element-wise math (an exp, a sum with another value, a fill) has made the "
+                    << "padding of " << src->buffer->name << "'s tiles past its "
+                    << to_text(src->buffer->shape[it->second])
+                    << " columns non-zero, and the later launch would read it as part of " << dst->buffer->name
+                    << "'s tiles; instead keep the padding zero (scale or divide the copied values rather than adding "
+                    << "to them), or give " << dst->buffer->name << " a column extent that is a multiple of 32";
+            }
+        }
         if (op->op->name == "tl.gemm") {
-            int64_t transpose_a = 0, transpose_b = 0;
-            as_const_int(op->args[3], &transpose_a);
-            as_const_int(op->args[4], &transpose_b);
+            // The flags are boolean immediates.
+            const auto *flag_a = op->args[3].as<IntImmNode>(), *flag_b = op->args[4].as<IntImmNode>();
+            const bool transpose_a = flag_a && flag_a->value != 0, transpose_b = flag_b && flag_b->value != 0;
             // The operand whose rows the gemm sums over: B, or A when transposed.
             const RegionNode *a = op->args[0].as<RegionNode>(), *b = op->args[1].as<RegionNode>();
             const RegionNode *summed = transpose_a ? a : b;
@@ -153,19 +229,20 @@ private:
     const std::map<const BufferNode *, int> &padded_;
     const std::set<const BufferNode *> &padded_rows_;
     const std::set<const BufferNode *> &dirty_;
+    bool passed_on_;
 };
 
 }  // namespace
 
 void verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded,
-                       const std::set<const BufferNode *> &padded_rows) {
+                       const std::set<const BufferNode *> &padded_rows, bool passed_on) {
     if (padded.empty() && padded_rows.empty()) return;
     std::set<const BufferNode *> dirty;
     for (size_t before = SIZE_MAX; before != dirty.size();) {
         before = dirty.size();
         DirtyPadding(padded, dirty)(func->body);
     }
-    PaddingChecker(padded, padded_rows, dirty)(func->body);
+    PaddingChecker(padded, padded_rows, dirty, passed_on)(func->body);
 }
 
 }  // namespace tt::transform
