@@ -381,3 +381,20 @@ def test_padding_passed_to_a_later_launch_must_be_zero():
 
     with pytest.raises(tilelang_tt.errors.ValidationError, match="writes x into tmp for a later launch"):
         tilelang_tt.compile(two_launches, out_idx=[1])
+
+
+def test_a_tensor_written_past_its_edge_before_a_later_launch_is_a_located_error():
+    @T.prim_func
+    def two_launches(X: T.Tensor((100, 64), "float32"), Y: T.Tensor((100, 64), "float32")):
+        tmp = T.alloc_global((100, 64), "float32")
+        with T.Kernel(T.ceildiv(100, 32)) as bm:
+            x = T.alloc_fragment((32, 64), "float32")
+            T.copy(X[bm * 32, 0], x)
+            T.copy(x, tmp[bm * 32, 0])
+        with T.Kernel(T.ceildiv(100, 32)) as bm:
+            t = T.alloc_fragment((32, 64), "float32")
+            T.copy(tmp[bm * 32, 0], t)
+            T.copy(t, Y[bm * 32, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="blocks of this launch run past the edge of tmp"):
+        tilelang_tt.compile(two_launches, out_idx=[1])

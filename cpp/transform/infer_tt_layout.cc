@@ -136,9 +136,10 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     layout.written = written != flow.global_written.end() && written->second;
     if (layout.written && passed_on && layout.padded_shape != layout.shape) {
         TT_USER_ERROR(Validation, buffer->span)
-            << "T.copy blocks run past the edge of " << buffer->name << ", which this launch writes for a later "
-            << "one: that launch would read what this one wrote past the edge instead of zeros; instead give "
-            << buffer->name << " extents that are multiples of the blocks copied to and from it";
+            << "blocks of this launch run past the edge of " << buffer->name << ", which it writes, and later "
+            << "launches of the function run after it: one that reads " << buffer->name << " would see what was "
+            << "written past the edge instead of zeros; instead give " << buffer->name << " extents that are "
+            << "multiples of the blocks copied to and from it (or write it in the last launch)";
     }
     layout.memory = request.memory.value_or(request.layout == LayoutKind::Sharded ? MemoryKind::L1 : MemoryKind::DRAM);
     layout.layout = request.layout.value_or(LayoutKind::Interleaved);
