@@ -398,3 +398,30 @@ def test_a_tensor_written_past_its_edge_before_a_later_launch_is_a_located_error
 
     with pytest.raises(tilelang_tt.errors.ValidationError, match="blocks of this launch run past the edge of tmp"):
         tilelang_tt.compile(two_launches, out_idx=[1])
+
+
+def test_padding_a_gemm_carries_into_its_result_is_checked_too():
+    """exp makes v's padding columns 1; p @ v carries them into o's, which the next gemm sums."""
+
+    @T.prim_func
+    def chained(P: T.Tensor((32, 32), "float32"), V: T.Tensor((32, 48), "float32"),
+                W: T.Tensor((32, 48), "float32"), C: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            p = T.alloc_shared((32, 32), "float32")
+            v = T.alloc_shared((32, 48), "float32")
+            w = T.alloc_shared((32, 48), "float32")
+            o = T.alloc_fragment((32, 48), "float32")
+            c = T.alloc_fragment((32, 32), "float32")
+            T.copy(P[0, 0], p)
+            T.copy(V[0, 0], v)
+            T.copy(W[0, 0], w)
+            for i, j in T.Parallel(32, 48):
+                v[i, j] = T.exp(v[i, j])
+            T.clear(o)
+            T.gemm(p, v, o)
+            T.clear(c)
+            T.gemm(o, w, c, transpose_B=True)
+            T.copy(c, C[0, 0])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="dimension 1 of o, padded to whole tiles"):
+        tilelang_tt.compile(chained, out_idx=[3])

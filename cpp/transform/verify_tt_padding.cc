@@ -48,6 +48,16 @@ protected:
             if (src && dst && dirty_.count(src->buffer.get()) && padded_.count(dst->buffer.get()))
                 dirty_.insert(dst->buffer.get());
         }
+        if (name == "tl.gemm") {
+            // C's columns are B's (its rows with transpose_B): B's padding there becomes C's.
+            const RegionNode *b = op->args[1].as<RegionNode>(), *c = op->args[2].as<RegionNode>();
+            const auto *flag_b = op->args[4].as<IntImmNode>();
+            const int columns_of_b = flag_b && flag_b->value != 0 ? 0 : 1;
+            auto it = b ? padded_.find(b->buffer.get()) : padded_.end();
+            if (it != padded_.end() && it->second == columns_of_b && dirty_.count(b->buffer.get()) && c &&
+                padded_.count(c->buffer.get()))
+                dirty_.insert(c->buffer.get());
+        }
         IRVisitor::visit(op);
     }
 
