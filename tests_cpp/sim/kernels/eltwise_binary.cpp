@@ -1,5 +1,6 @@
 // Element-wise binary op over `count` tile pairs; the op comes from the BINARY_OP define
-// (add_tiles / sub_tiles / mul_tiles) and BINARY_INIT (its init).
+// (add_tiles / sub_tiles / mul_tiles) and BINARY_INIT (its init); RELEASE_DST_AFTER_ROUND adds a
+// release_dst() after each DST round.
 #include <cstdint>
 
 #include "api/compute/eltwise_binary.h"
@@ -27,5 +28,9 @@ void kernel_main() {
         pack_tile(0, out);
         tile_regs_release();
         cb_push_back(out, 1);
+#if defined(RELEASE_DST_AFTER_ROUND)
+        // The deprecated pair's release after a full round, as tt-metal's vecadd_multi_core does: a no-op.
+        release_dst();
+#endif
     }
 }
