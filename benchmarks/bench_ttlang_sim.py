@@ -29,6 +29,7 @@ below 0.999 exits with an error instead of printing a time.
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -127,10 +128,6 @@ def worker(size, repeat, k_block):
     torch.set_num_threads(1)
     from ttl.sim import ttl, ttnn  # rebinds torch.bfloat16 to float32 (tt-lang-sim's float32 promotion)
 
-    tiles = size // TILE
-    if size <= 0 or size % TILE or tiles % GRID or tiles % k_block:
-        sys.exit(f"--size {size}: the tile count must split over the {GRID}x{GRID} grid and into --k-block {k_block} "
-                 f"tile steps; use a positive multiple of {TILE * int(np.lcm(GRID, k_block))}")
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (size, size)).astype(ml_dtypes.bfloat16).astype(np.float32)
     b = rng.uniform(-1, 1, (size, size)).astype(ml_dtypes.bfloat16).astype(np.float32)
@@ -173,6 +170,10 @@ def main():
     sizes = args.size or [1024, 2048]
     if args.repeat < 1 or args.k_block < 1:
         sys.exit("--repeat and --k-block must be at least 1")
+    for size in sizes:  # checked before any venv is made
+        if size <= 0 or size % TILE or (size // TILE) % GRID or (size // TILE) % args.k_block:
+            sys.exit(f"--size {size}: the tile count must split over the {GRID}x{GRID} grid and into --k-block "
+                     f"{args.k_block} tile steps; use a positive multiple of {TILE * math.lcm(GRID, args.k_block)}")
     if args.worker:
         worker(sizes[0], args.repeat, args.k_block)
         return

@@ -1,6 +1,7 @@
 """The benchmarks run, and fail loudly rather than report a time for work they did not do
 (they are measured in docs/performance.md; here only that they work, on small sizes)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -32,3 +33,22 @@ def test_blocked_simulator_benchmark_does_every_tile_product(size):
 def test_simulator_benchmark_rejects_a_size_it_cannot_split():
     done = run("sim_matmul.py", "--size", "96", "--repeat", "1")
     assert done.returncode != 0 and "do not split" in done.stderr
+
+
+def test_simulator_speed_benchmark_reports_the_ratio_to_numpy():
+    done = run("bench_sim_speed.py", "--size", "256", "--repeat", "1")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["size"] == 256 and report["pcc"] >= 0.999 and report["ratio"] > 0
+
+
+def test_simulator_speed_benchmark_rejects_a_size_of_partial_blocks():
+    done = run("bench_sim_speed.py", "--size", "200")
+    assert done.returncode != 0 and "positive multiple of 128" in done.stderr
+
+
+def test_tt_lang_sim_benchmark_checks_its_size_before_installing_anything(tmp_path):
+    venv = tmp_path / "venv"
+    done = run("bench_ttlang_sim.py", "--size", "100", "--venv", str(venv))
+    assert done.returncode != 0 and "use a positive multiple of 256" in done.stderr
+    assert not venv.exists()
