@@ -30,19 +30,12 @@ import tilelang_tt  # noqa: E402
 import tilelang_tt.sim as sim  # noqa: E402
 
 from reference_kernels import gemm_epilogue, matmul  # noqa: E402
+from test_validation_matrix import numpy_dtype, private_cache  # noqa: E402,F401 (its module-wide artifacts cache)
 from tilelang_style_kernels import (  # noqa: E402
     activations, elementwise_add, gemm_relu, layer_norm, rms_norm, rms_norm_chunked, softmax, softmax_whole_row)
 
 HASHES = Path(__file__).with_name("sim_output_hashes.json")
 REPO = Path(__file__).resolve().parent.parent
-
-
-def numpy_dtype(name):
-    if name == "bfloat16":
-        import ml_dtypes
-
-        return ml_dtypes.bfloat16
-    return np.dtype(name)
 
 
 def inputs_for(shapes, seed):
@@ -140,14 +133,6 @@ def output_hash(outputs):
 
 def case_seed(name):
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def private_cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

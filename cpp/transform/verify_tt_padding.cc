@@ -17,6 +17,12 @@ namespace {
 
 using namespace ir;
 
+/*! A flag argument of a tile op (T.gemm's transpose_A/B: boolean immediates). */
+bool flag_of(const CallNode *op, size_t i) {
+    const auto *imm = op->args[i].as<IntImmNode>();
+    return imm && imm->value != 0;
+}
+
 /*! The padded buffers whose padding some write may make non-zero: an element-wise store that is
  *  not zero where the padded loads it reads are (exp(x), x - mean), a T.fill with another value, a
  *  T.copy of such a buffer. Collected to a fixed point, so a write later in a loop body counts for
@@ -51,8 +57,7 @@ protected:
         if (name == "tl.gemm") {
             // C's columns are B's (its rows with transpose_B): B's padding there becomes C's.
             const RegionNode *b = op->args[1].as<RegionNode>(), *c = op->args[2].as<RegionNode>();
-            const auto *flag_b = op->args[4].as<IntImmNode>();
-            const int columns_of_b = flag_b && flag_b->value != 0 ? 0 : 1;
+            const int columns_of_b = flag_of(op, 4) ? 0 : 1;
             auto it = b ? padded_.find(b->buffer.get()) : padded_.end();
             if (it != padded_.end() && it->second == columns_of_b && dirty_.count(b->buffer.get()) && c &&
                 padded_.count(c->buffer.get()))
@@ -195,9 +200,7 @@ protected:
             }
         }
         if (op->op->name == "tl.gemm") {
-            // The flags are boolean immediates.
-            const auto *flag_a = op->args[3].as<IntImmNode>(), *flag_b = op->args[4].as<IntImmNode>();
-            const bool transpose_a = flag_a && flag_a->value != 0, transpose_b = flag_b && flag_b->value != 0;
+            const bool transpose_a = flag_of(op, 3), transpose_b = flag_of(op, 4);
             // The operand whose rows the gemm sums over: B, or A when transposed.
             const RegionNode *a = op->args[0].as<RegionNode>(), *b = op->args[1].as<RegionNode>();
             const RegionNode *summed = transpose_a ? a : b;
