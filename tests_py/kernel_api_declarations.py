@@ -26,6 +26,9 @@ from tilelang_tt.release_check import genfiles, jit
 SIM_INCLUDE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tilelang_tt", "sim", "include")
 # The simulator's stand-ins for what the release's firmware and generated files give every kernel.
 SIM_IMPLICIT_HEADERS = ("tt_sim/kernel_common.h", "tt_sim/compute_api.h", "tt_sim/core_args.h", "tt_sim/cb_index.h")
+# The folders of the kernel API, under the kernel include root of the release and of the simulator:
+# the API proper and the experimental "Device 2.0" objects.
+API_ROOTS = ("api", "experimental")
 # Namespaces that hold the simulator's own machinery, not TT-Metalium API.
 SIM_PRIVATE_NAMESPACES = ("tt_sim", "detail")
 # What the reduce API's default template arguments name (the release requires the defines).
@@ -73,9 +76,22 @@ def _parameters(cursor, sim):
     return [p.type.get_canonical().spelling + (f" = {_default(p)}" if _default(p) else "") for p in params]
 
 
+def _result(cursor):
+    """A function's result type: `auto` when declared so (what it deduces to is the body's business,
+    and a lambda's type names the file it is in), otherwise the canonical type."""
+    head = []
+    for token in cursor.get_tokens():
+        if token.spelling == cursor.spelling:
+            if "auto" in head:
+                return "auto"
+            break
+        head.append(token.spelling)
+    return cursor.result_type.get_canonical().spelling
+
+
 def _signature(cursor, sim):
     tparams = [_template_parameter(c) for c in cursor.get_children() if c.kind in TEMPLATE_PARAMETERS]
-    result = "" if cursor.kind == K.CONSTRUCTOR else cursor.result_type.get_canonical().spelling + " "
+    result = "" if cursor.kind == K.CONSTRUCTOR else _result(cursor) + " "
     text = f"{result}({', '.join(_parameters(cursor, sim))})"
     if cursor.kind == K.CXX_METHOD:
         text = ("static " if cursor.is_static_method() else "") + text + (" const" if cursor.is_const_method() else "")
@@ -128,11 +144,17 @@ class Parse:
 
 
 def sim_headers(sim_include=SIM_INCLUDE):
-    """The simulator's kernel API headers, relative to its include root: api/**."""
+    """The simulator's kernel API headers, relative to its include root: api/** and experimental/**."""
     found = []
-    for folder, _, files in os.walk(os.path.join(sim_include, "api")):
-        found += [os.path.relpath(os.path.join(folder, f), sim_include) for f in files if f.endswith(".h")]
+    for root in API_ROOTS:
+        for folder, _, files in os.walk(os.path.join(sim_include, root)):
+            found += [os.path.relpath(os.path.join(folder, f), sim_include) for f in files if f.endswith(".h")]
     return sorted(found)
+
+
+def release_api_dirs(release_root):
+    """The release's kernel API header folders (API_ROOTS under its kernel include root)."""
+    return [os.path.join(release_root, "tt_metal", "hw", "inc", root) for root in API_ROOTS]
 
 
 def _host_include_dirs():
@@ -188,14 +210,18 @@ class Environments:
                      "constexpr unsigned tt_sim_cb_tile_size[64] = {2048};\n")
             fh.write('#include "tt_sim/compute_api.h"\n' if compute else '#include "api/dataflow/dataflow_api.h"\n')
             fh.write("".join(f'#include "{h}"\n' for h in includes))
+        # What the simulator's JIT defines for the kernel's processor (headers with a compute and a
+        # data-movement variant, as experimental/circular_buffer.h, choose by it).
         defines = [f"-D{k}={v}" for k, v in REDUCE_DEFINES.items()]
+        defines.append("-DCOMPILE_FOR_TRISC=1" if compute else "-DCOMPILE_FOR_BRISC=1")
         return Parse(source, [*self.system, f"-I{sim_include}", *defines], sim=True)
 
 
 def api_declarations(parse, sim_include=SIM_INCLUDE):
     """The simulator's public declarations: its api/** headers and the headers that stand for what
     the release's firmware gives every kernel (SIM_IMPLICIT_HEADERS)."""
-    places = [os.path.join(sim_include, "api") + os.sep] + [os.path.join(sim_include, h) for h in SIM_IMPLICIT_HEADERS]
+    places = [os.path.join(sim_include, root) + os.sep for root in API_ROOTS]
+    places += [os.path.join(sim_include, h) for h in SIM_IMPLICIT_HEADERS]
     return [d for decls in parse.declarations.values() for d in decls
             if d.where.startswith(tuple(places)) and not any(part in SIM_PRIVATE_NAMESPACES for part in d.name.split("::"))]
 
@@ -213,7 +239,8 @@ def mismatches(sim_parse, release_parse, sim_include=SIM_INCLUDE):
             # A declaration the release makes in a public header is made in the same header (the
             # simulator's shared pieces, included by those headers, aside).
             headers = {_api_header(c.where) for c in same}
-            if where.startswith("api" + os.sep) and None not in headers and where.split(":")[0] not in headers:
+            in_api = where.startswith(tuple(root + os.sep for root in API_ROOTS))
+            if in_api and None not in headers and where.split(":")[0] not in headers:
                 problems.append(f"{where}: {decl.name}: v0.67 declares it in {', '.join(sorted(headers))}")
             continue
         if not candidates:
@@ -225,10 +252,14 @@ def mismatches(sim_parse, release_parse, sim_include=SIM_INCLUDE):
 
 
 def _api_header(where):
-    """api/... of a release declaration's header, or None for the release's internal headers."""
-    marker = os.sep + os.path.join("hw", "inc", "api") + os.sep
+    """api/... (or experimental/...) of a release declaration's header, or None for the release's
+    internal headers."""
     path = where.rsplit(":", 1)[0]
-    return "api" + os.sep + path.split(marker, 1)[1] if marker in path else None
+    for root in API_ROOTS:
+        marker = os.sep + os.path.join("hw", "inc", root) + os.sep
+        if marker in path:
+            return root + os.sep + path.split(marker, 1)[1]
+    return None
 
 
 def visible_api_names(parse, sim_include=SIM_INCLUDE):
@@ -237,6 +268,6 @@ def visible_api_names(parse, sim_include=SIM_INCLUDE):
 
 
 def headers_the_release_lacks(release_root, sim_include=SIM_INCLUDE):
-    """The simulator's api/** headers that are not at the same path in the release."""
+    """The simulator's API headers (sim_headers) that are not at the same path in the release."""
     inc = os.path.join(release_root, "tt_metal", "hw", "inc")
     return [h for h in sim_headers(sim_include) if not os.path.isfile(os.path.join(inc, h))]

@@ -1,4 +1,4 @@
-"""TT-Metalium v0.67.4's own compute kernels, taken unmodified from the release (the ttnn wheel the
+"""TT-Metalium v0.67.4's own kernels, taken unmodified from the release (the ttnn wheel the
 real-header check downloads; nothing is copied into this repository), run on the simulator with
 the defines and arguments TT-Metalium's host code passes them, and compared with NumPy."""
 
@@ -12,8 +12,8 @@ import tilelang_tt.sim as sim
 from test_sim_plan import KERNELS, _buffers, _cb
 
 
-def release_kernel(root, name):
-    path = os.path.join(root, "tt_metal", "kernels", "compute", name)
+def release_kernel(root, name, kind="compute"):
+    path = os.path.join(root, "tt_metal", "kernels", kind, name)
     assert os.path.isfile(path), f"the release has no {path}"
     return path
 
@@ -70,3 +70,22 @@ def test_release_eltwise_binary_kernel(tt_release):
     c = sim.run_plan(plan, str(KERNELS), {"A": a, "B": b})["C"]
     expected = (a.astype(np.float32) + b.astype(np.float32)).astype(ml_dtypes.bfloat16)
     np.testing.assert_array_equal(c, expected)
+
+
+def test_release_unary_dataflow_kernels(tt_release):
+    """tt_metal/kernels/dataflow/reader_unary.cpp (classic calls) and writer_unary.cpp (an
+    experimental::Noc writing an experimental::CircularBuffer to an experimental::AllocatorBank)
+    around eltwise_sfpu.cpp: both walk one DRAM bank from an address, so each tensor is one page."""
+    tiles = 3
+    plan = unary_plan(release_kernel(tt_release, "eltwise_sfpu.cpp"),
+                      {"SFPU_OP_EXP_INCLUDE": "1", "SFPU_OP_CHAIN_0": "exp_tile_init(); exp_tile(0);"}, tiles)
+    for buffer in plan["buffers"]:
+        buffer["page_size"] = 2048 * tiles
+    reader, _, writer = plan["kernels"]
+    reader.update(source=release_kernel(tt_release, "reader_unary.cpp", "dataflow"), compile_args=[],
+                  runtime_args={"0,0": [{"buffer_address": "A"}, 0, tiles]})
+    writer.update(source=release_kernel(tt_release, "writer_unary.cpp", "dataflow"), compile_args=[],
+                  runtime_args={"0,0": [{"buffer_address": "C"}, 0, tiles]})
+    a = np.random.default_rng(2).uniform(-2, 2, (32, 32 * tiles)).astype(ml_dtypes.bfloat16)
+    c = sim.run_plan(plan, str(KERNELS), {"A": a})["C"].astype(np.float32)
+    np.testing.assert_allclose(c, np.exp(a.astype(np.float32)), rtol=2 ** -7)

@@ -188,6 +188,10 @@ uint32_t cb_read_ptr(uint32_t cb, Loc loc) {
     return state.slot_address(state.read_slot);
 }
 
+uint32_t cb_page_size(uint32_t cb, Loc loc) {
+    return cb_of(static_cast<int32_t>(cb), "CircularBuffer::get_tile_address", loc).page_size;
+}
+
 void check_cb_index(int32_t cb, const char *call, Loc loc) {
     cb_of(cb, call, loc);
 }

@@ -26,12 +26,13 @@ std::string hex(uint64_t v) {
 }
 
 uint64_t encode(uint32_t x, uint32_t y, uint64_t local) {
-    return (uint64_t(y) << 42) | (uint64_t(x) << 36) | (local & noc_addr::kLocalMask);
+    return (uint64_t(y) << (noc_addr::kLocalBits + noc_addr::kNodeIdBits)) | (uint64_t(x) << noc_addr::kLocalBits) |
+           (local & noc_addr::kLocalMask);
 }
 
 Endpoint decode(uint64_t addr, const char *call, const Loc &loc) {
     if (addr & noc_addr::kMulticastFlag) fail(call, loc, "a multicast NoC address cannot be used here");
-    const uint32_t x = (addr >> 36) & 0x3f, y = (addr >> 42) & 0x3f;
+    const uint32_t x = noc_addr::unicast_x(addr), y = noc_addr::unicast_y(addr);
     Endpoint e;
     e.local = static_cast<uint32_t>(addr & noc_addr::kLocalMask);
     const DeviceState &dev = *current_run().device;
@@ -183,6 +184,20 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
     const uint32_t aligned = (page_size + align - 1) / align * align;
     const uint32_t bank = page_id % buffer->num_banks;
     return bank_noc_addr(dram, bank, base + (page_id / buffer->num_banks) * aligned + offset, loc);
+}
+
+uint32_t local_l1_address(uint64_t noc_addr, const char *call, const char *what, Loc loc) {
+    const Endpoint e = decode(noc_addr, call, loc);
+    if (e.dram || static_cast<int>(e.bank_or_core) != current_kernel().core)
+        fail(call, loc,
+             std::string(what) + " is at NoC address " + hex(noc_addr) + ", " +
+                 (e.dram ? "in DRAM bank " + std::to_string(e.bank_or_core) : std::string("in another core's L1")) +
+                 ", but a local L1 address is needed: this side of the transfer must be in the core's own L1");
+    return e.local;
+}
+
+void check_noc_index(uint32_t noc, const char *call, Loc loc) {
+    if (noc > 1) fail(call, loc, "NoC " + std::to_string(noc) + " does not exist (a Tensix core has NoC 0 and NoC 1)");
 }
 
 uint32_t semaphore_address(uint32_t id, Loc loc) {

@@ -24,15 +24,6 @@ namespace tt_sim {
 
 using tt::tt_metal::BufferType;
 
-/*! \brief Encoding of NoC addresses (modelled on Wormhole's): local address in bits [0, 36), x in
- *  [36, 42), y in [42, 48); multicast adds the rectangle's start corner in [48, 60) and sets bit 63.
- *  DRAM bank b sits at NoC coordinates (0, b), a column no worker uses in the device table. */
-namespace noc_addr {
-constexpr uint64_t kLocalMask = (1ull << 36) - 1;
-constexpr uint64_t kMulticastFlag = 1ull << 63;
-constexpr uint32_t kDramColumn = 0;
-}  // namespace noc_addr
-
 /*! \brief First L1 address kernels can dereference; semaphores live just above it. The simulator
  *  maps the running core's L1 at the same virtual addresses so kernel pointers work as on device. */
 constexpr uint32_t kL1ViewStart = 64 * 1024;

@@ -22,6 +22,26 @@ struct Loc {
     }
 };
 
+/*! \brief Encoding of NoC addresses (modelled on Wormhole's, shared by the runtime and the kernel
+ *  headers): local address in bits [0, 36), x in [36, 42), y in [42, 48); multicast adds the
+ *  rectangle's start corner in [48, 60) and sets bit 63. DRAM bank b sits at NoC coordinates (0, b),
+ *  a column no worker uses in the device table. */
+namespace noc_addr {
+constexpr unsigned kLocalBits = 36;
+constexpr unsigned kNodeIdBits = 6;
+constexpr uint64_t kLocalMask = (1ull << kLocalBits) - 1;
+constexpr uint64_t kMulticastFlag = 1ull << 63;
+constexpr uint32_t kDramColumn = 0;
+/*! \brief NoC x of a unicast address (TT-Metalium's NOC_UNICAST_ADDR_X). */
+constexpr uint32_t unicast_x(uint64_t addr) {
+    return static_cast<uint32_t>((addr >> kLocalBits) & ((1u << kNodeIdBits) - 1));
+}
+/*! \brief NoC y of a unicast address (TT-Metalium's NOC_UNICAST_ADDR_Y). */
+constexpr uint32_t unicast_y(uint64_t addr) {
+    return static_cast<uint32_t>((addr >> (kLocalBits + kNodeIdBits)) & ((1u << kNodeIdBits) - 1));
+}
+}  // namespace noc_addr
+
 /*! \brief Element-wise FPU operations. */
 enum class BinaryOp : uint8_t { Add, Sub, Mul };
 /*! \brief Which part of the second operand a broadcast binary op replicates. */
@@ -54,6 +74,7 @@ bool cb_pages_reservable_at_back(int32_t cb, int32_t pages, Loc loc);
 bool cb_pages_available_at_front(int32_t cb, int32_t pages, Loc loc);
 uint32_t cb_write_ptr(uint32_t cb, Loc loc);
 uint32_t cb_read_ptr(uint32_t cb, Loc loc);
+uint32_t cb_page_size(uint32_t cb, Loc loc);
 
 // NoC.
 void noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t noc, Loc loc);
@@ -69,6 +90,11 @@ uint64_t local_noc_addr(uint32_t addr);
 uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t offset, Loc loc);
 uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page_id,
                                    uint32_t offset, Loc loc);
+/*! \brief The local L1 address behind `noc_addr`; stops the run unless it is on the running core
+ *  (`what` names the object a local address was asked of). */
+uint32_t local_l1_address(uint64_t noc_addr, const char *call, const char *what, Loc loc);
+/*! \brief Stops the run unless `noc` names one of a Tensix core's two NoCs. */
+void check_noc_index(uint32_t noc, const char *call, Loc loc);
 
 // Semaphores.
 uint32_t semaphore_address(uint32_t id, Loc loc);

@@ -1,8 +1,8 @@
 /*! \file tensor_accessor.h
  *  \brief TensorAccessor and the interleaved address generators, as TT-Metalium v0.67 declares them
  *  (api/tensor/tensor_accessor.h; InterleavedAddrGen[Fast] come with it from the release's
- *  internal/dataflow/dataflow_api_addrgen.h). Pages are dealt round-robin over the banks
- *  (interleaved), as on device.
+ *  internal/dataflow/dataflow_api_addrgen.h), and PageView, its adapter for the experimental Noc.
+ *  Pages are dealt round-robin over the banks (interleaved), as on device.
  */
 #pragma once
 
@@ -54,6 +54,17 @@ TensorAccessor(const TensorAccessorArgs<CTA_OFFSET, CRTA_OFFSET> &, size_t, uint
 template <std::size_t CTA_OFFSET, std::size_t CRTA_OFFSET>
 TensorAccessor(const TensorAccessorArgs<CTA_OFFSET, CRTA_OFFSET> &, size_t)
     -> TensorAccessor<TensorAccessorArgs<CTA_OFFSET, CRTA_OFFSET>>;
+
+/*! \brief An accessor addressed by page id, as the experimental Noc takes it (experimental/tensor.h). */
+template <typename Accessor>
+struct PageView {
+    const Accessor &accessor;
+    explicit PageView(const Accessor &acc) : accessor(acc) {}
+
+    uint64_t get_noc_addr(uint32_t page_id, uint32_t offset, uint8_t noc, tt_sim::Loc loc = tt_sim::Loc::here()) const {
+        return accessor.get_noc_addr(page_id, offset, noc, loc);
+    }
+};
 
 /*! \brief Interleaved address generator with a byte page size (TT-Metalium's InterleavedAddrGen). */
 template <bool DRAM>
