@@ -186,7 +186,7 @@ def integer_true_division():
             T.copy(A[bx / 2, 0], S)  # <- error
 
 
-@case(TTSyntaxError, "dynamic shapes")
+@case(TTSyntaxError, "on-chip buffers have static shapes")
 def dynamic_shape():
     @T.prim_func
     def k(A: T.Tensor((32, 32), "float16")):

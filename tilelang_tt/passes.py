@@ -45,7 +45,7 @@ DEFAULT_PIPELINE = _transform.DEFAULT_PIPELINE
 
 def _context_options(target_device="wormhole", partition_strategy="row_major", enable_double_buffer=True,
                      enable_prefetch=True, plan_path=None, math_fidelity="HiFi4", fp32_dest_acc_en=None, layouts=None,
-                     dump_dir=None, verify_each=True, **unknown_options):
+                     dump_dir=None, verify_each=True, shape_values=None, **unknown_options):
     """The run_pipeline keyword arguments as the C++ PassContext reads them. It validates them,
     so unknown names are passed on for its ValidationError naming them and listing the options."""
     return {
@@ -60,6 +60,7 @@ def _context_options(target_device="wormhole", partition_strategy="row_major", e
         "layouts": dict(layouts) if isinstance(layouts, Mapping) else layouts,
         "dump_dir": None if dump_dir is None else str(dump_dir),
         "verify_each": verify_each,
+        "shape_values": dict(shape_values) if isinstance(shape_values, Mapping) else shape_values,
     }
 
 

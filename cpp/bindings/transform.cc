@@ -5,6 +5,7 @@
 #include "bindings/casters.h"
 #include "bindings/define.h"
 #include "transform/plan.h"
+#include "transform/shape_formula.h"
 #include "transform/verify_well_formed.h"
 
 namespace py = pybind11;
@@ -50,6 +51,8 @@ void define_transform(py::module_ &root) {
     m.attr("DEFAULT_PIPELINE") = kDefaultPipeline;
     m.def("build_plan", &build_plan, py::arg("func"), py::arg("ctx"));
     m.def("write_plan", &write_plan, py::arg("plan"), py::arg("path"));
+    m.def("specialize_plan", &specialize_plan, py::arg("plan"), py::arg("sizes"),
+          "The plan of a program with dynamic dimensions at the given sizes ({name: size}).");
     m.def("merge_launch_plans", &merge_launch_plans, py::arg("function"), py::arg("launch_plans"),
           "The plan of a multi-launch function from its launches' plans, in order (transform/plan.h).");
     m.def(

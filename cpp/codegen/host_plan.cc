@@ -6,6 +6,8 @@
 #include <iterator>
 #include <numeric>
 
+#include "transform/shape_formula.h"
+
 namespace tt::codegen {
 
 namespace {
@@ -72,13 +74,39 @@ template<size_t N> bool one_of(const std::string &name, const char *const (&name
     return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
-TensorShape tensor_shape(const std::vector<int64_t> &shape) {
+TensorShape tensor_shape(const std::vector<HostSize> &shape) {
     TensorShape t;
     const size_t rank = shape.size();
     t.cols = shape[rank - 1];
-    t.rows = rank >= 2 ? shape[rank - 2] : 1;
-    for (size_t d = 0; d + 2 < rank; ++d) t.batch *= shape[d];
+    t.rows = rank >= 2 ? shape[rank - 2] : HostSize::of(1);
+    t.batch = product(std::vector<HostSize>(shape.begin(), shape.end() - std::min<size_t>(rank, 2)));
     return t;
+}
+
+/*! Size field `key` of object: a number, or {"formula": F} in a plan with dynamic dimensions. */
+HostSize size_of(const Json &value, const char *key, const std::string &at, bool dynamic) {
+    if (dynamic && transform::is_formula_value(value)) return HostSize{0, value.at("formula")};
+    if (!value.is_number_integer())
+        bad_plan(at, std::string("field '") + key + "' has an unexpected value " + value.dump());
+    return HostSize::of(value.get<int64_t>());
+}
+
+std::vector<HostSize> sizes_of(const Json &object, const char *key, const std::string &at, bool dynamic) {
+    const Json &value = field(object, key, at);
+    if (!value.is_array()) bad_plan(at, std::string("field '") + key + "' has an unexpected value " + value.dump());
+    std::vector<HostSize> out;
+    for (const Json &v : value) out.push_back(size_of(v, key, at, dynamic));
+    return out;
+}
+
+std::vector<int64_t> numbers(const std::vector<HostSize> &sizes) {
+    std::vector<int64_t> out;
+    for (const HostSize &s : sizes) out.push_back(s.value);
+    return out;
+}
+
+bool all_numbers(const std::vector<HostSize> &sizes) {
+    return std::all_of(sizes.begin(), sizes.end(), [](const HostSize &s) { return s.is_number(); });
 }
 
 std::vector<CoreRange> core_ranges(const Json &value, const std::string &where) {
@@ -87,17 +115,21 @@ std::vector<CoreRange> core_ranges(const Json &value, const std::string &where) 
     return value.get<std::vector<CoreRange>>();
 }
 
-HostBuffer read_buffer(const Json &b, size_t index) {
+HostBuffer read_buffer(const Json &b, size_t index, bool dynamic) {
     const std::string where = "buffers[" + std::to_string(index) + "]";
     HostBuffer buffer;
     buffer.name = identifier(b, "name", where);
     const std::string at = "buffer '" + buffer.name + "'";
-    buffer.shape = field_as<std::vector<int64_t>>(b, "shape", at);
-    if (buffer.shape.empty() || std::any_of(buffer.shape.begin(), buffer.shape.end(), [](int64_t d) { return d <= 0; }))
+    buffer.shape = sizes_of(b, "shape", at, dynamic);
+    if (buffer.shape.empty() || std::any_of(buffer.shape.begin(), buffer.shape.end(),
+                                            [](const HostSize &d) { return d.is_number() && d.value <= 0; }))
         bad_plan(at, "shape must be a non-empty list of positive extents");
-    buffer.padded_shape = optional_field<std::vector<int64_t>>(b, "padded_shape", at, buffer.shape);
+    buffer.padded_shape = b.contains("padded_shape") ? sizes_of(b, "padded_shape", at, dynamic) : buffer.shape;
     bool covers = buffer.padded_shape.size() == buffer.shape.size();
-    for (size_t d = 0; covers && d < buffer.shape.size(); ++d) covers = buffer.padded_shape[d] >= buffer.shape[d];
+    for (size_t d = 0; covers && d < buffer.shape.size(); ++d) {
+        const HostSize &padded = buffer.padded_shape[d], &extent = buffer.shape[d];
+        covers = !padded.is_number() || !extent.is_number() || padded.value >= extent.value;
+    }
     if (!covers) bad_plan(at, "padded_shape must have the shape's rank and extents at least the shape's");
     buffer.storage_order = optional_field<std::vector<int>>(b, "storage_order", at, {});
     std::vector<int> axes(buffer.shape.size());
@@ -105,15 +137,16 @@ HostBuffer read_buffer(const Json &b, size_t index) {
     if (!buffer.storage_order.empty() &&
         !std::is_permutation(buffer.storage_order.begin(), buffer.storage_order.end(), axes.begin(), axes.end()))
         bad_plan(at, "storage_order must be a permutation of the tensor's " + std::to_string(axes.size()) + " axes");
-    std::vector<int64_t> stored = buffer.padded_shape;
+    std::vector<HostSize> stored = buffer.padded_shape;
     for (size_t d = 0; d < buffer.storage_order.size(); ++d) stored[d] = buffer.padded_shape[buffer.storage_order[d]];
     buffer.tensor = tensor_shape(stored);
     if (b.contains("tiled_shape")) {  // [batch, rows, cols]: a batch of vectors has rows 1
-        const std::vector<int64_t> tiled = field_as<std::vector<int64_t>>(b, "tiled_shape", at);
-        if (tiled.size() != 3 || tiled[0] * tiled[1] * tiled[2] != buffer.tensor.elements())
+        const std::vector<HostSize> tiled = sizes_of(b, "tiled_shape", at, dynamic);
+        const HostSize elements = product({buffer.tensor.batch, buffer.tensor.rows, buffer.tensor.cols});
+        if (tiled.size() != 3 || (all_numbers(tiled) && elements.is_number() && product(tiled).value != elements.value))
             bad_plan(at, "tiled_shape must be [batch, rows, cols] of the tensor's elements");
         buffer.tensor = TensorShape{tiled[0], tiled[1], tiled[2]};
-        stored = {tiled[0], tiled[1], tiled[2]};
+        stored = tiled;
     }
     buffer.dtype = field_as<std::string>(b, "dtype", at);
     const HostElement &element = host_element(buffer.dtype, at);
@@ -128,14 +161,15 @@ HostBuffer read_buffer(const Json &b, size_t index) {
         bad_plan(at, "the host program uploads tiled tensors only (tensor_layout 'tile')");
 
     buffer.page_size = field_as<int64_t>(b, "page_size", at);
-    buffer.num_pages = field_as<int64_t>(b, "num_pages", at);
+    buffer.num_pages = size_of(field(b, "num_pages", at), "num_pages", at, dynamic);
     const int64_t tile_bytes = int64_t{transform::kTileRows} * transform::kTileCols * element.bytes;
     if (buffer.page_size != tile_bytes)
         bad_plan(at, "page_size " + std::to_string(buffer.page_size) + " is not one " + buffer.dtype + " tile (" +
                          std::to_string(tile_bytes) + " bytes)");
-    if (buffer.num_pages != transform::tiles_of_shape(stored))
-        bad_plan(at, "num_pages " + std::to_string(buffer.num_pages) + " does not match the shape's " +
-                         std::to_string(transform::tiles_of_shape(stored)) + " tiles");
+    if (buffer.num_pages.is_number() && all_numbers(stored) &&
+        buffer.num_pages.value != transform::tiles_of_shape(numbers(stored)))
+        bad_plan(at, "num_pages " + std::to_string(buffer.num_pages.value) + " does not match the shape's " +
+                         std::to_string(transform::tiles_of_shape(numbers(stored))) + " tiles");
 
     const std::string access = field_as<std::string>(b, "access", at);
     if (access != "read" && access != "write" && access != "read_write" && access != "none")
@@ -215,6 +249,17 @@ HostKernel read_kernel(const Json &k, size_t index, const std::vector<CoreRange>
 }
 
 /*! Every marker must name something the host program creates. */
+/*! A formula must name only the plan's dynamic dimensions and known operators. */
+void check_formula(const Json &formula, const HostPlan &plan, const std::string &where) {
+    transform::DimValues ones;
+    for (const HostDimension &d : plan.dimensions) ones[d.name] = 1;
+    try {
+        transform::evaluate_formula(formula, ones);
+    } catch (const Error &e) {
+        bad_plan(where, e.what());
+    }
+}
+
 void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string &where) {
     if (arg.marker.empty()) return;
     if (arg.marker == "semaphore") {
@@ -222,6 +267,8 @@ void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string 
             bad_plan(where, "argument refers to semaphore " + arg.operand.dump() + ", not in 'semaphores'");
     } else if (arg.marker == "noc_x" || arg.marker == "noc_y") {
         arg.operand.get<CoreCoord>();
+    } else if (arg.marker == "formula") {
+        check_formula(arg.operand, plan, where);
     } else {
         if (!arg.operand.is_string()) bad_plan(where, arg.marker + " needs a buffer name, got " + arg.operand.dump());
         plan.buffer(arg.operand.get<std::string>());
@@ -229,6 +276,33 @@ void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string 
 }
 
 }  // namespace
+
+std::string HostSize::cpp() const {
+    return is_number() ? std::to_string(value) : transform::formula_cpp(formula, "dim_");
+}
+
+std::string HostSize::cpp_size_t() const {
+    return is_number() ? std::to_string(value) : "std::size_t(" + cpp() + ")";
+}
+
+std::string HostSize::text() const {
+    return is_number() ? std::to_string(value) : transform::formula_cpp(formula, "");
+}
+
+HostSize product(const std::vector<HostSize> &factors) {
+    HostSize out = HostSize::of(1);
+    for (const HostSize &f : factors) {
+        if (out.is_number() && f.is_number()) {
+            out.value *= f.value;
+        } else {
+            const Json a = out.is_number() ? Json(out.value) : out.formula;
+            out = HostSize{0, out.is_number() && out.value == 1
+                                  ? (f.is_number() ? Json(f.value) : f.formula)
+                                  : Json::array({"*", a, f.is_number() ? Json(f.value) : f.formula})};
+        }
+    }
+    return out;
+}
 
 const HostBuffer &HostPlan::buffer(const std::string &name) const {
     for (const HostBuffer &b : buffers)
@@ -243,8 +317,24 @@ HostPlan read_host_plan(const Json &json) {
     plan.device = field_as<std::string>(json, "device", "plan");
     plan.arch = optional_field<std::string>(json, "arch", "plan", "");
     plan.cores = core_ranges(field(json, "core_ranges", "plan"), "plan core_ranges");
+    for (const Json &d : json.value("dynamic_dims", Json::array())) {
+        plan.dimensions.push_back(HostDimension{identifier(d, "name", "plan dynamic_dims"),
+                                                field_as<std::string>(d, "tensor", "plan dynamic_dims"),
+                                                field_as<int>(d, "axis", "plan dynamic_dims")});
+    }
+    const bool dynamic = !plan.dimensions.empty();
     const Json &buffers = field(json, "buffers", "plan");
-    for (size_t i = 0; i < buffers.size(); ++i) plan.buffers.push_back(read_buffer(buffers[i], i));
+    for (size_t i = 0; i < buffers.size(); ++i) {
+        plan.buffers.push_back(read_buffer(buffers[i], i, dynamic));
+        const HostBuffer &b = plan.buffers.back();
+        for (const HostSize &size : b.shape) {
+            if (!size.is_number()) check_formula(size.formula, plan, "buffer '" + b.name + "'");
+        }
+        for (const HostSize &size : b.padded_shape) {
+            if (!size.is_number()) check_formula(size.formula, plan, "buffer '" + b.name + "'");
+        }
+        if (!b.num_pages.is_number()) check_formula(b.num_pages.formula, plan, "buffer '" + b.name + "'");
+    }
     const Json cbs = json.value("circular_buffers", Json::array());
     for (size_t i = 0; i < cbs.size(); ++i)
         plan.circular_buffers.push_back(read_circular_buffer(cbs[i], i, plan.cores));

@@ -26,22 +26,47 @@ using transform::CoreRange;
 using transform::KernelArg;
 using transform::KernelRole;
 
+/*! \brief A size of the program: a number, or in a plan with dynamic dimensions a formula of them
+ *  (shape_formula.h) that main.cpp computes from the sizes on its command line. */
+struct HostSize {
+    int64_t value = 0;
+    ir::Json formula;  ///< null for a number
+    static HostSize of(int64_t v) { return HostSize{v, nullptr}; }
+    bool is_number() const { return formula.is_null(); }
+    /*! The C++ expression of type int64_t (the number for a number). */
+    std::string cpp() const;
+    /*! As main.cpp's std::size_t lists spell it. */
+    std::string cpp_size_t() const;
+    /*! For comments and usage text: the number, or the formula as C++. */
+    std::string text() const;
+    bool operator==(const HostSize &o) const { return value == o.value && formula == o.formula; }
+    bool operator!=(const HostSize &o) const { return !(*this == o); }
+};
+/*! \brief The product of sizes (a number when all are). */
+HostSize product(const std::vector<HostSize> &factors);
+
 /*! \brief A tensor as the device stores it: `batch` matrices of rows x cols, each zero-padded to
  *  whole 32x32 tiles (a 1-D tensor is one row). */
 struct TensorShape {
-    int64_t batch = 1;
-    int64_t rows = 1;
-    int64_t cols = 1;
-    int64_t elements() const { return batch * rows * cols; }
+    HostSize batch = HostSize::of(1);
+    HostSize rows = HostSize::of(1);
+    HostSize cols = HostSize::of(1);
+};
+
+/*! \brief A dynamic dimension of the program: main.cpp takes its size as name=SIZE. */
+struct HostDimension {
+    std::string name;
+    std::string tensor;  ///< whose axis it is, for the usage text
+    int axis = 0;
 };
 
 /*! \brief One global buffer of the program. */
 struct HostBuffer {
-    std::string name;            ///< the kernel parameter's name, a C++ identifier
-    std::vector<int64_t> shape;  ///< logical shape in elements
+    std::string name;             ///< the kernel parameter's name, a C++ identifier
+    std::vector<HostSize> shape;  ///< logical shape in elements
     /// The extents the device stores (plan key padded_shape: T.copy blocks run past the shape);
     /// the elements past the shape are zeros uploaded and dropped on read-back.
-    std::vector<int64_t> padded_shape;
+    std::vector<HostSize> padded_shape;
     /// The axes in the order the device stores them (plan key storage_order); empty: as given.
     std::vector<int> storage_order;
     TensorShape tensor;      ///< the stored shape as batch x rows x cols
@@ -50,7 +75,7 @@ struct HostBuffer {
     int element_bytes = 0;   ///< bytes of one element in files and on the device
     bool in_dram = true;     ///< DRAM interleaved, else L1 interleaved
     int64_t page_size = 0;   ///< bytes of one page (one tile)
-    int64_t num_pages = 0;   ///< tiles
+    HostSize num_pages;      ///< tiles
     bool is_input = false;   ///< the kernels read it: uploaded from a file or stand-in values
     bool is_output = false;  ///< the kernels write it: read back and written to a file
 };
@@ -88,10 +113,11 @@ struct HostKernel {
 };
 
 struct HostPlan {
-    std::string kernel_name;       ///< the TileLang function, a C++ identifier
-    std::string device;            ///< device table name ("n150")
-    std::string arch;              ///< "wormhole_b0", ...
-    std::vector<CoreRange> cores;  ///< every core the program uses
+    std::string kernel_name;                ///< the TileLang function, a C++ identifier
+    std::string device;                     ///< device table name ("n150")
+    std::string arch;                       ///< "wormhole_b0", ...
+    std::vector<CoreRange> cores;           ///< every core the program uses
+    std::vector<HostDimension> dimensions;  ///< dynamic dimensions (plan dynamic_dims)
     std::vector<HostBuffer> buffers;
     std::vector<HostCircularBuffer> circular_buffers;
     std::vector<HostSemaphore> semaphores;

@@ -87,11 +87,11 @@ void emit_buffers(CodeWriter &w, const HostPlan &plan) {
                                 : b.is_input              ? "read"
                                 : b.is_output             ? "written"
                                                           : "unused";
-        w.comment(b.name + ": " + b.dtype + " " + shape_text(b.shape) + ", " + std::to_string(b.num_pages) +
-                  " tiles in " + (b.in_dram ? "DRAM" : "L1") + ", " + use + " by the kernels.");
+        w.comment(b.name + ": " + b.dtype + " " + shape_text(b.shape) + ", " + b.num_pages.text() + " tiles in " +
+                  (b.in_dram ? "DRAM" : "L1") + ", " + use + " by the kernels.");
         w.line("std::shared_ptr<distributed::MeshBuffer> " + b.name + "_buffer = distributed::MeshBuffer::create(");
         w.indent();
-        w.line("distributed::ReplicatedBufferConfig{.size = " + std::to_string(b.num_pages) + " * " +
+        w.line("distributed::ReplicatedBufferConfig{.size = " + b.num_pages.cpp_size_t() + " * " +
                std::to_string(b.page_size) + "},");
         w.line("distributed::DeviceLocalBufferConfig{.page_size = " + std::to_string(b.page_size) +
                ", .buffer_type = BufferType::" + (b.in_dram ? "DRAM" : "L1") + "},");
@@ -103,23 +103,29 @@ void emit_buffers(CodeWriter &w, const HostPlan &plan) {
 }
 
 std::string tensor_shape_text(const HostBuffer &b) {
-    return "TensorShape{" + std::to_string(b.tensor.batch) + ", " + std::to_string(b.tensor.rows) + ", " +
-           std::to_string(b.tensor.cols) + "}";
+    return "TensorShape{" + b.tensor.batch.cpp_size_t() + ", " + b.tensor.rows.cpp_size_t() + ", " +
+           b.tensor.cols.cpp_size_t() + "}";
 }
 
-std::string list_text(const std::vector<int64_t> &values) {
+std::string list_text(const std::vector<HostSize> &values) {
     std::string s = "{";
-    for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + values[i].cpp_size_t();
     return s + "}";
 }
 
+std::vector<HostSize> as_sizes(const std::vector<int> &values) {
+    std::vector<HostSize> out;
+    for (int v : values) out.push_back(HostSize::of(v));
+    return out;
+}
+
 /*! `values` (row-major in the axes of `shape`) reordered by `order`, as main.cpp spells it. */
-std::string permuted(const std::string &values, const std::vector<int64_t> &shape, const std::vector<int64_t> &order) {
-    return "permute_axes(" + values + ", " + list_text(shape) + ", " + list_text(order) + ")";
+std::string permuted(const std::string &values, const std::vector<HostSize> &shape, const std::vector<int> &order) {
+    return "permute_axes(" + values + ", " + list_text(shape) + ", " + list_text(as_sizes(order)) + ")";
 }
 
 /*! `values` (row-major, of extents `from`) with the extents `to`, as main.cpp spells it. */
-std::string resized(const std::string &values, const std::vector<int64_t> &from, const std::vector<int64_t> &to) {
+std::string resized(const std::string &values, const std::vector<HostSize> &from, const std::vector<HostSize> &to) {
     if (from == to) return values;
     return "resize_axes(" + values + ", " + list_text(from) + ", " + list_text(to) + ")";
 }
@@ -128,17 +134,18 @@ std::string resized(const std::string &values, const std::vector<int64_t> &from,
 std::string to_storage_order(const HostBuffer &b, const std::string &values) {
     const std::string padded = resized(values, b.shape, b.padded_shape);
     if (b.storage_order.empty()) return padded;
-    return permuted(padded, b.padded_shape, std::vector<int64_t>(b.storage_order.begin(), b.storage_order.end()));
+    return permuted(padded, b.padded_shape, b.storage_order);
 }
 
 /*! The stored tensor back in the buffer's own axis order and extents. */
 std::string from_storage_order(const HostBuffer &b, const std::string &values) {
     std::string ordered = values;
     if (!b.storage_order.empty()) {
-        std::vector<int64_t> stored(b.shape.size()), inverse(b.shape.size());
+        std::vector<HostSize> stored(b.shape.size());
+        std::vector<int> inverse(b.shape.size());
         for (size_t d = 0; d < b.storage_order.size(); ++d) {
             stored[d] = b.padded_shape[b.storage_order[d]];
-            inverse[b.storage_order[d]] = static_cast<int64_t>(d);
+            inverse[b.storage_order[d]] = static_cast<int>(d);
         }
         ordered = permuted(values, stored, inverse);
     }
@@ -153,10 +160,8 @@ void emit_inputs(CodeWriter &w, const HostPlan &plan) {
     for (const HostBuffer &b : plan.buffers) {
         ++seed;  // stand-in values differ per buffer, and stay put when other buffers change role
         if (!b.is_input) continue;
-        int64_t elements = 1;
-        for (int64_t extent : b.shape) elements *= extent;
         const std::string values = "input_tensor<" + b.host_type + ">(cli, \"" + b.name + "\", " +
-                                   std::to_string(elements) + ", " + std::to_string(seed) + ")";
+                                   product(b.shape).cpp_size_t() + ", " + std::to_string(seed) + ")";
         w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(" + to_storage_order(b, values) +
                ", " + tensor_shape_text(b) + ");");
         w.line("distributed::EnqueueWriteMeshBuffer(cq, " + b.name + "_buffer, " + b.name + "_tiles, false);");
@@ -175,7 +180,7 @@ void emit_outputs(CodeWriter &w, const HostPlan &plan) {
     for (const HostBuffer &b : plan.buffers) {
         if (!b.is_output) continue;
         const std::string read_back = b.name + "_read_back";
-        w.line("std::vector<" + b.host_type + "> " + read_back + "(" + std::to_string(b.num_pages) + " * 1024);");
+        w.line("std::vector<" + b.host_type + "> " + read_back + "(" + b.num_pages.cpp_size_t() + " * 1024);");
         w.line("distributed::EnqueueReadMeshBuffer(cq, " + read_back + ", " + b.name + "_buffer, true);");
         const std::string values = "from_tiles(" + read_back + ", " + tensor_shape_text(b) + ")";
         w.line("output_tensor(cli, \"" + b.name + "\", " + from_storage_order(b, values) + ");");
@@ -186,6 +191,12 @@ void emit_outputs(CodeWriter &w, const HostPlan &plan) {
 void emit_run(CodeWriter &w, const HostPlan &plan) {
     w.comment("Runs the program once with the tensors named on the command line.");
     w.open("void run(const CommandLine &cli)");
+    if (!plan.dimensions.empty()) {
+        w.comment("The sizes of the dynamic dimensions; every size-dependent number below follows from them.");
+        for (const HostDimension &d : plan.dimensions)
+            w.line("const int64_t dim_" + d.name + " = dimension(cli, \"" + d.name + "\");");
+        w.line();
+    }
     emit_open_device(w, plan);
     w.line();
     emit_buffers(w, plan);
@@ -219,6 +230,7 @@ void emit_run(CodeWriter &w, const HostPlan &plan) {
 
 void emit_main(CodeWriter &w, const HostPlan &plan) {
     std::vector<std::string> names;
+    for (const HostDimension &d : plan.dimensions) names.push_back(cpp_string_literal(d.name));
     for (const HostBuffer &b : plan.buffers)
         if (b.is_input || b.is_output) names.push_back(cpp_string_literal(b.name));
     w.open("int main(int argc, char **argv)");

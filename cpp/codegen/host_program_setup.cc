@@ -53,7 +53,11 @@ bool expands_to_words(const KernelArg &a) {
 std::string arg_expr(const KernelArg &a, const HostPlan &plan) {
     if (a.marker.empty()) return std::to_string(a.value);
     if (a.marker == "buffer_address") return a.operand.get<std::string>() + "_address";
-    if (a.marker == "num_pages") return std::to_string(plan.buffer(a.operand.get<std::string>()).num_pages);
+    if (a.marker == "num_pages") {
+        const HostSize &pages = plan.buffer(a.operand.get<std::string>()).num_pages;
+        return pages.is_number() ? pages.cpp() : "static_cast<uint32_t>(" + pages.cpp() + ")";
+    }
+    if (a.marker == "formula") return "static_cast<uint32_t>(" + HostSize{a.value, a.operand}.cpp() + ")";
     if (a.marker == "semaphore") return "semaphore_" + std::to_string(a.operand.get<size_t>());
     TT_ICHECK(a.marker == "noc_x" || a.marker == "noc_y") << "unexpected marker " << a.marker;
     const CoreCoord core = a.operand.get<CoreCoord>();
@@ -66,7 +70,8 @@ std::string arg_expr(const KernelArg &a, const HostPlan &plan) {
 void emit_arg_vector(CodeWriter &w, const std::string &name, const std::vector<KernelArg> &args, const HostPlan &plan) {
     auto words_until_accessor = [&](size_t from) {
         std::vector<std::string> words;
-        for (size_t i = from; i < args.size() && !expands_to_words(args[i]); ++i) words.push_back(arg_expr(args[i], plan));
+        for (size_t i = from; i < args.size() && !expands_to_words(args[i]); ++i)
+            words.push_back(arg_expr(args[i], plan));
         return words;
     };
     std::vector<std::string> leading = words_until_accessor(0);
@@ -93,12 +98,13 @@ void emit_circular_buffers(CodeWriter &w, const HostPlan &plan) {
         const CBConfig &c = cb.config;
         const std::string index = "tt::CBIndex::c_" + std::to_string(c.cb_index);
         w.comment("c_" + std::to_string(c.cb_index) + ": " + cb.name + " (" + transform::to_string(c.flow) + "), " +
-                  count_of(c.depth, "stage") + " of " + count_of(c.tiles_per_stage, "tile") + ", " + c.data_format + ".");
+                  count_of(c.depth, "stage") + " of " + count_of(c.tiles_per_stage, "tile") + ", " + c.data_format +
+                  ".");
         const std::string cores = cores_variable(w, cb.name, cb.cores, plan);
         w.line("CreateCircularBuffer(program, " + cores + ",");
         w.indent();
-        w.line("CircularBufferConfig(" + std::to_string(c.num_pages) + " * " + std::to_string(c.page_size) + ", {{" + index +
-               ", tt::DataFormat::" + c.data_format + "}})");
+        w.line("CircularBufferConfig(" + std::to_string(c.num_pages) + " * " + std::to_string(c.page_size) + ", {{" +
+               index + ", tt::DataFormat::" + c.data_format + "}})");
         w.indent();
         w.line(".set_page_size(" + index + ", " + std::to_string(c.page_size) + "));");
         w.dedent();
@@ -111,13 +117,15 @@ void emit_semaphores(CodeWriter &w, const HostPlan &plan) {
         const HostSemaphore &s = plan.semaphores[i];
         const std::string name = "semaphore_" + std::to_string(i);
         const std::string cores = cores_variable(w, name, s.cores, plan);
-        w.line("const uint32_t " + name + " = CreateSemaphore(program, " + cores + ", " + std::to_string(s.initial_value) + ");");
+        w.line("const uint32_t " + name + " = CreateSemaphore(program, " + cores + ", " +
+               std::to_string(s.initial_value) + ");");
     }
 }
 
 std::string defines_text(const std::map<std::string, std::string> &defines) {
     std::vector<std::string> pairs;
-    for (const auto &[key, value] : defines) pairs.push_back("{" + cpp_string_literal(key) + ", " + cpp_string_literal(value) + "}");
+    for (const auto &[key, value] : defines)
+        pairs.push_back("{" + cpp_string_literal(key) + ", " + cpp_string_literal(value) + "}");
     return "{" + join(pairs, ", ") + "}";
 }
 
@@ -125,7 +133,9 @@ std::string defines_text(const std::map<std::string, std::string> &defines) {
  *  order the release declares the members. */
 std::vector<std::string> kernel_config_fields(const HostKernel &k, const HostPlan &plan) {
     std::vector<std::string> fields;
-    auto flag = [](const char *field, bool value) { return std::string(".") + field + " = " + (value ? "true" : "false"); };
+    auto flag = [](const char *field, bool value) {
+        return std::string(".") + field + " = " + (value ? "true" : "false");
+    };
     if (k.role == KernelRole::Compute) {
         const ComputeConfig &c = plan.compute_config;
         fields.push_back(".math_fidelity = MathFidelity::" + c.math_fidelity);
@@ -144,9 +154,11 @@ std::vector<std::string> kernel_config_fields(const HostKernel &k, const HostPla
 void emit_kernels(CodeWriter &w, const HostPlan &plan) {
     for (const HostKernel &k : plan.kernels) {
         const bool compute = k.role == KernelRole::Compute;
-        const std::string placement = compute ? "the compute RISC-Vs (TRISC 0-2)"
-                                              : std::string(k.riscv_1 ? "RISCV_1" : "RISCV_0") + ", NoC " + std::to_string(k.noc);
-        w.comment("The " + std::string(transform::to_string(k.role)) + " kernel " + k.source + " on " + placement + ".");
+        const std::string placement =
+            compute ? "the compute RISC-Vs (TRISC 0-2)"
+                    : std::string(k.riscv_1 ? "RISCV_1" : "RISCV_0") + ", NoC " + std::to_string(k.noc);
+        w.comment("The " + std::string(transform::to_string(k.role)) + " kernel " + k.source + " on " + placement +
+                  ".");
         const std::string cores = cores_variable(w, k.name, k.cores, plan);
         if (!k.compile_args.empty()) emit_arg_vector(w, k.name + "_compile_args", k.compile_args, plan);
         w.line("const KernelHandle " + k.name + "_kernel = CreateKernel(program, kernel_path(cli, " +

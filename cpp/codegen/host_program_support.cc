@@ -69,6 +69,32 @@ void require_worker_grid(distributed::MeshDevice &device, std::size_t x, std::si
 }
 )";
 
+const char *const kDimensions = R"(
+/*! The size of dynamic dimension `name`, given on the command line as name=SIZE. */
+int64_t dimension(const CommandLine &cli, const std::string &name) {
+    const auto given = cli.files.find(name);
+    if (given == cli.files.end()) throw UsageError("give the size of dynamic dimension " + name + " as " + name + "=SIZE");
+    std::size_t end = 0;
+    long long size = 0;
+    try {
+        size = std::stoll(given->second, &end);
+    } catch (const std::exception &) {
+        end = 0;
+    }
+    if (end == 0 || end != given->second.size() || size <= 0)
+        throw UsageError(name + "=" + given->second + ": the size of a dimension is a positive integer");
+    return size;
+}
+
+/*! Floor division and modulo (rounding towards minus infinity) of the plan's formulas. */
+int64_t tilelang_tt_floordiv(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+int64_t tilelang_tt_floormod(int64_t a, int64_t b) {
+    return a - tilelang_tt_floordiv(a, b) * b;
+}
+)";
+
 const char *const kTensorShape = R"(
 /*! A tensor as the device stores it: `batch` matrices of rows x cols, each padded to whole tiles. */
 struct TensorShape {
@@ -260,15 +286,20 @@ std::string buffer_usage(const HostBuffer &b) {
 
 }  // namespace
 
-std::string shape_text(const std::vector<int64_t> &shape) {
+std::string shape_text(const std::vector<HostSize> &shape) {
     std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + shape[i].text();
     return s + "]";
 }
 
 std::vector<std::string> usage_lines(const HostPlan &plan) {
     std::string synopsis = "Usage: " + plan.kernel_name + " [--kernel-dir DIR]";
     std::vector<std::string> options;
+    for (const HostDimension &d : plan.dimensions) {
+        synopsis += " " + d.name + "=SIZE";
+        options.push_back("  " + d.name + "=SIZE  dynamic dimension " + d.name + " (axis " + std::to_string(d.axis) +
+                          " of " + d.tensor + ")");
+    }
     for (const HostBuffer &b : plan.buffers) {
         if (!b.is_input && !b.is_output) continue;
         synopsis += " [" + b.name + "=FILE]";
@@ -300,6 +331,7 @@ void emit_support_functions(CodeWriter &w, const HostPlan &plan) {
     w.line("namespace {");
     w.line();
     emit_block(w, kCommandLine);
+    if (!plan.dimensions.empty()) emit_block(w, kDimensions);
     if (!input_types.empty() || any_output) emit_block(w, kTensorShape);
     const bool any_permuted = std::any_of(plan.buffers.begin(), plan.buffers.end(), [](const HostBuffer &b) {
         return (b.is_input || b.is_output) && !b.storage_order.empty();

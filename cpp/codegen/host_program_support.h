@@ -14,7 +14,7 @@
 namespace tt::codegen {
 
 /*! \brief "[64, 96]": a shape as the usage text and comments print it. */
-std::string shape_text(const std::vector<int64_t> &shape);
+std::string shape_text(const std::vector<HostSize> &shape);
 
 /*! \brief The program's usage text, one line per entry: the header comment of main.cpp and its
  *  --help output, so the two cannot disagree. */

@@ -61,9 +61,10 @@ void register_unbound_runtime_arguments() {
     // A value that follows from the tensor shapes (a tensor's width in tiles, a loop's trip count):
     // lowering names it so GridToPersistentTT can pass it as a runtime argument, and one compiled
     // kernel serves every shape with the same block sizes.
+    // A kernel with dynamic dimensions adds the value's formula of them (shape_formula.h) as JSON.
     register_intrinsic({"tt.runtime_constant",
-                        {{"name", ArgKind::String}, int_arg("value")},
-                        false,
+                        {{"name", ArgKind::String}, int_arg("value"), {"formula", ArgKind::String}},
+                        true,
                         ResultRule::Fixed,
                         DataType::int32(),
                         true,

@@ -8,6 +8,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "transform/plan.h"
+#include "transform/shape_formula.h"
 
 namespace tt::transform {
 
@@ -37,6 +38,7 @@ struct RuntimeConstant {
     std::string name;
     int64_t value;
     Var var;
+    Json formula;  ///< of the dynamic dimensions; null for a value that is the same at every size
 };
 
 // The runtime constants of a kernel, in first-use order.
@@ -52,7 +54,8 @@ std::vector<RuntimeConstant> runtime_constants(const Stmt &body) {
         for (const RuntimeConstant &c : out) {
             if (c.name == name) return;
         }
-        out.push_back({name, value, make_var(name)});
+        Json formula = call->args.size() > 2 ? Json::parse(call->args[2].as<StringImmNode>()->value) : Json();
+        out.push_back({name, value, make_var(name), formula});
     });
     return out;
 }
@@ -61,16 +64,18 @@ std::vector<RuntimeConstant> runtime_constants(const Stmt &body) {
 // strategy's panel height), so the kernels do not depend on the launch grid. Each is a
 // RuntimeConstant named grid_x / grid_y / grid_z / block_panel; only those a kernel's decode
 // reads become its arguments.
-std::vector<RuntimeConstant> decode_extent_constants(const WorkPartition &partition) {
+std::vector<RuntimeConstant> decode_extent_constants(const WorkPartition &partition,
+                                                     const std::optional<DynamicShape> &dynamic) {
     static const char *const kGridNames[] = {"grid_x", "grid_y", "grid_z"};
     TT_ICHECK(partition.grid.size() <= 3) << "launch grid of rank " << partition.grid.size();
     std::vector<RuntimeConstant> out;
     for (size_t d = 0; d < partition.grid.size(); ++d) {
-        out.push_back({kGridNames[d], partition.grid[d], make_var(kGridNames[d])});
+        const Json formula = dynamic && !dynamic->grid.at(d).is_number_integer() ? dynamic->grid.at(d) : Json();
+        out.push_back({kGridNames[d], partition.grid[d], make_var(kGridNames[d]), formula});
     }
     int64_t panel;
     TT_ICHECK(as_const_int(constant_decode_extents(partition).panel, &panel));
-    out.push_back({"block_panel", panel, make_var("block_panel")});
+    out.push_back({"block_panel", panel, make_var("block_panel"), Json()});
     return out;
 }
 
@@ -88,15 +93,12 @@ BlockDecodeExtents as_decode_extents(const std::vector<RuntimeConstant> &extent_
 class Persistify : public IRMutator {
 public:
     Persistify(const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &shape_constants,
-               const WorkPartition &partition)
-        : addresses_(addresses), constants_(shape_constants), partition_(partition) {
-    }
+               const WorkPartition &partition, const std::optional<DynamicShape> &dynamic)
+        : addresses_(addresses), constants_(shape_constants), partition_(partition), dynamic_(dynamic) {}
 
     /*! The kernel's runtime constants after the rewrite, in argument order: the shape constants,
      *  then the decode extents the block loop reads. Valid once the launch has been visited. */
-    const std::vector<RuntimeConstant> &runtime_constants() const {
-        return constants_;
-    }
+    const std::vector<RuntimeConstant> &runtime_constants() const { return constants_; }
 
 protected:
     using IRMutator::visit;
@@ -114,20 +116,21 @@ protected:
     }
     Stmt visit(const KernelLaunchNode *op) override {
         TT_ICHECK(op->block_vars.size() == partition_.grid.size())
-            << "launch grid of rank " << op->block_vars.size() << " but work partition of rank " << partition_.grid.size();
+            << "launch grid of rank " << op->block_vars.size() << " but work partition of rank "
+            << partition_.grid.size();
         const int64_t first = static_cast<int64_t>(addresses_.size());
         Var start = make_var("block_start"), count = make_var("block_count"), block = make_var("block");
         Expr block_id = AddNode::make(start, block);
         Stmt body = mutate(op->body);
         std::set<const Node *> used;
         post_order_visit(body, [&](const Node *n) { used.insert(n); });
-        const std::vector<RuntimeConstant> extent_constants = decode_extent_constants(partition_);
+        const std::vector<RuntimeConstant> extent_constants = decode_extent_constants(partition_, dynamic_);
         const BlockDecodeExtents extents = as_decode_extents(extent_constants);
         for (size_t d = op->block_vars.size(); d-- > 0;) {
             if (!used.count(op->block_vars[d].get())) continue;  // e.g. compute never indexes by block
             body = LetStmtNode::make(op->block_vars[d],
-                                     decode_block_index(partition_.strategy, extents, block_id, static_cast<int>(d)), body,
-                                     op->span);
+                                     decode_block_index(partition_.strategy, extents, block_id, static_cast<int>(d)),
+                                     body, op->span);
         }
         std::set<const Node *> decoded;
         post_order_visit(body, [&](const Node *n) { decoded.insert(n); });
@@ -145,10 +148,27 @@ private:
     const std::vector<Buffer> &addresses_;
     std::vector<RuntimeConstant> constants_;
     const WorkPartition &partition_;
+    const std::optional<DynamicShape> &dynamic_;
 };
 
-KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &constants,
-                    const WorkPartition &partition, int launch) {
+/*! A runtime argument's value: the number, or with dynamic dimensions its formula (checked to give
+ *  the number at the sizes the function is specialized at). */
+KernelArg sized_arg(int64_t value, const Json &formula, const DimValues &sizes) {
+    if (formula.is_null() || formula.is_number_integer()) return KernelArg::of(static_cast<uint32_t>(value));
+    TT_ICHECK(evaluate_formula(formula, sizes) == value)
+        << "formula " << formula.dump() << " gives " << evaluate_formula(formula, sizes) << ", the value is " << value;
+    return KernelArg::formula(formula, static_cast<uint32_t>(value));
+}
+
+KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses,
+                    const std::vector<RuntimeConstant> &constants, const WorkPartition &partition, int launch,
+                    const std::optional<DynamicShape> &dynamic) {
+    DimValues sizes;
+    Json total_blocks = partition.total_blocks;
+    if (dynamic) {
+        for (const DynamicDim &d : dynamic->dims) sizes[d.name] = d.value;
+        total_blocks = formula_product(dynamic->grid);
+    }
     KernelDesc k;
     k.role = role;
     k.name = to_string(role);
@@ -165,12 +185,15 @@ KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses, const
     k.runtime_args.push_back("block_start");
     k.runtime_args.push_back("block_count");
     for (const RuntimeConstant &c : constants) k.runtime_args.push_back(c.name);
-    for (const CoreWork &w : partition.cores) {
+    for (size_t core = 0; core < partition.cores.size(); ++core) {
+        const CoreWork &w = partition.cores[core];
+        const auto [start, count] =
+            dynamic ? core_block_range(total_blocks, partition.num_cores, core) : std::pair<Json, Json>(Json(), Json());
         std::vector<KernelArg> values;
         for (const Buffer &b : addresses) values.push_back(KernelArg::buffer_address(b->name));
-        values.push_back(KernelArg::of(static_cast<uint32_t>(w.start)));
-        values.push_back(KernelArg::of(static_cast<uint32_t>(w.count)));
-        for (const RuntimeConstant &c : constants) values.push_back(KernelArg::of(static_cast<uint32_t>(c.value)));
+        values.push_back(sized_arg(w.start, start, sizes));
+        values.push_back(sized_arg(w.count, count, sizes));
+        for (const RuntimeConstant &c : constants) values.push_back(sized_arg(c.value, c.formula, sizes));
         k.per_core_runtime_args[core_key(w.core)] = values;
     }
     return k;
@@ -189,11 +212,12 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         }
         WorkPartition partition = get_attr<WorkPartition>(func, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
         std::vector<Buffer> addresses = address_operands(func->body);
-        Persistify persistify(addresses, runtime_constants(func->body), partition);
+        const auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE);
+        Persistify persistify(addresses, runtime_constants(func->body), partition, dynamic);
         Stmt body = persistify(func->body);
         auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
         kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), partition,
-                                   launch ? launch->at("index").get<int>() : 0));
+                                   launch ? launch->at("index").get<int>() : 0, dynamic));
         functions.push_back({name, with_body(func, body)});
     }
     // Every kernel of the program carries the whole list, so each function describes the program.

@@ -2,6 +2,7 @@
 #include "transform/infer_tt_layout.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "ir/functor.h"
 #include "transform/analysis.h"
@@ -84,9 +85,12 @@ ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const Layou
 
 /*! `reach`: per dimension, one past the furthest element a T.copy block reaches (verify_tt_bounds), or
  *  null when no copy runs past the tensor's edge; `passed_on`: a later launch of the same function
- *  runs after this one (SplitTTLaunches). */
-BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutAnnotation &request,
-                       const target::DeviceSpec &device, const std::vector<int64_t> *reach, bool passed_on) {
+ *  runs after this one (SplitTTLaunches); `dynamic_axes`: per axis, the dynamic dimension whose
+ *  extent it is ("" for a static axis; empty when the function has none). */
+BufferLayout layout_of(const PrimFunc &func, const Buffer &buffer, const DataFlow &flow,
+                       const LayoutAnnotation &request, const target::DeviceSpec &device,
+                       const std::vector<int64_t> *reach, bool passed_on,
+                       const std::vector<std::string> &dynamic_axes) {
     BufferLayout layout;
     layout.shape = constant_shape(buffer, "buffer");
     // Tensors of any extent: tiles are stored whole, padded with zeros, and so are the blocks of
@@ -94,6 +98,31 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     layout.padded_shape = layout.shape;
     for (size_t d = 0; reach && d < reach->size(); ++d)
         layout.padded_shape[d] = std::max(layout.padded_shape[d], (*reach)[d]);
+    // A dynamic extent is padded by a rule of its size alone (the plan's formula).
+    for (size_t d = 0; d < dynamic_axes.size(); ++d) {
+        if (layout.pad_multiples.empty()) layout.pad_multiples.assign(layout.shape.size(), 0);
+        if (dynamic_axes[d].empty()) continue;
+        int64_t multiple = 1;
+        post_order_visit(func->body, [&](const Node *n) {
+            if (n->kind != NodeKind::Region) return;
+            const auto *region = static_cast<const RegionNode *>(n);
+            int64_t extent;
+            if (region->buffer.get() == buffer.get() && d < region->ranges.size() &&
+                as_const_int(region->ranges[d].extent, &extent) && extent > 0) {
+                multiple = std::lcm(multiple, extent);
+            }
+        });
+        layout.pad_multiples[d] = multiple;
+        const int64_t padded = (layout.shape[d] + multiple - 1) / multiple * multiple;
+        if (layout.padded_shape[d] > padded) {
+            TT_USER_ERROR(Validation, buffer->span)
+                << "accesses to " << buffer->name << " reach index " << layout.padded_shape[d] - 1 << " of axis " << d
+                << ", past its dynamic extent " << dynamic_axes[d] << " = " << layout.shape[d]
+                << " rounded up to the blocks copied along it (" << padded << "); a dynamic extent is padded only to "
+                << "whole blocks, so index it with blocks of a T.ceildiv grid over " << dynamic_axes[d];
+        }
+        layout.padded_shape[d] = padded;
+    }
     auto axes = flow.global_tile_axes.find(buffer.get());
     layout.tile_axes = axes != flow.global_tile_axes.end() ? axes->second : default_tile_axes(layout.shape.size());
     layout.dtype = buffer->dtype.to_string();
@@ -147,13 +176,29 @@ BufferLayout layout_of(const Buffer &buffer, const DataFlow &flow, const LayoutA
     return layout;
 }
 
+/*! Per axis of param, the name of the dynamic dimension whose extent it is ("" for a static one);
+ *  empty when the function has no dynamic dimensions. */
+std::vector<std::string> dynamic_axes(const Buffer &param, const std::optional<DynamicShape> &dynamic) {
+    if (!dynamic) return {};
+    auto axes = dynamic->tensor_axes.find(param->name);
+    return axes == dynamic->tensor_axes.end() ? std::vector<std::string>(param->shape.size()) : axes->second;
+}
+
+bool any_sharded(const LayoutDesc &layouts) {
+    return std::any_of(layouts.begin(), layouts.end(),
+                       [](const auto &entry) { return entry.second.shard.has_value(); });
+}
+
 /*! Buffers whose column axis is padded to whole tiles: tensors by their tile axes, on-chip buffers
- *  of two or more dimensions by their last. */
+ *  of two or more dimensions by their last; a dynamic column axis counts as padded, since some
+ *  of its sizes are. */
 std::map<const BufferNode *, int> padded_buffers(const PrimFunc &func, const LayoutDesc &layouts) {
     std::map<const BufferNode *, int> padded;
     for (const Buffer &param : func->params) {
         const BufferLayout &layout = layouts.at(param->name);
-        if (layout.tile_axes.size() == 2 && layout.shape[layout.tile_axes[1]] % kTileCols != 0) {
+        const int columns = layout.tile_axes.size() == 2 ? layout.tile_axes[1] : -1;
+        const bool dynamic_columns = columns >= 0 && !layout.pad_multiples.empty() && layout.pad_multiples[columns] > 0;
+        if (columns >= 0 && (layout.shape[columns] % kTileCols != 0 || dynamic_columns)) {
             padded[param.get()] = layout.tile_axes[1];
         }
     }
@@ -215,15 +260,18 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
     const CheckedBounds bounds = verify_tt_bounds(func);
     const auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
     const bool passed_on = launch && launch->at("index").get<int>() + 1 < launch->at("count").get<int>();
+    const auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE);
     LayoutDesc layouts;
     for (const Buffer &param : func->params) {
         auto request = requests.find(param->name);
         auto reach = bounds.block_reach.find(param.get());
-        layouts[param->name] =
-            layout_of(param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device,
-                      reach == bounds.block_reach.end() ? nullptr : &reach->second, passed_on);
+        layouts[param->name] = layout_of(
+            func, param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device,
+            reach == bounds.block_reach.end() ? nullptr : &reach->second, passed_on, dynamic_axes(param, dynamic));
     }
-    const CoreGrid core_grid = choose_core_grid(launch_grid(func), device, layouts);
+    // A program that serves every size has every core: its blocks are dealt at run time.
+    const CoreGrid core_grid = dynamic && !any_sharded(layouts) ? CoreGrid{device.grid_x, device.grid_y}
+                                                                : choose_core_grid(launch_grid(func), device, layouts);
     verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func), passed_on);
     PrimFunc out = with_attr(bounds.func, attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);

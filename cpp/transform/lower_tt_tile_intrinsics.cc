@@ -284,8 +284,10 @@ private:
         // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
         // argument, so the kernel serves every K.
         int64_t trip_count;
+        auto formula = op->annotations.find(attr::TT_DYNAMIC_EXTENT);
         Expr extent = as_const_int(fold_constants(op->extent), &trip_count)
-                          ? ctx_.runtime_constant(op->loop_var->name + "_trip_count", trip_count)
+                          ? ctx_.runtime_constant(op->loop_var->name + "_trip_count", trip_count,
+                                                  formula == op->annotations.end() ? Json() : formula->second)
                           : op->extent;
         // A trip count known only at run time may be zero: the values the loop accumulates are then
         // still their constants, whose tiles compute writes after it. The count is named once for

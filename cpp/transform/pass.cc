@@ -23,7 +23,7 @@ namespace {
 
 const std::set<std::string> kOptionNames = {
     "target_device", "partition_strategy", "enable_double_buffer", "enable_prefetch", "plan_path",
-    "math_fidelity", "fp32_dest_acc_en", "layouts", "dump_dir", "verify_each"};
+    "math_fidelity", "fp32_dest_acc_en", "layouts", "dump_dir", "verify_each", "shape_values"};
 
 std::string join(const std::vector<std::string> &items, const std::string &sep) {
     std::string out;
@@ -119,6 +119,18 @@ PassContext PassContext::from_json(const Json &j) {
         }
         if (name == "dump_dir" && !value.is_null()) o.dump_dir = string_option(value, name);
         if (name == "verify_each") o.verify_each = bool_option(value, name);
+        if (name == "shape_values" && !value.is_null()) {
+            if (!value.is_object()) {
+                TT_USER_ERROR(Validation, Span()) << "run_pipeline option shape_values must map dynamic dimension names "
+                                                  << "to sizes, got " << value.dump();
+            }
+            for (const auto &[dim, size] : value.items()) {
+                if (!size.is_number_integer()) {
+                    TT_USER_ERROR(Validation, Span()) << "shape_values[" << dim << "] must be an int, got " << size.dump();
+                }
+                o.shape_values[dim] = size.get<int64_t>();
+            }
+        }
     }
     return PassContext(std::move(o));
 }
@@ -135,7 +147,8 @@ Json PassContext::to_json() const {
                 {"fp32_dest_acc_en", options_.fp32_dest_acc_en ? Json(*options_.fp32_dest_acc_en) : Json("auto")},
                 {"layouts", layouts},
                 {"dump_dir", options_.dump_dir},
-                {"verify_each", options_.verify_each}};
+                {"verify_each", options_.verify_each},
+                {"shape_values", options_.shape_values}};
 }
 
 IRModule map_functions(const IRModule &mod, const std::function<ir::PrimFunc(const ir::PrimFunc &)> &f) {

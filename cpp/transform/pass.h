@@ -52,6 +52,8 @@ struct PassOptions {
     std::string dump_dir;
     /*! Run the well-formedness verifier after every pass. */
     bool verify_each = true;
+    /*! The sizes SpecializeTTShapes gives the dynamic dimensions (T.dynamic), by name. */
+    std::map<std::string, int64_t> shape_values;
 };
 
 /*! \brief Validated options plus the device they select. Immutable once built. */
@@ -132,11 +134,11 @@ private:
     std::vector<Pass> passes_;
 };
 
-/*! \brief The pipeline run_pipeline uses: EliminateDeadTTValues, PromoteTTNarrowIntegers,
+/*! \brief The pipeline run_pipeline uses: SpecializeTTShapes, EliminateDeadTTValues, PromoteTTNarrowIntegers,
  *  StageTTElementwise, GroupTTRowBlocks, the five public passes (the kernel split is part of
  *  LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "EliminateDeadTTValues -> PromoteTTNarrowIntegers -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

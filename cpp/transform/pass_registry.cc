@@ -8,6 +8,7 @@
 #include "transform/pass.h"
 #include "transform/promote_tt_narrow_integers.h"
 #include "transform/propagate_tt_layout.h"
+#include "transform/specialize_tt_shapes.h"
 #include "transform/split_tt_launches.h"
 #include "transform/stage_tt_elementwise.h"
 #include "transform/tt_tiles_to_core_map.h"
@@ -17,6 +18,7 @@ namespace tt::transform {
 
 const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
+        {"SpecializeTTShapes", &specialize_tt_shapes_pass},
         {"EliminateDeadTTValues", &eliminate_dead_tt_values_pass},
         {"PromoteTTNarrowIntegers", &promote_tt_narrow_integers_pass},
         {"SplitTTLaunches", &split_tt_launches_pass},

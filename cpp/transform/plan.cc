@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ir/functor.h"
+#include "transform/shape_formula.h"
 
 namespace tt::transform {
 
@@ -77,6 +78,61 @@ Json kernel_entry(const KernelDesc &k, const WorkPartition &partition) {
     return j;
 }
 
+/*! A plan number as a formula of the dynamic dimensions: the number when the formula is constant,
+ *  else {"formula": F}, checked to give the number at the sizes the function is specialized at. */
+Json sized(const Json &number, const Json &formula, const DimValues &sizes) {
+    if (formula.is_number_integer()) {
+        TT_ICHECK(formula == number) << "static formula " << formula.dump() << " for " << number.dump();
+        return number;
+    }
+    TT_ICHECK(evaluate_formula(formula, sizes) == number.get<int64_t>())
+        << "formula " << formula.dump() << " gives " << evaluate_formula(formula, sizes) << ", the plan has "
+        << number.dump();
+    return Json{{"formula", formula}};
+}
+
+Json sized_list(const Json &numbers, const std::vector<Json> &formulas, const DimValues &sizes) {
+    TT_ICHECK(numbers.size() == formulas.size()) << "formulas for " << numbers.dump();
+    Json out = Json::array();
+    for (size_t i = 0; i < formulas.size(); ++i) out.push_back(sized(numbers[i], formulas[i], sizes));
+    return out;
+}
+
+/*! The plan of a function with dynamic dimensions made to serve every size: its size-dependent
+ *  numbers become formulas (tensor extents and tiles, the block partition), and "dynamic_dims" says
+ *  where a host reads each dimension. The runtime arguments are formulas already (GridToPersistentTT). */
+void generalize(Json &plan, const DynamicShape &dynamic, const LayoutDesc &layouts) {
+    DimValues sizes;
+    Json dims = Json::array();
+    for (const DynamicDim &d : dynamic.dims) {
+        sizes[d.name] = d.value;
+        dims.push_back({{"name", d.name}, {"tensor", d.tensor}, {"axis", d.axis}});
+    }
+    plan["dynamic_dims"] = dims;
+    for (Json &b : plan["buffers"]) {
+        auto axes = dynamic.tensor_axes.find(b["name"].get<std::string>());
+        if (axes == dynamic.tensor_axes.end()) continue;
+        const BufferLayout &layout = layouts.at(b["name"].get<std::string>());
+        const LayoutFormulas f = layout_formulas(layout, axes->second);
+        b["shape"] = sized_list(b["shape"], f.shape, sizes);
+        b["padded_shape"] = sized_list(layout.padded_shape, f.padded_shape, sizes);
+        b["shape_tiles"] = sized_list(b["shape_tiles"], f.shape_tiles, sizes);
+        b["num_pages"] = sized(b["num_pages"], f.num_pages, sizes);
+        if (b.contains("tiled_shape")) b["tiled_shape"] = sized_list(b["tiled_shape"], f.tiled_shape, sizes);
+    }
+    Json &partition = plan["work_partition"];
+    const Json total = formula_product(dynamic.grid);
+    partition["grid"] = sized_list(partition["grid"], dynamic.grid, sizes);
+    partition["total_blocks"] = sized(partition["total_blocks"], total, sizes);
+    const int64_t cores = partition["num_cores"].get<int64_t>();
+    for (size_t k = 0; k < partition["cores"].size(); ++k) {
+        Json &core = partition["cores"][k];
+        const auto [start, count] = core_block_range(total, cores, static_cast<int64_t>(k));
+        core["start"] = sized(core["start"], start, sizes);
+        core["count"] = sized(core["count"], count, sizes);
+    }
+}
+
 }  // namespace
 
 Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
@@ -103,18 +159,20 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
     Json kernel_list = Json::array();
     for (const KernelDesc &k : kernels) kernel_list.push_back(kernel_entry(k, partition));
 
-    return Json{{"schema_version", kPlanSchemaVersion},
-                {"generator", "tilelang-tt"},
-                {"kernel_name", find_attr<std::string>(lowered, attr::GLOBAL_SYMBOL).value_or(lowered->name)},
-                {"device", device},
-                {"arch", ctx.device().arch_name},
-                {"core_grid", get_attr<Json>(lowered, attr::TT_CORE_GRID, "InferTTLayout")},
-                {"core_ranges", get_attr<Json>(lowered, attr::TT_CORE_RANGES, "TTTilesToCoreMap")},
-                {"work_partition", partition},
-                {"buffers", buffers},
-                {"circular_buffers", circular_buffers},
-                {"kernels", kernel_list},
-                {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
+    Json plan{{"schema_version", kPlanSchemaVersion},
+              {"generator", "tilelang-tt"},
+              {"kernel_name", find_attr<std::string>(lowered, attr::GLOBAL_SYMBOL).value_or(lowered->name)},
+              {"device", device},
+              {"arch", ctx.device().arch_name},
+              {"core_grid", get_attr<Json>(lowered, attr::TT_CORE_GRID, "InferTTLayout")},
+              {"core_ranges", get_attr<Json>(lowered, attr::TT_CORE_RANGES, "TTTilesToCoreMap")},
+              {"work_partition", partition},
+              {"buffers", buffers},
+              {"circular_buffers", circular_buffers},
+              {"kernels", kernel_list},
+              {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
+    if (auto dynamic = find_attr<DynamicShape>(lowered, attr::TT_DYNAMIC_SHAPE)) generalize(plan, *dynamic, layouts);
+    return plan;
 }
 
 namespace {

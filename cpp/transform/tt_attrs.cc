@@ -198,6 +198,8 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
     X(math_fidelity) X(fp32_dest_acc_en) X(dst_full_sync_en) X(math_approx_mode) X(dst_tiles)
 #define TT_CORE_WORK_FIELDS(X) X(core) X(start) X(count)
 #define TT_WORK_PARTITION_FIELDS(X) X(strategy) X(grid) X(total_blocks) X(num_cores) X(panel) X(cores)
+#define TT_DYNAMIC_DIM_FIELDS(X) X(name) X(tensor) X(axis) X(value)
+#define TT_DYNAMIC_SHAPE_FIELDS(X) X(dims) X(tensor_axes) X(grid)
 #define TT_KERNEL_DESC_FIELDS(X) \
     X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args)
 // clang-format on
@@ -246,6 +248,7 @@ void to_json(Json &j, const BufferLayout &v) {
     if (v.tile_axes != default_tile_axes(v.shape.size())) j["tile_axes"] = v.tile_axes;
     if (v.row_block) j["row_block"] = v.row_block;
     if (v.padded_shape != v.shape) j["padded_shape"] = v.padded_shape;
+    if (!v.pad_multiples.empty()) j["pad_multiples"] = v.pad_multiples;
     if (v.shard) j["shard"] = *v.shard;
 }
 void from_json(const Json &j, BufferLayout &v) {
@@ -253,6 +256,7 @@ void from_json(const Json &j, BufferLayout &v) {
     v.tile_axes =
         j.contains("tile_axes") ? j.at("tile_axes").get<std::vector<int>>() : default_tile_axes(v.shape.size());
     v.row_block = j.value("row_block", int64_t{0});
+    v.pad_multiples = j.value("pad_multiples", std::vector<int64_t>{});
     v.padded_shape = j.contains("padded_shape") ? j.at("padded_shape").get<std::vector<int64_t>>() : v.shape;
     if (v.padded_shape.size() != v.shape.size()) {
         TT_USER_ERROR(Validation, Span()) << "padded_shape " << Json(v.padded_shape).dump() << " must have the rank of "
@@ -335,8 +339,8 @@ void to_json(Json &j, const KernelArg &v) {
     }
 }
 void from_json(const Json &j, KernelArg &v) {
-    static const char *const markers[] = {"buffer_address", "tensor_accessor_args", "num_pages", "semaphore", "noc_x",
-                                          "noc_y"};
+    static const char *const markers[] = {
+        "buffer_address", "tensor_accessor_args", "num_pages", "semaphore", "noc_x", "noc_y", "formula"};
     if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0)) {
         v = KernelArg::of(j.get<uint32_t>());
         return;
@@ -350,11 +354,13 @@ void from_json(const Json &j, KernelArg &v) {
         }
     }
     TT_USER_ERROR(Validation, Span()) << "a kernel argument must be a uint32 or a one-key marker (buffer_address, "
-                                         "tensor_accessor_args, num_pages, semaphore, noc_x, noc_y), got "
+                                         "tensor_accessor_args, num_pages, semaphore, noc_x, noc_y, formula), got "
                                       << j.dump();
 }
 
 TT_STRUCT_JSON(KernelDesc, TT_KERNEL_DESC_FIELDS)
+TT_STRUCT_JSON(DynamicDim, TT_DYNAMIC_DIM_FIELDS)
+TT_STRUCT_JSON(DynamicShape, TT_DYNAMIC_SHAPE_FIELDS)
 
 template<typename T> std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
     auto it = func->attrs.find(key);
@@ -381,6 +387,7 @@ TT_INSTANTIATE_ATTR(CBDesc)
 TT_INSTANTIATE_ATTR(ComputeConfig)
 TT_INSTANTIATE_ATTR(WorkPartition)
 TT_INSTANTIATE_ATTR(KernelDescs)
+TT_INSTANTIATE_ATTR(DynamicShape)
 #undef TT_INSTANTIATE_ATTR
 
 // ---- block index decoding -------------------------------------------------------------------

@@ -133,6 +133,10 @@ struct BufferLayout {
     /// with zeros and drops them on read-back, so such copies read zeros there and their writes
     /// are lost, as TileLang's bounds-checked copies. Tiles are the padded extents' (rounded up).
     std::vector<int64_t> padded_shape;
+    /// Empty, or per axis 0 (a static extent) or the multiple a dynamic extent is padded up to
+    /// (tt.dynamic_shape): the program serves every size, so its padded extent is a formula of
+    /// the dimension, round_up(extent, multiple), whatever blocks the kernel copies.
+    std::vector<int64_t> pad_multiples;
     /// The axes the tiles span, rows then columns (chosen from the kernel's copies; by default the
     /// last two). One axis: the tensor is a batch of vectors, each one row of tiles (32 values per
     /// tile, in its first row). Pages hold the tensor in storage_order(shape.size(), tile_axes).
@@ -213,7 +217,8 @@ struct WorkPartition {
  *  once buffers exist, written {marker: operand} in JSON:
  *  {"buffer_address": "A"} the buffer's address; {"tensor_accessor_args": "A"} the buffer's
  *  TensorAccessorArgs (several words); {"num_pages": "A"}; {"semaphore": i}; {"noc_x": [x, y]} /
- *  {"noc_y": [x, y]} the NoC coordinate of a logical core. (docs/simulator.md, docs/plan.md) */
+ *  {"noc_y": [x, y]} the NoC coordinate of a logical core; {"formula": F} a value computed from the
+ *  dynamic dimensions (shape_formula.h). (docs/simulator.md, docs/plan.md) */
 struct KernelArg {
     uint32_t value = 0;
     std::string marker;  ///< "" for a number
@@ -223,6 +228,9 @@ struct KernelArg {
     static KernelArg tensor_accessor_args(const std::string &buffer) {
         return KernelArg{0, "tensor_accessor_args", buffer};
     }
+    /*! A value computed from the dynamic dimensions (shape_formula.h); value is its value at the
+     *  sizes the function is specialized at. */
+    static KernelArg formula(const Json &formula, uint32_t value) { return KernelArg{value, "formula", formula}; }
 };
 
 /*! \brief One kernel of the program (an entry of tt.kernels, written by the kernel split /
@@ -243,6 +251,23 @@ struct KernelDesc {
     std::map<std::string, std::vector<KernelArg>> per_core_runtime_args;
 };
 using KernelDescs = std::vector<KernelDesc>;
+
+/*! \brief A dynamic dimension (T.dynamic / T.symbolic): its name, the tensor axis whose extent it
+ *  is (where a host reads its value), and the value the function is specialized at. */
+struct DynamicDim {
+    std::string name;
+    std::string tensor;
+    int axis = 0;
+    int64_t value = 0;
+};
+/*! \brief tt.dynamic_shape, written by SpecializeTTShapes on a function with dynamic dimensions:
+ *  the dimensions, per tensor with a dynamic axis the dimension of each axis ("" for a static
+ *  one), and the launch grid's extents as formulas of them (shape_formula.h). */
+struct DynamicShape {
+    std::vector<DynamicDim> dims;
+    std::map<std::string, std::vector<std::string>> tensor_axes;
+    std::vector<Json> grid;
+};
 
 // JSON conversions (nlohmann ADL hooks). from_json raises a Validation error naming the field
 // when a value has the wrong shape, so a hand-edited attribute fails clearly.
@@ -280,6 +305,10 @@ void to_json(Json &j, const KernelArg &v);
 void from_json(const Json &j, KernelArg &v);
 void to_json(Json &j, const KernelDesc &v);
 void from_json(const Json &j, KernelDesc &v);
+void to_json(Json &j, const DynamicDim &v);
+void from_json(const Json &j, DynamicDim &v);
+void to_json(Json &j, const DynamicShape &v);
+void from_json(const Json &j, DynamicShape &v);
 
 /*! \brief Reads attribute `key` of func as T; an internal error naming the key and the pass that
  *  should have written it when absent (a pass ran out of order). */

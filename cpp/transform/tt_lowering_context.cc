@@ -166,6 +166,7 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
     : compute_(get_attr<ComputeConfig>(func, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")),
       prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
+    if (auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE)) dynamic_axes_ = dynamic->tensor_axes;
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
     const auto vectors = vector_layouts(func);
     auto onchip = is_onchip;
@@ -360,13 +361,23 @@ const CircularBuffer &LoweringContext::transposed_cb(const Buffer &buffer, const
     return add_cb(buffer->name + ".transposed", transposed, buffer->dtype, CBFlow::Intermediate);
 }
 
-Expr LoweringContext::runtime_constant(const std::string &name, int64_t value) {
+Expr LoweringContext::runtime_constant(const std::string &name, int64_t value, const Json &formula) {
+    // A static value is itself; a dynamic one is its formula.
+    const Json f = formula.is_null() || formula.is_number_integer() ? Json() : formula;
+    const std::pair<int64_t, Json> key{value, f};
     std::string unique = name;
-    for (int n = 2; runtime_constants_.count(unique) && runtime_constants_.at(unique) != value; ++n) {
+    for (int n = 2; runtime_constants_.count(unique) && runtime_constants_.at(unique) != key; ++n) {
         unique = name + "_" + std::to_string(n);
     }
-    runtime_constants_[unique] = value;
-    return CallNode::make("tt.runtime_constant", {StringImmNode::make(unique), make_int(value)});
+    runtime_constants_[unique] = key;
+    std::vector<Expr> args = {StringImmNode::make(unique), make_int(value)};
+    if (!f.is_null()) args.push_back(StringImmNode::make(f.dump()));
+    return CallNode::make("tt.runtime_constant", args);
+}
+
+std::vector<std::string> LoweringContext::dynamic_axes(const Buffer &global) const {
+    auto it = dynamic_axes_.find(global->name);
+    return it == dynamic_axes_.end() ? std::vector<std::string>() : it->second;
 }
 
 const BufferLayout &LoweringContext::layout(const Buffer &global, const Span &span) const {

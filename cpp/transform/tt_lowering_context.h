@@ -134,9 +134,13 @@ public:
      *  "<name>.transposed", an intermediate CB of the buffer's format added here. */
     const CircularBuffer &transposed_cb(const ir::Buffer &buffer, const Span &span);
     /*! \brief A value that follows from the tensor shapes, named so that GridToPersistentTT makes
-     *  it a runtime argument: the unbound runtime argument tt.runtime_constant(name, value). A name already
-     *  given to another value gets a numeric suffix. */
-    ir::Expr runtime_constant(const std::string &name, int64_t value);
+     *  it a runtime argument: the unbound runtime argument tt.runtime_constant(name, value), with
+     *  its formula of the dynamic dimensions when it depends on them (formula not null). A name
+     *  already given to another value gets a numeric suffix. */
+    ir::Expr runtime_constant(const std::string &name, int64_t value, const Json &formula = Json());
+    /*! \brief Per axis of a global buffer, the dynamic dimension whose extent it is ("" static;
+     *  empty when the kernel has no dynamic dimensions). */
+    std::vector<std::string> dynamic_axes(const ir::Buffer &global) const;
     /*! \brief The layout of a global buffer parameter. */
     const BufferLayout &layout(const ir::Buffer &global, const Span &span) const;
     /*! \brief The tensor operand of NoC page calls on `global` in `role`'s kernel; records that the
@@ -180,7 +184,8 @@ private:
     std::map<const ir::BufferNode *, CircularBuffer> own_;    ///< the buffer's own CB where it differs
     std::map<std::string, CircularBuffer> added_;
     std::map<std::string, BufferLayout> layouts_;
-    std::map<std::string, int64_t> runtime_constants_;
+    std::map<std::string, std::vector<std::string>> dynamic_axes_;
+    std::map<std::string, std::pair<int64_t, Json>> runtime_constants_;
     std::array<std::vector<ir::Buffer>, 3> accessors_;
     std::map<const ir::BufferNode *, TileValue> values_;
     std::map<const ir::VarNode *, ir::Expr> lets_;

@@ -1,6 +1,8 @@
 // Reader and writer tile transfers of LowerTTTileIntrinsics (see tt_tile_dataflow.h).
 #include "transform/tt_tile_dataflow.h"
 
+#include "transform/shape_formula.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -8,6 +10,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/shape_formula.h"
 
 namespace tt::transform {
 
@@ -42,7 +45,9 @@ Expr exact_quotient(const Expr &x, int64_t d) {
 // Page id of tile (row, col) of a global buffer, in row-major tile order. The buffer's width in
 // tiles follows from its shape, so it is a runtime argument (the kernel serves every shape).
 Expr tile_id(LoweringContext &ctx, const Buffer &global, const BufferLayout &layout, const Expr &row, const Expr &col) {
-    Expr width = ctx.runtime_constant(global->name + "_width_tiles", layout.shape_tiles.back());
+    const std::vector<std::string> dims = ctx.dynamic_axes(global);
+    Expr width = ctx.runtime_constant(global->name + "_width_tiles", layout.shape_tiles.back(),
+                                      dims.empty() ? Json() : layout_formulas(layout, dims).shape_tiles.back());
     return fold_constants(AddNode::make(MulNode::make(row, width), col));
 }
 

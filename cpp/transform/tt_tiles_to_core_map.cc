@@ -42,6 +42,7 @@ PartitionStrategy effective_strategy(const PrimFunc &func, PartitionStrategy req
  *  else the side of a square holding one core's share of blocks. */
 int block_panel(const PrimFunc &func, const std::vector<int64_t> &grid, int num_cores) {
     if (const Json *swizzle = swizzle_request(func)) return std::max(1, swizzle->value("panel_size", 1));
+    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE)) return 1;  // the same panel at every size
     int64_t blocks = 1;
     for (int64_t g : grid) blocks *= g;
     const int64_t per_core = (blocks + num_cores - 1) / num_cores;
@@ -51,13 +52,14 @@ int block_panel(const PrimFunc &func, const std::vector<int64_t> &grid, int num_
 }  // namespace
 
 WorkPartition partition_blocks(const std::vector<int64_t> &grid, const CoreGrid &core_grid, PartitionStrategy strategy,
-                               int panel) {
+                               int panel, bool every_core) {
     WorkPartition p;
     p.strategy = strategy;
     p.grid = grid;
     p.total_blocks = 1;
     for (int64_t g : grid) p.total_blocks *= g;
-    p.num_cores = static_cast<int>(std::min<int64_t>(p.total_blocks, core_grid.num_cores()));
+    p.num_cores =
+        every_core ? core_grid.num_cores() : static_cast<int>(std::min<int64_t>(p.total_blocks, core_grid.num_cores()));
     p.panel = strategy == PartitionStrategy::Block ? panel : 1;
     const int64_t base = p.total_blocks / p.num_cores;
     const int64_t extra = p.total_blocks % p.num_cores;
@@ -84,7 +86,8 @@ PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     const std::vector<int64_t> grid = launch_grid(func);
     const PartitionStrategy strategy = effective_strategy(func, ctx.options().partition_strategy);
     const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
-    const WorkPartition partition = partition_blocks(grid, core_grid, strategy, panel);
+    const WorkPartition partition =
+        partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
     PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);
     out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));
     return with_attr(out, attr::TT_WORK_PARTITION, partition);

@@ -11,6 +11,9 @@
  *    T.use_swizzle's panel_size when the kernel asks for it, else about sqrt(blocks per core) rows
  *    so that each core's range is a near-square patch. A kernel with T.use_swizzle (TileLang's
  *    panel rasterization) is dealt in the block strategy's panel order under row_major or block.
+ *    A kernel with dynamic dimensions (tt.dynamic_shape) uses every core of the core grid (n is
+ *    its core count, some cores may get no blocks) and, under the block strategy, panels of
+ *    panel_size rows (1 without T.use_swizzle), so that one program serves every block count.
  *  - tt.core_ranges: the n used cores as at most two rectangles (full rows, then the partial row).
  *  - tt.core_grid: unchanged (re-written as read).
  *  Errors (Validation): T.use_swizzle(order="col") (panels run along rows); T.use_swizzle with
@@ -24,9 +27,11 @@ namespace tt::transform {
 
 ir::PrimFunc tt_tiles_to_core_map(const ir::PrimFunc &func, const PassContext &ctx);
 
-/*! \brief The balanced assignment above for a launch grid on a core grid. */
+/*! \brief The balanced assignment above for a launch grid on a core grid; with every_core, every
+ *  core of the grid takes part (those beyond the block count get none), as in a program whose
+ *  block count is known only at run time (tt.dynamic_shape). */
 WorkPartition partition_blocks(const std::vector<int64_t> &launch_grid, const CoreGrid &core_grid,
-                               PartitionStrategy strategy, int panel);
+                               PartitionStrategy strategy, int panel, bool every_core = false);
 
 /*! \brief The used cores of a partition as disjoint rectangles. */
 CoreRanges core_ranges_of(const WorkPartition &partition, const CoreGrid &core_grid);

@@ -20,6 +20,15 @@ public:
     ScopeChecker(const PrimFunc &func, std::vector<WellFormedViolation> &out) : func_(func), out_(out) {
         span_stack_.push_back(func->span);
         // Parameter and allocation scopes are checked by the factories (ir.h); scoping is not.
+        // A variable that is a parameter's extent (a dynamic dimension) is bound by the call.
+        for (const Buffer &param : func->params) {
+            for (const Expr &extent : param->shape) {
+                if (const auto *dim = extent.as<VarNode>()) {
+                    bound_ever_.insert(dim);
+                    vars_in_scope_.insert(dim);
+                }
+            }
+        }
         for (const Buffer &param : func->params) {
             if (!declared_buffers_.insert(param.get()).second) {
                 report("buffer " + param->name + " is a parameter twice", param->name, param->span);
@@ -43,8 +52,9 @@ public:
 
     void visit_buffer(const Buffer &b) override {
         if (!buffers_in_scope_.count(b.get())) {
-            report("buffer " + b->name + " is used outside the scope that allocates it (not a parameter, no enclosing "
-                   "Allocate)",
+            report("buffer " + b->name +
+                       " is used outside the scope that allocates it (not a parameter, no enclosing "
+                       "Allocate)",
                    b->name, b->span);
         }
         IRVisitor::visit_buffer(b);
@@ -89,8 +99,7 @@ protected:
     }
 
 private:
-    template<typename F>
-    void with_bound(const std::vector<Var> &vars, const Span &span, F &&body) {
+    template<typename F> void with_bound(const std::vector<Var> &vars, const Span &span, F &&body) {
         for (const Var &v : vars) {
             if (!bound_ever_.insert(v.get()).second) {
                 report("variable " + v->name + " is bound twice; every variable has exactly one binding site", v->name,
@@ -137,8 +146,9 @@ std::vector<WellFormedViolation> check_well_formed(const IRModule &mod) {
     std::vector<WellFormedViolation> out;
     for (const auto &[name, func] : mod->functions) {
         if (name != func->name) {
-            out.push_back({func->name, "module entry \"" + name + "\" holds function \"" + func->name +
-                                           "\"; entries are named after their function",
+            out.push_back({func->name,
+                           "module entry \"" + name + "\" holds function \"" + func->name +
+                               "\"; entries are named after their function",
                            name, func->span});
         }
         ScopeChecker(func, out)(func->body);

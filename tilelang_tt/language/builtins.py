@@ -80,6 +80,28 @@ def ceildiv(a, b):
     raise TTSyntaxError("T.ceildiv on kernel values can only be used inside a @T.prim_func kernel")
 
 
+def dynamic(name, dtype="int32"):
+    """``T.dynamic("m")`` (also ``T.symbolic``): a dimension whose size is known only when the kernel
+    is called. Use it as a tensor extent (``T.Tensor((M, K), dtype)``) and in the launch grid and loop
+    trip counts (``T.ceildiv(M, block_M)``); one compiled program serves every size, and the
+    compiled kernel takes the size from the tensors it is called with."""
+    import sys
+
+    frame = sys._getframe(1)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise TTSyntaxError(_core.format_located(f"T.dynamic takes the dimension's name (an identifier), got {name!r}",
+                                                 frame.f_code.co_filename, frame.f_lineno, 1))
+    if dtype_name(dtype) not in ("int32", "int64"):
+        raise TTSyntaxError(_core.format_located(f"T.dynamic({name!r}) has dtype {dtype!r}; a dimension is an "
+                                                 "int32 or int64", frame.f_code.co_filename, frame.f_lineno, 1))
+    from .. import ir
+
+    return ir.Var(name, dtype_name(dtype), (frame.f_code.co_filename, frame.f_lineno, 1))
+
+
+symbolic = dynamic
+
+
 def attribute_value_problem(value):
     """Why value cannot be a function attribute (None when it can): attributes are JSON-like values
     (None, bool, int64, finite float, str, and lists, tuples and str-keyed dicts of them)."""
@@ -141,7 +163,7 @@ KERNEL_ONLY = {
 }
 
 # T.<name>s that are Python objects usable outside a kernel too (defined here or, prim_func, in the package).
-PYTHON_LEVEL = ["prim_func", "Tensor", "Buffer", "GemmWarpPolicy", "ceildiv", "dtype"]
+PYTHON_LEVEL = ["prim_func", "Tensor", "Buffer", "GemmWarpPolicy", "ceildiv", "dtype", "dynamic", "symbolic"]
 
 
 def public_names():

@@ -466,9 +466,14 @@ class ExpressionParser:
             raise self.error(node, f"the shape of {name} must be a tuple of extents, got {shape!r}")
         dims = []
         for d in shape:
+            if isinstance(d, ir.Var) and scope == "global":
+                dims.append(d)  # a T.dynamic dimension: its size comes with the tensors
+                continue
             if isinstance(d, ir.Expr):
-                raise self.error(node, f"the shape of {name} must be known when the kernel is built; dynamic shapes "
-                                 "are not supported on Tenstorrent yet")
+                what = ("a tensor extent must be an int or a T.dynamic dimension itself" if scope == "global" else
+                        "on-chip buffers have static shapes (the blocks a kernel works on)")
+                raise self.error(node, f"the shape of {name} must be known when the kernel is built ({what}); got "
+                                 f"{d}")
             if not isinstance(d, int) or isinstance(d, bool) or d <= 0:
                 raise self.error(node, f"the shape of {name} has extent {d!r}; extents must be positive ints")
             self.count(d, node, f"an extent of the shape of {name}")
