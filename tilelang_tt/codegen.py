@@ -13,6 +13,7 @@ import json
 import os
 
 from . import _core, attrs, ir, passes
+from .errors import ValidationError
 
 PLAN_FILE = "tt.plan.json"
 
@@ -43,14 +44,55 @@ def cmake_lists(program_name):
     return _core.codegen.generate_cmake_lists(program_name)
 
 
+# The sizes a kernel with dynamic dimensions is compiled at when none are given: two sets, each
+# ragged (not a multiple of a tile) and different per dimension, so that generated code which
+# depended on a size, or a formula that mixed up two dimensions, shows as a difference.
+def _representative_sizes(names, which):
+    return {name: (167 if which == 0 else 307) + 64 * i for i, name in enumerate(names)}
+
+
+def dynamic_dimensions(func):
+    """The names of func's dynamic dimensions (T.dynamic extents of its tensors), in order."""
+    names = []
+    for param in func.params:
+        for extent in param.shape:
+            if isinstance(extent, ir.Var) and extent.name not in names:
+                names.append(extent.name)
+    return names
+
+
 def generate(mod, **options):
     """Every artifact of the program compiled from mod (an IRModule or PrimFunc) with the
-    run_pipeline options; returns {file name: text}."""
+    run_pipeline options; returns {file name: text}.
+
+    A kernel with dynamic dimensions compiles to one program for every size: without
+    ``shape_values`` it is compiled at two sets of sizes, which must give the same files (else a
+    ValidationError names the file that depends on the sizes); with them, at those sizes."""
     if isinstance(mod, ir.PrimFunc):
         mod = ir.IRModule([mod])
+    func = next(iter(mod.functions.values()))
+    names = dynamic_dimensions(func)
+    if names and options.get("shape_values") is None:
+        first = _generate(mod, **options, shape_values=_representative_sizes(names, 0))
+        second = _generate(mod, **options, shape_values=_representative_sizes(names, 1))
+        for file in first:
+            if first[file] != second[file]:
+                raise ValidationError(
+                    f"{func.name}: the generated {file} depends on the sizes of the dynamic dimensions "
+                    f"{', '.join(names)} (it differs between {_representative_sizes(names, 0)} and "
+                    f"{_representative_sizes(names, 1)}), so one program cannot serve every size; make the "
+                    "dimensions it depends on static (plain ints)")
+        return first
+    return _generate(mod, **options)
+
+
+def _generate(mod, **options):
     plan_options = {k: v for k, v in options.items() if k not in ("plan_path", "dump_dir", "verify_each")}
     split = passes.pass_by_name("SplitTTLaunches")(mod)
     functions = list(split.functions.values()) if isinstance(split, ir.IRModule) else [split]
+    if len(functions) > 1 and options.get("shape_values"):
+        raise ValidationError(f"{next(iter(mod.functions))}: dynamic dimensions in a function of several T.Kernel "
+                              "launches are not supported yet; give the tensors static shapes")
     if len(functions) == 1 and attrs.TT_LAUNCH not in functions[0].attrs:
         lowered = passes.run_pipeline(mod, **options)
         plan = passes.build_plan(lowered, **plan_options)

@@ -52,6 +52,8 @@ class JITKernel:
             self.plan = json.load(fh)
         self._access = {b["name"]: b.get("access", "read_write") for b in self.plan["buffers"]}
         self._last_stats = None
+        self._dimensions = self.plan.get("dynamic_dims", [])
+        self._plans = {}  # sizes of the dynamic dimensions -> the plan at those sizes
 
     def get_kernel_source(self, role="compute", launch=0):
         """The generated source of one artifact: reader, compute, writer, host (main.cpp), cmake or
@@ -82,16 +84,19 @@ class JITKernel:
             names = [self.params[i].name for i in passed_idx]
             raise ValidationError(f"{self.func.name} takes {len(passed_idx)} arguments ({', '.join(names)}), got {len(args)}")
         torch_like = any(_is_torch(a) for a in args)
+        passed = {self.params[i].name: value for i, value in zip(passed_idx, args)}
+        plan = self._plan_for(passed)
+        shapes = {b["name"]: b["shape"] for b in plan["buffers"]}
         feeds, in_place = {}, {}
         for i, value in zip(passed_idx, args):
             param = self.params[i]
             access = self._access.get(param.name, "read_write")
             if access in ("write", "read_write"):
-                _check_writable(param, value)
+                _check_writable(param, value, shapes[param.name])
                 in_place[param.name] = value
             if access != "write":
-                feeds[param.name] = _checked_input(param, value)
-        result = sim.run_plan(self.plan, self.artifacts_dir, feeds, device=self.options["target_device"])
+                feeds[param.name] = _checked_input(param, value, shapes[param.name])
+        result = sim.run_plan(plan, self.artifacts_dir, feeds, device=self.options["target_device"])
         self._last_stats = result.stats
         for name, target in in_place.items():
             _write_back(target, result.outputs[name])
@@ -101,6 +106,41 @@ class JITKernel:
         if not outs:
             return None
         return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+    def _plan_for(self, passed):
+        """The plan to run: the compiled one, or for a kernel with dynamic dimensions the compiled
+        one at the sizes of the passed tensors. A new set of sizes is first compiled once more at
+        those sizes (bounds, padding and L1 checks at these sizes), which must give the compiled
+        artifacts: one program serves every size."""
+        if not self._dimensions:
+            return self.plan
+        sizes = {}
+        for dim in self._dimensions:
+            name, tensor, axis = dim["name"], dim["tensor"], dim["axis"]
+            if tensor not in passed:
+                raise ValidationError(f"{self.func.name}: the size of dynamic dimension {name} is axis {axis} of "
+                                      f"{tensor}, which is an output the kernel allocates; pass {tensor} (out_idx "
+                                      "without it) so that its size is known")
+            shape = _to_numpy(passed[tensor]).shape
+            if len(shape) <= axis:
+                raise ValidationError(f"input {tensor} has shape {list(shape)}; the kernel declares "
+                                      f"{len(self.params[[p.name for p in self.params].index(tensor)].shape)} axes")
+            sizes[name] = int(shape[axis])
+        key = tuple(sorted(sizes.items()))
+        if key not in self._plans:
+            from . import codegen
+
+            options = {k: v for k, v in self.options.items() if k not in _OUTPUT_LOCATIONS}
+            files = codegen.generate(self.func, **options, shape_values=sizes)
+            for file, text in files.items():
+                with open(os.path.join(self.artifacts_dir, file)) as fh:
+                    if fh.read() != text:
+                        raise ValidationError(
+                            f"{self.func.name} at {sizes}: the generated {file} differs from the compiled program's, "
+                            "so one program cannot serve these sizes; make the dimensions it depends on static")
+            self._plans[key] = _core.transform.specialize_plan(self.plan, sizes)
+        return self._plans[key]
 
 
 def _output_positions(out_idx, func):
@@ -152,24 +192,23 @@ def _to_torch(array):
     return torch.from_numpy(np.ascontiguousarray(array))
 
 
-def _checked_input(param, value):
+def _checked_input(param, value, shape):
     array = _to_numpy(value)
     if array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16":
         raise ValidationError(f"input {param.name} is an array of {array.dtype}; the kernel declares {param.dtype} "
                               "(pass an int, float or bfloat16 array)")
-    shape = [e.value for e in param.shape]
-    if list(array.shape) != shape:
+    if list(array.shape) != list(shape):
         raise ValidationError(f"input {param.name} has shape {list(array.shape)}; the kernel declares {shape}")
     return array
 
 
-def _check_writable(param, value):
+def _check_writable(param, value, shape):
     """A tensor the kernel writes in place must be a writable array of the declared shape, and
     floating point when the kernel's values are."""
     if not (_is_torch(value) or (isinstance(value, np.ndarray) and value.flags.writeable)):
         raise ValidationError(f"{param.name} is written by the kernel, so it must be a writable NumPy array or "
                               f"torch tensor, got {type(value).__name__}; or list it in out_idx to have it returned")
-    array = _checked_input(param, value)
+    array = _checked_input(param, value, shape)
     if "float" in param.dtype and array.dtype.kind != "f" and array.dtype.name != "bfloat16":
         raise ValidationError(f"{param.name} is written by the kernel with {param.dtype} values, which an array of "
                               f"{array.dtype} cannot hold; pass a floating-point array")

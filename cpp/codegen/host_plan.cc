@@ -5,6 +5,7 @@
 #include <cctype>
 #include <iterator>
 #include <numeric>
+#include <set>
 
 #include "transform/shape_formula.h"
 
@@ -85,7 +86,7 @@ TensorShape tensor_shape(const std::vector<HostSize> &shape) {
 
 /*! Size field `key` of object: a number, or {"formula": F} in a plan with dynamic dimensions. */
 HostSize size_of(const Json &value, const char *key, const std::string &at, bool dynamic) {
-    if (dynamic && transform::is_formula_value(value)) return HostSize{0, value.at("formula")};
+    if (dynamic && transform::is_formula_value(value)) return HostSize::of_formula(value.at("formula"));
     if (!value.is_number_integer())
         bad_plan(at, std::string("field '") + key + "' has an unexpected value " + value.dump());
     return HostSize::of(value.get<int64_t>());
@@ -277,8 +278,93 @@ void check_marker(const KernelArg &arg, const HostPlan &plan, const std::string 
 
 }  // namespace
 
+namespace {
+
+/*! formula with each dimension `d` renamed dim_d, as main.cpp declares it. */
+Json with_dimension_variables(const Json &formula) {
+    if (formula.is_string()) return "dim_" + formula.get<std::string>();
+    if (!formula.is_array()) return formula;
+    return Json::array({formula[0], with_dimension_variables(formula[1]), with_dimension_variables(formula[2])});
+}
+
+/*! Names the subformulas that several sizes of the plan share (shared_sizes) and rewrites every
+ *  size and formula argument to use the names, so that main.cpp computes each once. */
+class SharedSizes {
+public:
+    /*! Counts the subformulas of a size (or a subformula of `parent`). */
+    void count(const Json &f, const std::string &parent = "") {
+        if (!f.is_array()) return;
+        const std::string key = f.dump();
+        count(f[1], key);
+        count(f[2], key);
+        if (counts_[key]++ == 0) order_.push_back(f);
+        users_[key].insert(parent);
+    }
+    /*! Names each subformula used more than once, unless all its uses are inside one other
+     *  subformula (which is named instead, or used once). */
+    void name(HostPlan &plan) {
+        for (const Json &f : order_) {
+            const std::string key = f.dump();
+            if (counts_.at(key) < 2 || (users_.at(key).size() == 1 && !users_.at(key).count(""))) continue;
+            const std::string name = "size_" + std::to_string(plan.shared_sizes.size() + 1);
+            plan.shared_sizes.push_back({name, rewrite_children(f)});
+            names_[f.dump()] = name;
+        }
+    }
+    Json rewrite(const Json &f) const {
+        if (!f.is_array()) return f;
+        auto named = names_.find(f.dump());
+        return named != names_.end() ? Json(named->second) : rewrite_children(f);
+    }
+
+private:
+    Json rewrite_children(const Json &f) const { return Json::array({f[0], rewrite(f[1]), rewrite(f[2])}); }
+
+    std::map<std::string, int> counts_;
+    std::map<std::string, std::set<std::string>> users_;  ///< the subformulas (or "" for a size) using it
+    std::vector<Json> order_;
+    std::map<std::string, std::string> names_;
+};
+
+void each_size(HostPlan &plan, const std::function<void(HostSize &)> &f) {
+    for (HostBuffer &b : plan.buffers) {
+        for (HostSize &s : b.shape) f(s);
+        for (HostSize &s : b.padded_shape) f(s);
+        for (HostSize *s : {&b.num_pages, &b.tensor.batch, &b.tensor.rows, &b.tensor.cols}) f(*s);
+    }
+}
+
+void each_formula_arg(HostPlan &plan, const std::function<void(KernelArg &)> &f) {
+    for (HostKernel &k : plan.kernels) {
+        for (CoreArgs &core : k.runtime_args)
+            for (KernelArg &a : core.args)
+                if (a.marker == "formula") f(a);
+        for (KernelArg &a : k.common_runtime_args)
+            if (a.marker == "formula") f(a);
+    }
+}
+
+/*! Rewrites a dynamic plan's sizes and formula arguments as main.cpp computes them. */
+void share_sizes(HostPlan &plan) {
+    SharedSizes shared;
+    each_size(plan, [&](HostSize &s) { shared.count(s.cpp_formula); });
+    each_formula_arg(plan, [&](KernelArg &a) {
+        a.operand = with_dimension_variables(a.operand);
+        shared.count(a.operand);
+    });
+    shared.name(plan);
+    each_size(plan, [&](HostSize &s) { s.cpp_formula = shared.rewrite(s.cpp_formula); });
+    each_formula_arg(plan, [&](KernelArg &a) { a.operand = shared.rewrite(a.operand); });
+}
+
+}  // namespace
+
+HostSize HostSize::of_formula(const Json &formula) {
+    return HostSize{0, formula, with_dimension_variables(formula)};
+}
+
 std::string HostSize::cpp() const {
-    return is_number() ? std::to_string(value) : transform::formula_cpp(formula, "dim_");
+    return is_number() ? std::to_string(value) : transform::formula_cpp(cpp_formula, "");
 }
 
 std::string HostSize::cpp_size_t() const {
@@ -296,9 +382,9 @@ HostSize product(const std::vector<HostSize> &factors) {
             out.value *= f.value;
         } else {
             const Json a = out.is_number() ? Json(out.value) : out.formula;
-            out = HostSize{0, out.is_number() && out.value == 1
-                                  ? (f.is_number() ? Json(f.value) : f.formula)
-                                  : Json::array({"*", a, f.is_number() ? Json(f.value) : f.formula})};
+            out = HostSize::of_formula(out.is_number() && out.value == 1
+                                           ? (f.is_number() ? Json(f.value) : f.formula)
+                                           : Json::array({"*", a, f.is_number() ? Json(f.value) : f.formula}));
         }
     }
     return out;
@@ -353,6 +439,7 @@ HostPlan read_host_plan(const Json &json) {
     if (!one_of(plan.compute_config.math_fidelity, kMathFidelities))
         bad_plan("compute_config",
                  "math_fidelity '" + plan.compute_config.math_fidelity + "' is not LoFi, HiFi2, HiFi3 or HiFi4");
+    if (dynamic) share_sizes(plan);
     const Json launches = json.value("launches", Json::array());
     for (size_t i = 0; i < launches.size(); ++i) {
         // A later launch's program keys replace the first's (docs/plan.md).

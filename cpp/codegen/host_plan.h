@@ -31,7 +31,11 @@ using transform::KernelRole;
 struct HostSize {
     int64_t value = 0;
     ir::Json formula;  ///< null for a number
-    static HostSize of(int64_t v) { return HostSize{v, nullptr}; }
+    /// The formula as main.cpp computes it: dimensions as the variables dim_<name>, subformulas the
+    /// plan's sizes share as the names of HostPlan::shared_sizes.
+    ir::Json cpp_formula;
+    static HostSize of(int64_t v) { return HostSize{v, nullptr, nullptr}; }
+    static HostSize of_formula(const ir::Json &formula);
     bool is_number() const { return formula.is_null(); }
     /*! The C++ expression of type int64_t (the number for a number). */
     std::string cpp() const;
@@ -118,6 +122,9 @@ struct HostPlan {
     std::string arch;                       ///< "wormhole_b0", ...
     std::vector<CoreRange> cores;           ///< every core the program uses
     std::vector<HostDimension> dimensions;  ///< dynamic dimensions (plan dynamic_dims)
+    /// Subformulas several sizes share, named (size_1, ...) in the order main.cpp computes them:
+    /// each uses only dimensions and the names before it.
+    std::vector<std::pair<std::string, ir::Json>> shared_sizes;
     std::vector<HostBuffer> buffers;
     std::vector<HostCircularBuffer> circular_buffers;
     std::vector<HostSemaphore> semaphores;

@@ -10,6 +10,7 @@
 #include "codegen/host_plan.h"
 #include "codegen/host_program_setup.h"
 #include "codegen/host_program_support.h"
+#include "transform/shape_formula.h"
 
 namespace tt::codegen {
 
@@ -195,6 +196,8 @@ void emit_run(CodeWriter &w, const HostPlan &plan) {
         w.comment("The sizes of the dynamic dimensions; every size-dependent number below follows from them.");
         for (const HostDimension &d : plan.dimensions)
             w.line("const int64_t dim_" + d.name + " = dimension(cli, \"" + d.name + "\");");
+        for (const auto &[name, formula] : plan.shared_sizes)
+            w.line("const int64_t " + name + " = " + transform::formula_cpp(formula, "") + ";");
         w.line();
     }
     emit_open_device(w, plan);

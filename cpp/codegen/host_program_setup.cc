@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "transform/shape_formula.h"
+
 namespace tt::codegen {
 
 namespace {
@@ -57,7 +59,7 @@ std::string arg_expr(const KernelArg &a, const HostPlan &plan) {
         const HostSize &pages = plan.buffer(a.operand.get<std::string>()).num_pages;
         return pages.is_number() ? pages.cpp() : "static_cast<uint32_t>(" + pages.cpp() + ")";
     }
-    if (a.marker == "formula") return "static_cast<uint32_t>(" + HostSize{a.value, a.operand}.cpp() + ")";
+    if (a.marker == "formula") return "static_cast<uint32_t>(" + transform::formula_cpp(a.operand, "") + ")";
     if (a.marker == "semaphore") return "semaphore_" + std::to_string(a.operand.get<size_t>());
     TT_ICHECK(a.marker == "noc_x" || a.marker == "noc_y") << "unexpected marker " << a.marker;
     const CoreCoord core = a.operand.get<CoreCoord>();

@@ -62,6 +62,15 @@ public:
         return out;
     }
 
+    using IRMutator::mutate;
+    Stmt mutate(const Stmt &s) override {
+        const Span outer = statement_span_;
+        if (s && s->span.defined()) statement_span_ = s->span;
+        Stmt out = IRMutator::mutate(s);
+        statement_span_ = outer;
+        return out;
+    }
+
     /*! The launch grid's extents as formulas (empty before the launch is visited). */
     const std::vector<Json> &grid() const { return grid_; }
 
@@ -71,7 +80,7 @@ protected:
         auto size = sizes_.find(op);
         if (size == sizes_.end()) return IRMutator::visit(op);
         if (!in_extent_) {
-            TT_USER_ERROR(Validation, op->span.defined() ? op->span : statement_span_)
+            TT_USER_ERROR(Validation, statement_span_.defined() ? statement_span_ : op->span)
                 << "the dynamic dimension " << op->name << " is used in the kernel's computation; a dynamic "
                 << "dimension may only size tensors, the launch grid (T.Kernel) and loop trip counts, so that one "
                 << "compiled program serves every size. Make it a static size to use it here";
@@ -79,8 +88,6 @@ protected:
         return size->second;
     }
     Stmt visit(const ForNode *op) override {
-        const Span outer = statement_span_;
-        statement_span_ = op->span;
         Expr extent = sized_extent(op->extent);
         AttrMap annotations = op->annotations;
         if (extent.get() != op->extent.get()) {
@@ -88,7 +95,6 @@ protected:
                 formula_of(op->extent, "the trip count of the loop over " + op->loop_var->name);
         }
         Stmt body = mutate(op->body);
-        statement_span_ = outer;
         return ForNode::make(op->loop_var, mutate(op->min), extent, op->for_kind, body, op->num_stages, annotations,
                              op->span);
     }
@@ -103,10 +109,7 @@ protected:
             extents.push_back(sized_extent(e));
             grid_.push_back(formula_of(e, "the launch grid's extent " + to_text(e)));
         }
-        const Span outer = statement_span_;
-        statement_span_ = op->span;
         Stmt body = mutate(op->body);
-        statement_span_ = outer;
         return KernelLaunchNode::make(extents, op->block_vars, op->threads, body, op->span);
     }
 

@@ -20,13 +20,14 @@ public:
     ScopeChecker(const PrimFunc &func, std::vector<WellFormedViolation> &out) : func_(func), out_(out) {
         span_stack_.push_back(func->span);
         // Parameter and allocation scopes are checked by the factories (ir.h); scoping is not.
-        // A variable that is a parameter's extent (a dynamic dimension) is bound by the call.
+        // The variables of the parameters' extents (dynamic dimensions) are bound by the call.
         for (const Buffer &param : func->params) {
             for (const Expr &extent : param->shape) {
-                if (const auto *dim = extent.as<VarNode>()) {
-                    bound_ever_.insert(dim);
-                    vars_in_scope_.insert(dim);
-                }
+                substitute(extent, [&](const Var &dim) {
+                    bound_ever_.insert(dim.get());
+                    vars_in_scope_.insert(dim.get());
+                    return dim;
+                });
             }
         }
         for (const Buffer &param : func->params) {

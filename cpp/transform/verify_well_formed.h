@@ -3,7 +3,7 @@
  *
  *  Rules checked on every PrimFunc:
  *  - every Var used is bound before its use by an enclosing binder (loop variable, LetStmt,
- *    KernelLaunch block variable, or a parameter's extent: a dynamic dimension bound by the call) and
+ *    KernelLaunch block variable, or a parameter's extents: dynamic dimensions bound by the call) and
  *    each Var object is bound at most once in the function;
  *  - every Buffer accessed (load, store, region) is a parameter of the function or allocated by an
  *    enclosing Allocate, and is declared (parameter or allocation) at most once;

@@ -102,6 +102,28 @@ def dynamic(name, dtype="int32"):
 symbolic = dynamic
 
 
+def _dimension_arithmetic(self, *_):
+    """Arithmetic on a T.dynamic dimension outside a kernel (a tensor extent ``N * 2``): located error."""
+    import sys
+
+    frame = sys._getframe(1)
+    raise TTSyntaxError(_core.format_located(
+        f"arithmetic on the dynamic dimension {self.name} outside a kernel: a tensor extent must be a T.dynamic "
+        "dimension itself (declare one for this axis); inside the kernel, T.ceildiv(N, block) and other "
+        "expressions of it are fine", frame.f_code.co_filename, frame.f_lineno, 1))
+
+
+def _install_dimension_operators():
+    from .. import ir
+
+    for op in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
+        for name in (f"__{op}__", f"__r{op}__"):
+            setattr(ir.Var, name, _dimension_arithmetic)
+
+
+_install_dimension_operators()
+
+
 def attribute_value_problem(value):
     """Why value cannot be a function attribute (None when it can): attributes are JSON-like values
     (None, bool, int64, finite float, str, and lists, tuples and str-keyed dicts of them)."""

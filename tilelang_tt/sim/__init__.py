@@ -103,6 +103,7 @@ def run_plan(
     *,
     device: Optional[str] = None,
     trace: Optional[Union[str, os.PathLike]] = None,
+    sizes: Optional[Mapping[str, int]] = None,
 ) -> SimResult:
     """Run kernel sources + a runtime plan on the simulator.
 
@@ -119,6 +120,9 @@ def run_plan(
         Device name overriding the plan's ``device`` (see :func:`device_names`).
     trace
         Write a Chrome trace-event file (open it in Perfetto) to this path.
+    sizes
+        For a plan with dynamic dimensions (``dynamic_dims``): the size of each, by name; the plan's
+        formulas are evaluated at them (docs/plan.md).
 
     Returns
     -------
@@ -128,6 +132,8 @@ def run_plan(
         (bfloat8_b buffers come back as float32); ``stats``: the run's statistics (docs/simulator.md).
     """
     plan_dict = _load_plan(plan)
+    if plan_dict.get("dynamic_dims") or sizes:
+        plan_dict = _core.transform.specialize_plan(plan_dict, dict(sizes or {}))
     specs = {}
     for buffer in plan_dict.get("buffers", []):
         if not isinstance(buffer, Mapping) or "name" not in buffer or "shape" not in buffer:
