@@ -6,6 +6,7 @@ size-dependent number as a formula of the dimensions (docs/plan.md, docs/languag
 import os
 import subprocess
 
+import jsonschema
 import ml_dtypes
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
 
 from test_host_program import configure_and_build, simulator_cmake_args
+from test_plan import schema
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
 
 ARTIFACTS = ("reader.cpp", "compute.cpp", "writer.cpp", "main.cpp", "CMakeLists.txt", "tt.plan.json")
@@ -166,6 +168,7 @@ def test_plan_formulas_and_specialization(gemm_kernel):
     from tilelang_tt import _core
 
     plan = gemm_kernel.plan
+    jsonschema.validate(plan, schema())
     a = next(b for b in plan["buffers"] if b["name"] == "A")
     assert a["shape"] == [{"formula": "m"}, {"formula": "k"}]
     concrete = _core.transform.specialize_plan(plan, {"m": 200, "n": 136, "k": 100})
@@ -173,6 +176,7 @@ def test_plan_formulas_and_specialization(gemm_kernel):
     assert (a["shape"], a["padded_shape"], a["num_pages"]) == ([200, 100], [256, 128], 32)
     assert "dynamic_dims" not in concrete
     assert sum(core["count"] for core in concrete["work_partition"]["cores"]) == 3 * 4
+    jsonschema.validate(concrete, schema())
     with pytest.raises(ValidationError, match="no size given for dynamic dimension k"):
         _core.transform.specialize_plan(plan, {"m": 1, "n": 1})
     with pytest.raises(ValidationError, match="dynamic dimension n = 0; sizes must be positive"):
