@@ -135,6 +135,18 @@ def test_elementwise_add(private_cache):  # noqa: F811
         np.testing.assert_array_equal(c, (a.astype(np.float32) + b.astype(np.float32)).astype(ml_dtypes.bfloat16))
 
 
+def test_softmax_over_a_dynamic_number_of_rows(private_cache):  # noqa: F811
+    """The row count is dynamic (a ragged last block of rows included); `steps = T.ceildiv(N, block_N)`
+    names a trip count in the body, as TileLang's softmax does."""
+    from tilelang_style_kernels import softmax
+
+    kernel = tilelang_tt.compile(softmax(T.dynamic("m"), 256, block_M=32, block_N=128, dtype="float32"), out_idx=[-1])
+    for rows in (64, 100):
+        x = np.random.default_rng(rows).standard_normal((rows, 256)).astype(np.float32)
+        expected = np.exp(x - x.max(1, keepdims=True))
+        np.testing.assert_allclose(kernel(x), expected / expected.sum(1, keepdims=True), atol=2e-5, rtol=2e-3)
+
+
 def test_host_program_takes_the_sizes_on_its_command_line(gemm_kernel, tmp_path):
     """main.cpp, built once, run at two sizes: the same bits as kernel(a, b)."""
     configure_and_build(gemm_kernel.artifacts_dir, tmp_path / "build", simulator_cmake_args())

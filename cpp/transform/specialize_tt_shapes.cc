@@ -98,6 +98,19 @@ protected:
         return ForNode::make(op->loop_var, mutate(op->min), extent, op->for_kind, body, op->num_stages, annotations,
                              op->span);
     }
+    // `steps = T.ceildiv(N, block_N)` names an expression of a dimension, typically a loop's trip
+    // count: the name is replaced by the expression, so each use is checked (and recorded) as
+    // the dimension's would be.
+    Stmt visit(const LetStmtNode *op) override {
+        bool sized = false;
+        substitute(op->value, [&](const Var &v) {
+            sized = sized || sizes_.count(v.get());
+            return v;
+        });
+        if (!sized) return IRMutator::visit(op);
+        return mutate(
+            substitute(op->body, [&](const Var &v) { return v.get() == op->var.get() ? op->value : Expr(v); }));
+    }
     Stmt visit(const KernelLaunchNode *op) override {
         if (launches_++ > 0) {
             TT_USER_ERROR(Validation, op->span) << "a kernel with dynamic dimensions has one T.Kernel launch per "

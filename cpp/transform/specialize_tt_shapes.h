@@ -13,7 +13,8 @@
  *  Guarantees: a kernel without dynamic dimensions is unchanged. Otherwise every dimension variable
  *  is replaced by its size; tt.dynamic_shape records each dimension (name, the first tensor axis it
  *  is the extent of, its size) and the launch grid's extents as formulas; each loop whose trip count
- *  depends on a dimension carries that count as a formula (loop annotation tt.dynamic_extent).
+ *  depends on a dimension carries that count as a formula (loop annotation tt.dynamic_extent). A
+ *  let whose value depends on a dimension (`steps = T.ceildiv(N, block_N)`) is inlined first.
  *  Errors (Validation, located): a tensor extent that is an expression of dimensions rather than a
  *  dimension itself; a dimension used anywhere but in tensor shapes, launch-grid extents and loop
  *  trip counts (its value would be compiled into the kernels); a dimension without a size, a size
