@@ -206,6 +206,23 @@ def test_call_errors(gemm_kernel):
         only_output(*operands((32, 32), (32, 32)))
 
 
+def test_command_line_runs_a_dynamic_kernel_at_given_sizes(private_cache, capsys):  # noqa: F811
+    from tilelang_tt import cli
+
+    kernel = f"{__file__}:matmul_dynamic"
+    args = ["run", kernel, "--arg", "32", "--arg", "32", "--arg", "32", "--reference", f"{__file__}:numpy_matmul"]
+    assert cli.main(args + ["--size", "m=40", "--size", "n=64", "--size", "k=50"]) == 0
+    assert "PCC" in capsys.readouterr().out
+    assert cli.main(args + ["--size", "m=40"]) == 2
+    assert "has the dynamic dimension k: give its size with --size k=SIZE" in capsys.readouterr().err
+    assert cli.main(["plan", tilelang_tt.compile(matmul_dynamic(32, 32, 32)).artifacts_dir]) == 0
+    assert "dynamic dimensions: m (axis 0 of A), k (axis 1 of A), n (axis 1 of B)" in capsys.readouterr().out
+
+
+def numpy_matmul(a, b):
+    return a @ b
+
+
 def test_dimension_used_in_the_computation_is_a_located_error():
     N = T.dynamic("n")
 

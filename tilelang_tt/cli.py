@@ -82,8 +82,27 @@ def cmd_compile(args):
     return 0
 
 
-def _random_input(param, rng):
-    shape = [e.value for e in param.shape]
+def _sizes(args):
+    """--size NAME=SIZE values: the sizes of a kernel's dynamic dimensions for random inputs."""
+    sizes = {}
+    for text in args.size or []:
+        name, sep, value = text.partition("=")
+        if not sep or not value.isdigit() or int(value) <= 0:
+            raise ValidationError(f"--size takes NAME=SIZE with a positive integer SIZE, got {text!r}")
+        sizes[name] = int(value)
+    return sizes
+
+
+def _random_input(param, rng, sizes):
+    shape = []
+    for extent in param.shape:
+        if isinstance(extent, ir.Var):
+            if extent.name not in sizes:
+                raise ValidationError(f"{param.name} has the dynamic dimension {extent.name}: give its size with "
+                                      f"--size {extent.name}=SIZE (or pass --inputs)")
+            shape.append(sizes[extent.name])
+        else:
+            shape.append(extent.value)
     data = rng.standard_normal(shape).astype(np.float32)
     if param.dtype.startswith(("int", "uint")):
         data = rng.integers(-8, 8, size=shape)
@@ -117,7 +136,8 @@ def cmd_run(args):
             raise ValidationError(f"{func.name} takes {len(input_params)} inputs, got {len(args.inputs)} --inputs files")
         inputs = [np.load(path) for path in args.inputs]
     else:
-        inputs = [_random_input(p, rng) for p in input_params]
+        sizes = _sizes(args)
+        inputs = [_random_input(p, rng, sizes) for p in input_params]
     outputs = kernel(*inputs)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
     print(f"artifacts: {kernel.artifacts_dir}")
@@ -165,6 +185,9 @@ def plan_summary(plan):
     """A readable summary of a runtime plan: device, buffers, and for each launch its cores and
     their work, CBs and L1 use, kernels."""
     lines = [f"device {plan.get('device')}  (schema {plan.get('schema_version')})"]
+    if plan.get("dynamic_dims"):
+        dims = ", ".join(f"{d['name']} (axis {d['axis']} of {d['tensor']})" for d in plan["dynamic_dims"])
+        lines.append(f"dynamic dimensions: {dims}; sizes below are formulas of them")
     lines.append("buffers:")
     for b in plan.get("buffers", []):
         lines.append(f"  {b['name']:<10} {str(b.get('shape')):<16} {b.get('dtype'):<9} {b.get('layout')}, "
@@ -229,6 +252,8 @@ def _parser():
     r.add_argument("--out-idx", default="-1", help="comma-separated output parameter indices (default -1)")
     r.add_argument("--inputs", nargs="*", help=".npy files, one per input parameter (default: random)")
     r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--size", action="append", metavar="NAME=SIZE",
+                   help="size of a dynamic dimension (T.dynamic) for the random inputs; repeat per dimension")
     r.add_argument("--reference", help="FILE.py:FUNC computing the expected outputs from the inputs with NumPy")
     r.add_argument("--min-pcc", type=float, default=0.999)
     r.add_argument("--save", help="write outputs to <SAVE><i>.npy")
