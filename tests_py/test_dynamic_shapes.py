@@ -18,57 +18,26 @@ from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
 
+from reference_kernels import matmul
 from test_host_program import configure_and_build, simulator_cmake_args
 from test_plan import schema
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+from tilelang_style_kernels import elementwise_add, gemm_relu
 
 ARTIFACTS = ("reader.cpp", "compute.cpp", "writer.cpp", "main.cpp", "CMakeLists.txt", "tt.plan.json")
 
 
-def matmul_dynamic(block_M, block_N, block_K, trans_B=False, relu=False, dtype="bfloat16", accum_dtype="float"):
-    """TileLang's dynamic-shape GEMM (examples/dynamic_shape): M, N and K are T.dynamic dimensions."""
+def matmul_dynamic(block_M, block_N, block_K, trans_B=False, relu=False, dtype="bfloat16"):
+    """TileLang's GEMM (and its ReLU variant) with M, N and K dynamic, as its dynamic-shape example
+    declares them: the bodies are the shared reference kernels', unchanged."""
     M, N, K = T.dynamic("m"), T.dynamic("n"), T.symbolic("k")
-    B_shape = (N, K) if trans_B else (K, N)
-    B_shared_shape = (block_N, block_K) if trans_B else (block_K, block_N)
-
-    @T.prim_func
-    def gemm(A: T.Tensor((M, K), dtype), B: T.Tensor(B_shape, dtype), C: T.Tensor((M, N), dtype)):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
-            A_shared = T.alloc_shared((block_M, block_K), dtype)
-            B_shared = T.alloc_shared(B_shared_shape, dtype)
-            C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
-            T.clear(C_local)
-            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
-                T.copy(A[by * block_M, k * block_K], A_shared)
-                if trans_B:
-                    T.copy(B[bx * block_N, k * block_K], B_shared)
-                else:
-                    T.copy(B[k * block_K, bx * block_N], B_shared)
-                T.gemm(A_shared, B_shared, C_local, transpose_B=trans_B)
-            if relu:
-                for i, j in T.Parallel(block_M, block_N):
-                    C_local[i, j] = T.max(C_local[i, j], 0)
-            T.copy(C_local, C[by * block_M, bx * block_N])
-
-    return gemm
+    if relu:
+        return gemm_relu(M, N, K, block_M, block_N, block_K, dtype=dtype)
+    return matmul(M, N, K, block_M, block_N, block_K, dtype=dtype, trans_B=trans_B, num_stages=2)
 
 
 def add_dynamic(block_M, block_N, dtype="bfloat16"):
-    M, N = T.dynamic("rows"), T.dynamic("cols")
-
-    @T.prim_func
-    def add(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
-            A_shared = T.alloc_shared((block_M, block_N), dtype)
-            B_shared = T.alloc_shared((block_M, block_N), dtype)
-            C_local = T.alloc_fragment((block_M, block_N), dtype)
-            T.copy(A[by * block_M, bx * block_N], A_shared)
-            T.copy(B[by * block_M, bx * block_N], B_shared)
-            for i, j in T.Parallel(block_M, block_N):
-                C_local[i, j] = A_shared[i, j] + B_shared[i, j]
-            T.copy(C_local, C[by * block_M, bx * block_N])
-
-    return add
+    return elementwise_add(T.dynamic("rows"), T.dynamic("cols"), block_M, block_N, in_dtype=dtype, out_dtype=dtype)
 
 
 def operands(shape_a, shape_b, seed=0):
