@@ -261,15 +261,6 @@ HANDWRITTEN = [
                 with T.Kernel(2) as by:  #!
                     pass
     """),
-    ("if_on_block_index_around_copies", ValidationError, """
-        @T.prim_func
-        def k(A: T.Tensor((128, 128), "float32"), C: T.Tensor((128, 128), "float32")):
-            with T.Kernel(4) as bx:
-                S = T.alloc_shared((32, 128), "float32")
-                if bx < 2:  #!
-                    T.copy(A[bx * 32, 0], S)
-                    T.copy(S, C[bx * 32, 0])
-    """),
     ("persistent_loop_with_data_dependent_if", ValidationError, """
         @T.prim_func
         def k(A: T.Tensor((128, 128), "float32"), C: T.Tensor((128, 128), "float32")):

@@ -111,8 +111,19 @@ def test_a_guard_that_never_holds_removes_its_body():
     codegen.generate(copy)
 
 
-def test_a_guard_that_depends_on_the_block_is_a_located_error(tmp_path):
-    func = copy_rows(tmp_path, guard="bx < 2")
-    with pytest.raises(ValidationError, match="around tile operations") as info:
+def test_a_guard_that_depends_on_the_block_runs_on_the_blocks_it_holds_for(tmp_path):
+    """`if bx < 2` around the copies: each kernel decides it from the block index alone, so the
+    reader, compute and writer agree; blocks 2 and 3 copy nothing."""
+    kernel = tilelang_tt.compile(copy_rows(tmp_path, guard="bx < 2"), out_idx=[-1])
+    a = np.arange(128 * 64, dtype=np.float32).reshape(128, 64)
+    c = kernel(a)
+    np.testing.assert_array_equal(c[:64], a[:64])
+    assert "if (bx < 2)" in kernel.get_kernel_source("reader")
+    assert "if (bx < 2)" in kernel.get_kernel_source("writer")
+
+
+def test_a_guard_that_depends_on_data_is_a_located_error(tmp_path):
+    func = copy_rows(tmp_path, guard="A[bx, 0] > 0")
+    with pytest.raises(ValidationError, match="depends on data the kernel reads") as info:
         codegen.generate(func)
     assert info.value.line is not None

@@ -3,6 +3,8 @@
 // tt_tile_ops.cc; this file handles statements, loops and the three resulting functions.
 #include "transform/lower_tt_tile_intrinsics.h"
 
+#include <set>
+
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
@@ -324,14 +326,35 @@ private:
         return out;
     }
 
+    // A branch of an if: the values it defines and reads die at its end (compute pops them), as in a
+    // loop iteration, so that the kernels leave the if in the same state whichever branch ran.
+    RoleStmts lower_branch(const Stmt &branch, const std::map<const BufferNode *, TileValue> &entry) {
+        if (!branch) return RoleStmts{};
+        RoleStmts out = lower(branch);
+        for (Stmt &pop : retire_where([&](const BufferNode *buffer, const TileValue &) {
+                 auto before = entry.find(buffer);
+                 return before == entry.end() || before->second.kind == TileValue::Empty;
+             })) {
+            out[KernelRole::Compute].push_back(pop);
+        }
+        return out;
+    }
+
     RoleStmts lower_if(const IfThenElseNode *op) {
         auto entry = ctx_.values();
-        RoleStmts then_case = lower(op->then_case);
+        RoleStmts then_case = lower_branch(op->then_case, entry);
         auto after_then = ctx_.values();
         ctx_.values() = entry;
-        RoleStmts else_case = op->else_case ? lower(op->else_case) : RoleStmts{};
-        for (const auto &[buffer, value] : ctx_.values()) {
-            if (!after_then.count(buffer) || !same_value(after_then.at(buffer), value)) {
+        RoleStmts else_case = lower_branch(op->else_case, entry);
+        auto holds = [](const std::map<const BufferNode *, TileValue> &values, const BufferNode *buffer) {
+            auto it = values.find(buffer);
+            return it == values.end() ? TileValue{} : it->second;
+        };
+        std::set<const BufferNode *> buffers;
+        for (const auto &[buffer, value] : ctx_.values()) buffers.insert(buffer);
+        for (const auto &[buffer, value] : after_then) buffers.insert(buffer);
+        for (const BufferNode *buffer : buffers) {
+            if (!same_value(holds(after_then, buffer), holds(ctx_.values(), buffer))) {
                 TT_USER_ERROR(Validation, op->span) << "the branches of this if leave " << buffer->name
                                                     << " holding different values; instead write it in both or neither";
             }

@@ -33,13 +33,18 @@ struct CBTraffic {
     int64_t reserved = 0, pushed = 0, waited = 0, popped = 0;
 };
 
-/*! Executes a kernel body abstractly, counting CB pages and checking call order. */
+/*! Executes a kernel body abstractly, counting CB pages and checking call order: for one block
+ *  with the runtime arguments unknown, or, given one core's runtime arguments, for that core's
+ *  whole run (every block, so that ifs on block indices are decided). */
 class ProtocolCounter : public IRVisitor {
 public:
-    ProtocolCounter(std::string kernel, const CBDesc &cbs) : kernel_(std::move(kernel)) {
+    ProtocolCounter(std::string kernel, const CBDesc &cbs, const std::vector<KernelArg> *core_args = nullptr)
+        : kernel_(std::move(kernel)), core_args_(core_args) {
         for (const auto &kv : cbs) capacity_[kv.second.cb_index] = kv.second.num_pages;
     }
     std::map<int64_t, CBTraffic> traffic;
+    /*! The first if on block indices the run without runtime arguments could not decide. */
+    const IfThenElseNode *undecided = nullptr;
 
 protected:
     using IRVisitor::visit;
@@ -48,6 +53,12 @@ protected:
         // A trip count known at run time only (the persistent loop's block count, a loop bound by a
         // block index) counts as one iteration, for the ifs that test it too.
         if (!as_const_int(fold_constants(bind(op->extent)), &extent)) {
+            if (core_args_) {
+                TT_USER_ERROR(Validation, op->span)
+                    << "the trip count of the loop over " << op->loop_var->name << " depends on data the kernel reads, "
+                    << "in a kernel with ifs on block indices, whose tile traffic is checked core by core; instead "
+                    << "bound the loop by block indices, loop counters and tensor sizes";
+            }
             extent = 1;
             if (const auto *count = op->extent.as<VarNode>()) env_[count] = 1;
         }
@@ -57,21 +68,35 @@ protected:
         }
         env_.erase(op->loop_var.get());
     }
+    void visit(const LetStmtNode *op) override {
+        int64_t value;
+        const bool known = as_const_int(fold_constants(bind(op->value)), &value);
+        if (known) env_[op->var.get()] = value;
+        IRVisitor::visit(op);
+        if (known) env_.erase(op->var.get());
+    }
     void visit(const IfThenElseNode *op) override {
         std::optional<bool> taken = decide(bind(op->cond));
+        if (!taken && !core_args_ && depends_on_runtime_arguments(op->cond)) {
+            // Decided on each core from its runtime arguments (block indices), by the caller.
+            if (!undecided) undecided = op;
+            return;
+        }
         if (!taken && op->span.defined()) {
-            // The kernel's own if: the reader, compute and writer must agree on every tile they pass
-            // through circular buffers, which needs each condition decided by constants and loop counters.
+            // The kernel's own if on data: the reader, compute and writer must agree on every tile they
+            // pass through circular buffers, and data is read by one of them only.
             TT_USER_ERROR(Validation, op->span)
                 << "`if " << to_text(op->cond) << "` around tile operations (T.copy, T.gemm, T.fill, reductions) "
-                << "depends on block indices or data, which is not supported on Tenstorrent yet: the reader, compute "
-                << "and writer kernels must agree at compile time on every tile they exchange; instead size the grid "
-                << "to the work (T.Kernel(T.ceildiv(M, block_M), ...)) so every block does the same tile operations, "
-                << "or mask element-wise with T.if_then_else inside T.Parallel";
+                << "depends on data the kernel reads, which is not supported on Tenstorrent yet: the reader, compute "
+                << "and writer kernels must agree on every tile they exchange, and only one of them reads the data; "
+                << "instead decide it from block indices and loop counters, or mask element-wise with "
+                << "T.if_then_else inside T.Parallel";
         }
         if (!taken) fail(kernel_, "cannot decide `if " + to_text(op->cond) + "` from loop variables alone");
-        if (*taken) visit_stmt(op->then_case);
-        else if (op->else_case) visit_stmt(op->else_case);
+        if (*taken)
+            visit_stmt(op->then_case);
+        else if (op->else_case)
+            visit_stmt(op->else_case);
     }
     void visit(const CallNode *op) override {
         IRVisitor::visit(op);
@@ -122,14 +147,45 @@ private:
         const auto *imm = folded.as<IntImmNode>();
         return imm ? std::optional<bool>(imm->value != 0) : std::nullopt;
     }
+    // e with known variables and, on a core, runtime arguments replaced by their values.
     Expr bind(const Expr &e) {
-        return substitute(e, [&](const Var &v) -> Expr {
-            auto it = env_.find(v.get());
-            return it == env_.end() ? Expr() : make_int(it->second);
+        class Binder : public IRMutator {
+        public:
+            Binder(const ProtocolCounter &c) : c_(c) {}
+
+        protected:
+            using IRMutator::visit;
+            Expr visit(const VarNode *op) override {
+                auto it = c_.env_.find(op);
+                return it == c_.env_.end() ? IRMutator::visit(op) : make_int(it->second);
+            }
+            Expr visit(const CallNode *op) override {
+                int64_t slot;
+                if (c_.core_args_ && op->op->name == "tt.get_arg_val" && as_const_int(op->args[0], &slot) &&
+                    slot < static_cast<int64_t>(c_.core_args_->size())) {
+                    return make_int((*c_.core_args_)[slot].value);
+                }
+                return IRMutator::visit(op);
+            }
+
+        private:
+            const ProtocolCounter &c_;
+        };
+        Binder binder(*this);
+        return binder(e);
+    }
+    // Whether cond reads a variable bound (through lets) to runtime arguments: a block index.
+    bool depends_on_runtime_arguments(const Expr &cond) const {
+        bool reads_data = false;
+        post_order_visit(EvaluateNode::make(cond), [&](const Node *n) {
+            reads_data = reads_data || n->kind == NodeKind::BufferLoad ||
+                         (n->kind == NodeKind::Call && static_cast<const CallNode *>(n)->op->name != "tt.get_arg_val");
         });
+        return !reads_data;
     }
 
     std::string kernel_;
+    const std::vector<KernelArg> *core_args_;
     std::map<int64_t, int64_t> capacity_;
     std::map<const VarNode *, int64_t> env_;
     int64_t calls_ = 0;
@@ -173,6 +229,29 @@ void check_arguments(const PrimFunc &func, const KernelDesc &desc) {
     }
 }
 
+/*! Every CB that moves pages has one producer and one consumer kernel, and as many pages popped as
+ *  pushed, over the run `where` names (one block, or a core's whole run, where a CB may be idle). */
+void check_balance(const std::map<int64_t, std::array<CBTraffic, 3>> &traffic, const std::string &where) {
+    for (const auto &[cb, per_role] : traffic) {
+        int producers = 0, consumers = 0;
+        int64_t pushed = 0, popped = 0;
+        for (const CBTraffic &t : per_role) {
+            producers += t.pushed > 0;
+            consumers += t.popped > 0;
+            pushed += t.pushed;
+            popped += t.popped;
+        }
+        const std::string which = "CB " + std::to_string(cb);
+        const bool idle = pushed == 0 && popped == 0 && where != "per block";
+        if (!idle && (producers != 1 || consumers != 1)) {
+            TT_ICHECK(false) << "VerifyTTIR: " << which << " has " << producers << " producer and " << consumers
+                             << " consumer kernels " << where << "; each CB links exactly one of each";
+        }
+        TT_ICHECK(pushed == popped) << "VerifyTTIR: " << which << " gets " << pushed << " pages pushed but " << popped
+                                    << " popped " << where;
+    }
+}
+
 }  // namespace
 
 IRModule verify_tt_ir(const IRModule &mod, const PassContext &) {
@@ -187,33 +266,33 @@ IRModule verify_tt_ir(const IRModule &mod, const PassContext &) {
                              : Json();
     const CBDesc cbs = get_attr<CBDesc>(kernels.begin()->second, attr::TT_CB_DESC, "PropagateTTLayout");
     std::map<int64_t, std::array<CBTraffic, 3>> traffic;
+    std::map<KernelRole, KernelDesc> descs;
+    bool per_core = false;  // some if on block indices: check each core's whole run instead
     for (const auto &[role, func] : kernels) {
         check_calls(func, role);
-        const KernelDescs descs = get_attr<KernelDescs>(func, attr::TT_KERNELS, "GridToPersistentTT");
-        auto desc = std::find_if(descs.begin(), descs.end(), [&](const KernelDesc &d) { return d.role == role; });
-        if (desc == descs.end()) fail(func->name, "has no entry in tt.kernels");
+        const KernelDescs all = get_attr<KernelDescs>(func, attr::TT_KERNELS, "GridToPersistentTT");
+        auto desc = std::find_if(all.begin(), all.end(), [&](const KernelDesc &d) { return d.role == role; });
+        if (desc == all.end()) fail(func->name, "has no entry in tt.kernels");
         check_arguments(func, *desc);
+        descs[role] = *desc;
         ProtocolCounter counter(func->name, cbs);
         counter(func->body);
+        per_core = per_core || counter.undecided;
         for (const auto &[cb, t] : counter.traffic) traffic[cb][static_cast<size_t>(role)] = t;
         if (func->attrs.at(attr::TT_KERNELS) != program) fail(func->name, "carries a tt.kernels unlike its siblings'");
     }
-    for (const auto &[cb, per_role] : traffic) {
-        int producers = 0, consumers = 0;
-        int64_t pushed = 0, popped = 0;
-        for (const CBTraffic &t : per_role) {
-            producers += t.pushed > 0;
-            consumers += t.popped > 0;
-            pushed += t.pushed;
-            popped += t.popped;
+    if (!per_core) {
+        check_balance(traffic, "per block");
+        return mod;
+    }
+    for (const auto &[core, args] : descs.begin()->second.per_core_runtime_args) {
+        std::map<int64_t, std::array<CBTraffic, 3>> core_traffic;
+        for (const auto &[role, func] : kernels) {
+            ProtocolCounter counter(func->name, cbs, &descs.at(role).per_core_runtime_args.at(core));
+            counter(func->body);
+            for (const auto &[cb, t] : counter.traffic) core_traffic[cb][static_cast<size_t>(role)] = t;
         }
-        const std::string which = "CB " + std::to_string(cb);
-        if (producers != 1 || consumers != 1) {
-            TT_ICHECK(false) << "VerifyTTIR: " << which << " has " << producers << " producer and " << consumers
-                             << " consumer kernels; each CB links exactly one of each";
-        }
-        TT_ICHECK(pushed == popped) << "VerifyTTIR: " << which << " gets " << pushed << " pages pushed but "
-                                    << popped << " popped per block";
+        check_balance(core_traffic, "on core " + core);
     }
     return mod;
 }

@@ -14,7 +14,11 @@
  *    unrolled, conditions on loop variables decided), every circular buffer has one producer
  *    and one consumer kernel, pages pushed equal pages popped, every push is covered by an
  *    earlier reserve and every pop by an earlier wait, and no single call moves more pages than
- *    the CB holds.
+ *    the CB holds. When an if around tile operations depends on block indices (runtime
+ *    arguments), the same is checked per core instead, over the core's whole run with its
+ *    runtime arguments, where a CB may also be idle.
+ *  Errors (Validation, located): an if around tile operations on data the kernel reads; in a kernel
+ *  checked per core, a loop whose trip count depends on such data.
  *  The module is returned unchanged.
  */
 #pragma once
