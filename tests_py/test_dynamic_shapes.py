@@ -116,6 +116,23 @@ def test_softmax_over_a_dynamic_number_of_rows(private_cache):  # noqa: F811
         np.testing.assert_allclose(kernel(x), expected / expected.sum(1, keepdims=True), atol=2e-5, rtol=2e-3)
 
 
+@pytest.mark.parametrize("dimension", ["batch", "seq"])
+def test_attention_with_a_dynamic_batch_or_sequence(private_cache, dimension):  # noqa: F811
+    """TileLang's MHA forward (BHSD) with the batch or the sequence length dynamic: 4-D tensors
+    whose batch axes and row counts the page indices multiply by are runtime arguments."""
+    from test_attention import mha_forward, mha_reference
+
+    batch, seq = (T.dynamic("b"), 64) if dimension == "batch" else (1, T.dynamic("s"))
+    kernel = tilelang_tt.compile(mha_forward(batch, 2, seq, 64, 32, 32), out_idx=[3, 4])
+    for b, s in ([(1, 64), (3, 64)] if dimension == "batch" else [(1, 64), (1, 128)]):
+        rng = np.random.default_rng(b * s)
+        q, k, v = (rng.standard_normal((b, 2, s, 64)).astype(ml_dtypes.bfloat16) for _ in range(3))
+        output, lse = kernel(q, k, v)
+        expected_output, expected_lse = mha_reference(q, k, v, 1, False, False)
+        np.testing.assert_allclose(output.astype(np.float32), expected_output, atol=0.02, rtol=0.02)
+        np.testing.assert_allclose(lse, expected_lse, atol=0.01, rtol=0.01)
+
+
 def test_host_program_takes_the_sizes_on_its_command_line(gemm_kernel, tmp_path):
     """main.cpp, built once, run at two sizes: the same bits as kernel(a, b)."""
     configure_and_build(gemm_kernel.artifacts_dir, tmp_path / "build", simulator_cmake_args())
@@ -139,7 +156,10 @@ def test_host_program_takes_the_sizes_on_its_command_line(gemm_kernel, tmp_path)
 
 
 def test_dynamic_programs_compile_against_the_release(tt_release, gemm_kernel, private_cache):  # noqa: F811
-    directories = [gemm_kernel.artifacts_dir, tilelang_tt.compile(add_dynamic(32, 32), out_idx=[-1]).artifacts_dir]
+    from test_attention import mha_forward
+
+    directories = [gemm_kernel.artifacts_dir, tilelang_tt.compile(add_dynamic(32, 32), out_idx=[-1]).artifacts_dir,
+                   tilelang_tt.compile(mha_forward(1, 2, T.dynamic("s"), 64, 32, 32), out_idx=[3, 4]).artifacts_dir]
     check_kernels(directories)
     for program in check_host_programs(directories):
         assert program.resolved and not program.missing

@@ -93,10 +93,23 @@ Expr tile_index_of(const Expr &element_index, const std::string &what, const Spa
     return block_index_of(element_index, kTileRows, what, span, lets);
 }
 
-std::pair<Expr, Expr> first_tile(const RegionNode *region, const BufferLayout &layout, const std::string &what,
-                                 const Span &span, const Lets &lets) {
+std::pair<Expr, Expr> first_tile(LoweringContext &ctx, const RegionNode *region, const BufferLayout &layout,
+                                 const std::string &what, const Span &span) {
+    const Lets &lets = ctx.lets();
     const std::vector<Range> &r = region->ranges;
     const std::vector<int> &tile_axes = layout.tile_axes;
+    // A stored extent (or its tiles) the page index multiplies by: a runtime argument when it
+    // depends on a dynamic dimension, so the kernel serves every size.
+    const std::vector<std::string> dims = ctx.dynamic_axes(region->buffer);
+    const std::optional<LayoutFormulas> formulas =
+        dims.empty() ? std::nullopt : std::optional<LayoutFormulas>(layout_formulas(layout, dims));
+    auto extent = [&](const std::string &name, int64_t value, const Json &formula) -> Expr {
+        if (formula.is_null() || formula.is_number_integer()) return make_int(value);
+        return ctx.runtime_constant(region->buffer->name + "_" + name, value, formula);
+    };
+    auto tiles = [](const Json &f) {
+        return Json::array({"floordiv", Json::array({"+", f, kTileRows - 1}), kTileRows});
+    };
     // The batch axes index one matrix (one row of tiles for a vector): its tile rows follow those
     // of the matrices before it (pages are batch-major in storage order, then row-major tiles of
     // the stored, padded extents).
@@ -104,7 +117,9 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const BufferLayout &l
     Expr matrix = make_int(0);
     for (int d : storage_order(r.size(), tile_axes)) {
         if (std::find(tile_axes.begin(), tile_axes.end(), d) == tile_axes.end()) {
-            matrix = AddNode::make(MulNode::make(matrix, make_int(stored[d])), r[d].min);
+            Expr stored_d =
+                extent("extent" + std::to_string(d), stored[d], formulas ? formulas->padded_shape[d] : Json());
+            matrix = AddNode::make(MulNode::make(matrix, stored_d), r[d].min);
         }
     }
     const int col_axis = tile_axes.back();
@@ -116,8 +131,8 @@ std::pair<Expr, Expr> first_tile(const RegionNode *region, const BufferLayout &l
     } else if (tile_axes.size() == 2) {
         const int row_axis = tile_axes[0];
         const int64_t row_tiles = (stored[row_axis] + kTileRows - 1) / kTileRows;
-        row =
-            AddNode::make(MulNode::make(matrix, make_int(row_tiles)), tile_index_of(r[row_axis].min, what, span, lets));
+        Expr height = extent("height_tiles", row_tiles, formulas ? tiles(formulas->padded_shape[row_axis]) : Json());
+        row = AddNode::make(MulNode::make(matrix, height), tile_index_of(r[row_axis].min, what, span, lets));
     }
     return {fold_constants(row), tile_index_of(r[col_axis].min, what, span, lets)};
 }
@@ -184,7 +199,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         const CBConfig &cb = copy.destination->config;
         require_matching_format(*copy.destination, layout, global, copy.span);
         auto [rows, cols] = region_tiles(copy.source, copy.span, layout.tile_axes, layout.row_block, ctx.lets());
-        auto [row0, col0] = first_tile(copy.source, layout, "the copy from " + global->name, copy.span, ctx.lets());
+        auto [row0, col0] = first_tile(ctx, copy.source, layout, "the copy from " + global->name, copy.span);
         Expr accessor = ctx.accessor(KernelRole::Reader, global);
         Var write_ptr = make_var(copy.destination->buffer->name + "_write_ptr");
         Expr cb_index = make_int(cb.cb_index);
@@ -222,7 +237,7 @@ Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const 
                                         << order.cols << " tiles) to a region of " << global->name << " of " << rows
                                         << "x" << cols << " tiles; instead copy regions of equal extents";
     }
-    auto [row0, col0] = first_tile(destination, layout, "the copy to " + global->name, span, ctx.lets());
+    auto [row0, col0] = first_tile(ctx, destination, layout, "the copy to " + global->name, span);
     Expr accessor = ctx.accessor(KernelRole::Writer, global);
     Expr cb_index = make_int(source.config.cb_index);
     Expr group = make_int(order.group_tiles());

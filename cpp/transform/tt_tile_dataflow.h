@@ -47,9 +47,11 @@ ir::Expr through_lets(const ir::Expr &e, const Lets &lets);
  *  padded extents of its layout (tile_axes, padded_shape, see BufferLayout): a 1-D region (a vector
  *  in DRAM, tilized as one row of tiles) starts in tile row 0; in an N-D tensor, rows count through
  *  the matrices of its batch axes (with row_block, each block of that many rows is a matrix of one
- *  tile row). A Validation error when a start is not provably a multiple of 32 (of row_block). */
-std::pair<ir::Expr, ir::Expr> first_tile(const ir::RegionNode *region, const BufferLayout &layout,
-                                         const std::string &what, const Span &span, const Lets &lets = {});
+ *  tile row). The stored extents it multiplies by are runtime constants of ctx where they depend
+ *  on dynamic dimensions. A Validation error when a start is not provably a multiple of 32 (of
+ *  row_block). */
+std::pair<ir::Expr, ir::Expr> first_tile(LoweringContext &ctx, const ir::RegionNode *region, const BufferLayout &layout,
+                                         const std::string &what, const Span &span);
 
 /*! \brief The region's tile extents (rows, cols) over its tile axes (empty: the last two), a 1-D
  *  region being one row of tiles; a Validation error unless those extents are constant multiples
