@@ -79,13 +79,12 @@ protected:
     Expr visit(const VarNode *op) override {
         auto size = sizes_.find(op);
         if (size == sizes_.end()) return IRMutator::visit(op);
-        if (!in_extent_) {
-            TT_USER_ERROR(Validation, statement_span_.defined() ? statement_span_ : op->span)
-                << "the dynamic dimension " << op->name << " is used in the kernel's computation; a dynamic "
-                << "dimension may only size tensors, the launch grid (T.Kernel) and loop trip counts, so that one "
-                << "compiled program serves every size. Make it a static size to use it here";
-        }
-        return size->second;
+        if (in_extent_) return size->second;
+        // In the computation (`k * block_N + j < seq_len`): the size as a runtime argument.
+        int64_t value;
+        TT_ICHECK(as_const_int(size->second, &value));
+        return CallNode::make("tt.runtime_constant", {StringImmNode::make(op->name), make_int(value),
+                                                      StringImmNode::make(Json(op->name).dump())});
     }
     Stmt visit(const ForNode *op) override {
         Expr extent = sized_extent(op->extent);

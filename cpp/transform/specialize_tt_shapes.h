@@ -15,10 +15,12 @@
  *  is the extent of, its size) and the launch grid's extents as formulas; each loop whose trip count
  *  depends on a dimension carries that count as a formula (loop annotation tt.dynamic_extent). A
  *  let whose value depends on a dimension (`steps = T.ceildiv(N, block_N)`) is inlined first.
+ *  A dimension used in the computation (`k * block_N + j < seq_len`, an if on block indices) becomes
+ *  tt.runtime_constant(name, size, formula): a runtime argument of the kernels that read it.
  *  Errors (Validation, located): a tensor extent that is an expression of dimensions rather than a
- *  dimension itself; a dimension used anywhere but in tensor shapes, launch-grid extents and loop
- *  trip counts (its value would be compiled into the kernels); a dimension without a size, a size
- *  that is not positive, a size for a name that is not a dimension of the kernel.
+ *  dimension itself; a dimension without a size, a size that is not positive, a size for a name
+ *  that is not a dimension of the kernel. (Lowering refuses a dimension as a value in element-wise
+ *  math, which the vector engine takes as a compile-time constant.)
  */
 #pragma once
 

@@ -198,6 +198,14 @@ private:
             return combine("mul", apply(EltwiseExpr::Unary, op_named("log"), {build(call->args[0])}),
                            constant(1.0 / std::log(2.0)));
         }
+        if (name == "tt.runtime_constant") {  // a dynamic dimension (SpecializeTTShapes) as a value
+            unsupported(call->span.defined() ? call->span : store_span_,
+                        "the dynamic dimension " + call->args[0].as<StringImmNode>()->value +
+                            " as a value in element-wise math",
+                        "the vector engine takes scalars as compile-time constants, and a dynamic dimension is "
+                        "known only at run time (element indices may be compared with it)",
+                        "make the dimension static (a plain int) to compute with it");
+        }
         const EltwiseOp *op = lookup_eltwise_op(name);
         if (!op || op->arity != 1 || call->args.size() != 1) {
             unsupported(call->span, "T." + name + " in T.Parallel", "it has no tile form on Tenstorrent yet",
