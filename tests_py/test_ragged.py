@@ -17,7 +17,8 @@ from test_attention import mha_forward, mha_reference
 from test_elementwise import random
 from test_reductions import assert_close
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
-from tilelang_style_kernels import elementwise_add, gemm_relu, layer_norm, rms_norm, softmax, softmax_whole_row
+from tilelang_style_kernels import (elementwise_add, gemm_relu, layer_norm, rms_norm, rms_norm_chunked, softmax,
+                                    softmax_whole_row)
 
 EPS = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}
 
@@ -145,7 +146,8 @@ def test_ragged_programs_compile_against_the_release(tt_release):
                    for f in (matmul(200, 136, 100, 64, 64, 32), gemm_transpose_a(200, 136, 100, 64, 64, 32),
                              elementwise_add(100, 72, 32, 32), rms_norm(100, 200, 32, dtype="float32"),
                              centered_rows(100, 200, 32, "min"), softmax_whole_row(100, 200),
-                             online_softmax_masked(100, 200, 32, 64))] +
+                             online_softmax_masked(100, 200, 32, 64),
+                             softmax(64, 200, block_M=32, block_N=128, dtype="float32"))] +
                   [tilelang_tt.compile(mha_forward(1, 2, 100, 64, 32, 32, mask_keys_past_seq_len=True),
                                        out_idx=[3, 4]).artifacts_dir])
 
@@ -425,3 +427,170 @@ def test_padding_a_gemm_carries_into_its_result_is_checked_too():
 
     with pytest.raises(tilelang_tt.errors.ValidationError, match="dimension 1 of o, padded to whole tiles"):
         tilelang_tt.compile(chained, out_idx=[3])
+
+
+def test_two_sweep_softmax_in_blocks_past_the_edge():
+    """TileLang's two-sweep softmax over 200 columns in blocks of 128: the second block runs 56
+    columns past the edge, which its maximum and its sum of exponentials must not see (the zeros
+    read there would raise the maximum and add exp(-max) each)."""
+    x = random((64, 200), "float32", 21)
+    y = tilelang_tt.compile(softmax(64, 200, block_M=32, block_N=128, dtype="float32"), out_idx=[-1])(x)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    assert_close(y, e / e.sum(axis=1, keepdims=True), rtol=2 ** -9, atol=2 ** -14)
+
+
+def reduce_blocks(kind, M, N, block_M, block_N, dim, dtype, shift):
+    """Reduces x - shift along dim, block by block with clear=False: blocks of block_N columns (dim
+    1) or block_M rows (dim 0), the last of which runs past the tensor's edge."""
+    kept, kept_block = (M, block_M) if dim == 1 else (N, block_N)
+
+    @T.prim_func
+    def reduce_rows(X: T.Tensor((M, N), dtype), R: T.Tensor((kept,), dtype)):
+        with T.Kernel(T.ceildiv(kept, kept_block)) as b:
+            x = T.alloc_fragment((block_M, block_N), dtype)
+            y = T.alloc_fragment((block_M, block_N), dtype)
+            total = T.alloc_fragment((kept_block,), dtype)
+            if kind == "max":
+                T.fill(total, -T.infinity(dtype))
+            elif kind == "min":
+                T.fill(total, T.infinity(dtype))
+            else:
+                T.fill(total, 0)
+            for s in T.serial(T.ceildiv(N, block_N) if dim == 1 else T.ceildiv(M, block_M)):
+                if dim == 1:
+                    T.copy(X[b * block_M, s * block_N], x)
+                else:
+                    T.copy(X[s * block_M, b * block_N], x)
+                for i, j in T.Parallel(block_M, block_N):
+                    y[i, j] = x[i, j] - shift
+                if kind == "sum":
+                    T.reduce_sum(y, total, dim=dim, clear=False)
+                elif kind == "max":
+                    T.reduce_max(y, total, dim=dim, clear=False)
+                elif kind == "min":
+                    T.reduce_min(y, total, dim=dim, clear=False)
+                elif kind == "absmax":
+                    T.reduce_absmax(y, total, dim=dim, clear=False)
+                else:
+                    T.reduce_abssum(y, total, dim=dim, clear=False)
+            T.copy(total, R[b * kept_block])
+
+    return reduce_rows
+
+
+# Per kind: the range of the offsets of the reduced lines (each line is its offset plus values within
+# 0.5) and the shift, chosen so that the zeros past the edge would change the result: a maximum of
+# negative values, a minimum of positive ones, sums of x + 1 and |x - 1|, the largest magnitude of
+# x - 2 (below 0.7, while a zero read past the edge gives 2).
+PAST_THE_EDGE = {"max": ((-3, -1), 0.0), "min": ((1, 3), 0.0), "sum": ((-3, 3), -1.0), "absmax": ((1.8, 2.2), 2.0),
+                 "abssum": ((-3, 3), 1.0)}
+
+
+def reduced_past_the_edge(kind, shape, blocks, dim, dtype, seed):
+    (low, high), shift = PAST_THE_EDGE[kind]
+    rng = np.random.default_rng(seed)
+    offsets = np.expand_dims(rng.uniform(low, high, shape[1 - dim]), dim)
+    x = (rng.uniform(-0.5, 0.5, shape) + offsets).astype(ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float32)
+    r = tilelang_tt.compile(reduce_blocks(kind, *shape, *blocks, dim, dtype, shift), out_idx=[-1])(x)
+    expected = REDUCE[kind](x.astype(np.float32) - shift, axis=dim)
+    tol = 2 ** -9 if dtype == "float32" else 2 ** -6
+    assert_close(r, expected, rtol=tol, atol=tol * (shape[dim] if "sum" in kind else 2))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+@pytest.mark.parametrize("kind", sorted(PAST_THE_EDGE))
+def test_reductions_of_blocks_past_the_edge_ignore_it(kind, dtype):
+    """Rows of 200 columns in blocks of 128: the second block's last 56 columns lie past the edge."""
+    reduced_past_the_edge(kind, (64, 200), (32, 128), 1, dtype, 22)
+
+
+def centered_row_blocks(kind, M, N, block_M, block_N, shift):
+    """Y = X minus the column sums or maxima of X - shift over each block of block_M rows, the last
+    of which runs past the bottom edge."""
+
+    @T.prim_func
+    def center(X: T.Tensor((M, N), "float32"), Y: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):
+            x = T.alloc_fragment((block_M, block_N), "float32")
+            y = T.alloc_fragment((block_M, block_N), "float32")
+            stat = T.alloc_fragment((block_N,), "float32")
+            T.copy(X[by * block_M, bx * block_N], x)
+            for i, j in T.Parallel(block_M, block_N):
+                y[i, j] = x[i, j] - shift
+            if kind == "sum":
+                T.reduce_sum(y, stat, dim=0)
+            else:
+                T.reduce_max(y, stat, dim=0)
+            for i, j in T.Parallel(block_M, block_N):
+                y[i, j] = x[i, j] - stat[j]
+            T.copy(y, Y[by * block_M, bx * block_N])
+
+    return center
+
+
+@pytest.mark.parametrize("kind", ["max", "sum"])
+def test_column_reductions_of_blocks_past_the_bottom_edge_ignore_it(kind):
+    """Columns of 100 rows in blocks of 64: the second block's last 28 rows lie past the edge."""
+    (low, high), shift = PAST_THE_EDGE[kind]
+    rng = np.random.default_rng(23)
+    x = (rng.uniform(-0.5, 0.5, (100, 64)) + rng.uniform(low, high, 64)).astype(np.float32)
+    y = tilelang_tt.compile(centered_row_blocks(kind, 100, 64, 64, 32, shift), out_idx=[-1])(x)
+    stats = [REDUCE[kind](x[rows] - shift, axis=0) for rows in (slice(0, 64), slice(64, 100))]
+    expected = np.concatenate([x[:64] - stats[0], x[64:] - stats[1]])
+    assert_close(y, expected, rtol=2 ** -9, atol=2 ** -9 * (64 if kind == "sum" else 2))
+
+
+def test_a_reduction_of_blocks_accumulated_past_the_edge_is_a_located_error():
+    """A running maximum over the blocks holds elements past the edge in columns the loop's last block
+    decides; reduced after the loop, their zeros would be its maximum."""
+
+    @T.prim_func
+    def running_max(X: T.Tensor((64, 200), "float32"), R: T.Tensor((64,), "float32")):
+        with T.Kernel(2) as b:
+            x = T.alloc_fragment((32, 128), "float32")
+            acc = T.alloc_fragment((32, 128), "float32")
+            total = T.alloc_fragment((32,), "float32")
+            T.fill(acc, -T.infinity("float32"))
+            for s in T.serial(T.ceildiv(200, 128)):
+                T.copy(X[b * 32, s * 128], x)
+                for i, j in T.Parallel(32, 128):
+                    acc[i, j] = T.max(acc[i, j], x[i, j])
+            T.reduce_max(acc, total, dim=1)
+            T.copy(total, R[b * 32])
+
+    with pytest.raises(tilelang_tt.errors.ValidationError, match="reduce each block in the loop that copies it") as info:
+        tilelang_tt.compile(running_max, out_idx=[1])
+    assert "T.reduce_max(acc, total, dim=1)" in str(info.value)
+    assert "blocks of X that run past its edge (200 elements along dimension 1)" in str(info.value)
+
+
+def test_sums_of_squares_accumulated_past_the_edge_need_no_mask():
+    """The chunked RMSNorm accumulates squares across blocks of 128 of a 200-column row: the zeros
+    past the edge add nothing, so the sum after the loop stands as it is."""
+    x = random((64, 200), "float32", 24)
+    y = tilelang_tt.compile(rms_norm_chunked(64, 200, 32, 128, dtype="float32"), out_idx=[-1])(x)
+    assert_close(y, x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-12), rtol=2 ** -9, atol=2 ** -9)
+
+
+def test_attention_without_a_mask_ignores_the_keys_past_seq_len():
+    """The scores of the keys past seq_len are zeros the kernel does not mask: the row maximum and the
+    sum of exponentials skip them, and their probabilities meet zero rows of V."""
+    batch, heads, seq_len, dim = 1, 1, 100, 32
+    kernel = tilelang_tt.compile(mha_forward(batch, heads, seq_len, dim, 32, 32), out_idx=[3, 4])
+    q, k, v = (random((batch, heads, seq_len, dim), "bfloat16", seed) for seed in (25, 26, 27))
+    out, lse = kernel(q, k, v)
+    expected_out, expected_lse = mha_reference(q, k, v, 1, False, False)
+    assert_close(out, expected_out, rtol=2 ** -5, atol=2 ** -5)
+    np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
+
+
+def test_one_compiled_softmax_serves_a_dynamic_extent_past_its_blocks():
+    """The extent masked is a runtime argument: one program at n = 256 (whole blocks) and n = 200."""
+    kernel = tilelang_tt.compile(softmax(64, T.dynamic("n"), block_M=32, block_N=128, dtype="float32"),
+                                 out_idx=[-1])
+    sources = {role: kernel.get_kernel_source(role) for role in ("reader", "compute", "writer")}
+    for n, seed in ((256, 28), (200, 29)):
+        x = random((64, n), "float32", seed)
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        assert_close(kernel(x), e / e.sum(axis=1, keepdims=True), rtol=2 ** -9, atol=2 ** -14)
+    assert {role: kernel.get_kernel_source(role) for role in sources} == sources

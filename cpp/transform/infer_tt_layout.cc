@@ -6,6 +6,7 @@
 
 #include "ir/functor.h"
 #include "transform/analysis.h"
+#include "transform/shape_formula.h"
 #include "transform/verify_tt_bounds.h"
 #include "transform/verify_tt_padding.h"
 
@@ -213,6 +214,29 @@ std::map<const BufferNode *, int> padded_buffers(const PrimFunc &func, const Lay
     return padded;
 }
 
+/*! The tensor axes whose blocks may run past the edge: those padded to the furthest block, and the
+ *  dynamic ones copied in blocks (some of their sizes leave a partial block); each with its extent
+ *  as the shape-dependent value the reductions' masks read, a formula of the dimensions when it is
+ *  one. */
+RaggedAxes ragged_axes(const PrimFunc &func, const LayoutDesc &layouts, const std::optional<DynamicShape> &dynamic) {
+    RaggedAxes ragged;
+    for (const Buffer &param : func->params) {
+        const BufferLayout &layout = layouts.at(param->name);
+        for (size_t d = 0; d < layout.shape.size(); ++d) {
+            const bool dynamic_blocks = !layout.pad_multiples.empty() && layout.pad_multiples[d] > 1;
+            if (layout.padded_shape[d] == layout.shape[d] && !dynamic_blocks) continue;
+            std::vector<Expr> args{StringImmNode::make(param->name + "_extent_" + std::to_string(d)),
+                                   make_int(layout.shape[d])};
+            if (dynamic_blocks) {
+                const Json formula = layout_formulas(layout, dynamic_axes(param, dynamic)).shape[d];
+                args.push_back(StringImmNode::make(formula.dump()));
+            }
+            ragged[param.get()][static_cast<int>(d)] = CallNode::make("tt.runtime_constant", args);
+        }
+    }
+    return ragged;
+}
+
 /*! On-chip buffers of two or more dimensions with fewer than 32 rows: blocks padded to a tile. */
 std::set<const BufferNode *> row_padded_buffers(const PrimFunc &func) {
     std::set<const BufferNode *> padded;
@@ -272,8 +296,9 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
     // A program that serves every size has every core: its blocks are dealt at run time.
     const CoreGrid core_grid = dynamic && !any_sharded(layouts) ? CoreGrid{device.grid_x, device.grid_y}
                                                                 : choose_core_grid(launch_grid(func), device, layouts);
-    verify_tt_padding(func, padded_buffers(func, layouts), row_padded_buffers(func), passed_on);
-    PrimFunc out = with_attr(bounds.func, attr::TT_DEVICE, device.name);
+    const PrimFunc checked = verify_tt_padding(bounds.func, padded_buffers(func, layouts), row_padded_buffers(func),
+                                               ragged_axes(func, layouts, dynamic), passed_on);
+    PrimFunc out = with_attr(checked, attr::TT_DEVICE, device.name);
     out = with_attr(out, attr::TT_CORE_GRID, core_grid);
     return with_attr(out, attr::TT_LAYOUT_DESC, layouts);
 }

@@ -4,7 +4,9 @@
  *  Requires: a PrimFunc with one T.Kernel launch of constant extents whose global parameters
  *  have static shapes.
  *  Guarantees (attributes written; the body is unchanged but for the ifs the ranges of block and
- *  loop indices decide, replaced by their taken branch, see verify_tt_bounds.h):
+ *  loop indices decide, replaced by their taken branch, see verify_tt_bounds.h, and the reductions
+ *  over elements of blocks past a tensor's edge, which reduce the region inside it instead, see
+ *  verify_tt_padding.h):
  *  - tt.device: the card name of ctx's target_device.
  *  - tt.core_grid [x, y]: the cores the program uses. L1-sharded buffers fix it to their shard
  *    grid (all must agree); otherwise a 2-D launch grid that fits the worker grid maps one block
@@ -18,7 +20,8 @@
  *  of 32 (names buffer and dimension), a dtype without a TT tile format or that the host program
  *  cannot upload (int8, uint8, uint16), a layout request for a name that is not a parameter, a
  *  shard that does not cover the tensor or does not fit L1. Then, at the access's line, any
- *  buffer access that can leave its buffer (verify_tt_bounds.h).
+ *  buffer access that can leave its buffer (verify_tt_bounds.h), and the padding and reductions
+ *  past an edge verify_tt_padding.h refuses.
  */
 #pragma once
 

@@ -6,13 +6,19 @@
 // result is exactly a Column (Row) vector tile (VectorLayout). The scaler is a tile of ones that
 // compute fills once per kernel. Kinds the matrix engine has no pool for are rewritten around
 // it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x).
-// clear=False combines the result with the vector's current value in DST before packing. A source
-// whose extent along the folded axis is not a multiple of 32 (a row of 200 columns) has padding in
-// its last tiles that element-wise math may have made anything (exp(0) is 1): the pool reads it
-// masked to the reduction's identity (0 for sums, -inf for maxima) through the index tiles.
+// clear=False combines the result with the vector's current value in DST before packing. The
+// reduction folds the elements of its source region along the folded axis: the whole buffer, or
+// those inside the tensors its blocks come from (`x[0:32, 0:T.min(128, X_extent_1 - s * 128)]`, as
+// InferTTLayout writes it, verify_tt_padding.h). Past that extent (and past an extent that is not a
+// multiple of 32, as a row of 200 columns) its tiles hold padding that element-wise math may have
+// made anything (exp(0) is 1): the pool reads it masked to the reduction's identity (0 for sums,
+// -inf for maxima) through the index tiles, the extent computed in the kernel when it is not a
+// constant (the tensor extents it names are runtime arguments).
 #include <limits>
 
 #include "ir/arith.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_tile_elementwise.h"
@@ -44,14 +50,14 @@ EltwiseExpr unary(const char *name, EltwiseExpr operand) {
 }
 
 /*! value where the element's index along the folded axis is below `extent`, `identity` elsewhere. */
-EltwiseExpr masked(EltwiseExpr value, bool along_columns, int64_t extent, double identity,
+EltwiseExpr masked(EltwiseExpr value, bool along_columns, const Expr &extent, double identity,
                    const CircularBuffer *index) {
     EltwiseExpr inside;
     inside.kind = EltwiseExpr::IndexCompare;
     inside.op = lookup_eltwise_op("ltz");  // index - extent < 0
     inside.index_row = along_columns ? 0 : 1;
     inside.index_col = along_columns ? 1 : 0;
-    inside.offset = make_int(-extent);
+    inside.offset = fold_constants(SubNode::make(make_int(0), extent));
     inside.index_cb = index;
     EltwiseExpr otherwise;
     otherwise.kind = EltwiseExpr::Constant;
@@ -60,6 +66,36 @@ EltwiseExpr masked(EltwiseExpr value, bool along_columns, int64_t extent, double
     e.kind = EltwiseExpr::Select;
     e.operands = {std::move(inside), std::move(value), std::move(otherwise)};
     return e;
+}
+
+/*! e with each shape-dependent value it names (tt.runtime_constant) named by ctx, which passes
+ *  them to the kernels as runtime arguments. */
+Expr named_by(LoweringContext &ctx, const Expr &e) {
+    struct Named : IRMutator {
+        LoweringContext &ctx;
+        explicit Named(LoweringContext &c) : ctx(c) {}
+        using IRMutator::visit;
+        Expr visit(const CallNode *op) override {
+            if (op->op->name != "tt.runtime_constant") return IRMutator::visit(op);
+            int64_t value = 0;
+            as_const_int(op->args[1], &value);
+            const Json formula = op->args.size() > 2 ? Json::parse(op->args[2].as<StringImmNode>()->value) : Json();
+            return ctx.runtime_constant(op->args[0].as<StringImmNode>()->value, value, formula);
+        }
+    } named(ctx);
+    return named(e);
+}
+
+/*! The extent that masks elements of a folded axis of `reach` elements (its tiles): a bound at or
+ *  past the reach masks nothing, so min(128, X_extent_1 - s * 128) over 128 elements masks as its
+ *  second operand. */
+Expr masking_extent(const Expr &extent, int64_t reach) {
+    const auto *min = extent.as<MinNode>();
+    if (!min) return extent;
+    int64_t bound = 0;
+    if (as_const_int(min->a, &bound) && bound >= reach) return masking_extent(min->b, reach);
+    if (as_const_int(min->b, &bound) && bound >= reach) return masking_extent(min->a, reach);
+    return extent;
 }
 
 }  // namespace
@@ -96,8 +132,22 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
                     "reductions fold a 2-D tile block into a 1-D vector", "reduce a 2-D fragment into a 1-D one");
     }
     const CircularBuffer &out = ctx_.cb(dst->buffer, span), &shape = ctx_.cb(src->buffer, span);
-    require_whole(src, shape, "T.reduce", span);
     const bool rows = dim == 1;  // one value per row: fold each row of tiles into a Column vector tile
+    // The folded axis may be read up to an extent of its own (the elements inside a tensor), the
+    // rest of the buffer whole.
+    const size_t folded_axis = rows ? 1 : 0;
+    const Range folded_range = src->ranges.at(folded_axis);
+    int64_t folded_start = -1;
+    if (!as_const_int(fold_constants(folded_range.min), &folded_start) || folded_start != 0) {
+        unsupported(span,
+                    "T.reduce_" + kind + " of part of " + src->buffer->name + " starting at " +
+                        to_text(folded_range.min) + " along dim " + std::to_string(dim),
+                    "a reduction reads its source's circular buffer from its first element",
+                    "reduce the whole buffer, or its elements from 0 to an extent");
+    }
+    std::vector<Range> whole_ranges = src->ranges;
+    whole_ranges[folded_axis] = Range{make_int(0), src->buffer->shape[folded_axis]};
+    require_whole(RegionNode::make(src->buffer, whole_ranges).as<RegionNode>(), shape, "T.reduce", span);
     const int64_t outputs = rows ? shape.rows : shape.cols, folded = rows ? shape.cols : shape.rows;
     if (out.vector != (rows ? VectorLayout::Column : VectorLayout::Row) || out.rows * out.cols != outputs) {
         TT_USER_ERROR(Validation, span) << "T.reduce_" << kind << " along dim " << dim << " of " << src->buffer->name
@@ -117,9 +167,9 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const CircularBuffer *pooled = &in;
     TileOrder pooled_order = order;
     const bool sums = kind == "sum" || kind == "abssum";
-    int64_t extent = 0;
-    as_const_int(src->buffer->shape[rows ? 1 : 0], &extent);
-    const bool padded = extent % kTileCols != 0;
+    const Expr extent = masking_extent(named_by(ctx_, fold_constants(folded_range.extent)), folded * kTileCols);
+    int64_t constant_extent = 0;
+    const bool padded = !as_const_int(extent, &constant_extent) || constant_extent < folded * kTileCols;
     if (kind == "absmax" || kind == "abssum" || kind == "min" || padded) {
         EltwiseExpr value = kind == "min"                          ? unary("neg", tile_of(src->buffer))
                             : kind == "absmax" || kind == "abssum" ? unary("abs", tile_of(src->buffer))

@@ -1,7 +1,6 @@
-// The padding check of narrow tiles (contract in verify_tt_padding.h).
+// The padding checks: narrow tiles, and blocks past a tensor's edge (contract in verify_tt_padding.h).
 #include "transform/verify_tt_padding.h"
 
-#include <cmath>
 #include <set>
 #include <string>
 
@@ -17,12 +16,6 @@ namespace {
 
 using namespace ir;
 
-/*! A flag argument of a tile op (T.gemm's transpose_A/B: boolean immediates). */
-bool flag_of(const CallNode *op, size_t i) {
-    const auto *imm = op->args[i].as<IntImmNode>();
-    return imm && imm->value != 0;
-}
-
 /*! The padded buffers whose padding some write may make non-zero: an element-wise store that is
  *  not zero where the padded loads it reads are (exp(x), x - mean), a T.fill with another value, a
  *  T.copy of such a buffer. Collected to a fixed point, so a write later in a loop body counts for
@@ -36,8 +29,7 @@ public:
 protected:
     void visit(const BufferStoreNode *op) override {
         auto it = padded_.find(op->buffer.get());
-        if (it != padded_.end() && !zero_at_padding(op->value, op->indices[it->second]))
-            dirty_.insert(op->buffer.get());
+        if (it != padded_.end() && !at_column(op->indices[it->second]).zero(op->value)) dirty_.insert(op->buffer.get());
         IRVisitor::visit(op);
     }
 
@@ -57,7 +49,7 @@ protected:
         if (name == "tl.gemm") {
             // C's columns are B's (its rows with transpose_B): B's padding there becomes C's.
             const RegionNode *b = op->args[1].as<RegionNode>(), *c = op->args[2].as<RegionNode>();
-            const int columns_of_b = flag_of(op, 4) ? 0 : 1;
+            const int columns_of_b = flag_arg(op, 4) ? 0 : 1;
             auto it = b ? padded_.find(b->buffer.get()) : padded_.end();
             if (it != padded_.end() && it->second == columns_of_b && dirty_.count(b->buffer.get()) && c &&
                 padded_.count(c->buffer.get()))
@@ -67,103 +59,17 @@ protected:
     }
 
 private:
-    // Whether e is zero wherever every load of a padded buffer at `column` (on its padded axis)
-    // is zero.
-    bool zero_at_padding(const Expr &e, const Expr &column) const {
-        Expr a, b;
-        switch (e->kind) {
-        case NodeKind::IntImm: return e.as<IntImmNode>()->value == 0;
-        case NodeKind::FloatImm: return e.as<FloatImmNode>()->value == 0;
-        case NodeKind::BufferLoad: {
-            const auto *load = e.as<BufferLoadNode>();
+    // The padding of a store at `column` (its index on the padded axis): that of the loads of
+    // padded buffers at the same column, zero while their buffers are clean.
+    PaddingValue at_column(const Expr &column) const {
+        auto padding = [this, column](const BufferLoadNode *load) {
             auto it = padded_.find(load->buffer.get());
-            return it != padded_.end() && load->indices[it->second].get() == column.get() &&
-                   !dirty_.count(load->buffer.get());
-        }
-        case NodeKind::Cast: return zero_at_padding(e.as<CastNode>()->value, column);
-        case NodeKind::Select: {
-            const auto *s = e.as<SelectNode>();
-            return zero_at_padding(s->true_value, column) && zero_at_padding(s->false_value, column);
-        }
-        // A zero times a finite value: the other factor must not be inf or NaN there (1 / x, log x).
-        case NodeKind::Mul:
-            binary_operands(e, &a, &b);
-            return (zero_at_padding(a, column) && finite_at_padding(b, column)) ||
-                   (zero_at_padding(b, column) && finite_at_padding(a, column));
-        case NodeKind::Call: return keeps_zero(e.as<CallNode>()) && zero_at_padding(e.as<CallNode>()->args[0], column);
-        case NodeKind::Div: binary_operands(e, &a, &b); return zero_at_padding(a, column) && !reads_padded(b);
-        case NodeKind::Add:
-        case NodeKind::Sub:
-        case NodeKind::Min:
-        case NodeKind::Max: binary_operands(e, &a, &b); return zero_at_padding(a, column) && zero_at_padding(b, column);
-        default: return false;
-        }
-    }
-
-    // Whether e is finite wherever every load of a padded buffer at `column` is its padding (zero
-    // when clean); loads of other buffers are the kernel's data, taken to be finite.
-    bool finite_at_padding(const Expr &e, const Expr &column) const {
-        Expr a, b;
-        switch (e->kind) {
-        case NodeKind::IntImm: return true;
-        case NodeKind::FloatImm: return std::isfinite(e.as<FloatImmNode>()->value);
-        case NodeKind::BufferLoad: {
-            const auto *load = e.as<BufferLoadNode>();
-            auto it = padded_.find(load->buffer.get());
-            return it == padded_.end() || load->indices[it->second].get() != column.get() ||
-                   !dirty_.count(load->buffer.get());
-        }
-        case NodeKind::Cast: return finite_at_padding(e.as<CastNode>()->value, column);
-        case NodeKind::Select: {
-            const auto *s = e.as<SelectNode>();
-            return finite_at_padding(s->true_value, column) && finite_at_padding(s->false_value, column);
-        }
-        case NodeKind::Div: binary_operands(e, &a, &b); return finite_at_padding(a, column) && !reads_padded(b);
-        case NodeKind::Add:
-        case NodeKind::Sub:
-        case NodeKind::Mul:
-        case NodeKind::Min:
-        case NodeKind::Max:
-            binary_operands(e, &a, &b);
-            return finite_at_padding(a, column) && finite_at_padding(b, column);
-        case NodeKind::Call: {
-            const auto *call = e.as<CallNode>();
-            return keeps_finite(call) && finite_at_padding(call->args[0], column);
-        }
-        default: return false;
-        }
-    }
-
-    static std::string function_of(const CallNode *call) {
-        const std::string &name = call->op->name;
-        return name.rfind("tl.", 0) == 0 ? name.substr(3) : name;
-    }
-    // f(0) = 0.
-    static bool keeps_zero(const CallNode *call) {
-        static const std::set<std::string> names = {"abs",  "sqrt",   "tanh", "sin",  "erf",
-                                                    "relu", "square", "neg",  "gelu", "silu"};
-        return call->args.size() == 1 && names.count(function_of(call));
-    }
-    // f(x) finite for finite x (up to overflow).
-    static bool keeps_finite(const CallNode *call) {
-        static const std::set<std::string> names = {"abs", "tanh", "sin",  "cos", "erf",  "relu",   "square",
-                                                    "neg", "gelu", "silu", "exp", "exp2", "sigmoid"};
-        return call->args.size() == 1 && names.count(function_of(call));
-    }
-
-    bool reads_padded(const Expr &e) const {
-        struct Loads : IRVisitor {
-            const std::map<const BufferNode *, int> &padded;
-            bool found = false;
-            explicit Loads(const std::map<const BufferNode *, int> &p) : padded(p) {}
-            using IRVisitor::visit;
-            void visit(const BufferLoadNode *op) override {
-                found = found || padded.count(op->buffer.get());
-                IRVisitor::visit(op);
-            }
-        } loads(padded_);
-        loads(e);
-        return loads.found;
+            return it != padded_.end() && load->indices[it->second].get() == column.get();
+        };
+        auto clean = [this](const BufferLoadNode *load) { return !dirty_.count(load->buffer.get()); };
+        return PaddingValue([=](const BufferLoadNode *load) { return padding(load) && clean(load); },
+                            [=](const BufferLoadNode *load) { return !padding(load) || clean(load); },
+                            [this](const BufferLoadNode *load) { return padded_.count(load->buffer.get()) > 0; });
     }
 
     const std::map<const BufferNode *, int> &padded_;
@@ -200,7 +106,7 @@ protected:
             }
         }
         if (op->op->name == "tl.gemm") {
-            const bool transpose_a = flag_of(op, 3), transpose_b = flag_of(op, 4);
+            const bool transpose_a = flag_arg(op, 3), transpose_b = flag_arg(op, 4);
             // The operand whose rows the gemm sums over: B, or A when transposed.
             const RegionNode *a = op->args[0].as<RegionNode>(), *b = op->args[1].as<RegionNode>();
             const RegionNode *summed = transpose_a ? a : b;
@@ -245,17 +151,82 @@ private:
     bool passed_on_;
 };
 
+const char *folded_value(const std::string &kind) {
+    return kind == "sum" || kind == "abssum" ? "sum" : kind == "min" ? "minimum" : "maximum";
+}
+
+/*! The reductions whose source must be read only inside the tensors' edges: each one's source
+ *  region along the folded axis, `0:T.min(extent, tensor extent - start, ...)`. */
+class InsideRegions : public IRMutator {
+public:
+    explicit InsideRegions(std::map<const CallNode *, std::vector<Edge>> masked) : masked_(std::move(masked)) {}
+
+protected:
+    using IRMutator::visit;
+    Expr visit(const CallNode *op) override {
+        auto it = masked_.find(op);
+        if (it == masked_.end()) return IRMutator::visit(op);
+        const auto *src = op->args[0].as<RegionNode>();
+        int64_t dim = 1;
+        as_const_int(op->args[3], &dim);
+        std::vector<Range> ranges = src->ranges;
+        Expr inside = ranges[dim].extent;
+        for (const Edge &e : it->second) inside = MinNode::make(inside, SubNode::make(e.extent, e.start));
+        ranges[dim].extent = inside;
+        std::vector<Expr> args = op->args;
+        args[0] = RegionNode::make(src->buffer, ranges, src->span);
+        return CallNode::make(op->op->name, args, op->span);
+    }
+
+private:
+    std::map<const CallNode *, std::vector<Edge>> masked_;
+};
+
+/*! Which reductions mask their source past the tensors' edges, and the error for one whose
+ *  elements past the edge cannot be located. A zero adds nothing to a sum and is no larger than
+ *  any magnitude, so sums and maxima of magnitudes of zero padding need no mask. */
+std::map<const CallNode *, std::vector<Edge>> masked_reductions(const std::vector<FoldedReduction> &all) {
+    std::map<const CallNode *, std::vector<Edge>> masked;
+    for (const auto &[call, folded, span] : all) {
+        const std::string kind = call->args[2].as<StringImmNode>()->value;
+        const bool zero_adds_nothing = kind == "sum" || kind == "abssum" || kind == "absmax";
+        if (!folded.past_edge() || (zero_adds_nothing && folded.zero)) continue;
+        if (folded.kind == Overhang::Edges) {
+            masked[call] = folded.edges;
+            continue;
+        }
+        TT_ICHECK(!folded.edges.empty()) << "elements past an edge of no tensor";
+        const auto *src = call->args[0].as<RegionNode>();
+        const Edge &edge = folded.edges.front();
+        TT_USER_ERROR(Validation, span)
+            << "T.reduce_" << kind << " of " << src->buffer->name << " along dim " << to_text(call->args[3])
+            << " is not supported on Tenstorrent yet: its elements along that "
+            << "dimension come from blocks of " << edge.tensor->name << " that run past its edge (" << edge.size()
+            << " elements along dimension " << edge.axis << "), accumulated across the loop that copies them or "
+            << "kept past the scope of their start, so the compiler cannot tell which elements lie past the edge "
+            << "and their padding would enter the " << folded_value(kind) << "; instead reduce each block in the "
+            << "loop that copies it (T.reduce_" << kind << "(..., clear=False) carries the result across blocks), "
+            << "or use blocks that divide the extent";
+    }
+    return masked;
+}
+
 }  // namespace
 
-void verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded,
-                       const std::set<const BufferNode *> &padded_rows, bool passed_on) {
-    if (padded.empty() && padded_rows.empty()) return;
-    std::set<const BufferNode *> dirty;
-    for (size_t before = SIZE_MAX; before != dirty.size();) {
-        before = dirty.size();
-        DirtyPadding(padded, dirty)(func->body);
+PrimFunc verify_tt_padding(const PrimFunc &func, const std::map<const BufferNode *, int> &padded,
+                           const std::set<const BufferNode *> &padded_rows, const RaggedAxes &ragged, bool passed_on) {
+    if (!padded.empty() || !padded_rows.empty()) {
+        std::set<const BufferNode *> dirty;
+        for (size_t before = SIZE_MAX; before != dirty.size();) {
+            before = dirty.size();
+            DirtyPadding(padded, dirty)(func->body);
+        }
+        PaddingChecker(padded, padded_rows, dirty, passed_on)(func->body);
     }
-    PaddingChecker(padded, padded_rows, dirty, passed_on)(func->body);
+    if (ragged.empty()) return func;
+    std::map<const CallNode *, std::vector<Edge>> masked =
+        masked_reductions(reductions_past_the_edge(func->body, ragged));
+    return masked.empty() ? func : with_body(func, InsideRegions(std::move(masked))(func->body));
 }
 
 }  // namespace tt::transform
