@@ -287,3 +287,42 @@ def test_shape_values_name_real_dimensions():
         codegen.generate(matmul_dynamic(64, 64, 32), shape_values={"m": 1, "n": 1, "k": 1, "q": 3})
     with pytest.raises(ValidationError, match=r"has the dynamic dimension k \(axis 1 of A\); give its size"):
         tilelang_tt.passes.run_pipeline(matmul_dynamic(64, 64, 32), shape_values={"m": 1, "n": 1})
+
+
+def row_sums(M, N, block_M=32, block_N=32):
+    """Sums each row over its blocks of block_N columns, clear=False across them."""
+
+    @T.prim_func
+    def row_sum(X: T.Tensor((M, N), "float32"), R: T.Tensor((M,), "float32")):
+        with T.Kernel(T.ceildiv(M, block_M)) as b:
+            x = T.alloc_fragment((block_M, block_N), "float32")
+            total = T.alloc_fragment((block_M,), "float32")
+            T.fill(total, 0)
+            for t in T.serial(T.ceildiv(N, block_N)):
+                T.copy(X[b * block_M, t * block_N], x)
+                T.reduce_sum(x, total, dim=1, clear=False)
+            T.copy(total, R[b * block_M])
+
+    return row_sum
+
+
+def test_loops_of_one_trip_at_some_sizes_serve_every_size(private_cache):  # noqa: F811
+    """A trip count of a dynamic dimension is 1 at sizes up to a block (n = 1, 17, 32): the loop stays a
+    loop, so the program compiled once serves those sizes and the larger ones alike."""
+    kernel = tilelang_tt.compile(row_sums(64, T.dynamic("n")), out_idx=[-1])
+    before = artifact_texts(kernel.artifacts_dir)
+    rng = np.random.default_rng(31)
+    for n in (1, 17, 32, 100):
+        x = rng.uniform(-1, 1, (64, n)).astype(np.float32)
+        np.testing.assert_allclose(kernel(x), x.sum(axis=1), rtol=2 ** -8, atol=2 ** -8 * n)
+    assert artifact_texts(kernel.artifacts_dir) == before
+
+
+def test_gemm_transpose_a_at_sizes_of_one_block(private_cache):  # noqa: F811
+    from test_ragged import gemm_transpose_a
+
+    kernel = tilelang_tt.compile(gemm_transpose_a(T.dynamic("m"), T.dynamic("n"), T.dynamic("k"), 32, 32, 32,
+                                                  dtype="bfloat16"), out_idx=[-1])
+    for M, N, K in [(96, 80, 48), (17, 5, 3), (32, 32, 32)]:
+        a, b = operands((K, M), (K, N), seed=M)
+        assert_gemm_close(kernel(a, b), a.T, b)

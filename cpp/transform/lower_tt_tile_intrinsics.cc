@@ -160,9 +160,12 @@ private:
         if (op->for_kind == ForKind::Parallel) return stamped(ops_.lower_parallel(op), op->span);
         if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc, nullptr, nullptr);
         // A loop of one trip (T.ceildiv(N, block_N) steps when the block is the whole row) binds its
-        // variable to its start, so `X[rows, s * block_N]` is known to copy the whole dimension.
+        // variable to its start, so `X[rows, s * block_N]` is known to copy the whole dimension. Not
+        // when the count depends on a dynamic dimension: one trip at these sizes is more at others,
+        // and the program serves them all.
         int64_t trips = 0;
-        const bool once = as_const_int(fold_constants(through_lets(op->extent, ctx_.lets())), &trips) && trips == 1;
+        const bool once = !op->annotations.count(attr::TT_DYNAMIC_EXTENT) &&
+                          as_const_int(fold_constants(through_lets(op->extent, ctx_.lets())), &trips) && trips == 1;
         if (once) ctx_.lets()[op->loop_var.get()] = op->min;
         RoleStmts out = lower_loop(op);
         if (once) ctx_.lets().erase(op->loop_var.get());

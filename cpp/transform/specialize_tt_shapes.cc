@@ -155,8 +155,10 @@ PrimFunc specialize_tt_shapes(const PrimFunc &func, const PassContext &ctx) {
                 << (dims.empty() ? " (its shapes are all static)" : "");
         }
         if (size <= 0) {
-            TT_USER_ERROR(Validation, func->span) << "shape_values gives dynamic dimension " << name << " the size "
-                                                  << size << "; sizes must be positive";
+            TT_USER_ERROR(Validation, func->span)
+                << "dynamic dimension " << name << " of " << func->name << " has the size " << size
+                << " (from the tensors passed to the kernel, or shape_values); sizes must be positive, as a kernel "
+                << "over an empty tensor has nothing to compute";
         }
     }
     if (dims.empty()) return func;
