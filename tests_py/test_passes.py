@@ -248,7 +248,7 @@ def test_layout_error_points_at_the_buffer_line():
     sharded = {"B": {"layout": "sharded", "memory": "l1", "shard_grid": [1, 1]}}
     with pytest.raises(ValidationError) as info:
         passes.InferTTLayout(layouts=sharded)(matmul(1024, 1024, 1024, 128, 128, 32))
-    assert "layouts[B]: a shard of 1024 tiles" in str(info.value)
+    assert "layouts[B]: shards of [32,32] tiles (1 in all) put 1024 tiles" in str(info.value)
     assert info.value.line is not None and info.value.file.endswith("reference_kernels.py")
 
 

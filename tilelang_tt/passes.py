@@ -43,7 +43,7 @@ PassContext = _transform.PassContext
 DEFAULT_PIPELINE = _transform.DEFAULT_PIPELINE
 
 
-def _context_options(target_device="wormhole", partition_strategy="row_major", enable_double_buffer=True,
+def _context_options(target_device="wormhole", partition_strategy=None, enable_double_buffer=True,
                      enable_prefetch=True, plan_path=None, math_fidelity="HiFi4", fp32_dest_acc_en=None, layouts=None,
                      dump_dir=None, verify_each=True, shape_values=None, **unknown_options):
     """The run_pipeline keyword arguments as the C++ PassContext reads them. It validates them,
@@ -116,7 +116,7 @@ def _run(pipeline_text, mod, options, return_report=False):
     return PipelineResult(result, report, text) if return_report else result
 
 
-def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strategy="row_major",
+def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strategy=None,
                  enable_double_buffer=True, enable_prefetch=True, math_fidelity="HiFi4", fp32_dest_acc_en=None,
                  layouts: Optional[Mapping[str, Mapping[str, Any]]] = None, dump_dir=None, verify_each=True,
                  pipeline: Union[None, str, Sequence] = None, return_report=False, **unknown_options):
@@ -131,8 +131,10 @@ def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strate
     target_device : str
         Device table name: "grayskull", "wormhole" (n150, the default), "blackhole", or a card name
         ("e150", "n150", "n300", "p150", "p100a").
-    partition_strategy : {"row_major", "column_major", "block"}
-        Order in which launch-grid blocks are dealt to cores (balanced contiguous ranges).
+    partition_strategy : {None, "row_major", "column_major", "block"}
+        Order in which launch-grid blocks are dealt to cores (balanced contiguous ranges). None: the
+        compiler's choice, row_major, or for L1-sharded tensors the order that runs most blocks on
+        the core holding their shard.
     enable_double_buffer : bool
         Circular buffers filled in ``T.Pipelined`` loops get max(2, num_stages) stages and output
         buffers 2; with False every one of them has a single stage.

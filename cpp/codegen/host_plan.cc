@@ -155,9 +155,19 @@ HostBuffer read_buffer(const Json &b, size_t index, bool dynamic) {
     buffer.element_bytes = element.bytes;
 
     const std::string layout = field_as<std::string>(b, "layout", at);
-    if (layout != "dram_interleaved" && layout != "l1_interleaved")
-        bad_plan(at, "layout '" + layout + "' is not supported by the host program (dram_interleaved, l1_interleaved)");
+    if (layout != "dram_interleaved" && layout != "l1_interleaved" && layout != "l1_sharded")
+        bad_plan(at, "layout '" + layout +
+                         "' is not supported by the host program (dram_interleaved, l1_interleaved, l1_sharded)");
     buffer.in_dram = layout == "dram_interleaved";
+    if (layout == "l1_sharded") {
+        if (!b.contains("shard")) bad_plan(at, "an l1_sharded buffer needs shard {grid, shard_shape_tiles}");
+        buffer.shard = b.at("shard").get<transform::ShardSpec>();
+        const std::vector<HostSize> tiles = sizes_of(b, "shape_tiles", at, dynamic);
+        if (!all_numbers(tiles)) bad_plan(at, "an l1_sharded buffer needs a static shape_tiles");
+        buffer.shape_tiles = numbers(tiles);
+        if (buffer.shard->shard_shape_tiles.size() != buffer.shape_tiles.size())
+            bad_plan(at, "shard.shard_shape_tiles must have shape_tiles' rank");
+    }
     if (optional_field<std::string>(b, "tensor_layout", at, "tile") != "tile")
         bad_plan(at, "the host program uploads tiled tensors only (tensor_layout 'tile')");
 

@@ -4,7 +4,7 @@
  *  type and tensor shape, circular buffers, kernels with their arguments, semaphores and the
  *  compute configuration. Parsing and checking happen here once, so the emitter only prints.
  *
- *  A plan the host program cannot run (a sharded buffer, a dtype with no host element type, a
+ *  A plan the host program cannot run (a sharded buffer of a dynamic shape, a dtype with no host element type, a
  *  kernel argument naming an unknown buffer) is a Validation error naming the plan field.
  */
 #pragma once
@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,10 @@ struct HostBuffer {
     std::string dtype;       ///< IR dtype name ("bfloat16")
     std::string host_type;   ///< C++ element type of the host arrays ("bfloat16", "float", "std::uint16_t", ...)
     int element_bytes = 0;   ///< bytes of one element in files and on the device
-    bool in_dram = true;     ///< DRAM interleaved, else L1 interleaved
+    bool in_dram = true;     ///< DRAM interleaved, else L1 (interleaved, or sharded when shard is set)
+    /// L1-sharded: the shard grid and shard shape (shard_placement.h says where each tile lives)
+    std::optional<transform::ShardSpec> shard;
+    std::vector<int64_t> shape_tiles;  ///< the stored tensor in tiles (a sharded buffer's page grid)
     int64_t page_size = 0;   ///< bytes of one page (one tile)
     HostSize num_pages;      ///< tiles
     bool is_input = false;   ///< the kernels read it: uploaded from a file or stand-in values

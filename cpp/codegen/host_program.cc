@@ -46,6 +46,8 @@ void emit_includes(CodeWriter &w, const HostPlan &plan) {
     if (uses_bfloat16) w.line("#include <tt-metalium/bfloat16.hpp>");
     w.line("#include <tt-metalium/distributed.hpp>");
     w.line("#include <tt-metalium/host_api.hpp>");
+    if (std::any_of(plan.buffers.begin(), plan.buffers.end(), [](const HostBuffer &b) { return b.shard.has_value(); }))
+        w.line("#include <tt-metalium/buffer_distribution_spec.hpp>");
     if (uses_tensor_accessor) w.line("#include <tt-metalium/tensor_accessor_args.hpp>");
     w.line("#include <tt-metalium/tilize_utils.hpp>");
     w.line();
@@ -77,6 +79,28 @@ void emit_open_device(CodeWriter &w, const HostPlan &plan) {
            cpp_string_literal(plan.device) + ");");
 }
 
+std::string braced(const std::vector<int64_t> &values) {
+    std::string s = "{";
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+    return s + "}";
+}
+
+/*! A sharded buffer's distribution: its tiles cut into shards dealt round robin over the shard
+ *  grid's cores, row by row (shard_placement.h), which the kernels' TensorAccessor follows. */
+void emit_distribution(CodeWriter &w, const HostBuffer &b) {
+    const transform::ShardSpec &shard = *b.shard;
+    w.comment("Sharded over the " + std::to_string(shard.grid[0]) + "x" + std::to_string(shard.grid[1]) +
+              " cores' L1: shards of " + braced(shard.shard_shape_tiles) + " of its " + braced(b.shape_tiles) +
+              " tiles, dealt round robin over the cores row by row.");
+    w.line("const BufferDistributionSpec " + b.name + "_distribution(");
+    w.indent();
+    w.line("Shape(" + braced(b.shape_tiles) + "), Shape(" + braced(shard.shard_shape_tiles) + "),");
+    w.line("CoreRangeSet(CoreRange({0, 0}, {" + std::to_string(shard.grid[0] - 1) + ", " +
+           std::to_string(shard.grid[1] - 1) + "})), ShardOrientation::ROW_MAJOR,");
+    w.line("ShardDistributionStrategy::ROUND_ROBIN_1D);");
+    w.dedent();
+}
+
 void emit_buffers(CodeWriter &w, const HostPlan &plan) {
     std::set<std::string> addressed;  // buffers whose address is a kernel argument
     for_each_kernel_arg(plan, [&](const KernelArg &a, const std::string &) {
@@ -90,12 +114,17 @@ void emit_buffers(CodeWriter &w, const HostPlan &plan) {
                                                           : "unused";
         w.comment(b.name + ": " + b.dtype + " " + shape_text(b.shape) + ", " + b.num_pages.text() + " tiles in " +
                   (b.in_dram ? "DRAM" : "L1") + ", " + use + " by the kernels.");
+        std::string sharding;
+        if (b.shard) {
+            emit_distribution(w, b);
+            sharding = ", .sharding_args = BufferShardingArgs(" + b.name + "_distribution)";
+        }
         w.line("std::shared_ptr<distributed::MeshBuffer> " + b.name + "_buffer = distributed::MeshBuffer::create(");
         w.indent();
         w.line("distributed::ReplicatedBufferConfig{.size = " + b.num_pages.cpp_size_t() + " * " +
                std::to_string(b.page_size) + "},");
         w.line("distributed::DeviceLocalBufferConfig{.page_size = " + std::to_string(b.page_size) +
-               ", .buffer_type = BufferType::" + (b.in_dram ? "DRAM" : "L1") + "},");
+               ", .buffer_type = BufferType::" + (b.in_dram ? "DRAM" : "L1") + sharding + "},");
         w.line("mesh_device.get());");
         w.dedent();
         if (addressed.count(b.name))

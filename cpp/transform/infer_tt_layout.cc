@@ -6,6 +6,7 @@
 
 #include "ir/functor.h"
 #include "transform/analysis.h"
+#include "transform/shard_placement.h"
 #include "transform/shape_formula.h"
 #include "transform/verify_tt_bounds.h"
 #include "transform/verify_tt_padding.h"
@@ -48,9 +49,17 @@ std::map<std::string, LayoutAnnotation> merged_requests(const PrimFunc &func, co
 }
 
 /*! Shard shape: the request's, or the last two tile dimensions split evenly over the shard grid
- *  (x splits columns, y splits rows). Checked to cover the tensor and to fit one core's L1. */
+ *  (x splits columns, y splits rows: block sharding; a grid of one column shards by rows, one row
+ *  by columns). Shards are dealt round robin over the grid's cores (shard_placement.h); checked
+ *  to fit one core's L1 with the most shards a core holds. */
 ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const LayoutAnnotation &request,
-                   const target::DeviceSpec &device) {
+                   const target::DeviceSpec &device, const std::vector<std::string> &dynamic_axes) {
+    for (size_t d = 0; d < dynamic_axes.size(); ++d) {
+        if (dynamic_axes[d].empty()) continue;
+        TT_USER_ERROR(Validation, buffer->span)
+            << "layouts[" << buffer->name << "]: a sharded tensor needs static extents, and axis " << d << " is the "
+            << "dynamic dimension " << dynamic_axes[d] << "; instead give it a static size or keep it interleaved";
+    }
     ShardSpec shard;
     shard.grid = *request.shard_grid;
     const std::vector<int64_t> &tiles = layout.shape_tiles;
@@ -64,22 +73,21 @@ ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const Layou
     shard.shard_shape_tiles[rank - 2] = (tiles[rank - 2] + shard.grid[1] - 1) / shard.grid[1];
     if (request.shard_shape_tiles) shard.shard_shape_tiles = *request.shard_shape_tiles;
     const std::vector<int64_t> &s = shard.shard_shape_tiles;
-    bool covers = s.size() == rank && s[rank - 1] * shard.grid[0] >= tiles[rank - 1] &&
-                  s[rank - 2] * shard.grid[1] >= tiles[rank - 2];
-    for (size_t d = 0; covers && d + 2 < rank; ++d) covers = s[d] == tiles[d];
-    if (!covers) {
+    const bool positive = std::all_of(s.begin(), s.end(), [](int64_t t) { return t > 0; });
+    if (s.size() != rank || !positive) {
         TT_USER_ERROR(Validation, buffer->span)
-            << "layouts[" << buffer->name << "]: shards of " << Json(s).dump() << " tiles on a " << shard.grid[0] << "x"
-            << shard.grid[1] << " grid do not cover its " << Json(tiles).dump() << " tiles";
+            << "layouts[" << buffer->name << "]: shard_shape_tiles " << Json(s).dump() << " must give a positive "
+            << "number of tiles for each of the tensor's " << rank << " dimensions (its tiles: " << Json(tiles).dump()
+            << ")";
     }
-    int64_t shard_tiles = 1;
-    for (int64_t t : s) shard_tiles *= t;
+    const int64_t per_core = shard_tiles_per_core(shard, tiles);
     const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
-    if (shard_tiles * layout.page_size > budget) {
+    if (per_core * layout.page_size > budget) {
         TT_USER_ERROR(Validation, buffer->span)
-            << "layouts[" << buffer->name << "]: a shard of " << shard_tiles << " tiles is "
-            << shard_tiles * layout.page_size << " bytes, more than the " << budget << " bytes of L1 a " << device.name
-            << " core has for buffers";
+            << "layouts[" << buffer->name << "]: shards of " << Json(s).dump() << " tiles (" << num_shards(shard, tiles)
+            << " in all) put " << per_core << " tiles (" << per_core * layout.page_size << " bytes) on a core of the "
+            << shard.grid[0] << "x" << shard.grid[1] << " grid, more than the " << budget << " bytes of L1 a "
+            << device.name << " core has for buffers; instead shard it over more cores or keep it in DRAM";
     }
     return shard;
 }
@@ -173,7 +181,7 @@ BufferLayout layout_of(const PrimFunc &func, const Buffer &buffer, const DataFlo
     }
     layout.memory = request.memory.value_or(request.layout == LayoutKind::Sharded ? MemoryKind::L1 : MemoryKind::DRAM);
     layout.layout = request.layout.value_or(LayoutKind::Interleaved);
-    if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device);
+    if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device, dynamic_axes);
     return layout;
 }
 

@@ -15,11 +15,13 @@
  *  - tt.layout_desc: for every parameter a BufferLayout: DRAM interleaved unless a layout request
  *    (the function's tt.layout_requests, overridden key by key by ctx's layouts) says otherwise;
  *    32x32 tiles, the TT data format of its dtype, one tile per page, shape in tiles, whether
- *    the kernel reads / writes it (data flow), and for sharded layouts the shard grid and shape.
+ *    the kernel reads / writes it (data flow), and for sharded layouts the shard grid and shape
+ *    (shards dealt round robin over the grid's cores, shard_placement.h).
  *  Errors (Validation, at the buffer's source line): a last-two dimension that is not a multiple
  *  of 32 (names buffer and dimension), a dtype without a TT tile format or that the host program
  *  cannot upload (int8, uint8, uint16), a layout request for a name that is not a parameter, a
- *  shard that does not cover the tensor or does not fit L1. Then, at the access's line, any
+ *  shard shape without a positive extent per dimension, a core's shards that do not fit its L1, a
+ *  sharded tensor with a dynamic extent. Then, at the access's line, any
  *  buffer access that can leave its buffer (verify_tt_bounds.h), and the padding and reductions
  *  past an edge verify_tt_padding.h refuses.
  */

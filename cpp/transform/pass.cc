@@ -100,7 +100,8 @@ PassContext PassContext::from_json(const Json &j) {
                                               << join({kOptionNames.begin(), kOptionNames.end()}, ", ");
         }
         if (name == "target_device") o.target_device = string_option(value, name);
-        if (name == "partition_strategy") o.partition_strategy = parse_partition_strategy(string_option(value, name));
+        if (name == "partition_strategy" && !value.is_null())
+            o.partition_strategy = parse_partition_strategy(string_option(value, name));
         if (name == "enable_double_buffer") o.enable_double_buffer = bool_option(value, name);
         if (name == "enable_prefetch") o.enable_prefetch = bool_option(value, name);
         if (name == "plan_path" && !value.is_null()) o.plan_path = string_option(value, name);
@@ -139,7 +140,8 @@ Json PassContext::to_json() const {
     Json layouts = Json::object();
     for (const auto &[buffer, request] : options_.layouts) layouts[buffer] = request;
     return Json{{"target_device", options_.target_device},
-                {"partition_strategy", options_.partition_strategy},
+                {"partition_strategy",
+                 options_.partition_strategy ? Json(*options_.partition_strategy) : Json(nullptr)},
                 {"enable_double_buffer", options_.enable_double_buffer},
                 {"enable_prefetch", options_.enable_prefetch},
                 {"plan_path", options_.plan_path},

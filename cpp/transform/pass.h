@@ -31,8 +31,9 @@ using ir::IRModule;
 struct PassOptions {
     /*! Device table name (target/device.h); the default is Wormhole n150. */
     std::string target_device = "wormhole";
-    /*! Order in which TTTilesToCoreMap deals launch-grid blocks to cores. */
-    PartitionStrategy partition_strategy = PartitionStrategy::RowMajor;
+    /*! Order in which TTTilesToCoreMap deals launch-grid blocks to cores; unset, the compiler's
+     *  choice (row_major, or for L1-sharded tensors the order that keeps blocks by their shards). */
+    std::optional<PartitionStrategy> partition_strategy;
     /*! CBs of buffers loaded inside T.Pipelined get max(2, num_stages) stages (1 when off), and
      *  output CBs 2 stages (compute packs block i+1 while the writer drains block i). */
     bool enable_double_buffer = true;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "transform/analysis.h"
+#include "transform/shard_placement.h"
 
 namespace tt::transform {
 
@@ -90,11 +91,7 @@ std::string kib(int64_t bytes) {
 /*! Per-core L1 bytes of global buffers placed in L1: a shard, or an interleaved share. */
 int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &device) {
     if (layout.memory != MemoryKind::L1) return 0;
-    if (layout.shard) {
-        int64_t tiles = 1;
-        for (int64_t t : layout.shard->shard_shape_tiles) tiles *= t;
-        return tiles * layout.page_size;
-    }
+    if (layout.shard) return shard_tiles_per_core(*layout.shard, layout.shape_tiles) * layout.page_size;
     return (layout.num_pages + device.num_cores() - 1) / device.num_cores() * layout.page_size;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "transform/analysis.h"
+#include "transform/shard_placement.h"
 
 namespace tt::transform {
 
@@ -49,6 +50,42 @@ int block_panel(const PrimFunc &func, const std::vector<int64_t> &grid, int num_
     return std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(per_core)))));
 }
 
+/*! Blocks a partition runs on the core that holds their shard (homes: block_home_cores). */
+int64_t local_blocks(const WorkPartition &partition, const std::vector<int> &homes) {
+    int64_t local = 0;
+    for (size_t k = 0; k < partition.cores.size(); ++k) {
+        const CoreWork &work = partition.cores[k];
+        for (int64_t id = work.start; id < work.start + work.count; ++id) {
+            const std::vector<int64_t> block = decode_block_index(partition, id);
+            int64_t canonical = 0;  // block var 0 fastest, as block_home_cores numbers blocks
+            for (size_t d = block.size(); d-- > 0;) canonical = canonical * partition.grid[d] + block[d];
+            local += homes[canonical] == static_cast<int>(k);
+        }
+    }
+    return local;
+}
+
+/*! The partition of a program with L1-sharded tensors: among the orders the user's strategy allows
+ *  (unset: row_major, and the block strategy at every panel height; block: every panel height
+ *  unless T.use_swizzle fixes it), the first that runs most blocks on the core holding their
+ *  shard, so that their reads and writes stay in the core's own L1. */
+WorkPartition placed_partition(const PrimFunc &func, const std::vector<int64_t> &grid, const CoreGrid &core_grid,
+                               std::optional<PartitionStrategy> requested, const std::vector<int> &homes) {
+    const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
+    const bool free_panel = (!requested || strategy == PartitionStrategy::Block) && !swizzle_request(func);
+    std::vector<WorkPartition> candidates;
+    candidates.push_back(partition_blocks(grid, core_grid, strategy, block_panel(func, grid, core_grid.num_cores())));
+    for (int64_t panel = 1; free_panel && grid.size() == 2 && panel <= grid[1]; ++panel)
+        candidates.push_back(partition_blocks(grid, core_grid, PartitionStrategy::Block, static_cast<int>(panel)));
+    size_t best = 0;
+    int64_t best_local = -1;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        const int64_t local = local_blocks(candidates[i], homes);
+        if (local > best_local) best = i, best_local = local;
+    }
+    return candidates[best];
+}
+
 }  // namespace
 
 WorkPartition partition_blocks(const std::vector<int64_t> &grid, const CoreGrid &core_grid, PartitionStrategy strategy,
@@ -84,10 +121,17 @@ CoreRanges core_ranges_of(const WorkPartition &partition, const CoreGrid &core_g
 PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     const CoreGrid core_grid = get_attr<CoreGrid>(func, attr::TT_CORE_GRID, "InferTTLayout");
     const std::vector<int64_t> grid = launch_grid(func);
-    const PartitionStrategy strategy = effective_strategy(func, ctx.options().partition_strategy);
-    const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
-    const WorkPartition partition =
-        partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
+    const std::optional<PartitionStrategy> requested = ctx.options().partition_strategy;
+    const std::vector<int> homes =
+        block_home_cores(func, get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout"), grid);
+    WorkPartition partition;
+    if (std::any_of(homes.begin(), homes.end(), [](int home) { return home >= 0; })) {
+        partition = placed_partition(func, grid, core_grid, requested, homes);
+    } else {
+        const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
+        const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
+        partition = partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
+    }
     PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);
     out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));
     return with_attr(out, attr::TT_WORK_PARTITION, partition);

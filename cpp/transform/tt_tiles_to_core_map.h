@@ -4,7 +4,8 @@
  *
  *  Requires: InferTTLayout (tt.core_grid). A launch grid of constant extents.
  *  Guarantees (attributes written; the body is unchanged):
- *  - tt.work_partition: blocks are numbered in the order of ctx's partition_strategy (see
+ *  - tt.work_partition: blocks are numbered in the order of ctx's partition_strategy (row_major
+ *    when unset; see
  *    decode_block_index in tt_attrs.h) and dealt in contiguous ranges to n = min(blocks, cores of
  *    the core grid) cores taken row by row: core k gets floor(B/n) blocks, plus one for k < B % n,
  *    so per-core counts differ by at most one. For the block strategy the panel height is
@@ -14,6 +15,10 @@
  *    A kernel with dynamic dimensions (tt.dynamic_shape) uses every core of the core grid (n is
  *    its core count, some cores may get no blocks) and, under the block strategy, panels of
  *    panel_size rows (1 without T.use_swizzle), so that one program serves every block count.
+ *    A program with an L1-sharded tensor (shard_placement.h) is dealt in the order that runs most
+ *    blocks on the core holding the shard their first copy of it touches (the tensor written, else
+ *    read): under ctx's strategy when it names one (for block, with the best panel height unless
+ *    T.use_swizzle fixes it), else the best of row_major and block panels of every height.
  *  - tt.core_ranges: the n used cores as at most two rectangles (full rows, then the partial row).
  *  - tt.core_grid: unchanged (re-written as read).
  *  Errors (Validation): T.use_swizzle(order="col") (panels run along rows); T.use_swizzle with

@@ -136,7 +136,9 @@ TEST(HostProgramErrors, MalformedPlansAreValidationErrorsNamingTheField) {
     Json no_device = plan;
     no_device.erase("device");
     EXPECT_TRUE(raises(ErrorKind::Validation, "tt.plan.json: plan: missing field 'device'", generate(no_device)));
-    EXPECT_TRUE(raises(ErrorKind::Validation, "buffer 'A': layout 'l1_sharded' is not supported",
+    EXPECT_TRUE(raises(ErrorKind::Validation, "buffer 'A': layout 'l1_block' is not supported",
+                       generate(with(plan, "/buffers/0/layout", "l1_block"))));
+    EXPECT_TRUE(raises(ErrorKind::Validation, "buffer 'A': an l1_sharded buffer needs shard {grid, shard_shape_tiles}",
                        generate(with(plan, "/buffers/0/layout", "l1_sharded"))));
     EXPECT_TRUE(raises(ErrorKind::Validation, "dtype 'bfloat8_b' has no host element type",
                        generate(with(plan, "/buffers/0/dtype", "bfloat8_b"))));

@@ -8,6 +8,7 @@
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/infer_tt_layout.h"
+#include "transform/shard_placement.h"
 
 namespace tt::transform {
 namespace {
@@ -119,11 +120,19 @@ TEST(InferTTLayout, LayoutForUnknownBufferIsAnError) {
               std::string::npos);
 }
 
-TEST(InferTTLayout, ShardMustCoverAndFit) {
-    EXPECT_NE(validation_message(testing::make_gemm(),
-                                 context({{"layouts",
-                                           {{"A", {{"layout", "sharded"}, {"shard_grid", {2, 2}}, {"shard_shape_tiles", {4, 4}}}}}}}))
-                  .find("do not cover"),
+/*! Shards smaller than a grid's share are dealt round robin: 64 shards of 4x4 tiles over 2x2 cores
+ *  put 16 on each core (512 KiB of bf16, which fits); a shard shape of the wrong rank or with an
+ *  empty dimension is an error, and so is a core's share that does not fit L1. */
+TEST(InferTTLayout, ShardsAreDealtRoundRobinAndMustFit) {
+    const Json four_by_four = {{"layout", "sharded"}, {"shard_grid", {2, 2}}, {"shard_shape_tiles", {4, 4}}};
+    const LayoutDesc layouts = infer_tt_layout(testing::make_gemm(), context({{"layouts", {{"A", four_by_four}}}}))
+                                   ->attrs.at(attr::TT_LAYOUT_DESC)
+                                   .get<LayoutDesc>();
+    EXPECT_EQ(layouts.at("A").shard->shard_shape_tiles, (std::vector<int64_t>{4, 4}));
+    EXPECT_EQ(shard_tiles_per_core(*layouts.at("A").shard, layouts.at("A").shape_tiles), 16 * 16);
+    const Json flat = {{"layout", "sharded"}, {"shard_grid", {2, 2}}, {"shard_shape_tiles", {4}}};
+    EXPECT_NE(validation_message(testing::make_gemm(), context({{"layouts", {{"A", flat}}}}))
+                  .find("must give a positive number of tiles for each of the tensor's 2 dimensions"),
               std::string::npos);
     // 1024x1024 bf16 over one core is 2 MiB: more than any L1.
     EXPECT_NE(validation_message(testing::make_gemm(),

@@ -42,10 +42,10 @@ Pass breaking_pass() {
                 }};
 }
 
-TEST(PassContext, DefaultsAreWormholeRowMajorHiFi4) {
+TEST(PassContext, DefaultsAreWormholeCompilersPartitionHiFi4) {
     PassContext ctx;
     EXPECT_EQ(ctx.device().name, "n150");
-    EXPECT_EQ(ctx.options().partition_strategy, PartitionStrategy::RowMajor);
+    EXPECT_FALSE(ctx.options().partition_strategy.has_value());  // the compiler's choice
     EXPECT_EQ(ctx.options().math_fidelity, target::MathFidelity::HiFi4);
     EXPECT_FALSE(ctx.options().fp32_dest_acc_en.has_value());
     EXPECT_TRUE(ctx.options().verify_each);

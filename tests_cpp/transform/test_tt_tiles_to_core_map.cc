@@ -9,6 +9,7 @@
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "transform/infer_tt_layout.h"
+#include "transform/shard_placement.h"
 #include "transform/tt_tiles_to_core_map.h"
 
 namespace tt::transform {
@@ -178,6 +179,55 @@ TEST(TTTilesToCoreMap, BlockPanelFromUseSwizzle) {
     EXPECT_EQ(partition_of(run(gemm_with_grid(16, 16), {{"partition_strategy", "block"}})).panel, 2);  // sqrt(4)
     PrimFunc col = with_attr(gemm_with_grid(16, 16), attr::TL_SWIZZLE, {{"panel_size", 4}, {"order", "col"}, {"enable", true}});
     EXPECT_THROW(run(col, {{"partition_strategy", "block"}}), Error);
+}
+
+/*! Shards are dealt round robin: a 3x5-tile tensor in 2x2-tile shards is 2x3 shards, numbered
+ *  row-major, on the two cores of a 2x1 grid alternately (the last row and column partial). */
+TEST(ShardPlacement, ShardsAreDealtRoundRobinOverTheGrid) {
+    const ShardSpec shard{{2, 1}, {2, 2}};
+    const std::vector<int64_t> tiles{3, 5};
+    EXPECT_EQ(num_shards(shard, tiles), 6);
+    EXPECT_EQ(shard_tiles_per_core(shard, tiles), 3 * 4);
+    EXPECT_EQ(shard_core_of_tile(shard, tiles, {0, 0}), 0);
+    EXPECT_EQ(shard_core_of_tile(shard, tiles, {1, 3}), 1);  // shard 1
+    EXPECT_EQ(shard_core_of_tile(shard, tiles, {0, 4}), 0);  // shard 2
+    EXPECT_EQ(shard_core_of_tile(shard, tiles, {2, 4}), 1);  // shard 5
+}
+
+/*! The number of blocks of f's partition that run on the core holding the tile C[by, bx] they write. */
+int64_t blocks_by_their_shard(const PrimFunc &f) {
+    const WorkPartition p = partition_of(f);
+    const BufferLayout c = f->attrs.at(attr::TT_LAYOUT_DESC).get<LayoutDesc>().at("C");
+    int64_t local = 0;
+    for (size_t k = 0; k < p.cores.size(); ++k) {
+        for (int64_t id = p.cores[k].start; id < p.cores[k].start + p.cores[k].count; ++id) {
+            const std::vector<int64_t> block = decode_block_index(p, id);  // (bx, by)
+            local += shard_core_of_tile(*c.shard, c.shape_tiles, {block[1], block[0]}) == static_cast<int>(k);
+        }
+    }
+    return local;
+}
+
+/*! With C sharded, the partition (row_major, or block panels of any height) that runs each block
+ *  on the core holding its shard of C: block sharding over 2x2 cores needs panels of two rows, height
+ *  sharding over a column of four cores rows, width sharding over a row of four cores columns. */
+TEST(TTTilesToCoreMap, BlocksRunWhereTheirShardIs) {
+    const PrimFunc gemm = gemm_with_grid(4, 4);
+    for (const auto &[grid, panel] : std::vector<std::pair<std::array<int, 2>, int>>{{{2, 2}, 2}, {{1, 4}, 1}, {{4, 1}, 4}}) {
+        const Json layouts = {{"C", {{"layout", "sharded"}, {"shard_grid", {grid[0], grid[1]}}}}};
+        const PrimFunc out = run(gemm, {{"layouts", layouts}});
+        EXPECT_EQ(blocks_by_their_shard(out), 16) << grid[0] << "x" << grid[1];
+        const WorkPartition p = partition_of(out);
+        if (p.strategy == PartitionStrategy::Block) EXPECT_EQ(p.panel, panel) << grid[0] << "x" << grid[1];
+    }
+}
+
+/*! A partition strategy the user names is honoured even where another would place blocks better. */
+TEST(TTTilesToCoreMap, NamedStrategyIsKeptWithShards) {
+    const Json layouts = {{"C", {{"layout", "sharded"}, {"shard_grid", {2, 2}}}}};
+    const PrimFunc out = run(gemm_with_grid(4, 4), {{"layouts", layouts}, {"partition_strategy", "row_major"}});
+    EXPECT_EQ(partition_of(out).strategy, PartitionStrategy::RowMajor);
+    EXPECT_LT(blocks_by_their_shard(out), 16);
 }
 
 }  // namespace

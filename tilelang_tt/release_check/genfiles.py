@@ -46,15 +46,23 @@ def compile_time_args(plan, kernel, headers):
 
 
 def tensor_accessor_compile_args(buffer, headers):
-    """TensorAccessorArgs(buffer).append_to of an interleaved buffer: its ArgConfig flags and its
-    aligned page size."""
+    """TensorAccessorArgs(buffer).append_to: its ArgConfig flags and aligned page size, then for a
+    sharded buffer its distribution: rank, number of banks (the shard grid's cores), the tensor's
+    and a shard's shape in pages, and the banks' NoC coordinates, two to a word (known only on the
+    device, like noc_x; a value shapes no declaration). The release squeezes the ranks of the
+    shapes first, which changes their length, not what the kernel declares."""
     layout = buffer.get("layout", "")
-    if "sharded" in layout:
-        raise ReleaseCheckError(f"buffer {buffer['name']!r}: TensorAccessorArgs of sharded buffers are not modelled")
     in_dram = layout.startswith("dram")
     flags = headers.arg_config_bits["IsDram"] if in_dram else 0
     alignment = headers.device["dram_alignment" if in_dram else "l1_alignment"]
-    return [flags, -(-buffer["page_size"] // alignment) * alignment]
+    words = [flags, -(-buffer["page_size"] // alignment) * alignment]
+    if layout != "l1_sharded":
+        return words
+    shard = buffer["shard"]
+    banks = shard["grid"][0] * shard["grid"][1]
+    words[0] |= headers.arg_config_bits["Sharded"]
+    rank = len(buffer["shape_tiles"])
+    return words + [rank, banks] + list(buffer["shape_tiles"]) + list(shard["shard_shape_tiles"]) + [0] * -(-banks // 2)
 
 
 def compute_descriptors(plan, kernel, headers):
