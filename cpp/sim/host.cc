@@ -260,46 +260,7 @@ bool Buffer::is_l1() const {
 
 std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig &config) {
     if (!config.device) throw tt::Error(tt::ErrorKind::Validation, "InterleavedBufferConfig without a device");
-    return std::make_shared<Buffer>(
-        config.device->state_->allocate(config.buffer_type, config.size, static_cast<uint32_t>(config.page_size)));
-}
-
-TensorAccessorArgs::TensorAccessorArgs(const Buffer &buffer, tensor_accessor::ArgsConfig args_config)
-    : config_(args_config), aligned_page_size_(static_cast<uint32_t>(buffer.aligned_page_size())) {
-    if (config_.test(tensor_accessor::ArgConfig::Sharded))
-        throw tt::Error(tt::ErrorKind::Validation, "TensorAccessorArgs: sharded buffers are not simulated");
-    config_.set(tensor_accessor::ArgConfig::IsDram, buffer.is_dram());
-}
-TensorAccessorArgs::TensorAccessorArgs(const Buffer *buffer, tensor_accessor::ArgsConfig args_config)
-    : TensorAccessorArgs(*buffer, args_config) {
-}
-TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<Buffer> &buffer, tensor_accessor::ArgsConfig args_config)
-    : TensorAccessorArgs(*buffer, args_config) {
-}
-TensorAccessorArgs::TensorAccessorArgs(const distributed::MeshBuffer &buffer, tensor_accessor::ArgsConfig args_config)
-    : TensorAccessorArgs(*buffer.get_reference_buffer(), args_config) {
-}
-TensorAccessorArgs::TensorAccessorArgs(const distributed::MeshBuffer *buffer, tensor_accessor::ArgsConfig args_config)
-    : TensorAccessorArgs(*buffer->get_reference_buffer(), args_config) {
-}
-TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<distributed::MeshBuffer> &buffer,
-                                       tensor_accessor::ArgsConfig args_config)
-    : TensorAccessorArgs(*buffer->get_reference_buffer(), args_config) {
-}
-void TensorAccessorArgs::append_to(std::vector<uint32_t> &ct) const {
-    ct.push_back(config_.raw());
-    ct.push_back(aligned_page_size_);
-}
-void TensorAccessorArgs::append_to(std::vector<uint32_t> &ct, std::vector<uint32_t> &) const {
-    append_to(ct);
-}
-std::vector<uint32_t> TensorAccessorArgs::get_compile_time_args() const {
-    std::vector<uint32_t> ct;
-    append_to(ct);
-    return ct;
-}
-std::vector<uint32_t> TensorAccessorArgs::get_common_runtime_args() const {
-    return {};
+    return Buffer::create(config.device, config.size, config.page_size, config.buffer_type);
 }
 
 IDevice *CreateDevice(ChipId device_id, uint8_t num_hw_cqs, std::size_t, std::size_t, const DispatchCoreConfig &,
@@ -374,7 +335,8 @@ std::shared_ptr<MeshBuffer> MeshBuffer::create(const std::variant<ReplicatedBuff
     if (!mesh) throw tt::Error(tt::ErrorKind::Validation, "MeshBuffer::create: null mesh device");
     auto buffer = std::make_shared<MeshBuffer>();
     buffer->device_ = mesh;
-    buffer->buffer_ = CreateBuffer(InterleavedBufferConfig{mesh, replicated->size, local.page_size, local.buffer_type});
+    buffer->buffer_ = Buffer::create(mesh, replicated->size, local.page_size, local.buffer_type, local.sharding_args,
+                                     local.bottom_up, local.sub_device_id);
     return buffer;
 }
 MeshBuffer::~MeshBuffer() = default;

@@ -98,7 +98,8 @@ int DeviceState::core_at_noc(uint32_t x, uint32_t y) const {
                       static_cast<uint32_t>(iy - spec.worker_noc_y.begin()));
 }
 
-std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t size, uint32_t page_size) {
+std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t size, uint32_t page_size,
+                                                   const std::optional<tt::tt_metal::BufferDistributionSpec> &distribution) {
     if (type != BufferType::DRAM && type != BufferType::L1)
         throw tt::Error(tt::ErrorKind::Validation, "the simulator models DRAM and L1 buffers only");
     if (page_size == 0 || size % page_size != 0)
@@ -113,7 +114,27 @@ std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t siz
     const uint32_t align = type == BufferType::DRAM ? spec.dram_alignment : spec.l1_alignment;
     buf->aligned_page_size = (page_size + align - 1) / align * align;
     buf->num_pages = static_cast<uint32_t>(size / page_size);
-    buf->num_banks = type == BufferType::DRAM ? spec.dram_banks : spec.num_cores();
+    if (distribution) {
+        if (type != BufferType::L1)
+            throw tt::Error(tt::ErrorKind::Validation, "sharded DRAM buffers are not simulated; shard the buffer in L1");
+        if (distribution->tensor_shape_in_pages().volume() != buf->num_pages)
+            throw tt::Error(tt::ErrorKind::Validation,
+                            "a sharded buffer of " + std::to_string(buf->num_pages) + " pages has a distribution spec over " +
+                                std::to_string(distribution->tensor_shape_in_pages().volume()) +
+                                " pages (its tensor shape in pages must cover the buffer exactly)");
+        for (const CoreCoord &c : distribution->cores()) {
+            if (c.x >= static_cast<size_t>(spec.grid_x) || c.y >= static_cast<size_t>(spec.grid_y))
+                throw tt::Error(tt::ErrorKind::Validation, "a sharded buffer's core " + c.str() +
+                                                               " is outside the worker grid of " + spec.name);
+            buf->bank_cores.push_back(core_index(static_cast<uint32_t>(c.x), static_cast<uint32_t>(c.y)));
+        }
+        buf->distribution = distribution;
+        buf->num_banks = static_cast<uint32_t>(buf->bank_cores.size());
+    } else {
+        buf->num_banks = type == BufferType::DRAM ? spec.dram_banks : spec.num_cores();
+        if (type == BufferType::L1)
+            for (int core = 0; core < spec.num_cores(); ++core) buf->bank_cores.push_back(core);
+    }
     const uint64_t bank_bytes = uint64_t(buf->pages_in_bank(0)) * buf->aligned_page_size;
     if (type == BufferType::DRAM) {
         buf->address = next_dram_address;
@@ -122,10 +143,17 @@ std::shared_ptr<BufferState> DeviceState::allocate(BufferType type, uint64_t siz
             throw tt::Error(tt::ErrorKind::Validation,
                             "out of DRAM: " + std::to_string(size) + " more bytes requested");
     } else {
+        // L1 buffers are placed at one address on every core, downwards from the top of L1.
         const uint64_t floor = (l1_buffer_floor - bank_bytes) / align * align;
         if (bank_bytes > l1_buffer_floor || floor < spec.l1_unreserved_base)
             throw tt::Error(tt::ErrorKind::Validation,
-                            "out of L1: an interleaved L1 buffer of " + std::to_string(size) + " bytes does not fit");
+                            std::string("out of L1: ") + (buf->sharded() ? "a sharded" : "an interleaved") +
+                                " L1 buffer of " + std::to_string(size) + " bytes needs " + std::to_string(bank_bytes) +
+                                " bytes per core; " +
+                                std::to_string(l1_buffer_floor > spec.l1_unreserved_base
+                                                   ? l1_buffer_floor - spec.l1_unreserved_base
+                                                   : 0) +
+                                " are free on " + spec.name);
         l1_buffer_floor = static_cast<uint32_t>(floor);
         buf->address = floor;
     }

@@ -166,6 +166,11 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t offset, Loc loc) {
     return encode(spec.worker_noc_x[bank % spec.grid_x], spec.worker_noc_y[bank / spec.grid_x], offset);
 }
 
+void check_page_id(uint32_t page_id, uint32_t num_pages, const char *call, Loc loc) {
+    if (page_id >= num_pages)
+        fail(call, loc, "page or shard " + std::to_string(page_id) + " is beyond the tensor's " + std::to_string(num_pages));
+}
+
 uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page_id, uint32_t offset,
                                    Loc loc) {
     const DeviceState &dev = *current_run().device;
@@ -176,6 +181,10 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
         fail("TensorAccessor::get_noc_addr", loc,
              std::string("no ") + (dram ? "DRAM" : "L1") + " buffer starts at address " + hex(base) +
                  " (wrong base address, or DRAM/L1 mixed up)");
+    if (buffer->sharded())
+        fail("TensorAccessor::get_noc_addr", loc,
+             "the L1 buffer at " + hex(base) +
+                 " is sharded, but the accessor's arguments are interleaved (pass TensorAccessorArgs of the buffer)");
     if (page_id >= buffer->num_pages)
         fail("TensorAccessor::get_noc_addr", loc,
              "page " + std::to_string(page_id) + " is beyond the " + std::to_string(buffer->num_pages) +

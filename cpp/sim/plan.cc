@@ -394,6 +394,37 @@ uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     return uint64_t(tiled.tiled_elements() / 1024) * tt::tile_size(info.format);
 }
 
+/*! The tensor's shape in tiles, outermost first: the plan's shape_tiles, else [batch, row tiles,
+ *  column tiles] of the shape it is tilized as. */
+std::vector<uint32_t> shape_in_tiles(const json &spec) {
+    if (spec.contains("shape_tiles")) return spec["shape_tiles"].get<std::vector<uint32_t>>();
+    const std::vector<int64_t> shape = spec["shape"].get<std::vector<int64_t>>();
+    const Matrices m(tiled_shape(spec, stored_shape(padded_shape(spec, shape), storage_order(spec, shape.size()))));
+    return {static_cast<uint32_t>(m.batch), static_cast<uint32_t>(m.tile_rows()), static_cast<uint32_t>(m.tile_cols())};
+}
+
+/*! An l1_sharded buffer's distribution: "shard": {"grid": [gx, gy], "shard_shape_tiles": [...]} deals
+ *  shards of that many tiles round-robin over the cores (0,0)-(gx-1,gy-1), row-major. */
+BufferDistributionSpec shard_distribution(const json &spec, const std::string &name, uint64_t num_pages) {
+    const json &shard = field(spec, "shard", ("l1_sharded buffer " + name).c_str());
+    const std::vector<uint32_t> grid = field(shard, "grid", "shard").get<std::vector<uint32_t>>();
+    const std::vector<uint32_t> shard_tiles = field(shard, "shard_shape_tiles", "shard").get<std::vector<uint32_t>>();
+    if (grid.size() != 2 || grid[0] == 0 || grid[1] == 0)
+        bad_plan("buffer " + name + ": shard grid must be [x, y] of at least one core, got " + shard["grid"].dump());
+    const std::vector<uint32_t> tensor_tiles = shape_in_tiles(spec);
+    const uint64_t tiles = std::accumulate(tensor_tiles.begin(), tensor_tiles.end(), uint64_t(1), std::multiplies<>());
+    if (tiles != num_pages)
+        bad_plan("buffer " + name + ": its shape in tiles holds " + std::to_string(tiles) + " tiles, not its " +
+                 std::to_string(num_pages) + " pages");
+    if (shard_tiles.empty() || shard_tiles.size() > tensor_tiles.size())
+        bad_plan("buffer " + name + ": shard_shape_tiles " + shard["shard_shape_tiles"].dump() +
+                 " must have between 1 and " + std::to_string(tensor_tiles.size()) + " dimensions");
+    const CoreRangeSet cores(CoreRange({0, 0}, {grid[0] - 1, grid[1] - 1}));
+    return BufferDistributionSpec(Shape(ShapeBase::Container(tensor_tiles.begin(), tensor_tiles.end())),
+                                  Shape(ShapeBase::Container(shard_tiles.begin(), shard_tiles.end())), cores,
+                                  ShardOrientation::ROW_MAJOR, ShardDistributionStrategy::ROUND_ROBIN_1D);
+}
+
 /*! Builds the program the plan describes (circular buffers, semaphores, kernels and their
  *  arguments) over the allocated buffers and runs it. */
 RunStats run_program_of_plan(const json &plan, const std::string &kernel_dir, const PlanBuffers &buffers,
@@ -428,14 +459,16 @@ PlanResult run_checked_plan(const json &plan, const std::string &kernel_dir,
         const std::string name = field(b, "name", "buffer").get<std::string>();
         const std::vector<int64_t> shape = field(b, "shape", "buffer").get<std::vector<int64_t>>();
         const std::string layout = b.value("layout", "dram_interleaved");
-        if (layout != "dram_interleaved" && layout != "l1_interleaved")
+        if (layout != "dram_interleaved" && layout != "l1_interleaved" && layout != "l1_sharded")
             bad_plan("buffer " + name + ": layout '" + layout +
-                     "' is not simulated (dram_interleaved, l1_interleaved)");
+                     "' is not simulated (dram_interleaved, l1_interleaved, l1_sharded)");
         const uint64_t bytes = device_bytes(b, shape);
         const uint64_t page =
             b.value("page_size", uint64_t(tt::tile_size(dtype_info(b.value("dtype", "bfloat16")).format)));
-        buffers.by_name[name] = CreateBuffer(InterleavedBufferConfig{
-            device.get(), bytes, page, layout == "dram_interleaved" ? BufferType::DRAM : BufferType::L1});
+        const BufferShardingArgs sharding =
+            layout == "l1_sharded" ? BufferShardingArgs(shard_distribution(b, name, bytes / page)) : std::nullopt;
+        buffers.by_name[name] = Buffer::create(device.get(), bytes, page,
+                                               layout == "dram_interleaved" ? BufferType::DRAM : BufferType::L1, sharding);
         buffers.specs[name] = b;
     }
     for (const auto &in : inputs) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,15 @@ constexpr uint64_t kDramBase = 1 << 20;
 constexpr uint32_t kSemaphoreBase = kL1ViewStart;
 constexpr uint32_t kSemaphoreStride = 16;
 
-/*! \brief One allocated buffer: pages dealt round-robin over banks (DRAM banks or worker L1s). */
+/*! \brief Where one page of a buffer lives: its bank and its index among the bank's pages (the
+ *  page sits at address + slot * aligned_page_size there). */
+struct PagePlace {
+    uint32_t bank = 0;
+    uint64_t slot = 0;
+};
+
+/*! \brief One allocated buffer: pages dealt round-robin over banks (DRAM banks or worker L1s), or
+ *  sharded over the L1 of its distribution's cores (bank i is core distribution->cores()[i]). */
 struct BufferState {
     struct DeviceState *device = nullptr;
     BufferType type = BufferType::DRAM;
@@ -43,11 +52,17 @@ struct BufferState {
     uint32_t num_pages = 0;
     uint32_t num_banks = 0;
     bool live = true;
+    std::optional<tt::tt_metal::BufferDistributionSpec> distribution;  ///< set for a sharded buffer
+    std::vector<int> bank_cores;  ///< L1 buffers: the core index of each bank
 
-    /*! \brief Pages of this buffer that live in `bank`. */
+    bool sharded() const { return distribution.has_value(); }
+    /*! \brief Pages of this buffer that `bank` reserves room for. */
     uint32_t pages_in_bank(uint32_t bank) const {
+        if (sharded()) return static_cast<uint32_t>(distribution->max_num_dev_pages_per_core());
         return num_pages / num_banks + (bank < num_pages % num_banks ? 1 : 0);
     }
+    /*! \brief Bank and slot of page `page` (row-major over the tensor's pages when sharded). */
+    PagePlace place(uint32_t page) const;
 };
 
 /*! \brief Device memory: every core's L1 (one shared-memory file, mapped twice) and DRAM banks (one
@@ -100,7 +115,10 @@ struct DeviceState {
     }
     /*! \brief Worker core at physical NoC (x, y), or -1. */
     int core_at_noc(uint32_t x, uint32_t y) const;
-    std::shared_ptr<BufferState> allocate(BufferType type, uint64_t size, uint32_t page_size);
+    /*! \brief Allocates a buffer: interleaved, or sharded over L1 by `distribution`. An L1 buffer
+     *  takes the same address range on every core it uses; one that does not fit is an error. */
+    std::shared_ptr<BufferState> allocate(BufferType type, uint64_t size, uint32_t page_size,
+                                          const std::optional<tt::tt_metal::BufferDistributionSpec> &distribution = {});
     /*! \brief The live buffer whose bank range holds [addr, addr+size) in `bank`, or nullptr. */
     const BufferState *buffer_at(BufferType type, uint32_t bank, uint64_t addr, uint64_t size) const;
 };

@@ -19,12 +19,13 @@ void for_each_page(const BufferState &buffer, size_t bytes, const char *what, Co
                                                        std::to_string(buffer.size));
     DeviceState &dev = *buffer.device;
     for (uint32_t page = 0; page * uint64_t(buffer.page_size) < bytes; ++page) {
-        const uint32_t bank = page % buffer.num_banks;
-        const uint64_t addr = buffer.address + uint64_t(page / buffer.num_banks) * buffer.aligned_page_size;
+        const PagePlace place = buffer.place(page);
+        const uint64_t addr = buffer.address + place.slot * buffer.aligned_page_size;
         const size_t offset = size_t(page) * buffer.page_size;
         const size_t n = std::min<size_t>(buffer.page_size, bytes - offset);
-        uint8_t *device_bytes = buffer.type == BufferType::DRAM ? dev.memory.dram(bank, addr, buffer.aligned_page_size)
-                                                                : dev.memory.l1(static_cast<int>(bank), static_cast<uint32_t>(addr));
+        uint8_t *device_bytes = buffer.type == BufferType::DRAM
+                                    ? dev.memory.dram(place.bank, addr, buffer.aligned_page_size)
+                                    : dev.memory.l1(buffer.bank_cores[place.bank], static_cast<uint32_t>(addr));
         copy(device_bytes, offset, n);
     }
 }

@@ -33,6 +33,8 @@
 
 #include "hostdevcommon/common_values.hpp"
 #include "hostdevcommon/tensor_accessor/arg_config.hpp"
+#include "tt-metalium/buffer_distribution_spec.hpp"
+#include "tt-metalium/buffer_types.hpp"
 #include "tt_sim/core_coord.hpp"
 #include "tt_sim/formats.h"
 #include "tt_stl/assert.hpp"
@@ -87,7 +89,6 @@ using KernelHandle = uint32_t;
 using CBHandle = uintptr_t;
 using SubDeviceId = ttsl::StrongType<uint8_t, struct SubDeviceIdTag>;
 
-enum class BufferType { DRAM, L1, SYSTEM_MEMORY, L1_SMALL, TRACE };
 enum class DataMovementProcessor { RISCV_0 = 0, RISCV_1 = 1 };
 enum NOC : uint8_t { RISCV_0_default = 0, RISCV_1_default = 1, NOC_0 = 0, NOC_1 = 1 };
 enum NOC_MODE : uint8_t { DM_DEDICATED_NOC = 0, DM_DYNAMIC_NOC = 1 };
@@ -245,11 +246,111 @@ public:
     std::shared_ptr<tt_sim::DeviceState> state_;
 };
 
-/*! \brief A device buffer: interleaved pages in DRAM or in the L1 of every worker core. */
+/*! \brief Legacy 2D sharding of a tensor (buffer.hpp): the core grid and the shard shape in elements. */
+struct ShardSpec {
+    CoreRangeSet grid;
+    std::array<uint32_t, 2> shape;
+    ShardOrientation orientation = ShardOrientation::ROW_MAJOR;
+
+    ShardSpec(const CoreRangeSet &core_sets_, const std::array<uint32_t, 2> &shard_shape_,
+              const ShardOrientation &shard_orientation_ = ShardOrientation::ROW_MAJOR)
+        : grid(core_sets_), shape(shard_shape_), orientation(shard_orientation_) {
+    }
+    uint32_t num_cores() const {
+        return grid.num_cores();
+    }
+    uint32_t numel() const {
+        return shape[0] * shape[1];
+    }
+    bool operator==(const ShardSpec &other) const;
+    bool operator!=(const ShardSpec &other) const;
+};
+
+/*! \brief A ShardSpec with its page shape and the tensor's 2D shape in pages (buffer.hpp). */
+struct ShardSpecBuffer {
+    ShardSpec tensor_shard_spec;
+    std::array<uint32_t, 2> page_shape{};
+    std::array<uint32_t, 2> tensor2d_shape_in_pages{};
+    ShardSpecBuffer(const CoreRangeSet &core_sets_, const std::array<uint32_t, 2> &shard_shape_,
+                    const ShardOrientation &shard_orientation_, const std::array<uint32_t, 2> &page_shape,
+                    const std::array<uint32_t, 2> &tensor2d_shape_in_pages)
+        : tensor_shard_spec(core_sets_, shard_shape_, shard_orientation_), page_shape(page_shape),
+          tensor2d_shape_in_pages(tensor2d_shape_in_pages) {
+    }
+    ShardSpecBuffer(const ShardSpec &shard_spec, const std::array<uint32_t, 2> &page_shape,
+                    const std::array<uint32_t, 2> &tensor2d_shape_in_pages)
+        : tensor_shard_spec(shard_spec), page_shape(page_shape), tensor2d_shape_in_pages(tensor2d_shape_in_pages) {
+    }
+    CoreRangeSet grid() const {
+        return tensor_shard_spec.grid;
+    }
+    std::array<uint32_t, 2> shape() const {
+        return tensor_shard_spec.shape;
+    }
+    ShardOrientation orientation() const {
+        return tensor_shard_spec.orientation;
+    }
+    void set_shard_spec(const ShardSpec &shard_spec) {
+        tensor_shard_spec = shard_spec;
+    }
+    /*! \brief The shard's shape in pages. */
+    std::array<uint32_t, 2> shape_in_pages() const;
+    DeviceAddr num_pages() const;
+};
+
+/*! \brief How a buffer is sharded (buffer.hpp): an ND BufferDistributionSpec, a legacy
+ *  ShardSpecBuffer with its layout, or nothing (interleaved). The simulator allocates buffers with
+ *  a BufferDistributionSpec; a legacy ShardSpecBuffer alone is refused. */
+class BufferShardingArgs {
+public:
+    BufferShardingArgs() = default;
+    BufferShardingArgs(std::nullopt_t) {  // NOLINT: implicit as released
+    }
+    BufferShardingArgs(BufferDistributionSpec buffer_distribution_spec)  // NOLINT: implicit as released
+        : buffer_distribution_spec_(std::move(buffer_distribution_spec)), buffer_layout_(TensorMemoryLayout::BLOCK_SHARDED) {
+    }
+    BufferShardingArgs(std::optional<BufferDistributionSpec> buffer_distribution_spec)  // NOLINT
+        : buffer_distribution_spec_(std::move(buffer_distribution_spec)),
+          buffer_layout_(buffer_distribution_spec_ ? TensorMemoryLayout::BLOCK_SHARDED : TensorMemoryLayout::INTERLEAVED) {
+    }
+    BufferShardingArgs(ShardSpecBuffer shard_spec, TensorMemoryLayout buffer_layout)
+        : shard_spec_(std::move(shard_spec)), buffer_layout_(buffer_layout) {
+    }
+    BufferShardingArgs(std::optional<ShardSpecBuffer> shard_spec, TensorMemoryLayout buffer_layout)
+        : shard_spec_(std::move(shard_spec)), buffer_layout_(buffer_layout) {
+    }
+    BufferShardingArgs(std::optional<BufferDistributionSpec> buffer_distribution_spec,
+                       std::optional<ShardSpecBuffer> shard_spec, TensorMemoryLayout buffer_layout)
+        : buffer_distribution_spec_(std::move(buffer_distribution_spec)), shard_spec_(std::move(shard_spec)),
+          buffer_layout_(buffer_layout) {
+    }
+    const std::optional<BufferDistributionSpec> &buffer_distribution_spec() const {
+        return buffer_distribution_spec_;
+    }
+    const std::optional<ShardSpecBuffer> &shard_spec() const {
+        return shard_spec_;
+    }
+    TensorMemoryLayout buffer_layout() const {
+        return buffer_layout_;
+    }
+
+private:
+    std::optional<BufferDistributionSpec> buffer_distribution_spec_;
+    std::optional<ShardSpecBuffer> shard_spec_;
+    TensorMemoryLayout buffer_layout_ = TensorMemoryLayout::INTERLEAVED;
+};
+
+/*! \brief A device buffer: pages interleaved over the DRAM banks or the L1 of every worker core,
+ *  or (with a BufferDistributionSpec) sharded over the L1 of the spec's cores. */
 class Buffer {
 public:
     explicit Buffer(std::shared_ptr<tt_sim::BufferState> state);
     ~Buffer();
+    /*! \brief Allocates a buffer; L1 buffers may be sharded by a BufferDistributionSpec. */
+    static std::shared_ptr<Buffer> create(IDevice *device, DeviceAddr size, DeviceAddr page_size, BufferType buffer_type,
+                                          const BufferShardingArgs &sharding_args = std::nullopt,
+                                          std::optional<bool> bottom_up = std::nullopt,
+                                          std::optional<SubDeviceId> sub_device_id = std::nullopt);
     DeviceAddr address() const;
     DeviceAddr size() const {
         return size_;
@@ -262,6 +363,11 @@ public:
     }
     bool is_dram() const;
     bool is_l1() const;
+    TensorMemoryLayout buffer_layout() const {
+        return buffer_distribution_spec() ? TensorMemoryLayout::BLOCK_SHARDED : TensorMemoryLayout::INTERLEAVED;
+    }
+    /*! \brief The ND sharding of the buffer; empty for an interleaved one. */
+    const std::optional<BufferDistributionSpec> &buffer_distribution_spec() const;
 
     std::shared_ptr<tt_sim::BufferState> state_;
 
@@ -271,7 +377,9 @@ private:
 };
 
 /*! \brief Host-side arguments describing how a kernel reaches a buffer (tensor_accessor_args.hpp):
- *  for an interleaved buffer the ArgsConfig word and the aligned page size. */
+ *  the ArgsConfig word and the aligned page size; for a sharded buffer then its rank, number of
+ *  banks, tensor and shard shapes in pages and bank NoC coordinates (two per word), each among the
+ *  compile-time words or, when the ArgsConfig says Runtime*, the common runtime words. */
 class TensorAccessorArgs {
 public:
     TensorAccessorArgs() = default;
@@ -293,9 +401,14 @@ public:
     std::vector<uint32_t> get_compile_time_args() const;
     std::vector<uint32_t> get_common_runtime_args() const;
 
+    static constexpr size_t MAX_NUM_DIMENSIONS = 8;
+
 private:
+    /*! \brief Appends the words that are (`runtime`) or are not common runtime arguments. */
+    void append_words(std::vector<uint32_t> &words, bool runtime) const;
+
+    const Buffer *buffer_ = nullptr;
     tensor_accessor::ArgsConfig config_;
-    uint32_t aligned_page_size_ = 0;
 };
 
 /*! \brief An interleaved buffer's description (buffer.hpp); InterleavedBufferConfig names it. */
@@ -481,10 +594,13 @@ struct ShardedBufferConfig {
     std::pair<std::size_t, std::size_t> global_buffer_shape;
     std::pair<std::size_t, std::size_t> shard_shape;
 };
+/*! \brief How a mesh buffer lies on each device (mesh_buffer.hpp); members in the release's order. */
 struct DeviceLocalBufferConfig {
     DeviceAddr page_size = 0;
     BufferType buffer_type = BufferType::DRAM;
+    BufferShardingArgs sharding_args;
     std::optional<bool> bottom_up;
+    std::optional<SubDeviceId> sub_device_id = std::nullopt;
 };
 
 /*! \brief A buffer allocated at the same address on every device of a mesh. */

@@ -88,6 +88,8 @@ uint64_t core_noc_addr(uint32_t x, uint32_t y, uint32_t addr);
 uint64_t multicast_noc_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr);
 uint64_t local_noc_addr(uint32_t addr);
 uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t offset, Loc loc);
+/*! \brief Stops the run unless `page_id` < `num_pages` (a tensor accessor's page or shard id). */
+void check_page_id(uint32_t page_id, uint32_t num_pages, const char *call, Loc loc);
 uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page_id,
                                    uint32_t offset, Loc loc);
 /*! \brief The local L1 address behind `noc_addr`; stops the run unless it is on the running core
