@@ -244,3 +244,31 @@ def activations(M, N, block_M, block_N, dtype="bfloat16", accum_dtype="float32")
             T.copy(tile, Y[by * block_M, bx * block_N])
 
     return act
+
+
+def sum_relu_then_scale(M, N, block):
+    """A chain of two kernels as two launches: Y = relu(A + B) into a global scratch tensor (which a
+    layout request may keep sharded in L1), then Z = Y * C."""
+
+    @T.prim_func
+    def chain(A: T.Tensor((M, N), "bfloat16"), B: T.Tensor((M, N), "bfloat16"), C: T.Tensor((M, N), "bfloat16"),
+              Z: T.Tensor((M, N), "bfloat16")):
+        Y = T.alloc_global((M, N), "bfloat16")
+        with T.Kernel(N // block, M // block) as (bx, by):
+            a = T.alloc_shared((block, block), "bfloat16")
+            b = T.alloc_shared((block, block), "bfloat16")
+            T.copy(A[by * block, bx * block], a)
+            T.copy(B[by * block, bx * block], b)
+            for i, j in T.Parallel(block, block):
+                a[i, j] = T.max(a[i, j] + b[i, j], 0.0)
+            T.copy(a, Y[by * block, bx * block])
+        with T.Kernel(N // block, M // block) as (bx, by):
+            y = T.alloc_shared((block, block), "bfloat16")
+            c = T.alloc_shared((block, block), "bfloat16")
+            T.copy(Y[by * block, bx * block], y)
+            T.copy(C[by * block, bx * block], c)
+            for i, j in T.Parallel(block, block):
+                y[i, j] = y[i, j] * c[i, j]
+            T.copy(y, Z[by * block, bx * block])
+
+    return chain

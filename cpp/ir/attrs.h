@@ -37,7 +37,7 @@ using AttrMap = std::map<std::string, Json>;
     X(TT_WORK_PARTITION, "tt.work_partition", "launch-grid blocks dealt to cores: strategy, per-core start/count") \
     X(TT_KERNELS, "tt.kernels", "reader/compute/writer kernels: processor, NoC, args, per-core runtime args") \
     X(TT_KERNEL_ROLE, "tt.kernel_role", "reader | compute | writer: which kernel of a core a lowered function is") \
-    X(TT_LAUNCH, "tt.launch", "{index, count}: which T.Kernel launch of a multi-launch function this function is") \
+    X(TT_LAUNCH, "tt.launch", "{index, count, buffers}: which T.Kernel launch of a multi-launch function this function is, and the function's globals") \
     X(TT_DYNAMIC_SHAPE, "tt.dynamic_shape", "dynamic dimensions {name, tensor, axis, value} and the launch grid as formulas") \
     X(TT_DYNAMIC_EXTENT, "tt.dynamic_extent", "loop annotation: the trip count as a formula of dynamic dimensions")
 // clang-format on

@@ -34,16 +34,27 @@ std::map<std::string, LayoutAnnotation> merged_requests(const PrimFunc &func, co
         if (request.shard_grid) merged.shard_grid = request.shard_grid;
         if (request.shard_shape_tiles) merged.shard_shape_tiles = request.shard_shape_tiles;
     }
-    std::string params;
-    for (const Buffer &p : func->params) params += (params.empty() ? "" : ", ") + p->name;
-    for (const auto &[name, request] : requests) {
+    // One launch of a split function (SplitTTLaunches) has the globals it uses as parameters; a
+    // request for another of the function's globals is for the launches that use it.
+    const auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
+    std::vector<std::string> known;
+    if (launch && launch->contains("buffers")) known = launch->at("buffers").get<std::vector<std::string>>();
+    for (const Buffer &p : func->params) {
+        if (std::find(known.begin(), known.end(), p->name) == known.end()) known.push_back(p->name);
+    }
+    std::string names;
+    for (const std::string &name : known) names += (names.empty() ? "" : ", ") + name;
+    for (auto it = requests.begin(); it != requests.end();) {
+        const std::string &name = it->first;
         const bool is_param =
             std::any_of(func->params.begin(), func->params.end(), [&](const Buffer &p) { return p->name == name; });
-        if (!is_param) {
+        if (!is_param && std::find(known.begin(), known.end(), name) == known.end()) {
             TT_USER_ERROR(Validation, func->span)
                 << "a layout is requested for " << name << ", which is not a parameter of " << func->name
-                << " (parameters: " << params << ")";
+                << (launch ? " or a global buffer it allocates" : "") << " (" << (launch ? "buffers" : "parameters")
+                << ": " << names << ")";
         }
+        it = is_param ? std::next(it) : requests.erase(it);
     }
     return requests;
 }

@@ -77,6 +77,9 @@ std::vector<std::pair<std::string, PrimFunc>> split(const std::string &name, con
         used.push_back(globals_used(launch));
         used_anywhere.insert(used.back().begin(), used.back().end());
     }
+    Json buffers = Json::array();  // every global of the function, for checks of requests by name
+    for (const Buffer &p : func->params) buffers.push_back(p->name);
+    for (const Buffer &b : allocated) buffers.push_back(b->name);
     std::vector<std::pair<std::string, PrimFunc>> out;
     for (size_t i = 0; i < launches.size(); ++i) {
         const Stmt &launch = launches[i];
@@ -88,7 +91,7 @@ std::vector<std::pair<std::string, PrimFunc>> split(const std::string &name, con
             if (used[i].count(b.get())) params.push_back(b);
         const std::string launch_name = func->name + "_launch" + std::to_string(i);
         PrimFunc part = make_prim_func(launch_name, params, launch, func->attrs, func->span);
-        part = with_attr(part, attr::TT_LAUNCH, Json{{"index", i}, {"count", launches.size()}});
+        part = with_attr(part, attr::TT_LAUNCH, Json{{"index", i}, {"count", launches.size()}, {"buffers", buffers}});
         out.push_back({launch_name, part});
     }
     return out;

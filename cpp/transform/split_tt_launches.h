@@ -14,7 +14,8 @@
  *  Requires: the body is the launches in sequence, possibly inside Allocates of global buffers
  *  (T.alloc_global). Guarantees: a function with one launch is returned unchanged (the module is
  *  the same object); with n > 1, the module holds n functions "<name>_launch<i>" in launch order,
- *  each with the original's attributes plus tt.launch = {"index": i, "count": n}, its body the
+ *  each with the original's attributes plus tt.launch = {"index": i, "count": n, "buffers": the
+ *  original's parameters then allocated globals, by name}, its body the
  *  launch, and as parameters the original's parameters it uses (in their order; the first also
  *  those no launch uses) followed by the allocated global buffers it uses (in allocation order).
  *  Buffers are shared, so names agree across the launches.

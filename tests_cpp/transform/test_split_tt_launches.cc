@@ -60,7 +60,8 @@ TEST(SplitTTLaunches, OneFunctionPerLaunchWithTheBuffersItUses) {
     ASSERT_EQ(f1->params.size(), 2u);  // Out, then tmp
     EXPECT_EQ(f1->params[0].get(), t.Out.get());
     EXPECT_EQ(f1->params[1].get(), t.tmp.get());
-    EXPECT_EQ(f1->attrs.at(attr::TT_LAUNCH), (Json{{"index", 1}, {"count", 2}}));
+    EXPECT_EQ(f1->attrs.at(attr::TT_LAUNCH),
+              (Json{{"index", 1}, {"count", 2}, {"buffers", {t.X->name, t.Out->name, t.tmp->name}}}));
     EXPECT_EQ(f1->attrs.at(attr::GLOBAL_SYMBOL), "two");
 }
 
