@@ -99,9 +99,13 @@ def test_elementwise_add_with_sharded_tensors(name):
     # The sharded tensors move no DRAM bytes: only the interleaved ones do.
     interleaved = sum(b["num_pages"] * b["page_size"] for b in kernel.plan["buffers"] if b["layout"] == "dram_interleaved")
     assert dram_bytes(kernel) == interleaved
-    if name != "round_robin":  # every block runs on the core holding its tile of C
+    totals = kernel.stats()["totals"]
+    sharded_bytes = sum(b["num_pages"] * b["page_size"] for b in kernel.plan["buffers"] if b["layout"] == "l1_sharded")
+    assert totals["noc_read_bytes"] + totals["noc_write_bytes"] == sharded_bytes
+    if name != "round_robin":  # every block runs on the core holding its tiles: no remote traffic
         local, total = blocks_on_their_shard(kernel.plan, "C")
         assert local == total
+        assert totals["noc_local_bytes"] == sharded_bytes
     assert "BufferDistributionSpec" in kernel.get_kernel_source("host")
 
 
@@ -129,6 +133,9 @@ def test_chain_keeps_its_intermediate_sharded_in_l1(intermediate):
     # A, B and C read once and Z written once; Y written and read back through DRAM unless sharded.
     expected = 4 * tensor_bytes + (0 if intermediate == "l1_sharded" else 2 * tensor_bytes)
     assert dram_bytes(kernel) == expected
+    # Sharded, Y is written and read back in the L1 of the core that runs each block.
+    local = kernel.stats()["totals"]["noc_local_bytes"]
+    assert local == (2 * tensor_bytes if intermediate == "l1_sharded" else 0)
 
 
 def test_sharded_programs_pass_the_release_check_and_build_as_host_programs(tmp_path):

@@ -104,3 +104,12 @@ def test_devices_and_partition_strategies(device, strategy):
     kernel = check(matmul(384, 256, 128, 32, 64, 32), 384, 256, 128, "bfloat16",
                    target_device=device, partition_strategy=strategy)
     assert kernel.plan["work_partition"]["strategy"] == strategy
+
+
+@pytest.mark.parametrize("grid", [[2, 2], [1, 4], [4, 1]], ids=["block", "height", "width"])
+def test_sharded_l1_tensors(grid):
+    """A and C sharded in L1 (block-, height- or width-sharded over the grid), B in DRAM."""
+    sharded = {"layout": "sharded", "shard_grid": grid}
+    kernel = check(matmul(256, 256, 128, 64, 64, 32), 256, 256, 128, "bfloat16", layouts={"A": sharded, "C": sharded})
+    layouts = {b["name"]: b["layout"] for b in kernel.plan["buffers"]}
+    assert layouts == {"A": "l1_sharded", "B": "dram_interleaved", "C": "l1_sharded"}

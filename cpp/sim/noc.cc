@@ -87,6 +87,7 @@ void noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t, Lo
     std::memmove(current_run().device->memory.l1(k.core, dst_l1), resolve(src, size, false, "noc_async_read", loc),
                  size);
     (src.dram ? k.stats.dram_read_bytes : k.stats.noc_read_bytes) += size;
+    if (!src.dram && static_cast<int>(src.bank_or_core) == k.core) k.stats.noc_local_bytes += size;
     k.pending_reads.push_back({dst_l1, dst_l1 + size, loc});
 }
 
@@ -97,6 +98,7 @@ void noc_write(uint32_t src_l1, uint64_t dst_noc_addr, uint32_t size, uint8_t, L
     std::memmove(resolve(dst, size, true, "noc_async_write", loc), current_run().device->memory.l1(k.core, src_l1),
                  size);
     (dst.dram ? k.stats.dram_write_bytes : k.stats.noc_write_bytes) += size;
+    if (!dst.dram && static_cast<int>(dst.bank_or_core) == k.core) k.stats.noc_local_bytes += size;
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
 

@@ -55,6 +55,7 @@ std::string RunStats::to_json() const {
                              {"dram_write_bytes", 0},
                              {"noc_read_bytes", 0},
                              {"noc_write_bytes", 0},
+                             {"noc_local_bytes", 0},
                              {"tile_ops", nlohmann::json::object()}};
     nlohmann::json list = nlohmann::json::array();
     for (const KernelRecord &k : kernels) {
@@ -67,10 +68,12 @@ std::string RunStats::to_json() const {
         e["dram_write_bytes"] = k.stats.dram_write_bytes;
         e["noc_read_bytes"] = k.stats.noc_read_bytes;
         e["noc_write_bytes"] = k.stats.noc_write_bytes;
+        e["noc_local_bytes"] = k.stats.noc_local_bytes;
         e["cb_stalls"] = k.stats.stalls;
         e["compute_cycles"] = k.stats.compute_cycles;
         list.push_back(e);
-        for (const char *key : {"dram_read_bytes", "dram_write_bytes", "noc_read_bytes", "noc_write_bytes"})
+        for (const char *key :
+             {"dram_read_bytes", "dram_write_bytes", "noc_read_bytes", "noc_write_bytes", "noc_local_bytes"})
             totals[key] = totals[key].get<uint64_t>() + e[key].get<uint64_t>();
         for (const auto &op : k.stats.tile_ops)
             totals["tile_ops"][op.first] = totals["tile_ops"].value(op.first, uint64_t{0}) + op.second;

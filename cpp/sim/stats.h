@@ -19,8 +19,9 @@ struct KernelStats {
         tile_ops;  ///< "matmul_tiles", "add_tiles", "pack_tile", "sfpu.exp", ...
     uint64_t dram_read_bytes = 0;
     uint64_t dram_write_bytes = 0;
-    uint64_t noc_read_bytes = 0;             ///< L1 -> L1 reads from other cores
+    uint64_t noc_read_bytes = 0;             ///< L1 -> L1 reads (of any core's L1, this one's included)
     uint64_t noc_write_bytes = 0;            ///< L1 -> L1 writes (multicast counted once per destination)
+    uint64_t noc_local_bytes = 0;  ///< the part of the L1 reads and writes whose other end is this core's own L1
     std::map<std::string, uint64_t> stalls;  ///< blocking call -> times it had to wait
     uint64_t compute_cycles = 0;             ///< roofline math cycles of this kernel's ops
 };
