@@ -38,6 +38,15 @@ void register_tile_ops() {
              {"clear", ArgKind::Bool}},
             "T.reduce_<kind>: reduce src along dim into dst; kind is sum, max, min, absmax (max of |x|) "
             "or abssum (sum of |x|); clear=False combines with dst's current values");
+    tile_op("tl.persistent",
+            {{"wave_size", ArgKind::Int},
+             {"index", ArgKind::Int},
+             {"rank", ArgKind::Int},
+             {"group_size", ArgKind::Int},
+             {"num_stages", ArgKind::Int}},
+            "T.Persistent(domain, wave_size, index, group_size, num_stages): the `rank` nested serial loops "
+            "that follow it in its sequence run over the domain's tiles, CTA `index` of each wave of `wave_size` "
+            "taking its share (LowerTTPersistent makes the domain the launch grid)");
     // Scalar math: pure, result of the argument's dtype, usable in element expressions. sigmoid(x) is
     // 1 / (1 + exp(-x)); erf is the Gauss error function (GELU's exact form).
     for (const char *fn :

@@ -90,12 +90,12 @@ TEST(EliminateDeadTTValues, KeepsValuesTheNextIterationReads) {
     EXPECT_EQ(after->functions.front().second.get(), mod->functions.front().second.get());
 }
 
-/*! The pass runs first in the default pipeline once the shapes are specialized, so dead values
- *  never reach the lowering. */
+/*! The pass runs first in the default pipeline once T.Persistent is lowered and the shapes are
+ *  specialized, so dead values never reach the lowering. */
 TEST(EliminateDeadTTValues, FirstInTheDefaultPipeline) {
     EXPECT_EQ(transform::Pipeline::parse(transform::kDefaultPipeline)
                   .to_string()
-                  .rfind("SpecializeTTShapes -> EliminateDeadTTValues -> ", 0),
+                  .rfind("LowerTTPersistent -> SpecializeTTShapes -> EliminateDeadTTValues -> ", 0),
               0u);
 }
 

@@ -272,12 +272,14 @@ class Parser(ExpressionParser):
         if node.orelse:
             raise self.error(node, "for/else is not supported in kernels")
         if not isinstance(node.iter, ast.Call):
-            raise self.error(node.iter, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
+            raise self.error(node.iter, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel, T.Persistent or range")
         call = node.iter
         func = self.eval_python(call.func, "a loop iterator")
         name = func.name if isinstance(func, B.KernelOnly) else ("range" if func is range else None)
-        if name not in ("Pipelined", "serial", "unroll", "Parallel", "range"):
-            raise self.error(call, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel or range")
+        if name not in ("Pipelined", "serial", "unroll", "Parallel", "Persistent", "range"):
+            raise self.error(call, "loop over T.Pipelined, T.serial, T.unroll, T.Parallel, T.Persistent or range")
+        if name == "Persistent":
+            return self.persistent_loop(node, call)
         stages = 0
         if name == "Parallel":
             self.reject_unpacking(call, "T.Parallel")
@@ -317,6 +319,51 @@ class Parser(ExpressionParser):
             body = ir.for_loop(var, lo, ext, kind, body, num_stages=stages if kind == "pipelined" else 0,
                                span=self.span(node))
         return [body]
+
+    def persistent_loop(self, node, call):
+        """``for bx, by in T.Persistent(domain, wave_size, index, group_size=8, num_stages=0)``: the
+        statement tl.persistent(wave_size, index, rank, group_size, num_stages) followed by one
+        serial loop from 0 per domain entry, first entry outermost. LowerTTPersistent makes the
+        domain the launch grid and checks the arguments against the launch."""
+        args, kwargs = self.call_args(call, ["domain", "wave_size", "index", "group_size", "num_stages"], "Persistent",
+                                      allowed_kw={"annotations"})
+        for key in ("domain", "wave_size", "index"):
+            if key not in args:
+                raise self.error(call, f"T.Persistent needs {key}: T.Persistent(domain, wave_size, index, group_size=8)")
+        domain_node = call.args[0] if call.args else next(kw.value for kw in call.keywords if kw.arg == "domain")
+        if isinstance(domain_node, (ast.List, ast.Tuple)):
+            extents = self.extents(domain_node.elts, "an extent of T.Persistent's domain")
+        else:
+            domain = self.eval_python(domain_node, "T.Persistent's domain")
+            if not isinstance(domain, (list, tuple)):
+                raise self.error(domain_node, "T.Persistent's domain is a list of extents, e.g. [T.ceildiv(M, block_M), "
+                                 "T.ceildiv(N, block_N)]")
+            extents = [self.to_expr(self.count(e, domain_node, "an extent of T.Persistent's domain", minimum=0),
+                                    domain_node) for e in domain]
+        if not extents:
+            raise self.error(domain_node, "T.Persistent's domain needs at least one extent")
+        group_size = args.get("group_size", 8)
+        if self.is_kernel_value(group_size) or isinstance(group_size, bool) or not isinstance(group_size, int) or \
+                group_size < 1:
+            raise self.error(call, f"T.Persistent's group_size= must be a positive int when the kernel is built, got "
+                             f"{'a kernel value' if self.is_kernel_value(group_size) else repr(group_size)}")
+        num_stages = args.get("num_stages", 0)
+        if self.is_kernel_value(num_stages):
+            raise self.error(call, "T.Persistent's num_stages= must be an int when the kernel is built")
+        num_stages = self.count(num_stages, call, "num_stages", minimum=0)
+        if kwargs.get("annotations") not in (None, {}):
+            raise self.error(call, "T.Persistent's annotations= (GPU loop annotations) are not supported on Tenstorrent; "
+                             "remove them")
+        names = self.target_names(node.target, len(extents), "T.Persistent")
+        loop_vars = [ir.Var(n, "int32", span=self.span(node.target)) for n in names]
+        sp = self.span(node)
+        marker = ir.evaluate(ir.call("tl.persistent", [
+            self.to_expr(args["wave_size"], call), self.to_expr(args["index"], call),
+            ir.const(len(extents)), ir.const(group_size), ir.const(num_stages)], span=sp), span=sp)
+        body = self.parse_block(node.body, node, dict(zip(names, loop_vars)))
+        for var, extent in reversed(list(zip(loop_vars, extents))):
+            body = ir.for_loop(var, ir.const(0), extent, "serial", body, span=sp)
+        return [marker, body]
 
     def trip_count(self, start, stop, name, call):
         """The trip count of a loop from start to stop known when the kernel is built. A negative one
