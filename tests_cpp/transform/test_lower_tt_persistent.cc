@@ -111,6 +111,12 @@ TEST(LowerTTPersistent, AnOrdinaryLaunchIsUnchanged) {
 
 TEST(LowerTTPersistent, ArgumentsMustMatchTheLaunch) {
     PersistentGemm g;
+    Stmt two_dims = KernelLaunchNode::make(
+        {make_int(8), make_int(1)}, {g.block_id, make_var("b1")}, {128},
+        AllocateNode::make(g.s, SeqStmtNode::make({g.marker(make_int(8), g.block_id), g.loops(g.block_body())}), kAt),
+        kAt);
+    expect_error([&] { lower_tt_persistent(g.func(two_dims), context()); },
+                 "T.Persistent deals its tiles over a one-dimensional launch", kLoopAt);
     expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.bx))), context()); },
                  "T.Persistent's index is bx, but it must be the T.Kernel's block variable 'block_id'", kLoopAt);
     expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(4), g.block_id))), context()); },
