@@ -1,5 +1,6 @@
 // TileLang's tile operations and scalar math as intrinsics. The frontend emits these; lowering
-// (LowerTTTileIntrinsics) must replace every kRoleFrontend call, which VerifyTTIR checks.
+// must replace every kRoleFrontend call (tl.persistent: LowerTTPersistent; the rest:
+// LowerTTTileIntrinsics), which VerifyTTIR checks.
 #include "ir/intrinsics.h"
 
 namespace tt::ir {
