@@ -201,10 +201,66 @@ def test_persistent_elementwise_matches_numpy(private_cache):  # noqa: F811
     np.testing.assert_allclose(kernel(a, b).astype(np.float32), ref, rtol=2 * EPS_BF16, atol=2 * EPS_BF16)
 
 
+def matmul_persistent_upstream(M, N, K, block_M, block_N, block_K, sm_num, dtype="bfloat16", accum_dtype="float"):
+    """The body of TileLang's main_persistent_primitive as written there: the domain M blocks first,
+    bx over M, the default group_size, num_stages=3 on the inner T.Pipelined."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), C: T.Tensor((M, N), dtype)):
+        with T.Kernel(sm_num, threads=256) as (block_id):
+            A_shared = T.alloc_shared((block_M, block_K), dtype)
+            B_shared = T.alloc_shared((block_K, block_N), dtype)
+            C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
+            C_shared = T.alloc_shared((block_M, block_N), dtype)
+            for bx, by in T.Persistent(
+                    [T.ceildiv(M, block_M), T.ceildiv(N, block_N)], sm_num, block_id):
+                T.clear(C_local)
+                for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=3):
+                    T.copy(A[bx * block_M, k * block_K], A_shared)
+                    T.copy(B[k * block_K, by * block_N], B_shared)
+                    T.gemm(A_shared, B_shared, C_local)
+                T.copy(C_local, C_shared)
+                T.copy(C_shared, C[bx * block_M, by * block_N])
+
+    return main
+
+
+def test_upstream_persistent_primitive_matches_numpy(private_cache):  # noqa: F811
+    kernel = tilelang_tt.compile(matmul_persistent_upstream(512, 384, 256, 128, 128, 64, 132), out_idx=[-1])
+    check_gemm(kernel, 512, 384, 256)
+    assert kernel.plan["work_partition"]["grid"] == [4, 3]
+
+
+def add_rows_dynamic(block, sm_num, dtype="bfloat16"):
+    """A persistent element-wise kernel over a dynamic number of rows: the domain, so the launch
+    grid, depends on the size."""
+    M = T.dynamic("m")
+
+    @T.prim_func
+    def main(A: T.Tensor((M, 64), dtype), B: T.Tensor((M, 64), dtype), C: T.Tensor((M, 64), dtype)):
+        with T.Kernel(sm_num) as cta:
+            for by in T.Persistent([T.ceildiv(M, block)], sm_num, cta):
+                for i, j in T.Parallel(block, 64):
+                    C[by * block + i, j] = A[by * block + i, j] + B[by * block + i, j]
+
+    return main
+
+
+def test_persistent_over_a_dynamic_domain(private_cache):  # noqa: F811
+    kernel = tilelang_tt.compile(add_rows_dynamic(64, 8), out_idx=[-1])
+    for m in (100, 256):
+        rng = np.random.default_rng(m)
+        a = rng.standard_normal((m, 64)).astype(ml_dtypes.bfloat16)
+        b = rng.standard_normal((m, 64)).astype(ml_dtypes.bfloat16)
+        ref = a.astype(np.float32) + b.astype(np.float32)
+        np.testing.assert_allclose(kernel(a, b).astype(np.float32), ref, rtol=2 * EPS_BF16, atol=2 * EPS_BF16)
+
+
 def test_persistent_primitive_compiles_against_the_release(tt_release, private_cache):  # noqa: F811
     directories = [
         tilelang_tt.compile(matmul_persistent_primitive(200, 136, 100, 64, 64, 32, 8, 8, True), out_idx=[-1]).artifacts_dir,
         tilelang_tt.compile(add_persistent(96, 160, 32, 8), out_idx=[-1]).artifacts_dir,
+        tilelang_tt.compile(add_rows_dynamic(64, 8), out_idx=[-1]).artifacts_dir,
     ]
     check_kernels(directories)
     for program in check_host_programs(directories):
