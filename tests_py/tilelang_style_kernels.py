@@ -272,3 +272,45 @@ def sum_relu_then_scale(M, N, block):
             T.copy(y, Z[by * block, bx * block])
 
     return chain
+
+
+def moe_shared_mlp(num_tokens, d_hidden, d_expert, block_token=64, block_dhidden=64, block_dexpert=64, dtype="bfloat16"):
+    """The shared experts of a fused MoE layer as TileLang's fused-MoE example writes them: launch 1
+    computes the gate and up projections in one K loop (two GEMMs on one input block), SiLU of the
+    gate (with exp2 and log2(e)) times up, into up_logits; launch 2 is the down projection."""
+    scale = 1.44269504  # log2(e)
+    @T.prim_func
+    def kernel_shared(x: T.Tensor((num_tokens, d_hidden), dtype), w_gate: T.Tensor((d_expert, d_hidden), dtype),
+                      w_up: T.Tensor((d_expert, d_hidden), dtype), w_down: T.Tensor((d_hidden, d_expert), dtype),
+                      up_logits: T.Tensor((num_tokens, d_expert), dtype), output: T.Tensor((num_tokens, d_hidden), dtype)):
+        with T.Kernel(T.ceildiv(num_tokens, block_token), T.ceildiv(d_expert, block_dexpert), threads=256) as (bx, by):
+            x_frag = T.alloc_fragment((block_token, block_dhidden), dtype=dtype)
+            wg = T.alloc_shared((block_dexpert, block_dhidden), dtype=dtype)
+            wu = T.alloc_shared((block_dexpert, block_dhidden), dtype=dtype)
+            gate = T.alloc_fragment((block_token, block_dexpert), dtype="float32")
+            up = T.alloc_fragment((block_token, block_dexpert), dtype="float32")
+            T.use_swizzle(10)
+            T.clear(gate)
+            T.clear(up)
+            for k in T.Pipelined(T.ceildiv(d_hidden, block_dhidden), num_stages=1):
+                T.copy(x[bx * block_token, k * block_dhidden], x_frag)
+                T.copy(w_gate[by * block_dexpert, k * block_dhidden], wg)
+                T.copy(w_up[by * block_dexpert, k * block_dhidden], wu)
+                T.gemm(x_frag, wg, gate, transpose_B=True)
+                T.gemm(x_frag, wu, up, transpose_B=True)
+            for i, j in T.Parallel(block_token, block_dexpert):
+                gate[i, j] = gate[i, j] * (1.0 / (1.0 + T.exp2(-gate[i, j] * scale)))
+                up[i, j] = up[i, j] * gate[i, j]
+            T.copy(up, up_logits[bx * block_token, by * block_dexpert])
+        with T.Kernel(T.ceildiv(num_tokens, block_token), T.ceildiv(d_hidden, block_dhidden), threads=256) as (bx, by):
+            u = T.alloc_fragment((block_token, block_dexpert), dtype=dtype)
+            wd = T.alloc_shared((block_dhidden, block_dexpert), dtype=dtype)
+            out = T.alloc_fragment((block_token, block_dhidden), dtype="float32")
+            T.use_swizzle(10)
+            T.clear(out)
+            for k in T.Pipelined(T.ceildiv(d_expert, block_dexpert), num_stages=1):
+                T.copy(up_logits[bx * block_token, k * block_dexpert], u)
+                T.copy(w_down[by * block_dhidden, k * block_dexpert], wd)
+                T.gemm(u, wd, out, transpose_B=True)
+            T.copy(out, output[bx * block_token, by * block_dhidden])
+    return kernel_shared
