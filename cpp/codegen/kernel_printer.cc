@@ -248,6 +248,17 @@ std::string KernelPrinter::cb_name(int64_t index) const {
 std::string KernelPrinter::print(const CallNode *op) {
     TT_ICHECK(!op->op->cpp_name.empty()) << op->op->name << " has no C++ form; it should have been lowered";
     if (op->op->name == "tt.get_arg_val") return "get_arg_val<uint32_t>(" + print_expr(op->args[0]) + ")";
+    // A TensorAccessor is addressed through its member: the release's free get_noc_addr(id, addrgen)
+    // admits only the legacy address generators.
+    if (op->op->name == "tt.get_noc_addr")
+        return print_expr(op->args[1]) + ".get_noc_addr(" + print_expr(op->args[0]) + ", " + print_expr(op->args[2]) +
+               ")";
+    // Scalar L1 words through a pointer, as data-movement kernels read and write CB pages.
+    if (op->op->name == "tt.l1_read_u32" || op->op->name == "tt.l1_write_u32") {
+        std::string word = "reinterpret_cast<volatile tt_l1_ptr uint32_t *>(" + print_expr(op->args[0]) + ")[" +
+                           print_expr(op->args[1]) + "]";
+        return op->op->name == "tt.l1_read_u32" ? word : word + " = " + print_expr(op->args[2]);
+    }
     std::string text = op->op->cpp_name + "(";
     for (size_t i = 0; i < op->args.size(); ++i) {
         int64_t index;

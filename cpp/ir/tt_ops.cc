@@ -100,6 +100,28 @@ void register_noc() {
           kRoleDataMovement, "start writing L1 to page page_id of a tensor");
     tt_op("noc_async_read_barrier", {}, kRoleDataMovement, "wait until every started read has landed");
     tt_op("noc_async_write_barrier", {}, kRoleDataMovement, "wait until every started write is acknowledged");
+    // Reading a few bytes of a page (one element of a block mask): the accessor's NoC address of
+    // the page plus an offset, and the raw read of `size` bytes from there.
+    tt_op("get_noc_addr", {int_arg("page_id"), {"tensor", ArgKind::Region}, int_arg("offset")}, kRoleDataMovement,
+          "NoC address of byte `offset` of page page_id of a tensor (prints as the accessor's member "
+          "`tensor.get_noc_addr(page_id, offset)`, a uint64_t: an operand of noc_async_read, never bound to a "
+          "variable, which would print as uint32_t)",
+          ResultRule::Fixed, DataType::int32());
+    tt_op("noc_async_read", {int_arg("src_noc_addr"), int_arg("l1_address"), int_arg("size")}, kRoleDataMovement,
+          "start reading size bytes from a NoC address into L1");
+}
+
+// Scalar access to L1 (CB pages the kernel reserved) through a pointer: no call of the release,
+// the C++ `reinterpret_cast<volatile tt_l1_ptr uint32_t *>(l1_address)[word]` every data-movement
+// kernel may write.
+void register_l1_words() {
+    register_intrinsic({"tt.l1_read_u32", {int_arg("l1_address"), int_arg("word")}, false, ResultRule::Fixed,
+                        DataType::int32(), false, kRoleDataMovement, "l1_read_u32",
+                        "the 32-bit word `word` of L1 from l1_address on (a scalar read of a page the kernel read)",
+                        ""});
+    register_intrinsic({"tt.l1_write_u32", {int_arg("l1_address"), int_arg("word"), int_arg("value")}, false,
+                        ResultRule::Void, DataType::handle(), false, kRoleDataMovement, "l1_write_u32",
+                        "store value into the 32-bit word `word` of L1 from l1_address on (zeroing a CB page)", ""});
 }
 
 void register_compute() {
@@ -273,6 +295,7 @@ void register_tt_ops() {
     register_unbound_runtime_arguments();
     register_circular_buffers();
     register_noc();
+    register_l1_words();
     register_compute();
     register_eltwise_compute();
     register_reduce_and_broadcast();

@@ -304,6 +304,15 @@ const CircularBuffer &LoweringContext::index_cb(std::vector<Stmt> *setup, std::v
     return index;
 }
 
+const CircularBuffer &LoweringContext::element_cb(const Buffer &global, const Span &span) {
+    CircularBuffer one;
+    one.buffer = make_buffer(global->name + "_element", {make_int(32), make_int(32)}, global->dtype,
+                             MemoryScope::Fragment, span);
+    one.config.tiles_per_stage = 1;
+    one.config.depth = 1;
+    return add_cb(global->name + ".element", one, global->dtype, CBFlow::Intermediate);
+}
+
 const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {
     const CircularBuffer &home = cb(buffer, buffer->span);
     return add_cb(buffer->name + "." + what, home, buffer->dtype, CBFlow::Intermediate);

@@ -128,6 +128,14 @@ public:
      *  compute's making of them (a column of ones summed down the tile by cumsum_tile, minus one;
      *  its transpose) and to `teardown` their pop. */
     const CircularBuffer &index_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown, const Span &span);
+    /*! \brief A one-tile CB of `global`'s format ("<name>.element") the reader reads single
+     *  elements of the tensor into (the block mask of a data-dependent if): it reserves the page
+     *  and reads into it, then pushes and pops it itself, so no other kernel sees the CB. */
+    const CircularBuffer &element_cb(const ir::Buffer &global, const Span &span);
+    /*! \brief While defined, the reader's copies from global memory are conditional: it reads the
+     *  tiles when this condition holds and writes zeros into the reserved pages otherwise, pushing
+     *  them either way (a data-dependent if around the loads of a gemm's operands). */
+    ir::Expr &read_condition() { return read_condition_; }
     /*! \brief A CB like `buffer`'s for an intermediate value lowering computes ("<name>.<what>"). */
     const CircularBuffer &scratch_cb(const ir::Buffer &buffer, const std::string &what);
     /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):
@@ -189,6 +197,7 @@ private:
     std::array<std::vector<ir::Buffer>, 3> accessors_;
     std::map<const ir::BufferNode *, TileValue> values_;
     std::map<const ir::VarNode *, ir::Expr> lets_;
+    ir::Expr read_condition_;
     ComputeConfig compute_;
     bool prefetch_;
     const target::DeviceSpec &device_;

@@ -191,7 +191,7 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
 }
 
 Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies) {
-    std::vector<Stmt> reserves, reads, pushes;
+    std::vector<Stmt> reserves, reads, zero_fills, pushes;
     std::vector<std::pair<Var, Expr>> write_pointers;
     for (const GlobalToCB &copy : copies) {
         const Buffer &global = copy.source->buffer;
@@ -213,10 +213,17 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
                 return ctx.prefetch() ? read : seq({read, tt_call("noc_async_read_barrier", {})});
             });
         }));
+        if (ctx.read_condition()) {
+            // The pages the reads would fill, word by word: zero is 0x0 in every tile format.
+            zero_fills.push_back(tile_loop("word", rows * cols * cb.page_size / 4, [&](const Expr &w) {
+                return tt_call("l1_write_u32", {write_ptr, w, make_int(0)});
+            }));
+        }
         pushes.push_back(tt_call("cb_push_back", {cb_index, make_int(rows * cols)}));
     }
     if (ctx.prefetch()) reads.push_back(tt_call("noc_async_read_barrier", {}));
     Stmt body = seq(reads);
+    if (ctx.read_condition()) body = IfThenElseNode::make(ctx.read_condition(), body, seq(zero_fills));
     for (auto it = write_pointers.rbegin(); it != write_pointers.rend(); ++it) {
         body = LetStmtNode::make(it->first, it->second, body);
     }
@@ -224,6 +231,57 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
     out.push_back(body);
     out.insert(out.end(), pushes.begin(), pushes.end());
     return seq(out);
+}
+
+Stmt emit_element_read(LoweringContext &ctx, const BufferLoadNode *load, const Var &value, const Stmt &body,
+                       const Span &span) {
+    const Buffer &global = load->buffer;
+    const BufferLayout &layout = ctx.layout(global, span);
+    const std::string dtype = global->dtype.to_string();
+    const size_t rank = load->indices.size();
+    if (dtype != "int32" && dtype != "uint32") {
+        TT_USER_ERROR(Validation, span) << "the condition reads an element of " << global->name << " (" << dtype
+                                        << "), which is not supported on Tenstorrent yet: the reader tests 32-bit "
+                                        << "integer elements; instead give " << global->name << " dtype int32";
+    }
+    if (layout.layout != LayoutKind::Interleaved || layout.row_block || rank < 2 ||
+        layout.tile_axes != default_tile_axes(rank) || !ctx.dynamic_axes(global).empty()) {
+        TT_USER_ERROR(Validation, span) << "the condition reads an element of " << global->name
+                                        << ", which is not supported on Tenstorrent yet for a tensor that is sharded, "
+                                        << "dynamic, of fewer than 2 dimensions or copied in blocks; instead "
+                                        << "pass the mask as an interleaved tensor of 2 or more static dimensions "
+                                        << "that the kernel only reads elements of";
+    }
+    // Pages are the tiles of the matrices over the last two axes, batch-major (see first_tile).
+    const std::vector<int64_t> &stored = layout.padded_shape;
+    Expr matrix = make_int(0);
+    for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, make_int(stored[d])), load->indices[d]);
+    const Expr row = load->indices[rank - 2], col = load->indices[rank - 1];
+    const Expr tile = make_int(kTileRows), half = make_int(kTileRows / 2);
+    Expr tile_row = AddNode::make(MulNode::make(matrix, make_int((stored[rank - 2] + kTileRows - 1) / kTileRows)),
+                                  FloorDivNode::make(row, tile));
+    Expr page = tile_id(ctx, global, layout, tile_row, FloorDivNode::make(col, tile));
+    // Inside the tile: face (r / 16, c / 16), each face 16x16 row-major.
+    Expr r = FloorModNode::make(row, tile), c = FloorModNode::make(col, tile);
+    Expr face = AddNode::make(MulNode::make(FloorDivNode::make(r, half), make_int(2)), FloorDivNode::make(c, half));
+    Expr word = AddNode::make(MulNode::make(face, make_int(kTileRows * kTileCols / 4)),
+                              AddNode::make(MulNode::make(FloorModNode::make(r, half), half), FloorModNode::make(c, half)));
+    // DRAM reads start at multiples of the DRAM alignment: read that chunk of the tile.
+    const int64_t chunk = ctx.device().dram_alignment, words_per_chunk = chunk / 4;
+    Expr offset = fold_constants(MulNode::make(FloorDivNode::make(word, make_int(words_per_chunk)), make_int(chunk)));
+    const CircularBuffer &cb = ctx.element_cb(global, span);
+    const Expr cb_index = make_int(cb.config.cb_index);
+    Var l1 = make_var(global->name + "_element_ptr");
+    Expr noc_addr = CallNode::make("tt.get_noc_addr", {page, ctx.accessor(KernelRole::Reader, global), offset});
+    // The word is in a register once read: the page goes back at once (pushed and popped by the
+    // reader itself, so that the CB is balanced and no other kernel sees it).
+    Stmt release = seq({tt_call("cb_push_back", {cb_index, make_int(1)}), tt_call("cb_wait_front", {cb_index, make_int(1)}),
+                        tt_call("cb_pop_front", {cb_index, make_int(1)}), body});
+    Expr element = CallNode::make("tt.l1_read_u32", {l1, fold_constants(FloorModNode::make(word, make_int(words_per_chunk)))});
+    Stmt read = seq({tt_call("noc_async_read", {noc_addr, l1, make_int(chunk)}), tt_call("noc_async_read_barrier", {}),
+                     LetStmtNode::make(value, element, release, span)});
+    return seq({tt_call("cb_reserve_back", {cb_index, make_int(1)}),
+                LetStmtNode::make(l1, CallNode::make("tt.get_write_ptr", {cb_index}), read, span)});
 }
 
 Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const TileOrder &order,

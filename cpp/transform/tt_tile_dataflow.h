@@ -24,8 +24,20 @@ struct GlobalToCB {
 /*! \brief The reader's statements for one stage of copies (consecutive copies from global memory
  *  in one block of the program). Each destination CB gets one reserve and one push of all its
  *  tiles. With prefetch every tile read of the stage is issued before a single read barrier, so
- *  the NoC overlaps them; without it each tile read is followed by its own barrier. */
+ *  the NoC overlaps them; without it each tile read is followed by its own barrier. While
+ *  ctx.read_condition() is defined the reads run only when it holds; otherwise the reader writes
+ *  zeros into the reserved pages through their L1 pointer (no DRAM read), and pushes them alike. */
 ir::Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies);
+
+/*! \brief The reader's read of one element of a global tensor of a 32-bit integer dtype (the block
+ *  mask a data-dependent if tests): it reserves the page of the tensor's element CB
+ *  (LoweringContext::element_cb), reads the DRAM-aligned chunk of the element's tile that holds it
+ *  (ctx.device().dram_alignment bytes, with the accessor's get_noc_addr(page, offset) and
+ *  noc_async_read), waits, binds `value` to the element's word (tiles hold four 16x16 faces,
+ *  each row-major), and releases the page (push, wait, pop: the reader is the CB's producer and
+ *  consumer) before `body`. A Validation error for tensors of other dtypes or layouts. */
+ir::Stmt emit_element_read(LoweringContext &ctx, const ir::BufferLoadNode *load, const ir::Var &value,
+                           const ir::Stmt &body, const Span &span);
 
 /*! \brief The writer's statements for copying the tiles of `source` (held in `order`) to the
  *  global region `destination`: per group, wait, write each tile, one write barrier, pop. */

@@ -2,6 +2,7 @@
 // verify_tt_ir.h).
 #include "transform/verify_tt_ir.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -77,6 +78,7 @@ protected:
     }
     void visit(const IfThenElseNode *op) override {
         std::optional<bool> taken = decide(bind(op->cond));
+        if (!taken && same_traffic_either_way(op)) return;
         if (!taken && !core_args_ && depends_on_runtime_arguments(op->cond)) {
             // Decided on each core from its runtime arguments (block indices), by the caller.
             if (!undecided) undecided = op;
@@ -131,6 +133,26 @@ protected:
     }
 
 private:
+    // Whether both branches move the same pages through every CB (the reader's test of a block
+    // mask: tiles read or zeros written, pushed alike), so the if needs no deciding; the traffic is
+    // that of either branch then.
+    bool same_traffic_either_way(const IfThenElseNode *op) {
+        const auto entry = traffic;
+        visit_stmt(op->then_case);
+        const auto after_then = traffic;
+        traffic = entry;
+        if (op->else_case) visit_stmt(op->else_case);
+        auto same = [](const std::map<int64_t, CBTraffic> &a, const std::map<int64_t, CBTraffic> &b) {
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto &x, const auto &y) {
+                return x.first == y.first && x.second.reserved == y.second.reserved &&
+                       x.second.pushed == y.second.pushed && x.second.waited == y.second.waited &&
+                       x.second.popped == y.second.popped;
+            });
+        };
+        if (same(after_then, traffic)) return true;
+        traffic = entry;
+        return false;
+    }
     // A condition on constants (after binding loop variables), or nullopt.
     static std::optional<bool> decide(const Expr &cond) {
         Expr a, b;
