@@ -175,27 +175,6 @@ def test_a_clearing_gemm_under_the_mask_is_a_located_error():
     assert info.value.line is not None
 
 
-def test_a_float_mask_is_a_located_error():
-    @T.prim_func
-    def main(A: T.Tensor((256, 256), "bfloat16"), B: T.Tensor((256, 256), "bfloat16"),
-             BlockMask: T.Tensor((4, 4, 8), "float32"), C: T.Tensor((256, 256), "bfloat16")):
-        with T.Kernel(4, 4, threads=128) as (bx, by):
-            A_shared = T.alloc_shared((64, 32), "bfloat16")
-            B_shared = T.alloc_shared((32, 64), "bfloat16")
-            C_local = T.alloc_fragment((64, 64), "float32")
-            T.clear(C_local)
-            for k in T.Pipelined(8, num_stages=2):
-                if BlockMask[by, bx, k] > 0.5:
-                    T.copy(A[by * 64, k * 32], A_shared)
-                    T.copy(B[k * 32, bx * 64], B_shared)
-                    T.gemm(A_shared, B_shared, C_local)
-            T.copy(C_local, C[by * 64, bx * 64])
-
-    with pytest.raises(ValidationError, match="instead give BlockMask dtype int32") as info:
-        codegen.generate(main)
-    assert info.value.line is not None
-
-
 def test_a_bool_mask_is_refused_for_int32():
     """bool tensors have no Tenstorrent tile format: the mask is int32 (as numpy's mask.astype(np.int32))."""
     with pytest.raises(ValidationError, match="has dtype bool.*int32") as info:
