@@ -36,6 +36,7 @@ struct GemmConfig {
     double fill_value = 0;         ///< T.fill(C_local, fill_value) instead of T.clear(C_local)
     bool shared_epilogue = false;  ///< C_local -> C_shared -> C instead of C_local -> C
     std::string source_file = "examples/gemm.py";
+    bool block_mask = false;  ///< an int32 BlockMask (M/bM, N/bN, K/bK) parameter guards the K loop's body
 };
 
 /*! \brief The gemm PrimFunc; spans point at the lines of examples/gemm.py listed in line_of(). */
@@ -82,10 +83,17 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
                         StringImmNode::make("Square")},
                        at(23)),
         at(23));
-    Stmt k_loop = ForNode::make(k, c(0), c(ceildiv(cfg.K, cfg.block_K)), ForKind::Pipelined,
-                                SeqStmtNode::make({copy(a_region, RegionNode::full(A_shared, at(21)), at(21)),
-                                                   copy(b_region, RegionNode::full(B_shared, at(22)), at(22)), gemm}),
-                                cfg.num_stages, {}, at(20));
+    Stmt k_body = SeqStmtNode::make({copy(a_region, RegionNode::full(A_shared, at(21)), at(21)),
+                                     copy(b_region, RegionNode::full(B_shared, at(22)), at(22)), gemm});
+    Buffer mask;
+    if (cfg.block_mask) {
+        mask = make_buffer("BlockMask", {c(cfg.M / cfg.block_M), c(cfg.N / cfg.block_N), c(cfg.K / cfg.block_K)},
+                           DataType::int32(), MemoryScope::Global, at(12));
+        Expr element = BufferLoadNode::make(mask, {by, bx, k}, at(20));
+        k_body = IfThenElseNode::make(NENode::make(element, c(0)), k_body, Stmt(), at(20));
+    }
+    Stmt k_loop = ForNode::make(k, c(0), c(ceildiv(cfg.K, cfg.block_K)), ForKind::Pipelined, k_body, cfg.num_stages,
+                                {}, at(20));
     Stmt fill = EvaluateNode::make(
         CallNode::make("tl.fill", {RegionNode::full(C_local, at(19)), FloatImmNode::make(acc, cfg.fill_value, at(19))}, at(19)), at(19));
     Stmt epilogue = cfg.shared_epilogue
@@ -99,7 +107,8 @@ inline ir::PrimFunc make_gemm(const GemmConfig &cfg = {}) {
     body = AllocateNode::make(A_shared, body, at(14));
     Stmt launch = KernelLaunchNode::make({c(ceildiv(cfg.N, cfg.block_N)), c(ceildiv(cfg.M, cfg.block_M))}, {bx, by}, {128},
                                          body, at(13));
-    return make_prim_func("gemm", {A, B, C}, launch, {{attr::GLOBAL_SYMBOL, "gemm"}}, at(11));
+    std::vector<Buffer> params = cfg.block_mask ? std::vector<Buffer>{A, B, mask, C} : std::vector<Buffer>{A, B, C};
+    return make_prim_func("gemm", params, launch, {{attr::GLOBAL_SYMBOL, "gemm"}}, at(11));
 }
 
 inline ir::IRModule make_gemm_module(const GemmConfig &cfg = {}) {

@@ -255,3 +255,106 @@ TEST(LowerTTTileIntrinsics, ElementStoreIsRefusedNotDropped) {
 }
 
 }  // namespace
+
+namespace {
+
+tt::testing::GemmConfig block_sparse_config() {
+    tt::testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 256;
+    cfg.block_M = cfg.block_N = 64;
+    cfg.block_K = 32;
+    cfg.block_mask = true;
+    return cfg;
+}
+
+// The K loop's body (inside the if on the block mask) with `edit` applied to each statement.
+PrimFunc edit_masked_body(const std::function<std::vector<Stmt>(const std::vector<Stmt> &)> &edit) {
+    PrimFunc f = tt::testing::make_gemm(block_sparse_config());
+    struct Editor : IRMutator {
+        const std::function<std::vector<Stmt>(const std::vector<Stmt> &)> &edit;
+        explicit Editor(const std::function<std::vector<Stmt>(const std::vector<Stmt> &)> &e) : edit(e) {}
+        using IRMutator::visit;
+        Stmt visit(const IfThenElseNode *op) override {
+            return IfThenElseNode::make(op->cond, SeqStmtNode::make(edit(op->then_case.as<SeqStmtNode>()->seq)),
+                                        Stmt(), op->span);
+        }
+    };
+    return with_body(f, Editor(edit)(f->body));
+}
+
+}  // namespace
+
+/*! Block-sparse GEMM, before:
+ *      for k in T.Pipelined(8):
+ *          if BlockMask[by, bx, k] != 0:
+ *              T.copy(A[...], A_shared); T.copy(B[...], B_shared); T.gemm(A_shared, B_shared, C_local)
+ *  after, reader: the mask element's chunk of its tile read into BlockMask.element's page, the word
+ *  taken, the page released; A's and B's pages reserved, read when the word is not 0 and zeroed
+ *  otherwise, pushed either way. Compute runs the gemm on every iteration, without the if; the
+ *  writer is the unmasked GEMM's. */
+TEST(LowerTTTileIntrinsics, BlockMaskIfBecomesTheReadersReadsOrZeros) {
+    IRModule out = lower(block_sparse_config());
+    const PrimFunc reader = out->lookup("gemm_reader"), compute = out->lookup("gemm_compute");
+    const std::string text = to_text(reader);
+    const std::vector<std::string> in_order = {
+        "tt.cb_reserve_back(25, 1)",
+        "BlockMask_element_ptr: T.int32 = tt.get_write_ptr(25)",
+        "tt.noc_async_read(tt.get_noc_addr(",
+        "tt.noc_async_read_barrier()",
+        "BlockMask_value: T.int32 = tt.l1_read_u32(BlockMask_element_ptr, ",
+        "tt.cb_push_back(25, 1)",
+        "tt.cb_wait_front(25, 1)",
+        "tt.cb_pop_front(25, 1)",
+        "tt.cb_reserve_back(0, 2)",
+        "if BlockMask_value != 0:",
+        "tt.noc_async_read_page(",
+        "else:",
+        "tt.l1_write_u32(A_shared_write_ptr, word, 0)",
+        "tt.l1_write_u32(B_shared_write_ptr, word_1, 0)",
+        "tt.cb_push_back(0, 2)",
+    };
+    size_t at = 0;
+    for (const std::string &piece : in_order) {
+        const size_t found = text.find(piece, at);
+        ASSERT_NE(found, std::string::npos) << "missing, in order: " << piece << "\n" << text;
+        at = found + piece.size();
+    }
+    EXPECT_NE(text.find("for word in T.serial(1024)"), std::string::npos) << text;  // 2 bf16 tiles, 4-byte words
+    EXPECT_EQ(count_calls(reader->body, "tt.get_noc_addr"), 1);
+
+    // Compute: the same matmuls as without the mask, never conditional; no data read.
+    IRModule plain = lower([] {
+        tt::testing::GemmConfig cfg = block_sparse_config();
+        cfg.block_mask = false;
+        return cfg;
+    }());
+    EXPECT_EQ(to_text(compute->body), to_text(plain->lookup("gemm_compute")->body));
+    EXPECT_EQ(to_text(out->lookup("gemm_writer")->body), to_text(plain->lookup("gemm_writer")->body));
+    EXPECT_EQ(reader->attrs.at(attr::TT_CB_DESC).count("BlockMask.element"), 1u);
+}
+
+/*! Other shapes of an if on data are located errors naming what differs from the supported one. */
+TEST(LowerTTTileIntrinsics, OtherIfsOnDataAreLocatedErrors) {
+    auto refused = [](const PrimFunc &f, const std::string &why) {
+        return raises(ErrorKind::Validation, why, [&] { lower(make_module({{"gemm", f}})); });
+    };
+    // Only the gemm under the mask: its operands come from elsewhere.
+    EXPECT_TRUE(refused(edit_masked_body([](const std::vector<Stmt> &s) { return std::vector<Stmt>{s[2]}; }),
+                        "copies no operand of the T.gemm"));
+    // Copies and no gemm.
+    EXPECT_TRUE(refused(edit_masked_body([](const std::vector<Stmt> &s) { return std::vector<Stmt>{s[0], s[1]}; }),
+                        "does not end with a T.gemm"));
+    // One operand loaded under the mask, the other not at all.
+    EXPECT_TRUE(refused(edit_masked_body([](const std::vector<Stmt> &s) { return std::vector<Stmt>{s[0], s[2]}; }),
+                        "do not fill exactly the two operands"));
+    // A gemm that clears the accumulator would differ from skipping it.
+    EXPECT_TRUE(refused(edit_masked_body([](const std::vector<Stmt> &s) {
+                            const auto *call = s[2].as<EvaluateNode>()->value.as<CallNode>();
+                            std::vector<Expr> args = call->args;
+                            args[5] = make_bool(true);
+                            return std::vector<Stmt>{s[0], s[1],
+                                                     EvaluateNode::make(CallNode::make("tl.gemm", args, call->span),
+                                                                        s[2]->span)};
+                        }),
+                        "clear_accum=True"));
+}
