@@ -171,3 +171,49 @@ def test_sharding_errors_are_located_and_say_what_to_do():
     with pytest.raises(ValidationError, match="a layout is requested for W, which is not a parameter of "
                                               "chain_launch0 or a global buffer it allocates"):
         tilelang_tt.compile(sum_relu_then_scale(64, 64, 32), out_idx=[-1], layouts={"W": sharded([2, 2])})
+
+
+def test_layout_values_are_checked_and_numpy_integers_accepted():
+    from tilelang_tt import compat
+
+    func = elementwise_add(128, 256, 32, 32, "bfloat16", "bfloat16")
+    bad = {"[1.5, 2]": [1.5, 2], "[True, 2]": [True, 2], "[2**32 + 2, 2]": [2 ** 32 + 2, 2], "[0, 2]": [0, 2],
+           "['2', '2']": ["2", "2"], "[nan, 2]": [float("nan"), 2]}
+    for text, grid in bad.items():
+        with pytest.raises(ValidationError, match=r"layouts\[A\]: shard_grid must be \[x, y\]: two positive "
+                                                  r"integers") as info:
+            tilelang_tt.compile(func, out_idx=[-1], layouts={"A": sharded(grid)})
+        assert info.value is not None, text
+    with pytest.raises(ValidationError, match=r"layouts\[A\]: shard_shape_tiles must be a list of positive integers"):
+        tilelang_tt.compile(func, out_idx=[-1], layouts={"A": {**sharded([2, 2]), "shard_shape_tiles": None}})
+    with pytest.raises(ValidationError, match="has the key 0; use the tensor's name as a string"):
+        tilelang_tt.compile(func, out_idx=[-1], layouts={0: sharded([2, 2])})
+    with pytest.raises(ValidationError, match=r"layouts\[C\] must be a dict"), pytest.warns(DeprecationWarning):
+        compat.annotate_tt_layout(func, {"C": "sharded"})
+    # Grids and shard shapes computed with NumPy are integers like any other.
+    kernel = tilelang_tt.compile(func, out_idx=[-1], layouts={"A": sharded([np.int64(2), 2], np.array([1, 2]))})
+    assert next(b for b in kernel.plan["buffers"] if b["name"] == "A")["shard"] == {"grid": [2, 2],
+                                                                                    "shard_shape_tiles": [1, 2]}
+
+
+def test_shard_grids_of_one_program_agree_and_unused_tensors_do_not_fix_its_cores():
+    func = elementwise_add(128, 256, 32, 32, "bfloat16", "bfloat16")
+    with pytest.raises(ValidationError, match=r"layouts\[C\]: its shard grid \[4, 4\] differs from A's \[1, 4\]; "
+                                              r"a program runs on the shard grid") as info:
+        tilelang_tt.compile(func, out_idx=[-1], layouts={"A": sharded([1, 4]), "C": sharded([4, 4])})
+    assert info.value.file.endswith("tilelang_style_kernels.py")
+    with pytest.raises(ValidationError, match=r"layouts\[B\]: gemm has dynamic dimensions, so one program serves "
+                                              r"every size on every core"):
+        import tilelang_tt.language as T
+        tilelang_tt.compile(matmul(T.dynamic("m"), 128, 128, 32, 64, 32, dtype="bfloat16"), out_idx=[-1],
+                            layouts={"B": sharded([2, 2])})
+
+
+def test_tensors_in_l1_of_all_launches_count_against_each_launch():
+    """Every L1 tensor of a function lives while any of its launches runs: three 512 KiB shards on one
+    core do not fit beside each other, although each launch alone uses two of them."""
+    one = sharded([1, 1])
+    with pytest.raises(ValidationError, match=r"kernel chain \(launch 0\) needs .* of L1 per core(.|\n)*"
+                                              r"Y \(sharded tensor in L1, per core\): 524288 bytes(.|\n)*"
+                                              r"shard the L1 tensors over more cores"):
+        tilelang_tt.compile(sum_relu_then_scale(512, 512, 32), out_idx=[-1], layouts={"A": one, "Y": one, "Z": one})

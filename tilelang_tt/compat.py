@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
+from collections.abc import Mapping
 
 from . import attrs, passes
 from .errors import ValidationError
@@ -67,9 +68,12 @@ def annotate_tt_layout(mod, layouts):
     """Records layout requests (buffer name -> {memory, layout, shard_grid, shard_shape_tiles}) on
     every function as tt.layout_requests, which InferTTLayout honours."""
     module, unwrap = passes._as_module(mod)
+    layouts = passes._layout_requests(layouts)
+    if not isinstance(layouts, Mapping):
+        raise ValidationError(f"annotate_tt_layout takes a dict of buffer names to layout requests, got {layouts!r}")
     for name, func in module.functions.items():
         requests = dict(func.attrs.get(attrs.TT_LAYOUT_REQUESTS, {}))
-        requests.update({k: dict(v) for k, v in layouts.items()})
+        requests.update(layouts)
         module = module.with_function(name, func.with_attr(attrs.TT_LAYOUT_REQUESTS, requests))
     return unwrap(module)
 

@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from . import _core, cache, ir
+from . import _core, cache, ir, passes
 from .errors import ValidationError
 
 _TARGETS = ("tenstorrent", "tt")
@@ -228,6 +228,8 @@ def _options(target, execution_backend, target_device, pipeline_options):
         raise ValidationError(f"execution_backend {execution_backend!r} is not available here; use one of {_BACKENDS}")
     options = {"target_device": target_device}
     options.update(pipeline_options)
+    if "layouts" in options:  # as the cache key and the pipeline read it (NumPy integers made ints)
+        options["layouts"] = passes._layout_requests(options["layouts"])
     return options
 
 

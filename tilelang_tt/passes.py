@@ -14,6 +14,7 @@ After every pass the IR well-formedness verifier runs; with ``dump_dir`` (or the
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import ir
@@ -43,6 +44,32 @@ PassContext = _transform.PassContext
 DEFAULT_PIPELINE = _transform.DEFAULT_PIPELINE
 
 
+def _layout_requests(layouts):
+    """The layouts option as JSON: buffer names as keys, and NumPy integers or arrays in shard_grid /
+    shard_shape_tiles as Python ints (the C++ side checks every value and names what is wrong)."""
+    if not isinstance(layouts, Mapping):
+        return layouts
+    requests = {}
+    for name, request in layouts.items():
+        if not isinstance(name, str):
+            raise ValidationError(f"layouts maps buffer names to layout requests, but has the key {name!r}; "
+                                  f"use the tensor's name as a string")
+        if not isinstance(request, Mapping):
+            raise ValidationError(f"layouts[{name}] must be a dict such as {{\"layout\": \"sharded\", "
+                                  f"\"shard_grid\": [2, 2]}}, got {request!r}")
+        requests[name] = {key: _plain_integers(value) for key, value in request.items()}
+    return requests
+
+
+def _plain_integers(value):
+    """A sequence of integers (NumPy's included) as a list of Python ints; anything else as given."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [int(v) if isinstance(v, numbers.Integral) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
 def _context_options(target_device="wormhole", partition_strategy=None, enable_double_buffer=True,
                      enable_prefetch=True, plan_path=None, math_fidelity="HiFi4", fp32_dest_acc_en=None, layouts=None,
                      dump_dir=None, verify_each=True, shape_values=None, **unknown_options):
@@ -57,7 +84,7 @@ def _context_options(target_device="wormhole", partition_strategy=None, enable_d
         "plan_path": None if plan_path is None else str(plan_path),
         "math_fidelity": math_fidelity,
         "fp32_dest_acc_en": fp32_dest_acc_en,
-        "layouts": dict(layouts) if isinstance(layouts, Mapping) else layouts,
+        "layouts": _layout_requests(layouts),
         "dump_dir": None if dump_dir is None else str(dump_dir),
         "verify_each": verify_each,
         "shape_values": dict(shape_values) if isinstance(shape_values, Mapping) else shape_values,

@@ -209,6 +209,35 @@ bool any_sharded(const LayoutDesc &layouts) {
                        [](const auto &entry) { return entry.second.shard.has_value(); });
 }
 
+/*! The program runs on the shard grid of the sharded tensors it reads or writes, so they must
+ *  agree; and a program with dynamic dimensions serves every size on every core, which a shard
+ *  grid would fix. Errors at the second tensor's declaration (or the sharded one's). */
+void check_shard_grids(const PrimFunc &func, const LayoutDesc &layouts, bool dynamic) {
+    const BufferNode *first = nullptr;
+    for (const Buffer &param : func->params) {
+        const BufferLayout &layout = layouts.at(param->name);
+        if (!layout.shard || !(layout.read || layout.written)) continue;
+        if (dynamic) {
+            TT_USER_ERROR(Validation, param->span)
+                << "layouts[" << param->name << "]: " << func->name << " has dynamic dimensions, so one program "
+                << "serves every size on every core, but a sharded tensor fixes the program's cores to its shard grid; "
+                << "instead keep " << param->name << " interleaved, or make the dimensions static";
+        }
+        if (!first) {
+            first = param.get();
+            continue;
+        }
+        const auto &grid = layouts.at(first->name).shard->grid;
+        if (layout.shard->grid != grid) {
+            TT_USER_ERROR(Validation, param->span)
+                << "layouts[" << param->name << "]: its shard grid [" << layout.shard->grid[0] << ", "
+                << layout.shard->grid[1] << "] differs from " << first->name << "'s [" << grid[0] << ", " << grid[1]
+                << "]; a program runs on the shard grid of its sharded tensors, so instead give every sharded tensor "
+                << "one launch uses the same shard_grid (shard_shape_tiles may differ)";
+        }
+    }
+}
+
 /*! Buffers whose column axis is padded to whole tiles: tensors by their tile axes, on-chip buffers
  *  of two or more dimensions by their last; a dynamic column axis counts as padded, since some
  *  of its sizes are. */
@@ -274,18 +303,9 @@ std::set<const BufferNode *> row_padded_buffers(const PrimFunc &func) {
 
 CoreGrid choose_core_grid(const std::vector<int64_t> &grid, const target::DeviceSpec &device,
                           const LayoutDesc &layouts) {
-    std::optional<std::array<int, 2>> shard_grid;
     for (const auto &[name, layout] : layouts) {
-        if (!layout.shard) continue;
-        if (shard_grid && *shard_grid != layout.shard->grid) {
-            TT_USER_ERROR(Validation, Span())
-                << "sharded buffers disagree on the shard grid ([" << (*shard_grid)[0] << ", " << (*shard_grid)[1]
-                << "] vs [" << layout.shard->grid[0] << ", " << layout.shard->grid[1] << "] of " << name
-                << "); the cores of one program hold one shard each";
-        }
-        shard_grid = layout.shard->grid;
+        if (layout.shard && (layout.read || layout.written)) return CoreGrid{layout.shard->grid[0], layout.shard->grid[1]};
     }
-    if (shard_grid) return CoreGrid{(*shard_grid)[0], (*shard_grid)[1]};
     if (grid.size() == 2 && grid[0] <= device.grid_x && grid[1] <= device.grid_y) {
         return CoreGrid{static_cast<int>(grid[0]), static_cast<int>(grid[1])};
     }
@@ -312,6 +332,7 @@ PrimFunc infer_tt_layout(const PrimFunc &func, const PassContext &ctx) {
             func, param, flow, request == requests.end() ? LayoutAnnotation{} : request->second, device,
             reach == bounds.block_reach.end() ? nullptr : &reach->second, passed_on, dynamic_axes(param, dynamic));
     }
+    check_shard_grids(func, layouts, dynamic.has_value());
     // A program that serves every size has every core: its blocks are dealt at run time.
     const CoreGrid core_grid = dynamic && !any_sharded(layouts) ? CoreGrid{device.grid_x, device.grid_y}
                                                                 : choose_core_grid(launch_grid(func), device, layouts);

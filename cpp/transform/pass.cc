@@ -115,7 +115,11 @@ PassContext PassContext::from_json(const Json &j) {
                                                   << value.dump();
             }
             for (const auto &[buffer, request] : value.items()) {
-                o.layouts[buffer] = request.get<LayoutAnnotation>();
+                try {
+                    o.layouts[buffer] = request.get<LayoutAnnotation>();
+                } catch (const Error &e) {
+                    TT_USER_ERROR(Validation, Span()) << "layouts[" << buffer << "]: " << e.message();
+                }
             }
         }
         if (name == "dump_dir" && !value.is_null()) o.dump_dir = string_option(value, name);

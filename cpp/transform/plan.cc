@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ir/functor.h"
+#include "transform/propagate_tt_layout.h"
 #include "transform/shape_formula.h"
 
 namespace tt::transform {
@@ -204,6 +205,34 @@ bool writes(const std::string &access) {
 
 }  // namespace
 
+/*! The function's tensors in L1 (of every launch) live as long as the function: the host program
+ *  creates all its buffers before the first launch. So each launch's circular buffers must fit a
+ *  core's L1 next to all of them, not only next to its own (PropagateTTLayout checked those). */
+template <typename AtLaunch>
+void check_l1_across_launches(const PrimFunc &function, const std::vector<Json> &launch_plans, const Json &buffers,
+                              const AtLaunch &at_launch) {
+    LayoutDesc in_l1;
+    for (const Json &b : buffers) {
+        const std::string layout = b.at("layout").get<std::string>();
+        if (layout.rfind("l1_", 0) != 0 || !b.at("num_pages").is_number()) continue;
+        BufferLayout l1;
+        l1.memory = MemoryKind::L1;
+        l1.page_size = b.at("page_size").get<int64_t>();
+        l1.num_pages = b.at("num_pages").get<int64_t>();
+        l1.shape_tiles = b.at("shape_tiles").get<std::vector<int64_t>>();
+        if (b.contains("shard")) l1.shard = b.at("shard").get<ShardSpec>();
+        in_l1[b.at("name").get<std::string>()] = l1;
+    }
+    if (in_l1.empty()) return;
+    const target::DeviceSpec &device = target::lookup_device(launch_plans.front().at("device").get<std::string>());
+    for (size_t i = 0; i < launch_plans.size(); ++i) {
+        CBDesc cbs;
+        for (const Json &cb : launch_plans[i].at("circular_buffers"))
+            cbs[cb.at("name").get<std::string>()] = cb.get<CBConfig>();
+        check_l1_budget(cbs, in_l1, device, function->name + " (launch " + std::to_string(i) + ")", at_launch(i));
+    }
+}
+
 Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launch_plans) {
     TT_ICHECK(!launch_plans.empty()) << "function " << function->name << " has no launch plans";
     const std::set<std::string> function_wide = {"schema_version", "generator", "kernel_name",
@@ -261,6 +290,7 @@ Json merge_launch_plans(const PrimFunc &function, const std::vector<Json> &launc
         buffers.push_back(entry);
     }
     plan["buffers"] = buffers;
+    check_l1_across_launches(function, launch_plans, buffers, at_launch);
     Json later = Json::array();
     for (size_t i = 1; i < launch_plans.size(); ++i) {
         Json program = Json::object();

@@ -88,13 +88,6 @@ std::string kib(int64_t bytes) {
     return os.str();
 }
 
-/*! Per-core L1 bytes of global buffers placed in L1: a shard, or an interleaved share. */
-int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &device) {
-    if (layout.memory != MemoryKind::L1) return 0;
-    if (layout.shard) return shard_tiles_per_core(*layout.shard, layout.shape_tiles) * layout.page_size;
-    return (layout.num_pages + device.num_cores() - 1) / device.num_cores() * layout.page_size;
-}
-
 /*! Deals indices per flow in `order` and checks each flow's index range. */
 void assign_indices(std::vector<PlannedCB> &cbs, int num_cbs, const Span &span) {
     struct FlowRange {
@@ -125,7 +118,14 @@ void assign_indices(std::vector<PlannedCB> &cbs, int num_cbs, const Span &span) 
 
 }  // namespace
 
-void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device, const PrimFunc &func) {
+int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &device) {
+    if (layout.memory != MemoryKind::L1) return 0;
+    if (layout.shard) return shard_tiles_per_core(*layout.shard, layout.shape_tiles) * layout.page_size;
+    return (layout.num_pages + device.num_cores() - 1) / device.num_cores() * layout.page_size;
+}
+
+void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
+                     const std::string &kernel, const Span &at) {
     const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
     int64_t total = 0;
     std::ostringstream list;
@@ -136,17 +136,21 @@ void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target:
         list << "\n  " << name << " (c_" << cb.cb_index << ", " << cb.num_pages << " pages of " << cb.page_size
              << " bytes): " << kib(cb.total_bytes());
     }
+    bool global_in_l1 = false;
     for (const auto &[name, layout] : layouts) {
         const int64_t bytes = l1_bytes_per_core(layout, device);
         if (bytes == 0) continue;
         total += bytes;
-        list << "\n  " << name << " (global buffer in L1, per core): " << kib(bytes);
+        global_in_l1 = true;
+        list << "\n  " << name << " (" << (layout.shard ? "sharded" : "interleaved")
+             << " tensor in L1, per core): " << kib(bytes);
     }
     if (total > budget) {
-        TT_USER_ERROR(Validation, func->span)
-            << "kernel " << func->name << " needs " << kib(total) << " of L1 per core, but a " << device.name << " core has "
+        TT_USER_ERROR(Validation, at)
+            << "kernel " << kernel << " needs " << kib(total) << " of L1 per core, but a " << device.name << " core has "
             << kib(budget) << " for buffers:" << list.str()
-            << "\nuse smaller blocks, fewer T.Pipelined stages, or enable_double_buffer=False";
+            << "\nuse smaller blocks, fewer T.Pipelined stages, or enable_double_buffer=False"
+            << (global_in_l1 ? "; or shard the L1 tensors over more cores, or keep some of them in DRAM" : "");
     }
 }
 
@@ -166,7 +170,7 @@ PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
                                                   << "; circular buffers are keyed by name, rename one";
         }
     }
-    check_l1_budget(desc, layouts, ctx.device(), func);
+    check_l1_budget(desc, layouts, ctx.device(), func->name, func->span);
     return with_attr(with_attr(func, attr::TT_COMPUTE_CONFIG, compute), attr::TT_CB_DESC, desc);
 }
 

@@ -42,11 +42,17 @@ inline constexpr int kFirstInputCB = 0;
 inline constexpr int kFirstOutputCB = 16;
 inline constexpr int kFirstIntermediateCB = 24;
 
-/*! \brief The L1 check above for any set of CBs (a pass that adds CBs re-checks with it): a
- *  Validation error at func listing every CB and L1-resident global buffer with its bytes when
- *  their sum exceeds the device's L1 for buffers. */
+/*! \brief The L1 check above for any set of CBs and L1-resident global buffers (a pass that adds
+ *  CBs re-checks with it; the plan of several launches checks each launch's CBs with the L1
+ *  tensors of all of them, which live as long as the function): a Validation error at `at`
+ *  naming `kernel` and listing every CB and L1 buffer with its bytes when their sum exceeds the
+ *  device's L1 for buffers. */
 void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
-                     const ir::PrimFunc &func);
+                     const std::string &kernel, const Span &at);
+
+/*! \brief Per-core L1 bytes of a global buffer placed in L1: its core's shards (sharded), or its
+ *  share of the pages dealt over every core (interleaved); 0 in DRAM. */
+int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &device);
 
 /*! \brief The registered pass "PropagateTTLayout". */
 Pass propagate_tt_layout_pass();

@@ -1,6 +1,8 @@
 // JSON conversions of the TT attribute schemas and the block-index decoding of work partitions.
 #include "transform/tt_attrs.h"
 
+#include <limits>
+
 #include <algorithm>
 
 #include "ir/diagnostics.h"
@@ -281,21 +283,38 @@ void to_json(Json &j, const LayoutAnnotation &v) {
     if (v.shard_grid) j["shard_grid"] = *v.shard_grid;
     if (v.shard_shape_tiles) j["shard_shape_tiles"] = *v.shard_shape_tiles;
 }
+/*! `value` as positive integers (`count` of them, or any number > 0 when count is 0), else a
+ *  Validation error naming `key` and what it must be. */
+std::vector<int64_t> positive_integers(const Json &value, const char *key, size_t count, const char *shape) {
+    bool valid = value.is_array() && (count ? value.size() == count : !value.empty());
+    for (size_t i = 0; valid && i < value.size(); ++i) {
+        valid = value[i].is_number_integer() && value[i].get<int64_t>() > 0 &&
+                value[i].get<int64_t>() <= std::numeric_limits<int32_t>::max();
+    }
+    if (!valid) {
+        TT_USER_ERROR(Validation, Span()) << key << " must be " << shape << ", got " << value.dump();
+    }
+    return value.get<std::vector<int64_t>>();
+}
+
 void from_json(const Json &j, LayoutAnnotation &v) {
     if (!j.is_object()) TT_USER_ERROR(Validation, Span()) << "a layout request must be a dict, got " << j.dump();
     v = LayoutAnnotation{};
     for (const auto &[key, value] : j.items()) {
+        if ((key == "memory" || key == "layout") && !value.is_string()) {
+            TT_USER_ERROR(Validation, Span()) << key << " must be a string, got " << value.dump();
+        }
         if (key == "memory") {
             v.memory = value.get<MemoryKind>();
         } else if (key == "layout") {
             v.layout = value.get<LayoutKind>();
         } else if (key == "shard_grid") {
-            if (!value.is_array() || value.size() != 2) {
-                TT_USER_ERROR(Validation, Span()) << "shard_grid must be [x, y], got " << value.dump();
-            }
-            v.shard_grid = value.get<std::array<int, 2>>();
+            const std::vector<int64_t> grid =
+                positive_integers(value, "shard_grid", 2, "[x, y]: two positive integers (cores across, cores down)");
+            v.shard_grid = std::array<int, 2>{static_cast<int>(grid[0]), static_cast<int>(grid[1])};
         } else if (key == "shard_shape_tiles") {
-            v.shard_shape_tiles = value.get<std::vector<int64_t>>();
+            v.shard_shape_tiles =
+                positive_integers(value, "shard_shape_tiles", 0, "a list of positive integers (tiles per dimension)");
         } else {
             TT_USER_ERROR(Validation, Span()) << "unknown layout request key \"" << key
                                               << "\"; the keys are memory, layout, shard_grid, shard_shape_tiles";

@@ -126,7 +126,7 @@ TEST(Diagnostics, ShardGridsMustAgree) {
         {{"layouts",
           {{"A", {{"layout", "sharded"}, {"shard_grid", {2, 2}}}}, {"B", {{"layout", "sharded"}, {"shard_grid", {4, 4}}}}}}});
     EXPECT_TRUE(contains(error_of([&] { infer_tt_layout(testing::make_gemm(), ctx); }, ErrorKind::Validation),
-                         "sharded buffers disagree on the shard grid ([2, 2] vs [4, 4] of B)"));
+                         "layouts[B]: its shard grid [4, 4] differs from A's [2, 2]"));
 }
 
 TEST(Diagnostics, VerifierScopeRules) {
