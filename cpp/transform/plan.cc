@@ -57,6 +57,18 @@ Json cb_entry(const std::string &name, const CBConfig &cb) {
     return j;
 }
 
+/*! The program's name: the function the kernels were made from, without the role suffix its
+ *  kernels' symbols carry ("gemm" for gemm_reader, gemm_compute and gemm_writer). */
+std::string program_name(const PrimFunc &lowered) {
+    std::string name = find_attr<std::string>(lowered, attr::GLOBAL_SYMBOL).value_or(lowered->name);
+    if (auto role = find_attr<std::string>(lowered, attr::TT_KERNEL_ROLE)) {
+        const std::string suffix = "_" + *role;
+        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            name.resize(name.size() - suffix.size());
+    }
+    return name;
+}
+
 /*! The kernel as the plan runner reads it: runtime_args become the per-core values, the slot names
  *  move to runtime_arg_names. */
 Json kernel_entry(const KernelDesc &k, const WorkPartition &partition) {
@@ -162,7 +174,7 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
 
     Json plan{{"schema_version", kPlanSchemaVersion},
               {"generator", "tilelang-tt"},
-              {"kernel_name", find_attr<std::string>(lowered, attr::GLOBAL_SYMBOL).value_or(lowered->name)},
+              {"kernel_name", program_name(lowered)},
               {"device", device},
               {"arch", ctx.device().arch_name},
               {"core_grid", get_attr<Json>(lowered, attr::TT_CORE_GRID, "InferTTLayout")},
