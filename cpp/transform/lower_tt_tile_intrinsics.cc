@@ -10,6 +10,7 @@
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
+#include "transform/tt_masked_loads.h"
 #include "transform/tt_tile_dataflow.h"
 #include "transform/tt_tile_ops.h"
 
@@ -20,12 +21,6 @@ using namespace ir;
 namespace {
 
 constexpr KernelRole kRoles[] = {KernelRole::Reader, KernelRole::Compute, KernelRole::Writer};
-
-const CallNode *tile_call(const Stmt &s) {
-    const auto *eval = s.as<EvaluateNode>();
-    const auto *call = eval ? eval->value.as<CallNode>() : nullptr;
-    return call && (call->op->roles & kRoleFrontend) ? call : nullptr;
-}
 
 // Gives the statements lowered from one tile operation that operation's source span, so the
 // generated kernels point back to the TileLang line (loops and lets keep their own spans).
@@ -61,11 +56,6 @@ RoleStmts stamped(RoleStmts stmts, const Span &span) {
         for (Stmt &s : role) s = stamp(s);
     }
     return stmts;
-}
-
-bool is_false(const Expr &flag) {
-    const auto *imm = flag.as<IntImmNode>();
-    return imm && imm->value == 0;
 }
 
 bool same_value(const TileValue &a, const TileValue &b) {
@@ -373,112 +363,23 @@ private:
         return out;
     }
 
-    // The element reads of global tensors in an expression, in order of first appearance.
-    static std::vector<const BufferLoadNode *> global_loads(const Expr &e) {
-        std::vector<const BufferLoadNode *> loads;
-        post_order_visit(EvaluateNode::make(e), [&](const Node *n) {
-            const auto *load = n->kind == NodeKind::BufferLoad ? static_cast<const BufferLoadNode *>(n) : nullptr;
-            if (load && load->buffer->scope == MemoryScope::Global) loads.push_back(load);
-        });
-        return loads;
-    }
-
-    // `if <condition on elements of global tensors>: T.copy(..., X_s); ...; T.gemm(X_s, Y_s, C)`: only
-    // the reader reads data, so it decides: it reads the operands' tiles when the condition holds
-    // and writes zeros into their pages otherwise. Compute runs the gemm either way (a product of
-    // zero tiles adds exactly 0 to C) and the writer is unaffected, so the three kernels exchange
-    // the same tiles whatever the data. Any other if on data is a Validation error.
+    // `if <condition on elements of global tensors>` around the operand loads of an accumulating
+    // T.gemm (tt_masked_loads.h): the reader reads the elements, then the operands' tiles when the
+    // condition holds and zeros otherwise; compute runs the gemm either way and the writer is
+    // unaffected, so the three kernels exchange the same tiles whatever the data.
     RoleStmts lower_masked_loads(const IfThenElseNode *op) {
-        auto refuse = [&](const std::string &why) {
-            TT_USER_ERROR(Validation, op->span)
-                << "`if " << to_text(op->cond) << "` around tile operations (T.copy, T.gemm, T.fill, reductions) "
-                << "depends on data the kernel reads, which is not supported on Tenstorrent yet: " << why
-                << "; the reader, compute and writer kernels must agree on every tile they exchange, and only the "
-                << "reader reads the data, so such an if may only hold copies from global memory into the two "
-                << "operands of one T.gemm that accumulates, and nothing else (the block-sparse GEMM: "
-                << "`if Mask[by, bx, k]: T.copy(A[...], A_s); T.copy(B[...], B_s); T.gemm(A_s, B_s, C)`, the "
-                << "reader reading zeros where the mask is 0); instead write the if in that form, decide it from "
-                << "block indices and loop counters, or mask element-wise with T.if_then_else inside T.Parallel";
-        };
-        if (op->else_case) refuse("it has an else branch");
-        std::vector<Stmt> body;
-        if (const auto *s = op->then_case.as<SeqStmtNode>())
-            body = s->seq;
-        else
-            body = {op->then_case};
-        std::set<const BufferNode *> loaded;
-        const CallNode *gemm = nullptr;
-        for (size_t i = 0; i < body.size(); ++i) {
-            const CallNode *call = tile_call(body[i]);
-            const bool last = i + 1 == body.size();
-            if (call && !last && TileOpLowering::is_global_load(call)) {
-                loaded.insert(call->args[1].as<RegionNode>()->buffer.get());
-                continue;
-            }
-            if (call && last && call->op->name == "tl.gemm") {
-                gemm = call;
-                continue;
-            }
-            refuse(last ? "its body does not end with a T.gemm" : "its body holds more than copies into on-chip buffers before the T.gemm");
-        }
-        if (loaded.empty()) refuse("its body copies no operand of the T.gemm from global memory");
-        const auto operand = [&](size_t i) { return gemm->args[i].as<RegionNode>()->buffer.get(); };
-        if (!is_false(gemm->args[5])) refuse("its T.gemm clears the accumulator (clear_accum=True)");
-        std::set<const BufferNode *> operands{operand(0), operand(1)};
-        if (operands != loaded || loaded.count(operand(2))) {
-            refuse("its copies do not fill exactly the two operands of the T.gemm");
-        }
-        // The condition may read elements of global tensors and use block indices, loop counters and
-        // lets; the reader computes it, reading each element first.
-        post_order_visit(EvaluateNode::make(op->cond), [&](const Node *n) {
-            const auto *load = n->kind == NodeKind::BufferLoad ? static_cast<const BufferLoadNode *>(n) : nullptr;
-            if (load && load->buffer->scope != MemoryScope::Global)
-                refuse("it reads the on-chip buffer " + load->buffer->name);
-            if (n->kind == NodeKind::Call) refuse("it calls " + static_cast<const CallNode *>(n)->op->name);
-            if (load) {
-                for (const Expr &index : load->indices) {
-                    if (!global_loads(index).empty()) refuse("it indexes a tensor with an element of another");
-                }
-            }
-        });
-        std::vector<std::pair<const BufferLoadNode *, Var>> elements;
-        for (const BufferLoadNode *load : global_loads(op->cond)) {
-            elements.push_back({load, make_var(load->buffer->name + "_value", DataType::int32(), op->span)});
-        }
-        Expr cond = substitute_loads(op->cond, elements);
+        const MaskedLoads masked = check_masked_loads(op);
         auto entry = ctx_.values();
-        ctx_.read_condition() = cond;
+        ctx_.read_condition() = masked.condition;
         RoleStmts out = lower_branch(op->then_case, entry);
         ctx_.read_condition() = Expr();
-        if (!out[KernelRole::Writer].empty()) refuse("its body writes global memory");
+        if (!out[KernelRole::Writer].empty()) refuse_masked_if(op, "its body writes global memory");
         Stmt reader = seq(out[KernelRole::Reader]);
-        for (auto it = elements.rbegin(); it != elements.rend(); ++it) {
+        for (auto it = masked.elements.rbegin(); it != masked.elements.rend(); ++it) {
             reader = emit_element_read(ctx_, it->first, it->second, reader, op->span);
         }
         out[KernelRole::Reader] = {reader};
         return out;
-    }
-
-    // e with each listed load replaced by its variable.
-    static Expr substitute_loads(const Expr &e, const std::vector<std::pair<const BufferLoadNode *, Var>> &loads) {
-        class Replacer : public IRMutator {
-        public:
-            explicit Replacer(const std::vector<std::pair<const BufferLoadNode *, Var>> &loads) : loads_(loads) {}
-
-        protected:
-            using IRMutator::visit;
-            Expr visit(const BufferLoadNode *op) override {
-                for (const auto &[load, var] : loads_) {
-                    if (load == op) return var;
-                }
-                return IRMutator::visit(op);
-            }
-
-        private:
-            const std::vector<std::pair<const BufferLoadNode *, Var>> &loads_;
-        };
-        Replacer replacer(loads);
-        return replacer(e);
     }
 
     LoweringContext &ctx_;

@@ -33,6 +33,17 @@ void require_whole(const RegionNode *r, const CircularBuffer &cb, const char *op
     }
 }
 
+const CallNode *tile_call(const Stmt &s) {
+    const auto *eval = s.as<EvaluateNode>();
+    const auto *call = eval ? eval->value.as<CallNode>() : nullptr;
+    return call && (call->op->roles & kRoleFrontend) ? call : nullptr;
+}
+
+bool is_false(const Expr &flag) {
+    const auto *imm = flag.as<IntImmNode>();
+    return imm && imm->value == 0;
+}
+
 namespace {
 
 bool is_global(const RegionNode *r) {

@@ -17,6 +17,11 @@
 
 namespace tt::transform {
 
+/*! \brief The frontend tile operation (tl.copy, tl.gemm, ...) a statement evaluates, or null. */
+const ir::CallNode *tile_call(const ir::Stmt &s);
+/*! \brief Whether a flag argument (clear_accum, transpose_A, ...) is the constant false. */
+bool is_false(const ir::Expr &flag);
+
 /*! \brief A tile operation call and the span of its statement. */
 using LocatedCall = std::pair<const ir::CallNode *, Span>;
 
