@@ -65,25 +65,22 @@ int64_t local_blocks(const WorkPartition &partition, const std::vector<int> &hom
     return local;
 }
 
-/*! The partition of a program with L1-sharded tensors: among the orders the user's strategy allows
- *  (unset: row_major, and the block strategy at every panel height; block: every panel height
- *  unless T.use_swizzle fixes it), the first that runs most blocks on the core holding their
- *  shard, so that their reads and writes stay in the core's own L1. */
-WorkPartition placed_partition(const PrimFunc &func, const std::vector<int64_t> &grid, const CoreGrid &core_grid,
+/*! The partition of a program with L1-sharded tensors: `chosen` (the user's strategy, or row_major)
+ *  unless the block strategy at some panel height runs more blocks on the core holding their
+ *  shard (when the panel is free: no strategy named, or block without T.use_swizzle), so that
+ *  their reads and writes stay in the core's own L1. The first best wins; a full match stops. */
+WorkPartition placed_partition(const PrimFunc &func, WorkPartition chosen, const CoreGrid &core_grid,
                                std::optional<PartitionStrategy> requested, const std::vector<int> &homes) {
-    const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
-    const bool free_panel = (!requested || strategy == PartitionStrategy::Block) && !swizzle_request(func);
-    std::vector<WorkPartition> candidates;
-    candidates.push_back(partition_blocks(grid, core_grid, strategy, block_panel(func, grid, core_grid.num_cores())));
-    for (int64_t panel = 1; free_panel && grid.size() == 2 && panel <= grid[1]; ++panel)
-        candidates.push_back(partition_blocks(grid, core_grid, PartitionStrategy::Block, static_cast<int>(panel)));
-    size_t best = 0;
-    int64_t best_local = -1;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-        const int64_t local = local_blocks(candidates[i], homes);
-        if (local > best_local) best = i, best_local = local;
+    const bool free_panel = (!requested || chosen.strategy == PartitionStrategy::Block) && !swizzle_request(func);
+    int64_t best_local = local_blocks(chosen, homes);
+    const std::vector<int64_t> &grid = chosen.grid;
+    for (int64_t panel = 1; free_panel && grid.size() == 2 && panel <= grid[1] && best_local < chosen.total_blocks;
+         ++panel) {
+        WorkPartition candidate = partition_blocks(grid, core_grid, PartitionStrategy::Block, static_cast<int>(panel));
+        const int64_t local = local_blocks(candidate, homes);
+        if (local > best_local) chosen = std::move(candidate), best_local = local;
     }
-    return candidates[best];
+    return chosen;
 }
 
 }  // namespace
@@ -124,14 +121,12 @@ PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     const std::optional<PartitionStrategy> requested = ctx.options().partition_strategy;
     const std::vector<int> homes =
         block_home_cores(func, get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout"), grid);
-    WorkPartition partition;
-    if (std::any_of(homes.begin(), homes.end(), [](int home) { return home >= 0; })) {
-        partition = placed_partition(func, grid, core_grid, requested, homes);
-    } else {
-        const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
-        const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
-        partition = partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
-    }
+    const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
+    const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
+    WorkPartition partition =
+        partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
+    if (std::any_of(homes.begin(), homes.end(), [](int home) { return home >= 0; }))
+        partition = placed_partition(func, std::move(partition), core_grid, requested, homes);
     PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);
     out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));
     return with_attr(out, attr::TT_WORK_PARTITION, partition);
