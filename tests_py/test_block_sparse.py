@@ -175,6 +175,32 @@ def test_a_clearing_gemm_under_the_mask_is_a_located_error():
     assert info.value.line is not None
 
 
+def test_a_uint32_mask_reads_its_elements_unsigned():
+    """A uint32 mask with values above 2**31 (true, as any nonzero) selects exactly its blocks."""
+    kernel = tilelang_tt.compile(blocksparse_matmul(SIZE, SIZE, SIZE, 64, 64, 32, mask_dtype="uint32"), out_idx=[-1])
+    rng = np.random.default_rng(11)
+    a = (rng.standard_normal((SIZE, SIZE)) * 0.5).astype(ml_dtypes.bfloat16)
+    b = (rng.standard_normal((SIZE, SIZE)) * 0.5).astype(ml_dtypes.bfloat16)
+    picked = rng.random((SIZE // 64, SIZE // 64, SIZE // 32)) < 0.5
+    mask = np.where(picked, np.uint32(0x80000000), np.uint32(0))
+    c = kernel(a, b, mask).astype(np.float32)
+    want = reference(a, b, picked, 64, 64, 32)
+    np.testing.assert_allclose(c, want, rtol=0.02, atol=0.02 * max(np.abs(want).max(), 1.0))
+    assert "uint32_t BlockMask_value = " in kernel.get_kernel_source("reader")
+    check_kernels([kernel.artifacts_dir])
+
+
+@pytest.mark.parametrize("mask_dtype, held_as", [("float32", "float32"), ("bfloat16", "bfloat16"),
+                                                 ("uint8", "bfloat16"), ("int16", "float32")])
+def test_a_mask_of_another_dtype_is_a_located_error(mask_dtype, held_as):
+    """Only 32-bit integer elements are tested by the reader; narrow integers (held as floats) are
+    refused at the if, not a crash."""
+    with pytest.raises(ValidationError, match=f"element of BlockMask, held on the device as {held_as}.*int32 or "
+                       "uint32") as info:
+        codegen.generate(blocksparse_matmul(256, 256, 256, 64, 64, 32, mask_dtype=mask_dtype))
+    assert info.value.line == 38
+
+
 def test_a_bool_mask_is_refused_for_int32():
     """bool tensors have no Tenstorrent tile format: the mask is int32 (as numpy's mask.astype(np.int32))."""
     with pytest.raises(ValidationError, match="has dtype bool.*int32") as info:

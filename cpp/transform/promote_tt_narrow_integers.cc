@@ -42,7 +42,7 @@ public:
 
     Stmt mutate(const Stmt &s) override {
         const Span outer = statement_span_;
-        if (s->span.defined()) statement_span_ = s->span;
+        if (s && s->span.defined()) statement_span_ = s->span;  // an if without else has no else statement
         Stmt out = IRMutator::mutate(s);
         statement_span_ = outer;
         return out;

@@ -105,7 +105,7 @@ MaskedLoads check_masked_loads(const IfThenElseNode *op) {
     });
     std::vector<std::pair<const BufferLoadNode *, Var>> elements;
     for (const BufferLoadNode *load : global_loads(op->cond)) {
-        elements.push_back({load, make_var(load->buffer->name + "_value", DataType::int32(), op->span)});
+        elements.push_back({load, make_var(load->buffer->name + "_value", load->dtype, op->span)});
     }
     return MaskedLoads{substitute_loads(op->cond, elements), elements};
 }

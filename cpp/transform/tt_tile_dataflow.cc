@@ -240,9 +240,10 @@ Stmt emit_element_read(LoweringContext &ctx, const BufferLoadNode *load, const V
     const std::string dtype = global->dtype.to_string();
     const size_t rank = load->indices.size();
     if (dtype != "int32" && dtype != "uint32") {
-        TT_USER_ERROR(Validation, span) << "the condition reads an element of " << global->name << " (" << dtype
-                                        << "), which is not supported on Tenstorrent yet: the reader tests 32-bit "
-                                        << "integer elements; instead give " << global->name << " dtype int32";
+        TT_USER_ERROR(Validation, span) << "the condition reads an element of " << global->name << ", held on the "
+                                        << "device as " << dtype << ", which is not supported on Tenstorrent yet: the "
+                                        << "reader tests 32-bit integer elements; instead give " << global->name
+                                        << " dtype int32 or uint32";
     }
     if (layout.layout != LayoutKind::Interleaved || layout.row_block || rank < 2 ||
         layout.tile_axes != default_tile_axes(rank) || !ctx.dynamic_axes(global).empty()) {
@@ -278,6 +279,7 @@ Stmt emit_element_read(LoweringContext &ctx, const BufferLoadNode *load, const V
     Stmt release = seq({tt_call("cb_push_back", {cb_index, make_int(1)}), tt_call("cb_wait_front", {cb_index, make_int(1)}),
                         tt_call("cb_pop_front", {cb_index, make_int(1)}), body});
     Expr element = CallNode::make("tt.l1_read_u32", {l1, fold_constants(FloorModNode::make(word, make_int(words_per_chunk)))});
+    if (!(element->dtype == value->dtype)) element = CastNode::make(value->dtype, element, span);  // a uint32 mask
     Stmt read = seq({tt_call("noc_async_read", {noc_addr, l1, make_int(chunk)}), tt_call("noc_async_read_barrier", {}),
                      LetStmtNode::make(value, element, release, span)});
     return seq({tt_call("cb_reserve_back", {cb_index, make_int(1)}),
