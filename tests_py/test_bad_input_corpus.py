@@ -51,7 +51,7 @@ def kernel_case_params():
         yield pytest.param(index, id=case.name, marks=marks)
 
 
-@pytest.mark.parametrize("index", kernel_case_params())
+@pytest.mark.parametrize("index", list(kernel_case_params()))
 def test_kernel_case(case_module, index):
     module, path, lines = case_module
     case = KERNEL_CASES[index]
