@@ -287,11 +287,20 @@ def compile(func, out_idx=None, target="tenstorrent", execution_backend="simulat
 def jit(func=None, *, out_idx=None, target="tenstorrent", execution_backend="simulator", target_device="wormhole",
         **pipeline_options):
     """Decorates a factory returning a ``T.prim_func``; calling it compiles and returns a JITKernel.
+    A function whose own body is the kernel (TileLang's eager style, ``T.const`` / ``T.empty``, see
+    :mod:`tilelang_tt.language.eager`) is compiled for each call's arguments and run at once.
 
     Compiled kernels are memoised per factory arguments in the process and cached on disk.
     """
+    from .language import eager
 
     def decorate(factory):
+        if eager.is_eager_kernel(factory):
+            if out_idx is not None:
+                raise ValidationError(f"out_idx is for factories that return a @T.prim_func; {factory.__name__} is "
+                                      "an eager kernel, which declares its outputs with T.empty and returns them")
+            return _eager_jit(factory, dict(target=target, execution_backend=execution_backend,
+                                            target_device=target_device, **pipeline_options))
         memo = {}
 
         @functools.wraps(factory)
@@ -313,3 +322,51 @@ def jit(func=None, *, out_idx=None, target="tenstorrent", execution_backend="sim
         return build
 
     return decorate(func) if func is not None else decorate
+
+
+def _eager_jit(func, compile_options):
+    """The callable an eager kernel becomes: ``f(*args)`` builds the kernel for these arguments
+    (memoised per built kernel, cached on disk), runs it and returns what the body returns;
+    ``f.compile(*args)`` returns the JITKernel without running it."""
+    import inspect
+
+    from .language import eager
+
+    signature = inspect.signature(func)
+    memo = {}
+
+    def build(args, kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise ValidationError(f"{func.__name__}{signature}: {err}") from None
+        bound.apply_defaults()
+        arguments = {name: _array_spec(value) for name, value in bound.arguments.items()}
+        built = eager.parse_eager_kernel(func, arguments)
+        key = built.func.to_json()
+        if key not in memo:
+            memo[key] = compile(built.func, out_idx=built.out_idx or None, **compile_options)
+        return built, memo[key], [bound.arguments[name] for name in built.tensor_names]
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        built, kernel, tensors = build(args, kwargs)
+        outs = kernel(*tensors)
+        if not built.out_idx:
+            return None
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        returned = tuple(outs[i] for i in built.returned)
+        return returned if built.returns_tuple else returned[0]
+
+    run.compile = lambda *args, **kwargs: build(args, kwargs)[1]
+    return run
+
+
+def _array_spec(value):
+    """An array argument as the eager parser sees it (its shape and dtype); other values as they are."""
+    from .language.eager import ArraySpec
+
+    if _is_torch(value) or isinstance(value, np.ndarray):
+        array = _to_numpy(value)
+        return ArraySpec(array.shape, array.dtype.name)
+    return value

@@ -180,7 +180,7 @@ KERNEL_ONLY = {
         "Kernel", "alloc_shared", "alloc_fragment", "alloc_local", "alloc_var", "alloc_global", "clear", "fill",
         "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "Persistent", "min", "max", "clamp", "floordiv", "floormod",
-        "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr",
+        "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr", "const", "empty",
     ] + MATH_FUNCTIONS + ["reduce_" + kind for kind in REDUCE_KINDS]
 }
 

@@ -365,6 +365,11 @@ class ExpressionParser:
                 raise self.error(node, "T.infinity takes at most a dtype: T.infinity(dtype)")
             dt = self.dtype_of(args[0], node, "T.infinity") if args else "float32"
             return ir.const(float("inf"), dt, span=sp)
+        if name in ("const", "empty"):
+            raise self.error(node, f"T.{name} belongs to an eager kernel, a @tilelang_tt.jit function whose own body "
+                             "is the kernel (M, N = T.const(\"M N\"); A: T.Tensor[[M, N], dtype]; C = T.empty(...)), "
+                             "at its top level; in a @T.prim_func, shapes are Python values or T.dynamic dimensions "
+                             "and outputs are parameters")
         raise self.error(node, f"T.{name} cannot be used in an expression")
 
     # ---- helpers --------------------------------------------------------------------------
