@@ -13,6 +13,7 @@ import pytest
 
 import tilelang_tt
 import tilelang_tt.language as T
+from tilelang_tt import ir
 from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
@@ -272,3 +273,23 @@ def test_t_const_in_a_prim_func_is_a_located_error():
             with T.Kernel(1, threads=128) as bx:
                 T.clear(A)
     assert info.value.line == _line("# in a prim_func")
+
+
+def test_subscripted_tensor_annotations_parse_as_the_called_form():
+    """Newer TileLang annotates prim_func parameters as T.Tensor[(M, K), dtype] (a shape alone is
+    float32): the same kernel as T.Tensor((M, K), dtype)."""
+    M, K, dtype = 64, 96, T.bfloat16
+
+    @T.prim_func
+    def subscripted(A: T.Tensor[(M, K), dtype], B: T.Buffer[[K], "float32"], C: T.Tensor[(M, K)]):
+        with T.Kernel(1, threads=128) as bx:
+            T.clear(C)
+
+    @T.prim_func
+    def called(A: T.Tensor((M, K), dtype), B: T.Buffer((K,), "float32"), C: T.Tensor((M, K), "float32")):
+        with T.Kernel(1, threads=128) as bx:
+            T.clear(C)
+
+    assert [(p.name, [d.value for d in p.shape], p.dtype) for p in subscripted.params] == [
+        ("A", [64, 96], "bfloat16"), ("B", [96], "float32"), ("C", [64, 96], "float32")]
+    assert ir.structural_equal(subscripted.body, called.body)

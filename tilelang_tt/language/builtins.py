@@ -64,11 +64,27 @@ class TensorSpec:
         return f"T.Tensor({self.shape}, {self.dtype!r})"
 
 
-def Tensor(shape, dtype="float32"):  # noqa: N802 - TileLang's spelling
-    return TensorSpec(shape, dtype)
+class TensorType:
+    """``T.Tensor`` / ``T.Buffer``: called, ``T.Tensor((M, K), dtype)``, or subscripted as newer
+    TileLang writes it, ``T.Tensor[(M, K), dtype]`` (a shape alone is float32)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, shape, dtype="float32"):
+        return TensorSpec(shape, dtype)
+
+    def __getitem__(self, item):
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], (str, DType)):
+            return TensorSpec(item[0], item[1])
+        return TensorSpec(item)
+
+    def __repr__(self):
+        return f"T.{self.name}"
 
 
-Buffer = Tensor
+Tensor = TensorType("Tensor")
+Buffer = TensorType("Buffer")
 
 
 def ceildiv(a, b):
