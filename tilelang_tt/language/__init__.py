@@ -9,7 +9,8 @@ import sys as _sys
 from . import builtins as _builtins
 from .builtins import DTYPES as _DTYPES
 from .builtins import KERNEL_ONLY as _KERNEL_ONLY
-from .builtins import Buffer, GemmWarpPolicy, Tensor, ceildiv, dtype, dynamic, symbolic
+from .builtins import (Buffer, FragmentBuffer, GemmWarpPolicy, LocalBuffer, SharedBuffer, Tensor, ceildiv, dtype, dynamic,
+                       macro, symbolic)
 from .parser import parse_prim_func
 
 

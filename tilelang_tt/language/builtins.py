@@ -64,6 +64,52 @@ class TensorSpec:
         return f"T.Tensor({self.shape}, {self.dtype!r})"
 
 
+class BufferSpec(TensorSpec):
+    """``T.SharedBuffer(shape, dtype)`` / ``T.FragmentBuffer`` / ``T.LocalBuffer``: the type of an
+    on-chip buffer a T.macro takes."""
+
+    def __init__(self, shape, dtype, scope):
+        super().__init__(shape, dtype)
+        self.scope = scope
+
+
+def _on_chip_buffer_type(scope):
+    def spec(shape, dtype="float32"):
+        return BufferSpec(shape, dtype, scope)
+
+    return spec
+
+
+SharedBuffer = _on_chip_buffer_type("shared")
+FragmentBuffer = _on_chip_buffer_type("fragment")
+LocalBuffer = _on_chip_buffer_type("local")
+
+
+class Macro:
+    """``@T.macro``: a function of TileLang statements that a kernel calls; the call is replaced by
+    its body, its parameters bound to the arguments (buffers, block and loop variables, values)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.__name__ = getattr(func, "__name__", "macro")
+        self.__doc__ = func.__doc__
+
+    def __call__(self, *args, **kwargs):
+        raise TTSyntaxError(f"T.macro {self.__name__} can only be called inside a kernel body")
+
+    def __repr__(self):
+        return f"T.macro {self.__name__}"
+
+
+def macro(func=None, *, hygienic=True):
+    """``@T.macro`` (or ``@T.macro(hygienic=True)``): see Macro. Names in the body resolve where the
+    macro is defined (its parameters, closure and globals), as TileLang's hygienic macros do."""
+    if not hygienic:
+        raise TTSyntaxError("T.macro(hygienic=False) is not supported: a macro's names resolve where it is defined; "
+                            "pass the values it needs as parameters")
+    return Macro(func) if func is not None else Macro
+
+
 class TensorType:
     """``T.Tensor`` / ``T.Buffer``: called, ``T.Tensor((M, K), dtype)``, or subscripted as newer
     TileLang writes it, ``T.Tensor[(M, K), dtype]`` (a shape alone is float32)."""
@@ -201,7 +247,8 @@ KERNEL_ONLY = {
 }
 
 # T.<name>s that are Python objects usable outside a kernel too (defined here or, prim_func, in the package).
-PYTHON_LEVEL = ["prim_func", "Tensor", "Buffer", "GemmWarpPolicy", "ceildiv", "dtype", "dynamic", "symbolic"]
+PYTHON_LEVEL = ["prim_func", "Tensor", "Buffer", "GemmWarpPolicy", "ceildiv", "dtype", "dynamic", "symbolic", "macro",
+                "SharedBuffer", "FragmentBuffer", "LocalBuffer"]
 
 
 def public_names():

@@ -66,11 +66,11 @@ class Astype:
         self.value = value
 
 
-class ExpressionParser:
-    """Parses the expressions of one ``@T.prim_func``; every error points at the kernel source."""
+class FunctionSource:
+    """The parsed source of a kernel or macro function and the names it sees: where its lines are
+    (so errors and spans point at them) and its globals and closure."""
 
     def __init__(self, func):
-        self.func = func
         self.file = inspect.getsourcefile(func) or "<kernel>"
         lines, first_line = inspect.getsourcelines(func)
         source = "".join(lines)
@@ -91,14 +91,28 @@ class ExpressionParser:
                     self.env[name] = cell.cell_contents
                 except ValueError:  # an unbound closure variable
                     pass
+
+
+class ExpressionParser:
+    """Parses the expressions of one ``@T.prim_func``; every error points at the kernel source."""
+
+    def __init__(self, func):
+        self.func = func
+        self.source = FunctionSource(func)
         self.scopes = []  # kernel-body bindings, innermost last: {name: value} per block, let or allocation
         self.block_starts = []  # per open block, the index in scopes of its first scope
         self.func_attrs = {}
         self.kernel_depth = 0  # how many T.Kernel bodies enclose the statement being parsed
+        self.expanding = []  # the T.macro calls being expanded, outermost first
+
+    # The source being parsed: the kernel's, or a T.macro's while its body is expanded.
+    file = property(lambda self: self.source.file)
+    tree = property(lambda self: self.source.tree)
+    env = property(lambda self: self.source.env)
 
     # ---- locations and errors -------------------------------------------------------------
     def span(self, node):
-        return (self.file, node.lineno + self.line_shift, node.col_offset + 1 + self.col_shift)
+        return (self.file, node.lineno + self.source.line_shift, node.col_offset + 1 + self.source.col_shift)
 
     def error(self, node, message, cls=TTSyntaxError):
         file, line, col = self.span(node)
@@ -290,6 +304,9 @@ class ExpressionParser:
             return self.builtin_expr(func.name, node)
         if isinstance(func, Astype):
             return self.astype(func.value, node)
+        if isinstance(func, B.Macro):
+            raise self.error(node, f"T.macro {func.__name__} is a statement: call it on a line of its own (a macro "
+                             "that returns a value is not supported)")
         if func is B.ceildiv:  # a Python function on Python values, IR on kernel values (docs/language.md)
             return self.builtin_expr("ceildiv", node)
         args = [self.eval_expr(a) for a in node.args]

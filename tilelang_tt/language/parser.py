@@ -16,7 +16,7 @@ import sys
 from .. import _core, ir
 from ..errors import TTSyntaxError, ValidationError
 from . import builtins as B
-from .expressions import INT64_RANGE, Access, ExpressionParser, ScalarVariable
+from .expressions import INT64_RANGE, Access, ExpressionParser, FunctionSource, ScalarVariable
 
 _PARSE_RECURSION_LIMIT = 10000
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local", "alloc_global": "global"}
@@ -201,6 +201,48 @@ class Parser(ExpressionParser):
         if not self.kernel_depth:
             raise self.error(node, f"{what} must be inside 'with T.Kernel(...) as ...:'; only T.func_attr and "
                              "Python-level statements may precede the kernel launch")
+
+    def expand_macro(self, macro, call):
+        """A T.macro call: the macro's body, parsed from its own source with its parameters bound to
+        the call's arguments. The body sees its parameters, closure and globals, not the caller's
+        names (TileLang's macros are hygienic), and its statements keep the macro's lines."""
+        name = macro.__name__
+        if any(m is macro for m in self.expanding):
+            raise self.error(call, f"T.macro {name} calls itself; a macro is expanded in place, so it cannot recurse")
+        self.reject_unpacking(call, name)
+        args = [self.eval_expr(a) for a in call.args]
+        kwargs = {kw.arg: self.eval_expr(kw.value) for kw in call.keywords}
+        signature = inspect.signature(macro.func)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise self.error(call, f"T.macro {name}{signature}: {err}") from None
+        bound.apply_defaults()
+        for param, value in bound.arguments.items():
+            self.check_macro_argument(macro, param, value, call)
+        source = FunctionSource(macro.func)
+        fdef = source.tree.body[0]
+        saved = self.source, self.scopes, self.block_starts
+        self.source, self.scopes, self.block_starts = source, [], []
+        self.expanding.append(macro)
+        try:
+            return [self.parse_block(fdef.body, fdef, dict(bound.arguments))]
+        finally:
+            self.expanding.pop()
+            self.source, self.scopes, self.block_starts = saved
+
+    def check_macro_argument(self, macro, param, value, call):
+        """A buffer passed where the macro annotates a buffer type must have its dtype and shape."""
+        spec = macro.func.__annotations__.get(param)
+        if not isinstance(spec, B.TensorSpec) or not isinstance(value, ir.Buffer):
+            return
+        dtype = self.dtype_of(spec.dtype, call, f"{macro.__name__}'s parameter {param}")
+        shape = [d if isinstance(d, ir.Var) else self.python_int(d) for d in value.shape]
+        declared = [d.value if isinstance(d, B.TypedConst) else d for d in spec.shape]
+        static = all(isinstance(d, int) for d in declared + shape)
+        if value.dtype != dtype or (static and shape != declared):
+            raise self.error(call, f"T.macro {macro.__name__} takes {param} as a {dtype} buffer of shape {declared}; "
+                             f"the call passes {value.name}, a {value.dtype} buffer of shape {shape}", ValidationError)
 
     def stmt_Pass(self, node):
         return []
@@ -427,6 +469,8 @@ class Parser(ExpressionParser):
     # ---- calls used as statements ---------------------------------------------------------
     def parse_call_stmt(self, call):
         func = self.eval_python(call.func, "a call")
+        if isinstance(func, B.Macro):
+            return self.expand_macro(func, call)
         if not isinstance(func, B.KernelOnly):
             raise self.error(call, "only T.* operations can be called as kernel statements")
         name = func.name
