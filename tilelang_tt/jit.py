@@ -266,6 +266,10 @@ def compile(func, out_idx=None, target="tenstorrent", execution_backend="simulat
     ``pipeline_options`` are the arguments of :func:`tilelang_tt.passes.run_pipeline`
     (partition_strategy, enable_double_buffer, enable_prefetch, math_fidelity, ...).
     """
+    from . import bridge
+
+    if bridge.is_tir_prim_func(func):  # built by the tilelang package: converted (tilelang_tt/bridge.py)
+        func = bridge.from_tir(func)
     if not isinstance(func, ir.PrimFunc):
         raise ValidationError(f"compile() takes a @T.prim_func kernel, got {type(func).__name__}")
     options = _options(target, execution_backend, target_device, pipeline_options)
