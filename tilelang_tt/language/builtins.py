@@ -243,6 +243,7 @@ KERNEL_ONLY = {
         "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "Persistent", "min", "max", "clamp", "floordiv", "floormod",
         "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr", "const", "empty",
+        "alloc_reducer", "finalize_reducer",
     ] + MATH_FUNCTIONS + ["reduce_" + kind for kind in REDUCE_KINDS]
 }
 
@@ -270,12 +271,23 @@ def foreign_float_message(name):
             "dtype yet)")
 
 
+# GPU thread-level constructs of TileLang's SIMT-style kernels.
+_SIMT_NAMES = frozenset({"get_thread_binding", "get_thread_bindings", "get_block_binding", "get_lane_idx",
+                         "get_warp_idx", "get_warp_idx_sync", "thread_binding", "tvm_thread_allreduce", "sync_threads",
+                         "shfl_xor", "shfl_down", "shfl_up", "warp_reduce_sum", "warp_reduce_max", "warp_reduce_min"})
+
+
 def unknown_name_message(name):
     """What T.<name> being unknown means: the Tenstorrent view of foreign float formats, else the
     closest supported names and the full list."""
     foreign = foreign_float_message(name)
     if foreign is not None:
         return f"T.{foreign}"
+    if name in _SIMT_NAMES:
+        return (f"T.{name} belongs to SIMT code, one GPU thread's view of the block, which has no Tenstorrent "
+                "equivalent: a Tensix core computes whole tiles. Write the threads' work as a T.Parallel nest over "
+                "their extent (for i, k in T.Parallel(block_N, block_K)) and their combined sums as a reducer "
+                "(R = T.alloc_reducer(block_N, dtype); R[i] += ...; T.finalize_reducer(R)); see docs/language.md")
     names = public_names()
     close = difflib.get_close_matches(name, names, n=3)
     hint = f" Did you mean {' or '.join('T.' + c for c in close)}?" if close else ""

@@ -17,6 +17,7 @@ from .. import _core, ir
 from ..errors import TTSyntaxError, ValidationError
 from . import builtins as B
 from .expressions import INT64_RANGE, Access, ExpressionParser, FunctionSource, ScalarVariable
+from .reducers import ParallelNest, ReducerParsing
 
 _PARSE_RECURSION_LIMIT = 10000
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local", "alloc_global": "global"}
@@ -34,9 +35,15 @@ class ScopedStatement:
         self.wrap = wrap
 
 
-class Parser(ExpressionParser):
+class Parser(ReducerParsing, ExpressionParser):
     """Parses one ``@T.prim_func`` into an ``ir.PrimFunc``: the function, its statements and the
-    T.* operations used as statements. Expressions are parsed by :class:`ExpressionParser`."""
+    T.* operations used as statements. Expressions are parsed by :class:`ExpressionParser`,
+    reducers by :class:`ReducerParsing`."""
+
+    def __init__(self, func):
+        super().__init__(func)
+        self.reducers = {}  # reducer buffer name -> {"op", "finalized"}
+        self.parallel_nests = []  # the T.Parallel statements being parsed, innermost last
 
     # ---- entry ----------------------------------------------------------------------------
     def parse(self):
@@ -131,7 +138,9 @@ class Parser(ExpressionParser):
         else:
             self.require_kernel(node, f"T.{kind}")
         init = []
-        if kind == "alloc_var":
+        if kind == "alloc_reducer":
+            buf = bound = self.reducer_allocation(name, call)
+        elif kind == "alloc_var":
             args, _ = self.call_args(call, ["dtype", "init", "scope"], kind)
             if isinstance(args.get("init"), str) and "scope" not in args:  # T.alloc_var(dtype, "local.var")
                 args["scope"] = args.pop("init")
@@ -356,11 +365,18 @@ class Parser(ExpressionParser):
         kind = {"Pipelined": "pipelined", "serial": "serial", "range": "serial", "unroll": "unrolled", "Parallel": "parallel"}[name]
         names = self.target_names(node.target, len(ranges), f"T.{name}")
         loop_vars = [ir.Var(n, "int32", span=self.span(node.target)) for n in names]
-        body = self.parse_block(node.body, node, dict(zip(names, loop_vars)))
+        nest = ParallelNest(loop_vars, [ext for _, ext in ranges]) if kind == "parallel" else None
+        if nest:
+            self.parallel_nests.append(nest)
+        try:
+            body = self.parse_block(node.body, node, dict(zip(names, loop_vars)))
+        finally:
+            if nest:
+                self.parallel_nests.pop()
         for var, (lo, ext) in reversed(list(zip(loop_vars, ranges))):
             body = ir.for_loop(var, lo, ext, kind, body, num_stages=stages if kind == "pipelined" else 0,
                                span=self.span(node))
-        return [body]
+        return self.with_reductions(body, nest, node) if nest else [body]
 
     def persistent_loop(self, node, call):
         """``for bx, by in T.Persistent(domain, wave_size, index, group_size=8, num_stages=0)``: the
@@ -433,11 +449,14 @@ class Parser(ExpressionParser):
         if len(node.targets) != 1:
             raise self.error(node, "chained assignment is not supported in kernels")
         target = node.targets[0]
+        reducer = self.reducer_of(target)
+        if reducer is not None:
+            return self.reducer_update(reducer, target, node.value, node)
         if isinstance(target, ast.Subscript):
             return [self.store(target, self.eval_expr(node.value), node)]
         if isinstance(target, ast.Name):
             call = node.value
-            if isinstance(call, ast.Call) and self.is_builtin(call.func, "alloc_var", *_ALLOC_SCOPES):
+            if isinstance(call, ast.Call) and self.is_builtin(call.func, "alloc_var", "alloc_reducer", *_ALLOC_SCOPES):
                 self.check_rebinding(target)
                 return self.allocation(target.id, call, node)
             return self.assign_name(target, self.eval_expr(node.value), node)
@@ -446,6 +465,9 @@ class Parser(ExpressionParser):
     def stmt_AugAssign(self, node):
         if not isinstance(node.target, (ast.Subscript, ast.Name)):
             raise self.error(node, "augmented assignment is supported on buffer elements (C[i, j] += ...) and names")
+        reducer = self.reducer_of(node.target)
+        if reducer is not None:
+            return self.reducer_update(reducer, node.target, node.value, node, node.op)
         current = self.eval_expr(node.target)
         value = self.binop(node.op, current, self.eval_expr(node.value), node)
         if isinstance(node.target, ast.Name):
@@ -477,6 +499,8 @@ class Parser(ExpressionParser):
         sp = self.span(call)
         if name != "func_attr":
             self.require_kernel(call, f"T.{name}")
+        if name == "finalize_reducer":
+            return self.finalize_reducer(call)
         if name == "copy":
             args, _ = self.call_args(call, ["src", "dst"], name, allowed_kw=_COPY_GPU_HINTS)
             self.check_gpu_hints(call, "T.copy", _COPY_GPU_HINTS)
