@@ -365,6 +365,8 @@ class ExpressionParser:
                 raise self.error(node, "T.infinity takes at most a dtype: T.infinity(dtype)")
             dt = self.dtype_of(args[0], node, "T.infinity") if args else "float32"
             return ir.const(float("inf"), dt, span=sp)
+        if name.startswith("atomic_"):
+            raise self.error(node, B.atomic_message(name), ValidationError)
         raise self.error(node, f"T.{name} cannot be used in an expression")
 
     # ---- helpers --------------------------------------------------------------------------
