@@ -52,3 +52,10 @@ def test_tt_lang_sim_benchmark_checks_its_size_before_installing_anything(tmp_pa
     done = run("bench_ttlang_sim.py", "--size", "100", "--venv", str(venv))
     assert done.returncode != 0 and "use a positive multiple of 256" in done.stderr
     assert not venv.exists()
+
+
+def test_split_k_benchmark_compares_with_the_plain_gemm():
+    done = run("bench_splitk.py", "--size", "256", "--split-k", "2")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["split_k_extra_bytes_vs_plain_float32_c"] == 256 * 256 * 4  # one read of C

@@ -11,7 +11,7 @@ import pytest
 
 import tilelang_tt
 
-from reference_kernels import gemm_epilogue, matmul
+from reference_kernels import gemm_epilogue, matmul, matmul_splitk
 
 EPS = {"float16": 2.0 ** -10, "bfloat16": 2.0 ** -7}
 
@@ -45,6 +45,21 @@ def check(func, M, N, K, dtype, trans_B=False, **options):
     # Output rounding (half an ulp of |C| ~ sqrt(K)) plus accumulation rounding in DST.
     atol = 2 * EPS[dtype] * np.sqrt(K)
     np.testing.assert_allclose(c, ref, rtol=2 * EPS[dtype], atol=atol)
+    return kernel
+
+
+def check_splitk(shape, dtype, tile_atomic=False, **options):
+    """The split-K GEMM (T.atomic_add into a float32 C) on a random C: C_initial + A @ B."""
+    M, N, K, block_M, block_N, block_K, split_k = shape
+    kernel = tilelang_tt.compile(matmul_splitk(*shape, dtype=dtype, tile_atomic=tile_atomic), **options)
+    rng = np.random.default_rng(M + 3 * N + 7 * K + split_k)
+    a = rng.standard_normal((M, K)).astype(numpy_dtype(dtype))
+    b = rng.standard_normal((K, N)).astype(numpy_dtype(dtype))
+    c = rng.standard_normal((M, N)).astype(np.float32)
+    want = c + a.astype(np.float32) @ b.astype(np.float32)
+    assert kernel(a, b, c) is None  # C is accumulated into in place, as TileLang's kernel(a, b, c)
+    # fp32 accumulation into an fp32 C: only float32 rounding of the products' sums remains.
+    np.testing.assert_allclose(c, want, rtol=1e-4, atol=1e-4 * np.sqrt(K))
     return kernel
 
 
@@ -113,3 +128,19 @@ def test_sharded_l1_tensors(grid):
     kernel = check(matmul(256, 256, 128, 64, 64, 32), 256, 256, 128, "bfloat16", layouts={"A": sharded, "C": sharded})
     layouts = {b["name"]: b["layout"] for b in kernel.plan["buffers"]}
     assert layouts == {"A": "l1_sharded", "B": "dram_interleaved", "C": "l1_sharded"}
+
+
+SPLITK_SHAPES = [  # (M, N, K, block_M, block_N, block_K, split_k)
+    (256, 256, 256, 64, 64, 32, 4),
+    (128, 192, 512, 64, 64, 64, 2),
+    (96, 160, 384, 32, 32, 32, 3),  # 12 K tiles over 3 slices of 4
+    (64, 64, 256, 64, 64, 32, 8),   # one K tile per slice
+    (128, 128, 128, 64, 64, 32, 1),
+]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("shape", SPLITK_SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_split_k_atomic_add(shape, dtype):
+    """TileLang's examples/gemm_splitk: each K slice's product added into C with T.atomic_add."""
+    check_splitk(shape, dtype)

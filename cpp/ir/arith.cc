@@ -207,4 +207,35 @@ Expr fold_constants(const Expr &e) {
     return folder(e);
 }
 
+std::optional<AffineForm> affine_form(const Expr &e) {
+    AffineForm out;
+    int64_t c;
+    if (as_const_int(e, &c)) {
+        out.offset = c;
+        return out;
+    }
+    if (e->kind == NodeKind::Var) {
+        out.coef[static_cast<const VarNode *>(e.get())] = 1;
+        return out;
+    }
+    Expr a, b;
+    if (!binary_operands(e, &a, &b)) return std::nullopt;
+    std::optional<AffineForm> x = affine_form(a), y = affine_form(b);
+    if (!x || !y) return std::nullopt;
+    if (e->kind == NodeKind::Add || e->kind == NodeKind::Sub) {
+        const int64_t sign = e->kind == NodeKind::Add ? 1 : -1;
+        for (const auto &[v, k] : y->coef) x->coef[v] += sign * k;
+        x->offset += sign * y->offset;
+        return x;
+    }
+    if (e->kind == NodeKind::Mul && (x->coef.empty() || y->coef.empty())) {
+        const AffineForm &scaled = x->coef.empty() ? *y : *x;
+        const int64_t k = x->coef.empty() ? x->offset : y->offset;
+        out.offset = scaled.offset * k;
+        for (const auto &[v, kv] : scaled.coef) out.coef[v] = kv * k;
+        return out;
+    }
+    return std::nullopt;
+}
+
 }  // namespace tt::ir

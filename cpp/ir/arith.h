@@ -4,6 +4,9 @@
  */
 #pragma once
 
+#include <map>
+#include <optional>
+
 #include "ir/ir.h"
 
 namespace tt::ir {
@@ -20,5 +23,14 @@ Expr convert(Expr value, DataType dtype, Span span = Span());
 /*! \brief Folds integer arithmetic and comparisons on constants, x+0, x*1, x*0 and the like,
  *  bottom-up. The result is equal in value to the input. */
 Expr fold_constants(const Expr &e);
+
+/*! \brief An integer expression as sum(coef[v] * v) + offset over its variables. */
+struct AffineForm {
+    std::map<const VarNode *, int64_t> coef;
+    int64_t offset = 0;
+};
+/*! \brief e in that form when it is built from constants, variables, +, - and products with a
+ *  constant; nullopt otherwise. */
+std::optional<AffineForm> affine_form(const Expr &e);
 
 }  // namespace tt::ir

@@ -307,6 +307,16 @@ void post_order_visit(const Stmt &s, const std::function<void(const Node *)> &f)
     c(s);
 }
 
+bool uses_var(const Stmt &s, const Var &var) {
+    bool found = false;
+    post_order_visit(s, [&](const Node *n) { found = found || n == var.get(); });
+    return found;
+}
+
+bool uses_var(const Expr &e, const Var &var) {
+    return uses_var(EvaluateNode::make(e), var);
+}
+
 Stmt substitute(const Stmt &s, const std::function<Expr(const Var &)> &f) {
     Substituter sub(f);
     return sub(s);

@@ -91,6 +91,10 @@ protected:
 /*! \brief Calls f on every node of s, children before parents (statements and expressions). */
 void post_order_visit(const Stmt &s, const std::function<void(const Node *)> &f);
 
+/*! \brief Whether the variable occurs in s / e. */
+bool uses_var(const Stmt &s, const Var &var);
+bool uses_var(const Expr &e, const Var &var);
+
 /*! \brief Replaces variables by expressions throughout s (free occurrences only by construction,
  *  since every Var is bound once). */
 Stmt substitute(const Stmt &s, const std::function<Expr(const Var &)> &f);

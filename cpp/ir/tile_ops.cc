@@ -1,6 +1,6 @@
 // TileLang's tile operations and scalar math as intrinsics. The frontend emits these; lowering
-// must replace every kRoleFrontend call (tl.persistent: LowerTTPersistent; the rest:
-// LowerTTTileIntrinsics), which VerifyTTIR checks.
+// must replace every kRoleFrontend call (tl.persistent: LowerTTPersistent; tl.atomic_add:
+// LowerTTAtomicAdd; the rest: LowerTTTileIntrinsics), which VerifyTTIR checks.
 #include "ir/intrinsics.h"
 
 namespace tt::ir {
@@ -48,6 +48,10 @@ void register_tile_ops() {
             "T.Persistent(domain, wave_size, index, group_size, num_stages): the `rank` nested serial loops "
             "that follow it in its sequence run over the domain's tiles, CTA `index` of each wave of `wave_size` "
             "taking its share (LowerTTPersistent makes the domain the launch grid)");
+    tile_op("tl.atomic_add", {{"dst", ArgKind::Region}, {"value", ArgKind::Any}},
+            "T.atomic_add(dst, value): add value into dst, where the launch's blocks may add into the same "
+            "elements; value is a region of dst's extents (tile form) or, with dst one element, a number "
+            "(element form, inside T.Parallel). LowerTTAtomicAdd makes one block own each destination");
     // Scalar math: pure, result of the argument's dtype, usable in element expressions. sigmoid(x) is
     // 1 / (1 + exp(-x)); erf is the Gauss error function (GELU's exact form).
     for (const char *fn :

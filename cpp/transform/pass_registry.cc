@@ -4,6 +4,7 @@
 #include "transform/grid_to_persistent_tt.h"
 #include "transform/group_tt_row_blocks.h"
 #include "transform/infer_tt_layout.h"
+#include "transform/lower_tt_atomic_add.h"
 #include "transform/lower_tt_persistent.h"
 #include "transform/lower_tt_tile_intrinsics.h"
 #include "transform/pass.h"
@@ -20,6 +21,7 @@ namespace tt::transform {
 const std::vector<PassRegistration> &builtin_passes() {
     static const std::vector<PassRegistration> passes = {
         {"LowerTTPersistent", &lower_tt_persistent_pass},
+        {"LowerTTAtomicAdd", &lower_tt_atomic_add_pass},
         {"SpecializeTTShapes", &specialize_tt_shapes_pass},
         {"EliminateDeadTTValues", &eliminate_dead_tt_values_pass},
         {"PromoteTTNarrowIntegers", &promote_tt_narrow_integers_pass},

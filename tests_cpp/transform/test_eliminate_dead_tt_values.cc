@@ -90,12 +90,12 @@ TEST(EliminateDeadTTValues, KeepsValuesTheNextIterationReads) {
     EXPECT_EQ(after->functions.front().second.get(), mod->functions.front().second.get());
 }
 
-/*! The pass runs first in the default pipeline once T.Persistent is lowered and the shapes are
- *  specialized, so dead values never reach the lowering. */
+/*! The pass runs first in the default pipeline once T.Persistent and T.atomic_add are lowered and
+ *  the shapes are specialized, so dead values never reach the lowering. */
 TEST(EliminateDeadTTValues, FirstInTheDefaultPipeline) {
     EXPECT_EQ(transform::Pipeline::parse(transform::kDefaultPipeline)
                   .to_string()
-                  .rfind("LowerTTPersistent -> SpecializeTTShapes -> EliminateDeadTTValues -> ", 0),
+                  .rfind("LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> ", 0),
               0u);
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "expect_error.h"
 #include "ir/attrs.h"
 #include "ir/equal.h"
 #include "transform/lower_tt_persistent.h"
@@ -69,17 +70,6 @@ struct PersistentGemm {
     PrimFunc func(Stmt body, AttrMap attrs = {}) { return make_prim_func("gemm", {A, C}, body, attrs, kAt); }
 };
 
-void expect_error(const std::function<void()> &run, const std::string &message, const Span &at) {
-    try {
-        run();
-        FAIL() << "expected a Validation error containing: " << message;
-    } catch (const Error &e) {
-        EXPECT_EQ(e.kind(), ErrorKind::Validation);
-        EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
-        EXPECT_EQ(e.span().line, at.line) << e.what();
-    }
-}
-
 TEST(LowerTTPersistent, TheDomainBecomesTheLaunchGrid) {
     PersistentGemm g;
     PrimFunc before = g.func(g.launch(g.marker(make_int(8), g.block_id, 1)));
@@ -98,7 +88,7 @@ TEST(LowerTTPersistent, GroupSizeIsTheBlockPanel) {
     AttrMap same{{attr::TL_SWIZZLE, Json{{"panel_size", 8}, {"order", "row"}, {"enable", true}}}};
     EXPECT_NO_THROW(lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8)), same), context()));
     AttrMap other{{attr::TL_SWIZZLE, Json{{"panel_size", 4}, {"order", "row"}, {"enable", true}}}};
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8)), other), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8)), other), context()); },
                  "also has T.use_swizzle(4)", kLoopAt);
 }
 
@@ -115,15 +105,15 @@ TEST(LowerTTPersistent, ArgumentsMustMatchTheLaunch) {
         {make_int(8), make_int(1)}, {g.block_id, make_var("b1")}, {128},
         AllocateNode::make(g.s, SeqStmtNode::make({g.marker(make_int(8), g.block_id), g.loops(g.block_body())}), kAt),
         kAt);
-    expect_error([&] { lower_tt_persistent(g.func(two_dims), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(two_dims), context()); },
                  "T.Persistent deals its tiles over a one-dimensional launch", kLoopAt);
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.bx))), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.bx))), context()); },
                  "T.Persistent's index is bx, but it must be the T.Kernel's block variable 'block_id'", kLoopAt);
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(4), g.block_id))), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(4), g.block_id))), context()); },
                  "T.Persistent's wave_size is 4, but the T.Kernel launches 8 blocks", kLoopAt);
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8, 2))), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8, 2))), context()); },
                  "T.Persistent(num_stages=2) is not supported: Tenstorrent kernels already prefetch", kLoopAt);
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8, 0, 4))), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id, 8, 0, 4))), context()); },
                  "T.Persistent's domain has 4 entries", kLoopAt);
 }
 
@@ -131,12 +121,12 @@ TEST(LowerTTPersistent, OnlyAllocationsStandBesideTheLoop) {
     PersistentGemm g;
     Stmt uses_index =
         BufferStoreNode::make(g.s, CastNode::make(kBf16, g.block_id), {make_int(0), make_int(0)}, kStmtAt);
-    expect_error(
+    testing::expect_validation_error(
         [&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id), {uses_index})), context()); },
         "uses 'block_id', the CTA index of the wave", kStmtAt);
     Stmt fill = EvaluateNode::make(
         CallNode::make("tl.fill", {RegionNode::full(g.s, kAt), CastNode::make(kBf16, make_int(0))}, kStmtAt), kStmtAt);
-    expect_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id), {fill})), context()); },
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(g.launch(g.marker(make_int(8), g.block_id), {fill})), context()); },
                  "only allocations may stand beside a T.Persistent loop", kStmtAt);
 }
 
@@ -147,7 +137,7 @@ TEST(LowerTTPersistent, TheLoopStandsDirectlyInTheLaunch) {
         ForNode::make(w, make_int(0), make_int(2), ForKind::Serial,
                       SeqStmtNode::make({g.marker(make_int(8), g.block_id), g.loops(g.block_body())}), 0, {}, kStmtAt);
     Stmt launch = KernelLaunchNode::make({make_int(8)}, {g.block_id}, {128}, AllocateNode::make(g.s, nested, kAt), kAt);
-    expect_error([&] { lower_tt_persistent(g.func(launch), context()); }, "must stand directly in its T.Kernel body",
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(launch), context()); }, "must stand directly in its T.Kernel body",
                  kLoopAt);
 }
 
@@ -158,7 +148,7 @@ TEST(LowerTTPersistent, TheBodyCannotUseTheIndex) {
     Stmt launch = KernelLaunchNode::make(
         {make_int(8)}, {g.block_id}, {128},
         AllocateNode::make(g.s, SeqStmtNode::make({g.marker(make_int(8), g.block_id), g.loops(body)}), kAt), kAt);
-    expect_error([&] { lower_tt_persistent(g.func(launch), context()); }, "the T.Persistent loop body uses 'block_id'",
+    testing::expect_validation_error([&] { lower_tt_persistent(g.func(launch), context()); }, "the T.Persistent loop body uses 'block_id'",
                  kStmtAt);
 }
 

@@ -235,6 +235,35 @@ MATH_FUNCTIONS = ["exp", "exp2", "log", "log2", "sqrt", "rsqrt", "abs", "tanh", 
 # The reductions T.reduce_<kind>; each is the intrinsic tl.reduce with that kind.
 REDUCE_KINDS = ["sum", "max", "min", "absmax", "abssum"]
 
+# T.atomic_add's memory orders (TileLang's names). On Tenstorrent every add runs in its block's program
+# order on the one core that owns the destination (LowerTTAtomicAdd), which any of them allows.
+MEMORY_ORDERS = ("relaxed", "consume", "acquire", "release", "acq_rel", "seq_cst")
+
+_ATOMIC_SUPPORTED = ("only T.atomic_add of floating-point values into a global tensor is lowered, as a "
+                     "read-modify-write by the one block that owns each destination element (the split-K GEMM "
+                     "form; docs/language.md)")
+# TileLang's other atomics, refused with what Tenstorrent has instead: it has no atomic operations on memory.
+UNSUPPORTED_ATOMICS = {
+    "atomic_max": "use T.reduce_max into a fragment and T.copy it out, one block per destination",
+    "atomic_min": "use T.reduce_min into a fragment and T.copy it out, one block per destination",
+    "atomic_addx2": "use T.atomic_add on the region (tiles move whole on Tenstorrent, so there is no vector width)",
+    "atomic_addx4": "use T.atomic_add on the region (tiles move whole on Tenstorrent, so there is no vector width)",
+    "atomic_load": "read the element with an ordinary load; a block's statements run in order on one core",
+    "atomic_store": "write the element with an ordinary store, one block per destination",
+    "atomic_or": "bitwise atomics have no Tenstorrent form; compute the value in a fragment and T.copy it out",
+}
+
+
+def atomic_message(name):
+    """Why T.<name> (an atomic other than T.atomic_add as a statement) is refused, and what to do."""
+    if name == "atomic_add":
+        return ("T.atomic_add's previous value (return_prev=True, or the call used as a value) does not exist on "
+                "Tenstorrent, which has no atomic add to memory: " + _ATOMIC_SUPPORTED + "; use T.atomic_add as a "
+                "statement and compute positions without it (e.g. T.reduce_sum of a mask, or a prefix sum)")
+    return (f"T.{name} is not supported on Tenstorrent, which has no atomic operations on memory: "
+            f"{_ATOMIC_SUPPORTED}; {UNSUPPORTED_ATOMICS[name]}")
+
+
 # Every kernel-only construct, by its T.<name>. The parser dispatches on these objects.
 KERNEL_ONLY = {
     name: KernelOnly(name)
@@ -243,8 +272,8 @@ KERNEL_ONLY = {
         "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "Persistent", "min", "max", "clamp", "floordiv", "floormod",
         "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr", "const", "empty",
-        "alloc_reducer", "finalize_reducer",
-    ] + MATH_FUNCTIONS + ["reduce_" + kind for kind in REDUCE_KINDS]
+        "alloc_reducer", "finalize_reducer", "atomic_add",
+    ] + MATH_FUNCTIONS + list(UNSUPPORTED_ATOMICS) + ["reduce_" + kind for kind in REDUCE_KINDS]
 }
 
 # T.<name>s that are Python objects usable outside a kernel too (defined here or, prim_func, in the package).

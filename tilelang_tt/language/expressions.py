@@ -387,6 +387,8 @@ class ExpressionParser:
                              "is the kernel (M, N = T.const(\"M N\"); A: T.Tensor[[M, N], dtype]; C = T.empty(...)), "
                              "at its top level; in a @T.prim_func, shapes are Python values or T.dynamic dimensions "
                              "and outputs are parameters")
+        if name.startswith("atomic_"):
+            raise self.error(node, B.atomic_message(name), ValidationError)
         raise self.error(node, f"T.{name} cannot be used in an expression")
 
     # ---- helpers --------------------------------------------------------------------------

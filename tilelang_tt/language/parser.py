@@ -543,6 +543,10 @@ class Parser(ReducerParsing, ExpressionParser):
             clear = ir.const(self.flag(args, "clear", True, name, call), "bool")
             kind = ir.string(_REDUCTIONS[name])
             return [ir.evaluate(ir.call("tl.reduce", [src, dst, kind, ir.const(dim % rank), clear], span=sp), span=sp)]
+        if name == "atomic_add":
+            return [self.atomic_add(call)]
+        if name in B.UNSUPPORTED_ATOMICS:
+            raise self.error(call, B.atomic_message(name), ValidationError)
         if name == "use_swizzle":
             args, _ = self.call_args(call, ["panel_size", "order", "enable"], name)
             panel = args.get("panel_size")
@@ -567,6 +571,36 @@ class Parser(ReducerParsing, ExpressionParser):
             self.func_attrs.update(attrs)
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
+
+    def atomic_add(self, call):
+        """T.atomic_add(dst, value, memory_order=None, return_prev=False, use_tma=False) as the statement
+        tl.atomic_add(dst region, value): value a region (tile form: a buffer or slice on either side,
+        a head element taking the other's extents, as in T.copy) or, when neither side has extents, the
+        element form's number. LowerTTAtomicAdd decides whether and how it can be lowered."""
+        args, _ = self.call_args(call, ["dst", "value", "memory_order", "return_prev", "use_tma"], "atomic_add")
+        if "dst" not in args or "value" not in args:
+            raise self.error(call, "T.atomic_add(dst, value) needs the destination and the value to add")
+        if self.flag(args, "return_prev", False, "atomic_add", call):
+            raise self.error(call, B.atomic_message("atomic_add"), ValidationError)
+        self.flag(args, "use_tma", False, "atomic_add", call)  # a GPU copy engine hint, no effect here
+        order = args.get("memory_order")
+        if order is not None and order not in B.MEMORY_ORDERS:
+            raise self.error(call, f"T.atomic_add's memory_order must be None or one of "
+                             f"{', '.join(repr(o) for o in B.MEMORY_ORDERS)}, got {order!r}")
+        dst, value = args["dst"], args["value"]
+        sp = self.span(call)
+        if not isinstance(dst, (Access, ir.Buffer)):
+            raise self.error(call, f"T.atomic_add adds into a tensor element or region, got {dst!r}")
+        spans = [v for v in (dst, value) if isinstance(v, (ir.Buffer, ScalarVariable)) or
+                 (isinstance(v, Access) and self.is_slice(v))]
+        if not spans:
+            dst_region = self.head_region(dst, [], call)
+            return ir.evaluate(ir.call("tl.atomic_add", [dst_region, self.to_expr(value, call)], span=sp), span=sp)
+        if not any(v is value for v in spans):
+            return ir.evaluate(ir.call("tl.atomic_add", [self.region_of(dst, call), self.to_expr(value, call)], span=sp),
+                               span=sp)
+        src_region, dst_region = self.copy_regions(value, dst, call)
+        return ir.evaluate(ir.call("tl.atomic_add", [dst_region, src_region], span=sp), span=sp)
 
     def flag(self, args, key, default, what, call):
         """A True/False argument, decided when the kernel is built (never a kernel value)."""
