@@ -7,10 +7,12 @@
 #include "transform/lower_tt_persistent.h"
 #include "transform/lower_tt_tile_intrinsics.h"
 #include "transform/pass.h"
+#include "transform/promote_tt_index_integers.h"
 #include "transform/promote_tt_narrow_integers.h"
 #include "transform/propagate_tt_layout.h"
 #include "transform/specialize_tt_shapes.h"
 #include "transform/split_tt_launches.h"
+#include "transform/stage_tt_column_stores.h"
 #include "transform/stage_tt_elementwise.h"
 #include "transform/tt_tiles_to_core_map.h"
 #include "transform/verify_tt_ir.h"
@@ -23,7 +25,9 @@ const std::vector<PassRegistration> &builtin_passes() {
         {"SpecializeTTShapes", &specialize_tt_shapes_pass},
         {"EliminateDeadTTValues", &eliminate_dead_tt_values_pass},
         {"PromoteTTNarrowIntegers", &promote_tt_narrow_integers_pass},
+        {"PromoteTTIndexIntegers", &promote_tt_index_integers_pass},
         {"SplitTTLaunches", &split_tt_launches_pass},
+        {"StageTTColumnStores", &stage_tt_column_stores_pass},
         {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
