@@ -136,10 +136,10 @@ private:
 };
 
 /*! \brief The pipeline run_pipeline uses: LowerTTPersistent, SpecializeTTShapes, EliminateDeadTTValues, PromoteTTNarrowIntegers,
- *  PromoteTTIndexIntegers, StageTTColumnStores, StageTTElementwise, GroupTTRowBlocks, the five public passes (the kernel split is part of
+ *  PromoteTTIndexIntegers, StageTTColumnStores, StageTTElementwise, ExactTTMaxReductions, GroupTTRowBlocks, the five public passes (the kernel split is part of
  *  LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "LowerTTPersistent -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "LowerTTPersistent -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

@@ -1,6 +1,7 @@
 // The registered passes, one line each: name → factory. Python builds passes by these names
 // (tilelang_tt.passes), and Pipeline::parse reads them.
 #include "transform/eliminate_dead_tt_values.h"
+#include "transform/exact_tt_max_reductions.h"
 #include "transform/grid_to_persistent_tt.h"
 #include "transform/group_tt_row_blocks.h"
 #include "transform/infer_tt_layout.h"
@@ -29,6 +30,7 @@ const std::vector<PassRegistration> &builtin_passes() {
         {"SplitTTLaunches", &split_tt_launches_pass},
         {"StageTTColumnStores", &stage_tt_column_stores_pass},
         {"StageTTElementwise", &stage_tt_elementwise_pass},
+        {"ExactTTMaxReductions", &exact_tt_max_reductions_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},

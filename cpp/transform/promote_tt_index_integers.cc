@@ -231,6 +231,9 @@ private:
             bool changed = false;
             return BufferLoadNode::make(mutate_buffer(load->buffer), mutate_all(load->indices, &changed), load->span);
         }
+        if (const auto *load = e.as<BufferLoadNode>()) {
+            refuse(e, target, span, load->buffer->name + "'s elements are data read from memory, not provably below 2^24");
+        }
         if (const auto *cast = e.as<CastNode>(); cast && cast->dtype.is_int()) {
             return translate(cast->value, target, span, range);
         }
