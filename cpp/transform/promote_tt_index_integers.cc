@@ -142,7 +142,8 @@ protected:
                 << target->name << " is not supported on Tenstorrent yet: int32 values computed on chip are held "
                 << "as float32, exact for integers up to 2^24, so " << target->name << " may only receive such "
                 << "values (T.fill, T.Parallel stores of indices, T.reduce_max / T.reduce_min of them); instead "
-                << (kind ? "reduce with max or min, or reduce a float32 buffer" : "read the data into a float32 buffer");
+                << (kind ? "reduce such values with max or min, or reduce into a float32 buffer"
+                        : "read the data into a float32 buffer");
         }
         return IRMutator::visit(op);
     }
