@@ -130,6 +130,25 @@ def huge_index(M, N):
     return main
 
 
+def wide_argmax(M, N):
+    """The column of each row's maximum over 4096 columns: indices beyond what tf32 reduces exactly."""
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "float32"), C: T.Tensor((M,), "int32")):
+        with T.Kernel(1) as bx:
+            a = T.alloc_fragment((M, N), "float32")
+            m = T.alloc_fragment((M,), "float32")
+            idx = T.alloc_fragment((M, N), "int32")
+            best = T.alloc_fragment((M,), "int32")
+            T.copy(A[0, 0], a)
+            T.reduce_max(a, m, dim=1, clear=True)
+            for i, j in T.Parallel(M, N):
+                idx[i, j] = T.if_then_else(m[i] == a[i, j], j, -1)
+            T.reduce_max(idx, best, dim=1, clear=True)
+            T.copy(best, C[0])
+
+    return main
+
+
 def column_outside(M, topk):
     @T.prim_func
     def main(A: T.Tensor((M,), "float32"), C: T.Tensor((M, topk), "float32")):
@@ -154,6 +173,7 @@ def line_of(source_text, factory):
     (int32_sum, (32, 32), "T.reduce_sum(idx, s", "T.reduce_sum of idx into s is not supported"),
     (huge_index, (32, 32), "C[i, j] = j * 1000000", r"it may reach \[0, 31000000\]"),
     (column_outside, (32, 4), "C[i, k + 1] = a[i]", "inside the 4 columns of C"),
+    (wide_argmax, (32, 4096), "T.reduce_max(idx, best", r"idx may hold \[-1, 4095\]"),
 ])
 def test_topk_refusals_are_located_errors(factory, args, needle, message):
     with pytest.raises(ValidationError, match=message) as info:

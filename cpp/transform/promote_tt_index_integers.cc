@@ -18,6 +18,7 @@ namespace {
 using namespace ir;
 
 constexpr int64_t kExact = int64_t{1} << 24;  // float32 holds every integer up to this magnitude
+constexpr int64_t kExactReduce = int64_t{1} << 11;  // so does tf32, in which the matrix engine reduces
 
 // A 32-bit integer tensor, or tile buffer (not a scalar alloc_var / alloc_local, which stays an integer).
 bool is_int32(const Buffer &b) {
@@ -83,6 +84,7 @@ public:
             }
             buffer = make_buffer(buffer->name, buffer->shape, DataType::float32(), buffer->scope, buffer->span);
         }
+        find_ranges(func);
     }
 
     bool any() const { return !promoted_.empty(); }
@@ -145,6 +147,15 @@ protected:
                 << (kind ? "reduce such values with max or min, or reduce into a float32 buffer"
                         : "read the data into a float32 buffer");
         }
+        auto known = ranges_.find(src.get());
+        if (kind && (known == ranges_.end() || std::max(-known->second.lo, known->second.hi) > kExactReduce)) {
+            TT_USER_ERROR(Validation, op->span)
+                << "T.reduce_" << kind->value << " of " << src->name << " is not supported on Tenstorrent yet: the "
+                << "matrix engine reduces float32 as tf32, exact for integers of magnitude at most 2048, and "
+                << src->name << " may hold "
+                << (known == ranges_.end() ? std::string("larger values") : range_text(known->second))
+                << "; instead reduce indices of blocks at most 2048 wide";
+        }
         return IRMutator::visit(op);
     }
 
@@ -176,6 +187,75 @@ protected:
 #undef TT_COMPARISON_VISIT
 
 private:
+    // The integers each promoted buffer can hold: the hull of what its fills, stores and copies put
+    // there, iterated while it grows (a buffer updated from itself); unknown (not recorded) when it
+    // does not settle. Loop and block indices are bounded by their loops first.
+    void find_ranges(const PrimFunc &func) {
+        post_order_visit(func->body, [&](const Node *n) {
+            if (n->kind == NodeKind::For) {
+                const auto *loop = static_cast<const ForNode *>(n);
+                bound(loop->loop_var, loop->min, loop->extent);
+            } else if (n->kind == NodeKind::KernelLaunch) {
+                const auto *launch = static_cast<const KernelLaunchNode *>(n);
+                for (size_t d = 0; d < launch->block_vars.size(); ++d)
+                    bound(launch->block_vars[d], make_int(0), launch->extents[d]);
+            }
+        });
+        for (int round = 0; round < 8; ++round) {
+            std::map<const BufferNode *, Interval> next = ranges_;
+            bool open = false;
+            auto widen = [&](const BufferNode *b, const Interval &r) {
+                auto it = next.find(b);
+                if (it == next.end()) next.emplace(b, r);
+                else it->second = {std::min(it->second.lo, r.lo), std::max(it->second.hi, r.hi)};
+            };
+            post_order_visit(func->body, [&](const Node *n) {
+                Interval r{0, 0};
+                if (n->kind == NodeKind::BufferStore) {
+                    const auto *store = static_cast<const BufferStoreNode *>(n);
+                    if (promoted_.count(store->buffer.get()) && ranged(store->value, &r)) widen(store->buffer.get(), r);
+                    else if (promoted_.count(store->buffer.get())) open = true;
+                } else if (n->kind == NodeKind::Call) {
+                    const auto *call = static_cast<const CallNode *>(n);
+                    const std::string &op = call->op->name;
+                    if (op == "tl.fill" && promoted_.count(region_arg(call, 0)->buffer.get())) {
+                        if (ranged(call->args[1], &r)) widen(region_arg(call, 0)->buffer.get(), r);
+                    } else if ((op == "tl.copy" || op == "tl.reduce") &&
+                               promoted_.count(region_arg(call, 1)->buffer.get())) {
+                        auto from = ranges_.find(region_arg(call, 0)->buffer.get());
+                        if (from != ranges_.end()) widen(region_arg(call, 1)->buffer.get(), from->second);
+                        else open = true;
+                    }
+                }
+            });
+            const bool settled = !open && next.size() == ranges_.size() &&
+                                 std::equal(next.begin(), next.end(), ranges_.begin(), [](const auto &a, const auto &b) {
+                                     return a.second.lo == b.second.lo && a.second.hi == b.second.hi;
+                                 });
+            ranges_ = next;
+            if (settled) return;
+        }
+        ranges_.clear();  // did not settle: nothing is known
+    }
+
+    // The range of an index expression, false when it is outside the rule (reported where it is
+    // translated).
+    bool ranged(const Expr &e, Interval *range) {
+        bool unknown = false;  // a promoted buffer whose range is not found yet: wait for a later round
+        post_order_visit(EvaluateNode::make(e), [&](const Node *n) {
+            unknown = unknown || (n->kind == NodeKind::BufferLoad &&
+                                  promoted_.count(static_cast<const BufferLoadNode *>(n)->buffer.get()) &&
+                                  !ranges_.count(static_cast<const BufferLoadNode *>(n)->buffer.get()));
+        });
+        if (unknown) return false;
+        try {
+            translate(e, Buffer(), Span(), range);
+            return std::max(-range->lo, range->hi) <= kExact;
+        } catch (const Error &) {
+            return false;
+        }
+    }
+
     void bound(const Var &v, const Expr &min, const Expr &extent) {
         int64_t lo, trips;
         if (as_const_int(fold_constants(min), &lo) && as_const_int(fold_constants(extent), &trips) && trips >= 1) {
@@ -228,7 +308,8 @@ private:
             return CastNode::make(DataType::float32(), e, e->span);
         }
         if (const auto *load = e.as<BufferLoadNode>(); load && promoted_.count(load->buffer.get())) {
-            *range = {-kExact, kExact};
+            auto known = ranges_.find(load->buffer.get());
+            *range = known == ranges_.end() ? Interval{-kExact, kExact} : known->second;
             bool changed = false;
             return BufferLoadNode::make(mutate_buffer(load->buffer), mutate_all(load->indices, &changed), load->span);
         }
@@ -277,6 +358,7 @@ private:
     std::map<const BufferNode *, Buffer> promoted_;  ///< int32 buffers of computed values -> float32
     std::map<const BufferNode *, Span> reads_;       ///< global buffers the kernel reads, first read
     std::map<const VarNode *, Interval> loops_;      ///< loop and block indices with constant ranges
+    std::map<const BufferNode *, Interval> ranges_;  ///< what each promoted buffer can hold (find_ranges)
     std::map<const VarNode *, Expr> lets_;
     Span statement_span_;
 };
