@@ -21,8 +21,10 @@
  *  Requires: a parsed kernel. Guarantees: those buffers have dtype float32 and their values are
  *  built in float32 (indices cast to float32); reads of their elements elsewhere appear in
  *  comparisons (made float comparisons) or float casts only. Other buffers are unchanged.
+ *  T.reduce_max / T.reduce_min run on the matrix engine in tf32, exact for integers up to 2048: the
+ *  range of each buffer (the hull of its fills, stores, copies and reductions) must stay within it.
  *  Errors (Validation, located): a value outside the rule (integer math on data read from memory, a
- *  sum reduction, a constant or index beyond 2^24), such a buffer also filled from global memory,
+ *  sum reduction, a max/min reduction of values beyond 2048, a constant or index beyond 2^24), such a buffer also filled from global memory,
  *  a global tensor both read and written this way, or such an element used in other integer math;
  *  each says what to write instead.
  */
