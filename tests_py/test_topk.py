@@ -75,6 +75,8 @@ def run_topk(M, N, topk, blk_m, dtype):
 
 @pytest.mark.parametrize("M,N,topk,blk_m", [
     (64, 64, 1, 64), (64, 128, 6, 32), (320, 128, 6, 64), (320, 64, 8, 32), (64, 128, 8, 64),
+    (64, 200, 6, 32),  # a row of 200 columns: the padding of its last tile is never selected
+    (100, 64, 4, 64),  # a partial last block of rows
 ], ids=lambda v: str(v))
 def test_topk_float32_matches_numpy_exactly(M, N, topk, blk_m):
     run_topk(M, N, topk, blk_m, "float32")
