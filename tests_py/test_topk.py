@@ -181,3 +181,48 @@ def test_topk_refusals_are_located_errors(factory, args, needle, message):
     with pytest.raises(ValidationError, match=message) as info:
         tilelang_tt.compile(factory(*args), out_idx=[-1])
     assert info.value.line == line_of(needle, factory)
+
+
+def test_topk_before_after_the_staging_passes():
+    """Before (upstream's body) -> after PromoteTTIndexIntegers, StageTTColumnStores and
+    ExactTTMaxReductions: index buffers in float32, the exact maximum, the column blocks."""
+    from tilelang_tt import passes
+
+    after = str(passes.run_pipeline(tl_topk(64, 64, 6, 32), pipeline="PromoteTTIndexIntegers -> StageTTColumnStores "
+                                    "-> StageTTElementwise -> ExactTTMaxReductions"))
+    assert 'topk_indices: T.Tensor((64, 6), "float32")' in after
+    assert 'expand_max_idx = T.alloc_fragment((32, 64), "float32")' in after
+    expected = [
+        'T.fill(topk_gates_block, 0)',
+        'T.fill(topk_indices_block, 0)',
+        'for k in T.serial(6):',
+        'T.fill(expand_max_idx, -1.0)',
+        'T.reduce(logits_frag, max_val, kind="max", dim=1, clear=True)',
+        'logits_frag_rest[i, j] = logits_frag[i, j] - max_val[i]',
+        'T.reduce(logits_frag_rest, logits_frag_part, kind="max", dim=1, clear=True)',
+        'logits_frag_rest[i_1, j_1] = logits_frag_rest[i_1, j_1] - logits_frag_part[i_1]',
+        'T.reduce(logits_frag_rest, logits_frag_part2, kind="max", dim=1, clear=True)',
+        'max_val[i_2] = max_val[i_2] + logits_frag_part[i_2] + logits_frag_part2[i_2]',
+        'T.if_then_else(max_val[i_3] == logits_frag[i_3, j_2], T.cast(j_2, "float32"), expand_max_idx[i_3, j_2])',
+        'topk_gates_block[i_5, col] = T.if_then_else(col == k, max_val[i_5], topk_gates_block[i_5, col])',
+        'topk_indices_block[i_5, col] = T.if_then_else(col == k, max_idx[i_5], topk_indices_block[i_5, col])',
+        'T.copy(topk_gates_block, topk_gates[bx * 32:bx * 32 + 32, 0:6])',
+        'T.copy(topk_indices_block, topk_indices[bx * 32:bx * 32 + 32, 0:6])',
+    ]
+    positions = [after.index(line) for line in expected]
+    assert positions == sorted(positions)
+
+
+def test_loop_carried_logits_move_once_before_the_loop():
+    """The reader's logits tiles are copied once into compute's CB before the loop over k, which
+    then updates them there in every iteration; the last iteration's are discarded at the end."""
+    kernel = tilelang_tt.compile(tl_topk(64, 64, 6, 32), out_idx=[1, 2])
+    compute = kernel.get_kernel_source("compute")
+    loop = compute.index("for (uint32_t k = 0;")
+    before = compute[:loop]
+    move = before.rindex("copy_tile(cb_logits_frag, dst_index, dst_index);")
+    assert before.index("pack_tile(dst_index_1, cb_logits_frag_computed);", move) < \
+        before.index("cb_pop_front(cb_logits_frag, 2);", move)
+    assert "cb_logits_frag," not in compute[loop:]  # the loop reads compute's copy only
+    end = compute.rindex("cb_wait_front(cb_logits_frag_computed, 2);")
+    assert compute.index("cb_pop_front(cb_logits_frag_computed, 2);", end) > end  # the dead value is discarded
