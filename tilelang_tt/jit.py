@@ -98,9 +98,10 @@ class JITKernel:
                 feeds[param.name] = _checked_input(param, value, shapes[param.name])
         result = sim.run_plan(plan, self.artifacts_dir, feeds, device=self.options["target_device"])
         self._last_stats = result.stats
+        outputs = {p.name: _as_declared(p, result.outputs[p.name]) for p in self.params if p.name in result.outputs}
         for name, target in in_place.items():
-            _write_back(target, result.outputs[name])
-        outs = [result.outputs[self.params[i].name] for i in self.out_idx]
+            _write_back(target, outputs[name])
+        outs = [outputs[self.params[i].name] for i in self.out_idx]
         if torch_like:
             outs = [_to_torch(o) for o in outs]
         if not outs:
@@ -212,6 +213,14 @@ def _check_writable(param, value, shape):
     if "float" in param.dtype and array.dtype.kind != "f" and array.dtype.name != "bfloat16":
         raise ValidationError(f"{param.name} is written by the kernel with {param.dtype} values, which an array of "
                               f"{array.dtype} cannot hold; pass a floating-point array")
+
+
+def _as_declared(param, array):
+    """An output in the dtype the kernel declares. The device holds int32 results computed on chip as
+    float32 (PromoteTTIndexIntegers), integers of magnitude at most 2^24, so the conversion is exact."""
+    if param.dtype in ("int32", "uint32") and array.dtype.kind == "f":
+        return array.astype(param.dtype)
+    return array
 
 
 def _write_back(target, array):

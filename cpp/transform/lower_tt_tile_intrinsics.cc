@@ -10,6 +10,7 @@
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
+#include "transform/tt_loop_values.h"
 #include "transform/tt_masked_loads.h"
 #include "transform/tt_tile_dataflow.h"
 #include "transform/tt_tile_ops.h"
@@ -56,11 +57,6 @@ RoleStmts stamped(RoleStmts stmts, const Span &span) {
         for (Stmt &s : role) s = stamp(s);
     }
     return stmts;
-}
-
-bool same_value(const TileValue &a, const TileValue &b) {
-    return a.kind == b.kind && a.constant == b.constant && a.constant_if.same_as(b.constant_if) && a.home == b.home &&
-           a.order.group_rows == b.order.group_rows && a.order.group_cols == b.order.group_cols;
 }
 
 class KernelSplitter {
@@ -235,7 +231,7 @@ private:
     std::vector<Stmt> retire_where(const std::function<bool(const BufferNode *, const TileValue &)> &dies) {
         std::map<int64_t, Buffer> dying;
         for (const auto &[buffer, value] : ctx_.values()) {
-            if (value.kind != TileValue::Full || !value.read || !dies(buffer, value)) continue;
+            if (value.kind != TileValue::Full || !(value.read || value.carried) || !dies(buffer, value)) continue;
             const Buffer &b = ctx_.buffer_of(buffer);
             dying.emplace(ctx_.cb(b, b->span).config.cb_index, b);
         }
@@ -245,37 +241,28 @@ private:
     }
 
     RoleStmts lower_loop(const ForNode *op) {
+        // Every value the loop finds holding tiles gets the loop's mark; one its body rewrites
+        // comes out without it (tt_loop_values.h).
+        const int mark = ++loop_marks_;
+        for (auto &[buffer, value] : ctx_.values()) {
+            if (value.kind == TileValue::Full) value.loop_mark = mark;
+        }
         auto entry = ctx_.values();
         const auto written = ops_.written_globals();
         lower_iteration(op->body);
         ops_.written_globals() = written;
         auto exit = ctx_.values();
-        Expr first = EQNode::make(op->loop_var, op->min);
         int64_t constant_extent;
         const bool runs = as_const_int(fold_constants(op->extent), &constant_extent) && constant_extent >= 1;
-        auto refined = entry;
-        std::vector<std::pair<Buffer, double>> accumulated;  // buffers and the constants they start from
-        for (const auto &[buffer, after] : exit) {
-            TileValue before = entry.count(buffer) ? entry.at(buffer) : TileValue{};
-            if (same_value(before, after)) continue;
-            bool accumulates =
-                after.kind == TileValue::Full && !after.constant_if &&
-                (before.kind == TileValue::Constant || (before.kind == TileValue::Full && before.constant_if));
-            if (!accumulates || (!runs && before.constant_if)) {
-                TT_USER_ERROR(Validation, op->span)
-                    << "the loop over " << op->loop_var->name << " changes what " << buffer->name << " holds (from "
-                    << (before.kind == TileValue::Empty ? "nothing" : "a value") << " to "
-                    << (after.kind == TileValue::Empty ? "nothing" : "a value") << ") on every iteration; instead "
-                    << "write and read " << buffer->name << " within one iteration, or accumulate it (T.gemm, a "
-                    << "T.Parallel update, a reduction with clear=False) from a T.fill before the loop";
-            }
-            Expr constant_if = before.constant_if ? AndNode::make(before.constant_if, first) : first;
-            refined[buffer] = TileValue{TileValue::Full, before.constant, constant_if, after.order};
-            accumulated.push_back({ctx_.buffer_of(buffer), before.constant});
-        }
-        ctx_.values() = refined;
+        const LoopValues loop = loop_values(op, ctx_, entry, exit, runs);
+        ctx_.values() = entry;
+        RoleStmts moves;
+        for (const auto &[buffer, moved] : loop.moved) moves.append(ops_.move_value(buffer, moved, op->span));
+        ctx_.values() = loop.entry;
         RoleStmts body = lower_iteration(op->body);
         ctx_.values() = exit;
+        for (const Buffer &buffer : loop.carried) ctx_.value(buffer).carried = true;
+        const auto &accumulated = loop.accumulated;
         // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
         // argument, so the kernel serves every K.
         int64_t trip_count;
@@ -297,7 +284,7 @@ private:
             Expr never = LENode::make(extent, make_int(0));
             for (const auto &[buffer, constant] : accumulated) skipped.append(ops_.fill_if(buffer, never, constant));
         }
-        RoleStmts out;
+        RoleStmts out = stamped(moves, op->span);
         for (KernelRole role : kRoles) {
             if (body[role].empty()) continue;
             std::vector<Stmt> stmts{
@@ -384,6 +371,7 @@ private:
 
     LoweringContext &ctx_;
     TileOpLowering ops_;
+    int loop_marks_ = 0;  ///< the marks handed to loops so far (lower_loop)
 };
 
 const char *role_suffix(KernelRole role) {

@@ -135,11 +135,11 @@ private:
     std::vector<Pass> passes_;
 };
 
-/*! \brief The pipeline run_pipeline uses: LowerTTPersistent, LowerTTAtomicAdd, SpecializeTTShapes, EliminateDeadTTValues, PromoteTTNarrowIntegers,
- *  StageTTElementwise, GroupTTRowBlocks, the five public passes (the kernel split is part of
- *  LowerTTTileIntrinsics), then VerifyTTIR. */
+/*! \brief The pipeline run_pipeline uses: LowerTTPersistent, LowerTTAtomicAdd, SpecializeTTShapes, EliminateDeadTTValues,
+ *  PromoteTTNarrowIntegers, PromoteTTIndexIntegers, StageTTColumnStores, StageTTElementwise, ExactTTMaxReductions,
+ *  GroupTTRowBlocks, the five public passes (the kernel split is part of LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> StageTTElementwise -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

@@ -135,6 +135,10 @@ private:
     EltwiseExpr build(const Expr &e) {
         if (const auto *i = e.as<IntImmNode>()) return constant(static_cast<double>(i->value));
         if (const auto *f = e.as<FloatImmNode>()) return constant(f->value);
+        if (e->dtype.is_int() && !e.as<BufferLoadNode>() && uses_index(e)) {
+            return index_node(EltwiseExpr::IndexValue, e, "the index value " + to_text(e) + " in T.Parallel",
+                              e->span.defined() ? e->span : store_span_);
+        }
         if (const auto *cast = e.as<CastNode>()) {
             if (!cast->dtype.is_float()) {
                 unsupported(e->span, "a cast to " + cast->dtype.to_string() + " in T.Parallel",
@@ -181,7 +185,9 @@ private:
         if (it != binary.end() && binary_operands(e, &a, &b)) return combine(it->second, build(a), build(b));
         auto cmp = comparisons.find(e->kind);
         if (cmp != comparisons.end() && binary_operands(e, &a, &b)) {
-            if (uses_index(a) || uses_index(b)) return compare_indices(cmp->second, e, e->span);
+            if ((uses_index(a) || uses_index(b)) && !a->dtype.is_float() && !b->dtype.is_float()) {
+                return compare_indices(cmp->second, e, e->span);
+            }
             return compare(cmp->second, build(a), build(b));
         }
         // Masks are 1.0 / 0.0: both hold where their product is 1, either where their max is.
@@ -289,33 +295,37 @@ private:
         }
     }
 
+    // e, integer and affine in the loop indices of a 2-D nest (each coefficient -1, 0 or 1, not
+    // both 0), as an index node of `kind`; `what` names it in errors.
+    EltwiseExpr index_node(EltwiseExpr::Kind kind, const Expr &e, const std::string &what, const Span &span) {
+        int64_t row = 0, col = 0;
+        Expr rest;
+        if (vars_.size() != 2 || e->dtype.is_float() || !affine(e, &row, &col, &rest)) {
+            unsupported(span, what,
+                        "the loop indices of a 2-D T.Parallel are lowered as values and in conditions when they "
+                        "are integer and affine in the indices",
+                        "use sums and differences of the indices and values free of them, as in "
+                        "row0 + i >= col0 + j");
+        }
+        if (std::abs(row) > 1 || std::abs(col) > 1 || (row == 0 && col == 0)) {
+            unsupported(span, what, "the index tiles are combined as i, j, i + j or i - j (each coefficient -1, 0 or 1)",
+                        "use i and j with coefficients of at most 1");
+        }
+        EltwiseExpr node;
+        node.kind = kind;
+        node.index_row = static_cast<int>(row);
+        node.index_col = static_cast<int>(col);
+        node.offset = fold_constants(rest);
+        return node;
+    }
+
     // `a cmp b` over the loop indices: the mask of (a - b) cmp 0 as an IndexCompare.
     EltwiseExpr compare_indices(const std::string &name, const Expr &comparison, const Span &span) {
         Expr a, b;
         binary_operands(comparison, &a, &b);
-        int64_t row_a, col_a, row_b, col_b;
-        Expr rest_a, rest_b;
-        const std::string what = "the condition " + to_text(comparison) + " in T.Parallel";
-        if (vars_.size() != 2 || a->dtype.is_float() || b->dtype.is_float() || !affine(a, &row_a, &col_a, &rest_a) ||
-            !affine(b, &row_b, &col_b, &rest_b)) {
-            unsupported(span, what,
-                        "conditions on the loop indices of a 2-D T.Parallel are lowered when they are integer and "
-                        "affine in the indices",
-                        "compare sums and differences of the indices and values free of them, as in "
-                        "row0 + i >= col0 + j");
-        }
-        EltwiseExpr mask;
-        mask.kind = EltwiseExpr::IndexCompare;
+        EltwiseExpr mask = index_node(EltwiseExpr::IndexCompare, SubNode::make(a, b),
+                                      "the condition " + to_text(comparison) + " in T.Parallel", span);
         mask.op = op_named(op_named(name)->against_zero);
-        mask.index_row = static_cast<int>(row_a - row_b);
-        mask.index_col = static_cast<int>(col_a - col_b);
-        mask.offset = fold_constants(SubNode::make(rest_a, rest_b));
-        if (std::abs(row_a - row_b) > 1 || std::abs(col_a - col_b) > 1 ||
-            (mask.index_row == 0 && mask.index_col == 0)) {
-            unsupported(span, what,
-                        "the index tiles are combined as i, j, i + j or i - j (each coefficient -1, 0 or 1)",
-                        "compare i and j with coefficients of at most 1");
-        }
         return mask;
     }
 
@@ -382,7 +392,7 @@ int count_eltwise_slots(EltwiseExpr &e) {
         std::sort(slots.rbegin(), slots.rend());
         e.slots = 0;
         for (size_t k = 0; k < slots.size(); ++k) e.slots = std::max(e.slots, slots[k] + static_cast<int>(k));
-    } else if (e.kind == EltwiseExpr::IndexCompare) {
+    } else if (e.kind == EltwiseExpr::IndexCompare || e.kind == EltwiseExpr::IndexValue) {
         e.slots = 2;  // the index tile and the tile's offset
     } else if (e.kind == EltwiseExpr::Unary || e.kind == EltwiseExpr::Scalar || e.kind == EltwiseExpr::ScalarReversed) {
         e.slots = e.operands[0].slots;
@@ -399,7 +409,7 @@ std::vector<EltwiseStore> parse_parallel_nest(const ForNode *loop, const std::ma
 }
 
 bool bind_index_tiles(EltwiseExpr &e, const CircularBuffer *index_cb) {
-    bool any = e.kind == EltwiseExpr::IndexCompare;
+    bool any = e.kind == EltwiseExpr::IndexCompare || e.kind == EltwiseExpr::IndexValue;
     if (any) e.index_cb = index_cb;
     for (EltwiseExpr &operand : e.operands) any = bind_index_tiles(operand, index_cb) || any;
     return any;

@@ -72,6 +72,12 @@ struct TileValue {
     /*! For Full: the CB holding the tiles when it is not the buffer's own (a value compute wrote
      *  over one the reader delivered lives in a CB of compute's, since a CB has one producer). */
     const CircularBuffer *home = nullptr;
+    /*! For Full: a loop rewrote the value on every iteration (tt_loop_values.h); what its last
+     *  iteration left may be read by nobody, and compute discards it where it dies unread. */
+    bool carried = false;
+    /*! The mark of the innermost loop being lowered that found this value on entry (0: none). A
+     *  write builds a new TileValue without it, which is how a loop tells what its body rewrote. */
+    int loop_mark = 0;
 };
 
 /*! \brief How a 1-D buffer of n elements lies in tiles. TileLang's 1-D fragments hold one value

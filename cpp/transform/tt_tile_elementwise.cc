@@ -72,7 +72,8 @@ public:
                  }});
             return;
         }
-        case EltwiseExpr::IndexCompare: eval_index_compare(e, slot); return;
+        case EltwiseExpr::IndexCompare:
+        case EltwiseExpr::IndexValue: eval_index(e, slot); return;
         case EltwiseExpr::Constant:
             steps_.push_back({{tt_call("fill_tile_init", {})}, [=](const SlotMap &base, const Expr &, const Expr &) {
                                   return tt_call("fill_tile", {at(base), float_arg(e.constant)});
@@ -134,10 +135,11 @@ public:
     const std::vector<Step> &steps() const { return steps_; }
 
 private:
-    // (row * i + col * j + offset) cmp 0 for the elements of one tile: the index tiles combined on
-    // the matrix engine (i, j, i + j or i - j; negated when both coefficients are), plus the tile's
-    // own offset from the block's first element, compared with zero.
-    void eval_index_compare(const EltwiseExpr &e, int slot) {
+    // row * i + col * j + offset for the elements of one tile: the index tiles combined on the
+    // matrix engine (i, j, i + j or i - j; negated when both coefficients are), plus the tile's own
+    // offset from the block's first element; for an IndexCompare then compared with zero. Every
+    // step is exact in float32 for indices below 2^24.
+    void eval_index(const EltwiseExpr &e, int slot) {
         Expr cb = cb_of(*e.index_cb);
         const bool negate = e.index_row <= 0 && e.index_col <= 0;
         const int row = negate ? -e.index_row : e.index_row, col = negate ? -e.index_col : e.index_col;
@@ -173,6 +175,7 @@ private:
         steps_.push_back({{tt_call("add_binary_tile_init", {})}, [=](const SlotMap &at, const Expr &, const Expr &) {
                               return tt_call("add_binary_tile", {at(slot), at(slot + 1), at(slot)});
                           }});
+        if (e.kind == EltwiseExpr::IndexValue) return;
         steps_.push_back({{tt_call(e.op->sfpu + "_tile_init", {})}, [=](const SlotMap &at, const Expr &, const Expr &) {
                               return tt_call(e.op->sfpu + "_tile", {at(slot)});
                           }});

@@ -54,14 +54,15 @@ struct EltwiseExpr {
         FpuBinary,       ///< operands[0] op operands[1], both Tiles, on the matrix engine
         Select,          ///< operands[0] != 0 ? operands[1] : operands[2] (where_tile)
         IndexCompare,    ///< (index_row * i + index_col * j + offset) op 0 over the element indices (i, j)
+        IndexValue,      ///< index_row * i + index_col * j + offset itself (an index held as a value)
     } kind = Constant;
     const EltwiseOp *op = nullptr;
     ir::Buffer buffer;
     VectorLayout broadcast = VectorLayout::None;  ///< Tile: a 1-D buffer spread over each tile (unary_bcast)
     double constant = 0;
-    int index_row = 0, index_col = 0;          ///< IndexCompare: coefficients of i and j (-1, 0 or 1)
-    ir::Expr offset;                           ///< IndexCompare: the run-time rest, free of i and j
-    const CircularBuffer *index_cb = nullptr;  ///< IndexCompare: LoweringContext::index_cb
+    int index_row = 0, index_col = 0;          ///< IndexCompare/Value: coefficients of i and j (-1, 0 or 1)
+    ir::Expr offset;                           ///< IndexCompare/Value: the run-time rest, free of i and j
+    const CircularBuffer *index_cb = nullptr;  ///< IndexCompare/Value: LoweringContext::index_cb
     std::vector<EltwiseExpr> operands;
     int slots = 1;  ///< DST tiles the evaluation needs
 };

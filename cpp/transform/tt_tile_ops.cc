@@ -110,7 +110,7 @@ const CircularBuffer &TileOpLowering::value_cb(const Buffer &buffer, const Span 
 Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const Span &span,
                             const CircularBuffer *home) {
     TileValue &v = ctx_.value(buffer);
-    if (v.kind == TileValue::Full && !v.read) {
+    if (v.kind == TileValue::Full && !v.read && !v.carried) {
         TT_USER_ERROR(Validation, span) << buffer->name << " is overwritten before anything read its "
                                         << "previous value, whose tiles would stay in its circular buffer; instead "
                                         << "read it first or remove the earlier write";
@@ -123,10 +123,11 @@ Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const 
 
 Stmt TileOpLowering::retire(const Buffer &buffer) {
     TileValue &v = ctx_.value(buffer);
-    if (v.kind != TileValue::Full || !v.read) return Stmt();
-    // Compute waited for the tiles when it read them.
-    Stmt pop = tt_call("cb_pop_front", {make_int(value_cb(buffer, buffer->span).config.cb_index),
-                                        make_int(v.order.rows * v.order.cols)});
+    if (v.kind != TileValue::Full || !(v.read || v.carried)) return Stmt();
+    // Compute waited for the tiles when it read them; a carried value nobody read is waited for here.
+    const CircularBuffer &cb = value_cb(buffer, buffer->span);
+    Stmt pop = v.read ? tt_call("cb_pop_front", {make_int(cb.config.cb_index), make_int(v.order.rows * v.order.cols)})
+                      : emit_discard(cb, v.order);
     if (v.constant_if) pop = IfThenElseNode::make(NotNode::make(v.constant_if), pop);
     v = TileValue{};
     return pop;

@@ -52,8 +52,12 @@ public:
      *  tiles) when `cond` holds at run time: after a loop that may run no iteration. */
     RoleStmts fill_if(const ir::Buffer &buffer, const ir::Expr &cond, double constant);
 
-    /*! \brief Compute pops `buffer`'s value if it holds one it has read (the value dies here);
-     *  null otherwise. */
+    /*! \brief Compute copies `buffer`'s value into the CB of `moved` (home, else the buffer's own),
+     *  where it then lives as `moved`: before a loop that updates it there (tt_loop_values.h). */
+    RoleStmts move_value(const ir::Buffer &buffer, const TileValue &moved, const Span &span);
+
+    /*! \brief Compute pops `buffer`'s value if it holds one it has read, or a carried one (the value
+     *  dies here); null otherwise. */
     ir::Stmt retire(const ir::Buffer &buffer);
 
     /*! \brief The compute kernel's once-per-kernel init (of its first op) and what it sets up

@@ -90,8 +90,8 @@ void TileOpLowering::bind_indices(EltwiseStore &store) {
     if (!bind_index_tiles(probe, nullptr)) return;
     // The offsets compared with zero grow with the tensor: exact in float32, not in 16-bit DST.
     if (!ctx_.fp32_dest_acc()) {
-        unsupported(store.span, "a condition on the loop indices in a kernel without float32 in DST",
-                    "the index offsets it compares are exact in float32 only",
+        unsupported(store.span, "the loop indices in a condition or as a value in a kernel without float32 in DST",
+                    "the index offsets it computes with are exact in float32 only",
                     "compute in float32 (a float32 fragment, or run_pipeline(fp32_dest_acc_en=True))");
     }
     bind_index_tiles(store.value, &ctx_.index_cb(&compute_setup_, &compute_teardown_, store.span));
