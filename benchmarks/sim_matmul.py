@@ -21,6 +21,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import ml_dtypes
 import numpy as np
@@ -39,33 +40,35 @@ def largest_divisor(n, candidates):
 
 
 def blocking(size, gx, gy, variant):
-    """Per-core block (block_m x block_n output tiles), K block and output subblock of the blocked
-    compute: K blocks of up to 4 tiles and subblocks of up to 2x4 tiles (8 fit DST), each dividing
-    its block."""
+    """How the blocked compute splits a core's share of the output: its region (tiles // gy rows by
+    tiles // gx columns of tiles) in blocks_m x blocks_n blocks of block_m x block_n tiles (at most
+    8x8, so a block's buffers fit L1), K in blocks of up to 4 tiles, and output subblocks of up to
+    2x4 tiles (8 fit DST), each dividing its block."""
     tiles = size // 32
     if tiles % gx or tiles % gy:
         sys.exit(f"--variant {variant}: the {tiles}x{tiles} output tiles do not split into equal blocks over a "
                  f"{gx}x{gy} grid; choose a size whose tile count is a multiple of both grid extents")
-    block_m, block_n = tiles // gy, tiles // gx
-    return (tiles, block_m, block_n, largest_divisor(tiles, (4, 2, 1)), largest_divisor(block_m, (2, 1)),
-            largest_divisor(block_n, (4, 2, 1)))
+    block_m, block_n = largest_divisor(tiles // gy, (8, 4, 2, 1)), largest_divisor(tiles // gx, (8, 4, 2, 1))
+    return SimpleNamespace(tiles=tiles, block_m=block_m, block_n=block_n, block_k=largest_divisor(tiles, (4, 2, 1)),
+                           sub_h=largest_divisor(block_m, (2, 1)), sub_w=largest_divisor(block_n, (4, 2, 1)),
+                           blocks_m=tiles // gy // block_m, blocks_n=tiles // gx // block_n)
 
 
-def blocked_program(size, gx, gy, device, reader, writer, blocks):
+def blocked_program(size, gx, gy, device, reader, writer, b):
     """The plan of the blocked compute on every core of the grid with the given data-movement kernels."""
-    tiles, block_m, block_n, block_k, sub_h, sub_w = blocks
     cb = lambda index, pages: {"cb_index": index, "data_format": "Float16_b", "page_size": 2048, "num_pages": pages}
     return {
         "device": device,
         "core_ranges": ranges(0, 0, gx - 1, gy - 1),
         "buffers": [{"name": n, "shape": [size, size], "dtype": "bfloat16", "page_size": 2048, "layout": "dram_interleaved"}
                     for n in "ABC"],
-        "circular_buffers": [cb(0, 2 * block_m * block_k), cb(1, 2 * block_k * block_n), cb(16, block_m * block_n),
-                             cb(24, block_m * block_n)],
+        "circular_buffers": [cb(0, 2 * b.block_m * b.block_k), cb(1, 2 * b.block_k * b.block_n),
+                             cb(16, b.block_m * b.block_n), cb(24, b.block_m * b.block_n)],
         "kernels": [
             reader,
             {"role": "compute", "source": "matmul_blocked.cpp",
-             "compile_args": [tiles // block_k, block_m, block_n, block_k, sub_h, sub_w]},
+             "compile_args": [b.tiles // b.block_k, b.block_m, b.block_n, b.block_k, b.sub_h, b.sub_w,
+                              b.blocks_m * b.blocks_n]},
             writer,
         ],
         "compute_config": {"math_fidelity": "HiFi4"},
@@ -78,19 +81,22 @@ def cores(gx, gy, block_m, block_n):
 
 
 def blocked_plan(size, gx, gy, device):
-    blocks = blocking(size, gx, gy, "blocked")
-    tiles, block_m, block_n, block_k, sub_h, sub_w = blocks
+    b = blocking(size, gx, gy, "blocked")
+    if b.blocks_m * b.blocks_n > 1:
+        sys.exit(f"--variant blocked: a core's {size // 32 // gy}x{size // 32 // gx} output tiles do not fit its L1 as one "
+                 "block; use --variant mcast (several blocks per core), a smaller size or a larger grid")
     reader, writer = {}, {}
-    for key, _, _, m0, n0 in cores(gx, gy, block_m, block_n):
-        reader[key] = [{"buffer_address": "A"}, {"buffer_address": "B"}, tiles, tiles, m0, n0, block_m, block_n, block_k]
-        writer[key] = [{"buffer_address": "C"}, tiles, m0, n0, block_m, block_n, sub_h, sub_w]
+    for key, _, _, m0, n0 in cores(gx, gy, b.block_m, b.block_n):
+        reader[key] = [{"buffer_address": "A"}, {"buffer_address": "B"}, b.tiles, b.tiles, m0, n0, b.block_m, b.block_n,
+                       b.block_k]
+        writer[key] = [{"buffer_address": "C"}, b.tiles, m0, n0, b.block_m, b.block_n, b.sub_h, b.sub_w]
     return blocked_program(
         size, gx, gy, device,
         {"role": "reader", "source": "read_blocked.cpp",
          "compile_args": [{"tensor_accessor_args": "A"}, {"tensor_accessor_args": "B"}], "runtime_args": reader},
         {"role": "writer", "source": "write_blocked.cpp", "compile_args": [{"tensor_accessor_args": "C"}],
          "runtime_args": writer},
-        blocks)
+        b)
 
 
 def mcast_line(sender, first, last, sender_sem, receiver_sem, is_sender, receivers):
@@ -103,22 +109,22 @@ def mcast_line(sender, first, last, sender_sem, receiver_sem, is_sender, receive
 def mcast_plan(size, gx, gy, device):
     if gx < 2 or gy < 2:
         sys.exit("--variant mcast: multicasting along rows and columns needs a grid of at least 2x2 cores")
-    blocks = blocking(size, gx, gy, "mcast")
-    tiles, block_m, block_n, block_k, sub_h, sub_w = blocks
+    b = blocking(size, gx, gy, "mcast")
     reader, writer = {}, {}
-    for key, x, y, m0, n0 in cores(gx, gy, block_m, block_n):
+    for key, x, y, m0, n0 in cores(gx, gy, b.block_m * b.blocks_m, b.block_n * b.blocks_n):
         # A along row y from core (0, y) to (1..gx-1, y); B down column x from (x, 0) to (x, 1..gy-1).
-        reader[key] = [{"buffer_address": "A"}, tiles, m0, block_m, block_k,
+        reader[key] = [{"buffer_address": "A"}, b.tiles, m0, b.block_m, b.block_k, b.blocks_m, b.blocks_n,
                        *mcast_line([0, y], [1, y], [gx - 1, y], 0, 1, x == 0, gx - 1)]
-        writer[key] = [{"buffer_address": "B"}, {"buffer_address": "C"}, tiles, block_k, tiles, m0, n0, block_m,
-                       block_n, sub_h, sub_w, *mcast_line([x, 0], [x, 1], [x, gy - 1], 2, 3, y == 0, gy - 1)]
+        writer[key] = [{"buffer_address": "B"}, {"buffer_address": "C"}, b.tiles, b.block_k, b.blocks_m, b.blocks_n,
+                       b.tiles, m0, n0, b.block_m, b.block_n, b.sub_h, b.sub_w,
+                       *mcast_line([x, 0], [x, 1], [x, gy - 1], 2, 3, y == 0, gy - 1)]
     plan = blocked_program(
         size, gx, gy, device,
         {"role": "reader", "source": "mcast_read_a.cpp", "compile_args": [{"tensor_accessor_args": "A"}],
          "runtime_args": reader},
         {"role": "writer", "source": "mcast_read_b_write_c.cpp",
          "compile_args": [{"tensor_accessor_args": "B"}, {"tensor_accessor_args": "C"}], "runtime_args": writer},
-        blocks)
+        b)
     plan["semaphores"] = [{"initial_value": 0} for _ in range(4)]
     return plan
 
