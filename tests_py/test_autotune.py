@@ -130,3 +130,10 @@ def test_autotune_needs_configs_and_a_jit_factory():
         tilelang_tt.autotune(configs=None)
     with pytest.raises(ValidationError, match="put @jit below @autotune"):
         tilelang_tt.autotune(configs=CONFIGS)(lambda M: None)
+
+
+def test_tilelang_timing_arguments_are_refused_not_ignored():
+    line = inspect.currentframe().f_lineno + 2
+    with pytest.raises(ValidationError, match="rep, warmup configure timed runs on hardware") as err:
+        tilelang_tt.autotune(configs=CONFIGS, warmup=3, rep=20)
+    assert err.value.line == line

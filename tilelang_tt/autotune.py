@@ -39,14 +39,20 @@ from .errors import TileLangTTError, ValidationError
 _RESULT_FILE = "autotune.json"
 
 
-def autotune(configs=None, *, seed=0):
+def autotune(configs=None, *, seed=0, **others):
     """Decorates a ``@jit`` factory: calling it tunes over ``configs`` and returns the best kernel.
 
     ``seed`` seeds the random inputs of the simulated runs (the estimate does not depend on the
-    values, only on the work the kernel does).
+    values, only on the work the kernel does). TileLang's other arguments (``warmup``, ``rep``,
+    ``timeout``, ``ref_prog``, ...) configure timed runs on a GPU, which the cost model replaces;
+    they are refused (a located error) rather than ignored.
     """
     frame = sys._getframe(1)
     where = (frame.f_code.co_filename, frame.f_lineno)
+    if others:
+        raise ValidationError(_located(f"autotune here takes configs and seed; {', '.join(sorted(others))} "
+                                       "configure timed runs on hardware, which the simulator's cost model replaces: "
+                                       "remove them", where), file=where[0], line=where[1], col=1)
     if configs is None or not (callable(configs) or isinstance(configs, (list, tuple))):
         raise ValidationError(_located("autotune needs configs: a list of dicts of the factory's parameters "
                                        f"(or a callable returning one), got {configs!r}", where),
