@@ -9,9 +9,9 @@ generation, writing the artifacts), *warm* a second compile of the same kernel w
 artifact cache disabled, *cache hit* a compile that finds its artifacts in the cache. The
 generated program is then run on the simulated Wormhole n150 and its statistics give: DRAM bytes
 moved versus the minimum (each input tile read once, each output tile written once), the
-per-core balance of matmul tile operations, and the simulator's roofline estimate as a fraction
-of the device's peak (every core's matrix engine busy at HiFi4, 64 cycles per 32x32x32 tile
-product).
+per-core balance of matmul tile operations, and the simulator's roofline estimate and cost-model
+estimate (docs/simulator.md, Statistics) as fractions of the device's peak (every core's matrix
+engine busy at HiFi4, 64 cycles per 32x32x32 tile product).
 """
 
 import argparse
@@ -78,6 +78,7 @@ def gemm_report(n, dtype="bfloat16"):
     cores = len(per_core)
     ideal = (n // 32) ** 3 * HIFI4_CYCLES_PER_TILE / 64  # every one of the n150's 64 cores busy
     est = stats["roofline"]["estimated_cycles"]
+    cost = stats["cost"]["estimated_cycles"]
     return {
         "size": n,
         "pcc": round(pcc, 6),
@@ -91,6 +92,9 @@ def gemm_report(n, dtype="bfloat16"):
         "bound": stats["roofline"]["bound"],
         "peak_cycles": ideal,
         "fraction_of_peak": round(ideal / est, 3),
+        "cost_cycles": cost,
+        "cost_bound": stats["cost"]["bound"],
+        "cost_fraction_of_peak": round(ideal / cost, 3),
     }
 
 

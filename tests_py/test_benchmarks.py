@@ -59,3 +59,17 @@ def test_split_k_benchmark_compares_with_the_plain_gemm():
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["split_k_extra_bytes_vs_plain_float32_c"] == 256 * 256 * 4  # one read of C
+
+
+def test_autotune_benchmark_picks_a_winner_that_computes_the_gemm_and_hits_its_cache():
+    done = run("bench_autotune.py", "--size", "256")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["pcc"] >= 0.999 and len(report["estimates"]) == report["configs"] == 11
+    best = min(e["estimated_cycles"] for e in report["estimates"])
+    assert next(e for e in report["estimates"] if e["config"] == report["best"])["estimated_cycles"] == best
+
+
+def test_cost_model_benchmark_refuses_a_size_of_partial_blocks():
+    done = run("bench_cost_model.py", "--size", "200")
+    assert done.returncode != 0 and "positive multiple of 256" in done.stderr

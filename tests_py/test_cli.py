@@ -32,7 +32,7 @@ def test_run_compares_with_reference(tmp_path, capsys):
     ref.write_text("def reference(a, b):\n    return a @ b\n")
     assert cli.main(["run", f"{KERNELS}:matmul", *SMALL, "--reference", f"{ref}:reference"]) == 0
     out = capsys.readouterr().out
-    assert "match" in out and "MISMATCH" not in out and "estimated_cycles" in out
+    assert "match" in out and "MISMATCH" not in out and "estimated_cycles" in out and '"cost"' in out
 
 
 def test_run_reports_a_mismatch(tmp_path, capsys):

@@ -10,9 +10,11 @@ __version__ = "0.1.0"
 from . import errors, ir  # noqa: E402 (the version is read by the cache during import)
 from .errors import InternalError, SimulationError, TileLangTTError, TTSyntaxError, ValidationError
 from .jit import JITKernel, compile, jit
+from .autotune import autotune  # noqa: E402 (after jit, which it decorates)
 
 __all__ = [
     "jit",
+    "autotune",
     "compile",
     "JITKernel",
     "errors",

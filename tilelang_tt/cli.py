@@ -162,7 +162,8 @@ def cmd_run(args):
 def _print_stats(stats):
     roof = stats.get("roofline", {})
     totals = stats.get("totals", {})
-    print(json.dumps({"roofline": roof, "totals": totals, "wall_seconds": stats.get("wall_seconds")}, indent=2, sort_keys=True))
+    print(json.dumps({"roofline": roof, "cost": stats.get("cost", {}), "totals": totals,
+                      "wall_seconds": stats.get("wall_seconds")}, indent=2, sort_keys=True))
 
 
 def cmd_plan(args):

@@ -135,13 +135,18 @@ void mask(Tile &t, int bits) {
     truncate_tile(t.data(), bits);
 }
 
-void count(const char *op, uint64_t cycles) {
+void count(const char *op, uint64_t cycles, const Charge &charge) {
     auto &ops = current_kernel().stats.tile_ops;
     auto it = ops.find(std::string_view(op));
     if (it == ops.end()) it = ops.emplace(op, 0).first;
     ++it->second;
     KernelStats &s = current_kernel().stats;
     s.compute_cycles += cycles;
+    cost::math_op(charge.unpack_a, charge.unpack_b, charge.math);
+}
+
+uint32_t page_bytes(uint32_t cb, const char *call, const Loc &loc) {
+    return cb_for(cb, call, loc).page_size;
 }
 
 /*! DST[dst] += a x b, accumulated per 16-deep face as the FPU does (rounding DST in between). */
@@ -225,12 +230,14 @@ void tile_regs_acquire(Loc loc) {
     std::fill(cs.dst_written.begin(), cs.dst_written.end(), false);
     cs.dst_state = Dst::Acquired;
     cs.acquire_loc = loc;
+    cost::dst_acquire();
 }
 
 void tile_regs_commit(Loc loc) {
     ComputeState &cs = compute_state("tile_regs_commit", loc);
     if (cs.dst_state != Dst::Acquired) fail("tile_regs_commit", loc, "DST was not acquired (tile_regs_acquire)");
     cs.dst_state = Dst::Committed;
+    cost::dst_commit();
 }
 
 void tile_regs_wait(Loc loc) {
@@ -240,6 +247,7 @@ void tile_regs_wait(Loc loc) {
              cs.dst_state == Dst::Acquired ? "waits before tile_regs_commit (the packer would wait forever)"
                                            : "DST was not committed (tile_regs_commit)");
     cs.dst_state = Dst::Waited;
+    cost::dst_wait();
 }
 
 void tile_regs_release(Loc loc) {
@@ -247,6 +255,7 @@ void tile_regs_release(Loc loc) {
     if (cs.dst_state != Dst::Waited)
         fail("tile_regs_release", loc, "releases DST that the packer did not wait for (tile_regs_wait)");
     cs.dst_state = Dst::Released;
+    cost::dst_release();
 }
 
 void acquire_dst(Loc loc) {
@@ -264,6 +273,9 @@ void release_dst(Loc loc) {
         fail("release_dst", loc, "DST was not acquired with acquire_dst");
     cs.legacy_acquire = false;
     cs.dst_state = Dst::Released;
+    cost::dst_commit();
+    cost::dst_wait();
+    cost::dst_release();
 }
 
 void hw_startup(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc) {
@@ -356,7 +368,9 @@ void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     const Tile &a = read_operand(cs, in0_cb, in0_tile, fidelity_bits(false), false, "matmul_tiles", loc);
     const Tile &b = read_operand(cs, in1_cb, in1_tile, fidelity_bits(true), cs.matmul_transpose, "matmul_tiles", loc);
     matmul_accumulate(cs, dst, a, b);
-    count("matmul_tiles", current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
+    const int cycles = current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity);
+    count("matmul_tiles", cycles,
+          {page_bytes(in1_cb, "matmul_tiles", loc), page_bytes(in0_cb, "matmul_tiles", loc), double(cycles)});
 }
 
 void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst,
@@ -365,6 +379,12 @@ void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
     require_init(cs, Math::Matmul, "matmul_block", "mm_block_init or mm_block_init_short", loc);
     require_math(cs, dst + rt_dim * ct_dim - 1, "matmul_block", loc);
     const bool transposed = transpose_b || cs.matmul_transpose;
+    const int cycles = current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity);
+    // The source registers hold one tile of each operand: the unpacker keeps a tile of the operand
+    // along the block's shorter side for a whole row (or column) of products and unpacks the other
+    // operand's tile for every product.
+    const uint32_t in0_page = page_bytes(in0_cb, "matmul_block", loc), in1_page = page_bytes(in1_cb, "matmul_block", loc);
+    const bool keep_in0 = ct_dim >= rt_dim;
     for (uint32_t r = 0; r < rt_dim; ++r) {
         for (uint32_t c = 0; c < ct_dim; ++c) {
             const Tile &a =
@@ -372,8 +392,9 @@ void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
             const Tile &b =
                 read_operand(cs, in1_cb, in1_tile + c, fidelity_bits(true), transposed, "matmul_block", loc);
             matmul_accumulate(cs, dst + r * ct_dim + c, a, b);
-            count("matmul_block.tile",
-                  current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity));
+            const bool first_of_line = keep_in0 ? c == 0 : r == 0;
+            count("matmul_block.tile", cycles,
+                  {in1_page * (keep_in0 || first_of_line), in0_page * (!keep_in0 || first_of_line), double(cycles)});
         }
     }
 }
@@ -407,8 +428,9 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
     combine(op, a.data(), b.data(), cs.acc_to_dest ? cs.dst[dst].data() : nullptr, out.data());
     store_dst(cs, dst, out);
     const bool mul = op == BinaryOp::Mul;
-    count(bcast == Broadcast::None ? call : "bcast_tiles",
-          current_run().device->spec.eltwise_cycles_per_tile(mul, current_kernel().spec->fidelity));
+    const int cycles = current_run().device->spec.eltwise_cycles_per_tile(mul, current_kernel().spec->fidelity);
+    count(bcast == Broadcast::None ? call : "bcast_tiles", cycles,
+          {page_bytes(in0_cb, call, loc), page_bytes(in1_cb, call, loc), double(cycles)});
 }
 
 void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, Loc loc) {
@@ -427,7 +449,8 @@ void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, L
                               : bcast == Broadcast::Scalar ? in[0]
                                                            : in[r * 32 + c];
     store_dst(cs, dst, out);
-    count("unary_bcast", 0);
+    count("unary_bcast", 0,
+          {page_bytes(in_cb, "unary_bcast", loc), 0, double(current_run().device->spec.cost.copy_cycles_per_tile)});
 }
 
 void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
@@ -437,7 +460,8 @@ void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     read_input(cs, cb, tile, cs.dst[dst], "copy_tile", loc);
     round_in_place(cs.dst[dst].data(), dst_rounding(cs));
     cs.dst_written[dst] = true;
-    count("copy_tile", 0);
+    count("copy_tile", 0,
+          {page_bytes(cb, "copy_tile", loc), 0, double(current_run().device->spec.cost.copy_cycles_per_tile)});
 }
 
 void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
@@ -448,7 +472,7 @@ void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     read_input(cs, cb, tile, t, "transpose_wh_tile", loc);
     transpose(t);
     store_dst(cs, dst, t);
-    count("transpose_wh_tile", 16);
+    count("transpose_wh_tile", 16, {page_bytes(cb, "transpose_wh_tile", loc), 0, 16});
 }
 
 void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_order, Loc loc) {
@@ -488,7 +512,8 @@ void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_ord
     } else {
         pack_tile_bytes(packed, state.format, page);
     }
-    count("pack_tile", 0);
+    count("pack_tile", 0, {});
+    cost::pack(state.page_size, cs.pack_l1_acc);
 }
 
 }  // namespace tt_sim::k

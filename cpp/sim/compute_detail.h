@@ -38,7 +38,16 @@ int fidelity_bits(bool srca);
 void mask(Tile &t, int bits);
 /*! \brief What the packer reads of `t` while reduce_init's edge mask is set (reduce.cc). */
 Tile reduce_edge_masked(const ComputeState &cs, const Tile &t);
-/*! \brief Counts one tile op of kind `op` and its roofline cycles. */
-void count(const char *op, uint64_t cycles);
+/*! \brief What one tile op costs under the cost model (cost.h): bytes its unpackers read into srcA (or
+ *  DST) and srcB, and its math cycles (copies and moves included, unlike the roofline's). */
+struct Charge {
+    uint32_t unpack_a = 0;
+    uint32_t unpack_b = 0;
+    double math = 0;
+};
+/*! \brief Counts one tile op of kind `op`, its roofline cycles and its charge under the cost model. */
+void count(const char *op, uint64_t cycles, const Charge &charge);
+/*! \brief Bytes of one page of CB `cb` of the running kernel's core (what unpacking a tile of it reads). */
+uint32_t page_bytes(uint32_t cb, const char *call, const Loc &loc);
 
 }  // namespace tt_sim::k::compute_detail

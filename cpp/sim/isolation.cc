@@ -142,7 +142,9 @@ json stats_record(const KernelStats &s) {
             {"noc_write_bytes", s.noc_write_bytes},
             {"noc_local_bytes", s.noc_local_bytes},
             {"stalls", s.stalls},
-            {"compute_cycles", s.compute_cycles}};
+            {"compute_cycles", s.compute_cycles},
+            {"cost", {s.unpack_cycles, s.math_cycles, s.pack_cycles, s.dst_handoffs, s.noc_transfers, s.noc_barriers,
+                      s.cost_cycles}}};
 }
 
 void restore_stats(const json &j, KernelStats &s) {
@@ -154,6 +156,11 @@ void restore_stats(const json &j, KernelStats &s) {
     s.noc_local_bytes = j.at("noc_local_bytes");
     s.stalls = j.at("stalls").get<std::map<std::string, uint64_t>>();
     s.compute_cycles = j.at("compute_cycles");
+    const json &cost = j.at("cost");
+    size_t i = 0;
+    for (uint64_t *field : {&s.unpack_cycles, &s.math_cycles, &s.pack_cycles, &s.dst_handoffs, &s.noc_transfers,
+                            &s.noc_barriers, &s.cost_cycles})
+        *field = cost.at(i++);
 }
 
 /*! The child's side: run, then report the statistics of the instances it ran (`slots` of

@@ -87,6 +87,7 @@ void noc_read(uint64_t src_noc_addr, uint32_t dst_l1, uint32_t size, uint8_t, Lo
     std::memmove(current_run().device->memory.l1(k.core, dst_l1), resolve(src, size, false, "noc_async_read", loc),
                  size);
     (src.dram ? k.stats.dram_read_bytes : k.stats.noc_read_bytes) += size;
+    cost::transfer(src.dram ? cost::Transfer::DramRead : cost::Transfer::L1Read, size);
     if (!src.dram && static_cast<int>(src.bank_or_core) == k.core) k.stats.noc_local_bytes += size;
     k.pending_reads.push_back({dst_l1, dst_l1 + size, loc});
 }
@@ -98,6 +99,7 @@ void noc_write(uint32_t src_l1, uint64_t dst_noc_addr, uint32_t size, uint8_t, L
     std::memmove(resolve(dst, size, true, "noc_async_write", loc), current_run().device->memory.l1(k.core, src_l1),
                  size);
     (dst.dram ? k.stats.dram_write_bytes : k.stats.noc_write_bytes) += size;
+    cost::transfer(dst.dram ? cost::Transfer::DramWrite : cost::Transfer::L1Write, size);
     if (!dst.dram && static_cast<int>(dst.bank_or_core) == k.core) k.stats.noc_local_bytes += size;
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
@@ -129,19 +131,23 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
                  " destination core(s) but num_dests is " + std::to_string(num_dests) +
                  (include_self ? "" : " (num_dests must not count the sender)"));
     k.stats.noc_write_bytes += uint64_t(size) * reached;
+    cost::transfer(cost::Transfer::Multicast, size);
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
 
 void noc_read_barrier(Loc) {
     current_kernel().pending_reads.clear();
+    cost::barrier();
 }
 
 void noc_write_barrier(Loc) {
     current_kernel().pending_writes.clear();
+    cost::barrier();
 }
 
 void noc_writes_flushed(Loc) {
     current_kernel().pending_writes.clear();
+    cost::barrier();
 }
 
 uint64_t core_noc_addr(uint32_t x, uint32_t y, uint32_t addr) {
@@ -248,6 +254,7 @@ void semaphore_inc(uint64_t noc_addr_value, uint32_t increment, Loc loc) {
     uint32_t *word =
         reinterpret_cast<uint32_t *>(current_run().device->memory.l1(static_cast<int>(e.bank_or_core), e.local));
     *word += increment;
+    cost::transfer(cost::Transfer::L1Write, 4);
 }
 
 }  // namespace tt_sim::k

@@ -218,7 +218,9 @@ void reduce_tile(Pool pool, ReduceAxis axis, bool fp32_accumulation, uint32_t in
     else
         reduce_scalar(cs, d, written, input, scaler, is_max);
     cs.dst_written[dst] = true;
-    count("reduce_tile", current_run().device->spec.reduce_cycles_per_tile());
+    const int cycles = current_run().device->spec.reduce_cycles_per_tile();
+    count("reduce_tile", cycles,
+          {page_bytes(in_cb, "reduce_tile", loc), page_bytes(scaler_cb, "reduce_tile", loc), double(cycles)});
 }
 
 }  // namespace tt_sim::k

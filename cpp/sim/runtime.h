@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ir/diagnostics.h"
+#include "sim/cost.h"
 #include "sim/fiber.h"
 #include "sim/stats.h"
 #include "target/device.h"
@@ -254,6 +255,7 @@ struct KernelInstance {
     std::vector<PendingTransfer> pending_writes;
     std::unique_ptr<ComputeState> compute;
     KernelStats stats;
+    CostClock cost;  ///< the cost model's clocks (cost.h)
 
     // What a blocked kernel waits for; the scheduler resumes it once `ready()` holds.
     std::function<bool()> ready;

@@ -342,6 +342,7 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
                                              k.spec->path, k.stats});
     }
     stats.finish_roofline(spec);
+    stats.finish_cost(spec);
     stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return stats;
 }

@@ -12,6 +12,12 @@ namespace {
 
 using namespace compute_detail;
 
+/*! An SFPU op works on DST: nothing to unpack, its cycles on the math thread. */
+void count_sfpu(const char *op) {
+    const int cycles = current_run().device->spec.sfpu_cycles_per_tile();
+    count(op, cycles, {0, 0, double(cycles)});
+}
+
 float sfpu_apply(SfpuOp op, float x, uint32_t param) {
     float p;
     std::memcpy(&p, &param, 4);
@@ -104,7 +110,7 @@ void sfpu_unary(SfpuOp op, uint32_t dst, uint32_t param, Loc loc) {
     const Rounding rounding = dst_rounding(cs);
     for (float &v : cs.dst[dst]) v = round_to(rounding, sfpu_apply(op, v, param));
     cs.dst_written[dst] = true;
-    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
+    count_sfpu(("sfpu." + std::string(sfpu_name(op))).c_str());
 }
 
 void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc loc) {
@@ -125,7 +131,7 @@ void sfpu_binary(SfpuOp op, uint32_t dst0, uint32_t dst1, uint32_t out_dst, Loc 
         d[i] = round_to(rounding, v);
     }
     cs.dst_written[out_dst] = true;
-    count(("sfpu." + std::string(sfpu_name(op))).c_str(), current_run().device->spec.sfpu_cycles_per_tile());
+    count_sfpu(("sfpu." + std::string(sfpu_name(op))).c_str());
 }
 
 void sfpu_cumsum(uint32_t dst, bool first, Loc loc) {
@@ -138,7 +144,7 @@ void sfpu_cumsum(uint32_t dst, bool first, Loc loc) {
         for (int r = 0; r < 32; ++r) d[r * 32 + c] = round_to(rounding, sum += d[r * 32 + c]);
     }
     cs.dst_written[dst] = true;
-    count("sfpu.cumsum", current_run().device->spec.sfpu_cycles_per_tile());
+    count_sfpu("sfpu.cumsum");
 }
 
 void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_false, uint32_t out_dst, Loc loc) {
@@ -154,7 +160,7 @@ void sfpu_where(bool fp32_format, uint32_t cond, uint32_t if_true, uint32_t if_f
     Tile &d = cs.dst[out_dst];
     for (int i = 0; i < 1024; ++i) d[i] = c[i] != 0.0f ? t[i] : f[i];
     cs.dst_written[out_dst] = true;
-    count("sfpu.where", current_run().device->spec.sfpu_cycles_per_tile());
+    count_sfpu("sfpu.where");
 }
 
 }  // namespace tt_sim::k

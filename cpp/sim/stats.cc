@@ -31,6 +31,35 @@ void RunStats::finish_roofline(const tt::target::DeviceSpec &spec) {
     bound = estimated_cycles == compute_cycles ? "compute" : estimated_cycles == dram_cycles ? "dram" : "noc";
 }
 
+void RunStats::finish_cost(const tt::target::DeviceSpec &spec) {
+    // A core takes as long as its slowest kernel: the kernels of a core run at once.
+    std::map<std::pair<int, int>, const KernelRecord *> slowest;
+    uint64_t dram_bytes = 0;
+    for (const KernelRecord &k : kernels) {
+        const KernelRecord *&s = slowest[{k.core_x, k.core_y}];
+        if (!s || k.stats.cost_cycles > s->stats.cost_cycles) s = &k;
+        dram_bytes += k.stats.dram_read_bytes + k.stats.dram_write_bytes;
+    }
+    const KernelRecord *busiest = nullptr;
+    for (const auto &e : slowest)
+        if (!busiest || e.second->stats.cost_cycles > busiest->stats.cost_cycles) busiest = e.second;
+    cost_core_cycles = busiest ? busiest->stats.cost_cycles : 0;
+    cost_core_x = busiest ? busiest->core_x : 0;
+    cost_core_y = busiest ? busiest->core_y : 0;
+    cost_dram_cycles = static_cast<uint64_t>(static_cast<double>(dram_bytes) /
+                                             (spec.dram_bytes_per_cycle() * spec.cost.dram_efficiency));
+    cost_cycles = std::max(cost_core_cycles, cost_dram_cycles);
+    if (cost_cycles == cost_dram_cycles && cost_dram_cycles > cost_core_cycles) {
+        cost_bound = "dram";
+    } else if (!busiest || busiest->stats.unpack_cycles + busiest->stats.math_cycles + busiest->stats.pack_cycles == 0) {
+        cost_bound = "noc";
+    } else {
+        const KernelStats &s = busiest->stats;
+        const uint64_t most = std::max({s.unpack_cycles, s.math_cycles, s.pack_cycles});
+        cost_bound = most == s.math_cycles ? "math" : most == s.unpack_cycles ? "unpack" : "pack";
+    }
+}
+
 void RunStats::append(const RunStats &next) {
     kernels.insert(kernels.end(), next.kernels.begin(), next.kernels.end());
     scheduler_steps += next.scheduler_steps;
@@ -42,6 +71,14 @@ void RunStats::append(const RunStats &next) {
     noc_cycles += next.noc_cycles;
     dram_cycles += next.dram_cycles;
     estimated_cycles += next.estimated_cycles;
+    if (next.cost_cycles > cost_cycles) {
+        cost_bound = next.cost_bound;
+        cost_core_x = next.cost_core_x;
+        cost_core_y = next.cost_core_y;
+    }
+    cost_cycles += next.cost_cycles;
+    cost_core_cycles += next.cost_core_cycles;
+    cost_dram_cycles += next.cost_dram_cycles;
 }
 
 std::string RunStats::to_json() const {
@@ -71,6 +108,10 @@ std::string RunStats::to_json() const {
         e["noc_local_bytes"] = k.stats.noc_local_bytes;
         e["cb_stalls"] = k.stats.stalls;
         e["compute_cycles"] = k.stats.compute_cycles;
+        e["cost"] = {{"unpack_cycles", k.stats.unpack_cycles}, {"math_cycles", k.stats.math_cycles},
+                     {"pack_cycles", k.stats.pack_cycles},     {"dst_handoffs", k.stats.dst_handoffs},
+                     {"noc_transfers", k.stats.noc_transfers}, {"noc_barriers", k.stats.noc_barriers},
+                     {"cycles", k.stats.cost_cycles}};
         list.push_back(e);
         for (const char *key :
              {"dram_read_bytes", "dram_write_bytes", "noc_read_bytes", "noc_write_bytes", "noc_local_bytes"})
@@ -85,6 +126,11 @@ std::string RunStats::to_json() const {
                      {"dram_cycles", dram_cycles},
                      {"estimated_cycles", estimated_cycles},
                      {"bound", bound}};
+    j["cost"] = {{"estimated_cycles", cost_cycles},
+                 {"core_cycles", cost_core_cycles},
+                 {"dram_cycles", cost_dram_cycles},
+                 {"bound", cost_bound},
+                 {"core", {cost_core_x, cost_core_y}}};
     return j.dump(1);
 }
 

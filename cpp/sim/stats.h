@@ -24,6 +24,15 @@ struct KernelStats {
     uint64_t noc_local_bytes = 0;  ///< the part of the L1 reads and writes whose other end is this core's own L1
     std::map<std::string, uint64_t> stalls;  ///< blocking call -> times it had to wait
     uint64_t compute_cycles = 0;             ///< roofline math cycles of this kernel's ops
+
+    // The cost model (cost.h).
+    uint64_t unpack_cycles = 0;  ///< cycles the unpackers worked
+    uint64_t math_cycles = 0;    ///< cycles the FPU/SFPU worked, copies and moves included
+    uint64_t pack_cycles = 0;    ///< cycles the packers worked
+    uint64_t dst_handoffs = 0;   ///< DST sections math committed to the packer
+    uint64_t noc_transfers = 0;  ///< NoC transactions issued
+    uint64_t noc_barriers = 0;   ///< barriers that waited for transactions in flight
+    uint64_t cost_cycles = 0;    ///< the kernel's time: its slowest engine's clock, or its data movement's
 };
 
 /*! \brief One kernel instance's statistics with where it ran. */
@@ -51,8 +60,18 @@ struct RunStats {
     uint64_t estimated_cycles = 0;
     std::string bound;  ///< "compute", "noc" or "dram"
 
+    // Cost model (filled by finish_cost).
+    uint64_t cost_cycles = 0;       ///< the longer of the busiest core's time and the DRAM time
+    uint64_t cost_core_cycles = 0;  ///< the busiest core's time: its slowest kernel's
+    uint64_t cost_dram_cycles = 0;  ///< chip DRAM bytes at the bandwidth the chip reaches
+    std::string cost_bound;         ///< "unpack", "math", "pack", "noc" (the busiest core's slowest engine) or "dram"
+    int cost_core_x = 0;            ///< the busiest core
+    int cost_core_y = 0;
+
     /*! \brief Computes the roofline fields from the counters and the device's numbers. */
     void finish_roofline(const tt::target::DeviceSpec &spec);
+    /*! \brief Computes the cost model's fields from the kernels' costs and the device's numbers. */
+    void finish_cost(const tt::target::DeviceSpec &spec);
     /*! \brief Adds the run of a program enqueued after this one: its kernels and counters join
      *  these, and the roofline cycles add up (the programs run one after the other); the bound is
      *  that of the longer estimate. */

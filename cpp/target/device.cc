@@ -27,6 +27,29 @@ std::vector<int> concat(std::vector<int> a, const std::vector<int> &b) {
     return a;
 }
 
+// Wormhole's cost numbers; Grayskull has no published data-movement measurements and shares
+// Wormhole's 32-byte NoC flit and Tensix engines, so it uses these too (docs/devices.md).
+CostNumbers wormhole_cost() {
+    CostNumbers c;
+    c.unpack_bytes_per_cycle = 64;
+    c.unpack_pair_bytes_per_cycle = 80;
+    c.pack_bytes_per_cycle = 64;
+    c.pack_accumulate_bytes_per_cycle = 32;
+    c.copy_cycles_per_tile = 8;
+    c.dst_handoff_cycles = 7;
+    c.noc = {22, 21, 28, 29, 15, 20, 290};
+    c.dram_efficiency = 267.0 / 288.0;
+    return c;
+}
+
+// Blackhole: its own data-movement measurements; the Tensix engines' numbers are Wormhole's.
+CostNumbers blackhole_cost() {
+    CostNumbers c = wormhole_cost();
+    c.noc = {33, 34, 60, 60, 24, 36, 368};
+    c.dram_efficiency = 500.0 / 512.0;
+    return c;
+}
+
 // The values below are sourced in docs/devices.md, entry by entry.
 std::vector<DeviceSpec> build_table() {
     std::vector<DeviceSpec> table;
@@ -53,6 +76,8 @@ std::vector<DeviceSpec> build_table() {
     e150.noc_bytes_per_cycle = 32;
     e150.noc_max_burst_bytes = 8 * kKiB;
     e150.supports_fp32_dest_acc = false;
+    e150.cost = wormhole_cost();
+    e150.cost.dram_efficiency = 0.92;
     table.push_back(e150);
 
     DeviceSpec n150;
@@ -77,6 +102,7 @@ std::vector<DeviceSpec> build_table() {
     n150.noc_bytes_per_cycle = 32;
     n150.noc_max_burst_bytes = 8 * kKiB;
     n150.supports_fp32_dest_acc = true;
+    n150.cost = wormhole_cost();
     table.push_back(n150);
 
     // One chip of the two on an n300 card: the runtime opens chips, not cards.
@@ -106,6 +132,7 @@ std::vector<DeviceSpec> build_table() {
     p150.noc_bytes_per_cycle = 64;
     p150.noc_max_burst_bytes = 16 * kKiB;
     p150.supports_fp32_dest_acc = true;
+    p150.cost = blackhole_cost();
     table.push_back(p150);
 
     DeviceSpec p100a = p150;

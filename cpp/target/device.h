@@ -20,6 +20,29 @@ enum class Arch { Grayskull, WormholeB0, Blackhole };
  *  MathFidelity; the enumerator values are the ones TT-Metalium uses). */
 enum class MathFidelity { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4 };
 
+/*! \brief What the simulator's cost model (sim/cost.h) charges, per Tensix core. Every number is
+ *  a measurement or a hardware figure from tt-metal's reports and data-movement tests or the
+ *  Tensix ISA documentation; docs/devices.md lists each with its source. */
+struct CostNumbers {
+    double unpack_bytes_per_cycle;          ///< one unpacker reading L1 (four 128-bit reads per cycle)
+    double unpack_pair_bytes_per_cycle;     ///< both unpackers together (they share ports: five 128-bit reads)
+    double pack_bytes_per_cycle;            ///< the four packers together, one 128-bit write each per cycle
+    double pack_accumulate_bytes_per_cycle; ///< packing with L1 accumulation (a 128-bit accumulate per 2 cycles)
+    int copy_cycles_per_tile;               ///< FPU moves of a tile from srcA/srcB to DST (copy_tile, unary_bcast)
+    int dst_handoff_cycles;                 ///< DST changing hands: the FPU pipeline drains, a semaphore posts
+    /*! \brief What one core's NoC transactions cost. */
+    struct Noc {
+        double dram_read;    ///< bytes per cycle one core reads from interleaved DRAM
+        double dram_write;   ///< ... writes to interleaved DRAM
+        double l1_read;      ///< ... reads from another core's L1
+        double l1_write;     ///< ... writes to another core's L1
+        double multicast;    ///< ... multicasts to a rectangle of cores
+        int issue_cycles;    ///< the least time one transaction occupies its issuing core
+        int barrier_cycles;  ///< the round trip a barrier waits for after the last transaction
+    } noc;
+    double dram_efficiency;  ///< measured fraction of the DRAM's peak bandwidth the chip reaches
+};
+
 /*! \brief Everything the compiler and the simulator need to know about one card (one chip of it). */
 struct DeviceSpec {
     std::string name;       ///< canonical card name: "e150", "n150", "n300", "p150", "p100a"
@@ -59,6 +82,8 @@ struct DeviceSpec {
     int face_rows = 16;
     int face_cols = 16;
     bool supports_fp32_dest_acc;  ///< whether DST can hold fp32 (ComputeConfig::fp32_dest_acc_en)
+
+    CostNumbers cost;  ///< the simulator's cost model
 
     /*! \brief Tiles the DST register file holds for one acquire, by accumulation format and sync
      *  mode: 16-bit full sync 16, half sync 8; fp32 full sync 8, half sync 4. Returns 0 when the

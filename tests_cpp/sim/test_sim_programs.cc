@@ -207,7 +207,7 @@ TEST(SimPrograms, BlockedMatmulWithSubblocksAndPartialReload) {
     auto writer = CreateKernel(program, kernel("write_blocked.cpp"), cores, WriterDataMovementConfig(wct));
     CreateKernel(program, kernel("matmul_blocked.cpp"), cores,
                  ComputeConfig{.math_fidelity = MathFidelity::HiFi4,
-                               .compile_args = {Kt / block_k, block_m, block_n, block_k, sub_h, sub_w}});
+                               .compile_args = {Kt / block_k, block_m, block_n, block_k, sub_h, sub_w, 1}});
     for (const CoreCoord &c : corerange_to_cores(CoreRangeSet(cores))) {
         const uint32_t m0 = c.y * block_m, n0 = c.x * block_n;
         SetRuntimeArgs(program, reader, c, {uint32_t(ba->address()), uint32_t(bb->address()), Kt, Nt, m0, n0, block_m, block_n, block_k});
