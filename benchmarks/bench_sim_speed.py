@@ -3,7 +3,10 @@
     python3 benchmarks/bench_sim_speed.py --size 1024 --size 2048 --size 4096
 
 TileLang's reference GEMM (examples/gemm.py: 128x128x32 blocks, bf16 inputs, float accumulation)
-is compiled for a Wormhole n150 (64 cores) and run on the simulator: once to warm the kernel cache,
+is compiled for a Wormhole n150 (64 cores) with every core reading its own operands
+(partition_strategy="row_major": the default multicast program's semaphores make the simulator run
+its cores serially, and this benchmark measures the parallel runs too) and run on the simulator:
+once to warm the kernel cache,
 then --repeat times. Each line reports the best warm simulation time, NumPy's best time for the
 same float32 product (a @ b on the bf16 inputs widened to float32, NumPy's own threads) and their
 ratio. The run fails instead of printing a time when the simulator did not do every tile product or
@@ -37,7 +40,8 @@ def best_time(run, repeat):
 def measure(n, repeat):
     if n <= 0 or n % 128:
         sys.exit(f"--size {n}: the reference GEMM's 128x128 blocks need a positive multiple of 128")
-    kernel = tilelang_tt.compile(matmul.__wrapped__(n, n, n, 128, 128, 32, dtype="bfloat16"), out_idx=[-1])
+    kernel = tilelang_tt.compile(matmul.__wrapped__(n, n, n, 128, 128, 32, dtype="bfloat16"), out_idx=[-1],
+                                 partition_strategy="row_major")
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n)).astype(ml_dtypes.bfloat16)
     b = rng.standard_normal((n, n)).astype(ml_dtypes.bfloat16)

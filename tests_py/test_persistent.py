@@ -173,10 +173,12 @@ def test_persistent_primitive_gemm_matches_numpy(private_cache, M, N, K, sm_num,
                                  out_idx=[-1])
     check_gemm(kernel, M, N, K)
     # The domain is the launch grid, dealt over the device's cores (not sm_num of them); group_size
-    # is the block strategy's panel height.
+    # is the block strategy's panel height. Without a group (the compiler's choice) the blocks go
+    # to patches of one block per core whose rows (columns) share A (B) by multicast.
     partition = kernel.plan["work_partition"]
     assert partition["grid"] == [-(-N // 64), -(-M // 64)]
-    assert (partition["strategy"], partition["panel"]) == (("block", 8) if group_size == 8 else ("row_major", 1))
+    assert (partition["strategy"], partition["panel"]) == ("block", 8 if group_size == 8 else 1)
+    assert ("semaphores" in kernel.plan) == (group_size == 1)
 
 
 def test_persistent_primitive_is_the_launch_over_its_domain(private_cache):  # noqa: F811

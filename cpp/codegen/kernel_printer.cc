@@ -259,6 +259,10 @@ std::string KernelPrinter::print(const CallNode *op) {
                            print_expr(op->args[1]) + "]";
         return op->op->name == "tt.l1_read_u32" ? word : word + " = " + print_expr(op->args[2]);
     }
+    // The release's local semaphore calls take the semaphore as a pointer into L1.
+    if (op->op->name == "tt.noc_semaphore_wait" || op->op->name == "tt.noc_semaphore_set")
+        return op->op->cpp_name + "(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(" + print_expr(op->args[0]) +
+               "), " + print_expr(op->args[1]) + ")";
     std::string text = op->op->cpp_name + "(";
     for (size_t i = 0; i < op->args.size(); ++i) {
         int64_t index;

@@ -35,6 +35,7 @@ using AttrMap = std::map<std::string, Json>;
     X(TT_CORE_GRID, "tt.core_grid", "[x, y]: bounding box of the cores used") \
     X(TT_CORE_RANGES, "tt.core_ranges", "the used cores as inclusive rectangles [{start, end}]") \
     X(TT_WORK_PARTITION, "tt.work_partition", "launch-grid blocks dealt to cores: strategy, per-core start/count") \
+    X(TT_MULTICAST, "tt.multicast", "operands one core reads from DRAM and multicasts along its core row or column: core grid, per tensor axis and semaphores") \
     X(TT_KERNELS, "tt.kernels", "reader/compute/writer kernels: processor, NoC, args, per-core runtime args") \
     X(TT_KERNEL_ROLE, "tt.kernel_role", "reader | compute | writer: which kernel of a core a lowered function is") \
     X(TT_LAUNCH, "tt.launch", "{index, count, buffers}: which T.Kernel launch of a multi-launch function this function is, and the function's globals") \

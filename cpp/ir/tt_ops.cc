@@ -45,33 +45,28 @@ void register_kernel_args() {
           "(compile-time args, chained); NoC page calls name the buffer and use it");
 }
 
+// A value lowering names before GridToPersistentTT makes it a runtime argument (an int32 the
+// frontend role marks, so VerifyTTIR rejects any that remain).
+void unbound_argument(const std::string &name, std::vector<ArgSpec> args, bool variadic, const std::string &doc) {
+    register_intrinsic(
+        {name, std::move(args), variadic, ResultRule::Fixed, DataType::int32(), true, kRoleFrontend, "", doc, ""});
+}
+
 void register_unbound_runtime_arguments() {
     // Lowering names a global buffer's base address before GridToPersistentTT decides which
-    // runtime argument carries it; VerifyTTIR rejects any that remain (frontend role).
-    register_intrinsic({"tt.buffer_address",
-                        {{"buffer", ArgKind::Region}},
-                        false,
-                        ResultRule::Fixed,
-                        DataType::int32(),
-                        true,
-                        kRoleFrontend,
-                        "",
-                        "base address of a global buffer, until it becomes a runtime argument",
-                        ""});
+    // runtime argument carries it.
+    unbound_argument("tt.buffer_address", {{"buffer", ArgKind::Region}}, false,
+                     "base address of a global buffer, until it becomes a runtime argument");
     // A value that follows from the tensor shapes (a tensor's width in tiles, a loop's trip count):
     // lowering names it so GridToPersistentTT can pass it as a runtime argument, and one compiled
     // kernel serves every shape with the same block sizes.
     // A kernel with dynamic dimensions adds the value's formula of them (shape_formula.h) as JSON.
-    register_intrinsic({"tt.runtime_constant",
-                        {{"name", ArgKind::String}, int_arg("value"), {"formula", ArgKind::String}},
-                        true,
-                        ResultRule::Fixed,
-                        DataType::int32(),
-                        true,
-                        kRoleFrontend,
-                        "",
-                        "a shape-dependent value, until it becomes a runtime argument",
-                        ""});
+    unbound_argument("tt.runtime_constant", {{"name", ArgKind::String}, int_arg("value"), {"formula", ArgKind::String}},
+                     true, "a shape-dependent value, until it becomes a runtime argument");
+    // A per-core argument of a multicast operand (multicast_arg_fields in tt_multicast.h): its
+    // value differs between cores.
+    unbound_argument("tt.multicast_arg", {{"buffer", ArgKind::String}, {"field", ArgKind::String}}, false,
+                     "a per-core argument of a multicast operand, until it becomes a runtime argument");
 }
 
 void register_circular_buffers() {
@@ -109,6 +104,35 @@ void register_noc() {
           ResultRule::Fixed, DataType::int32());
     tt_op("noc_async_read", {int_arg("src_noc_addr"), int_arg("l1_address"), int_arg("size")}, kRoleDataMovement,
           "start reading size bytes from a NoC address into L1");
+}
+
+// Multicast of a CB's pages from one core to a rectangle of cores, ordered by semaphores
+// (tt_multicast.h). NoC addresses are uint64_t in C++: like get_noc_addr above they are only ever
+// operands, never bound to a variable.
+void register_multicast() {
+    tt_op("get_semaphore", {int_arg("semaphore_id")}, kRoleDataMovement,
+          "L1 address of the program's semaphore semaphore_id on this core", ResultRule::Fixed, DataType::int32());
+    // The two semaphore calls take `volatile tt_l1_ptr uint32_t *`: the printer casts the address.
+    tt_op("noc_semaphore_wait", {int_arg("semaphore_address"), int_arg("value")}, kRoleDataMovement,
+          "block until the local semaphore at semaphore_address holds value");
+    tt_op("noc_semaphore_set", {int_arg("semaphore_address"), int_arg("value")}, kRoleDataMovement,
+          "store value into the local semaphore at semaphore_address");
+    tt_op("noc_semaphore_inc", {int_arg("semaphore_noc_addr"), int_arg("increment")}, kRoleDataMovement,
+          "atomically add increment to a semaphore at a NoC address (another core's)");
+    register_intrinsic({"tt.get_core_noc_addr", {int_arg("noc_x"), int_arg("noc_y"), int_arg("l1_address")}, false,
+                        ResultRule::Fixed, DataType::int32(), false, kRoleDataMovement, "get_noc_addr",
+                        "NoC address of l1_address in the L1 of the core at physical NoC coordinates (noc_x, noc_y)",
+                        ""});
+    tt_op("get_noc_multicast_addr",
+          {int_arg("noc_x_start"), int_arg("noc_y_start"), int_arg("noc_x_end"), int_arg("noc_y_end"),
+           int_arg("l1_address")},
+          kRoleDataMovement, "multicast NoC address of l1_address in every core of a physical rectangle",
+          ResultRule::Fixed, DataType::int32());
+    tt_op("noc_async_write_multicast",
+          {int_arg("l1_address"), int_arg("multicast_noc_addr"), int_arg("size"), int_arg("num_dests")},
+          kRoleDataMovement, "start writing size bytes of L1 to every core of a multicast address but the sender");
+    tt_op("noc_semaphore_set_multicast", {int_arg("semaphore_address"), int_arg("multicast_noc_addr"), int_arg("num_dests")},
+          kRoleDataMovement, "copy the local semaphore's value to the same semaphore of every core of a multicast address");
 }
 
 // Scalar access to L1 (CB pages the kernel reserved) through a pointer: no call of the release,
@@ -295,6 +319,7 @@ void register_tt_ops() {
     register_unbound_runtime_arguments();
     register_circular_buffers();
     register_noc();
+    register_multicast();
     register_l1_words();
     register_compute();
     register_eltwise_compute();

@@ -141,6 +141,7 @@ json stats_record(const KernelStats &s) {
             {"noc_read_bytes", s.noc_read_bytes},
             {"noc_write_bytes", s.noc_write_bytes},
             {"noc_local_bytes", s.noc_local_bytes},
+            {"noc_multicast_copy_bytes", s.noc_multicast_copy_bytes},
             {"stalls", s.stalls},
             {"compute_cycles", s.compute_cycles},
             {"cost", {s.unpack_cycles, s.math_cycles, s.pack_cycles, s.dst_handoffs, s.noc_transfers, s.noc_barriers,
@@ -154,6 +155,7 @@ void restore_stats(const json &j, KernelStats &s) {
     s.noc_read_bytes = j.at("noc_read_bytes");
     s.noc_write_bytes = j.at("noc_write_bytes");
     s.noc_local_bytes = j.at("noc_local_bytes");
+    s.noc_multicast_copy_bytes = j.at("noc_multicast_copy_bytes");
     s.stalls = j.at("stalls").get<std::map<std::string, uint64_t>>();
     s.compute_cycles = j.at("compute_cycles");
     const json &cost = j.at("cost");

@@ -132,6 +132,7 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
                  (include_self ? "" : " (num_dests must not count the sender)"));
     k.stats.noc_write_bytes += uint64_t(size) * reached;
     cost::transfer(cost::Transfer::Multicast, size);
+    if (reached > 0) k.stats.noc_multicast_copy_bytes += uint64_t(size) * (reached - 1);
     k.pending_writes.push_back({src_l1, src_l1 + size, loc});
 }
 

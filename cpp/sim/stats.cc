@@ -17,8 +17,9 @@ void RunStats::finish_roofline(const tt::target::DeviceSpec &spec) {
     for (const KernelRecord &k : kernels) {
         const auto core = std::make_pair(k.core_x, k.core_y);
         math[core] += k.stats.compute_cycles;
-        const uint64_t moved =
-            k.stats.dram_read_bytes + k.stats.dram_write_bytes + k.stats.noc_read_bytes + k.stats.noc_write_bytes;
+        // What passes this core's NoC port: a multicast once, not once per destination.
+        const uint64_t moved = k.stats.dram_read_bytes + k.stats.dram_write_bytes + k.stats.noc_read_bytes +
+                               k.stats.noc_write_bytes - k.stats.noc_multicast_copy_bytes;
         noc[core] += (moved + spec.noc_bytes_per_cycle - 1) / spec.noc_bytes_per_cycle;
         dram_bytes += k.stats.dram_read_bytes + k.stats.dram_write_bytes;
     }
@@ -93,6 +94,7 @@ std::string RunStats::to_json() const {
                              {"noc_read_bytes", 0},
                              {"noc_write_bytes", 0},
                              {"noc_local_bytes", 0},
+                             {"noc_multicast_copy_bytes", 0},
                              {"tile_ops", nlohmann::json::object()}};
     nlohmann::json list = nlohmann::json::array();
     for (const KernelRecord &k : kernels) {
@@ -106,6 +108,7 @@ std::string RunStats::to_json() const {
         e["noc_read_bytes"] = k.stats.noc_read_bytes;
         e["noc_write_bytes"] = k.stats.noc_write_bytes;
         e["noc_local_bytes"] = k.stats.noc_local_bytes;
+        e["noc_multicast_copy_bytes"] = k.stats.noc_multicast_copy_bytes;
         e["cb_stalls"] = k.stats.stalls;
         e["compute_cycles"] = k.stats.compute_cycles;
         e["cost"] = {{"unpack_cycles", k.stats.unpack_cycles}, {"math_cycles", k.stats.math_cycles},
@@ -114,7 +117,8 @@ std::string RunStats::to_json() const {
                      {"cycles", k.stats.cost_cycles}};
         list.push_back(e);
         for (const char *key :
-             {"dram_read_bytes", "dram_write_bytes", "noc_read_bytes", "noc_write_bytes", "noc_local_bytes"})
+             {"dram_read_bytes", "dram_write_bytes", "noc_read_bytes", "noc_write_bytes", "noc_local_bytes",
+              "noc_multicast_copy_bytes"})
             totals[key] = totals[key].get<uint64_t>() + e[key].get<uint64_t>();
         for (const auto &op : k.stats.tile_ops)
             totals["tile_ops"][op.first] = totals["tile_ops"].value(op.first, uint64_t{0}) + op.second;

@@ -22,6 +22,9 @@ struct KernelStats {
     uint64_t noc_read_bytes = 0;             ///< L1 -> L1 reads (of any core's L1, this one's included)
     uint64_t noc_write_bytes = 0;            ///< L1 -> L1 writes (multicast counted once per destination)
     uint64_t noc_local_bytes = 0;  ///< the part of the L1 reads and writes whose other end is this core's own L1
+    /// The part of noc_write_bytes the NoC's routers copy: a multicast to n cores leaves its sender
+    /// once, so (n - 1) times its size is delivered without passing the sender's NoC port again.
+    uint64_t noc_multicast_copy_bytes = 0;
     std::map<std::string, uint64_t> stalls;  ///< blocking call -> times it had to wait
     uint64_t compute_cycles = 0;             ///< roofline math cycles of this kernel's ops
 

@@ -2,6 +2,7 @@
 // (see grid_to_persistent_tt.h).
 #include "transform/grid_to_persistent_tt.h"
 
+#include <algorithm>
 #include <set>
 
 #include "ir/arith.h"
@@ -9,6 +10,7 @@
 #include "ir/intrinsics.h"
 #include "transform/plan.h"
 #include "transform/shape_formula.h"
+#include "transform/tt_multicast.h"
 
 namespace tt::transform {
 
@@ -20,16 +22,23 @@ Expr arg(int64_t index) {
     return CallNode::make("tt.get_arg_val", {make_int(index)});
 }
 
+// The calls of intrinsic `name` in body, in first-use order.
+std::vector<const CallNode *> calls_of(const Stmt &body, const char *name) {
+    std::vector<const CallNode *> out;
+    post_order_visit(body, [&](const Node *n) {
+        if (n->kind == NodeKind::Call && static_cast<const CallNode *>(n)->op->name == name)
+            out.push_back(static_cast<const CallNode *>(n));
+    });
+    return out;
+}
+
 // The global buffers whose addresses a kernel needs, in first-use order.
 std::vector<Buffer> address_operands(const Stmt &body) {
     std::vector<Buffer> out;
-    post_order_visit(body, [&](const Node *n) {
-        if (n->kind != NodeKind::Call) return;
-        const auto *call = static_cast<const CallNode *>(n);
-        if (call->op->name != "tt.buffer_address") return;
+    for (const CallNode *call : calls_of(body, "tt.buffer_address")) {
         const Buffer &b = call->args[0].as<RegionNode>()->buffer;
         if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
-    });
+    }
     return out;
 }
 
@@ -44,19 +53,35 @@ struct RuntimeConstant {
 // The runtime constants of a kernel, in first-use order.
 std::vector<RuntimeConstant> runtime_constants(const Stmt &body) {
     std::vector<RuntimeConstant> out;
-    post_order_visit(body, [&](const Node *n) {
-        if (n->kind != NodeKind::Call) return;
-        const auto *call = static_cast<const CallNode *>(n);
-        if (call->op->name != "tt.runtime_constant") return;
+    for (const CallNode *call : calls_of(body, "tt.runtime_constant")) {
         const std::string &name = call->args[0].as<StringImmNode>()->value;
         int64_t value;
         TT_ICHECK(as_const_int(call->args[1], &value)) << "runtime constant " << name << " has no constant value";
-        for (const RuntimeConstant &c : out) {
-            if (c.name == name) return;
-        }
+        auto seen = [&](const RuntimeConstant &c) { return c.name == name; };
+        if (std::any_of(out.begin(), out.end(), seen)) continue;
         Json formula = call->args.size() > 2 ? Json::parse(call->args[2].as<StringImmNode>()->value) : Json();
         out.push_back({name, value, make_var(name), formula});
-    });
+    }
+    return out;
+}
+
+// A per-core argument of a multicast operand (tt.multicast_arg): a runtime argument whose value
+// differs between cores (multicast_core_arg).
+struct MulticastArg {
+    std::string buffer;
+    std::string field;
+    Var var;
+};
+
+// The multicast arguments of a kernel, in first-use order.
+std::vector<MulticastArg> multicast_args(const Stmt &body) {
+    std::vector<MulticastArg> out;
+    for (const CallNode *call : calls_of(body, "tt.multicast_arg")) {
+        const std::string &buffer = call->args[0].as<StringImmNode>()->value;
+        const std::string &field = call->args[1].as<StringImmNode>()->value;
+        auto seen = [&](const MulticastArg &a) { return a.buffer == buffer && a.field == field; };
+        if (!std::any_of(out.begin(), out.end(), seen)) out.push_back({buffer, field, make_var(buffer + "_mcast_" + field)});
+    }
     return out;
 }
 
@@ -93,8 +118,10 @@ BlockDecodeExtents as_decode_extents(const std::vector<RuntimeConstant> &extent_
 class Persistify : public IRMutator {
 public:
     Persistify(const std::vector<Buffer> &addresses, const std::vector<RuntimeConstant> &shape_constants,
-               const WorkPartition &partition, const std::optional<DynamicShape> &dynamic)
-        : addresses_(addresses), constants_(shape_constants), partition_(partition), dynamic_(dynamic) {}
+               const std::vector<MulticastArg> &multicast, const WorkPartition &partition,
+               const std::optional<DynamicShape> &dynamic)
+        : addresses_(addresses), constants_(shape_constants), multicast_(multicast), partition_(partition),
+          dynamic_(dynamic) {}
 
     /*! The kernel's runtime constants after the rewrite, in argument order: the shape constants,
      *  then the decode extents the block loop reads. Valid once the launch has been visited. */
@@ -107,6 +134,13 @@ protected:
             const std::string &name = op->args[0].as<StringImmNode>()->value;
             for (const RuntimeConstant &c : constants_) {
                 if (c.name == name) return c.var;
+            }
+        }
+        if (op->op->name == "tt.multicast_arg") {
+            const std::string &buffer = op->args[0].as<StringImmNode>()->value;
+            const std::string &field = op->args[1].as<StringImmNode>()->value;
+            for (const MulticastArg &a : multicast_) {
+                if (a.buffer == buffer && a.field == field) return a.var;
             }
         }
         if (op->op->name != "tt.buffer_address") return IRMutator::visit(op);
@@ -138,6 +172,11 @@ protected:
             if (decoded.count(c.var.get())) constants_.push_back(c);
         }
         Stmt out = ForNode::make(block, make_int(0), count, ForKind::Serial, body, 0, {}, op->span);
+        // The per-core multicast arguments follow the constants.
+        const int64_t after_constants = first + 2 + static_cast<int64_t>(constants_.size());
+        for (size_t i = multicast_.size(); i-- > 0;) {
+            out = LetStmtNode::make(multicast_[i].var, arg(after_constants + static_cast<int64_t>(i)), out);
+        }
         for (size_t i = constants_.size(); i-- > 0;) {
             out = LetStmtNode::make(constants_[i].var, arg(first + 2 + static_cast<int64_t>(i)), out);
         }
@@ -147,6 +186,7 @@ protected:
 private:
     const std::vector<Buffer> &addresses_;
     std::vector<RuntimeConstant> constants_;
+    const std::vector<MulticastArg> &multicast_;
     const WorkPartition &partition_;
     const std::optional<DynamicShape> &dynamic_;
 };
@@ -161,7 +201,8 @@ KernelArg sized_arg(int64_t value, const Json &formula, const DimValues &sizes) 
 }
 
 KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses,
-                    const std::vector<RuntimeConstant> &constants, const WorkPartition &partition, int launch,
+                    const std::vector<RuntimeConstant> &constants, const std::vector<MulticastArg> &multicast,
+                    const std::optional<MulticastPlan> &plan, const WorkPartition &partition, int launch,
                     const std::optional<DynamicShape> &dynamic) {
     DimValues sizes;
     Json total_blocks = partition.total_blocks;
@@ -185,6 +226,7 @@ KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses,
     k.runtime_args.push_back("block_start");
     k.runtime_args.push_back("block_count");
     for (const RuntimeConstant &c : constants) k.runtime_args.push_back(c.name);
+    for (const MulticastArg &a : multicast) k.runtime_args.push_back(a.var->name);
     for (size_t core = 0; core < partition.cores.size(); ++core) {
         const CoreWork &w = partition.cores[core];
         const auto [start, count] =
@@ -194,6 +236,12 @@ KernelDesc describe(KernelRole role, const std::vector<Buffer> &addresses,
         values.push_back(sized_arg(w.start, start, sizes));
         values.push_back(sized_arg(w.count, count, sizes));
         for (const RuntimeConstant &c : constants) values.push_back(sized_arg(c.value, c.formula, sizes));
+        for (const MulticastArg &a : multicast) {
+            TT_ICHECK(plan) << "multicast argument of " << a.buffer << " without tt.multicast";
+            const MulticastOperand *operand = find_multicast_operand(*plan, a.buffer);
+            TT_ICHECK(operand) << a.buffer << " is not multicast";
+            values.push_back(multicast_core_arg(*plan, *operand, a.field, w.core));
+        }
         k.per_core_runtime_args[core_key(w.core)] = values;
     }
     return k;
@@ -213,10 +261,12 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         WorkPartition partition = get_attr<WorkPartition>(func, attr::TT_WORK_PARTITION, "TTTilesToCoreMap");
         std::vector<Buffer> addresses = address_operands(func->body);
         const auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE);
-        Persistify persistify(addresses, runtime_constants(func->body), partition, dynamic);
+        const std::vector<MulticastArg> multicast = multicast_args(func->body);
+        Persistify persistify(addresses, runtime_constants(func->body), multicast, partition, dynamic);
         Stmt body = persistify(func->body);
         auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
-        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), partition,
+        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), multicast,
+                                   find_attr<MulticastPlan>(func, attr::TT_MULTICAST), partition,
                                    launch ? launch->at("index").get<int>() : 0, dynamic));
         functions.push_back({name, with_body(func, body)});
     }

@@ -9,7 +9,9 @@
  *  F_compute and F_writer (attribute tt.kernel_role; all of F's attributes kept, tt.cb_desc
  *  extended by the staging CBs lowering adds), each `[prologue] KernelLaunch(grid) { body }`:
  *  - a copy global→shared/fragment: reader reserve, NoC tile reads (indices from the region),
- *    read barrier(s), push; the consumer's wait/pop where the buffer is used (data flow);
+ *    read barrier(s), push; the consumer's wait/pop where the buffer is used (data flow); for a
+ *    tensor tt.multicast names, only the sender core reads and then multicasts the pages to the
+ *    cores of its row (column) under two semaphores (tt_multicast.h, emit_reader_stage);
  *  - a copy shared/fragment→global: the writer waits, writes the tiles, barrier, pops; values
  *    computed by compute (accumulators) or of another data format go through a staging CB that
  *    compute fills with copy_tile / pack_tile;

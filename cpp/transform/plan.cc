@@ -184,6 +184,11 @@ Json build_plan(const PrimFunc &lowered, const PassContext &ctx) {
               {"circular_buffers", circular_buffers},
               {"kernels", kernel_list},
               {"compute_config", get_attr<Json>(lowered, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")}};
+    // Two semaphores per multicast operand (tt_multicast.h), on every core, starting at zero.
+    if (auto multicast = find_attr<MulticastPlan>(lowered, attr::TT_MULTICAST)) {
+        plan["semaphores"] = Json::array();
+        for (size_t i = 0; i < 2 * multicast->operands.size(); ++i) plan["semaphores"].push_back({{"initial_value", 0}});
+    }
     if (auto dynamic = find_attr<DynamicShape>(lowered, attr::TT_DYNAMIC_SHAPE)) generalize(plan, *dynamic, layouts);
     return plan;
 }

@@ -202,6 +202,8 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
 #define TT_WORK_PARTITION_FIELDS(X) X(strategy) X(grid) X(total_blocks) X(num_cores) X(panel) X(cores)
 #define TT_DYNAMIC_DIM_FIELDS(X) X(name) X(tensor) X(axis) X(value)
 #define TT_DYNAMIC_SHAPE_FIELDS(X) X(dims) X(tensor_axes) X(grid)
+#define TT_MULTICAST_OPERAND_FIELDS(X) X(buffer) X(axis) X(sender_semaphore) X(receiver_semaphore)
+#define TT_MULTICAST_PLAN_FIELDS(X) X(cols) X(rows) X(operands)
 #define TT_KERNEL_DESC_FIELDS(X) \
     X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args)
 // clang-format on
@@ -380,6 +382,8 @@ void from_json(const Json &j, KernelArg &v) {
 TT_STRUCT_JSON(KernelDesc, TT_KERNEL_DESC_FIELDS)
 TT_STRUCT_JSON(DynamicDim, TT_DYNAMIC_DIM_FIELDS)
 TT_STRUCT_JSON(DynamicShape, TT_DYNAMIC_SHAPE_FIELDS)
+TT_STRUCT_JSON(MulticastOperand, TT_MULTICAST_OPERAND_FIELDS)
+TT_STRUCT_JSON(MulticastPlan, TT_MULTICAST_PLAN_FIELDS)
 
 template<typename T> std::optional<T> find_attr(const ir::PrimFunc &func, const char *key) {
     auto it = func->attrs.find(key);
@@ -407,6 +411,7 @@ TT_INSTANTIATE_ATTR(ComputeConfig)
 TT_INSTANTIATE_ATTR(WorkPartition)
 TT_INSTANTIATE_ATTR(KernelDescs)
 TT_INSTANTIATE_ATTR(DynamicShape)
+TT_INSTANTIATE_ATTR(MulticastPlan)
 #undef TT_INSTANTIATE_ATTR
 
 // ---- block index decoding -------------------------------------------------------------------

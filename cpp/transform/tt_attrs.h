@@ -269,6 +269,24 @@ struct DynamicShape {
     std::vector<Json> grid;
 };
 
+/*! \brief One global tensor whose copies every core of a core row (axis "row") or core column
+ *  (axis "column") makes with the same region at the same step: the first core of the row (column)
+ *  reads it from DRAM and multicasts it into the others' circular buffer (tt_multicast.h). */
+struct MulticastOperand {
+    std::string buffer;
+    std::string axis;            ///< "row": along x, sender at x = 0; "column": along y, sender at y = 0
+    int sender_semaphore = 0;    ///< index into the plan's semaphores: receivers count themselves ready
+    int receiver_semaphore = 1;  ///< index into the plan's semaphores: the sender marks the data VALID
+};
+/*! \brief tt.multicast: the cols x rows core grid the work partition deals blocks to (core (x, y)
+ *  owns a patch of launch-grid rows and columns shared with its row and column) and the operands
+ *  multicast over it. Absent: every core reads its own operands. */
+struct MulticastPlan {
+    int cols = 1;
+    int rows = 1;
+    std::vector<MulticastOperand> operands;
+};
+
 // JSON conversions (nlohmann ADL hooks). from_json raises a Validation error naming the field
 // when a value has the wrong shape, so a hand-edited attribute fails clearly.
 void to_json(Json &j, PartitionStrategy v);
@@ -309,6 +327,10 @@ void to_json(Json &j, const DynamicDim &v);
 void from_json(const Json &j, DynamicDim &v);
 void to_json(Json &j, const DynamicShape &v);
 void from_json(const Json &j, DynamicShape &v);
+void to_json(Json &j, const MulticastOperand &v);
+void from_json(const Json &j, MulticastOperand &v);
+void to_json(Json &j, const MulticastPlan &v);
+void from_json(const Json &j, MulticastPlan &v);
 
 /*! \brief Reads attribute `key` of func as T; an internal error naming the key and the pass that
  *  should have written it when absent (a pass ran out of order). */

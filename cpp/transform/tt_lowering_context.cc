@@ -168,6 +168,7 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     if (auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE)) dynamic_axes_ = dynamic->tensor_axes;
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
+    multicast_ = find_attr<MulticastPlan>(func, attr::TT_MULTICAST);
     const auto vectors = vector_layouts(func);
     auto onchip = is_onchip;
     auto note_compute_read = [&](const Expr &region) {

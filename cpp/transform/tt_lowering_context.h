@@ -22,6 +22,7 @@
 #include "ir/ir.h"
 #include "transform/pass.h"
 #include "transform/tt_attrs.h"
+#include "transform/tt_multicast.h"
 
 namespace tt::transform {
 
@@ -185,6 +186,11 @@ public:
     const target::DeviceSpec &device() const {
         return device_;
     }
+    /*! \brief The multicast of a global tensor's copies (tt.multicast, tt_multicast.h), or nullptr
+     *  when every core reads its own. */
+    const MulticastOperand *multicast(const ir::Buffer &global) const {
+        return multicast_ ? find_multicast_operand(*multicast_, global->name) : nullptr;
+    }
 
 private:
     /*! A CB added by lowering, as `base` with another key, dtype and flow; checks the CB count
@@ -204,6 +210,7 @@ private:
     std::map<const ir::BufferNode *, TileValue> values_;
     std::map<const ir::VarNode *, ir::Expr> lets_;
     ir::Expr read_condition_;
+    std::optional<MulticastPlan> multicast_;
     ComputeConfig compute_;
     bool prefetch_;
     const target::DeviceSpec &device_;

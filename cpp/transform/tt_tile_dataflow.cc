@@ -190,8 +190,53 @@ std::pair<int64_t, int64_t> region_tiles(const RegionNode *region, const Span &s
     return {axes.size() == 1 ? 1 : ext[0] / kTileRows, ext[1] / kTileCols};
 }
 
+namespace {
+
+Expr multicast_arg(const MulticastOperand &operand, const char *field) {
+    return CallNode::make("tt.multicast_arg", {StringImmNode::make(operand.buffer), StringImmNode::make(field)});
+}
+
+// The multicast address of l1_address in every core of the operand's row (column).
+Expr multicast_address(const MulticastOperand &operand, const Expr &l1_address) {
+    return CallNode::make("tt.get_noc_multicast_addr",
+                          {multicast_arg(operand, "x0"), multicast_arg(operand, "y0"), multicast_arg(operand, "x1"),
+                           multicast_arg(operand, "y1"), l1_address});
+}
+
+// After the sender's reads have landed in the `bytes` reserved at write_ptr: the sender waits
+// until every receiver has reserved the same pages (counted on its sender semaphore), multicasts
+// them and then VALID (1) into the receivers' semaphore; a receiver marks its semaphore INVALID (0),
+// counts itself ready on the sender's semaphore and waits for VALID. The semaphore values are the
+// release's VALID / INVALID (hostdevcommon/common_values.hpp).
+Stmt multicast_handoff(const MulticastOperand &operand, const Var &write_ptr, int64_t bytes) {
+    Var sender_semaphore = make_var(operand.buffer + "_sender_semaphore");
+    Var receiver_semaphore = make_var(operand.buffer + "_receiver_semaphore");
+    Expr receivers = multicast_arg(operand, "receivers");
+    Stmt send = seq({tt_call("noc_semaphore_wait", {sender_semaphore, receivers}),
+                     tt_call("noc_semaphore_set", {sender_semaphore, make_int(0)}),
+                     tt_call("noc_async_write_multicast",
+                             {write_ptr, multicast_address(operand, write_ptr), make_int(bytes), receivers}),
+                     tt_call("noc_semaphore_set", {receiver_semaphore, make_int(1)}),
+                     tt_call("noc_semaphore_set_multicast",
+                             {receiver_semaphore, multicast_address(operand, receiver_semaphore), receivers}),
+                     // The pages go back to the reader's next reads only once they have left.
+                     tt_call("noc_async_write_barrier", {})});
+    Expr sender_at = CallNode::make("tt.get_core_noc_addr",
+                                    {multicast_arg(operand, "x0"), multicast_arg(operand, "y0"), sender_semaphore});
+    Stmt receive = seq({tt_call("noc_semaphore_set", {receiver_semaphore, make_int(0)}),
+                        tt_call("noc_semaphore_inc", {sender_at, make_int(1)}),
+                        tt_call("noc_semaphore_wait", {receiver_semaphore, make_int(1)})});
+    Stmt body = IfThenElseNode::make(NENode::make(multicast_arg(operand, "sender"), make_int(0)), send, receive);
+    body = LetStmtNode::make(receiver_semaphore,
+                             CallNode::make("tt.get_semaphore", {multicast_arg(operand, "receiver_semaphore")}), body);
+    return LetStmtNode::make(sender_semaphore,
+                             CallNode::make("tt.get_semaphore", {multicast_arg(operand, "sender_semaphore")}), body);
+}
+
+}  // namespace
+
 Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copies) {
-    std::vector<Stmt> reserves, reads, zero_fills, pushes;
+    std::vector<Stmt> reserves, reads, zero_fills, pushes, handoffs;
     std::vector<std::pair<Var, Expr>> write_pointers;
     for (const GlobalToCB &copy : copies) {
         const Buffer &global = copy.source->buffer;
@@ -205,14 +250,21 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         Expr cb_index = make_int(cb.cb_index);
         reserves.push_back(tt_call("cb_reserve_back", {cb_index, make_int(rows * cols)}));
         write_pointers.push_back({write_ptr, CallNode::make("tt.get_write_ptr", {cb_index})});
-        reads.push_back(tile_loop("tile_row", rows, [&](const Expr &i) {
+        Stmt copy_reads = tile_loop("tile_row", rows, [&](const Expr &i) {
             return tile_loop("tile_col", cols, [&](const Expr &j) {
                 Expr page = fold_constants(AddNode::make(MulNode::make(i, make_int(cols)), j));
                 Expr id = tile_id(ctx, global, layout, AddNode::make(row0, i), AddNode::make(col0, j));
                 Stmt read = tt_call("noc_async_read_page", {id, accessor, page_address(write_ptr, page, cb.page_size)});
                 return ctx.prefetch() ? read : seq({read, tt_call("noc_async_read_barrier", {})});
             });
-        }));
+        });
+        if (const MulticastOperand *operand = ctx.multicast(global)) {
+            // Only the sender reads from DRAM; the pages reach the others by multicast.
+            TT_ICHECK(!ctx.read_condition()) << "multicast copy of " << global->name << " under a condition";
+            copy_reads = IfThenElseNode::make(NENode::make(multicast_arg(*operand, "sender"), make_int(0)), copy_reads);
+            handoffs.push_back(multicast_handoff(*operand, write_ptr, rows * cols * cb.page_size));
+        }
+        reads.push_back(copy_reads);
         if (ctx.read_condition()) {
             // The pages the reads would fill, word by word: zero is 0x0 in every tile format.
             zero_fills.push_back(tile_loop("word", rows * cols * cb.page_size / 4, [&](const Expr &w) {
@@ -222,6 +274,7 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
         pushes.push_back(tt_call("cb_push_back", {cb_index, make_int(rows * cols)}));
     }
     if (ctx.prefetch()) reads.push_back(tt_call("noc_async_read_barrier", {}));
+    reads.insert(reads.end(), handoffs.begin(), handoffs.end());
     Stmt body = seq(reads);
     if (ctx.read_condition()) body = IfThenElseNode::make(ctx.read_condition(), body, seq(zero_fills));
     for (auto it = write_pointers.rbegin(); it != write_pointers.rend(); ++it) {

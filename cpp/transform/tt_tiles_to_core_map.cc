@@ -7,6 +7,7 @@
 
 #include "transform/analysis.h"
 #include "transform/shard_placement.h"
+#include "transform/tt_multicast.h"
 
 namespace tt::transform {
 
@@ -128,6 +129,12 @@ PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     if (std::any_of(homes.begin(), homes.end(), [](int home) { return home >= 0; }))
         partition = placed_partition(func, std::move(partition), core_grid, requested, homes);
     PrimFunc out = with_attr(func, attr::TT_CORE_GRID, core_grid);
+    if (auto multicast = plan_multicast(func, partition, core_grid, ctx)) {
+        auto &[plan, patches] = *multicast;
+        out = with_attr(out, attr::TT_MULTICAST, plan);
+        out = with_attr(out, attr::TT_CORE_RANGES, CoreRanges{CoreRange{{0, 0}, {plan.cols - 1, plan.rows - 1}}});
+        return with_attr(out, attr::TT_WORK_PARTITION, patches);
+    }
     out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));
     return with_attr(out, attr::TT_WORK_PARTITION, partition);
 }

@@ -19,6 +19,10 @@
  *    blocks on the core holding the shard their first copy of it touches (the tensor written, else
  *    read): under ctx's strategy when it names one (for block, with the best panel height unless
  *    T.use_swizzle fixes it), else the best of row_major and block panels of every height.
+ *  - tt.multicast (tt_multicast.h): when operands can be multicast across cores, the patch
+ *    partition of that scheme replaces the balanced one (same core count, block strategy with
+ *    panels of one core row's launch rows, cores placed cols x rows) and tt.core_ranges is its one
+ *    rectangle; otherwise the attribute is absent.
  *  - tt.core_ranges: the n used cores as at most two rectangles (full rows, then the partial row).
  *  - tt.core_grid: unchanged (re-written as read).
  *  Errors (Validation): T.use_swizzle(order="col") (panels run along rows); T.use_swizzle with

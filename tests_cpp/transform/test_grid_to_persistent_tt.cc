@@ -1,5 +1,6 @@
 // GridToPersistentTT and VerifyTTIR on the lowered reference GEMM: persistent loops, runtime
 // arguments, tt.kernels, the plan file, and the verifier's catches on broken programs.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -25,9 +26,15 @@ IRModule persistent(const tt::testing::GemmConfig &cfg, transform::PassOptions o
         .run(tt::testing::make_gemm_module(cfg), transform::PassContext(options));
 }
 
+/*! Every core reading its own operands: a strategy given keeps the balanced partition. */
+IRModule unicast(const tt::testing::GemmConfig &cfg, transform::PassOptions options = {}) {
+    options.partition_strategy = transform::PartitionStrategy::RowMajor;
+    return persistent(cfg, options);
+}
+
 /*! The launch becomes a loop over the core's blocks; block vars are decoded from the block id. */
 TEST(GridToPersistentTT, ReaderLoopsOverItsBlocks) {
-    std::string text = to_text(persistent(tt::testing::GemmConfig{})->lookup("gemm_reader"));
+    std::string text = to_text(unicast(tt::testing::GemmConfig{})->lookup("gemm_reader"));
     const std::string expected_head =
         "    tt.tensor_accessor(A, 0, tt.get_arg_val(0), 2048)\n"
         "    tt.tensor_accessor(B, 1, tt.get_arg_val(1), 2048)\n"
@@ -50,7 +57,7 @@ TEST(GridToPersistentTT, ReaderLoopsOverItsBlocks) {
  *  the K loop's trip count. Shape-dependent values are runtime arguments, so one compiled kernel
  *  serves every shape with the same blocks. */
 TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
-    IRModule out = persistent(tt::testing::GemmConfig{});
+    IRModule out = unicast(tt::testing::GemmConfig{});
     std::string text = to_text(out->lookup("gemm_compute"));
     EXPECT_EQ(text.find("bx:"), std::string::npos);
     auto kernels = out->lookup("gemm_compute")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
@@ -71,7 +78,7 @@ TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
 TEST(GridToPersistentTT, PerCoreArgumentsFollowTheWorkPartition) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = 2048;
-    auto kernels = persistent(cfg)->lookup("gemm_writer")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    auto kernels = unicast(cfg)->lookup("gemm_writer")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
     const transform::KernelDesc &writer = kernels[2];
     EXPECT_EQ(writer.per_core_runtime_args.size(), 64u);
     const auto &core = writer.per_core_runtime_args.at("1,0");
@@ -101,12 +108,52 @@ TEST(GridToPersistentTT, BlockStrategyDecodeExtentsAreRuntimeArguments) {
     EXPECT_NE(text.find("T.min(block_panel, grid_y - "), std::string::npos) << text;
 }
 
+/*! Multicast (the default for the reference GEMM): the reader's sender reads A only where
+ *  A_mcast_sender is set and hands the pages over under the semaphores; its per-core arguments
+ *  follow the block range and shape values: the role, the row's (column's) NoC rectangle as
+ *  markers, the receiver count and the semaphore ids. The plan has the four semaphores. */
+TEST(GridToPersistentTT, MulticastReaderArgumentsPerCore) {
+    const std::string path = std::filesystem::temp_directory_path() / "tilelang_tt_test_mcast" / "tt.plan.json";
+    transform::PassOptions options;
+    options.plan_path = path;
+    IRModule out = persistent(tt::testing::GemmConfig{}, options);
+    const std::string text = to_text(out->lookup("gemm_reader"));
+    for (const char *expected :
+         {"if A_mcast_sender != 0:\n", "tt.noc_semaphore_wait(A_sender_semaphore, A_mcast_receivers)",
+          "tt.noc_async_write_multicast(A_shared_write_ptr, tt.get_noc_multicast_addr(A_mcast_x0, A_mcast_y0, "
+          "A_mcast_x1, A_mcast_y1, A_shared_write_ptr), 8192, A_mcast_receivers)",
+          "tt.noc_semaphore_inc(tt.get_core_noc_addr(B_mcast_x0, B_mcast_y0, B_sender_semaphore), 1)",
+          "tt.noc_semaphore_wait(B_receiver_semaphore, 1)"}) {
+        EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+    }
+    auto kernels = out->lookup("gemm_reader")->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>();
+    const transform::KernelDesc &reader = kernels[0];
+    const auto &names = reader.runtime_args;
+    auto slot = [&](const std::string &name) {
+        auto it = std::find(names.begin(), names.end(), name);
+        EXPECT_NE(it, names.end()) << name;
+        return static_cast<size_t>(it - names.begin());
+    };
+    const auto &core = reader.per_core_runtime_args.at("2,3");
+    EXPECT_EQ(core[slot("A_mcast_sender")].value, 0u);
+    EXPECT_EQ(reader.per_core_runtime_args.at("0,3")[slot("A_mcast_sender")].value, 1u);
+    EXPECT_EQ(reader.per_core_runtime_args.at("2,0")[slot("B_mcast_sender")].value, 1u);
+    EXPECT_EQ(Json(core[slot("A_mcast_x0")]), Json::parse(R"({"noc_x": [0, 3]})"));
+    EXPECT_EQ(Json(core[slot("A_mcast_y1")]), Json::parse(R"({"noc_y": [7, 3]})"));
+    EXPECT_EQ(Json(core[slot("B_mcast_x1")]), Json::parse(R"({"noc_x": [2, 7]})"));
+    EXPECT_EQ(core[slot("A_mcast_receivers")].value, 7u);
+    EXPECT_EQ(Json(core[slot("B_mcast_receiver_semaphore")]), Json::parse(R"({"semaphore": 3})"));
+    std::ifstream in(path);
+    EXPECT_EQ(Json::parse(in).at("semaphores"), Json::parse(R"([{"initial_value": 0}, {"initial_value": 0},
+        {"initial_value": 0}, {"initial_value": 0}])"));
+}
+
 TEST(GridToPersistentTT, WritesThePlanToPlanPath) {
     const std::string path = std::filesystem::temp_directory_path() / "tilelang_tt_test_plan" / "tt.plan.json";
     std::filesystem::remove(path);
     transform::PassOptions options;
     options.plan_path = path;
-    persistent(tt::testing::GemmConfig{}, options);
+    unicast(tt::testing::GemmConfig{}, options);
     std::ifstream in(path);
     ASSERT_TRUE(in.good());
     Json plan = Json::parse(in);

@@ -117,9 +117,11 @@ TEST(LowerTTTileIntrinsics, ReaderTileIdsComeFromTheRegions) {
 
 /*! enable_prefetch: one read barrier per stage of copies; without it, one per tile. */
 TEST(LowerTTTileIntrinsics, PrefetchIssuesAllReadsBeforeOneBarrier) {
-    transform::PassOptions off;
+    // Every core reading its own operands (a strategy given): no sender's `if` around the reads.
+    transform::PassOptions on, off;
+    on.partition_strategy = off.partition_strategy = transform::PartitionStrategy::RowMajor;
     off.enable_prefetch = false;
-    PrimFunc with = lower(tt::testing::GemmConfig{})->lookup("gemm_reader");
+    PrimFunc with = lower(tt::testing::GemmConfig{}, on)->lookup("gemm_reader");
     PrimFunc without = lower(tt::testing::GemmConfig{}, off)->lookup("gemm_reader");
     EXPECT_EQ(count_calls(with->body, "tt.noc_async_read_barrier"), 1);
     EXPECT_EQ(count_calls(without->body, "tt.noc_async_read_barrier"), 2);  // inside each tile loop

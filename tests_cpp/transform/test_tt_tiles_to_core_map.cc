@@ -230,5 +230,62 @@ TEST(TTTilesToCoreMap, NamedStrategyIsKeptWithShards) {
     EXPECT_LT(blocks_by_their_shard(out), 16);
 }
 
+/*! Before: the reference GEMM at 4096^3 (32 x 32 blocks of 128 x 128), no strategy asked for.
+ *  After: 8 x 8 cores own 4 x 4 patches (block strategy, panels of 4 rows), A multicast along core
+ *  rows and B down core columns. */
+TEST(TTTilesToCoreMap, ReferenceGemmIsDealtInPatchesThatMulticastAAndB) {
+    testing::GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 4096;
+    const PrimFunc after = run(testing::make_gemm(cfg));
+    const WorkPartition p = partition_of(after);
+    EXPECT_EQ(p.strategy, PartitionStrategy::Block);
+    EXPECT_EQ(p.panel, 4);
+    ASSERT_EQ(p.cores.size(), 64u);
+    expect_balanced_cover(p);
+    for (const CoreWork &w : p.cores) {
+        EXPECT_EQ(w.count, 16);
+        for (int64_t id = w.start; id < w.start + w.count; ++id) {
+            const std::vector<int64_t> block = decode_block_index(p, id);
+            EXPECT_EQ(block[0] / 4, w.core.x) << "block column " << block[0] << " on core " << core_key(w.core);
+            EXPECT_EQ(block[1] / 4, w.core.y) << "block row " << block[1] << " on core " << core_key(w.core);
+        }
+    }
+    // Step t of every core of a row is the same launch row (A shared), of a column the same column.
+    for (int64_t t = 0; t < 16; ++t) {
+        for (const CoreWork &w : p.cores) {
+            const CoreWork &row_first = p.cores[w.core.y * 8], &column_first = p.cores[w.core.x];
+            EXPECT_EQ(decode_block_index(p, w.start + t)[1], decode_block_index(p, row_first.start + t)[1]);
+            EXPECT_EQ(decode_block_index(p, w.start + t)[0], decode_block_index(p, column_first.start + t)[0]);
+        }
+    }
+    EXPECT_EQ(after->attrs.at(attr::TT_MULTICAST), Json::parse(R"({"cols": 8, "rows": 8, "operands": [
+        {"buffer": "A", "axis": "row", "sender_semaphore": 0, "receiver_semaphore": 1},
+        {"buffer": "B", "axis": "column", "sender_semaphore": 2, "receiver_semaphore": 3}]})"));
+    EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES), Json::parse(R"([[[0,0],[7,7]]])"));
+}
+
+TEST(TTTilesToCoreMap, TransposedBIsStillMulticastDownColumns) {
+    testing::GemmConfig cfg;
+    cfg.transpose_B = true;
+    const MulticastPlan plan = run(testing::make_gemm(cfg))->attrs.at(attr::TT_MULTICAST).get<MulticastPlan>();
+    ASSERT_EQ(plan.operands.size(), 2u);
+    EXPECT_EQ(plan.operands[1].buffer, "B");
+    EXPECT_EQ(plan.operands[1].axis, "column");
+}
+
+TEST(TTTilesToCoreMap, NoMulticastWhereItDoesNotApply) {
+    auto multicasts = [](const PrimFunc &f) { return f->attrs.count(attr::TT_MULTICAST) > 0; };
+    EXPECT_FALSE(multicasts(run(testing::make_gemm(), {{"partition_strategy", "row_major"}})));  // asked for
+    EXPECT_FALSE(multicasts(run(gemm_with_grid(1, 1))));    // one core
+    EXPECT_FALSE(multicasts(run(gemm_with_grid(10, 10))));  // 5 x 5 patch cores < the 64 balanced
+    testing::GemmConfig masked;
+    masked.block_mask = true;  // the loads sit under the mask's if
+    EXPECT_FALSE(multicasts(run(testing::make_gemm(masked))));
+    // One launch column: only B's blocks are shared (down the column).
+    const MulticastPlan column = run(gemm_with_grid(1, 4))->attrs.at(attr::TT_MULTICAST).get<MulticastPlan>();
+    ASSERT_EQ(column.operands.size(), 1u);
+    EXPECT_EQ(column.operands[0].buffer, "B");
+}
+
 }  // namespace
 }  // namespace tt::transform

@@ -1,0 +1,118 @@
+"""Operand multicast across cores (docs/passes.md, TTTilesToCoreMap): the compiler deals a GEMM's
+blocks to the cores in patches so that the cores of a core row share A's blocks and those of a
+core column share B's; one core per row (column) reads them from DRAM and multicasts them. The
+kernels are TileLang's, as the user wrote them. Every result is compared with NumPy and, bit for
+bit, with the same kernel compiled without multicast (partition_strategy given, which keeps the
+balanced partition); the DRAM traffic is checked against what each scheme reads."""
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import tilelang_tt
+from tilelang_tt.release_check import check_kernels
+from tilelang_tt.release_check.host import check_host_programs
+
+from reference_kernels import gemm_epilogue, matmul
+from test_ragged import VARIANTS
+from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+
+BF16 = ml_dtypes.bfloat16
+
+
+def run(func, a, b, **options):
+    kernel = tilelang_tt.compile(func, out_idx=[-1], **options)
+    c = kernel(a, b)
+    return kernel, c, kernel.stats()["totals"]
+
+
+def inputs(a_shape, b_shape, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(a_shape).astype(BF16), rng.standard_normal(b_shape).astype(BF16)
+
+
+def assert_close(c, ref, K):
+    c = c.astype(np.float32)
+    assert np.corrcoef(c.ravel(), ref.ravel())[0, 1] >= 0.999
+    np.testing.assert_allclose(c, ref, rtol=2 ** -6, atol=2 ** -6 * np.sqrt(K))
+
+
+def semaphores(kernel):
+    return len(kernel.plan.get("semaphores", []))
+
+
+def test_reference_gemm_reads_each_input_once_and_matches_the_unicast_bits():
+    """512^3 with 128x128x32 blocks: 4x4 blocks on a 4x4 core patch grid; A multicast along core
+    rows, B down core columns, so DRAM sees A and B once (the minimum) instead of four times."""
+    n = 512
+    a, b = inputs((n, n), (n, n))
+    func = matmul(n, n, n, 128, 128, 32, dtype="bfloat16")
+    kernel, c, totals = run(func, a, b)
+    reader = kernel.get_kernel_source("reader")
+    assert "noc_async_write_multicast(" in reader and "noc_semaphore_inc(" in reader
+    assert semaphores(kernel) == 4
+    assert kernel.plan["core_ranges"] == [[[0, 0], [3, 3]]]
+    assert kernel.plan["work_partition"]["strategy"] == "block"
+    assert totals["dram_read_bytes"] == 2 * n * n * 2  # A and B read once
+    assert totals["dram_write_bytes"] == n * n * 2
+    # Each sender multicasts its blocks to the 3 other cores of its row (column): 3 copies of
+    # every input byte cross the NoC, plus the VALID flags.
+    assert totals["noc_write_bytes"] >= 3 * 2 * n * n * 2
+    assert_close(c, a.astype(np.float32) @ b.astype(np.float32), n)
+
+    unicast, c_unicast, totals_unicast = run(func, a, b, partition_strategy="row_major")
+    assert semaphores(unicast) == 0 and "multicast" not in unicast.get_kernel_source("reader")
+    assert totals_unicast["dram_read_bytes"] == 4 * totals["dram_read_bytes"]
+    np.testing.assert_array_equal(c.view(np.uint16), c_unicast.view(np.uint16))
+    check_kernels([kernel.artifacts_dir])
+    check_host_programs([kernel.artifacts_dir])
+
+
+@pytest.mark.parametrize("variant", [*VARIANTS, "shared_epilogue"])
+def test_variants_multicast_their_operands(variant):
+    """transpose_A, transpose_B and the epilogues: 6 x 4 blocks on a 6 x 4 core grid, A and B
+    each read once, the result bit for bit that of every core reading its own operands."""
+    M, N, K = 256, 384, 128
+    if variant == "shared_epilogue":
+        func, reference, trans_a, trans_b = gemm_epilogue(M, N, K, 64, 64, 32, dtype="bfloat16"), np.matmul, False, False
+    else:
+        build, reference, trans_a, trans_b = VARIANTS[variant]
+        func = build(M, N, K, (64, 64, 32), "bfloat16")
+    a, b = inputs((K, M) if trans_a else (M, K), (N, K) if trans_b else (K, N), seed=1)
+    kernel, c, totals = run(func, a, b)
+    assert semaphores(kernel) == 4
+    assert kernel.plan["core_ranges"] == [[[0, 0], [5, 3]]]
+    assert totals["dram_read_bytes"] == (M * K + N * K) * 2
+    assert_close(c, reference(a.astype(np.float32), b.astype(np.float32)), K)
+    _, c_unicast, _ = run(func, a, b, partition_strategy="block")
+    np.testing.assert_array_equal(c.view(np.uint16), c_unicast.view(np.uint16))
+    check_kernels([kernel.artifacts_dir])
+
+
+def test_one_core_column_multicasts_b_only():
+    """A launch grid of one block column: A's blocks differ on every core, B's are shared down the
+    column of 4 cores."""
+    M, N, K = 256, 64, 64
+    a, b = inputs((M, K), (K, N), seed=4)
+    kernel, c, totals = run(matmul(M, N, K, 64, 64, 32, dtype="bfloat16"), a, b)
+    assert semaphores(kernel) == 2
+    assert kernel.plan["core_ranges"] == [[[0, 0], [0, 3]]]
+    reader = kernel.get_kernel_source("reader")
+    assert "B_mcast_sender" in reader and "A_mcast" not in reader
+    assert totals["dram_read_bytes"] == (M * K + N * K) * 2
+    assert_close(c, a.astype(np.float32) @ b.astype(np.float32), K)
+
+
+@pytest.mark.parametrize("case", ["one_block", "strategy_given", "prime_grid"])
+def test_falls_back_to_every_core_reading_its_own_operands(case):
+    """No multicast where it does not apply: one core (nothing to share), a partition strategy the
+    user asked for, and a launch grid of 1 x 11 blocks: the balanced partition runs them on 11
+    cores, but no patch grid within the 8 x 8 cores has 11 (multicast never costs parallelism)."""
+    shapes = {"one_block": (64, 64, 64), "strategy_given": (256, 256, 64), "prime_grid": (352, 64, 64)}
+    M, N, K = shapes[case]
+    options = {"partition_strategy": "row_major"} if case == "strategy_given" else {}
+    a, b = inputs((M, K), (K, N), seed=5)
+    kernel, c, _ = run(matmul(M, N, K, 32 if case == "prime_grid" else 64, 64, 32, dtype="bfloat16"), a, b, **options)
+    assert semaphores(kernel) == 0
+    assert "multicast" not in kernel.get_kernel_source("reader")
+    assert_close(c, a.astype(np.float32) @ b.astype(np.float32), K)
