@@ -36,10 +36,11 @@ def test_the_tile_form_adds_the_whole_block(dtype):
 
 def test_one_block_per_output_block_and_one_read_of_c():
     """The split axis leaves the grid: 16 blocks, not 64; each reads its A and B panels over all of K
-    once (the plain GEMM's traffic) and reads and writes its C block once."""
+    once (the plain GEMM's traffic with every core reading its own operands, row_major; the default
+    multicasts them) and reads and writes its C block once."""
     M = N = K = 256
     bM, bN, bK, split_k = 64, 64, 32, 4
-    kernel = check_splitk((M, N, K, bM, bN, bK, split_k), "bfloat16")
+    kernel = check_splitk((M, N, K, bM, bN, bK, split_k), "bfloat16", partition_strategy="row_major")
     partition = kernel.plan["work_partition"]
     assert partition["grid"] == [N // bN, M // bM] and partition["total_blocks"] == (M // bM) * (N // bN)
     totals = kernel.stats()["totals"]

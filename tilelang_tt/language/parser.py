@@ -694,7 +694,9 @@ def parse_prim_func(func):
                    f"{type(func).__name__} {getattr(func, '__name__', func)!r}")
         try:  # a class or method defined in a file: point at its definition
             file, line = inspect.getsourcefile(func), inspect.getsourcelines(func)[1]
-        except (OSError, TypeError):
+        # KeyError: TVM (imported with the tilelang package) replaces inspect.getfile with one that
+        # raises it for a class whose module is not in sys.modules.
+        except (OSError, TypeError, KeyError):
             raise TTSyntaxError(message) from None
         raise TTSyntaxError(_core.format_located(message, file, line, 1), file=file, line=line, col=1)
     try:
