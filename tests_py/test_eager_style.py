@@ -14,6 +14,7 @@ import pytest
 import tilelang_tt
 import tilelang_tt.language as T
 from tilelang_tt import ir
+from tilelang_tt.language import builtins as B
 from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
@@ -293,3 +294,87 @@ def test_subscripted_tensor_annotations_parse_as_the_called_form():
     assert [(p.name, [d.value for d in p.shape], p.dtype) for p in subscripted.params] == [
         ("A", [64, 96], "bfloat16"), ("B", [96], "float32"), ("C", [64, 96], "float32")]
     assert ir.structural_equal(subscripted.body, called.body)
+
+
+@tilelang_tt.jit
+def after_return(X):
+    N = T.const("N")
+    X: T.Tensor[[N, N], T.float32]
+    Y = T.empty((N, N), T.float32)
+    with T.Kernel(1, threads=128) as bx:
+        S = T.alloc_shared((32, 32), T.float32)
+        T.copy(X[0, 0], S)
+        T.copy(S, Y[0, 0])
+    return Y
+    with T.Kernel(1, threads=128) as bx:  # after the return
+        T.clear(Y)
+
+
+@tilelang_tt.jit
+def twice_declared(X):
+    M, N = T.const("M N")
+    X: T.Tensor[[M, N], T.float32]
+    M = T.const("M")  # redeclared
+    Y = T.empty((M, N), T.float32)
+    with T.Kernel(1, threads=128) as bx:
+        T.clear(Y)
+    return Y
+
+
+@tilelang_tt.jit
+def shape_only(X):
+    M, N = T.const("M N")
+    X: T.Tensor[M, N]
+    Y = T.empty((M, N), T.float32)
+    with T.Kernel(1, threads=128) as bx:
+        S = T.alloc_shared((32, 32), T.float32)
+        T.copy(X[0, 0], S)
+        T.copy(S, Y[0, 0])
+    return Y
+
+
+def test_statements_after_the_return_and_redeclared_dimensions_are_located_errors():
+    x = np.zeros((32, 32), np.float32)
+    with pytest.raises(TTSyntaxError, match="follows the kernel's return") as info:
+        after_return(x)
+    assert info.value.line == _line("# after the return")
+    with pytest.raises(TTSyntaxError, match="M is already a T.const dimension") as info:
+        twice_declared(x)
+    assert info.value.line == _line("# redeclared")
+    with pytest.raises(TTSyntaxError, match="T.const names a dimension twice"):
+        @tilelang_tt.jit
+        def doubled(X):
+            M, M2 = T.const("M M")
+            X: T.Tensor[[M, M2], T.float32]
+            with T.Kernel(1, threads=128) as bx:
+                T.clear(X)
+        doubled(x)
+
+
+def test_a_shape_only_subscript_is_a_float32_tensor():
+    x = np.arange(32 * 32, dtype=np.float32).reshape(32, 32)
+    np.testing.assert_array_equal(shape_only(x), x)
+
+
+@tilelang_tt.jit
+def copy_as(X, dtype=T.float32):
+    N = T.const("N")
+    X: T.Tensor[[N, N], dtype]
+    Y = T.empty((N, N), dtype)
+    with T.Kernel(1, threads=128) as bx:
+        S = T.alloc_shared((32, 32), dtype)
+        T.copy(X[0, 0], S)
+        T.copy(S, Y[0, 0])
+    return Y
+
+
+def test_a_torch_dtype_argument_is_a_value_not_a_tensor():
+    torch = pytest.importorskip("torch")
+    x = torch.arange(32 * 32, dtype=torch.float16).reshape(32, 32)
+    assert torch.equal(copy_as(x, torch.float16), x)
+
+
+def test_subscripts_take_numpy_dtypes():
+    spec = T.Tensor[(32, 64), np.float16]
+    assert spec.shape == (32, 64) and B.dtype_name(spec.dtype) == "float16"
+    assert T.Tensor[(32, 64), np.dtype("float32")].shape == (32, 64)

@@ -186,3 +186,36 @@ def test_simt_gemv_is_a_located_error_naming_the_reducer_form():
                 tn = T.get_thread_binding(0)  # SIMT
                 C[tn] = A[tn]
     assert info.value.line == _line("# SIMT")
+
+
+def test_a_reducer_updated_in_two_nests_and_one_of_the_wrong_extent():
+    @T.prim_func
+    def two_nests(A: T.Tensor((32, 64), "float32"), O: T.Tensor((32,), "float32")):
+        with T.Kernel(1, threads=128) as bx:
+            a = T.alloc_fragment((32, 64), "float32")
+            T.copy(A[0, 0], a)
+            R = T.alloc_reducer(32, "float32")
+            T.clear(R)
+            for i, j in T.Parallel(32, 64):
+                R[i] += a[i, j]
+            for i, j in T.Parallel(32, 64):
+                R[i] += a[i, j] * a[i, j]
+            T.finalize_reducer(R)
+            T.copy(R, O[0])
+
+    a = np.random.default_rng(2).standard_normal((32, 64)).astype(np.float32)
+    got = tilelang_tt.compile(two_nests, out_idx=[-1])(a)
+    np.testing.assert_allclose(got, (a + a * a).sum(axis=1), rtol=2 ** -9, atol=2 ** -9 * 64)
+
+    with pytest.raises(ValidationError, match=r"R has shape \[16\], but the T.Parallel axes it keeps have extents "
+                       r"\[32\]") as info:
+        @T.prim_func
+        def small(A: T.Tensor((32, 64), "float32"), O: T.Tensor((16,), "float32")):
+            with T.Kernel(1, threads=128) as bx:
+                R = T.alloc_reducer(16, "float32")
+                T.clear(R)
+                for i, j in T.Parallel(32, 64):
+                    R[i] += A[i, j]  # a reducer too small
+                T.finalize_reducer(R)
+                T.copy(R, O[0])
+    assert info.value.line == _line("# a reducer too small")

@@ -171,7 +171,8 @@ def _is_index(value):
 
 
 def _is_torch(value):
-    return type(value).__module__.startswith("torch")
+    """A torch tensor (not any torch object: a torch.dtype is a value like any other)."""
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach")
 
 
 def _to_numpy(value):

@@ -47,8 +47,10 @@ def dtype_name(value):
     torch dtype; None when value is not a dtype."""
     if isinstance(value, str):
         return {"float": "float32", "int": "int32", "half": "float16", "bf16": "bfloat16"}.get(value, value)
+    if isinstance(value, type) and hasattr(value, "dtype"):  # a NumPy scalar type, np.float16
+        value = getattr(value(0), "dtype", value)
     name = getattr(value, "name", None) or str(value).replace("torch.", "")
-    return name if name in DTYPES else None
+    return name if isinstance(name, str) and name in DTYPES else None
 
 
 class TensorSpec:
@@ -121,7 +123,8 @@ class TensorType:
         return TensorSpec(shape, dtype)
 
     def __getitem__(self, item):
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], (str, DType)):
+        if isinstance(item, tuple) and len(item) == 2 and not isinstance(item[1], int) and \
+                dtype_name(item[1]) is not None:  # also NumPy and torch dtypes, as the called form takes
             return TensorSpec(item[0], item[1])
         return TensorSpec(item)
 

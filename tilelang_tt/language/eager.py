@@ -169,8 +169,13 @@ class EagerParser(Parser):
                              "T.Kernel: X: T.Tensor[[M, K], dtype], with X a parameter of the function")
         ann = node.annotation
         if isinstance(ann, ast.Subscript) and self.try_builtin_value(ann.value) in (B.Tensor, B.Buffer):
+            # As TensorType.__getitem__: [shape, dtype], else the whole subscript is the shape (float32).
             items = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
-            shape_node, dtype_node = items[0], (items[1] if len(items) > 1 else None)
+            last = self.try_dtype(items[-1]) if len(items) == 2 else None
+            if last is not None:
+                shape_node, dtype_node = items[0], items[1]
+            else:
+                shape_node, dtype_node = (ann.slice if isinstance(ann.slice, ast.Tuple) else items[0]), None
         elif isinstance(ann, ast.Call) and self.try_builtin_value(ann.func) in (B.Tensor, B.Buffer) and ann.args:
             shape_node = ann.args[0]
             dtype_node = ann.args[1] if len(ann.args) > 1 else next(
@@ -191,6 +196,14 @@ class EagerParser(Parser):
         self.tensors[name] = buf
         self.scopes[self.block_starts[-1]][name] = buf
         return []
+
+    def parse_statements(self, stmts):
+        """A block's statements; in the function's own block nothing may follow its return."""
+        for i, stmt in enumerate(stmts[:-1]):
+            if isinstance(stmt, ast.Return) and not self.kernel_depth:
+                raise self.error(stmts[i + 1], "this statement follows the kernel's return, so it would never run; "
+                                 "move it before the return or remove it")
+        return super().parse_statements(stmts)
 
     def stmt_Return(self, node):
         if self.kernel_depth or self.returned is not None:
@@ -215,10 +228,13 @@ class EagerParser(Parser):
     # ---- T.const and T.empty ----------------------------------------------------------------
     def declare_dimensions(self, node, call):
         """``M, N, K = T.const("M N K")`` (or ``"M, N, K"``): names for sizes the tensors give."""
-        if len(call.args) not in (1, 2) or not isinstance(call.args[0], ast.Constant) or \
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Constant) or \
                 not isinstance(call.args[0].value, str):
-            raise self.error(call, "T.const takes the dimensions' names as one string: M, N = T.const(\"M N\")")
+            raise self.error(call, "T.const takes the dimensions' names as one string: M, N = T.const(\"M N\") "
+                             "(dimensions are int32)")
         names = call.args[0].value.replace(",", " ").split()
+        if len(set(names)) != len(names):
+            raise self.error(call, f"T.const names a dimension twice ({call.args[0].value!r}); name each once")
         target = node.targets[0]
         targets = target.elts if isinstance(target, ast.Tuple) else [target]
         if len(targets) != len(names) or not all(isinstance(t, ast.Name) for t in targets):
@@ -226,6 +242,11 @@ class EagerParser(Parser):
                              "names: " + ", ".join(names) + f" = T.const({call.args[0].value!r})")
         for t, name in zip(targets, names):
             self.check_rebinding(t)
+            bound = self.kernel_binding(t.id)
+            if bound is not None:
+                what = "a T.const dimension" if isinstance(bound[1], _Dimension) else "a parameter or name"
+                raise self.error(t, f"{t.id} is already {what} of this kernel; T.const declares each dimension once, "
+                                 "under a name of its own")
             self.bind(t.id, _Dimension(name))
         return []
 
@@ -280,6 +301,16 @@ class EagerParser(Parser):
         return []
 
     # ---- helpers ----------------------------------------------------------------------------
+    def try_dtype(self, node):
+        """The dtype a node names (a dtype string, T.float16, a dtype parameter), or None."""
+        try:
+            value = self.eval_expr(node)
+        except Exception:  # a T.const dimension not known yet, or anything else that is no dtype
+            return None
+        if isinstance(value, (int, tuple, list, ir.Expr)):
+            return None
+        return value if B.dtype_name(value) is not None else None
+
     def try_builtin(self, func_node):
         """The T.<name> a call's function names, or None (without resolving unknown names)."""
         value = self.try_builtin_value(func_node)

@@ -92,7 +92,14 @@ class ReducerParsing:
         shape = [self.python_int(e) for e in nest.extents]
         if not all(isinstance(d, int) for d in shape):
             raise self.error(node, "a reducer is updated in a T.Parallel nest of static extents")
-        name = f"{reducer.name}_update" + (f"_{len(nest.updates)}" if nest.updates else "")
+        kept_extents = [shape[axis] for axis in kept]
+        if [self.python_int(d) for d in reducer.shape] != kept_extents:
+            raise self.error(node, f"{reducer.name} has shape {[self.python_int(d) for d in reducer.shape]}, but the "
+                             f"T.Parallel axes it keeps have extents {kept_extents}; give the reducer those extents",
+                             ValidationError)
+        count = self.reducers[reducer.name].setdefault("updates", 0)
+        self.reducers[reducer.name]["updates"] = count + 1
+        name = f"{reducer.name}_update" + (f"_{count}" if count else "")
         update = self.make_buffer(name, shape, reducer.dtype, "fragment", node)
         nest.updates.append((update, reducer, kind, reduced))
         return [self.store_element(update, list(nest.loop_vars), ir.cast(reducer.dtype, self.to_expr(value, node)),
