@@ -221,6 +221,51 @@ def test_mha_and_gqa_forward(batch, heads, seq_len, dim, groups, dtype, is_causa
     np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
 
 
+@pytest.mark.parametrize("is_causal", [False, True])
+@pytest.mark.parametrize("bshd", [False, True])
+def test_the_cores_of_a_head_share_its_k_and_v_reads(is_causal, bshd):
+    """4 heads x 1024 x 64 with 64 x 64 blocks: 16 query blocks per head, 64 blocks on the 64
+    cores. The compiler deals each head's query blocks to one row of 16 cores (two physical rows of
+    the 8 x 8 grid), whose first core reads each K and V block from DRAM and multicasts it to the
+    row: DRAM sees Q, K and V once. Causal: a core's loop ends at its diagonal block; its reader
+    follows the row's longest loop and compute discards the tiles past its own. The results are
+    bit for bit those of every core reading its own K and V (partition_strategy given)."""
+    batch, heads, seq_len, dim = 1, 4, 1024, 64
+    func = mha_forward(batch, heads, seq_len, dim, 64, 64, is_causal=is_causal, bshd=bshd)
+    kernel = tilelang_tt.compile(func, out_idx=[3, 4])
+    shape = (batch, seq_len, heads, dim) if bshd else (batch, heads, seq_len, dim)
+    q, k, v = (random(shape, "bfloat16", seed) for seed in (40, 41, 42))
+    out, lse = kernel(q, k, v)
+    expected_out, expected_lse = mha_reference(q, k, v, 1, is_causal, bshd)
+    assert_close(out, expected_out, rtol=2 ** -5, atol=2 ** -5)
+    np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
+    assert kernel.stats()["totals"]["dram_read_bytes"] == 3 * q.nbytes
+    assert kernel.plan["core_ranges"] == [[[0, 0], [7, 7]]]
+    assert len(kernel.plan["semaphores"]) == 4
+    reader = kernel.get_kernel_source("reader")
+    assert "K_mcast_sender" in reader and "V_mcast_sender" in reader and "Q_mcast" not in reader
+    assert ("k_discarded" in kernel.get_kernel_source("compute")) == is_causal
+
+    unicast = tilelang_tt.compile(func, out_idx=[3, 4], partition_strategy="row_major")
+    unicast_out, unicast_lse = unicast(q, k, v)
+    assert "semaphores" not in unicast.plan or not unicast.plan["semaphores"]
+    assert unicast.stats()["totals"]["dram_read_bytes"] > 3 * q.nbytes
+    np.testing.assert_array_equal(out.view(np.uint16), unicast_out.view(np.uint16))
+    np.testing.assert_array_equal(lse, unicast_lse)
+
+
+def test_a_batch_of_several_keeps_every_core_reading_its_own_k_and_v():
+    """A launch grid with a batch dimension of 2: the cores of a row would work on different
+    batches, so nothing is shared and each core reads its own K and V."""
+    kernel = tilelang_tt.compile(mha_forward(2, 2, 256, 64, 64, 64, is_causal=True), out_idx=[3, 4])
+    assert not kernel.plan.get("semaphores")
+    q, k, v = (random((2, 2, 256, 64), "bfloat16", seed) for seed in (43, 44, 45))
+    out, lse = kernel(q, k, v)
+    expected_out, expected_lse = mha_reference(q, k, v, 1, True, False)
+    assert_close(out, expected_out, rtol=2 ** -5, atol=2 ** -5)
+    np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
+
+
 def test_copies_of_different_dimension_pairs_of_one_tensor_are_a_located_error():
     @T.prim_func
     def mixed(Q: T.Tensor((1, 64, 2, 64), "bfloat16"), O: T.Tensor((1, 64, 2, 64), "bfloat16")):
@@ -253,4 +298,5 @@ def test_attention_compiles_against_the_release(tt_release):
                   [tilelang_tt.compile(p, out_idx=[3, 4]).artifacts_dir
                    for p in (mha_forward(1, 4, 128, 64, 32, 64, groups=2),
                              mha_forward(1, 2, 128, 64, 32, 32, is_causal=True),
+                             mha_forward(1, 2, 1024, 64, 64, 64, is_causal=True),
                              mha_forward(1, 2, 64, 64, 32, 32, bshd=True))])

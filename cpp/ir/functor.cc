@@ -2,6 +2,8 @@
 // child changed (functor.h).
 #include "ir/functor.h"
 
+#include <map>
+
 #include "ir/intrinsics.h"
 
 namespace tt::ir {
@@ -300,7 +302,40 @@ private:
     const std::function<Expr(const Var &)> &f_;
 };
 
+class Rebinder : public IRMutator {
+protected:
+    using IRMutator::visit;
+    Expr visit(const VarNode *op) override {
+        auto it = renamed_.find(op);
+        return it == renamed_.end() ? IRMutator::visit(op) : Expr(it->second);
+    }
+    Stmt visit(const LetStmtNode *op) override {
+        Expr value = mutate(op->value);
+        Var var = renew(op->var);
+        return LetStmtNode::make(var, value, mutate(op->body), op->span);
+    }
+    Stmt visit(const ForNode *op) override {
+        Expr min = mutate(op->min), extent = mutate(op->extent);
+        Var var = renew(op->loop_var);
+        return ForNode::make(var, min, extent, op->for_kind, mutate(op->body), op->num_stages, op->annotations,
+                             op->span);
+    }
+
+private:
+    Var renew(const Var &v) {
+        Var fresh = make_var(v->name, v->dtype, v->span);
+        renamed_[v.get()] = fresh;
+        return fresh;
+    }
+    std::map<const VarNode *, Var> renamed_;
+};
+
 }  // namespace
+
+Stmt rebind(const Stmt &s) {
+    Rebinder r;
+    return r(s);
+}
 
 void post_order_visit(const Stmt &s, const std::function<void(const Node *)> &f) {
     NodeCollector c(f);

@@ -100,4 +100,8 @@ bool uses_var(const Expr &e, const Var &var);
 Stmt substitute(const Stmt &s, const std::function<Expr(const Var &)> &f);
 Expr substitute(const Expr &e, const std::function<Expr(const Var &)> &f);
 
+/*! \brief A copy of s whose lets and loops bind new variables of the same names, so that it can
+ *  stand beside s in one function (every Var is bound once); free variables stay. */
+Stmt rebind(const Stmt &s);
+
 }  // namespace tt::ir

@@ -284,14 +284,53 @@ private:
             Expr never = LENode::make(extent, make_int(0));
             for (const auto &[buffer, constant] : accumulated) skipped.append(ops_.fill_if(buffer, never, constant));
         }
+        // Multicast copies in a loop whose count depends on the block (tt_multicast.h): every reader
+        // of the core row goes on to the row's largest count, so each transfer reaches all
+        // receivers, and compute discards the tiles past its own count.
+        RoleStmts row_trips;
+        if (std::vector<Stmt> discards = multicast_discards(op); !discards.empty()) {
+            std::optional<int64_t> most = ctx_.row_trip_count(op->extent);
+            TT_ICHECK(most) << "the multicast loop over " << op->loop_var->name << " has no largest trip count";
+            const Expr extra = SubNode::make(ctx_.runtime_constant(op->loop_var->name + "_row_trip_count", *most),
+                                             extent);
+            row_trips[KernelRole::Reader].push_back(rebind(ForNode::make(op->loop_var, AddNode::make(op->min, extent),
+                                                                         extra, ForKind::Serial,
+                                                                         seq(body[KernelRole::Reader]), 0, {}, op->span)));
+            row_trips[KernelRole::Compute].push_back(
+                ForNode::make(make_var(op->loop_var->name + "_discarded", op->loop_var->dtype, op->span), make_int(0),
+                              extra, ForKind::Serial, seq(discards), 0, {}, op->span));
+        }
         RoleStmts out = stamped(moves, op->span);
         for (KernelRole role : kRoles) {
             if (body[role].empty()) continue;
             std::vector<Stmt> stmts{
                 ForNode::make(op->loop_var, op->min, extent, ForKind::Serial, seq(body[role]), 0, {}, op->span)};
+            stmts.insert(stmts.end(), row_trips[role].begin(), row_trips[role].end());
             stmts.insert(stmts.end(), skipped[role].begin(), skipped[role].end());
             out[role].push_back(named ? LetStmtNode::make(named, op->extent, seq(stmts), op->span) : seq(stmts));
         }
+        return out;
+    }
+
+    // Compute's discard of one trip's multicast tiles in `op` when its trip count depends on the
+    // block (nothing otherwise): it waits for the pages the reader pushed and pops them.
+    std::vector<Stmt> multicast_discards(const ForNode *op) {
+        std::vector<Stmt> out;
+        int64_t trips;
+        if (as_const_int(fold_constants(through_lets(op->extent, ctx_.lets())), &trips)) return out;
+        post_order_visit(op->body, [&](const Node *n) {
+            if (n->kind != NodeKind::Call) return;
+            const auto *call = static_cast<const CallNode *>(n);
+            if (call->op->name != "tl.copy" || call->args.size() < 2) return;
+            const auto *source = call->args[0].as<RegionNode>();
+            const auto *destination = call->args[1].as<RegionNode>();
+            if (!source || !destination || !ctx_.multicast(source->buffer)) return;
+            const BufferLayout &layout = ctx_.layout(source->buffer, call->span);
+            auto [rows, cols] = region_tiles(source, call->span, layout.tile_axes, layout.row_block, ctx_.lets());
+            const Expr cb = make_int(ctx_.cb(destination->buffer, call->span).config.cb_index);
+            out.push_back(tt_call("cb_wait_front", {cb, make_int(rows * cols)}));
+            out.push_back(tt_call("cb_pop_front", {cb, make_int(rows * cols)}));
+        });
         return out;
     }
 

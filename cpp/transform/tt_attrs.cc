@@ -203,7 +203,7 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
 #define TT_DYNAMIC_DIM_FIELDS(X) X(name) X(tensor) X(axis) X(value)
 #define TT_DYNAMIC_SHAPE_FIELDS(X) X(dims) X(tensor_axes) X(grid)
 #define TT_MULTICAST_OPERAND_FIELDS(X) X(buffer) X(axis) X(sender_semaphore) X(receiver_semaphore)
-#define TT_MULTICAST_PLAN_FIELDS(X) X(cols) X(rows) X(operands)
+#define TT_MULTICAST_PLAN_FIELDS(X) X(cols) X(rows) X(row_span) X(operands)
 #define TT_KERNEL_DESC_FIELDS(X) \
     X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args)
 // clang-format on

@@ -284,6 +284,10 @@ struct MulticastOperand {
 struct MulticastPlan {
     int cols = 1;
     int rows = 1;
+    /// Physical core rows one core row covers: a row longer than the core grid's width (cols a
+    /// multiple of it) folds onto row_span full physical rows, which are still one multicast
+    /// rectangle. 1 otherwise; only row operands are multicast when it is larger.
+    int row_span = 1;
     std::vector<MulticastOperand> operands;
 };
 

@@ -6,6 +6,7 @@
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
+#include "transform/analysis.h"
 
 namespace tt::transform {
 
@@ -169,6 +170,10 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
     if (auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE)) dynamic_axes_ = dynamic->tensor_axes;
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");
     multicast_ = find_attr<MulticastPlan>(func, attr::TT_MULTICAST);
+    if (multicast_) {
+        block_vars_ = find_kernel_launch(func)->block_vars;
+        grid_ = launch_grid(func);
+    }
     const auto vectors = vector_layouts(func);
     auto onchip = is_onchip;
     auto note_compute_read = [&](const Expr &region) {

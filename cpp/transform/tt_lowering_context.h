@@ -191,6 +191,12 @@ public:
     const MulticastOperand *multicast(const ir::Buffer &global) const {
         return multicast_ ? find_multicast_operand(*multicast_, global->name) : nullptr;
     }
+    /*! \brief The trip count every reader of a core row runs for a loop of multicast copies whose
+     *  count depends on the block: its largest over the launch grid (max_over_blocks, through the
+     *  current lets); nullopt without multicast or when it is not known. */
+    std::optional<int64_t> row_trip_count(const ir::Expr &extent) const {
+        return multicast_ ? max_over_blocks(extent, block_vars_, grid_, lets_) : std::nullopt;
+    }
 
 private:
     /*! A CB added by lowering, as `base` with another key, dtype and flow; checks the CB count
@@ -211,6 +217,8 @@ private:
     std::map<const ir::VarNode *, ir::Expr> lets_;
     ir::Expr read_condition_;
     std::optional<MulticastPlan> multicast_;
+    std::vector<ir::Var> block_vars_;  ///< the launch's, with multicast
+    std::vector<int64_t> grid_;        ///< the launch grid's extents, with multicast
     ComputeConfig compute_;
     bool prefetch_;
     const target::DeviceSpec &device_;

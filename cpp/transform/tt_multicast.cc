@@ -8,20 +8,57 @@
 
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
+#include "ir/arith.h"
 #include "transform/analysis.h"
+#include "transform/tt_tile_dataflow.h"
 
 namespace tt::transform {
 
-namespace {
-
 using namespace ir;
+
+std::optional<int64_t> max_over_blocks(const Expr &extent, const std::vector<Var> &block_vars,
+                                       const std::vector<int64_t> &grid, const Lets &lets) {
+    const Expr e = through_lets(extent, lets);
+    std::vector<size_t> dims;
+    for (size_t d = 0; d < block_vars.size() && d < grid.size(); ++d) {
+        bool uses = false;
+        post_order_visit(EvaluateNode::make(e), [&](const Node *n) { uses |= n == block_vars[d].get(); });
+        if (uses) dims.push_back(d);
+    }
+    // Every block the extent can see, tried one by one (the grid has constant extents here).
+    constexpr int64_t kMostTries = int64_t(1) << 16;
+    int64_t tries = 1;
+    for (size_t d : dims) {
+        if (grid[d] < 1 || (tries *= grid[d]) > kMostTries) return std::nullopt;
+    }
+    std::optional<int64_t> most;
+    for (int64_t t = 0; t < tries; ++t) {
+        std::map<const VarNode *, int64_t> block;
+        int64_t rest = t;
+        for (size_t d : dims) {
+            block[block_vars[d].get()] = rest % grid[d];
+            rest /= grid[d];
+        }
+        const Expr at = fold_constants(substitute(e, [&](const Var &v) {
+            auto it = block.find(v.get());
+            return it == block.end() ? Expr(v) : make_int(it->second);
+        }));
+        int64_t value;
+        if (!as_const_int(at, &value)) return std::nullopt;
+        most = std::max(most.value_or(value), value);
+    }
+    return most;
+}
+
+namespace {
 
 /*! Per global tensor read into an on-chip buffer: the block variables its copies depend on, or
  *  "not shareable" once a copy is under an `if`, inside a loop whose trip count depends on a block
  *  variable, or depends on another set of block variables than the tensor's other copies. */
 class ShareableCopies : public IRVisitor {
 public:
-    explicit ShareableCopies(const std::vector<Var> &block_vars) : block_vars_(block_vars) {}
+    ShareableCopies(const std::vector<Var> &block_vars, const std::vector<int64_t> &grid)
+        : block_vars_(block_vars), grid_(grid) {}
     using IRVisitor::visit;
 
     struct Use {
@@ -29,6 +66,9 @@ public:
         bool shareable = true;
     };
     std::map<std::string, Use> uses;
+    /// Per loop whose trip count depends on a block variable, the tensors copied in it: multicast
+    /// for the row's longest trip count, so all of them or none (the reader runs the copies alone).
+    std::vector<std::set<std::string>> drained_loops;
 
 protected:
     void visit(const LetStmtNode *op) override {
@@ -36,11 +76,21 @@ protected:
         IRVisitor::visit(op);
     }
     void visit(const ForNode *op) override {
-        // A trip count that differs between blocks would put cores of one row out of step.
+        // A trip count that differs between blocks would put cores of one row out of step, unless
+        // the readers all run the largest (a causal loop bound, T.min(n, f(bx))): receivers' compute
+        // then discards the extra tiles. Only for a loop of copies alone, not nested in another.
         const bool in_step = block_dims_of(op->min).empty() && block_dims_of(op->extent).empty();
-        unsteady_ += in_step ? 0 : 1;
+        const bool drained = !in_step && drained_ == 0 && unsteady_ == 0 && block_dims_of(op->min).empty() &&
+                             max_over_blocks(op->extent, block_vars_, grid_, lets_).has_value();
+        const int unsteady = in_step ? 0 : drained ? 0 : 1;
+        // A loop inside a drained loop would repeat its copies a block-dependent number of times.
+        const int nested = drained_ > 0 ? 1 : 0;
+        if (drained) drained_loops.emplace_back();
+        drained_ += drained ? 1 : 0;
+        unsteady_ += unsteady + nested;
         IRVisitor::visit(op);
-        unsteady_ -= in_step ? 0 : 1;
+        unsteady_ -= unsteady + nested;
+        drained_ -= drained ? 1 : 0;
     }
     void visit(const IfThenElseNode *op) override {
         ++unsteady_;
@@ -60,12 +110,14 @@ protected:
             std::set<int> d = block_dims_of(r.min);
             dims.insert(d.begin(), d.end());
         }
+        if (drained_ > 0) drained_loops.back().insert(source->buffer->name);
         auto [it, first] = uses.try_emplace(source->buffer->name, Use{dims, true});
         if (unsteady_ > 0 || (!first && it->second.block_dims != dims)) it->second.shareable = false;
     }
 
 private:
-    /*! The launch-grid dimensions whose block variables e depends on, through lets. */
+    /*! The launch-grid dimensions whose block variables e depends on, through lets; a third
+     *  dimension of extent 1 (one batch) has one block, the same on every core, and does not count. */
     std::set<int> block_dims_of(const Expr &e) const {
         std::set<int> dims;
         std::set<const VarNode *> seen;
@@ -75,7 +127,7 @@ private:
                 const auto *v = static_cast<const VarNode *>(n);
                 if (!seen.insert(v).second) return;
                 for (size_t d = 0; d < block_vars_.size(); ++d) {
-                    if (block_vars_[d].get() == v) dims.insert(static_cast<int>(d));
+                    if (block_vars_[d].get() == v && (d < 2 || grid_[d] > 1)) dims.insert(static_cast<int>(d));
                 }
                 auto let = lets_.find(v);
                 if (let != lets_.end()) walk(let->second);
@@ -86,8 +138,10 @@ private:
     }
 
     const std::vector<Var> &block_vars_;
+    const std::vector<int64_t> &grid_;
     std::map<const VarNode *, Expr> lets_;
     int unsteady_ = 0;
+    int drained_ = 0;
 };
 
 int64_t largest_divisor_within(int64_t n, int64_t limit) {
@@ -99,7 +153,9 @@ int64_t largest_divisor_within(int64_t n, int64_t limit) {
 
 /*! Whether anything outside the scheme's conditions rules it out (see tt_multicast.h). */
 bool scheme_applies(const PrimFunc &func, const WorkPartition &balanced, const PassContext &ctx) {
-    if (balanced.grid.size() != 2 || ctx.options().partition_strategy) return false;
+    // A third dimension of extent 1 (one batch) leaves the grid two-dimensional.
+    const std::vector<int64_t> &g = balanced.grid;
+    if (!(g.size() == 2 || (g.size() == 3 && g[2] == 1)) || ctx.options().partition_strategy) return false;
     if (func->attrs.count(attr::TL_SWIZZLE) || func->attrs.count(attr::TT_DYNAMIC_SHAPE)) return false;
     if (auto launch = find_attr<Json>(func, attr::TT_LAUNCH); launch && launch->value("count", 1) > 1) return false;
     for (const auto &[name, layout] : get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout")) {
@@ -116,20 +172,44 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const Prim
                                                                        const PassContext &ctx) {
     if (!scheme_applies(func, balanced, ctx)) return std::nullopt;
     const int64_t gx = balanced.grid[0], gy = balanced.grid[1];
+    const KernelLaunchNode *launch = find_kernel_launch(func);
+    ShareableCopies copies(launch->block_vars, balanced.grid);
+    copies(launch->body);
+    // A region that moves with by alone is the same along a core row (x varies), one that moves
+    // with bx alone the same down a core column.
+    std::vector<std::pair<std::string, bool>> shareable;  // tensor, along a row
+    for (const auto &[buffer, use] : copies.uses) {
+        if (use.shareable && use.block_dims.size() == 1) shareable.emplace_back(buffer, *use.block_dims.begin() == 1);
+    }
+    const bool rows_only = !shareable.empty() &&
+                           std::all_of(shareable.begin(), shareable.end(), [](const auto &s) { return s.second; });
     MulticastPlan plan;
     plan.cols = static_cast<int>(largest_divisor_within(gx, core_grid.x));
     plan.rows = static_cast<int>(largest_divisor_within(gy, core_grid.y));
+    if (rows_only) {
+        // Only rows share: the longest row the core count allows reads the shared tensors fewest
+        // times; one longer than the grid's width folds onto whole physical rows.
+        for (int64_t cols = std::min<int64_t>(gx, balanced.num_cores); cols > plan.cols; --cols) {
+            const int64_t rows = balanced.num_cores / cols;
+            if (gx % cols || balanced.num_cores % cols || gy % rows || cols % core_grid.x) continue;
+            plan.cols = static_cast<int>(cols);
+            plan.rows = static_cast<int>(rows);
+            plan.row_span = static_cast<int>(cols / core_grid.x);
+            break;
+        }
+    }
     if (plan.cols * plan.rows != balanced.num_cores || plan.cols * plan.rows < 2) return std::nullopt;
-
-    const KernelLaunchNode *launch = find_kernel_launch(func);
-    ShareableCopies copies(launch->block_vars);
-    copies(launch->body);
-    for (const auto &[buffer, use] : copies.uses) {
-        if (!use.shareable || use.block_dims.size() != 1) continue;
-        // A region that moves with by alone is the same along a core row (x varies), one that
-        // moves with bx alone the same down a core column.
-        const bool along_row = *use.block_dims.begin() == 1;
-        if ((along_row ? plan.cols : plan.rows) < 2) continue;
+    std::set<std::string> chosen;
+    for (const auto &[buffer, along_row] : shareable) {
+        if ((along_row ? plan.cols : plan.rows) >= 2) chosen.insert(buffer);
+    }
+    for (const std::set<std::string> &loop : copies.drained_loops) {
+        if (!std::includes(chosen.begin(), chosen.end(), loop.begin(), loop.end())) {
+            for (const std::string &buffer : loop) chosen.erase(buffer);
+        }
+    }
+    for (const auto &[buffer, along_row] : shareable) {
+        if (!chosen.count(buffer)) continue;
         const int semaphore = static_cast<int>(plan.operands.size()) * 2;
         plan.operands.push_back(MulticastOperand{buffer, along_row ? "row" : "column", semaphore, semaphore + 1});
     }
@@ -142,8 +222,9 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const Prim
     partition.num_cores = plan.cols * plan.rows;
     partition.panel = static_cast<int>(gy / plan.rows);
     const int64_t per_core = partition.total_blocks / partition.num_cores;
+    const int width = plan.cols / plan.row_span;
     for (int k = 0; k < partition.num_cores; ++k) {
-        partition.cores.push_back(CoreWork{CoreCoord{k % plan.cols, k / plan.cols}, k * per_core, per_core});
+        partition.cores.push_back(CoreWork{CoreCoord{k % width, k / width}, k * per_core, per_core});
     }
     return std::make_pair(plan, partition);
 }
@@ -157,9 +238,13 @@ const std::vector<std::string> &multicast_arg_fields() {
 KernelArg multicast_core_arg(const MulticastPlan &plan, const MulticastOperand &operand, const std::string &field,
                              const CoreCoord &core) {
     const bool row = operand.axis == "row";
-    // The rectangle of the core's row (column), its sender first.
-    const CoreCoord first = row ? CoreCoord{0, core.y} : CoreCoord{core.x, 0};
-    const CoreCoord last = row ? CoreCoord{plan.cols - 1, core.y} : CoreCoord{core.x, plan.rows - 1};
+    TT_ICHECK(row || plan.row_span == 1) << "column multicast of " << operand.buffer << " over rows spanning "
+                                         << plan.row_span << " physical rows";
+    // The rectangle of the core's row (column), its sender first; a row spans row_span physical rows.
+    const int width = plan.cols / plan.row_span;
+    const int top = core.y / plan.row_span * plan.row_span;
+    const CoreCoord first = row ? CoreCoord{0, top} : CoreCoord{core.x, 0};
+    const CoreCoord last = row ? CoreCoord{width - 1, top + plan.row_span - 1} : CoreCoord{core.x, plan.rows - 1};
     auto noc = [](const char *marker, const CoreCoord &c) { return KernelArg{0, marker, Json::array({c.x, c.y})}; };
     if (field == "sender") return KernelArg::of(core == first ? 1 : 0);
     if (field == "x0") return noc("noc_x", first);

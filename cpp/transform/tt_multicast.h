@@ -25,10 +25,18 @@
  *  along an axis of two or more cores. A copy is shareable when it reads a global tensor into an
  *  on-chip buffer, is not under an `if`, every loop around it has a trip count free of block
  *  variables (so cores stay in step), and every copy of that tensor depends on the same one block
- *  variable.
+ *  variable. One loop around it may have a trip count that depends on the block (causal attention's
+ *  T.min(n, T.ceildiv((bx + 1) * block_M, block_N))) when its largest value over the grid is known
+ *  (max_over_blocks) and every tensor copied in it is multicast: the readers all run that many
+ *  trips, and compute discards the tiles past its own count (LowerTTTileIntrinsics). A launch dimension of extent 1 (a batch of one) does not count: its grid is 2-D.
+ *
+ *  When only rows share (K and V of attention move with the head `by` alone), rows are as long as
+ *  the core count allows: a row longer than the grid's width takes whole physical rows
+ *  (MulticastPlan::row_span), still one rectangle, so a row reads each shared tile once.
  */
 #pragma once
 
+#include <map>
 #include <optional>
 
 #include "transform/pass.h"
@@ -42,6 +50,15 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const ir::
                                                                        const WorkPartition &balanced,
                                                                        const CoreGrid &core_grid,
                                                                        const PassContext &ctx);
+
+/*! \brief The largest value `extent` takes over the blocks of a launch grid of constant extents
+ *  `grid` (its block variables `block_vars`, seen through `lets`): the trip count every reader of
+ *  a core row runs for a loop whose count depends on the block (the receivers' compute discards
+ *  the tiles past its own count). nullopt when some block's value is not a constant or there are
+ *  more than 65,536 blocks to try. */
+std::optional<int64_t> max_over_blocks(const ir::Expr &extent, const std::vector<ir::Var> &block_vars,
+                                       const std::vector<int64_t> &grid,
+                                       const std::map<const ir::VarNode *, ir::Expr> &lets);
 
 /*! \brief The fields of an operand's per-core reader arguments, in argument order: sender (1 on
  *  the core that reads from DRAM), the multicast rectangle's physical NoC corners x0, y0, x1, y1

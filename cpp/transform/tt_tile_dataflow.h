@@ -26,7 +26,9 @@ struct GlobalToCB {
  *  tiles. A copy of a tensor ctx.multicast() names is read only on its row's (column's) sender
  *  core, which then multicasts the reserved pages to the others' same pages: receivers count
  *  themselves ready on the sender's semaphore, the sender writes the pages and VALID into theirs
- *  (docs/codegen.md, "Multicast readers"); per-core values are tt.multicast_arg placeholders. With prefetch every tile read of the stage is issued before a single read barrier, so
+ *  (docs/codegen.md, "Multicast readers"); per-core values are tt.multicast_arg markers that
+ *  GridToPersistentTT replaces with runtime arguments. With prefetch every tile read of the stage
+ *  is issued before a single read barrier, so
  *  the NoC overlaps them; without it each tile read is followed by its own barrier. While
  *  ctx.read_condition() is defined the reads run only when it holds; otherwise the reader writes
  *  zeros into the reserved pages through their L1 pointer (no DRAM read), and pushes them alike. */

@@ -132,7 +132,8 @@ PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     if (auto multicast = plan_multicast(func, partition, core_grid, ctx)) {
         auto &[plan, patches] = *multicast;
         out = with_attr(out, attr::TT_MULTICAST, plan);
-        out = with_attr(out, attr::TT_CORE_RANGES, CoreRanges{CoreRange{{0, 0}, {plan.cols - 1, plan.rows - 1}}});
+        const CoreCoord last{plan.cols / plan.row_span - 1, plan.rows * plan.row_span - 1};
+        out = with_attr(out, attr::TT_CORE_RANGES, CoreRanges{CoreRange{{0, 0}, last}});
         return with_attr(out, attr::TT_WORK_PARTITION, patches);
     }
     out = with_attr(out, attr::TT_CORE_RANGES, core_ranges_of(partition, core_grid));

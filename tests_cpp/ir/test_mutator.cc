@@ -2,6 +2,8 @@
 // unchanged subtree and rebuilding exactly the changed path.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "builders.h"
 #include "ir/equal.h"
 #include "ir/functor.h"
@@ -89,6 +91,32 @@ TEST(Mutator, SubstituteInStatements) {
     post_order_visit(pinned, [&](const Node *n) { uses_of_bx += n == bx.get(); });
     EXPECT_EQ(uses_of_bx, 0);
     EXPECT_NE(to_text(pinned).find("C[by * 64 + i, 3 * 128 + j] = A[by * 64 + i, 3 * 128 + j]"), std::string::npos);
+}
+
+// rebind() copies a statement with new variables at its lets and loops, so the copy can follow the
+// original in one function; the free variables (the launch's bx, by) stay shared.
+TEST(Mutator, RebindRenewsBoundVariablesOnly) {
+    Stmt body = build_corpus_case("elementwise_add")->functions[0].second->body;
+    const auto *launch = body.as<KernelLaunchNode>();
+    const Stmt loops = launch->body;
+    const Stmt copy = rebind(loops);
+    EXPECT_EQ(to_text(copy), to_text(loops));
+    std::set<const Node *> bound, bound_in_copy, free_in_copy;
+    auto binders = [](const Stmt &s, std::set<const Node *> *out) {
+        post_order_visit(s, [&](const Node *n) {
+            if (n->kind == NodeKind::For) out->insert(static_cast<const ForNode *>(n)->loop_var.get());
+            if (n->kind == NodeKind::LetStmt) out->insert(static_cast<const LetStmtNode *>(n)->var.get());
+        });
+    };
+    binders(loops, &bound);
+    binders(copy, &bound_in_copy);
+    ASSERT_FALSE(bound.empty());
+    for (const Node *v : bound_in_copy) EXPECT_FALSE(bound.count(v));
+    post_order_visit(copy, [&](const Node *n) {
+        if (n->kind == NodeKind::Var) free_in_copy.insert(n);
+    });
+    for (const Node *v : bound) EXPECT_FALSE(free_in_copy.count(v));
+    EXPECT_TRUE(free_in_copy.count(launch->block_vars[0].get()));
 }
 
 // Overriding mutate_buffer swaps a buffer in allocations, regions and calls in one place.

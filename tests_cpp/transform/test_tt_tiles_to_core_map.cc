@@ -10,6 +10,7 @@
 #include "ir/functor.h"
 #include "transform/infer_tt_layout.h"
 #include "transform/shard_placement.h"
+#include "transform/tt_multicast.h"
 #include "transform/tt_tiles_to_core_map.h"
 
 namespace tt::transform {
@@ -258,7 +259,7 @@ TEST(TTTilesToCoreMap, ReferenceGemmIsDealtInPatchesThatMulticastAAndB) {
             EXPECT_EQ(decode_block_index(p, w.start + t)[0], decode_block_index(p, column_first.start + t)[0]);
         }
     }
-    EXPECT_EQ(after->attrs.at(attr::TT_MULTICAST), Json::parse(R"({"cols": 8, "rows": 8, "operands": [
+    EXPECT_EQ(after->attrs.at(attr::TT_MULTICAST), Json::parse(R"({"cols": 8, "rows": 8, "row_span": 1, "operands": [
         {"buffer": "A", "axis": "row", "sender_semaphore": 0, "receiver_semaphore": 1},
         {"buffer": "B", "axis": "column", "sender_semaphore": 2, "receiver_semaphore": 3}]})"));
     EXPECT_EQ(after->attrs.at(attr::TT_CORE_RANGES), Json::parse(R"([[[0,0],[7,7]]])"));
@@ -271,6 +272,21 @@ TEST(TTTilesToCoreMap, TransposedBIsStillMulticastDownColumns) {
     ASSERT_EQ(plan.operands.size(), 2u);
     EXPECT_EQ(plan.operands[1].buffer, "B");
     EXPECT_EQ(plan.operands[1].axis, "column");
+}
+
+// The largest trip count of causal attention's K/V loop over a 16 x 4 launch grid: the last query
+// block's T.min(16, T.ceildiv((bx + 1) * 64, 64)); unknown where a value is not a constant.
+TEST(TTTilesToCoreMap, LargestTripCountOverTheLaunchGrid) {
+    Var bx = make_var("bx"), by = make_var("by"), n = make_var("n");
+    const Expr last_row = MulNode::make(AddNode::make(bx, make_int(1)), make_int(64));
+    const Expr causal =
+        MinNode::make(make_int(16), FloorDivNode::make(AddNode::make(last_row, make_int(63)), make_int(64)));
+    EXPECT_EQ(max_over_blocks(causal, {bx, by}, {16, 4}, {}), std::optional<int64_t>(16));
+    EXPECT_EQ(max_over_blocks(causal, {bx, by}, {8, 4}, {}), std::optional<int64_t>(8));
+    Var limit = make_var("limit");  // through a let, as the kernel names it (loop_range)
+    EXPECT_EQ(max_over_blocks(limit, {bx, by}, {8, 4}, {{limit.get(), AddNode::make(by, make_int(1))}}),
+              std::optional<int64_t>(4));
+    EXPECT_EQ(max_over_blocks(AddNode::make(bx, n), {bx, by}, {8, 4}, {}), std::nullopt);
 }
 
 TEST(TTTilesToCoreMap, NoMulticastWhereItDoesNotApply) {
