@@ -49,8 +49,16 @@ def test_reference_gemm_reads_each_input_once_and_matches_the_unicast_bits():
     func = matmul(n, n, n, 128, 128, 32, dtype="bfloat16")
     kernel, c, totals = run(func, a, b)
     reader = kernel.get_kernel_source("reader")
-    assert "noc_async_write_multicast(" in reader and "noc_semaphore_inc(" in reader
+    assert "noc_async_write_multicast_loopback_src(" in reader and "noc_semaphore_inc(" in reader
     assert semaphores(kernel) == 4
+    # One sender per row for A and per column for B, and no core sends both: each sender's reader
+    # reads and multicasts one operand's tiles per step.
+    plan_reader = kernel.plan["kernels"][0]
+    names = plan_reader["runtime_arg_names"]
+    flags = {core: (args[names.index("A_mcast_sender")], args[names.index("B_mcast_sender")])
+             for core, args in plan_reader["runtime_args"].items()}
+    assert sorted(flags.values()).count((1, 0)) == 4 and sorted(flags.values()).count((0, 1)) == 4
+    assert (1, 1) not in flags.values()
     assert kernel.plan["core_ranges"] == [[[0, 0], [3, 3]]]
     assert kernel.plan["work_partition"]["strategy"] == "block"
     assert totals["dram_read_bytes"] == 2 * n * n * 2  # A and B read once

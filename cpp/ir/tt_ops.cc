@@ -128,11 +128,14 @@ void register_multicast() {
            int_arg("l1_address")},
           kRoleDataMovement, "multicast NoC address of l1_address in every core of a physical rectangle",
           ResultRule::Fixed, DataType::int32());
-    tt_op("noc_async_write_multicast",
+    tt_op("noc_async_write_multicast_loopback_src",
           {int_arg("l1_address"), int_arg("multicast_noc_addr"), int_arg("size"), int_arg("num_dests")},
-          kRoleDataMovement, "start writing size bytes of L1 to every core of a multicast address but the sender");
-    tt_op("noc_semaphore_set_multicast", {int_arg("semaphore_address"), int_arg("multicast_noc_addr"), int_arg("num_dests")},
-          kRoleDataMovement, "copy the local semaphore's value to the same semaphore of every core of a multicast address");
+          kRoleDataMovement,
+          "start writing size bytes of L1 to every core of a multicast address, the sender included");
+    tt_op("noc_semaphore_set_multicast_loopback_src",
+          {int_arg("semaphore_address"), int_arg("multicast_noc_addr"), int_arg("num_dests")}, kRoleDataMovement,
+          "copy the local semaphore's value to the same semaphore of every core of a multicast address, the sender "
+          "included");
 }
 
 // Scalar access to L1 (CB pages the kernel reserved) through a pointer: no call of the release,

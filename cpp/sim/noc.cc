@@ -119,7 +119,13 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
     for (uint32_t y = std::min(y_start, y_end); y <= std::max(y_start, y_end); ++y)
         for (uint32_t x = std::min(x_start, x_end); x <= std::max(x_start, x_end); ++x) {
             const int core = dev.core_at_noc(x, y);
-            if (core < 0 || (core == k.core && !include_self)) continue;
+            if (core == k.core && !include_self)
+                fail(call, loc,
+                     "the sender (" + std::to_string(x) + "," + std::to_string(y) + ") lies in the rectangle (" +
+                         std::to_string(x_start) + "," + std::to_string(y_start) + ")-(" + std::to_string(x_end) +
+                         "," + std::to_string(y_end) + "), which this call cannot write to; leave it out of the "
+                         "rectangle, or use the _loopback_src form and count it in num_dests");
+            if (core < 0) continue;
             note_core_access(core);
             std::memmove(dev.memory.l1(core, local), dev.memory.l1(k.core, src_l1), size);
             ++reached;

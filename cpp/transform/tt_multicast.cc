@@ -230,8 +230,9 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const Prim
 }
 
 const std::vector<std::string> &multicast_arg_fields() {
-    static const std::vector<std::string> fields = {"sender", "x0", "y0", "x1", "y1", "receivers",
-                                                    "sender_semaphore", "receiver_semaphore"};
+    static const std::vector<std::string> fields = {"sender",       "x0",           "y0",       "x1",
+                                                    "y1",           "sender_x",     "sender_y", "receivers",
+                                                    "destinations", "sender_semaphore", "receiver_semaphore"};
     return fields;
 }
 
@@ -240,18 +241,31 @@ KernelArg multicast_core_arg(const MulticastPlan &plan, const MulticastOperand &
     const bool row = operand.axis == "row";
     TT_ICHECK(row || plan.row_span == 1) << "column multicast of " << operand.buffer << " over rows spanning "
                                          << plan.row_span << " physical rows";
-    // The rectangle of the core's row (column), its sender first; a row spans row_span physical rows.
+    // The rectangle of the core's row (column); a row spans row_span physical rows, its k-th core
+    // at (k % width, top + k / width).
     const int width = plan.cols / plan.row_span;
     const int top = core.y / plan.row_span * plan.row_span;
     const CoreCoord first = row ? CoreCoord{0, top} : CoreCoord{core.x, 0};
     const CoreCoord last = row ? CoreCoord{width - 1, top + plan.row_span - 1} : CoreCoord{core.x, plan.rows - 1};
+    // The sender moves along the rectangle with the row (column) and with the operand's place in
+    // the plan, so that no core sends two operands (A's of row r at r, B's of column c at c + 1)
+    // and every sender reads and multicasts one operand's tiles per step.
+    const int ordinal = static_cast<int>(&operand - plan.operands.data());
+    TT_ICHECK(ordinal >= 0 && ordinal < static_cast<int>(plan.operands.size())) << operand.buffer << " is not in the plan";
+    const int line = row ? core.y / plan.row_span : core.x;
+    const int size = row ? plan.cols : plan.rows;
+    const int place = (line + ordinal) % size;
+    const CoreCoord sender = row ? CoreCoord{place % width, top + place / width} : CoreCoord{core.x, place};
     auto noc = [](const char *marker, const CoreCoord &c) { return KernelArg{0, marker, Json::array({c.x, c.y})}; };
-    if (field == "sender") return KernelArg::of(core == first ? 1 : 0);
+    if (field == "sender") return KernelArg::of(core == sender ? 1 : 0);
     if (field == "x0") return noc("noc_x", first);
     if (field == "y0") return noc("noc_y", first);
     if (field == "x1") return noc("noc_x", last);
     if (field == "y1") return noc("noc_y", last);
-    if (field == "receivers") return KernelArg::of(static_cast<uint32_t>((row ? plan.cols : plan.rows) - 1));
+    if (field == "sender_x") return noc("noc_x", sender);
+    if (field == "sender_y") return noc("noc_y", sender);
+    if (field == "receivers") return KernelArg::of(static_cast<uint32_t>(size - 1));
+    if (field == "destinations") return KernelArg::of(static_cast<uint32_t>(size));
     if (field == "sender_semaphore") return KernelArg{0, "semaphore", operand.sender_semaphore};
     TT_ICHECK(field == "receiver_semaphore") << "unknown multicast argument " << field;
     return KernelArg{0, "semaphore", operand.receiver_semaphore};

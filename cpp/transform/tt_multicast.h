@@ -11,9 +11,10 @@
  *  number of blocks, and at step t all cores of core row y work on the same launch row `by`, all
  *  cores of core column x on the same launch column `bx`. A T.copy from a global tensor whose
  *  region depends on `by` and not on `bx` (A of a GEMM) therefore reads the same tiles on every core
- *  of a core row at the same step: core (0, y) reads them and multicasts them into the same CB
- *  pages of cores (1..cols-1, y); one that depends on `bx` and not on `by` (B) goes down core
- *  columns from (x, 0). Semaphores order each transfer: receivers count themselves ready (their
+ *  of a core row at the same step: one core of the row reads them and multicasts them into the same
+ *  CB pages of every core of the row (itself included, with loopback); one that depends on `bx`
+ *  and not on `by` (B) goes down core columns. The senders are spread so that no core sends two
+ *  operands (multicast_core_arg). Semaphores order each transfer: receivers count themselves ready (their
  *  pages reserved) on the sender's semaphore, the sender multicasts the pages and then VALID into
  *  the receivers' semaphore.
  *
@@ -61,9 +62,12 @@ std::optional<int64_t> max_over_blocks(const ir::Expr &extent, const std::vector
                                        const std::map<const ir::VarNode *, ir::Expr> &lets);
 
 /*! \brief The fields of an operand's per-core reader arguments, in argument order: sender (1 on
- *  the core that reads from DRAM), the multicast rectangle's physical NoC corners x0, y0, x1, y1
- *  (the sender is the first corner), receivers (cores of the rectangle but the sender), and the
- *  ids of the sender's and the receiver's semaphore. */
+ *  the core that reads from DRAM), the physical NoC corners x0, y0, x1, y1 of the multicast
+ *  rectangle (the whole row or column, sender included: the sender multicasts with loopback),
+ *  the sender's NoC coordinates sender_x, sender_y, receivers (cores of the rectangle but the
+ *  sender), destinations (all of them), and the ids of the sender's and the receiver's semaphore.
+ *  The sender of operand o (its place in the plan) in row (column) l is the rectangle's
+ *  ((l + o) mod size)-th core, so with one row and one column operand no core sends both. */
 const std::vector<std::string> &multicast_arg_fields();
 
 /*! \brief The value of `field` of `operand`'s arguments on core `core`. */

@@ -211,18 +211,19 @@ Expr multicast_address(const MulticastOperand &operand, const Expr &l1_address) 
 Stmt multicast_handoff(const MulticastOperand &operand, const Var &write_ptr, int64_t bytes) {
     Var sender_semaphore = make_var(operand.buffer + "_sender_semaphore");
     Var receiver_semaphore = make_var(operand.buffer + "_receiver_semaphore");
-    Expr receivers = multicast_arg(operand, "receivers");
-    Stmt send = seq({tt_call("noc_semaphore_wait", {sender_semaphore, receivers}),
+    // The rectangle holds the sender too: the loopback forms write its own pages onto themselves.
+    Expr destinations = multicast_arg(operand, "destinations");
+    Stmt send = seq({tt_call("noc_semaphore_wait", {sender_semaphore, multicast_arg(operand, "receivers")}),
                      tt_call("noc_semaphore_set", {sender_semaphore, make_int(0)}),
-                     tt_call("noc_async_write_multicast",
-                             {write_ptr, multicast_address(operand, write_ptr), make_int(bytes), receivers}),
+                     tt_call("noc_async_write_multicast_loopback_src",
+                             {write_ptr, multicast_address(operand, write_ptr), make_int(bytes), destinations}),
                      tt_call("noc_semaphore_set", {receiver_semaphore, make_int(1)}),
-                     tt_call("noc_semaphore_set_multicast",
-                             {receiver_semaphore, multicast_address(operand, receiver_semaphore), receivers}),
+                     tt_call("noc_semaphore_set_multicast_loopback_src",
+                             {receiver_semaphore, multicast_address(operand, receiver_semaphore), destinations}),
                      // The pages go back to the reader's next reads only once they have left.
                      tt_call("noc_async_write_barrier", {})});
     Expr sender_at = CallNode::make("tt.get_core_noc_addr",
-                                    {multicast_arg(operand, "x0"), multicast_arg(operand, "y0"), sender_semaphore});
+                                    {multicast_arg(operand, "sender_x"), multicast_arg(operand, "sender_y"), sender_semaphore});
     Stmt receive = seq({tt_call("noc_semaphore_set", {receiver_semaphore, make_int(0)}),
                         tt_call("noc_semaphore_inc", {sender_at, make_int(1)}),
                         tt_call("noc_semaphore_wait", {receiver_semaphore, make_int(1)})});

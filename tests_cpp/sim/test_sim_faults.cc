@@ -89,6 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_dm.cpp", "pop_before_write_barrier", "missing noc_async_write_barrier"},
                       Fault{"faulty_dm.cpp", "page_beyond_buffer", "page 4 is beyond the 4 pages"},
                       Fault{"faulty_dm.cpp", "mcast_num_dests", "num_dests is 2"},
+                      Fault{"faulty_dm.cpp", "mcast_sender_in_rectangle", "lies in the rectangle"},
                       Fault{"faulty_dm.cpp", "semaphore_deadlock", "noc_semaphore_wait"},
                       Fault{"faulty_compute.cpp", "matmul_without_init", "call mm_init"},
                       Fault{"faulty_compute.cpp", "math_before_acquire", "before tile_regs_acquire"},

@@ -110,8 +110,10 @@ TEST(GridToPersistentTT, BlockStrategyDecodeExtentsAreRuntimeArguments) {
 
 /*! Multicast (the default for the reference GEMM): the reader's sender reads A only where
  *  A_mcast_sender is set and hands the pages over under the semaphores; its per-core arguments
- *  follow the block range and shape values: the role, the row's (column's) NoC rectangle as
- *  markers, the receiver count and the semaphore ids. The plan has the four semaphores. */
+ *  follow the block range and shape values: the role, the row's (column's) NoC rectangle and the
+ *  sender's coordinates as markers, the receiver and destination counts and the semaphore ids.
+ *  Row y's A sender is its core y, column x's B sender its core x + 1, so no core sends both.
+ *  The plan has the four semaphores. */
 TEST(GridToPersistentTT, MulticastReaderArgumentsPerCore) {
     const std::string path = std::filesystem::temp_directory_path() / "tilelang_tt_test_mcast" / "tt.plan.json";
     transform::PassOptions options;
@@ -120,9 +122,9 @@ TEST(GridToPersistentTT, MulticastReaderArgumentsPerCore) {
     const std::string text = to_text(out->lookup("gemm_reader"));
     for (const char *expected :
          {"if A_mcast_sender != 0:\n", "tt.noc_semaphore_wait(A_sender_semaphore, A_mcast_receivers)",
-          "tt.noc_async_write_multicast(A_shared_write_ptr, tt.get_noc_multicast_addr(A_mcast_x0, A_mcast_y0, "
-          "A_mcast_x1, A_mcast_y1, A_shared_write_ptr), 8192, A_mcast_receivers)",
-          "tt.noc_semaphore_inc(tt.get_core_noc_addr(B_mcast_x0, B_mcast_y0, B_sender_semaphore), 1)",
+          "tt.noc_async_write_multicast_loopback_src(A_shared_write_ptr, tt.get_noc_multicast_addr(A_mcast_x0, "
+          "A_mcast_y0, A_mcast_x1, A_mcast_y1, A_shared_write_ptr), 8192, A_mcast_destinations)",
+          "tt.noc_semaphore_inc(tt.get_core_noc_addr(B_mcast_sender_x, B_mcast_sender_y, B_sender_semaphore), 1)",
           "tt.noc_semaphore_wait(B_receiver_semaphore, 1)"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
     }
@@ -136,12 +138,17 @@ TEST(GridToPersistentTT, MulticastReaderArgumentsPerCore) {
     };
     const auto &core = reader.per_core_runtime_args.at("2,3");
     EXPECT_EQ(core[slot("A_mcast_sender")].value, 0u);
-    EXPECT_EQ(reader.per_core_runtime_args.at("0,3")[slot("A_mcast_sender")].value, 1u);
-    EXPECT_EQ(reader.per_core_runtime_args.at("2,0")[slot("B_mcast_sender")].value, 1u);
+    EXPECT_EQ(core[slot("B_mcast_sender")].value, 1u);
+    EXPECT_EQ(reader.per_core_runtime_args.at("3,3")[slot("A_mcast_sender")].value, 1u);
+    EXPECT_EQ(reader.per_core_runtime_args.at("3,3")[slot("B_mcast_sender")].value, 0u);
+    EXPECT_EQ(reader.per_core_runtime_args.at("0,3")[slot("A_mcast_sender")].value, 0u);
+    EXPECT_EQ(Json(core[slot("A_mcast_sender_x")]), Json::parse(R"({"noc_x": [3, 3]})"));
+    EXPECT_EQ(Json(core[slot("B_mcast_sender_y")]), Json::parse(R"({"noc_y": [2, 3]})"));
     EXPECT_EQ(Json(core[slot("A_mcast_x0")]), Json::parse(R"({"noc_x": [0, 3]})"));
     EXPECT_EQ(Json(core[slot("A_mcast_y1")]), Json::parse(R"({"noc_y": [7, 3]})"));
     EXPECT_EQ(Json(core[slot("B_mcast_x1")]), Json::parse(R"({"noc_x": [2, 7]})"));
     EXPECT_EQ(core[slot("A_mcast_receivers")].value, 7u);
+    EXPECT_EQ(core[slot("A_mcast_destinations")].value, 8u);
     EXPECT_EQ(Json(core[slot("B_mcast_receiver_semaphore")]), Json::parse(R"({"semaphore": 3})"));
     std::ifstream in(path);
     EXPECT_EQ(Json::parse(in).at("semaphores"), Json::parse(R"([{"initial_value": 0}, {"initial_value": 0},

@@ -53,7 +53,11 @@ void kernel_main() {
 #elif defined(FAULT_mcast_num_dests)
     cb_reserve_back(cb, 1);
     const uint32_t l1 = get_write_ptr(cb);
-    noc_async_write_multicast(l1, get_noc_multicast_addr(my_x[0], my_y[0], my_x[0] + 1, my_y[0], l1), 2048, 2);  // fault:mcast_num_dests
+    noc_async_write_multicast(l1, get_noc_multicast_addr(my_x[0] + 1, my_y[0], my_x[0] + 1, my_y[0], l1), 2048, 2);  // fault:mcast_num_dests
+#elif defined(FAULT_mcast_sender_in_rectangle)
+    cb_reserve_back(cb, 1);
+    const uint32_t l1 = get_write_ptr(cb);
+    noc_async_write_multicast(l1, get_noc_multicast_addr(my_x[0], my_y[0], my_x[0] + 1, my_y[0], l1), 2048, 1);  // fault:mcast_sender_in_rectangle
 #elif defined(FAULT_semaphore_deadlock)
     volatile tt_l1_ptr uint32_t *sem = reinterpret_cast<volatile tt_l1_ptr uint32_t *>(get_semaphore(0));
     noc_semaphore_wait(sem, 1);  // fault:semaphore_deadlock
