@@ -137,9 +137,9 @@ private:
 
 /*! \brief The pipeline run_pipeline uses: LowerTTPersistent, LowerTTAtomicAdd, SpecializeTTShapes, EliminateDeadTTValues,
  *  PromoteTTNarrowIntegers, PromoteTTIndexIntegers, StageTTColumnStores, StageTTElementwise, ExactTTMaxReductions,
- *  GroupTTRowBlocks, the five public passes (the kernel split is part of LowerTTTileIntrinsics), then VerifyTTIR. */
+ *  GroupTTRowBlocks, WidenTTKSteps, the five public passes (the kernel split is part of LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> WidenTTKSteps -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

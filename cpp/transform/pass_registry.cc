@@ -18,6 +18,7 @@
 #include "transform/stage_tt_elementwise.h"
 #include "transform/tt_tiles_to_core_map.h"
 #include "transform/verify_tt_ir.h"
+#include "transform/widen_tt_k_steps.h"
 
 namespace tt::transform {
 
@@ -34,6 +35,7 @@ const std::vector<PassRegistration> &builtin_passes() {
         {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"ExactTTMaxReductions", &exact_tt_max_reductions_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
+        {"WidenTTKSteps", &widen_tt_k_steps_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},
         {"TTTilesToCoreMap", &tt_tiles_to_core_map_pass},

@@ -58,7 +58,9 @@ TEST(KernelCodegen, OutputIsDeterministic) {
 TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulTakesFiveArguments) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = cfg.K = 256;
-    cfg.block_K = 64;  // 4x4 fp32 accumulator tiles, DST holds 4: subblocks of 1x4, K blocks of 2 tiles
+    // 4x4 fp32 accumulator tiles, DST holds 4: subblocks of 1x4; WidenTTKSteps makes each step all
+    // four of the 64-wide K blocks, 8 tiles.
+    cfg.block_K = 64;
     auto sources = codegen::generate_kernel_sources(lowered_gemm(cfg));
     const std::string &compute = sources.at("compute.cpp");
     const size_t init = compute.find("mm_init(cb_A_shared, cb_B_shared, cb_C_local_partials, 0);");
@@ -66,7 +68,7 @@ TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulTakesFiveArgument
     EXPECT_EQ(compute.find("mm_init(", init + 1), std::string::npos);
     EXPECT_LT(init, compute.find("for (uint32_t block = 0;"));
     EXPECT_NE(compute.find("void kernel_main() {"), std::string::npos);
-    EXPECT_NE(compute.find("matmul_tiles(cb_A_shared, cb_B_shared, subblock_row * 2 + kt, kt * 4 + col, col)"),
+    EXPECT_NE(compute.find("matmul_tiles(cb_A_shared, cb_B_shared, subblock_row * 8 + kt, kt * 4 + col, col)"),
               std::string::npos)
         << compute;
     const std::string &reader = sources.at("reader.cpp");

@@ -26,14 +26,16 @@ void kernel_main() {
         tile_regs_acquire();
         for (uint32_t k = 0; k < k_trip_count; ++k) {
             // gemm.py:23
-            cb_wait_front(cb_A_shared, 1);
-            cb_wait_front(cb_B_shared, 1);
+            cb_wait_front(cb_A_shared, 2);
+            cb_wait_front(cb_B_shared, 2);
             reconfig_data_format(cb_B_shared, cb_A_shared);
             mm_init_short(cb_A_shared, cb_B_shared, 0);
-            matmul_tiles(cb_A_shared, cb_B_shared, 0, 0, 0);
+            for (uint32_t kt = 0; kt < 2; ++kt) {
+                matmul_tiles(cb_A_shared, cb_B_shared, kt, kt, 0);
+            }
             // gemm.py:20
-            cb_pop_front(cb_A_shared, 1);
-            cb_pop_front(cb_B_shared, 1);
+            cb_pop_front(cb_A_shared, 2);
+            cb_pop_front(cb_B_shared, 2);
         }
         tile_regs_commit();
         cb_reserve_back(cb_C_local_partials, 1);

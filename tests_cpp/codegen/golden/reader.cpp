@@ -49,15 +49,19 @@ void kernel_main() {
         // gemm.py:20
         for (uint32_t k = 0; k < k_trip_count; ++k) {
             // gemm.py:21
-            cb_reserve_back(cb_A_shared, 1);
-            cb_reserve_back(cb_B_shared, 1);
+            cb_reserve_back(cb_A_shared, 2);
+            cb_reserve_back(cb_B_shared, 2);
             uint32_t A_shared_write_ptr = get_write_ptr(cb_A_shared);
             uint32_t B_shared_write_ptr = get_write_ptr(cb_B_shared);
             if (A_mcast_sender != 0) {
-                noc_async_read_page(by * A_width_tiles + k, A, A_shared_write_ptr);
+                for (uint32_t tile_col = 0; tile_col < 2; ++tile_col) {
+                    noc_async_read_page(by * A_width_tiles + (k * 2 + tile_col), A, A_shared_write_ptr + tile_col * 2048);
+                }
             }
             if (B_mcast_sender != 0) {
-                noc_async_read_page(k * B_width_tiles + bx, B, B_shared_write_ptr);
+                for (uint32_t tile_row = 0; tile_row < 2; ++tile_row) {
+                    noc_async_read_page((k * 2 + tile_row) * B_width_tiles + bx, B, B_shared_write_ptr + tile_row * 2048);
+                }
             }
             noc_async_read_barrier();
             uint32_t A_sender_semaphore = get_semaphore(A_mcast_sender_semaphore);
@@ -65,7 +69,7 @@ void kernel_main() {
             if (A_mcast_sender != 0) {
                 noc_semaphore_wait(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(A_sender_semaphore), A_mcast_receivers);
                 noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(A_sender_semaphore), 0);
-                noc_async_write_multicast_loopback_src(A_shared_write_ptr, get_noc_multicast_addr(A_mcast_x0, A_mcast_y0, A_mcast_x1, A_mcast_y1, A_shared_write_ptr), 2048, A_mcast_destinations);
+                noc_async_write_multicast_loopback_src(A_shared_write_ptr, get_noc_multicast_addr(A_mcast_x0, A_mcast_y0, A_mcast_x1, A_mcast_y1, A_shared_write_ptr), 4096, A_mcast_destinations);
                 noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(A_receiver_semaphore), 1);
                 noc_semaphore_set_multicast_loopback_src(A_receiver_semaphore, get_noc_multicast_addr(A_mcast_x0, A_mcast_y0, A_mcast_x1, A_mcast_y1, A_receiver_semaphore), A_mcast_destinations);
                 noc_async_write_barrier();
@@ -79,7 +83,7 @@ void kernel_main() {
             if (B_mcast_sender != 0) {
                 noc_semaphore_wait(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(B_sender_semaphore), B_mcast_receivers);
                 noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(B_sender_semaphore), 0);
-                noc_async_write_multicast_loopback_src(B_shared_write_ptr, get_noc_multicast_addr(B_mcast_x0, B_mcast_y0, B_mcast_x1, B_mcast_y1, B_shared_write_ptr), 2048, B_mcast_destinations);
+                noc_async_write_multicast_loopback_src(B_shared_write_ptr, get_noc_multicast_addr(B_mcast_x0, B_mcast_y0, B_mcast_x1, B_mcast_y1, B_shared_write_ptr), 4096, B_mcast_destinations);
                 noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(B_receiver_semaphore), 1);
                 noc_semaphore_set_multicast_loopback_src(B_receiver_semaphore, get_noc_multicast_addr(B_mcast_x0, B_mcast_y0, B_mcast_x1, B_mcast_y1, B_receiver_semaphore), B_mcast_destinations);
                 noc_async_write_barrier();
@@ -88,8 +92,8 @@ void kernel_main() {
                 noc_semaphore_inc(get_noc_addr(B_mcast_sender_x, B_mcast_sender_y, B_sender_semaphore), 1);
                 noc_semaphore_wait(reinterpret_cast<volatile tt_l1_ptr uint32_t *>(B_receiver_semaphore), 1);
             }
-            cb_push_back(cb_A_shared, 1);
-            cb_push_back(cb_B_shared, 1);
+            cb_push_back(cb_A_shared, 2);
+            cb_push_back(cb_B_shared, 2);
         }
     }
 }
