@@ -138,6 +138,39 @@ def test_outputs_are_returned_in_the_order_of_the_return_and_dynamic_dimensions_
     assert len(programs) == 1  # M is dynamic: one program serves both row counts
 
 
+@tilelang_tt.jit
+def copy_rows_as_tuple(X, block: int = 32):
+    R, C = T.const("R C")
+    X: T.Tensor[[R, C], T.float32]
+    Y = T.empty((R, C), T.float32)
+    with T.Kernel(T.ceildiv(R, block), threads=128) as bx:
+        S = T.alloc_shared((block, C), T.float32)
+        T.copy(X[bx * block, 0], S)
+        T.copy(S, Y[bx * block, 0])
+    return (Y,)
+
+
+def test_a_returned_tuple_of_one_is_a_tuple_as_in_python():
+    x = np.arange(64 * 32, dtype=np.float32).reshape(64, 32)
+    result = copy_rows_as_tuple(x)
+    assert isinstance(result, tuple) and len(result) == 1
+    np.testing.assert_array_equal(result[0], x)
+
+
+def test_numpy_scalars_are_the_numbers_they_hold():
+    """Sizes and constants often come out of NumPy (np.int64 from arithmetic on shapes, np.float32
+    scales): as factory arguments, eager keyword arguments and closed-over values they act as the
+    Python numbers they hold."""
+    x = np.arange(64 * 64, dtype=np.float32).reshape(64, 64) / 64
+    p, s = add_and_scale(x, x, scale=np.float32(3.0))
+    np.testing.assert_allclose(p, x * 3.0, rtol=1e-6)
+    np.testing.assert_array_equal(copy_rows(x, block=np.int64(32)), x)
+    as_numpy = tilelang_tt.compile(matmul(np.int64(64), np.int64(64), np.int32(64), 64, 64, np.int64(32),
+                                          "bfloat16", "float32"), out_idx=[-1])
+    as_python = tilelang_tt.compile(matmul(64, 64, 64, 64, 64, 32, "bfloat16", "float32"), out_idx=[-1])
+    assert as_numpy.artifacts_dir == as_python.artifacts_dir
+
+
 # ---- errors: each names the line of the kernel that is wrong ------------------------------------
 
 def _line(text):

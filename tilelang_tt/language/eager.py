@@ -55,12 +55,12 @@ class _Undeclared:
 class EagerKernel:
     """The parse of one call: the kernel, and where its outputs are among its parameters."""
 
-    def __init__(self, func, tensor_names, outputs, returned):
+    def __init__(self, func, tensor_names, outputs, returned, returns_tuple):
         self.func = func
         self.tensor_names = tensor_names  # the passed tensors, in parameter order
         self.out_idx = list(range(len(tensor_names), len(tensor_names) + len(outputs)))
         self.returned = returned  # the returned outputs, as positions among the outputs
-        self.returns_tuple = len(returned) > 1
+        self.returns_tuple = returns_tuple  # `return C, D` or `return (C,)`, not `return C`
 
 
 def is_eager_kernel(func):
@@ -100,6 +100,7 @@ class EagerParser(Parser):
         self.tensors = {}  # parameter name -> its global buffer, once annotated
         self.outputs = []  # the T.empty buffers, in order
         self.returned = None
+        self.returns_tuple = False
 
     def parse(self):
         fdef = self.tree.body[0]
@@ -130,7 +131,7 @@ class EagerParser(Parser):
         params = [self.tensors[n] for n in names] + self.outputs
         attrs = {"global_symbol": fdef.name, **self.func_attrs, "tl.source_file": self.file}
         func = ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
-        return EagerKernel(func, names, self.outputs, self.returned or [])
+        return EagerKernel(func, names, self.outputs, self.returned or [], self.returns_tuple)
 
     @staticmethod
     def annotation_of(fdef, name):
@@ -208,7 +209,8 @@ class EagerParser(Parser):
     def stmt_Return(self, node):
         if self.kernel_depth or self.returned is not None:
             raise self.error(node, "an eager kernel returns its T.empty outputs once, at the end of the function")
-        values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value] if node.value else []
+        self.returns_tuple = isinstance(node.value, ast.Tuple)
+        values = node.value.elts if self.returns_tuple else [node.value] if node.value else []
         self.returned = []
         for value in values:
             buf = self.eval_expr(value)

@@ -19,6 +19,15 @@ from .. import ir
 from ..errors import TTSyntaxError, TileLangTTError, UnknownNameError, ValidationError
 from . import builtins as B
 
+
+def _python_scalar(v):
+    """A NumPy scalar (np.float32(0.5), np.int64(32), np.bool_) as the Python number it holds, so a
+    kernel closes over it as it would over that number; anything else unchanged."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(v, numpy.generic) and isinstance(v, (numpy.number, numpy.bool_)):
+        return v.item()
+    return v
+
 # Extents, grid sizes, trip counts and similar counts travel as 32-bit integers on the device.
 MAX_COUNT = 2**31 - 1
 # Integer constants of kernel expressions are at most 64 bits wide.
@@ -123,9 +132,9 @@ class ExpressionParser:
     def lookup(self, name, node):
         bound = self.kernel_binding(name)
         if bound is not None:
-            return bound[1]
+            return _python_scalar(bound[1])
         if name in self.env:
-            return self.env[name]
+            return _python_scalar(self.env[name])
         if hasattr(py_builtins, name):
             return getattr(py_builtins, name)
         raise self.error(node, f"name '{name}' is not defined in the kernel or its enclosing scope")
@@ -419,6 +428,7 @@ class ExpressionParser:
         return dt
 
     def to_expr(self, v, node):
+        v = _python_scalar(v)
         if isinstance(v, Access):
             return self.load(v)
         if isinstance(v, ScalarVariable):
@@ -489,7 +499,7 @@ class ExpressionParser:
         if not isinstance(shape, (tuple, list)) or not shape:
             raise self.error(node, f"the shape of {name} must be a tuple of extents, got {shape!r}")
         dims = []
-        for d in shape:
+        for d in map(_python_scalar, shape):
             if isinstance(d, ir.Var) and scope == "global":
                 dims.append(d)  # a T.dynamic dimension: its size comes with the tensors
                 continue
