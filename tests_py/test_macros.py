@@ -278,3 +278,35 @@ def test_a_macro_error_points_into_the_macro():
                 bad(acc)
                 T.copy(acc, A[0, 0])
     assert info.value.line == _line("# inside the macro")
+
+
+def test_a_macro_that_allocates_can_be_called_again_and_keeps_its_buffers_apart():
+    """A macro's own buffers are named after it and made unique per expansion, so it can be called
+    twice, next to a caller's buffer of the same Python name."""
+    @T.macro
+    def doubled(src: T.SharedBuffer([32, 64], "float32"), dst: T.SharedBuffer([32, 64], "float32")):
+        tmp = T.alloc_fragment((32, 64), "float32")
+        for i, j in T.Parallel(32, 64):
+            tmp[i, j] = src[i, j] * 2.0
+        T.copy(tmp, dst)
+
+    @T.prim_func
+    def twice(X: T.Tensor((128, 64), "float32"), Y: T.Tensor((128, 64), "float32")):
+        with T.Kernel(2, threads=128) as bx:
+            top = T.alloc_shared((32, 64), "float32")
+            bottom = T.alloc_shared((32, 64), "float32")
+            tmp = T.alloc_shared((32, 64), "float32")
+            out = T.alloc_shared((32, 64), "float32")
+            T.copy(X[bx * 64, 0], top)
+            T.copy(X[bx * 64 + 32, 0], bottom)
+            doubled(top, tmp)
+            doubled(bottom, out)
+            T.copy(tmp, Y[bx * 64, 0])
+            T.copy(out, Y[bx * 64 + 32, 0])
+
+    kernel = tilelang_tt.compile(twice, out_idx=[-1])
+    x = np.arange(128 * 64, dtype=np.float32).reshape(128, 64) / 64
+    np.testing.assert_array_equal(kernel(x), 2 * x)
+    compute = kernel.get_kernel_source("compute")
+    assert "cb_doubled_tmp " in compute and "cb_doubled_tmp_1 " in compute and "cb_tmp " in compute
+    check_kernels([kernel.artifacts_dir])

@@ -44,6 +44,7 @@ class Parser(ReducerParsing, ExpressionParser):
         super().__init__(func)
         self.reducers = {}  # reducer buffer name -> {"op", "finalized"}
         self.parallel_nests = []  # the T.Parallel statements being parsed, innermost last
+        self.allocated_names = set()  # the IR names of the buffers allocated so far
 
     # ---- entry ----------------------------------------------------------------------------
     def parse(self):
@@ -127,6 +128,7 @@ class Parser(ReducerParsing, ExpressionParser):
         buffer over the rest of the block. ``name = T.alloc_var(dtype, init=...)``: an Allocate of a
         one-element local buffer, name then standing for its element 0 (a ScalarVariable)."""
         kind = self.builtin_name(call.func)
+        ir_name = self.allocated_name(name)
         if kind == "alloc_global":
             # A DRAM tensor the host allocates for the launches that follow (e.g. split-KV partials).
             if name in self.param_names:
@@ -139,7 +141,7 @@ class Parser(ReducerParsing, ExpressionParser):
             self.require_kernel(node, f"T.{kind}")
         init = []
         if kind == "alloc_reducer":
-            buf = bound = self.reducer_allocation(name, call)
+            buf = bound = self.reducer_allocation(ir_name, call)
         elif kind == "alloc_var":
             args, _ = self.call_args(call, ["dtype", "init", "scope"], kind)
             if isinstance(args.get("init"), str) and "scope" not in args:  # T.alloc_var(dtype, "local.var")
@@ -149,7 +151,7 @@ class Parser(ReducerParsing, ExpressionParser):
             if args.get("scope", "local.var") not in ("local.var", "local"):
                 raise self.error(call, "T.alloc_var is a scalar of one core; its scope is \"local.var\", "
                                  f"not {args['scope']!r}")
-            buf = self.make_buffer(name, (1,), args["dtype"], "local", call)
+            buf = self.make_buffer(ir_name, (1,), args["dtype"], "local", call)
             bound = ScalarVariable(buf)
             if "init" in args:
                 init = [self.store_element(buf, [ir.const(0)], args["init"], call)]
@@ -162,10 +164,25 @@ class Parser(ReducerParsing, ExpressionParser):
                 raise self.error(call, f"T.alloc_global allocates in global memory; scope={scope!r} is not one of its")
             if not isinstance(scope, str):
                 raise self.error(call, "scope= must be a string such as \"shared\"")
-            buf = bound = self.make_buffer(name, args["shape"], args.get("dtype", "float32"), scope, call)
+            buf = bound = self.make_buffer(ir_name, args["shape"], args.get("dtype", "float32"), scope, call)
         self.scopes.append({name: bound})
         return ScopedStatement(lambda body: ir.allocate(buf, ir.seq(init + [body], span=self.span(node)) if init else body,
                                                         span=self.span(node)))
+
+    def allocated_name(self, name):
+        """The IR name of a buffer the kernel allocates as `name`: the name itself, except inside a
+        T.macro, whose buffers are named after the macro and made unique per expansion
+        (`softmax_tmp`, `softmax_tmp_1`, ...): a macro that allocates can be called several times,
+        and its buffers never take a name of the caller's (circular buffers are keyed by name)."""
+        ir_name = name
+        if self.expanding:
+            base = ir_name = f"{self.expanding[-1].__name__}_{name}"
+            count = 0
+            while ir_name in self.allocated_names:
+                count += 1
+                ir_name = f"{base}_{count}"
+        self.allocated_names.add(ir_name)
+        return ir_name
 
     def assign_name(self, target, value, node):
         """``name = value`` (and ``name op= value``): a store into a T.alloc_var variable; else a new
