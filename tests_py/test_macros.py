@@ -310,3 +310,30 @@ def test_a_macro_that_allocates_can_be_called_again_and_keeps_its_buffers_apart(
     compute = kernel.get_kernel_source("compute")
     assert "cb_doubled_tmp " in compute and "cb_doubled_tmp_1 " in compute and "cb_tmp " in compute
     check_kernels([kernel.artifacts_dir])
+
+
+def test_macro_argument_checks_hold_under_postponed_annotations():
+    """With `from __future__ import annotations` the macro's annotations are text: they are
+    evaluated where the macro is defined and checked all the same."""
+    import macro_future_annotations as m
+
+    kernel = tilelang_tt.compile(m.scale_in_place("float32"))
+    a = np.arange(32 * 32, dtype=np.float32).reshape(32, 32)
+    kernel(a)
+    np.testing.assert_array_equal(a, 2 * np.arange(32 * 32, dtype=np.float32).reshape(32, 32))
+    with pytest.raises(ValidationError, match="T.macro scaled takes acc as a float32 buffer"):
+        m.scale_in_place("float16")
+
+
+def test_a_global_tensor_where_a_macro_takes_an_on_chip_buffer_is_a_located_error():
+    @T.macro
+    def cleared(acc: T.FragmentBuffer([32, 32], "float32")):
+        T.clear(acc)
+
+    with pytest.raises(ValidationError, match=r"T.macro cleared takes acc as an on-chip buffer "
+                       r"\(T.FragmentBuffer\); the call passes A, a global buffer") as info:
+        @T.prim_func
+        def main(A: T.Tensor((32, 32), "float32")):
+            with T.Kernel(1, threads=128) as bx:
+                cleared(A)  # a global tensor
+    assert info.value.line == _line("# a global tensor")

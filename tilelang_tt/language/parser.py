@@ -244,9 +244,9 @@ class Parser(ReducerParsing, ExpressionParser):
         except TypeError as err:
             raise self.error(call, f"T.macro {name}{signature}: {err}") from None
         bound.apply_defaults()
-        for param, value in bound.arguments.items():
-            self.check_macro_argument(macro, param, value, call)
         source = FunctionSource(macro.func)
+        for param, value in bound.arguments.items():
+            self.check_macro_argument(macro, source, param, value, call)
         fdef = source.tree.body[0]
         saved = self.source, self.scopes, self.block_starts
         self.source, self.scopes, self.block_starts = source, [], []
@@ -257,11 +257,25 @@ class Parser(ReducerParsing, ExpressionParser):
             self.expanding.pop()
             self.source, self.scopes, self.block_starts = saved
 
-    def check_macro_argument(self, macro, param, value, call):
-        """A buffer passed where the macro annotates a buffer type must have its dtype and shape."""
+    def check_macro_argument(self, macro, source, param, value, call):
+        """A buffer passed where the macro annotates a buffer type must have its dtype and shape, and
+        be a global tensor for T.Tensor, an on-chip buffer for T.SharedBuffer / T.FragmentBuffer /
+        T.LocalBuffer. Annotations kept as text (`from __future__ import annotations`) are evaluated
+        where the macro is defined; one naming what Python did not keep there (a factory's local
+        used only in annotations) cannot be checked."""
         spec = macro.func.__annotations__.get(param)
+        if isinstance(spec, str):
+            try:
+                spec = eval(spec, source.env)  # noqa: S307 (the macro's own annotation)
+            except NameError:
+                return
         if not isinstance(spec, B.TensorSpec) or not isinstance(value, ir.Buffer):
             return
+        wants_global = not isinstance(spec, B.BufferSpec)
+        if wants_global != (value.scope == "global"):
+            wanted = "a global tensor (T.Tensor)" if wants_global else f"an on-chip buffer (T.{spec.scope.title()}Buffer)"
+            raise self.error(call, f"T.macro {macro.__name__} takes {param} as {wanted}; the call passes {value.name}, "
+                             f"a {value.scope} buffer", ValidationError)
         dtype = self.dtype_of(spec.dtype, call, f"{macro.__name__}'s parameter {param}")
         shape = [d if isinstance(d, ir.Var) else self.python_int(d) for d in value.shape]
         declared = [d.value if isinstance(d, B.TypedConst) else d for d in spec.shape]
