@@ -151,3 +151,28 @@ def test_what_the_bridge_does_not_cover_is_an_error_naming_the_alternative():
     with pytest.raises(ValidationError, match="tilelang PrimFunc 'vectorized': a vectorized loop is not covered by "
                        "the TileLang bridge; write this kernel with tilelang_tt.language"):
         tilelang_tt.compile(vectorized)
+
+
+def test_an_eager_kernel_written_with_tilelangs_own_language_names_the_import_to_write():
+    """A kernel @tilelang_tt.jit decorates directly is parsed by this project's frontend: written
+    with tilelang's `T`, it is a located error that says to import tilelang_tt.language."""
+    import tilelang.language as TL
+    from tilelang_tt.errors import TTSyntaxError
+
+    @tilelang_tt.jit
+    def copy_rows(X, block: int = 32):
+        R, C = TL.const("R C")  # tilelang's T
+        X: TL.Tensor[[R, C], TL.float32]
+        Y = TL.empty((R, C), TL.float32)
+        with TL.Kernel(TL.ceildiv(R, block), threads=128) as bx:
+            S = TL.alloc_shared((block, C), TL.float32)
+            TL.copy(X[bx * block, 0], S)
+            TL.copy(S, Y[bx * block, 0])
+        return Y
+
+    with pytest.raises(TTSyntaxError, match="TL is tilelang's own tilelang.language, but a kernel that "
+                       "@tilelang_tt.jit decorates directly is read by tilelang-tt: write import "
+                       "tilelang_tt.language as TL") as info:
+        copy_rows(np.ones((64, 32), np.float32))
+    with open(__file__) as fh:
+        assert "# tilelang's T" in fh.read().splitlines()[info.value.line - 1]

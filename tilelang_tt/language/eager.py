@@ -21,6 +21,7 @@ outputs in the order of their ``T.empty``.
 """
 
 import ast
+import inspect
 
 from .. import ir
 from ..errors import ValidationError
@@ -104,6 +105,7 @@ class EagerParser(Parser):
 
     def parse(self):
         fdef = self.tree.body[0]
+        self.reject_foreign_language(fdef)
         annotated = {s.target.id for s in fdef.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
         bindings = {}
         for name, value in self.arguments.items():
@@ -132,6 +134,20 @@ class EagerParser(Parser):
         attrs = {"global_symbol": fdef.name, **self.func_attrs, "tl.source_file": self.file}
         func = ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
         return EagerKernel(func, names, self.outputs, self.returned or [], self.returns_tuple)
+
+    def reject_foreign_language(self, fdef):
+        """The eager body is read by this frontend, so its `T` must be tilelang_tt.language: a name
+        bound to tilelang's own module is a located error saying which import to write."""
+        for node in ast.walk(fdef):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+                continue
+            module = self.env.get(node.value.id)
+            if inspect.ismodule(module) and module.__name__.split(".")[0] == "tilelang":
+                alias = node.value.id
+                raise self.error(node.value, f"{alias} is tilelang's own {module.__name__}, but a kernel that "
+                                 f"@tilelang_tt.jit decorates directly is read by tilelang-tt: write import "
+                                 f"tilelang_tt.language as {alias} (a factory returning tilelang's @T.prim_func "
+                                 "compiles as it is)")
 
     @staticmethod
     def annotation_of(fdef, name):
