@@ -226,10 +226,11 @@ def test_mha_and_gqa_forward(batch, heads, seq_len, dim, groups, dtype, is_causa
 def test_the_cores_of_a_head_share_its_k_and_v_reads(is_causal, bshd):
     """4 heads x 1024 x 64 with 64 x 64 blocks: 16 query blocks per head, 64 blocks on the 64
     cores. The compiler deals each head's query blocks to one row of 16 cores (two physical rows of
-    the 8 x 8 grid), whose first core reads each K and V block from DRAM and multicasts it to the
-    row: DRAM sees Q, K and V once. Causal: a core's loop ends at its diagonal block; its reader
-    follows the row's longest loop and compute discards the tiles past its own. The results are
-    bit for bit those of every core reading its own K and V (partition_strategy given)."""
+    the 8 x 8 grid), one of which reads each K and V block from DRAM and multicasts it to the row:
+    DRAM sees Q, K and V once. Causal: a core's loop ends at its diagonal block; its reader follows
+    the row's longest loop and compute discards the tiles past its own (the blocks are dealt in
+    serpentine order, see the next test). The results are bit for bit those of every core reading
+    its own K and V (partition_strategy given)."""
     batch, heads, seq_len, dim = 1, 4, 1024, 64
     func = mha_forward(batch, heads, seq_len, dim, 64, 64, is_causal=is_causal, bshd=bshd)
     kernel = tilelang_tt.compile(func, out_idx=[3, 4])
@@ -245,6 +246,7 @@ def test_the_cores_of_a_head_share_its_k_and_v_reads(is_causal, bshd):
     reader = kernel.get_kernel_source("reader")
     assert "K_mcast_sender" in reader and "V_mcast_sender" in reader and "Q_mcast" not in reader
     assert ("k_discarded" in kernel.get_kernel_source("compute")) == is_causal
+    assert kernel.plan["work_partition"]["strategy"] == ("serpentine" if is_causal else "block")
 
     unicast = tilelang_tt.compile(func, out_idx=[3, 4], partition_strategy="row_major")
     unicast_out, unicast_lse = unicast(q, k, v)
@@ -252,6 +254,33 @@ def test_the_cores_of_a_head_share_its_k_and_v_reads(is_causal, bshd):
     assert unicast.stats()["totals"]["dram_read_bytes"] > 3 * q.nbytes
     np.testing.assert_array_equal(out.view(np.uint16), unicast_out.view(np.uint16))
     np.testing.assert_array_equal(lse, unicast_lse)
+
+
+def matmuls_per_core(kernel):
+    per_core = {}
+    for instance in kernel.stats()["kernels"]:
+        core = tuple(instance["core"])
+        per_core[core] = per_core.get(core, 0) + instance.get("tile_ops", {}).get("matmul_tiles", 0)
+    return per_core
+
+
+def test_causal_query_blocks_are_dealt_so_that_every_core_does_the_same_work():
+    """8 heads x 1024 x 64 with 64 x 64 blocks: 128 query blocks on 64 cores, each core two heads
+    of one row of 16 cores. A causal query block x runs x + 1 steps, so dealing block x of both
+    heads to core x would give the last core 32 steps and the first 2; the serpentine order gives
+    core x block x of one head and 15 - x of the next: 17 steps each, the same matmuls on every core."""
+    batch, heads, seq_len, dim = 1, 8, 1024, 64
+    func = mha_forward(batch, heads, seq_len, dim, 64, 64, is_causal=True, bshd=False)
+    kernel = tilelang_tt.compile(func, out_idx=[3, 4])
+    q, k, v = (random((batch, heads, seq_len, dim), "bfloat16", seed) for seed in (43, 44, 45))
+    out, lse = kernel(q, k, v)
+    expected_out, expected_lse = mha_reference(q, k, v, 1, True, False)
+    assert_close(out, expected_out, rtol=2 ** -5, atol=2 ** -5)
+    np.testing.assert_allclose(lse, expected_lse, rtol=2 ** -7, atol=2 ** -5)
+    assert kernel.plan["work_partition"]["strategy"] == "serpentine"
+    per_core = matmuls_per_core(kernel)
+    assert len(per_core) == 64 and len(set(per_core.values())) == 1
+    assert kernel.stats()["totals"]["dram_read_bytes"] == 3 * q.nbytes
 
 
 def test_a_batch_of_several_keeps_every_core_reading_its_own_k_and_v():

@@ -103,7 +103,7 @@ def test_shape_values_are_runtime_arguments(tmp_path):
     assert "k_trip_count" in sources[0]["reader.cpp"] and "A_width_tiles" in sources[0]["reader.cpp"]
 
 
-@pytest.mark.parametrize("partition_strategy", ["row_major", "column_major", "block"])
+@pytest.mark.parametrize("partition_strategy", ["row_major", "column_major", "block", "serpentine"])
 def test_launch_grid_extents_are_runtime_arguments(tmp_path, partition_strategy):
     """The block decode reads the launch-grid extents (and the block strategy's panel height) from
     runtime arguments: GEMMs differing in M and N with the same blocks give byte-identical reader,
@@ -123,7 +123,7 @@ def test_launch_grid_extents_are_runtime_arguments(tmp_path, partition_strategy)
     assert sources[0] == sources[1]
     decode_extent = "grid_y" if partition_strategy == "column_major" else "grid_x"
     assert decode_extent in sources[0]["reader.cpp"] and decode_extent in sources[0]["writer.cpp"]
-    if partition_strategy == "block":
+    if partition_strategy in ("block", "serpentine"):
         assert "block_panel" in sources[0]["writer.cpp"]
         assert [p["work_partition"]["panel"] for p in plans] == [1, 2]
     assert plans[0] != plans[1]

@@ -237,7 +237,7 @@ def _parser():
         sp.add_argument("--arg", action="append", default=[], help="positional argument of the factory (a Python literal)")
         sp.add_argument("--kwarg", action="append", default=[], help="NAME=VALUE keyword argument of the factory")
         sp.add_argument("--device", default="wormhole", help="grayskull, wormhole (default), blackhole or a card name")
-        sp.add_argument("--partition-strategy", default=None, choices=["row_major", "column_major", "block"])
+        sp.add_argument("--partition-strategy", default=None, choices=["row_major", "column_major", "block", "serpentine"])
         sp.add_argument("--math-fidelity", default="HiFi4", choices=["LoFi", "HiFi2", "HiFi3", "HiFi4"])
         sp.add_argument("--fp32-acc", choices=["on", "off"], help="fp32 accumulation in DST (default: from accum dtype)")
         sp.add_argument("--no-double-buffer", action="store_true", help="single-stage circular buffers")

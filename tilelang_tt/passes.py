@@ -158,10 +158,10 @@ def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strate
     target_device : str
         Device table name: "grayskull", "wormhole" (n150, the default), "blackhole", or a card name
         ("e150", "n150", "n300", "p150", "p100a").
-    partition_strategy : {None, "row_major", "column_major", "block"}
+    partition_strategy : {None, "row_major", "column_major", "block", "serpentine"}
         Order in which launch-grid blocks are dealt to cores (balanced contiguous ranges). None: the
         compiler's choice, row_major, or for L1-sharded tensors the order that runs most blocks on
-        the core holding their shard.
+        the core holding their shard (multicast plans choose block or serpentine, docs/passes.md).
     enable_double_buffer : bool
         Circular buffers filled in ``T.Pipelined`` loops get max(2, num_stages) stages and output
         buffers 2; with False every one of them has a single stage.

@@ -81,6 +81,15 @@ protected:
     TT_FOR_EACH_BINARY(TT_FOLD_BINARY)
 #undef TT_FOLD_BINARY
 
+    // A select on a constant condition is the branch it picks.
+    Expr visit(const SelectNode *op) override {
+        Expr e = IRMutator::visit(op);
+        const auto *select = e.as<SelectNode>();
+        const auto *cond = select ? select->cond.as<IntImmNode>() : nullptr;
+        if (!cond) return e;
+        return cond->value ? select->true_value : select->false_value;
+    }
+
 private:
     static Expr fold(const Expr &e) {
         Expr a, b;

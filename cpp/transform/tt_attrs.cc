@@ -24,7 +24,8 @@ E parse_enum(const std::string &s, const std::string &what, const std::pair<cons
 
 constexpr std::pair<const char *, PartitionStrategy> kStrategies[] = {{"row_major", PartitionStrategy::RowMajor},
                                                                       {"column_major", PartitionStrategy::ColumnMajor},
-                                                                      {"block", PartitionStrategy::Block}};
+                                                                      {"block", PartitionStrategy::Block},
+                                                                      {"serpentine", PartitionStrategy::Serpentine}};
 constexpr std::pair<const char *, MemoryKind> kMemories[] = {{"dram", MemoryKind::DRAM}, {"l1", MemoryKind::L1}};
 constexpr std::pair<const char *, LayoutKind> kLayouts[] = {{"interleaved", LayoutKind::Interleaved},
                                                             {"sharded", LayoutKind::Sharded}};
@@ -434,7 +435,7 @@ ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents
     const int rank = static_cast<int>(g.size());
     TT_ICHECK(grid_dim >= 0 && grid_dim < rank) << "grid dimension " << grid_dim << " of a " << rank << "-D grid";
     const ir::Expr &i = linear_block_id;
-    if (strategy == PartitionStrategy::Block && rank >= 2) {
+    if (sweeps_panels(strategy) && rank >= 2) {
         const ir::Expr plane = fold_mul(g[0], g[1]);
         if (grid_dim == 2) return fold_div(i, plane);
         const ir::Expr in_plane = rank == 3 ? fold_mod(i, plane) : i;
@@ -448,8 +449,13 @@ ir::Expr decode_block_index(PartitionStrategy strategy, const BlockDecodeExtents
             ir::as_const_int(g[1], &rows) && ir::as_const_int(panel, &panel_rows) && rows % panel_rows == 0;
         const ir::Expr height =
             full_panels ? panel : ir::MinNode::make(panel, ir::SubNode::make(g[1], fold_mul(p, panel)));
-        if (grid_dim == 0) return ir::FloorDivNode::make(r, height);
-        return ir::AddNode::make(fold_mul(p, panel), ir::FloorModNode::make(r, height));
+        const ir::Expr b1 = ir::AddNode::make(fold_mul(p, panel), ir::FloorModNode::make(r, height));
+        if (grid_dim == 1) return b1;
+        const ir::Expr b0 = ir::FloorDivNode::make(r, height);
+        if (strategy == PartitionStrategy::Block) return b0;
+        // serpentine: odd rows walk x backwards.
+        return ir::SelectNode::make(ir::EQNode::make(ir::FloorModNode::make(b1, ir::make_int(2)), ir::make_int(1)),
+                                    ir::SubNode::make(ir::SubNode::make(g[0], ir::make_int(1)), b0), b0);
     }
     // row_major: dimension 0 fastest; column_major: the last dimension fastest.
     ir::Expr stride = ir::make_int(1);
@@ -468,7 +474,7 @@ std::vector<int64_t> decode_block_index(const WorkPartition &partition, int64_t 
     std::vector<int64_t> idx(g.size());
     const int rank = static_cast<int>(g.size());
     const int64_t i = linear_block_id;
-    if (partition.strategy == PartitionStrategy::Block && rank >= 2) {
+    if (sweeps_panels(partition.strategy) && rank >= 2) {
         const int64_t plane = g[0] * g[1];
         const int64_t in_plane = i % plane;
         const int64_t panel = std::max<int64_t>(1, std::min<int64_t>(partition.panel, g[1]));
@@ -477,6 +483,7 @@ std::vector<int64_t> decode_block_index(const WorkPartition &partition, int64_t 
         const int64_t height = std::min(panel, g[1] - p * panel);
         idx[0] = r / height;
         idx[1] = p * panel + r % height;
+        if (partition.strategy == PartitionStrategy::Serpentine && idx[1] % 2 == 1) idx[0] = g[0] - 1 - idx[0];
         if (rank == 3) idx[2] = i / plane;
         return idx;
     }

@@ -35,8 +35,14 @@ using ir::Json;
 /*! \brief How the launch grid's blocks are ordered before being dealt to cores in contiguous,
  *  balanced ranges. row_major: block x fastest. column_major: block y fastest. block: panels of
  *  `panel` rows swept column by column, so a core's range is a compact 2-D patch (A rows and
- *  B columns are reused within a core). */
-enum class PartitionStrategy { RowMajor, ColumnMajor, Block };
+ *  B columns are reused within a core). serpentine: block's order with x reversed on odd rows
+ *  (bx -> gx - 1 - bx when by is odd), so a core that takes a long block of one row takes a short
+ *  one of the next when the work grows with bx (causal attention's query blocks). */
+enum class PartitionStrategy { RowMajor, ColumnMajor, Block, Serpentine };
+/*! \brief Whether the strategy sweeps panels of rows (block, serpentine): it has a panel height. */
+inline bool sweeps_panels(PartitionStrategy s) {
+    return s == PartitionStrategy::Block || s == PartitionStrategy::Serpentine;
+}
 /*! \brief Where a global buffer lives: DRAM, or L1 of the cores. */
 enum class MemoryKind { DRAM, L1 };
 /*! \brief interleaved: pages dealt round-robin over banks; sharded: one block of pages per core. */

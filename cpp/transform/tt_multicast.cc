@@ -69,6 +69,8 @@ public:
     /// Per loop whose trip count depends on a block variable, the tensors copied in it: multicast
     /// for the row's longest trip count, so all of them or none (the reader runs the copies alone).
     std::vector<std::set<std::string>> drained_loops;
+    /// The launch-grid dimensions the drained loops' trip counts depend on.
+    std::set<int> drained_dims;
 
 protected:
     void visit(const LetStmtNode *op) override {
@@ -85,7 +87,11 @@ protected:
         const int unsteady = in_step ? 0 : drained ? 0 : 1;
         // A loop inside a drained loop would repeat its copies a block-dependent number of times.
         const int nested = drained_ > 0 ? 1 : 0;
-        if (drained) drained_loops.emplace_back();
+        if (drained) {
+            drained_loops.emplace_back();
+            const std::set<int> dims = block_dims_of(op->extent);
+            drained_dims.insert(dims.begin(), dims.end());
+        }
         drained_ += drained ? 1 : 0;
         unsteady_ += unsteady + nested;
         IRVisitor::visit(op);
@@ -216,7 +222,11 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const Prim
     if (plan.operands.empty()) return std::nullopt;
 
     WorkPartition partition;
-    partition.strategy = PartitionStrategy::Block;
+    // A core of a row takes the same launch column for every row it walks; when the drained loop's
+    // trip count grows with that column (causal attention), the serpentine order gives it a long
+    // trip on one row and a short one on the next. Rows still share one `by` per step.
+    const bool column_bound_trips = rows_only && copies.drained_dims == std::set<int>{0};
+    partition.strategy = column_bound_trips ? PartitionStrategy::Serpentine : PartitionStrategy::Block;
     partition.grid = balanced.grid;
     partition.total_blocks = balanced.total_blocks;
     partition.num_cores = plan.cols * plan.rows;

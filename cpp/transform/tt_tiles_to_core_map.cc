@@ -72,7 +72,7 @@ int64_t local_blocks(const WorkPartition &partition, const std::vector<int> &hom
  *  their reads and writes stay in the core's own L1. The first best wins; a full match stops. */
 WorkPartition placed_partition(const PrimFunc &func, WorkPartition chosen, const CoreGrid &core_grid,
                                std::optional<PartitionStrategy> requested, const std::vector<int> &homes) {
-    const bool free_panel = (!requested || chosen.strategy == PartitionStrategy::Block) && !swizzle_request(func);
+    const bool free_panel = (!requested || sweeps_panels(chosen.strategy)) && !swizzle_request(func);
     int64_t best_local = local_blocks(chosen, homes);
     const std::vector<int64_t> &grid = chosen.grid;
     for (int64_t panel = 1; free_panel && grid.size() == 2 && panel <= grid[1] && best_local < chosen.total_blocks;
@@ -95,7 +95,7 @@ WorkPartition partition_blocks(const std::vector<int64_t> &grid, const CoreGrid 
     for (int64_t g : grid) p.total_blocks *= g;
     p.num_cores =
         every_core ? core_grid.num_cores() : static_cast<int>(std::min<int64_t>(p.total_blocks, core_grid.num_cores()));
-    p.panel = strategy == PartitionStrategy::Block ? panel : 1;
+    p.panel = sweeps_panels(strategy) ? panel : 1;
     const int64_t base = p.total_blocks / p.num_cores;
     const int64_t extra = p.total_blocks % p.num_cores;
     int64_t next = 0;
@@ -123,7 +123,7 @@ PrimFunc tt_tiles_to_core_map(const PrimFunc &func, const PassContext &ctx) {
     const std::vector<int> homes =
         block_home_cores(func, get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout"), grid);
     const PartitionStrategy strategy = effective_strategy(func, requested.value_or(PartitionStrategy::RowMajor));
-    const int panel = strategy == PartitionStrategy::Block ? block_panel(func, grid, core_grid.num_cores()) : 1;
+    const int panel = sweeps_panels(strategy) ? block_panel(func, grid, core_grid.num_cores()) : 1;
     WorkPartition partition =
         partition_blocks(grid, core_grid, strategy, panel, func->attrs.count(attr::TT_DYNAMIC_SHAPE) > 0);
     if (std::any_of(homes.begin(), homes.end(), [](int home) { return home >= 0; }))

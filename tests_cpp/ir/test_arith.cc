@@ -1,4 +1,5 @@
-// Constant folding (ir/arith.h): sums whose variable parts cancel fold, distinct variables never do.
+// Constant folding (ir/arith.h): sums whose variable parts cancel fold, distinct variables never do;
+// a select on a constant condition is its branch.
 #include <gtest/gtest.h>
 
 #include "ir/arith.h"
@@ -20,6 +21,20 @@ TEST(FoldConstants, CancelsOnlyTheSameVariable) {
     Expr folded = fold_constants(distinct);
     EXPECT_FALSE(as_const_int(folded, &value)) << to_text(folded);
     EXPECT_EQ(to_text(folded), "by * 32 - bx * 32");
+}
+
+/*! The serpentine block decode's `by % 2 == 1 ? gx - 1 - bx : bx` folds once by and bx are known. */
+TEST(FoldConstants, SelectOnAConstantConditionIsItsBranch) {
+    Var bx = make_var("bx");
+    auto serpentine = [&](int64_t by) {
+        return SelectNode::make(EQNode::make(FloorModNode::make(make_int(by), make_int(2)), make_int(1)),
+                                SubNode::make(make_int(7), bx), bx);
+    };
+    EXPECT_EQ(to_text(fold_constants(serpentine(3))), "7 - bx");
+    EXPECT_EQ(to_text(fold_constants(serpentine(4))), "bx");
+    Var by = make_var("by");
+    Expr open = SelectNode::make(EQNode::make(by, make_int(1)), make_int(2), make_int(3));
+    EXPECT_EQ(fold_constants(open)->kind, NodeKind::Select);
 }
 
 }  // namespace

@@ -113,11 +113,17 @@ TEST(TTTilesToCoreMap, StrategyOrders) {
     EXPECT_EQ(decode_block_index(p, 2), (std::vector<int64_t>{1, 0}));
     EXPECT_EQ(decode_block_index(p, 8), (std::vector<int64_t>{0, 2}));
     EXPECT_EQ(decode_block_index(p, 11), (std::vector<int64_t>{3, 2}));
+    p.strategy = PartitionStrategy::Serpentine;  // the block order, x reversed on odd rows
+    EXPECT_EQ(decode_block_index(p, 0), (std::vector<int64_t>{0, 0}));
+    EXPECT_EQ(decode_block_index(p, 1), (std::vector<int64_t>{3, 1}));
+    EXPECT_EQ(decode_block_index(p, 3), (std::vector<int64_t>{2, 1}));
+    EXPECT_EQ(decode_block_index(p, 8), (std::vector<int64_t>{0, 2}));
 }
 
 /*! The IR decoding computes the same indices as the constant one, for every strategy. */
 TEST(TTTilesToCoreMap, DecodeExprMatchesConstantDecode) {
-    for (PartitionStrategy s : {PartitionStrategy::RowMajor, PartitionStrategy::ColumnMajor, PartitionStrategy::Block}) {
+    for (PartitionStrategy s : {PartitionStrategy::RowMajor, PartitionStrategy::ColumnMajor, PartitionStrategy::Block,
+                                PartitionStrategy::Serpentine}) {
         for (std::vector<int64_t> grid : {std::vector<int64_t>{5, 3}, std::vector<int64_t>{7}, std::vector<int64_t>{3, 4, 2}}) {
             WorkPartition p;
             p.grid = grid;
