@@ -92,6 +92,41 @@ def test_a_max_reducer():
     np.testing.assert_allclose(kernel(a), np.abs(a).max(axis=1), rtol=2 ** -10)
 
 
+def row_sums_then_doubled(M=64, N=64, block_M=32):
+    """Two launches, each with an on-chip buffer named acc: a reducer in the first, a plain
+    fragment in the second."""
+    @T.prim_func
+    def main(X: T.Tensor((M, N), "float32"), S: T.Tensor((M,), "float32"), Y: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(M, block_M), threads=128) as bx:
+            rows = T.alloc_fragment((block_M, N), "float32")
+            T.copy(X[bx * block_M, 0], rows)
+            acc = T.alloc_reducer(block_M, "float32")
+            T.clear(acc)
+            for i, j in T.Parallel(block_M, N):
+                acc[i] += rows[i, j]
+            T.finalize_reducer(acc)
+            T.copy(acc, S[bx * block_M])
+        with T.Kernel(T.ceildiv(M, block_M), threads=128) as bx:
+            rows = T.alloc_fragment((block_M, N), "float32")
+            T.copy(X[bx * block_M, 0], rows)
+            acc = T.alloc_fragment((block_M, N), "float32")
+            for i, j in T.Parallel(block_M, N):
+                acc[i, j] = rows[i, j] * 2.0
+            T.copy(acc, Y[bx * block_M, 0])
+
+    return main
+
+
+def test_a_reducer_is_known_by_its_buffer_not_its_name():
+    """A name that is a reducer in one launch is a plain fragment in the next: its stores there are
+    stores, not reducer updates."""
+    kernel = tilelang_tt.compile(row_sums_then_doubled(), out_idx=[1, 2])
+    x = np.random.default_rng(5).standard_normal((64, 64)).astype(np.float32)
+    s, y = kernel(x)
+    np.testing.assert_allclose(s, x.sum(axis=1), rtol=2 ** -9, atol=2 ** -9)
+    np.testing.assert_array_equal(y, 2 * x)
+
+
 # ---- errors ----------------------------------------------------------------------------------
 
 def _line(marker):

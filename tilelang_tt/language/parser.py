@@ -42,7 +42,7 @@ class Parser(ReducerParsing, ExpressionParser):
 
     def __init__(self, func):
         super().__init__(func)
-        self.reducers = {}  # reducer buffer name -> {"op", "finalized"}
+        self.reducers = {}  # reducer buffer (the object: names may repeat across launches) -> {"op", "finalized"}
         self.parallel_nests = []  # the T.Parallel statements being parsed, innermost last
         self.allocated_names = set()  # the IR names of the buffers allocated so far
 

@@ -50,13 +50,13 @@ class ReducerParsing:
         if replication not in _REPLICATIONS:
             raise self.error(call, f"T.alloc_reducer's replication= is \"all\" or \"none\", got {replication!r}")
         buf = self.make_buffer(name, args["shape"], args["dtype"], "fragment", call)
-        self.reducers[name] = {"op": op, "finalized": False}
+        self.reducers[buf] = {"op": op, "finalized": False}
         return buf
 
     def finalize_reducer(self, call):
         args, _ = self.call_args(call, ["reducer"], "finalize_reducer")
         buf = args.get("reducer")
-        state = self.reducers.get(buf.name) if isinstance(buf, ir.Buffer) else None
+        state = self.reducers.get(buf) if isinstance(buf, ir.Buffer) else None
         if state is None:
             raise self.error(call, "T.finalize_reducer takes a buffer allocated with T.alloc_reducer")
         if state["finalized"]:
@@ -70,12 +70,12 @@ class ReducerParsing:
             return None
         bound = self.kernel_binding(target.value.id)
         buf = bound[1] if bound else None
-        return buf if isinstance(buf, ir.Buffer) and buf.name in self.reducers else None
+        return buf if isinstance(buf, ir.Buffer) and buf in self.reducers else None
 
     def reducer_update(self, reducer, target, value_node, node, augmented_op=None):
         """``R[i] += v`` (augmented_op ast.Add), ``R[i] = R[i] + v``, ``R[i] = T.max(R[i], v)`` /
         ``T.min``: v stored into R's update fragment, folded into R after the nest."""
-        state = self.reducers[reducer.name]
+        state = self.reducers[reducer]
         kind, value = self.update_kind(reducer, target, value_node, augmented_op)
         if kind is None or kind != state["op"]:
             wanted = "R[i] += value" if state["op"] == "sum" else f"R[i] = T.{state['op']}(R[i], value)"
@@ -97,8 +97,8 @@ class ReducerParsing:
             raise self.error(node, f"{reducer.name} has shape {[self.python_int(d) for d in reducer.shape]}, but the "
                              f"T.Parallel axes it keeps have extents {kept_extents}; give the reducer those extents",
                              ValidationError)
-        count = self.reducers[reducer.name].setdefault("updates", 0)
-        self.reducers[reducer.name]["updates"] = count + 1
+        count = state.setdefault("updates", 0)
+        state["updates"] = count + 1
         name = f"{reducer.name}_update" + (f"_{count}" if count else "")
         update = self.make_buffer(name, shape, reducer.dtype, "fragment", node)
         nest.updates.append((update, reducer, kind, reduced))
