@@ -22,3 +22,18 @@ def scale_in_place(dtype):
             scaled(acc, 2.0)
             T.copy(acc, A[0, 0])
     return main
+
+
+@T.macro
+def badly_annotated(acc: T.FragmentBuffer()):  # a shape is missing
+    T.clear(acc)
+
+
+def clear_with_bad_annotation():
+    @T.prim_func
+    def main(A: T.Tensor((ROWS, COLS), "float32")):
+        with T.Kernel(1, threads=128) as bx:
+            acc = T.alloc_fragment((ROWS, COLS), "float32")
+            badly_annotated(acc)
+            T.copy(acc, A[0, 0])
+    return main

@@ -150,11 +150,42 @@ def copy_rows_as_tuple(X, block: int = 32):
     return (Y,)
 
 
+@tilelang_tt.jit
+def copy_rows_as_list(X, block: int = 32):
+    R, C = T.const("R C")
+    X: T.Tensor[[R, C], T.float32]
+    Y = T.empty((R, C), T.float32)
+    with T.Kernel(T.ceildiv(R, block), threads=128) as bx:
+        S = T.alloc_shared((block, C), T.float32)
+        T.copy(X[bx * block, 0], S)
+        T.copy(S, Y[bx * block, 0])
+    return [Y]  # copy_rows_as_list: return
+
+
+def test_a_returned_list_is_a_located_error_naming_the_tuple_form():
+    with pytest.raises(TTSyntaxError, match=r"return Y, or a tuple \(return Y, Z\), not a list") as info:
+        copy_rows_as_list(np.zeros((64, 32), np.float32))
+    assert info.value.line == _line("# copy_rows_as_list: return")
+
+
 def test_a_returned_tuple_of_one_is_a_tuple_as_in_python():
     x = np.arange(64 * 32, dtype=np.float32).reshape(64, 32)
     result = copy_rows_as_tuple(x)
     assert isinstance(result, tuple) and len(result) == 1
     np.testing.assert_array_equal(result[0], x)
+
+
+def blocks_from_numpy(config):
+    """A factory whose sizes come out of NumPy containers and arithmetic."""
+    rows, block = config["rows"], config["block"]
+
+    @T.prim_func
+    def main(X: T.Tensor((rows, np.int64(32)), "float32"), Y: T.Tensor((rows, 32), "float32")):
+        with T.Kernel(T.ceildiv(rows, block), threads=128) as bx:
+            S = T.alloc_shared((config["block"], np.prod([4, 8])), "float32")
+            T.copy(X[bx * block, 0], S)
+            T.copy(S, Y[bx * block, 0])
+    return main
 
 
 def test_numpy_scalars_are_the_numbers_they_hold():
@@ -169,6 +200,8 @@ def test_numpy_scalars_are_the_numbers_they_hold():
                                           "bfloat16", "float32"), out_idx=[-1])
     as_python = tilelang_tt.compile(matmul(64, 64, 64, 64, 64, 32, "bfloat16", "float32"), out_idx=[-1])
     assert as_numpy.artifacts_dir == as_python.artifacts_dir
+    kernel = tilelang_tt.compile(blocks_from_numpy({"rows": np.int64(64), "block": np.int32(32)}), out_idx=[-1])
+    np.testing.assert_array_equal(kernel(x[:, :32]), x[:, :32])
 
 
 # ---- errors: each names the line of the kernel that is wrong ------------------------------------

@@ -323,6 +323,10 @@ def test_macro_argument_checks_hold_under_postponed_annotations():
     np.testing.assert_array_equal(a, 2 * np.arange(32 * 32, dtype=np.float32).reshape(32, 32))
     with pytest.raises(ValidationError, match="T.macro scaled takes acc as a float32 buffer"):
         m.scale_in_place("float16")
+    with pytest.raises(TTSyntaxError, match="the annotation of badly_annotated's parameter acc fails: TypeError") as info:
+        m.clear_with_bad_annotation()
+    with open(m.__file__) as fh:
+        assert "# a shape is missing" in fh.read().splitlines()[info.value.line - 1]
 
 
 def test_a_global_tensor_where_a_macro_takes_an_on_chip_buffer_is_a_located_error():
@@ -337,3 +341,37 @@ def test_a_global_tensor_where_a_macro_takes_an_on_chip_buffer_is_a_located_erro
             with T.Kernel(1, threads=128) as bx:
                 cleared(A)  # a global tensor
     assert info.value.line == _line("# a global tensor")
+
+
+def test_buffer_names_are_one_buffers_within_a_launch():
+    """Circular buffers are named after buffers: a second allocation of a name in one launch, also
+    of one a macro made, is a located error; a scalar where a macro takes a buffer is one too."""
+    @T.macro
+    def doubled(src: T.SharedBuffer([32, 32], "float32"), dst: T.SharedBuffer([32, 32], "float32")):
+        tmp = T.alloc_fragment((32, 32), "float32")
+        for i, j in T.Parallel(32, 32):
+            tmp[i, j] = src[i, j] * 2.0
+        T.copy(tmp, dst)
+
+    with pytest.raises(ValidationError, match="this launch already has an on-chip buffer named doubled_tmp") as info:
+        @T.prim_func
+        def after_macro(X: T.Tensor((32, 32), "float32"), Y: T.Tensor((32, 32), "float32")):
+            with T.Kernel(1, threads=128) as bx:
+                a = T.alloc_shared((32, 32), "float32")
+                b = T.alloc_shared((32, 32), "float32")
+                T.copy(X[0, 0], a)
+                doubled(a, b)
+                doubled_tmp = T.alloc_fragment((32, 32), "float32")  # the macro's name
+                T.copy(b, doubled_tmp)
+                T.copy(doubled_tmp, Y[0, 0])
+    assert info.value.line == _line("# the macro's name")
+
+    with pytest.raises(ValidationError, match="T.macro doubled takes src as an on-chip buffer "
+                       r"\(T.SharedBuffer\); the call passes 2.0") as info:
+        @T.prim_func
+        def scalar_argument(Y: T.Tensor((32, 32), "float32")):
+            with T.Kernel(1, threads=128) as bx:
+                b = T.alloc_shared((32, 32), "float32")
+                doubled(2.0, b)  # a scalar
+                T.copy(b, Y[0, 0])
+    assert info.value.line == _line("# a scalar")

@@ -170,8 +170,8 @@ def test_an_eager_kernel_written_with_tilelangs_own_language_names_the_import_to
             TL.copy(S, Y[bx * block, 0])
         return Y
 
-    with pytest.raises(TTSyntaxError, match="TL is tilelang's own tilelang.language, but a kernel that "
-                       "@tilelang_tt.jit decorates directly is read by tilelang-tt: write import "
+    with pytest.raises(TTSyntaxError, match=r"TL is tilelang's own language module \(tilelang.language\), but a "
+                       "kernel that @tilelang_tt.jit decorates directly is read by tilelang-tt: write import "
                        "tilelang_tt.language as TL") as info:
         copy_rows(np.ones((64, 32), np.float32))
     with open(__file__) as fh:

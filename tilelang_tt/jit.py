@@ -367,7 +367,7 @@ def _eager_jit(func, compile_options):
         built, kernel, tensors = build(args, kwargs)
         outs = kernel(*tensors)
         if not built.out_idx:
-            return None
+            return () if built.returns_tuple else None
         outs = outs if isinstance(outs, tuple) else (outs,)
         returned = tuple(outs[i] for i in built.returned)
         return returned if built.returns_tuple else returned[0]

@@ -8,6 +8,7 @@ parameter annotation) or raise an error saying they belong inside ``@T.prim_func
 
 import difflib
 import math
+import sys
 
 from .. import _core
 from ..errors import TTSyntaxError, UnknownNameError
@@ -53,13 +54,23 @@ def dtype_name(value):
     return name if isinstance(name, str) and name in DTYPES else None
 
 
+
+def python_number(v):
+    """A NumPy scalar (np.int64(32), np.float32(0.5), np.bool_) as the Python number it holds, so it
+    acts as that number wherever a kernel or its factory uses it; anything else unchanged."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(v, (numpy.number, numpy.bool_)):
+        return v.item()
+    return v
+
 class TensorSpec:
     """``T.Tensor(shape, dtype)`` / ``T.Buffer(shape, dtype)``: a kernel parameter's type."""
 
     def __init__(self, shape, dtype="float32"):
+        shape = python_number(shape)
         if isinstance(shape, int):
             shape = (shape,)
-        self.shape = tuple(shape)
+        self.shape = tuple(python_number(d) for d in shape)
         self.dtype = dtype
 
     def __repr__(self):
@@ -138,6 +149,7 @@ Buffer = TensorType("Buffer")
 
 def ceildiv(a, b):
     """Ceiling division; on Python ints it is computed at once (shapes, grid sizes)."""
+    a, b = python_number(a), python_number(b)
     if isinstance(a, int) and isinstance(b, int):
         if b == 0:
             raise ZeroDivisionError("T.ceildiv by zero")

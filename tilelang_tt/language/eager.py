@@ -142,12 +142,18 @@ class EagerParser(Parser):
             if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
                 continue
             module = self.env.get(node.value.id)
-            if inspect.ismodule(module) and module.__name__.split(".")[0] == "tilelang":
-                alias = node.value.id
-                raise self.error(node.value, f"{alias} is tilelang's own {module.__name__}, but a kernel that "
-                                 f"@tilelang_tt.jit decorates directly is read by tilelang-tt: write import "
-                                 f"tilelang_tt.language as {alias} (a factory returning tilelang's @T.prim_func "
-                                 "compiles as it is)")
+            if not inspect.ismodule(module):
+                continue
+            if module.__name__ == "tilelang" and node.attr == "language":
+                written, alias = "tilelang.language", "T"  # tilelang.language.Kernel(...)
+            elif module.__name__.startswith("tilelang."):
+                written, alias = node.value.id, node.value.id
+            else:
+                continue
+            raise self.error(node.value, f"{written} is tilelang's own language module ({module.__name__}), but a "
+                             f"kernel that @tilelang_tt.jit decorates directly is read by tilelang-tt: write "
+                             f"import tilelang_tt.language as {alias} (a factory returning tilelang's @T.prim_func "
+                             "compiles as it is)")
 
     @staticmethod
     def annotation_of(fdef, name):
@@ -225,8 +231,12 @@ class EagerParser(Parser):
     def stmt_Return(self, node):
         if self.kernel_depth or self.returned is not None:
             raise self.error(node, "an eager kernel returns its T.empty outputs once, at the end of the function")
+        if isinstance(node.value, ast.List):
+            raise self.error(node.value, "an eager kernel returns its T.empty outputs as Python returns several "
+                             "values: return Y, or a tuple (return Y, Z), not a list")
         self.returns_tuple = isinstance(node.value, ast.Tuple)
-        values = node.value.elts if self.returns_tuple else [node.value] if node.value else []
+        none = node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None)
+        values = node.value.elts if self.returns_tuple else [] if none else [node.value]
         self.returned = []
         for value in values:
             buf = self.eval_expr(value)

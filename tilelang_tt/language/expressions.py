@@ -19,15 +19,6 @@ from .. import ir
 from ..errors import TTSyntaxError, TileLangTTError, UnknownNameError, ValidationError
 from . import builtins as B
 
-
-def _python_scalar(v):
-    """A NumPy scalar (np.float32(0.5), np.int64(32), np.bool_) as the Python number it holds, so a
-    kernel closes over it as it would over that number; anything else unchanged."""
-    numpy = sys.modules.get("numpy")
-    if numpy is not None and isinstance(v, numpy.generic) and isinstance(v, (numpy.number, numpy.bool_)):
-        return v.item()
-    return v
-
 # Extents, grid sizes, trip counts and similar counts travel as 32-bit integers on the device.
 MAX_COUNT = 2**31 - 1
 # Integer constants of kernel expressions are at most 64 bits wide.
@@ -132,9 +123,9 @@ class ExpressionParser:
     def lookup(self, name, node):
         bound = self.kernel_binding(name)
         if bound is not None:
-            return _python_scalar(bound[1])
+            return bound[1]
         if name in self.env:
-            return _python_scalar(self.env[name])
+            return self.env[name]
         if hasattr(py_builtins, name):
             return getattr(py_builtins, name)
         raise self.error(node, f"name '{name}' is not defined in the kernel or its enclosing scope")
@@ -160,7 +151,9 @@ class ExpressionParser:
         handler = getattr(self, "expr_" + type(node).__name__, None)
         if handler is None:
             raise self.error(node, f"'{type(node).__name__}' expressions are not supported in kernels")
-        return handler(node)
+        # A NumPy scalar, however it was reached (a name, shape[0], cfg["block"], np.prod(...)), is
+        # the Python number it holds.
+        return B.python_number(handler(node))
 
     def count(self, value, node, what, minimum=1):
         """value as a count of what (an extent, a trip count, threads=, num_stages=): a Python int
@@ -227,8 +220,8 @@ class ExpressionParser:
                 else:
                     parsed.append(self.eval_expr(it))
             return Access(base, parsed, node)
-        if isinstance(base, (ir.Expr, Access)):
-            raise self.error(node, "only buffers can be indexed")
+        if isinstance(base, (ir.Expr, Access)) or not hasattr(base, "__getitem__"):
+            raise self.error(node, f"only buffers can be indexed, not {type(base).__name__} {base!r}")
         index = self.eval_python(node.slice, "an index into a Python value")
         return base[index]
 
@@ -428,7 +421,7 @@ class ExpressionParser:
         return dt
 
     def to_expr(self, v, node):
-        v = _python_scalar(v)
+        v = B.python_number(v)
         if isinstance(v, Access):
             return self.load(v)
         if isinstance(v, ScalarVariable):
@@ -499,7 +492,7 @@ class ExpressionParser:
         if not isinstance(shape, (tuple, list)) or not shape:
             raise self.error(node, f"the shape of {name} must be a tuple of extents, got {shape!r}")
         dims = []
-        for d in map(_python_scalar, shape):
+        for d in map(B.python_number, shape):
             if isinstance(d, ir.Var) and scope == "global":
                 dims.append(d)  # a T.dynamic dimension: its size comes with the tensors
                 continue

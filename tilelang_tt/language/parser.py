@@ -44,7 +44,7 @@ class Parser(ReducerParsing, ExpressionParser):
         super().__init__(func)
         self.reducers = {}  # reducer buffer (the object: names may repeat across launches) -> {"op", "finalized"}
         self.parallel_nests = []  # the T.Parallel statements being parsed, innermost last
-        self.allocated_names = set()  # the IR names of the buffers allocated so far
+        self.allocated_names = set()  # the IR names of the on-chip buffers of the current launch
 
     # ---- entry ----------------------------------------------------------------------------
     def parse(self):
@@ -128,7 +128,7 @@ class Parser(ReducerParsing, ExpressionParser):
         buffer over the rest of the block. ``name = T.alloc_var(dtype, init=...)``: an Allocate of a
         one-element local buffer, name then standing for its element 0 (a ScalarVariable)."""
         kind = self.builtin_name(call.func)
-        ir_name = self.allocated_name(name)
+        ir_name = self.allocated_name(name, kind, node)
         if kind == "alloc_global":
             # A DRAM tensor the host allocates for the launches that follow (e.g. split-KV partials).
             if name in self.param_names:
@@ -169,20 +169,31 @@ class Parser(ReducerParsing, ExpressionParser):
         return ScopedStatement(lambda body: ir.allocate(buf, ir.seq(init + [body], span=self.span(node)) if init else body,
                                                         span=self.span(node)))
 
-    def allocated_name(self, name):
-        """The IR name of a buffer the kernel allocates as `name`: the name itself, except inside a
-        T.macro, whose buffers are named after the macro and made unique per expansion
-        (`softmax_tmp`, `softmax_tmp_1`, ...): a macro that allocates can be called several times,
-        and its buffers never take a name of the caller's (circular buffers are keyed by name)."""
-        ir_name = name
+    def allocated_name(self, name, kind, node):
+        """The IR name of a buffer the kernel allocates as `name`. Circular buffers are named after
+        on-chip buffers, so within a launch each name is one buffer's: a second allocation of a
+        name is a located error. Buffers a T.macro allocates are named after the macro and made
+        unique per expansion (`softmax_tmp`, `softmax_tmp_1`, ...), so a macro that allocates can be
+        called several times beside the caller's buffers. T.alloc_global names a DRAM tensor."""
+        if kind == "alloc_global":
+            return name
         if self.expanding:
-            base = ir_name = f"{self.expanding[-1].__name__}_{name}"
-            count = 0
-            while ir_name in self.allocated_names:
-                count += 1
-                ir_name = f"{base}_{count}"
-        self.allocated_names.add(ir_name)
-        return ir_name
+            return self.fresh_name(f"{self.expanding[-1].__name__}_{name}")
+        if name in self.allocated_names:
+            raise self.error(node, f"this launch already has an on-chip buffer named {name} (a buffer allocated "
+                             "before, or one a macro or a reducer made); circular buffers are named after their "
+                             "buffers, so give this one another name", ValidationError)
+        self.allocated_names.add(name)
+        return name
+
+    def fresh_name(self, base):
+        """`base`, or the first of base_1, base_2, ... no buffer of the launch has; taken."""
+        name, count = base, 0
+        while name in self.allocated_names:
+            count += 1
+            name = f"{base}_{count}"
+        self.allocated_names.add(name)
+        return name
 
     def assign_name(self, target, value, node):
         """``name = value`` (and ``name op= value``): a store into a T.alloc_var variable; else a new
@@ -258,31 +269,61 @@ class Parser(ReducerParsing, ExpressionParser):
             self.source, self.scopes, self.block_starts = saved
 
     def check_macro_argument(self, macro, source, param, value, call):
-        """A buffer passed where the macro annotates a buffer type must have its dtype and shape, and
-        be a global tensor for T.Tensor, an on-chip buffer for T.SharedBuffer / T.FragmentBuffer /
-        T.LocalBuffer. Annotations kept as text (`from __future__ import annotations`) are evaluated
-        where the macro is defined; one naming what Python did not keep there (a factory's local
-        used only in annotations) cannot be checked."""
-        spec = macro.func.__annotations__.get(param)
-        if isinstance(spec, str):
-            try:
-                spec = eval(spec, source.env)  # noqa: S307 (the macro's own annotation)
-            except NameError:
-                return
-        if not isinstance(spec, B.TensorSpec) or not isinstance(value, ir.Buffer):
+        """An argument where the macro annotates a buffer type must be a buffer (or a region of
+        one) of its dtype, a global tensor for T.Tensor and an on-chip buffer for T.SharedBuffer /
+        T.FragmentBuffer / T.LocalBuffer, and a whole buffer of its shape. Annotations kept as text
+        (`from __future__ import annotations`) are evaluated where the macro is defined: a
+        module-level macro's in its module, a nested one's in its closure (its factory's other
+        locals are gone, and a global of the same name may not be the one meant); one that names
+        what is not there cannot be checked."""
+        spec = self.macro_annotation(macro, source, param)
+        if not isinstance(spec, B.TensorSpec):
             return
-        wants_global = not isinstance(spec, B.BufferSpec)
-        if wants_global != (value.scope == "global"):
-            wanted = "a global tensor (T.Tensor)" if wants_global else f"an on-chip buffer (T.{spec.scope.title()}Buffer)"
-            raise self.error(call, f"T.macro {macro.__name__} takes {param} as {wanted}; the call passes {value.name}, "
-                             f"a {value.scope} buffer", ValidationError)
+        wanted_kind = "a global tensor (T.Tensor)" if not isinstance(spec, B.BufferSpec) else \
+            f"an on-chip buffer (T.{spec.scope.title()}Buffer)"
+        buffer = value.buffer if isinstance(value, Access) else value
+        if not isinstance(buffer, ir.Buffer):
+            raise self.error(call, f"T.macro {macro.__name__} takes {param} as {wanted_kind}; the call passes "
+                             f"{value!r}", ValidationError)
+        if isinstance(spec, B.BufferSpec) == (buffer.scope == "global"):
+            raise self.error(call, f"T.macro {macro.__name__} takes {param} as {wanted_kind}; the call passes "
+                             f"{buffer.name}, a {buffer.scope} buffer", ValidationError)
         dtype = self.dtype_of(spec.dtype, call, f"{macro.__name__}'s parameter {param}")
-        shape = [d if isinstance(d, ir.Var) else self.python_int(d) for d in value.shape]
-        declared = [d.value if isinstance(d, B.TypedConst) else d for d in spec.shape]
-        static = all(isinstance(d, int) for d in declared + shape)
-        if value.dtype != dtype or (static and shape != declared):
+        declared = [B.python_number(d.value if isinstance(d, B.TypedConst) else d) for d in spec.shape]
+        shape = [d if isinstance(d, ir.Var) else self.python_int(d) for d in buffer.shape]
+        static = isinstance(value, ir.Buffer) and all(isinstance(d, int) for d in declared + shape)
+        if buffer.dtype != dtype or (static and shape != declared):
             raise self.error(call, f"T.macro {macro.__name__} takes {param} as a {dtype} buffer of shape {declared}; "
-                             f"the call passes {value.name}, a {value.dtype} buffer of shape {shape}", ValidationError)
+                             f"the call passes {buffer.name}, a {buffer.dtype} buffer of shape {shape}",
+                             ValidationError)
+
+    def macro_annotation(self, macro, source, param):
+        """The annotation of the macro's parameter, evaluated if Python kept it as text; None when
+        it names what is not in the macro's scope. An annotation that raises is a located error at
+        the macro's parameter."""
+        spec = macro.func.__annotations__.get(param)
+        if not isinstance(spec, str):
+            return spec
+        func = macro.func
+        nested = "<locals>" in func.__qualname__
+        scope = {k: v for k, v in func.__globals__.items() if not nested or inspect.ismodule(v)}
+        for name, cell in zip(func.__code__.co_freevars, func.__closure__ or ()):
+            try:
+                scope[name] = cell.cell_contents
+            except ValueError:  # an unbound closure variable
+                pass
+        try:
+            return eval(spec, scope)  # noqa: S307 (the macro's own annotation)
+        except NameError:
+            return None
+        except Exception as err:  # noqa: BLE001 (any error of the user's annotation, located)
+            arg = next(a for a in source.tree.body[0].args.args if a.arg == param)
+            saved, self.source = self.source, source
+            try:
+                raise self.error(arg.annotation, f"the annotation of {macro.__name__}'s parameter {param} fails: "
+                                 f"{type(err).__name__}: {err}") from None
+            finally:
+                self.source = saved
 
     def stmt_Pass(self, node):
         return []
@@ -322,6 +363,7 @@ class Parser(ReducerParsing, ExpressionParser):
         target = node.items[0].optional_vars
         names = self.target_names(target, len(extents), "T.Kernel", node)
         block_vars = [ir.Var(n, "int32", span=self.span(target)) for n in names]
+        self.allocated_names = set()  # each launch is a program of its own CBs
         self.kernel_depth += 1
         try:
             body = self.parse_block(node.body, node, dict(zip(names, block_vars)))

@@ -97,10 +97,7 @@ class ReducerParsing:
             raise self.error(node, f"{reducer.name} has shape {[self.python_int(d) for d in reducer.shape]}, but the "
                              f"T.Parallel axes it keeps have extents {kept_extents}; give the reducer those extents",
                              ValidationError)
-        count = state.setdefault("updates", 0)
-        state["updates"] = count + 1
-        name = f"{reducer.name}_update" + (f"_{count}" if count else "")
-        update = self.make_buffer(name, shape, reducer.dtype, "fragment", node)
+        update = self.make_buffer(self.fresh_name(f"{reducer.name}_update"), shape, reducer.dtype, "fragment", node)
         nest.updates.append((update, reducer, kind, reduced))
         return [self.store_element(update, list(nest.loop_vars), ir.cast(reducer.dtype, self.to_expr(value, node)),
                                    node)]
