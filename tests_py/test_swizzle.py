@@ -31,16 +31,26 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TILELANG_TT_CACHE_DIR", str(tmp_path))
 
 
-def test_swizzle_deals_blocks_in_panels_and_stays_correct():
-    """A swizzled GEMM uses the panel order with the kernel's panel size and still matches NumPy."""
-    kernel = tilelang_tt.compile(swizzled_gemm(512, 256, 64, 32, 32, 32, panel=4), out_idx=[-1])
+def check_swizzled_512x256(strategy, **options):
+    """The 512 x 256 x 64 swizzled GEMM (panels of 4) is dealt in `strategy` order and matches NumPy."""
+    kernel = tilelang_tt.compile(swizzled_gemm(512, 256, 64, 32, 32, 32, panel=4), out_idx=[-1], **options)
     part = kernel.plan["work_partition"]
-    assert part["strategy"] == "block" and part["panel"] == 4
+    assert part["strategy"] == strategy and part["panel"] == 4
     rng = np.random.default_rng(3)
     a = rng.standard_normal((512, 64)).astype(np.float16)
     b = rng.standard_normal((64, 256)).astype(np.float16)
     c = kernel(a, b).astype(np.float32)
     np.testing.assert_allclose(c, a.astype(np.float32) @ b.astype(np.float32), rtol=2e-3, atol=2e-2)
+
+
+def test_swizzle_deals_blocks_in_panels_and_stays_correct():
+    """A swizzled GEMM uses the panel order with the kernel's panel size and still matches NumPy."""
+    check_swizzled_512x256("block")
+
+
+def test_the_serpentine_order_keeps_the_swizzle_panels():
+    """partition_strategy="serpentine" with T.use_swizzle: the swizzle's panels, odd rows reversed."""
+    check_swizzled_512x256("serpentine", partition_strategy="serpentine")
 
 
 def test_swizzle_conflicts_are_errors():

@@ -52,6 +52,8 @@ enum class LayoutKind { Interleaved, Sharded };
 enum class CBFlow { Input, Output, Intermediate };
 /*! \brief Which kernel of a core. */
 enum class KernelRole { Reader, Compute, Writer };
+/*! \brief The three roles, in kernel order. */
+inline constexpr KernelRole kKernelRoles[] = {KernelRole::Reader, KernelRole::Compute, KernelRole::Writer};
 
 const char *to_string(PartitionStrategy v);
 const char *to_string(MemoryKind v);

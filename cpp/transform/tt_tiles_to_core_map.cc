@@ -28,10 +28,11 @@ const Json *swizzle_request(const PrimFunc &func) {
 }
 
 /*! T.use_swizzle asks for TileLang's panel rasterization of the launch grid; on Tenstorrent that
- *  is the order in which the block strategy deals blocks, so a swizzled kernel is dealt in panels.
- *  column_major deals columns and cannot honour row panels, so the combination is an error. */
+ *  is the order in which the block strategy deals blocks, so a swizzled kernel is dealt in panels
+ *  (serpentine's own panels when it was asked for). column_major deals columns and cannot honour
+ *  row panels, so the combination is an error. */
 PartitionStrategy effective_strategy(const PrimFunc &func, PartitionStrategy requested) {
-    if (!swizzle_request(func)) return requested;
+    if (!swizzle_request(func) || requested == PartitionStrategy::Serpentine) return requested;
     if (requested == PartitionStrategy::ColumnMajor) {
         TT_USER_ERROR(Validation, func->span)
             << "T.use_swizzle requests row panels, which partition_strategy=\"column_major\" cannot honour; "
@@ -77,7 +78,8 @@ WorkPartition placed_partition(const PrimFunc &func, WorkPartition chosen, const
     const std::vector<int64_t> &grid = chosen.grid;
     for (int64_t panel = 1; free_panel && grid.size() == 2 && panel <= grid[1] && best_local < chosen.total_blocks;
          ++panel) {
-        WorkPartition candidate = partition_blocks(grid, core_grid, PartitionStrategy::Block, static_cast<int>(panel));
+        const PartitionStrategy panelled = sweeps_panels(chosen.strategy) ? chosen.strategy : PartitionStrategy::Block;
+        WorkPartition candidate = partition_blocks(grid, core_grid, panelled, static_cast<int>(panel));
         const int64_t local = local_blocks(candidate, homes);
         if (local > best_local) chosen = std::move(candidate), best_local = local;
     }

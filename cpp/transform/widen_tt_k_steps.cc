@@ -81,6 +81,7 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
     std::vector<Stmt> body = {loop->body};
     if (const auto *seq = loop->body.as<SeqStmtNode>()) body = seq->seq;
     Widening w;
+    int64_t cb_step_bytes = 0;  // the operands' CB pages of one step
     std::vector<const CallNode *> copies;
     bool any_gemm = false;
     for (const Stmt &s : body) {
@@ -133,20 +134,23 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
             return std::nullopt;
         w.block_k = block_k;
         w.source_axis[copy] = *moving;
+        // The CB holds the pages in the wider of the tensor's and the buffer's formats.
+        const int64_t element = std::max(src->buffer->dtype.bytes(), dst->buffer->dtype.bytes());
+        cb_step_bytes += bytes_of(dst->buffer.get()) / dst->buffer->dtype.bytes() * element;
     }
     // The operand buffers live only in this loop.
     const std::map<const BufferNode *, int> inside = buffer_uses(loop->body);
-    int64_t step_bytes = 0;
+    int64_t operand_bytes = 0;
     for (const auto &[buffer, axis] : w.axis) {
         if (uses.at(buffer) != inside.at(buffer)) return std::nullopt;
-        step_bytes += bytes_of(buffer);
+        operand_bytes += bytes_of(buffer);
     }
     // The widened operands' CBs (depth pages each) may take half of L1 less twice everything else
     // on chip (a CB and its partial sums or staging), so layout inference still fits the kernel.
     const int64_t depth = std::max(2, loop->num_stages);
-    const int64_t budget = ctx.device().l1_bytes / 2 - 2 * (onchip_bytes - step_bytes);
+    const int64_t budget = ctx.device().l1_bytes / 2 - 2 * (onchip_bytes - operand_bytes);
     for (int64_t f = std::min(*trips, kWidestKStep / w.block_k); f >= 2; --f) {
-        if (*trips % f == 0 && step_bytes * f * depth <= budget) {
+        if (*trips % f == 0 && cb_step_bytes * f * depth <= budget) {
             w.factor = f;
             return w;
         }
@@ -234,8 +238,12 @@ private:
 }  // namespace
 
 PrimFunc widen_tt_k_steps(const PrimFunc &func, const PassContext &ctx) {
-    // A kernel compiled for every size of a dynamic dimension keeps its trip counts' formulas.
-    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE)) return func;
+    // A kernel compiled for every size of a dynamic dimension keeps its trip counts' formulas; the
+    // partial sums are exact between steps only in a float32 DST; global tensors requested in L1
+    // take room the budget does not see.
+    const bool fp32_dst = ctx.device().supports_fp32_dest_acc && ctx.options().fp32_dest_acc_en.value_or(true);
+    const bool layout_requests = !ctx.options().layouts.empty() || func->attrs.count(attr::TT_LAYOUT_REQUESTS);
+    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE) || !fp32_dst || layout_requests) return func;
     Stmt body = Widener(func, ctx)(func->body);
     if (body.same_as(func->body)) return func;
     return make_prim_func(func->name, func->params, body, func->attrs, func->span);

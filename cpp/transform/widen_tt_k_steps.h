@@ -16,7 +16,9 @@
  *          T.gemm(A_shared, B_shared, C_local)              T.gemm(A_shared, B_shared, C_local)
  *
  *  Requires: a function before InferTTLayout. Applies, in a function without dynamic dimensions
- *  (SpecializeTTShapes' trip-count formulas stay those of the user's loop), to a loop from 0 with a constant trip count T
+ *  (SpecializeTTShapes' trip-count formulas stay those of the user's loop) or layout requests (an
+ *  L1 tensor takes room the budget below does not see), compiled with DST in float32 (a 16-bit
+ *  DST rounds the partial sums at every reload, so fewer steps would change the result), to a loop from 0 with a constant trip count T
  *  whose body is only T.copy from global tensors into whole on-chip buffers followed or preceded by
  *  T.gemm calls, when: every gemm accumulates (no clear_accum) into a float32 buffer, and reads as A
  *  and B only buffers those copies fill; each such buffer is filled by one copy, used nowhere else
@@ -24,8 +26,9 @@
  *  transpose_A / transpose_B); that copy's region starts that axis at exactly `k * bK` (bK the
  *  buffer's extent there, the same for every buffer) in a tensor dimension of exactly T * bK
  *  elements, and the loop variable appears nowhere else. F is the largest divisor of T with
- *  F * bK <= 256 elements whose widened buffers, times the CB depth (max(2, num_stages)), take at
- *  most half of the device's L1 less twice the function's other on-chip buffers. Guarantees: such loops are widened as above (buffers keep
+ *  F * bK <= 256 elements whose widened operand CBs (in the wider of each tensor's and buffer's
+ *  formats), times the CB depth (max(2, num_stages)), take at most half of the device's L1 less
+ *  twice the function's other on-chip buffers. Guarantees: such loops are widened as above (buffers keep
  *  their names); every other statement is unchanged.
  */
 #pragma once

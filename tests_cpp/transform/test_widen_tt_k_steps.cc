@@ -36,17 +36,16 @@ TEST(WidenTTKSteps, ReferenceGemmTakesEightKBlocksPerStep) {
                            "T.gemm(A_shared, B_shared, C_local"});
 }
 
-/*! Smaller blocks reach the 256-wide step; Grayskull's smaller L1 allows less than an n150's. */
+/*! Smaller blocks reach the 256-wide step; float32 operands, twice the bytes, only 128. */
 TEST(WidenTTKSteps, StepWidthFollowsTheL1) {
     GemmConfig cfg;
     cfg.block_M = cfg.block_N = 64;
     expect_contains(to_text(widened(cfg)), {"A_shared = T.alloc_shared((64, 256), \"bfloat16\")",
                                             "for k in T.Pipelined(4, num_stages=3):"});
-    cfg.block_M = 128;
-    cfg.block_N = 256;  // 24 KiB of operands per 32-wide K block, a 128 KiB accumulator
-    expect_contains(to_text(widened(cfg)), {"A_shared = T.alloc_shared((128, 128), \"bfloat16\")"});
-    expect_contains(to_text(widened(cfg, "grayskull")), {"A_shared = T.alloc_shared((128, 64), \"bfloat16\")",
-                                                         "for k in T.Pipelined(16, num_stages=3):"});
+    cfg.block_M = cfg.block_N = 128;
+    cfg.dtype = "float32";
+    expect_contains(to_text(widened(cfg)), {"A_shared = T.alloc_shared((128, 128), \"float32\")",
+                                            "for k in T.Pipelined(8, num_stages=3):"});
 }
 
 /*! Transposed operands are (bK, bM) and (bN, bK): each widens along its K dimension. */
@@ -62,8 +61,9 @@ TEST(WidenTTKSteps, TransposedOperandsWidenAlongTheirKDimension) {
 }
 
 /*! Left as written: bf16 partial sums (rounded once per step, so the step width would change the
- *  result), a K that is not a whole number of blocks, a loop of one step, and the masked loads of
- *  the block-sparse GEMM (an if in the body). */
+ *  result), a K that is not a whole number of blocks, a loop of one step, the masked loads of the
+ *  block-sparse GEMM (an if in the body), and any GEMM without a float32 DST (Grayskull's, or
+ *  fp32_dest_acc_en off: the reloads round the partial sums). */
 TEST(WidenTTKSteps, LoopsWhoseWideningWouldChangeThemStay) {
     GemmConfig bf16_partials;
     bf16_partials.accum_dtype = "bfloat16";
@@ -77,6 +77,12 @@ TEST(WidenTTKSteps, LoopsWhoseWideningWouldChangeThemStay) {
         const PrimFunc before = tt::testing::make_gemm(cfg);
         EXPECT_EQ(to_text(widened(cfg)), to_text(before));
     }
+    const std::string reference = to_text(tt::testing::make_gemm(GemmConfig{}));
+    EXPECT_EQ(to_text(widened(GemmConfig{}, "grayskull")), reference);
+    transform::PassOptions fp16_dst;
+    fp16_dst.fp32_dest_acc_en = false;
+    EXPECT_EQ(to_text(transform::widen_tt_k_steps(tt::testing::make_gemm(GemmConfig{}), transform::PassContext(fp16_dst))),
+              reference);
 }
 
 /*! The default pipeline runs it before layout inference, so the CBs are sized for the wide steps. */
