@@ -298,6 +298,29 @@ def test_writing_over_a_reader_filled_buffer():
     assert_close(kernel(a), a * 2.0, "float32")
 
 
+def copy_over_input(M, block):
+    @T.prim_func
+    def over(A: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):
+        with T.Kernel(T.ceildiv(M, block), T.ceildiv(M, block)) as (bx, by):
+            f = T.alloc_fragment((block, block), "float32")
+            g = T.alloc_fragment((block, block), "float32")
+            T.copy(A[by * block, bx * block], f)
+            for i, j in T.Parallel(block, block):
+                g[i, j] = f[i, j] * 2.0
+            T.copy(g, f)
+            T.copy(f, C[by * block, bx * block])
+
+    return over
+
+
+def test_copying_over_a_reader_filled_buffer():
+    """An on-chip T.copy into a buffer the reader fills writes compute's CB, like an element-wise
+    update (a CB has one producer)."""
+    kernel = tilelang_tt.compile(copy_over_input(64, 32), out_idx=[-1])
+    a = random((64, 64), "float32", 9)
+    assert_close(kernel(a), a * 2.0, "float32")
+
+
 def too_deep(M, block):
     @T.prim_func
     def deep(A: T.Tensor((M, M), "float32"), B: T.Tensor((M, M), "float32"), C: T.Tensor((M, M), "float32")):

@@ -121,6 +121,11 @@ Stmt TileOpLowering::define(const Buffer &buffer, const TileOrder &order, const 
     return retired;
 }
 
+const CircularBuffer &TileOpLowering::compute_target(const Buffer &buffer, const Span &span) {
+    const CircularBuffer &own = ctx_.cb(buffer, span);
+    return own.config.flow == CBFlow::Input ? ctx_.scratch_cb(buffer, "computed") : own;
+}
+
 Stmt TileOpLowering::retire(const Buffer &buffer) {
     TileValue &v = ctx_.value(buffer);
     if (v.kind != TileValue::Full || !(v.read || v.carried)) return Stmt();
@@ -160,10 +165,8 @@ RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
         return out;
     }
     if (v.kind != TileValue::Constant) return out;
-    // A CB has one producer: over a buffer the reader fills, the tiles go to a CB of compute's,
-    // where the value then lives (TileValue::home).
     const CircularBuffer &own = ctx_.cb(region->buffer, region->span);
-    const CircularBuffer &cb = own.config.flow == CBFlow::Input ? ctx_.scratch_cb(region->buffer, "computed") : own;
+    const CircularBuffer &cb = compute_target(region->buffer, region->span);
     note_compute_init(emit_copy_init(cb, cb));
     out[KernelRole::Compute].push_back(emit_constant_tiles(cb, v.constant, ctx_.dst_tiles()));
     v = TileValue{TileValue::Full, 0, Expr(), TileOrder{cb.rows, cb.cols, 1, cb.cols}};
@@ -269,14 +272,16 @@ RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *d
 }
 
 RoleStmts TileOpLowering::lower_onchip_copy(const RegionNode *src, const RegionNode *dst, const Span &span) {
-    const CircularBuffer &to = ctx_.cb(dst->buffer, span);
+    const CircularBuffer &own = ctx_.cb(dst->buffer, span);
+    const CircularBuffer &to = compute_target(dst->buffer, span);
     require_whole(src, ctx_.cb(src->buffer, span), "T.copy", span);
-    require_whole(dst, to, "T.copy", span);
+    require_whole(dst, own, "T.copy", span);
     RoleStmts out = materialize_constant(src);
     const CircularBuffer &from = value_cb(src->buffer, span);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
     mark_read(src->buffer);
-    if (Stmt retired = define(dst->buffer, order, span)) out[KernelRole::Compute].push_back(retired);
+    if (Stmt retired = define(dst->buffer, order, span, &to == &own ? nullptr : &to))
+        out[KernelRole::Compute].push_back(retired);
     note_compute_init(emit_copy_init(from, to));
     out[KernelRole::Compute].push_back(emit_compute_copy(from, to, order, ctx_.dst_tiles()));
     return out;

@@ -86,6 +86,9 @@ private:
                     const CircularBuffer *home = nullptr);
     /*! The CB holding `buffer`'s current value (TileValue::home, else its own). */
     const CircularBuffer &value_cb(const ir::Buffer &buffer, const Span &span);
+    /*! The CB compute writes a new value of `buffer` into: its own, or, over a buffer the reader
+     *  fills (a CB has one producer), a scratch CB of compute's where the value then lives. */
+    const CircularBuffer &compute_target(const ir::Buffer &buffer, const Span &span);
     /*! Compute has read `buffer`'s value; it stays in the CB until it dies (retire). */
     void mark_read(const ir::Buffer &buffer);
     void note_compute_init(ir::Stmt init);

@@ -16,11 +16,8 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
     for (EltwiseStore &store : parse_parallel_nest(loop, ctx_.lets())) {
         const Span &span = store.span;
         bind_indices(store);
-        // A CB has one producer: a result written over a buffer the reader fills from global
-        // memory goes to a CB of compute's, where the buffer's value then lives (TileValue::home).
         const CircularBuffer *own = &ctx_.cb(store.target, span);
-        const CircularBuffer &target =
-            own->config.flow == CBFlow::Input ? ctx_.scratch_cb(store.target, "computed") : *own;
+        const CircularBuffer &target = compute_target(store.target, span);
         const CircularBuffer *home = &target == own ? nullptr : &target;
         std::vector<Buffer> tiles;
         collect_tiles(store.value, &tiles);
