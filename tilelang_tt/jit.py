@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from . import _core, cache, ir, passes
+from . import _core, attrs, cache, ir, passes
 from .errors import ValidationError
 
 _TARGETS = ("tenstorrent", "tt")
@@ -54,6 +54,10 @@ class JITKernel:
         self._last_stats = None
         self._dimensions = self.plan.get("dynamic_dims", [])
         self._plans = {}  # sizes of the dynamic dimensions -> the plan at those sizes
+        # Parameters viewed as T.Tensor(shape, dtype, X.data): the call takes and returns them in
+        # their declared shapes, the device holds them in the view's (a row-major reshape).
+        views = func.attrs[attrs.TL_TENSOR_VIEWS] if attrs.TL_TENSOR_VIEWS in func.attrs else {}
+        self._declared = {name: [int(d) for d in shape] for name, shape in dict(views).items()}
 
     def get_kernel_source(self, role="compute", launch=0):
         """The generated source of one artifact: reader, compute, writer, host (main.cpp), cmake or
@@ -87,18 +91,20 @@ class JITKernel:
         passed = {self.params[i].name: value for i, value in zip(passed_idx, args)}
         plan = self._plan_for(passed)
         shapes = {b["name"]: b["shape"] for b in plan["buffers"]}
+        declared = {name: self._declared.get(name, shape) for name, shape in shapes.items()}
         feeds, in_place = {}, {}
         for i, value in zip(passed_idx, args):
             param = self.params[i]
             access = self._access.get(param.name, "read_write")
             if access in ("write", "read_write"):
-                _check_writable(param, value, shapes[param.name])
+                _check_writable(param, value, declared[param.name])
                 in_place[param.name] = value
             if access != "write":
-                feeds[param.name] = _checked_input(param, value, shapes[param.name])
+                feeds[param.name] = _checked_input(param, value, declared[param.name]).reshape(shapes[param.name])
         result = sim.run_plan(plan, self.artifacts_dir, feeds, device=self.options["target_device"])
         self._last_stats = result.stats
-        outputs = {p.name: _as_declared(p, result.outputs[p.name]) for p in self.params if p.name in result.outputs}
+        outputs = {p.name: _as_declared(p, result.outputs[p.name]).reshape(declared[p.name])
+                   for p in self.params if p.name in result.outputs}
         for name, target in in_place.items():
             _write_back(target, outputs[name])
         outs = [outputs[self.params[i].name] for i in self.out_idx]

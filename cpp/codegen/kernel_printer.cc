@@ -253,6 +253,7 @@ std::string KernelPrinter::print(const CallNode *op) {
     if (op->op->name == "tt.get_noc_addr")
         return print_expr(op->args[1]) + ".get_noc_addr(" + print_expr(op->args[0]) + ", " + print_expr(op->args[2]) +
                ")";
+    if (op->op->name == "tt.signed") return "static_cast<int32_t>(" + print_expr(op->args[0]) + ")";
     // Scalar L1 words through a pointer, as data-movement kernels read and write CB pages.
     if (op->op->name == "tt.l1_read_u32" || op->op->name == "tt.l1_write_u32") {
         std::string word = "reinterpret_cast<volatile tt_l1_ptr uint32_t *>(" + print_expr(op->args[0]) + ")[" +

@@ -27,6 +27,7 @@ using AttrMap = std::map<std::string, Json>;
     X(TL_SWIZZLE, "tl.use_swizzle", "T.use_swizzle(panel_size, order): block rasterization request") \
     X(TL_GEMM_POLICY, "tl.gemm_policy", "GPU warp policy given to T.gemm (recorded, no effect on TT)") \
     X(TL_SOURCE_FILE, "tl.source_file", "Python file the kernel was parsed from") \
+    X(TL_TENSOR_VIEWS, "tl.tensor_views", "T.Tensor(shape, dtype, X.data): viewed parameter name -> the shape it is declared and called with (the parameter has the view's shape)") \
     X(TT_DEVICE, "tt.device", "card the program is compiled for (device table name, e.g. n150)") \
     X(TT_LAYOUT_REQUESTS, "tt.layout_requests", "user layout requests: param name -> {memory, layout, shard_grid, ...}") \
     X(TT_LAYOUT_DESC, "tt.layout_desc", "layout of every global buffer: param name -> BufferLayout") \

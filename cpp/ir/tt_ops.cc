@@ -149,6 +149,13 @@ void register_l1_words() {
     register_intrinsic({"tt.l1_write_u32", {int_arg("l1_address"), int_arg("word"), int_arg("value")}, false,
                         ResultRule::Void, DataType::handle(), false, kRoleDataMovement, "l1_write_u32",
                         "store value into the 32-bit word `word` of L1 from l1_address on (zeroing a CB page)", ""});
+    // Kernels hold integers as uint32_t (index math is non-negative); a comparison of values that
+    // may be negative (a gather's bounds test, `h >= 0`) compares them as the signed values they are.
+    register_intrinsic({"tt.signed", {int_arg("value")}, false, ResultRule::Fixed, DataType::int32(), false,
+                        kRoleDataMovement, "signed",
+                        "value as a signed 32-bit integer (`static_cast<int32_t>`), for comparisons of values that "
+                        "may be negative",
+                        ""});
 }
 
 void register_compute() {

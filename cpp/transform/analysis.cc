@@ -7,6 +7,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "transform/tt_attrs.h"
+#include "transform/tt_gather_loads.h"
 
 namespace tt::transform {
 
@@ -57,6 +58,11 @@ protected:
     }
 
     void visit(const ForNode *op) override {
+        if (std::optional<GatherLoad> gather = match_gather(op)) {  // the reader fills the buffer, as a copy
+            note_global(gather->source->buffer, true, false);
+            note_copy(gather->source->buffer, gather->store->buffer);
+            return;
+        }
         const bool pipelined = op->for_kind == ForKind::Pipelined;
         if (pipelined) stages_.push_back(op->num_stages);
         IRVisitor::visit(op);

@@ -10,20 +10,13 @@
 #include "ir/equal.h"
 #include "ir/functor.h"
 #include "ir/printer.h"
+#include "transform/tt_gather_loads.h"
 
 namespace tt::transform {
 
 namespace {
 
 using namespace ir;
-
-bool uses_any(const Expr &e, const std::vector<Var> &vars) {
-    bool found = false;
-    post_order_visit(EvaluateNode::make(e), [&](const Node *n) {
-        for (const Var &v : vars) found = found || n == v.get();
-    });
-    return found;
-}
 
 /*! One staged tensor of a nest: where the block starts, and the shared buffer standing in. */
 struct Staging {
@@ -74,22 +67,8 @@ private:
         });
     }
 
-    // base when `index` is `base + var` (or var alone) with base free of the nest's variables.
     bool split(const Expr &index, const Var &var, Expr *base) const {
-        Expr e = resolve(index);
-        if (e.get() == var.get()) {
-            *base = make_int(0);
-            return true;
-        }
-        const auto *add = e.as<AddNode>();
-        if (!add) return false;
-        for (const auto &[offset, v] : {std::pair{add->a, add->b}, std::pair{add->b, add->a}}) {
-            if (v.get() == var.get() && !uses_any(offset, vars_)) {
-                *base = offset;
-                return true;
-            }
-        }
-        return false;
+        return block_offset(resolve(index), var, vars_, base);
     }
 
     const Buffer &stage(std::map<const BufferNode *, Staging> &table, const Buffer &global,
@@ -173,6 +152,7 @@ protected:
 
     Stmt visit(const ForNode *op) override {
         if (op->for_kind != ForKind::Parallel) return IRMutator::visit(op);
+        if (match_gather(op)) return self(op);  // the reader reads it row by row (tt_gather_loads.h)
         std::vector<Var> vars;
         std::vector<int64_t> extents;
         const ForNode *inner = op;

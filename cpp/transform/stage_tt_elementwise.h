@@ -14,7 +14,8 @@
  *  Requires: a T.Parallel nest of two loops (or one, over 1-D tensors) with constant extents; every
  *  global access in it indexed `[base0 + i, base1 + j]` (`[base + i]`; lets are looked through), where the bases do
  *  not depend on i or j and are the same for every access of that tensor in the nest.
- *  Guarantees: no global buffer is accessed element-wise inside a T.Parallel nest; the reads of a
+ *  Guarantees: no global buffer is accessed element-wise inside a T.Parallel nest, except the
+ *  gathers the reader reads row by row (tt_gather_loads.h), which are left as they are; the reads of a
  *  tensor share one staging buffer, copied in before the nest; its writes go to another, copied
  *  out after it. Nests without global accesses, and everything outside nests, are unchanged.
  *  Errors (Validation, at the access): another index pattern, or bases that differ between

@@ -10,6 +10,7 @@
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
+#include "transform/tt_gather_loads.h"
 #include "transform/tt_loop_values.h"
 #include "transform/tt_masked_loads.h"
 #include "transform/tt_tile_dataflow.h"
@@ -141,7 +142,10 @@ private:
     // The body is lowered once to learn which values it changes: an accumulator that is zero on
     // entry and full on exit is zero exactly on the first iteration (its reload is skipped then).
     RoleStmts lower_for(const ForNode *op) {
-        if (op->for_kind == ForKind::Parallel) return stamped(ops_.lower_parallel(op), op->span);
+        if (op->for_kind == ForKind::Parallel) {
+            if (std::optional<GatherLoad> gather = match_gather(op)) return stamped(ops_.lower_gather(*gather), op->span);
+            return stamped(ops_.lower_parallel(op), op->span);
+        }
         if (Buffer acc = dst_resident_accumulator(op)) return lower_dst_resident_for(op, acc, nullptr, nullptr);
         // A loop of one trip (T.ceildiv(N, block_N) steps when the block is the whole row) binds its
         // variable to its start, so `X[rows, s * block_N]` is known to copy the whole dimension. Not

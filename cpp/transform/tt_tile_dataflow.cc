@@ -287,6 +287,31 @@ Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &copi
     return seq(out);
 }
 
+bool element_addressable(LoweringContext &ctx, const Buffer &global, const BufferLayout &layout, size_t rank) {
+    return layout.layout == LayoutKind::Interleaved && !layout.row_block && rank >= 2 &&
+           layout.tile_axes == default_tile_axes(rank) && ctx.dynamic_axes(global).empty();
+}
+
+TileElement tile_element(LoweringContext &ctx, const Buffer &global, const BufferLayout &layout,
+                         const std::vector<Expr> &indices) {
+    // Pages are the tiles of the matrices over the last two axes, batch-major (see first_tile).
+    const size_t rank = indices.size();
+    const std::vector<int64_t> &stored = layout.padded_shape;
+    Expr matrix = make_int(0);
+    for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, make_int(stored[d])), indices[d]);
+    const Expr row = indices[rank - 2], col = indices[rank - 1];
+    const Expr tile = make_int(kTileRows), half = make_int(kTileRows / 2);
+    Expr tile_row = AddNode::make(MulNode::make(matrix, make_int((stored[rank - 2] + kTileRows - 1) / kTileRows)),
+                                  FloorDivNode::make(row, tile));
+    Expr page = tile_id(ctx, global, layout, tile_row, FloorDivNode::make(col, tile));
+    // Inside the tile: face (r / 16, c / 16), each face 16x16 row-major.
+    Expr r = FloorModNode::make(row, tile), c = FloorModNode::make(col, tile);
+    Expr face = AddNode::make(MulNode::make(FloorDivNode::make(r, half), make_int(2)), FloorDivNode::make(c, half));
+    Expr position = AddNode::make(MulNode::make(face, make_int(kTileRows * kTileCols / 4)),
+                                  AddNode::make(MulNode::make(FloorModNode::make(r, half), half), FloorModNode::make(c, half)));
+    return {fold_constants(page), fold_constants(position)};
+}
+
 Stmt emit_element_read(LoweringContext &ctx, const BufferLoadNode *load, const Var &value, const Stmt &body,
                        const Span &span) {
     const Buffer &global = load->buffer;
@@ -299,28 +324,15 @@ Stmt emit_element_read(LoweringContext &ctx, const BufferLoadNode *load, const V
                                         << "reader tests 32-bit integer elements; instead give " << global->name
                                         << " dtype int32 or uint32";
     }
-    if (layout.layout != LayoutKind::Interleaved || layout.row_block || rank < 2 ||
-        layout.tile_axes != default_tile_axes(rank) || !ctx.dynamic_axes(global).empty()) {
+    if (!element_addressable(ctx, global, layout, rank)) {
         TT_USER_ERROR(Validation, span) << "the condition reads an element of " << global->name
                                         << ", which is not supported on Tenstorrent yet for a tensor that is sharded, "
                                         << "dynamic, of fewer than 2 dimensions or copied in blocks; instead "
                                         << "pass the mask as an interleaved tensor of 2 or more static dimensions "
                                         << "that the kernel only reads elements of";
     }
-    // Pages are the tiles of the matrices over the last two axes, batch-major (see first_tile).
-    const std::vector<int64_t> &stored = layout.padded_shape;
-    Expr matrix = make_int(0);
-    for (size_t d = 0; d + 2 < rank; ++d) matrix = AddNode::make(MulNode::make(matrix, make_int(stored[d])), load->indices[d]);
-    const Expr row = load->indices[rank - 2], col = load->indices[rank - 1];
-    const Expr tile = make_int(kTileRows), half = make_int(kTileRows / 2);
-    Expr tile_row = AddNode::make(MulNode::make(matrix, make_int((stored[rank - 2] + kTileRows - 1) / kTileRows)),
-                                  FloorDivNode::make(row, tile));
-    Expr page = tile_id(ctx, global, layout, tile_row, FloorDivNode::make(col, tile));
-    // Inside the tile: face (r / 16, c / 16), each face 16x16 row-major.
-    Expr r = FloorModNode::make(row, tile), c = FloorModNode::make(col, tile);
-    Expr face = AddNode::make(MulNode::make(FloorDivNode::make(r, half), make_int(2)), FloorDivNode::make(c, half));
-    Expr word = AddNode::make(MulNode::make(face, make_int(kTileRows * kTileCols / 4)),
-                              AddNode::make(MulNode::make(FloorModNode::make(r, half), half), FloorModNode::make(c, half)));
+    const auto [page, position] = tile_element(ctx, global, layout, load->indices);
+    const Expr word = position;  // 32-bit elements: one word each
     // DRAM reads start at multiples of the DRAM alignment: read that chunk of the tile.
     const int64_t chunk = ctx.device().dram_alignment, words_per_chunk = chunk / 4;
     Expr offset = fold_constants(MulNode::make(FloorDivNode::make(word, make_int(words_per_chunk)), make_int(chunk)));

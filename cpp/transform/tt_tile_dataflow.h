@@ -44,6 +44,19 @@ ir::Stmt emit_reader_stage(LoweringContext &ctx, const std::vector<GlobalToCB> &
 ir::Stmt emit_element_read(LoweringContext &ctx, const ir::BufferLoadNode *load, const ir::Var &value,
                            const ir::Stmt &body, const Span &span);
 
+/*! \brief Whether elements of `global` can be addressed one by one (tile_element): an interleaved
+ *  tensor of `rank` >= 2 static dimensions tiled over its last two, not in blocks of rows. */
+bool element_addressable(LoweringContext &ctx, const ir::Buffer &global, const BufferLayout &layout, size_t rank);
+
+/*! \brief Where element `indices` of such a tensor lies: its page (tile id) and its position in
+ *  the tile in elements (four 16x16 faces, each row-major). */
+struct TileElement {
+    ir::Expr page;
+    ir::Expr position;
+};
+TileElement tile_element(LoweringContext &ctx, const ir::Buffer &global, const BufferLayout &layout,
+                         const std::vector<ir::Expr> &indices);
+
 /*! \brief The writer's statements for copying the tiles of `source` (held in `order`) to the
  *  global region `destination`: per group, wait, write each tile, one write barrier, pop. */
 ir::Stmt emit_writer_copy(LoweringContext &ctx, const CircularBuffer &source, const TileOrder &order,

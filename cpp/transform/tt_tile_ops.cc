@@ -174,17 +174,21 @@ RoleStmts TileOpLowering::materialize_constant(const RegionNode *region) {
     return out;
 }
 
+void TileOpLowering::require_unwritten(const Buffer &global, const Span &span) const {
+    if (written_globals_.count(global.get())) {
+        unsupported(span, "reading " + global->name + " after this kernel wrote it",
+                    "the reader and the writer run concurrently, so the read may see the tiles before the write",
+                    "keep the value on chip and use the buffer that holds it");
+    }
+}
+
 RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     std::vector<GlobalToCB> copies;
     std::vector<Stmt> retire_stmts;  // compute pops the old values it kept before the reader refills
     std::vector<Stmt> transposes;    // compute turns loaded rows of tiles into per-row vectors
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
-        if (written_globals_.count(src->buffer.get())) {
-            unsupported(span, "reading " + src->buffer->name + " after this kernel wrote it",
-                        "the reader and the writer run concurrently, so the read may see the tiles before the write",
-                        "keep the value on chip and use the buffer that holds it");
-        }
+        require_unwritten(src->buffer, span);
         const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
         require_whole(dst, cb, "T.copy", span);
         const BufferLayout &src_layout = ctx_.layout(src->buffer, span);

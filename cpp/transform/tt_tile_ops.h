@@ -26,6 +26,7 @@ bool is_false(const ir::Expr &flag);
 using LocatedCall = std::pair<const ir::CallNode *, Span>;
 
 struct EltwiseStore;
+struct GatherLoad;
 
 class TileOpLowering {
 public:
@@ -39,6 +40,8 @@ public:
     RoleStmts lower(const ir::CallNode *call, const Span &span);
     /*! \brief An element-wise T.Parallel nest (tt_tile_elementwise.h): compute's statements. */
     RoleStmts lower_parallel(const ir::ForNode *loop);
+    /*! \brief A gather nest (tt_gather_loads.h): the reader fills the destination's CB row by row. */
+    RoleStmts lower_gather(const GatherLoad &gather);
     /*! \brief The nest as an update of `acc` where its tiles are, in acquired DST, right after the K
      *  loop that accumulated them there and before they are packed (a fused epilogue): compute's
      *  statements, or null when the nest is not such an update or does not fit DST beside them. */
@@ -67,6 +70,8 @@ public:
     const std::vector<ir::Stmt> &compute_teardown() const { return compute_teardown_; }
 
 private:
+    /*! A Validation error when the kernel wrote `global` earlier: the reader would race the writer. */
+    void require_unwritten(const ir::Buffer &global, const Span &span) const;
     RoleStmts lower_store(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
     RoleStmts lower_onchip_copy(const ir::RegionNode *src, const ir::RegionNode *dst, const Span &span);
     RoleStmts lower_gemm(const ir::CallNode *call, const Span &span);

@@ -3,6 +3,7 @@
 // tt_tile_elementwise.h and tt_tile_ops.h).
 #include <algorithm>
 
+#include "transform/tt_gather_loads.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_tile_elementwise.h"
 #include "transform/tt_tile_ops.h"
@@ -79,6 +80,19 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
         if (Stmt retired = define(store.target, order, span, home)) out[KernelRole::Compute].push_back(retired);
         out[KernelRole::Compute].push_back(compute);
     }
+    return out;
+}
+
+RoleStmts TileOpLowering::lower_gather(const GatherLoad &gather) {
+    const Buffer &destination = gather.store->buffer;
+    const Span &span = gather.store->span;
+    require_unwritten(gather.source->buffer, span);
+    const CircularBuffer &cb = ctx_.cb(destination, span);
+    RoleStmts out;
+    // Compute pops the old value it kept before the reader refills the CB.
+    if (Stmt retired = define(destination, TileOrder{cb.rows, cb.cols, 1, cb.cols}, span))
+        out[KernelRole::Compute].push_back(retired);
+    out[KernelRole::Reader].push_back(emit_gather_reader(ctx_, gather, cb));
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "../ir/expect_error.h"
+#include "corpus_pipeline.h"
 #include "gemm_ir.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
@@ -16,6 +17,7 @@ namespace {
 using namespace tt;
 using namespace tt::ir;
 using tt::ir::testing::raises;
+using tt::testing::count_calls;
 
 constexpr const char *kUpToLowering = "InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics";
 
@@ -25,15 +27,6 @@ IRModule lower(const IRModule &mod, transform::PassOptions options = {}) {
 
 IRModule lower(const tt::testing::GemmConfig &cfg, transform::PassOptions options = {}) {
     return lower(tt::testing::make_gemm_module(cfg), options);
-}
-
-// Calls of `name` in s, counted statically (loops not unrolled).
-int count_calls(const Stmt &s, const std::string &name) {
-    int n = 0;
-    post_order_visit(s, [&](const Node *node) {
-        n += node->kind == NodeKind::Call && static_cast<const CallNode *>(node)->op->name == name;
-    });
-    return n;
 }
 
 /*! The reference GEMM becomes three kernels; the tile operations are gone. */

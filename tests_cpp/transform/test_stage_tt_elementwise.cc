@@ -17,15 +17,8 @@ using namespace tt;
 using namespace tt::ir;
 using tt::ir::testing::raises;
 using tt::testing::corpus_module;
+using tt::testing::count_calls;
 using tt::testing::run;
-
-int count_calls(const Stmt &s, const std::string &name) {
-    int n = 0;
-    post_order_visit(s, [&](const Node *node) {
-        n += node->kind == NodeKind::Call && static_cast<const CallNode *>(node)->op->name == name;
-    });
-    return n;
-}
 
 /*! The global reads and the global write of the nest go through shared tiles of the loop's extents. */
 TEST(StageTTElementwise, StagesGlobalTensorsThroughSharedTiles) {

@@ -77,6 +77,24 @@ class TensorSpec:
         return f"T.Tensor({self.shape}, {self.dtype!r})"
 
 
+class TensorData:
+    """``X.data`` of a tensor parameter inside a kernel: what ``T.Tensor(shape, dtype, X.data)``
+    views (tilelang_tt/language/views.py)."""
+
+    def __init__(self, buffer):
+        self.buffer = buffer
+
+    def __repr__(self):
+        return f"{self.buffer.name}.data"
+
+
+class TensorView:
+    """``T.Tensor(shape, dtype, X.data)`` before the parser makes it X's buffer with that shape."""
+
+    def __init__(self, shape, dtype, data):
+        self.shape, self.dtype, self.data = shape, dtype, data
+
+
 class BufferSpec(TensorSpec):
     """``T.SharedBuffer(shape, dtype)`` / ``T.FragmentBuffer`` / ``T.LocalBuffer``: the type of an
     on-chip buffer a T.macro takes."""
@@ -130,8 +148,13 @@ class TensorType:
     def __init__(self, name):
         self.name = name
 
-    def __call__(self, shape, dtype="float32"):
-        return TensorSpec(shape, dtype)
+    def __call__(self, shape, dtype="float32", data=None):
+        if data is None:
+            return TensorSpec(shape, dtype)
+        if not isinstance(data, TensorData):
+            raise TTSyntaxError(f"the third argument of T.{self.name}(shape, dtype, data) is a tensor's .data "
+                                f"(T.{self.name}(shape, dtype, X.data): a view of X), got {data!r}")
+        return TensorView(shape, dtype, data)
 
     def __getitem__(self, item):
         if isinstance(item, tuple) and len(item) == 2 and not isinstance(item[1], int) and \
@@ -287,7 +310,7 @@ KERNEL_ONLY = {
         "copy", "gemm",
         "Pipelined", "serial", "unroll", "Parallel", "Persistent", "min", "max", "clamp", "floordiv", "floormod",
         "if_then_else", "cast", "Cast", "use_swizzle", "infinity", "func_attr", "const", "empty",
-        "alloc_reducer", "finalize_reducer", "atomic_add",
+        "alloc_reducer", "finalize_reducer", "atomic_add", "annotate_layout",
     ] + MATH_FUNCTIONS + list(UNSUPPORTED_ATOMICS) + ["reduce_" + kind for kind in REDUCE_KINDS]
 }
 

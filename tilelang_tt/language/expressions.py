@@ -182,6 +182,8 @@ class ExpressionParser:
             if node.attr == "astype":
                 return Astype(base)
             raise self.error(node, f"kernel values have no attribute '{node.attr}'; they have .dtype and .astype(dtype)")
+        if isinstance(base, ir.Buffer) and node.attr == "data":
+            return self.tensor_data(base, node)
         if isinstance(base, ir.Buffer) and node.attr in ("shape", "dtype"):
             return [self.python_int(e) for e in base.shape] if node.attr == "shape" else base.dtype
         if base is sys.modules[__package__] and not node.attr.startswith("_") and node.attr not in vars(base):
@@ -219,6 +221,7 @@ class ExpressionParser:
                                    None if it.upper is None else self.eval_expr(it.upper)))
                 else:
                     parsed.append(self.eval_expr(it))
+            self.note_global_use(base, node)
             return Access(base, parsed, node)
         if isinstance(base, (ir.Expr, Access)) or not hasattr(base, "__getitem__"):
             raise self.error(node, f"only buffers can be indexed, not {type(base).__name__} {base!r}")
@@ -313,17 +316,22 @@ class ExpressionParser:
             return self.builtin_expr("ceildiv", node)
         args = [self.eval_expr(a) for a in node.args]
         kwargs = {kw.arg: self.eval_expr(kw.value) for kw in node.keywords}
+        data = args[2] if len(args) > 2 else kwargs.get("data")
+        if isinstance(func, B.TensorType) and isinstance(data, ir.Buffer):
+            raise self.error(node, f"the third argument of T.{func.name}(shape, dtype, data) is a tensor's .data: "
+                             f"write T.{func.name}(shape, dtype, {data.name}.data) for a view of {data.name}")
         if any(self.is_kernel_value(v) for v in list(args) + list(kwargs.values())):
             raise self.error(node, f"{getattr(func, '__name__', func)!s}() is a Python function and cannot take kernel values; "
                              "use T.* operations on kernel values")
         try:
-            return func(*args, **kwargs)
+            value = func(*args, **kwargs)
         except TileLangTTError as err:
             if err.line is not None:
                 raise
             raise self.error(node, err.message or str(err)) from None
         except Exception as err:  # a Python-level helper failed while building the kernel
             raise self.error(node, f"evaluating this call failed: {type(err).__name__}: {err}") from None
+        return self.tensor_view(value, node) if isinstance(value, B.TensorView) else value
 
     def builtin_expr(self, name, node):
         sp = self.span(node)

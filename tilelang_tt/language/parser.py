@@ -18,6 +18,7 @@ from ..errors import TTSyntaxError, ValidationError
 from . import builtins as B
 from .expressions import INT64_RANGE, Access, ExpressionParser, FunctionSource, ScalarVariable
 from .reducers import ParallelNest, ReducerParsing
+from .views import TensorViews
 
 _PARSE_RECURSION_LIMIT = 10000
 _ALLOC_SCOPES = {"alloc_shared": "shared", "alloc_fragment": "fragment", "alloc_local": "local", "alloc_global": "global"}
@@ -35,7 +36,7 @@ class ScopedStatement:
         self.wrap = wrap
 
 
-class Parser(ReducerParsing, ExpressionParser):
+class Parser(TensorViews, ReducerParsing, ExpressionParser):
     """Parses one ``@T.prim_func`` into an ``ir.PrimFunc``: the function, its statements and the
     T.* operations used as statements. Expressions are parsed by :class:`ExpressionParser`,
     reducers by :class:`ReducerParsing`."""
@@ -45,6 +46,8 @@ class Parser(ReducerParsing, ExpressionParser):
         self.reducers = {}  # reducer buffer (the object: names may repeat across launches) -> {"op", "finalized"}
         self.parallel_nests = []  # the T.Parallel statements being parsed, innermost last
         self.allocated_names = set()  # the IR names of the on-chip buffers of the current launch
+        self.params = []  # the function's parameter buffers, as declared
+        self.init_views()
 
     # ---- entry ----------------------------------------------------------------------------
     def parse(self):
@@ -70,9 +73,11 @@ class Parser(ReducerParsing, ExpressionParser):
         if fdef.args.kwonlyargs:
             raise self.error(fdef.args.kwonlyargs[0], "kernels take only positional T.Tensor parameters")
         self.param_names = {p.name for p in params}
+        self.params = params
         body = self.parse_block(fdef.body, fdef, {p.name: p for p in params})
         attrs = {"global_symbol": fdef.name}
         attrs.update(self.func_attrs)
+        params = self.apply_views(params, attrs)
         attrs["tl.source_file"] = self.file
         return ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
 
@@ -628,6 +633,8 @@ class Parser(ReducerParsing, ExpressionParser):
                 raise self.error(call, "T.use_swizzle(panel_size: positive int, order='row'|'col', enable=True)")
             self.func_attrs["tl.use_swizzle"] = {"panel_size": panel, "order": order, "enable": self.flag(args, "enable", True, name, call)}
             return []
+        if name == "annotate_layout":
+            return self.annotate_layout(call)
         if name == "func_attr":
             args, _ = self.call_args(call, ["attrs"], name)
             attrs = args.get("attrs")
@@ -644,6 +651,31 @@ class Parser(ReducerParsing, ExpressionParser):
             self.func_attrs.update(attrs)
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
+
+    def annotate_layout(self, call):
+        """T.annotate_layout({buf: tilelang.layout.make_swizzled_layout(buf), ...}): TileLang's
+        swizzle of a shared buffer, which spreads a GPU's shared-memory banks. A circular buffer holds
+        32x32 tiles in the layout the Tensix engines read, so it is checked and has no effect; other
+        layouts (T.Layout, T.Fragment, functions of indices) are located errors."""
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Dict):
+            raise self.error(call, "T.annotate_layout takes one dict literal {buffer: layout, ...}")
+        layouts = call.args[0]
+        for key, value in zip(layouts.keys, layouts.values):
+            if key is None:
+                raise self.error(layouts, "dict unpacking (**) is not supported in T.annotate_layout")
+            buffer = self.eval_expr(key)
+            if not isinstance(buffer, ir.Buffer) or buffer.scope not in ("shared", "fragment", "local"):
+                raise self.error(key, f"T.annotate_layout lays out on-chip buffers; {ast.unparse(key)} is not one",
+                                 ValidationError)
+            func = value.func if isinstance(value, ast.Call) else None
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if name != "make_swizzled_layout" or len(value.args) != 1 or value.keywords or \
+                    getattr(self.eval_expr(value.args[0]), "name", None) != buffer.name:
+                raise self.error(value, f"the layout of {buffer.name} is not supported on Tenstorrent: its circular "
+                                 "buffers hold 32x32 tiles in the layout the Tensix engines read, so only TileLang's "
+                                 f"make_swizzled_layout({buffer.name}) (a GPU shared-memory bank swizzle, without effect "
+                                 "here) is accepted; remove the annotation", ValidationError)
+        return []
 
     def atomic_add(self, call):
         """T.atomic_add(dst, value, memory_order=None, return_prev=False, use_tma=False) as the statement
@@ -740,6 +772,7 @@ class Parser(ReducerParsing, ExpressionParser):
         if isinstance(value, ScalarVariable):
             value = value.buffer
         if isinstance(value, ir.Buffer):
+            self.note_global_use(value, call)
             return ir.full_region(value, span=self.span(call))
         if isinstance(value, Access):
             ranges = []

@@ -1,0 +1,91 @@
+"""TileLang's tensor views: ``T.Tensor(shape, dtype, X.data)`` inside a kernel body.
+
+    kernel_flat = T.Tensor((KH * KW * C, F), dtype, kernel.data)   # TileLang's im2col convolution
+    out_flat = T.Tensor((N * OH * OW, F), dtype, out.data)
+
+A view reads the same row-major elements as the parameter ``X`` with another shape. On
+Tenstorrent a tensor is stored once, in tiles of the axes the kernel moves blocks of, so a
+parameter is used either with its declared shape or through one view shape: the view's shape is
+the parameter's on the device (the IR parameter has it), and the function attribute
+``tl.tensor_views`` keeps the declared shape, which ``kernel(...)`` takes and returns (a
+row-major reshape, free in NumPy). The host program's raw files are the same bytes either way.
+"""
+
+import math
+
+from .. import ir
+from ..errors import ValidationError
+from . import builtins as B
+
+
+class TensorViews:
+    """The view half of the kernel parser (a mixin of Parser)."""
+
+    def init_views(self):
+        self.views = {}  # parameter name -> (view buffer, the node that declared it)
+        self.global_uses = {}  # id(global buffer) -> the first node that accessed it
+
+    def note_global_use(self, buffer, node):
+        """buffer is accessed at node (an element, a region, a whole-buffer operand)."""
+        if isinstance(buffer, ir.Buffer) and buffer.scope == "global":
+            self.global_uses.setdefault(id(buffer), node)
+
+    def tensor_data(self, buffer, node):
+        """``X.data`` of a buffer: what a view is declared over."""
+        if buffer.scope != "global":
+            raise self.error(node, f"{buffer.name}.data is the data of an on-chip buffer; views "
+                             "(T.Tensor(shape, dtype, X.data)) are declared over tensor parameters")
+        return B.TensorData(buffer)
+
+    def tensor_view(self, view, node):
+        """The buffer a ``T.Tensor(shape, dtype, X.data)`` view names: the parameter X with the
+        view's shape."""
+        root = view.data.buffer  # a parameter, or a view of one (X.data of a view is X's data)
+        base = next((p for p in self.params if p.name == root.name), None)
+        if base is None:
+            raise self.error(node, f"T.Tensor(shape, dtype, {root.name}.data) views {root.name}, which is not a "
+                             "parameter of the kernel; views are declared over the function's T.Tensor parameters",
+                             ValidationError)
+        shape = [B.python_number(d) for d in (view.shape if isinstance(view.shape, (tuple, list)) else (view.shape,))]
+        if any(isinstance(d, bool) or not isinstance(d, int) or d <= 0 for d in shape):
+            raise self.error(node, f"the shape of a view of {base.name} must be positive ints known when the kernel is "
+                             f"built, got {tuple(shape)}", ValidationError)
+        declared = [self.python_int(d) for d in base.shape]
+        if any(not isinstance(d, int) for d in declared):
+            raise self.error(node, f"{base.name} has a dynamic extent; views of tensors with T.dynamic dimensions are "
+                             "not supported on Tenstorrent yet: declare the tensor with the view's shape", ValidationError)
+        dtype = B.dtype_name(view.dtype) or view.dtype
+        if dtype != base.dtype:
+            raise self.error(node, f"the view of {base.name} has dtype {dtype}, but {base.name} is {base.dtype}; a view "
+                             "reads the same elements with another shape, so give it the tensor's dtype", ValidationError)
+        if math.prod(shape) != math.prod(declared):
+            raise self.error(node, f"the view shape {tuple(shape)} of {base.name} has {math.prod(shape)} elements, but "
+                             f"{base.name} {tuple(declared)} has {math.prod(declared)}; a view must cover the tensor's "
+                             "elements exactly", ValidationError)
+        if shape == declared:
+            return base
+        if base.name in self.views:
+            existing, where = self.views[base.name]
+            if [self.python_int(d) for d in existing.shape] != shape:
+                raise self.error(node, f"{base.name} is already viewed as {tuple(self.python_int(d) for d in existing.shape)} "
+                                 f"(line {where.lineno}); a tensor is stored one way on the device, so use one view shape",
+                                 ValidationError)
+            return existing
+        buffer = self.make_buffer(base.name, tuple(shape), base.dtype, "global", node)
+        self.views[base.name] = (buffer, node)
+        return buffer
+
+    def apply_views(self, params, attrs):
+        """The parameters with each viewed one replaced by its view, and the declared shapes in
+        attrs; a located error where a viewed parameter is also accessed with its declared shape."""
+        if not self.views:
+            return params
+        for p in params:
+            if p.name in self.views and id(p) in self.global_uses:
+                where = self.views[p.name][1]
+                raise self.error(self.global_uses[id(p)], f"{p.name} is accessed here with its declared shape "
+                                 f"{tuple(self.python_int(d) for d in p.shape)} and through a view at line "
+                                 f"{where.lineno}; a tensor is stored one way on the device, so access it only "
+                                 "through the view (or only directly)", ValidationError)
+        attrs["tl.tensor_views"] = {p.name: [self.python_int(d) for d in p.shape] for p in params if p.name in self.views}
+        return [self.views[p.name][0] if p.name in self.views else p for p in params]
