@@ -65,7 +65,7 @@ _METADATA = ["InferTTLayout", "PropagateTTLayout", "TTTilesToCoreMap"]
 
 @_deprecated("run_pipeline(mod, layouts={name: {...}})")
 def annotate_tt_layout(mod, layouts):
-    """Records layout requests (buffer name -> {memory, layout, shard_grid, shard_shape_tiles}) on
+    """Records layout requests (buffer name -> {memory, layout, shard_grid, shard_shape_tiles, data_format}) on
     every function as tt.layout_requests, which InferTTLayout honours."""
     module, unwrap = passes._as_module(mod)
     layouts = passes._layout_requests(layouts)

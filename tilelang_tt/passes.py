@@ -176,7 +176,8 @@ def run_pipeline(mod, plan_path=None, target_device="wormhole", partition_strate
         and the device supports it; True on Grayskull is an error.
     layouts : dict, optional
         Per global buffer: {"memory": "dram"|"l1", "layout": "interleaved"|"sharded",
-        "shard_grid": [x, y], "shard_shape_tiles": [...]}.
+        "shard_grid": [x, y], "shard_shape_tiles": [...], "data_format": "Bfp8_b"|"Bfp4_b"} (the last
+        stores weights the kernel only reads in a block float).
     dump_dir : str or path, optional
         Write the IR after each pass there (default: $TILELANG_TT_DUMP_IR when set).
     verify_each : bool

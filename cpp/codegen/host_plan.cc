@@ -173,10 +173,19 @@ HostBuffer read_buffer(const Json &b, size_t index, bool dynamic) {
 
     buffer.page_size = field_as<int64_t>(b, "page_size", at);
     buffer.num_pages = size_of(field(b, "num_pages", at), "num_pages", at, dynamic);
-    const int64_t tile_bytes = int64_t{transform::kTileRows} * transform::kTileCols * element.bytes;
+    const std::string format = optional_field<std::string>(b, "data_format", at, "");
+    if (transform::block_float_tile_bytes(format)) {
+        if (buffer.host_type != "bfloat16" && buffer.host_type != "float")
+            bad_plan(at, "a " + format + " buffer holds a bfloat16 or float32 tensor, not " + buffer.dtype);
+        buffer.block_float = format;
+    }
+    const int64_t tile_bytes = buffer.block_float.empty()
+                                   ? int64_t{transform::kTileRows} * transform::kTileCols * element.bytes
+                                   : transform::block_float_tile_bytes(format);
     if (buffer.page_size != tile_bytes)
-        bad_plan(at, "page_size " + std::to_string(buffer.page_size) + " is not one " + buffer.dtype + " tile (" +
-                         std::to_string(tile_bytes) + " bytes)");
+        bad_plan(at, "page_size " + std::to_string(buffer.page_size) + " is not one " +
+                         (buffer.block_float.empty() ? buffer.dtype : format) + " tile (" + std::to_string(tile_bytes) +
+                         " bytes)");
     if (buffer.num_pages.is_number() && all_numbers(stored) &&
         buffer.num_pages.value != transform::tiles_of_shape(numbers(stored)))
         bad_plan(at, "num_pages " + std::to_string(buffer.num_pages.value) + " does not match the shape's " +
@@ -187,6 +196,8 @@ HostBuffer read_buffer(const Json &b, size_t index, bool dynamic) {
         bad_plan(at, "access must be read, write, read_write or none, got '" + access + "'");
     buffer.is_input = access == "read" || access == "read_write";
     buffer.is_output = access == "write" || access == "read_write";
+    if (buffer.is_output && !buffer.block_float.empty())
+        bad_plan(at, "a " + buffer.block_float + " buffer is uploaded only; the kernels may not write it");
     return buffer;
 }
 

@@ -82,6 +82,9 @@ struct HostBuffer {
     /// L1-sharded: the shard grid and shard shape (shard_placement.h says where each tile lives)
     std::optional<transform::ShardSpec> shard;
     std::vector<int64_t> shape_tiles;  ///< the stored tensor in tiles (a sharded buffer's page grid)
+    /// "Bfp8_b" / "Bfp4_b": the device stores the float tensor in that block float (packed on
+    /// upload with the release's pack_as_bfp8_tiles / pack_as_bfp4_tiles); empty otherwise.
+    std::string block_float;
     int64_t page_size = 0;   ///< bytes of one page (one tile)
     HostSize num_pages;      ///< tiles
     bool is_input = false;   ///< the kernels read it: uploaded from a file or stand-in values

@@ -39,11 +39,19 @@ void emit_includes(CodeWriter &w, const HostPlan &plan) {
     for_each_kernel_arg(plan, [&](const KernelArg &a, const std::string &) {
         uses_tensor_accessor = uses_tensor_accessor || a.marker == "tensor_accessor_args";
     });
+    const auto stored_in = [&](const char *format) {
+        return std::any_of(plan.buffers.begin(), plan.buffers.end(),
+                           [&](const HostBuffer &b) { return b.block_float == format; });
+    };
+    const bool block_floats = stored_in("Bfp8_b") || stored_in("Bfp4_b");
     for (const char *header : {"algorithm", "cstdint", "cstring", "fstream", "iostream", "map", "memory", "set",
-                               "stdexcept", "string", "vector"})
-        w.line("#include <" + std::string(header) + ">");
+                               "span", "stdexcept", "string", "vector"}) {
+        if (std::string(header) != "span" || block_floats) w.line("#include <" + std::string(header) + ">");
+    }
     w.line();
     if (uses_bfloat16) w.line("#include <tt-metalium/bfloat16.hpp>");
+    if (stored_in("Bfp4_b")) w.line("#include <tt-metalium/bfloat4.hpp>");  // pack_as_bfp4_tiles
+    if (stored_in("Bfp8_b")) w.line("#include <tt-metalium/bfloat8.hpp>");  // pack_as_bfp8_tiles
     w.line("#include <tt-metalium/distributed.hpp>");
     w.line("#include <tt-metalium/host_api.hpp>");
     if (std::any_of(plan.buffers.begin(), plan.buffers.end(), [](const HostBuffer &b) { return b.shard.has_value(); }))
@@ -192,8 +200,15 @@ void emit_inputs(CodeWriter &w, const HostPlan &plan) {
         if (!b.is_input) continue;
         const std::string values = "input_tensor<" + b.host_type + ">(cli, \"" + b.name + "\", " +
                                    product(b.shape).cpp_size_t() + ", " + std::to_string(seed) + ")";
-        w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = to_tiles(" + to_storage_order(b, values) +
-               ", " + tensor_shape_text(b) + ");");
+        const std::string tiled = "to_tiles(" + to_storage_order(b, values) + ", " + tensor_shape_text(b) + ")";
+        if (b.block_float.empty()) {
+            w.line("std::vector<" + b.host_type + "> " + b.name + "_tiles = " + tiled + ";");
+        } else {  // quantized to the block float on upload
+            const std::string pack = b.block_float == "Bfp8_b" ? "pack_as_bfp8_tiles" : "pack_as_bfp4_tiles";
+            w.line("const std::vector<" + b.host_type + "> " + b.name + "_values = " + tiled + ";");
+            w.line("std::vector<std::uint32_t> " + b.name + "_tiles = " + pack + "(std::span<const " + b.host_type +
+                   ">(" + b.name + "_values), /*row_major_input=*/false, /*is_exp_a=*/false);");
+        }
         w.line("distributed::EnqueueWriteMeshBuffer(cq, " + b.name + "_buffer, " + b.name + "_tiles, false);");
     }
 }

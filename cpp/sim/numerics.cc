@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
+
+#include "tt_sim/block_float.hpp"
 
 namespace tt_sim {
 
@@ -31,24 +34,32 @@ float from_fp16(uint16_t h) {
     return float_of(sign | ((exp + 112) << 23) | (mant << 13));
 }
 
-// Bfp8_b: 64 shared exponents (one per 16-datum face row) followed by 1024 bytes of sign + 7-bit
-// magnitude, both in face order.
-void unpack_bfp8(const uint8_t *src, Tile &out) {
+// Block floats (Bfp8_b, Bfp4_b): 64 shared exponents (one per 16-datum face row) followed by the
+// datums in face order, each a sign and a magnitude of `bits` - 1 bits (7 or 3), scaled by
+// 2^(exponent - 127 - (bits - 2)); Bfp4_b holds two datums per byte, the first in the low nibble.
+template<int bits> uint32_t datum_of(const uint8_t *data, uint32_t i) {
+    if constexpr (bits == 8) return data[i];
+    return (data[i / 2] >> (4 * (i % 2))) & 0xfu;
+}
+
+template<int bits> void unpack_block_float(const uint8_t *src, Tile &out) {
+    constexpr uint32_t sign = 1u << (bits - 1);
     const uint8_t *exps = src;
-    const uint8_t *mants = src + 64;
+    const uint8_t *data = src + 64;
     for (uint32_t i = 0; i < 1024; ++i) {
-        const uint8_t m = mants[i];
-        const int e = exps[i / 16];
-        float v = std::ldexp(static_cast<float>(m & 0x7f), e - 127 - 6);
-        if (m & 0x80) v = -v;
+        const uint32_t m = datum_of<bits>(data, i);
+        float v = std::ldexp(static_cast<float>(m & (sign - 1)), exps[i / 16] - 127 - (bits - 2));
+        if (m & sign) v = -v;
         const uint32_t r = (i / 256 / 2) * 16 + (i % 256) / 16, c = ((i / 256) % 2) * 16 + i % 16;
         out[r * 32 + c] = v;
     }
 }
 
-void pack_bfp8(const Tile &in, uint8_t *dst) {
+template<int bits> void pack_block_float(const Tile &in, uint8_t *dst) {
+    constexpr uint32_t sign = 1u << (bits - 1), largest = sign - 1;
     uint8_t *exps = dst;
-    uint8_t *mants = dst + 64;
+    uint8_t *data = dst + 64;
+    if constexpr (bits == 4) std::memset(data, 0, 512);
     for (uint32_t row = 0; row < 64; ++row) {
         float vals[16];
         int max_exp = 0;
@@ -60,9 +71,13 @@ void pack_bfp8(const Tile &in, uint8_t *dst) {
         }
         exps[row] = static_cast<uint8_t>(max_exp);
         for (uint32_t j = 0; j < 16; ++j) {
-            const float scaled = std::fabs(vals[j]) * std::ldexp(1.0f, 127 + 6 - max_exp);
-            const uint32_t mag = std::min<uint32_t>(127, static_cast<uint32_t>(std::nearbyint(scaled)));
-            mants[row * 16 + j] = static_cast<uint8_t>((std::signbit(vals[j]) ? 0x80 : 0) | mag);
+            const float scaled = std::fabs(vals[j]) * std::ldexp(1.0f, 127 + (bits - 2) - max_exp);
+            const uint32_t mag = std::min<uint32_t>(largest, static_cast<uint32_t>(std::nearbyint(scaled)));
+            const uint32_t datum = (std::signbit(vals[j]) ? sign : 0) | mag, i = row * 16 + j;
+            if constexpr (bits == 8)
+                data[i] = static_cast<uint8_t>(datum);
+            else
+                data[i / 2] = static_cast<uint8_t>(data[i / 2] | (datum << (4 * (i % 2))));
         }
     }
 }
@@ -97,7 +112,8 @@ bool tile_format_supported(tt::DataFormat format) {
     case tt::DataFormat::Float32:
     case tt::DataFormat::Float16:
     case tt::DataFormat::Float16_b:
-    case tt::DataFormat::Bfp8_b: return true;
+    case tt::DataFormat::Bfp8_b:
+    case tt::DataFormat::Bfp4_b: return true;
     default: return false;
     }
 }
@@ -113,7 +129,8 @@ void unpack_tile(const uint8_t *src, tt::DataFormat format, Tile &out) {
         return from_faces<uint16_t>(src, out, [](uint16_t v) { return float_of(uint32_t(v) << 16); });
     case tt::DataFormat::Float16: return from_faces<uint16_t>(src, out, from_fp16);
     case tt::DataFormat::Float32: return from_faces<float>(src, out, [](float v) { return v; });
-    case tt::DataFormat::Bfp8_b: unpack_bfp8(src, out); return;
+    case tt::DataFormat::Bfp8_b: unpack_block_float<8>(src, out); return;
+    case tt::DataFormat::Bfp4_b: unpack_block_float<4>(src, out); return;
     default: out.fill(0.0f); return;
     }
 }
@@ -126,7 +143,8 @@ void pack_tile_bytes(const Tile &in, tt::DataFormat format, uint8_t *dst) {
                                   [](float v) { return static_cast<uint16_t>(bits_of(round_to_bf16(v)) >> 16); });
     case tt::DataFormat::Float16: return to_faces<uint16_t>(in, dst, fp16_bits);
     case tt::DataFormat::Float32: return to_faces<float>(in, dst, [](float v) { return v; });
-    case tt::DataFormat::Bfp8_b: pack_bfp8(in, dst); return;
+    case tt::DataFormat::Bfp8_b: pack_block_float<8>(in, dst); return;
+    case tt::DataFormat::Bfp4_b: pack_block_float<4>(in, dst); return;
     default: return;
     }
 }
@@ -191,6 +209,23 @@ void matmul_face_pass(const float *__restrict a, const float *__restrict b, int 
             std::memcpy(acc + (i + r) * 32 + 16, &right[r], sizeof(Vec16));
         }
     }
+}
+
+}  // namespace tt_sim
+
+namespace tt_sim {
+
+std::vector<uint32_t> pack_block_float_tiles(const std::vector<float> &values, bool row_major, tt::DataFormat format) {
+    const size_t tiles = values.size() / 1024, bytes = tt::tile_size(format);
+    std::vector<uint32_t> words(tiles * bytes / 4);
+    for (size_t t = 0; t < tiles; ++t) {
+        Tile tile;  // row-major, as the packer takes it
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t c = 0; c < 32; ++c)
+                tile[r * 32 + c] = values[t * 1024 + (row_major ? r * 32 + c : tt::tile_face_index(r, c))];
+        pack_tile_bytes(tile, format, reinterpret_cast<uint8_t *>(words.data()) + t * bytes);
+    }
+    return words;
 }
 
 }  // namespace tt_sim

@@ -39,6 +39,7 @@ tt::DataFormat data_format(const std::string &name) {
     static const std::map<std::string, tt::DataFormat> formats = {
         {"Float16_b", tt::DataFormat::Float16_b}, {"Float16", tt::DataFormat::Float16},
         {"Float32", tt::DataFormat::Float32},     {"Bfp8_b", tt::DataFormat::Bfp8_b},
+        {"Bfp4_b", tt::DataFormat::Bfp4_b},
         {"Int32", tt::DataFormat::Int32},         {"UInt32", tt::DataFormat::UInt32},
         {"bfloat16", tt::DataFormat::Float16_b},  {"float16", tt::DataFormat::Float16},
         {"float32", tt::DataFormat::Float32}};
@@ -341,6 +342,19 @@ std::vector<int64_t> tiled_shape(const json &spec, const std::vector<int64_t> &s
     return tiled;
 }
 
+/*! The format a buffer's pages are stored in: its dtype's, or the block float its data_format
+ *  names (a float tensor quantized on upload). */
+tt::DataFormat stored_format(const json &spec, const DtypeInfo &info) {
+    const std::string format = spec.value("data_format", "");
+    if (format == "Bfp8_b" || format == "Bfp4_b") return data_format(format);
+    return info.format;
+}
+
+/*! The host tensor's format: its element type's (bfloat8_b tensors travel as float32). */
+tt::DataFormat host_format(const DtypeInfo &info) {
+    return info.format == tt::DataFormat::Bfp8_b ? tt::DataFormat::Float32 : info.format;
+}
+
 /*! Device bytes of a host tensor in a buffer's layout and format. */
 std::vector<uint8_t> to_device(const HostTensor &given, const json &spec) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
@@ -350,14 +364,15 @@ std::vector<uint8_t> to_device(const HostTensor &given, const json &spec) {
     HostTensor t = order.empty() ? padded : permute_axes(padded, order, info.host_bytes, false);
     t.shape = tiled_shape(spec, t.shape);
     std::vector<uint8_t> tiles = tilize(t, info.host_bytes);
-    if (info.format != tt::DataFormat::Bfp8_b) return tiles;
-    // Bfp8_b: convert each float32 tile (face order) through the packer's block-float encoding.
-    const size_t n = tiles.size() / 4096;
-    std::vector<uint8_t> out(n * tt::tile_size(info.format));
+    const tt::DataFormat format = stored_format(spec, info), host = host_format(info);
+    if (format == host) return tiles;
+    // A block float: each tile (face order) through the packer's block-float encoding.
+    const size_t host_tile = 1024 * info.host_bytes, n = tiles.size() / host_tile;
+    std::vector<uint8_t> out(n * tt::tile_size(format));
     for (size_t i = 0; i < n; ++i) {
         Tile values;
-        unpack_tile(&tiles[i * 4096], tt::DataFormat::Float32, values);
-        pack_tile_bytes(values, info.format, &out[i * tt::tile_size(info.format)]);
+        unpack_tile(&tiles[i * host_tile], host, values);
+        pack_tile_bytes(values, format, &out[i * tt::tile_size(format)]);
     }
     return out;
 }
@@ -368,20 +383,20 @@ HostTensor from_device(const std::vector<uint8_t> &bytes, const json &spec, cons
     const std::vector<int> order = storage_order(spec, shape.size());
     const std::vector<int64_t> stored = stored_shape(padded_shape(spec, shape), order);
     const std::vector<int64_t> tiled = tiled_shape(spec, stored);
-    uint32_t eb = info.host_bytes;
+    const uint32_t eb = info.host_bytes;
+    const tt::DataFormat format = stored_format(spec, info), host = host_format(info);
     HostTensor t;
-    if (info.format != tt::DataFormat::Bfp8_b) {
+    if (format == host) {
         t = untilize(bytes, tiled, eb);
     } else {
-        const size_t n = bytes.size() / tt::tile_size(info.format);
-        std::vector<uint8_t> f32(n * 4096);
+        const size_t n = bytes.size() / tt::tile_size(format), host_tile = 1024 * eb;
+        std::vector<uint8_t> values_bytes(n * host_tile);
         for (size_t i = 0; i < n; ++i) {
             Tile values;
-            unpack_tile(&bytes[i * tt::tile_size(info.format)], info.format, values);
-            pack_tile_bytes(values, tt::DataFormat::Float32, &f32[i * 4096]);
+            unpack_tile(&bytes[i * tt::tile_size(format)], format, values);
+            pack_tile_bytes(values, host, &values_bytes[i * host_tile]);
         }
-        eb = 4;
-        t = untilize(f32, tiled, eb);
+        t = untilize(values_bytes, tiled, eb);
     }
     t.shape = stored;
     return resized(order.empty() ? t : permute_axes(t, order, eb, true), shape, eb);
@@ -391,7 +406,7 @@ uint64_t device_bytes(const json &spec, const std::vector<int64_t> &given) {
     const DtypeInfo info = dtype_info(spec.value("dtype", "bfloat16"));
     if (spec.value("tensor_layout", "tile") != "tile") return uint64_t(elements(given)) * info.host_bytes;
     const Matrices tiled(tiled_shape(spec, stored_shape(padded_shape(spec, given), storage_order(spec, given.size()))));
-    return uint64_t(tiled.tiled_elements() / 1024) * tt::tile_size(info.format);
+    return uint64_t(tiled.tiled_elements() / 1024) * tt::tile_size(stored_format(spec, info));
 }
 
 /*! The tensor's shape in tiles, outermost first: the plan's shape_tiles, else [batch, row tiles,

@@ -33,6 +33,7 @@ std::map<std::string, LayoutAnnotation> merged_requests(const PrimFunc &func, co
         if (request.layout) merged.layout = request.layout;
         if (request.shard_grid) merged.shard_grid = request.shard_grid;
         if (request.shard_shape_tiles) merged.shard_shape_tiles = request.shard_shape_tiles;
+        if (request.data_format) merged.data_format = request.data_format;
     }
     // One launch of a split function (SplitTTLaunches) has the globals it uses as parameters; a
     // request for another of the function's globals is for the launches that use it.
@@ -192,6 +193,24 @@ BufferLayout layout_of(const PrimFunc &func, const Buffer &buffer, const DataFlo
     }
     layout.memory = request.memory.value_or(request.layout == LayoutKind::Sharded ? MemoryKind::L1 : MemoryKind::DRAM);
     layout.layout = request.layout.value_or(LayoutKind::Interleaved);
+    if (request.data_format) {
+        // Weights stored in a block float: quantized when uploaded, dequantized by the unpacker.
+        if (layout.dtype != "bfloat16" && layout.dtype != "float32") {
+            TT_USER_ERROR(Validation, buffer->span)
+                << "layouts[" << buffer->name << "] asks for data_format " << *request.data_format << ", but "
+                << buffer->name << " has dtype " << layout.dtype << "; the host quantizes bfloat16 and float32 tensors "
+                << "to block floats (TT-Metalium's pack_as_bfp8_tiles / pack_as_bfp4_tiles), so declare it as one "
+                << "of those";
+        }
+        if (layout.written) {
+            TT_USER_ERROR(Validation, buffer->span)
+                << "layouts[" << buffer->name << "] asks for data_format " << *request.data_format << ", but the kernel "
+                << "writes " << buffer->name << "; block-float storage is for tensors the kernel only reads (weights), so "
+                << "instead write it in its dtype";
+        }
+        layout.data_format = *request.data_format;
+        layout.page_size = block_float_tile_bytes(layout.data_format);
+    }
     if (layout.layout == LayoutKind::Sharded) layout.shard = shard_of(buffer, layout, request, device, dynamic_axes);
     return layout;
 }

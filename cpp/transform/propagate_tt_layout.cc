@@ -61,7 +61,7 @@ CBConfig make_cb(CBFlow flow, DataType page_dtype, DataType buffer_dtype, int64_
 
 /*! The CBs of one on-chip buffer: its own, plus a partials CB for a large gemm accumulator. */
 std::vector<PlannedCB> plan_cbs(const OnChipFlow &f, int allocation_order, const PassContext &ctx,
-                                const ComputeConfig &compute) {
+                                const ComputeConfig &compute, const LayoutDesc &layouts) {
     const Buffer &b = f.buffer;
     const std::vector<int64_t> shape = constant_shape(b, "on-chip buffer");
     check_tile_aligned(b, shape, "on-chip buffer", {}, TilePadding::ColumnsAndSmallRows);
@@ -76,6 +76,13 @@ std::vector<PlannedCB> plan_cbs(const OnChipFlow &f, int allocation_order, const
                                                          : b->dtype;
     const int order = flow == CBFlow::Input ? f.fill_order : flow == CBFlow::Output ? f.drain_order : allocation_order;
     std::vector<PlannedCB> cbs = {{b->name, make_cb(flow, page_dtype, b->dtype, tiles, depth_of(f, flow, ctx.options())), order}};
+    // The NoC moves tiles unconverted: a buffer filled from a block-float tensor holds its format
+    // (the unpacker dequantizes it for the engines).
+    auto source = flow == CBFlow::Input ? layouts.find(f.filled_from->name) : layouts.end();
+    if (source != layouts.end() && block_float_tile_bytes(source->second.data_format)) {
+        cbs.front().config.data_format = source->second.data_format;
+        cbs.front().config.page_size = source->second.page_size;
+    }
     if (f.gemm_accumulator && flow != CBFlow::Intermediate && tiles > compute.dst_tiles) {
         cbs.push_back({b->name + ".partials", make_cb(CBFlow::Intermediate, b->dtype, b->dtype, tiles, 1), allocation_order});
     }
@@ -160,7 +167,7 @@ PrimFunc propagate_tt_layout(const PrimFunc &func, const PassContext &ctx) {
     const ComputeConfig compute = compute_config_of(flow, ctx);
     std::vector<PlannedCB> cbs;
     for (size_t i = 0; i < flow.on_chip.size(); ++i) {
-        for (PlannedCB &cb : plan_cbs(flow.on_chip[i], static_cast<int>(i), ctx, compute)) cbs.push_back(std::move(cb));
+        for (PlannedCB &cb : plan_cbs(flow.on_chip[i], static_cast<int>(i), ctx, compute, layouts)) cbs.push_back(std::move(cb));
     }
     assign_indices(cbs, ctx.device().num_circular_buffers, func->span);
     CBDesc desc;

@@ -106,6 +106,13 @@ std::string tt_data_format(ir::DataType dtype) {
     }
 }
 
+int64_t block_float_tile_bytes(const std::string &data_format) {
+    const int64_t exponents = int64_t{kTileRows} * kTileCols / 16;
+    if (data_format == "Bfp8_b") return exponents + int64_t{kTileRows} * kTileCols;
+    if (data_format == "Bfp4_b") return exponents + int64_t{kTileRows} * kTileCols / 2;
+    return 0;
+}
+
 int64_t tile_bytes(ir::DataType dtype) {
     return int64_t{kTileRows} * kTileCols * dtype.bytes();
 }
@@ -285,6 +292,7 @@ void to_json(Json &j, const LayoutAnnotation &v) {
     if (v.layout) j["layout"] = *v.layout;
     if (v.shard_grid) j["shard_grid"] = *v.shard_grid;
     if (v.shard_shape_tiles) j["shard_shape_tiles"] = *v.shard_shape_tiles;
+    if (v.data_format) j["data_format"] = *v.data_format;
 }
 /*! `value` as positive integers (`count` of them, or any number > 0 when count is 0), else a
  *  Validation error naming `key` and what it must be. */
@@ -318,9 +326,17 @@ void from_json(const Json &j, LayoutAnnotation &v) {
         } else if (key == "shard_shape_tiles") {
             v.shard_shape_tiles =
                 positive_integers(value, "shard_shape_tiles", 0, "a list of positive integers (tiles per dimension)");
+        } else if (key == "data_format") {
+            if (!value.is_string() || !block_float_tile_bytes(value.get<std::string>())) {
+                TT_USER_ERROR(Validation, Span()) << "data_format must be \"Bfp8_b\" or \"Bfp4_b\" (Tenstorrent's block "
+                                                  << "floats: 8 or 4 bits per value, one exponent per 16), got "
+                                                  << value.dump();
+            }
+            v.data_format = value.get<std::string>();
         } else {
             TT_USER_ERROR(Validation, Span()) << "unknown layout request key \"" << key
-                                              << "\"; the keys are memory, layout, shard_grid, shard_shape_tiles";
+                                              << "\"; the keys are memory, layout, shard_grid, shard_shape_tiles, "
+                                              << "data_format";
         }
     }
 }

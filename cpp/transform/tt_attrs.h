@@ -167,13 +167,20 @@ using LayoutDesc = std::map<std::string, BufferLayout>;
 
 /*! \brief A user's layout request for one buffer (run_pipeline(layouts={name: {...}})): keys
  *  memory ("dram"|"l1"), layout ("interleaved"|"sharded"), shard_grid [x, y],
- *  shard_shape_tiles [...]. Absent keys keep the default. */
+ *  shard_shape_tiles [...], data_format ("Bfp8_b" | "Bfp4_b"). Absent keys keep the default. */
 struct LayoutAnnotation {
     std::optional<MemoryKind> memory;
     std::optional<LayoutKind> layout;
     std::optional<std::array<int, 2>> shard_grid;
     std::optional<std::vector<int64_t>> shard_shape_tiles;
+    /// "Bfp8_b" or "Bfp4_b": store a float tensor the kernel only reads in a block-float format
+    /// (weights quantized on upload; the unpacker dequantizes them), and the CBs it fills alike.
+    std::optional<std::string> data_format;
 };
+
+/*! \brief Bytes of one tile in a block-float format ("Bfp8_b", "Bfp4_b"): one exponent per 16
+ *  values, then 8 or 4 bits per value; 0 for other formats. */
+int64_t block_float_tile_bytes(const std::string &data_format);
 
 /*! \brief Checks a layout request against the device: a sharded layout needs L1 and a shard grid
  *  inside the worker grid; shard keys need layout "sharded". Shapes are checked by InferTTLayout. */

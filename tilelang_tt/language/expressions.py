@@ -30,6 +30,12 @@ _ARITH_OPS = {
 }
 # `&` and `|` on kernel values combine conditions (TileLang writes `(i < n) & (j < m)`).
 _CONDITION_OPS = {ast.BitAnd: "And", ast.BitOr: "Or"}
+# Bit manipulation of integers is how GPU kernels unpack quantized weights (fp4 / int4 in uint8);
+# Tenstorrent's unpacker dequantizes its block floats instead.
+_DEQUANTIZE = ("to dequantize packed weights (fp4 or int4 values in uint8), store them in one of Tenstorrent's "
+               "block floats instead, which the unpacker dequantizes in hardware: declare the weights as a "
+               "bfloat16 or float32 tensor and compile with layouts={name: {\"data_format\": \"Bfp4_b\"}} (or "
+               "\"Bfp8_b\"); docs/language.md, \"Block-float weights\"")
 _CMPOPS = {ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT", ast.GtE: "GE"}
 _PYTHON_OPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -239,7 +245,10 @@ class ExpressionParser:
             return self.condition_op(_CONDITION_OPS[type(op)], a, b, node)
         kind = _ARITH_OPS.get(type(op))
         if kind is None:
-            raise self.error(node, f"operator {type(op).__name__} is not supported on kernel values")
+            bitwise = isinstance(op, (ast.BitXor, ast.LShift, ast.RShift))
+            raise self.error(node, f"operator {type(op).__name__} is not supported on kernel values" +
+                             (f": Tenstorrent computes on float tiles, without bitwise operations; {_DEQUANTIZE}"
+                              if bitwise else ""))
         return self.arith(kind, a, b, node)
 
     def condition_op(self, kind, a, b, node):
@@ -252,7 +261,7 @@ class ExpressionParser:
             if dtype != "bool":
                 raise self.error(node, f"'{symbol}' on kernel values combines conditions, but one operand is {dtype}, "
                                  "not bool; compare it first (e.g. (i < n) " + symbol + " (j < m)). Bitwise "
-                                 "operations on integers are not supported on Tenstorrent")
+                                 f"operations on integers are not supported on Tenstorrent; {_DEQUANTIZE}")
         return ir.binary(kind, self.to_expr(a, node), self.to_expr(b, node), span=self.span(node))
 
     def expr_UnaryOp(self, node):

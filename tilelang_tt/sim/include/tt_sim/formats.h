@@ -50,6 +50,8 @@ constexpr uint32_t tile_size(DataFormat format) {
     case DataFormat::RawUInt16: return 2048;
     case DataFormat::Bfp8_b:
     case DataFormat::Bfp8: return 1024 + 64;  // one mantissa byte per datum + one exponent per 16 datums
+    case DataFormat::Bfp4_b:
+    case DataFormat::Bfp4: return 512 + 64;  // two datums per byte + one exponent per 16 datums
     case DataFormat::UInt8:
     case DataFormat::Int8:
     case DataFormat::RawUInt8: return 1024;

@@ -1,0 +1,5 @@
+/*! \file bfloat8.hpp
+ *  \brief TT-Metalium host header <tt-metalium/bfloat8.hpp>; the simulated declarations live in tt_sim/. */
+#pragma once
+
+#include "tt_sim/block_float.hpp"
