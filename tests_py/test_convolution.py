@@ -270,3 +270,84 @@ def test_a_bfloat16_gather_on_blackhole_is_a_located_error():
     x = np.random.default_rng(1).standard_normal((N, H, W, C)).astype(np.float32)
     w = np.random.default_rng(2).standard_normal((K, K, C, F)).astype(np.float32)
     np.testing.assert_allclose(kernel(x, w), reference(x, w, S, D, P), rtol=1e-2, atol=1e-2 * np.sqrt(C))
+
+
+def row_gather(mode):
+    """Rows of X (64, 32) picked by `mode`'s index, which meets negative values on the way."""
+
+    @T.prim_func
+    def main(X: T.Tensor((64, 32), "float32"), Z: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1) as bx:
+            G = T.alloc_shared((32, 32), "float32")
+            for i, j in T.Parallel(32, 32):
+                if mode == "max":
+                    G[i, j] = X[T.max(i - 5, 0) * 2, j]
+                elif mode == "clamp":
+                    G[i, j] = X[T.clamp(i - 5, 0, 63), j]
+                elif mode == "select":
+                    G[i, j] = X[T.if_then_else(i - 8 < 0, 8 - i, i - 8) * 2, j]
+                else:
+                    G[i, j] = T.if_then_else(T.max(i - 5, 2) > 2, X[i * 2, j], 0)
+            T.copy(G, Z)
+
+    return main
+
+
+@pytest.mark.parametrize("mode", ["max", "clamp", "select", "max in the condition"])
+def test_gather_indices_and_conditions_compare_signed_values(mode):
+    """The reader holds integers as uint32_t: minima, maxima and selects of values that may be
+    negative compare them as signed values, in the bounds test and in the address."""
+    kernel = tilelang_tt.compile(row_gather(mode), out_idx=[1])
+    x = np.random.default_rng(0).standard_normal((64, 32)).astype(np.float32)
+    rows = np.arange(32)
+    want = {"max": x[np.maximum(rows - 5, 0) * 2], "clamp": x[np.clip(rows - 5, 0, 63)],
+            "select": x[np.abs(rows - 8) * 2],
+            "max in the condition": np.where((np.maximum(rows - 5, 2) > 2)[:, None], x[rows * 2], 0)}[mode]
+    np.testing.assert_array_equal(kernel(x), want)
+
+
+def test_a_gather_into_part_of_a_buffer_is_a_located_error():
+    @T.prim_func
+    def main(X: T.Tensor((64, 64), "float32"), Z: T.Tensor((64, 64), "float32")):
+        with T.Kernel(1) as bx:
+            X_b = T.alloc_shared((64, 64), "float32")
+            for i, j in T.Parallel(32, 32):
+                X_b[i, j] = X[(i * 7) % 64, j]
+            T.copy(X_b, Z)
+
+    with pytest.raises(ValidationError, match="the nest covers 32 x 32 elements of X_b, which holds 64 x 64") as err:
+        tilelang_tt.compile(main, out_idx=[1])
+    assert err.value.line is not None
+
+
+@tilelang_tt.jit
+def eager_flatten(A):
+    N = T.const("N")
+    A: T.Tensor[[N, 32, 32], T.float32]
+    B = T.empty((N, 32, 32), T.float32)
+    with T.Kernel(N) as bx:
+        A_s = T.alloc_shared((32, 32), T.float32)
+        A_flat = T.Tensor((N * 32, 32), T.float32, A.data)
+        B_flat = T.Tensor((N * 32, 32), T.float32, B.data)
+        T.copy(A_flat[bx * 32, 0], A_s)
+        T.copy(A_s, B_flat[bx * 32, 0])
+    return B
+
+
+def test_views_in_the_eager_style():
+    a = np.random.default_rng(5).standard_normal((3, 32, 32)).astype(np.float32)
+    np.testing.assert_array_equal(eager_flatten(a), a)
+
+
+def test_annotate_layout_takes_layout_map_and_view_errors_name_absolute_lines():
+    import inspect
+    first = inspect.getsourcelines(test_annotate_layout_takes_layout_map_and_view_errors_name_absolute_lines)[1]
+    with pytest.raises(ValidationError, match=rf"A is already viewed as \(128, 32\) \(line {first + 9}\)"):
+        @T.prim_func
+        def main(A: T.Tensor((4, 32, 32), "bfloat16"), B: T.Tensor((128, 32), "bfloat16")):
+            with T.Kernel(4) as bx:
+                A_s = T.alloc_shared((32, 32), "bfloat16")
+                T.annotate_layout(layout_map={A_s: tilelang.layout.make_swizzled_layout(A_s)})  # noqa: F821
+                A_flat = T.Tensor((128, 32), "bfloat16", A.data)
+                A_wide = T.Tensor((32, 128), "bfloat16", A.data)  # noqa: F841
+                T.copy(A_flat[bx * 32:bx * 32 + 32, 0:32], B[bx * 32:bx * 32 + 32, 0:32])

@@ -129,10 +129,11 @@ def _random_inputs(kernel, rng, where):
                                            f"dynamic extents {spec['shape']}; tune with static sizes", where),
                                   file=where[0], line=where[1], col=1)
         dtype = _numpy_dtype(spec.get("dtype", "bfloat16"))
+        shape = kernel.declared_shapes.get(param.name, spec["shape"])
         if np.issubdtype(dtype, np.integer):
-            inputs.append(rng.integers(0, 8, spec["shape"]).astype(dtype))
+            inputs.append(rng.integers(0, 8, shape).astype(dtype))
         else:
-            inputs.append(rng.standard_normal(spec["shape"]).astype(np.float32).astype(dtype))
+            inputs.append(rng.standard_normal(shape).astype(np.float32).astype(dtype))
     return inputs
 
 

@@ -84,6 +84,9 @@ class _Converter:
         for known, converted in self.buffers.items():
             if key(known):
                 return converted
+        if scope is None:  # a buffer first met in an access, not declared: a view of another's data
+            raise self.error(f"the buffer {buf.name} over another buffer's data (T.Tensor(shape, dtype, X.data), "
+                             "which tilelang_tt.language supports)")
         shape = []
         for dim in buf.shape:
             if type(dim).__name__ == "IntImm":

@@ -93,9 +93,11 @@ def _sizes(args):
     return sizes
 
 
-def _random_input(param, rng, sizes):
-    shape = []
-    for extent in param.shape:
+def _random_input(param, rng, sizes, declared=None):
+    """Random values for param: of its declared shape (``declared``, when the kernel views it), else
+    of its shape with the dynamic dimensions' --size values."""
+    shape = [] if declared is None else list(declared)
+    for extent in [] if declared is not None else param.shape:
         if isinstance(extent, ir.Var):
             if extent.name not in sizes:
                 raise ValidationError(f"{param.name} has the dynamic dimension {extent.name}: give its size with "
@@ -137,7 +139,7 @@ def cmd_run(args):
         inputs = [np.load(path) for path in args.inputs]
     else:
         sizes = _sizes(args)
-        inputs = [_random_input(p, rng, sizes) for p in input_params]
+        inputs = [_random_input(p, rng, sizes, kernel.declared_shapes.get(p.name)) for p in input_params]
     outputs = kernel(*inputs)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
     print(f"artifacts: {kernel.artifacts_dir}")

@@ -56,8 +56,7 @@ class JITKernel:
         self._plans = {}  # sizes of the dynamic dimensions -> the plan at those sizes
         # Parameters viewed as T.Tensor(shape, dtype, X.data): the call takes and returns them in
         # their declared shapes, the device holds them in the view's (a row-major reshape).
-        views = func.attrs[attrs.TL_TENSOR_VIEWS] if attrs.TL_TENSOR_VIEWS in func.attrs else {}
-        self._declared = {name: [int(d) for d in shape] for name, shape in dict(views).items()}
+        self.declared_shapes = declared_shapes(func)
 
     def get_kernel_source(self, role="compute", launch=0):
         """The generated source of one artifact: reader, compute, writer, host (main.cpp), cmake or
@@ -91,7 +90,7 @@ class JITKernel:
         passed = {self.params[i].name: value for i, value in zip(passed_idx, args)}
         plan = self._plan_for(passed)
         shapes = {b["name"]: b["shape"] for b in plan["buffers"]}
-        declared = {name: self._declared.get(name, shape) for name, shape in shapes.items()}
+        declared = {name: self.declared_shapes.get(name, shape) for name, shape in shapes.items()}
         feeds, in_place = {}, {}
         for i, value in zip(passed_idx, args):
             param = self.params[i]
@@ -148,6 +147,13 @@ class JITKernel:
                             "so one program cannot serve these sizes; make the dimensions it depends on static")
             self._plans[key] = _core.transform.specialize_plan(self.plan, sizes)
         return self._plans[key]
+
+
+def declared_shapes(func):
+    """The shapes the parameters viewed as T.Tensor(shape, dtype, X.data) are declared (and called)
+    with, by name; the function's parameters have the views' shapes."""
+    views = func.attrs[attrs.TL_TENSOR_VIEWS] if attrs.TL_TENSOR_VIEWS in func.attrs else {}
+    return {name: [int(d) for d in shape] for name, shape in dict(views).items()}
 
 
 def _output_positions(out_idx, func):

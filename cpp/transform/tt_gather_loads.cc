@@ -113,11 +113,14 @@ bool non_negative(const Expr &e) {
 
 Expr as_signed(const Expr &x) {
     int64_t c;
-    return as_const_int(x, &c) ? x : CallNode::make("tt.signed", {x}, x->span);
+    const auto *call = x.as<CallNode>();
+    if (as_const_int(x, &c) || (call && call->op->name == "tt.signed")) return x;
+    return CallNode::make("tt.signed", {x}, x->span);
 }
 
-// e with the operands of its ordered integer comparisons compared as signed values: the reader
-// holds integers as uint32_t, and a bounds test (`h >= 0 and h < H`) meets negative values.
+// e with the operands of its ordered integer comparisons, minima and maxima compared as signed
+// values: the reader holds integers as uint32_t, and a bounds test (`h >= 0 and h < H`) or a
+// clamp (`T.max(i - 5, 0)`) meets negative values.
 Expr signed_comparisons(const Expr &e) {
     Expr a, b;
     if (!binary_operands(e, &a, &b)) {
@@ -130,9 +133,14 @@ Expr signed_comparisons(const Expr &e) {
     }
     a = signed_comparisons(a);
     b = signed_comparisons(b);
+    const bool integers = !a->dtype.is_float() && !a->dtype.is_bool();
+    if (integers && (e->kind == NodeKind::Min || e->kind == NodeKind::Max)) {
+        Expr first = e->kind == NodeKind::Min ? LTNode::make(as_signed(a), as_signed(b)) : GTNode::make(as_signed(a), as_signed(b));
+        return SelectNode::make(first, a, b, e->span);
+    }
     const bool ordered = e->kind == NodeKind::LT || e->kind == NodeKind::LE || e->kind == NodeKind::GT ||
                          e->kind == NodeKind::GE;
-    if (ordered && !a->dtype.is_float() && !a->dtype.is_bool()) {
+    if (ordered && integers) {
         a = as_signed(a);
         b = as_signed(b);
     }
@@ -264,6 +272,13 @@ Stmt emit_gather_reader(LoweringContext &ctx, const GatherLoad &g, const Circula
                       " bytes, and " + ctx.device().name + " reads DRAM in multiples of " +
                       std::to_string(ctx.device().dram_alignment) + "; use float32 data on this device");
     }
+    if (cb.rows * kTileRows != rows || cb.cols * kTileCols != cols) {
+        refuse(g, "the nest covers " + std::to_string(rows) + " x " + std::to_string(cols) + " elements of " +
+                      g.store->buffer->name + ", which holds " + std::to_string(cb.rows * kTileRows) + " x " +
+                      std::to_string(cb.cols * kTileCols) + "; a gather fills its whole buffer (one circular buffer)");
+    }
+    std::vector<Expr> indices;  // with signed minima, maxima and selects, as the address needs
+    for (const Expr &index : g.source->indices) indices.push_back(signed_comparisons(index));
     const Expr cb_index = make_int(cb.config.cb_index);
     const Var write_ptr = make_var(g.store->buffer->name + "_write_ptr");
     const Expr accessor = ctx.accessor(KernelRole::Reader, global);
@@ -277,7 +292,7 @@ Stmt emit_gather_reader(LoweringContext &ctx, const GatherLoad &g, const Circula
                 Expr face_offset = AddNode::make(
                     MulNode::make(FloorDivNode::make(row, make_int(kTileRows / 2)), make_int(2 * face_bytes)),
                     MulNode::make(FloorModNode::make(row, make_int(kTileRows / 2)), make_int(face_row_bytes)));
-                const auto [page, position] = tile_element(ctx, global, layout, g.source->indices);
+                const auto [page, position] = tile_element(ctx, global, layout, indices);
                 const Var source = make_var(global->name + "_row_offset");
                 std::vector<Stmt> reads, zeros;
                 for (int64_t face = 0; face < 2; ++face) {
@@ -297,7 +312,7 @@ Stmt emit_gather_reader(LoweringContext &ctx, const GatherLoad &g, const Circula
                 // edge does (the rows of a last block of M past N * OH * OW).
                 Expr inside = g.condition;
                 for (size_t d = 0; d < rank; ++d) {
-                    const Expr &index = g.source->indices[d];
+                    const Expr &index = indices[d];
                     Expr within = AndNode::make(GENode::make(index, make_int(0)), LTNode::make(index, global->shape[d]));
                     inside = inside ? AndNode::make(inside, within) : within;
                 }

@@ -132,6 +132,7 @@ class EagerParser(Parser):
                              "function")
         params = [self.tensors[n] for n in names] + self.outputs
         attrs = {"global_symbol": fdef.name, **self.func_attrs, "tl.source_file": self.file}
+        params = self.apply_views(params, attrs)
         func = ir.PrimFunc(fdef.name, params, body, attrs, span=self.span(fdef))
         return EagerKernel(func, names, self.outputs, self.returned or [], self.returns_tuple)
 
@@ -217,6 +218,7 @@ class EagerParser(Parser):
         shape = [self.dimension(dim, axis, size, name, ann) for axis, (dim, size) in enumerate(zip(dims, array.shape))]
         buf = self.make_buffer(name, shape, dtype, "global", node)
         self.tensors[name] = buf
+        self.params.append(buf)  # views may be declared over it
         self.scopes[self.block_starts[-1]][name] = buf
         return []
 
@@ -325,6 +327,7 @@ class EagerParser(Parser):
         self.check_rebinding(target)
         buf = self.make_buffer(target.id, tuple(shape), dtype, "global", call)
         self.outputs.append(buf)
+        self.params.append(buf)  # views may be declared over it
         self.bind(target.id, buf)
         return []
 

@@ -657,9 +657,10 @@ class Parser(TensorViews, ReducerParsing, ExpressionParser):
         swizzle of a shared buffer, which spreads a GPU's shared-memory banks. A circular buffer holds
         32x32 tiles in the layout the Tensix engines read, so it is checked and has no effect; other
         layouts (T.Layout, T.Fragment, functions of indices) are located errors."""
-        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Dict):
-            raise self.error(call, "T.annotate_layout takes one dict literal {buffer: layout, ...}")
-        layouts = call.args[0]
+        given = list(call.args) + [kw.value for kw in call.keywords if kw.arg == "layout_map"]
+        if len(given) != 1 or any(kw.arg != "layout_map" for kw in call.keywords) or not isinstance(given[0], ast.Dict):
+            raise self.error(call, "T.annotate_layout takes one dict literal {buffer: layout, ...} (or layout_map=)")
+        layouts = given[0]
         for key, value in zip(layouts.keys, layouts.values):
             if key is None:
                 raise self.error(layouts, "dict unpacking (**) is not supported in T.annotate_layout")

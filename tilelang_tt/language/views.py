@@ -68,7 +68,7 @@ class TensorViews:
             existing, where = self.views[base.name]
             if [self.python_int(d) for d in existing.shape] != shape:
                 raise self.error(node, f"{base.name} is already viewed as {tuple(self.python_int(d) for d in existing.shape)} "
-                                 f"(line {where.lineno}); a tensor is stored one way on the device, so use one view shape",
+                                 f"(line {self.span(where)[1]}); a tensor is stored one way on the device, so use one view shape",
                                  ValidationError)
             return existing
         buffer = self.make_buffer(base.name, tuple(shape), base.dtype, "global", node)
@@ -85,7 +85,7 @@ class TensorViews:
                 where = self.views[p.name][1]
                 raise self.error(self.global_uses[id(p)], f"{p.name} is accessed here with its declared shape "
                                  f"{tuple(self.python_int(d) for d in p.shape)} and through a view at line "
-                                 f"{where.lineno}; a tensor is stored one way on the device, so access it only "
+                                 f"{self.span(where)[1]}; a tensor is stored one way on the device, so access it only "
                                  "through the view (or only directly)", ValidationError)
         attrs["tl.tensor_views"] = {p.name: [self.python_int(d) for d in p.shape] for p in params if p.name in self.views}
         return [self.views[p.name][0] if p.name in self.views else p for p in params]
