@@ -73,3 +73,10 @@ def test_autotune_benchmark_picks_a_winner_that_computes_the_gemm_and_hits_its_c
 def test_cost_model_benchmark_refuses_a_size_of_partial_blocks():
     done = run("bench_cost_model.py", "--size", "200")
     assert done.returncode != 0 and "positive multiple of 256" in done.stderr
+
+
+def test_gemm_benchmark_with_block_float_weights_counts_their_bytes():
+    done = run("bench_gemm.py", "--size", "256", "--weights", "Bfp4_b")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["weights"] == "Bfp4_b" and report["dram_minimum_bytes"] == 256 * 256 * 4 + 256 * 256 * 576 // 1024

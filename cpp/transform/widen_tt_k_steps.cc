@@ -240,10 +240,15 @@ private:
 PrimFunc widen_tt_k_steps(const PrimFunc &func, const PassContext &ctx) {
     // A kernel compiled for every size of a dynamic dimension keeps its trip counts' formulas; the
     // partial sums are exact between steps only in a float32 DST; global tensors requested in L1
-    // take room the budget does not see.
+    // take room the budget does not see (a block-float data_format alone only shrinks pages).
     const bool fp32_dst = ctx.device().supports_fp32_dest_acc && ctx.options().fp32_dest_acc_en.value_or(true);
-    const bool layout_requests = !ctx.options().layouts.empty() || func->attrs.count(attr::TT_LAYOUT_REQUESTS);
-    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE) || !fp32_dst || layout_requests) return func;
+    const auto places = [](const LayoutAnnotation &r) { return r.memory || r.layout || r.shard_grid || r.shard_shape_tiles; };
+    bool placed = false;
+    for (const auto &[name, request] : ctx.options().layouts) placed = placed || places(request);
+    if (auto from_ir = func->attrs.find(attr::TT_LAYOUT_REQUESTS); from_ir != func->attrs.end()) {
+        for (const auto &[name, request] : from_ir->second.items()) placed = placed || places(request.get<LayoutAnnotation>());
+    }
+    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE) || !fp32_dst || placed) return func;
     Stmt body = Widener(func, ctx)(func->body);
     if (body.same_as(func->body)) return func;
     return make_prim_func(func->name, func->params, body, func->attrs, func->span);

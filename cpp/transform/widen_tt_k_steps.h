@@ -16,8 +16,9 @@
  *          T.gemm(A_shared, B_shared, C_local)              T.gemm(A_shared, B_shared, C_local)
  *
  *  Requires: a function before InferTTLayout. Applies, in a function without dynamic dimensions
- *  (SpecializeTTShapes' trip-count formulas stay those of the user's loop) or layout requests (an
- *  L1 tensor takes room the budget below does not see), compiled with DST in float32 (a 16-bit
+ *  (SpecializeTTShapes' trip-count formulas stay those of the user's loop) or layout requests that
+ *  place tensors (an L1 tensor takes room the budget below does not see; a block-float data_format
+ *  only shrinks pages), compiled with DST in float32 (a 16-bit
  *  DST rounds the partial sums at every reload, so fewer steps would change the result), to a loop from 0 with a constant trip count T
  *  whose body is only T.copy from global tensors into whole on-chip buffers followed or preceded by
  *  T.gemm calls, when: every gemm accumulates (no clear_accum) into a float32 buffer, and reads as A
