@@ -652,32 +652,6 @@ class Parser(TensorViews, ReducerParsing, ExpressionParser):
             return []
         raise self.error(call, f"T.{name} cannot be used as a statement here")
 
-    def annotate_layout(self, call):
-        """T.annotate_layout({buf: tilelang.layout.make_swizzled_layout(buf), ...}): TileLang's
-        swizzle of a shared buffer, which spreads a GPU's shared-memory banks. A circular buffer holds
-        32x32 tiles in the layout the Tensix engines read, so it is checked and has no effect; other
-        layouts (T.Layout, T.Fragment, functions of indices) are located errors."""
-        given = list(call.args) + [kw.value for kw in call.keywords if kw.arg == "layout_map"]
-        if len(given) != 1 or any(kw.arg != "layout_map" for kw in call.keywords) or not isinstance(given[0], ast.Dict):
-            raise self.error(call, "T.annotate_layout takes one dict literal {buffer: layout, ...} (or layout_map=)")
-        layouts = given[0]
-        for key, value in zip(layouts.keys, layouts.values):
-            if key is None:
-                raise self.error(layouts, "dict unpacking (**) is not supported in T.annotate_layout")
-            buffer = self.eval_expr(key)
-            if not isinstance(buffer, ir.Buffer) or buffer.scope not in ("shared", "fragment", "local"):
-                raise self.error(key, f"T.annotate_layout lays out on-chip buffers; {ast.unparse(key)} is not one",
-                                 ValidationError)
-            func = value.func if isinstance(value, ast.Call) else None
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-            if name != "make_swizzled_layout" or len(value.args) != 1 or value.keywords or \
-                    getattr(self.eval_expr(value.args[0]), "name", None) != buffer.name:
-                raise self.error(value, f"the layout of {buffer.name} is not supported on Tenstorrent: its circular "
-                                 "buffers hold 32x32 tiles in the layout the Tensix engines read, so only TileLang's "
-                                 f"make_swizzled_layout({buffer.name}) (a GPU shared-memory bank swizzle, without effect "
-                                 "here) is accepted; remove the annotation", ValidationError)
-        return []
-
     def atomic_add(self, call):
         """T.atomic_add(dst, value, memory_order=None, return_prev=False, use_tma=False) as the statement
         tl.atomic_add(dst region, value): value a region (tile form: a buffer or slice on either side,

@@ -1,4 +1,5 @@
-"""TileLang's tensor views: ``T.Tensor(shape, dtype, X.data)`` inside a kernel body.
+"""TileLang's tensor views, ``T.Tensor(shape, dtype, X.data)`` inside a kernel body, and its layout
+annotations, ``T.annotate_layout``.
 
     kernel_flat = T.Tensor((KH * KW * C, F), dtype, kernel.data)   # TileLang's im2col convolution
     out_flat = T.Tensor((N * OH * OW, F), dtype, out.data)
@@ -11,6 +12,7 @@ the parameter's on the device (the IR parameter has it), and the function attrib
 row-major reshape, free in NumPy). The host program's raw files are the same bytes either way.
 """
 
+import ast
 import math
 
 from .. import ir
@@ -89,3 +91,29 @@ class TensorViews:
                                  "through the view (or only directly)", ValidationError)
         attrs["tl.tensor_views"] = {p.name: [self.python_int(d) for d in p.shape] for p in params if p.name in self.views}
         return [self.views[p.name][0] if p.name in self.views else p for p in params]
+
+    def annotate_layout(self, call):
+        """T.annotate_layout({buf: tilelang.layout.make_swizzled_layout(buf), ...}): TileLang's
+        swizzle of a shared buffer, which spreads a GPU's shared-memory banks. A circular buffer holds
+        32x32 tiles in the layout the Tensix engines read, so it is checked and has no effect; other
+        layouts (T.Layout, T.Fragment, functions of indices) are located errors."""
+        given = list(call.args) + [kw.value for kw in call.keywords if kw.arg == "layout_map"]
+        if len(given) != 1 or any(kw.arg != "layout_map" for kw in call.keywords) or not isinstance(given[0], ast.Dict):
+            raise self.error(call, "T.annotate_layout takes one dict literal {buffer: layout, ...} (or layout_map=)")
+        layouts = given[0]
+        for key, value in zip(layouts.keys, layouts.values):
+            if key is None:
+                raise self.error(layouts, "dict unpacking (**) is not supported in T.annotate_layout")
+            buffer = self.eval_expr(key)
+            if not isinstance(buffer, ir.Buffer) or buffer.scope not in ("shared", "fragment", "local"):
+                raise self.error(key, f"T.annotate_layout lays out on-chip buffers; {ast.unparse(key)} is not one",
+                                 ValidationError)
+            func = value.func if isinstance(value, ast.Call) else None
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if name != "make_swizzled_layout" or len(value.args) != 1 or value.keywords or \
+                    getattr(self.eval_expr(value.args[0]), "name", None) != buffer.name:
+                raise self.error(value, f"the layout of {buffer.name} is not supported on Tenstorrent: its circular "
+                                 "buffers hold 32x32 tiles in the layout the Tensix engines read, so only TileLang's "
+                                 f"make_swizzled_layout({buffer.name}) (a GPU shared-memory bank swizzle, without effect "
+                                 "here) is accepted; remove the annotation", ValidationError)
+        return []
