@@ -74,9 +74,8 @@ def value_grid():
         "unroll": ("loop", "T.unroll({v})", ValidationError, ValidationError, NO_EXTENT),
         "range": ("loop", "range({v})", ValidationError, ValidationError, NO_EXTENT),
         "parallel": ("loop", "T.Parallel({v})", ValidationError, ValidationError, {}),
-        # a negative start is a loop of 2 - start trips, whose copies then start left of column 0
-        "serial_start": ("loop", "T.serial({v}, 2)", ValidationError, ValidationError,
-                         dict(NO_EXTENT, **{"-1": (ValidationError, "copy"), "-32": (ValidationError, "copy")})),
+        # a negative start is refused at the loop (kernels count loops with unsigned integers)
+        "serial_start": ("loop", "T.serial({v}, 2)", ValidationError, ValidationError, NO_EXTENT),
         "num_stages": ("loop", "T.Pipelined(2, num_stages={v})", ValidationError, ValidationError, {}),
         "row_index": ("row", "{v}", ValidationError, TTSyntaxError, FLOAT_INDEX),
         "row_offset": ("row", "bx * 32 + {v}", ValidationError, TTSyntaxError, FLOAT_INDEX),
@@ -222,6 +221,15 @@ HANDWRITTEN = [
                 T.fill(S, 0.0)
                 for i in T.Pipelined(-3):  #!
                     T.copy(S, A[bx * 32, 0])
+    """),
+    ("serial_from_minus_1", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_fragment((32, 64), "float32")
+                T.fill(S, 0.0)
+                for i in T.serial(-1, 1):  #!
+                    T.copy(S, A[bx * 32, (i + 1) * 32])
     """),
     # ---- kernel structure -------------------------------------------------------------------
     ("alloc_before_kernel", TTSyntaxError, """

@@ -511,6 +511,10 @@ class Parser(TensorViews, ReducerParsing, ExpressionParser):
             if bound not in INT64_RANGE:
                 raise self.error(call, f"T.{name}'s bound {bound} does not fit in 64 bits", ValidationError)
         trips = stop - start
+        if start < 0 and trips > 0:
+            raise self.error(call, f"T.{name} from {start} runs over negative indices, which are not supported on "
+                             "Tenstorrent yet: kernels count loops with unsigned integers; instead start the loop at 0 "
+                             f"and add {start} where the index is used", ValidationError)
         if trips < 0:
             raise self.error(call, f"T.{name} from {start} to {stop} has a negative trip count ({trips}); give a stop "
                              "at or after the start", ValidationError)
