@@ -13,6 +13,7 @@ import pytest
 
 import tilelang_tt
 import tilelang_tt.language as T
+from tilelang_tt import sim
 from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
@@ -113,3 +114,72 @@ def test_gpu_style_dequantization_names_the_block_floats():
                     B_local[i, j] = T.cast((B[i, j // 2] >> (j % 2 * 4)) & 15, "float32")
                 T.copy(B_local, C)
     assert err.value.line is not None
+
+
+def copy_through(dtype="float32"):
+    @T.prim_func
+    def main(X: T.Tensor((32, 64), dtype), Y: T.Tensor((32, 64), "float32")):
+        with T.Kernel(2) as bx:
+            X_s = T.alloc_shared((32, 32), dtype)
+            Y_l = T.alloc_fragment((32, 32), "float32")
+            T.copy(X[0, bx * 32], X_s)
+            for i, j in T.Parallel(32, 32):
+                Y_l[i, j] = X_s[i, j]
+            T.copy(Y_l, Y[0, bx * 32])
+
+    return main
+
+
+@pytest.mark.parametrize("data_format", ["Bfp8_b", "Bfp4_b"])
+def test_zeros_and_non_finite_values_in_block_floats(data_format):
+    """A row of zeros stays zeros; Inf and NaN stay Inf and NaN (the values sharing their exponent
+    cannot be scaled and read 0); the schema takes both formats."""
+    kernel = tilelang_tt.compile(copy_through(), out_idx=[-1], layouts={"X": {"data_format": data_format}})
+    x = np.zeros((32, 64), np.float32)
+    x[0, :16] = 1.0
+    x[1, 0], x[1, 1], x[2, 3] = np.inf, 0.5, np.nan
+    x[3, 16] = -np.inf
+    y = kernel(x)
+    np.testing.assert_array_equal(y[0, :16], 1.0)
+    assert np.isposinf(y[1, 0]) and y[1, 1] == 0 and np.isnan(y[2, 3]) and np.isneginf(y[3, 16])
+    assert not y[4:].any() and not y[0, 16:].any()
+    import jsonschema
+    from test_plan import schema
+    jsonschema.validate(kernel.plan, schema())
+
+
+def test_a_plan_buffer_in_a_block_float_of_an_integer_tensor_is_refused():
+    kernel = tilelang_tt.compile(copy_through(), out_idx=[-1], layouts={"X": {"data_format": "Bfp8_b"}})
+    plan = json_copy(kernel.plan)
+    buffer = next(b for b in plan["buffers"] if b["name"] == "X")
+    buffer["data_format"] = "Bfp2_b"
+    with pytest.raises(ValidationError, match="unknown data_format 'Bfp2_b'"):
+        sim.run_plan(plan, kernel.artifacts_dir, {"X": np.zeros((32, 64), np.float32)})
+    buffer["data_format"], buffer["dtype"] = "Bfp4_b", "int32"
+    with pytest.raises(ValidationError, match="data_format Bfp4_b holds a bfloat16 or float32 tensor, not int32"):
+        sim.run_plan(plan, kernel.artifacts_dir, {"X": np.zeros((32, 64), np.int32)})
+
+
+def json_copy(value):
+    import json
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("source", ["~x", "T.shift_right(x, 4)", "T.reinterpret(x, 'float16')"])
+def test_other_bit_operations_name_the_block_floats(source, tmp_path):
+    path = tmp_path / "kernel_bits.py"
+    path.write_text(
+        "import tilelang_tt.language as T\n\n"
+        "@T.prim_func\n"
+        "def main(B: T.Tensor((64, 64), 'int32'), C: T.Tensor((64, 64), 'float32')):\n"
+        "    with T.Kernel(1) as bx:\n"
+        "        C_l = T.alloc_fragment((64, 64), 'float32')\n"
+        "        for i, j in T.Parallel(64, 64):\n"
+        "            x = B[i, j]\n"
+        f"            C_l[i, j] = T.cast({source}, 'float32')\n"
+        "        T.copy(C_l, C)\n")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("kernel_bits", path)
+    with pytest.raises(TTSyntaxError, match='"data_format": "Bfp4_b"') as err:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    assert err.value.line == 9

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "tt_sim/block_float.hpp"
@@ -37,6 +38,9 @@ float from_fp16(uint16_t h) {
 // Block floats (Bfp8_b, Bfp4_b): 64 shared exponents (one per 16-datum face row) followed by the
 // datums in face order, each a sign and a magnitude of `bits` - 1 bits (7 or 3), scaled by
 // 2^(exponent - 127 - (bits - 2)); Bfp4_b holds two datums per byte, the first in the low nibble.
+// A row of zeros (and denormals) has exponent 0 and zero datums. A row holding Inf or NaN has
+// exponent 255: its NaNs have the largest magnitude, its infinities magnitude 1 and its finite
+// values 0 (the simulator's model of values the format cannot scale).
 template<int bits> uint32_t datum_of(const uint8_t *data, uint32_t i) {
     if constexpr (bits == 8) return data[i];
     return (data[i / 2] >> (4 * (i % 2))) & 0xfu;
@@ -48,7 +52,11 @@ template<int bits> void unpack_block_float(const uint8_t *src, Tile &out) {
     const uint8_t *data = src + 64;
     for (uint32_t i = 0; i < 1024; ++i) {
         const uint32_t m = datum_of<bits>(data, i);
-        float v = std::ldexp(static_cast<float>(m & (sign - 1)), exps[i / 16] - 127 - (bits - 2));
+        const uint32_t magnitude = m & (sign - 1);
+        float v = exps[i / 16] == 255 ? (magnitude == sign - 1 ? std::numeric_limits<float>::quiet_NaN()
+                                         : magnitude ? std::numeric_limits<float>::infinity()
+                                                     : 0.0f)
+                                      : std::ldexp(static_cast<float>(magnitude), exps[i / 16] - 127 - (bits - 2));
         if (m & sign) v = -v;
         const uint32_t r = (i / 256 / 2) * 16 + (i % 256) / 16, c = ((i / 256) % 2) * 16 + i % 16;
         out[r * 32 + c] = v;
@@ -71,8 +79,14 @@ template<int bits> void pack_block_float(const Tile &in, uint8_t *dst) {
         }
         exps[row] = static_cast<uint8_t>(max_exp);
         for (uint32_t j = 0; j < 16; ++j) {
-            const float scaled = std::fabs(vals[j]) * std::ldexp(1.0f, 127 + (bits - 2) - max_exp);
-            const uint32_t mag = std::min<uint32_t>(largest, static_cast<uint32_t>(std::nearbyint(scaled)));
+            uint32_t mag = 0;
+            if (max_exp == 255) {
+                mag = std::isnan(vals[j]) ? largest : std::isinf(vals[j]) ? 1 : 0;
+            } else if (max_exp > 0) {
+                // In double: the scale 2^(133 - max_exp) overflows a float for the smallest exponents.
+                const double scaled = std::ldexp(static_cast<double>(std::fabs(vals[j])), 127 + (bits - 2) - max_exp);
+                mag = static_cast<uint32_t>(std::min<double>(largest, std::nearbyint(scaled)));
+            }
             const uint32_t datum = (std::signbit(vals[j]) ? sign : 0) | mag, i = row * 16 + j;
             if constexpr (bits == 8)
                 data[i] = static_cast<uint8_t>(datum);

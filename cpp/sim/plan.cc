@@ -346,8 +346,19 @@ std::vector<int64_t> tiled_shape(const json &spec, const std::vector<int64_t> &s
  *  names (a float tensor quantized on upload). */
 tt::DataFormat stored_format(const json &spec, const DtypeInfo &info) {
     const std::string format = spec.value("data_format", "");
-    if (format == "Bfp8_b" || format == "Bfp4_b") return data_format(format);
-    return info.format;
+    if (format.empty()) return info.format;
+    const tt::DataFormat stored = data_format(format);
+    if (stored == tt::DataFormat::Bfp8_b || stored == tt::DataFormat::Bfp4_b) {
+        if (info.format != tt::DataFormat::Float16_b && info.format != tt::DataFormat::Float32 &&
+            info.format != tt::DataFormat::Bfp8_b)
+            bad_plan("buffer '" + spec.value("name", std::string("?")) + "': data_format " + format +
+                     " holds a bfloat16 or float32 tensor, not " + spec.value("dtype", std::string("bfloat16")));
+        return stored;
+    }
+    if (stored != info.format)
+        bad_plan("buffer '" + spec.value("name", std::string("?")) + "': data_format " + format + " is not its dtype's (" +
+                 spec.value("dtype", std::string("bfloat16")) + "); only the block floats Bfp8_b and Bfp4_b may differ");
+    return stored;
 }
 
 /*! The host tensor's format: its element type's (bfloat8_b tensors travel as float32). */

@@ -58,10 +58,15 @@ Expr page_address(const Var &base, const Expr &page, int64_t page_size) {
 void require_matching_format(const CircularBuffer &cb, const BufferLayout &layout, const Buffer &global,
                              const Span &span) {
     if (cb.config.data_format != layout.data_format) {
+        const bool block_float = block_float_tile_bytes(cb.config.data_format) || block_float_tile_bytes(layout.data_format);
         TT_USER_ERROR(Validation, span) << "copying between " << global->name << " (" << layout.data_format << ") and "
                                         << cb.buffer->name << " (" << cb.config.data_format
                                         << ") is not supported on Tenstorrent yet: the NoC moves tiles without "
-                                        << "converting them; instead give both buffers the same dtype";
+                                        << "converting them; instead "
+                                        << (block_float ? "copy the block-float tensor into an on-chip buffer of its "
+                                                          "own (its circular buffer takes the tensor's format), or "
+                                                          "give the tensors the same data_format"
+                                                        : "give both buffers the same dtype");
     }
 }
 

@@ -334,9 +334,20 @@ def foreign_float_message(name):
         return None
     return (f"{name} is not a data format of Tenstorrent hardware. Its formats are bfloat16, float16, float32, the "
             "block floats Bfp8_b and Bfp4_b (8 or 4 bits per value, one exponent shared by 16 values) and integers; "
-            "tilelang-tt tensors are bfloat16, float16, float32, int32 or uint32 (block floats are not a kernel "
-            "dtype yet)")
+            "tilelang-tt tensors are bfloat16, float16, float32, int32 or uint32, and a bfloat16 or float32 tensor "
+            "the kernel reads can be stored as Bfp8_b or Bfp4_b with layouts={name: {\"data_format\": \"Bfp8_b\"}} "
+            "(docs/language.md, \"Block-float weights\")")
 
+
+# Bit manipulation of integers is how GPU kernels unpack quantized weights (fp4 / int4 in uint8);
+# Tenstorrent's unpacker dequantizes its block floats instead.
+DEQUANTIZE_HINT = ("to dequantize packed weights (fp4 or int4 values in uint8), store them in one of Tenstorrent's "
+               "block floats instead, which the unpacker dequantizes in hardware: declare the weights as a "
+               "bfloat16 or float32 tensor and compile with layouts={name: {\"data_format\": \"Bfp4_b\"}} (or "
+               "\"Bfp8_b\"); docs/language.md, \"Block-float weights\"")
+# TIR's bit-level operations, which TileLang's dequantize helpers use.
+_BIT_NAMES = frozenset({"shift_left", "shift_right", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+                        "reinterpret"})
 
 # GPU thread-level constructs of TileLang's SIMT-style kernels.
 _SIMT_NAMES = frozenset({"get_thread_binding", "get_thread_bindings", "get_block_binding", "get_lane_idx",
@@ -350,6 +361,8 @@ def unknown_name_message(name):
     foreign = foreign_float_message(name)
     if foreign is not None:
         return f"T.{foreign}"
+    if name in _BIT_NAMES:
+        return f"T.{name} is a bit-level operation, which Tenstorrent's float tiles do not have: {DEQUANTIZE_HINT}"
     if name in _SIMT_NAMES:
         return (f"T.{name} belongs to SIMT code, one GPU thread's view of the block, which has no Tenstorrent "
                 "equivalent: a Tensix core computes whole tiles. Write the threads' work as a T.Parallel nest over "

@@ -30,12 +30,6 @@ _ARITH_OPS = {
 }
 # `&` and `|` on kernel values combine conditions (TileLang writes `(i < n) & (j < m)`).
 _CONDITION_OPS = {ast.BitAnd: "And", ast.BitOr: "Or"}
-# Bit manipulation of integers is how GPU kernels unpack quantized weights (fp4 / int4 in uint8);
-# Tenstorrent's unpacker dequantizes its block floats instead.
-_DEQUANTIZE = ("to dequantize packed weights (fp4 or int4 values in uint8), store them in one of Tenstorrent's "
-               "block floats instead, which the unpacker dequantizes in hardware: declare the weights as a "
-               "bfloat16 or float32 tensor and compile with layouts={name: {\"data_format\": \"Bfp4_b\"}} (or "
-               "\"Bfp8_b\"); docs/language.md, \"Block-float weights\"")
 _CMPOPS = {ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT", ast.GtE: "GE"}
 _PYTHON_OPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -247,7 +241,7 @@ class ExpressionParser:
         if kind is None:
             bitwise = isinstance(op, (ast.BitXor, ast.LShift, ast.RShift))
             raise self.error(node, f"operator {type(op).__name__} is not supported on kernel values" +
-                             (f": Tenstorrent computes on float tiles, without bitwise operations; {_DEQUANTIZE}"
+                             (f": Tenstorrent computes on float tiles, without bitwise operations; {B.DEQUANTIZE_HINT}"
                               if bitwise else ""))
         return self.arith(kind, a, b, node)
 
@@ -261,7 +255,7 @@ class ExpressionParser:
             if dtype != "bool":
                 raise self.error(node, f"'{symbol}' on kernel values combines conditions, but one operand is {dtype}, "
                                  "not bool; compare it first (e.g. (i < n) " + symbol + " (j < m)). Bitwise "
-                                 f"operations on integers are not supported on Tenstorrent; {_DEQUANTIZE}")
+                                 f"operations on integers are not supported on Tenstorrent; {B.DEQUANTIZE_HINT}")
         return ir.binary(kind, self.to_expr(a, node), self.to_expr(b, node), span=self.span(node))
 
     def expr_UnaryOp(self, node):
@@ -279,7 +273,7 @@ class ExpressionParser:
             return ir.make_not(self.to_bool(v, node), span=self.span(node))
         if isinstance(node.op, ast.UAdd):
             return v
-        raise self.error(node, "operator ~ is not supported on kernel values")
+        raise self.error(node, f"operator ~ is not supported on kernel values: {B.DEQUANTIZE_HINT}")
 
     def expr_Compare(self, node):
         values = [self.eval_expr(node.left)] + [self.eval_expr(c) for c in node.comparators]
