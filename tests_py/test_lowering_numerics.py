@@ -154,3 +154,74 @@ def test_copy_regions_named_through_lets():
     kernel = tilelang_tt.compile(gemm_through_lets(64, 96, 128, 32), out_idx=[-1])
     a, b = random_bf16((64, 128), 1), random_bf16((128, 96), 2)
     assert_matches(kernel(a, b), a.astype(np.float32) @ b.astype(np.float32), 128)
+
+
+def gemm_from_bias(M, N, K, block, out_dtype):
+    """The accumulator starts as a block of Bias, copied from global memory, instead of T.clear."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), Bias: T.Tensor((M, N), "float32"),
+             C: T.Tensor((M, N), out_dtype)):
+        with T.Kernel(N // block, M // block) as (bx, by):
+            a = T.alloc_shared((block, 32), "bfloat16")
+            b = T.alloc_shared((32, block), "bfloat16")
+            acc = T.alloc_fragment((block, block), "float32")
+            T.copy(Bias[by * block, bx * block], acc)
+            for k in T.Pipelined(K // 32, num_stages=2):
+                T.copy(A[by * block, k * 32], a)
+                T.copy(B[k * 32, bx * block], b)
+                T.gemm(a, b, acc)
+            T.copy(acc, C[by * block, bx * block])
+
+    return main
+
+
+@pytest.mark.parametrize("block", [32, 64, 128])  # the accumulator in DST across K (32, 64) or reloaded (128)
+@pytest.mark.parametrize("out_dtype", ["float32", "bfloat16"])
+def test_an_accumulator_copied_from_global_memory(block, out_dtype):
+    """The reader fills the accumulator's input CB; compute reloads it from there and packs the sums
+    into a CB of its own (a CB has one producer), also when the output has the accumulator's dtype."""
+    M, N, K = 256, 256, 96
+    kernel = tilelang_tt.compile(gemm_from_bias(M, N, K, block, out_dtype), out_idx=[-1])
+    rng = np.random.default_rng(block)
+    a = rng.standard_normal((M, K)).astype(ml_dtypes.bfloat16)
+    b = rng.standard_normal((K, N)).astype(ml_dtypes.bfloat16)
+    bias = rng.standard_normal((M, N)).astype(np.float32)
+    want = a.astype(np.float32) @ b.astype(np.float32) + bias
+    c = kernel(a, b, bias).astype(np.float32)
+    if out_dtype == "bfloat16":  # the float32 sums rounded once (an ulp where the order of the sums tips it)
+        np.testing.assert_allclose(c, want, rtol=2 ** -7, atol=1e-3)
+    else:
+        np.testing.assert_allclose(c, want, rtol=1e-6, atol=1e-5)
+    if block == 64 and out_dtype == "bfloat16":
+        from tilelang_tt.release_check import check_kernels
+        check_kernels([kernel.artifacts_dir])
+
+
+def test_an_operand_scaled_inside_the_k_loop():
+    """Element-wise work on an operand in the K loop needs DST, so the accumulator is not kept in
+    DST across the loop (it is reloaded per step): a scale of the weights before the gemm."""
+    M = N = K = 128
+
+    @T.prim_func
+    def main(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(N // 64, M // 64) as (bx, by):
+            a = T.alloc_shared((64, 32), "bfloat16")
+            b = T.alloc_shared((32, 64), "bfloat16")
+            scaled = T.alloc_fragment((32, 64), "bfloat16")
+            acc = T.alloc_fragment((64, 64), "float32")
+            T.clear(acc)
+            for k in T.Pipelined(K // 32, num_stages=2):
+                T.copy(A[by * 64, k * 32], a)
+                T.copy(B[k * 32, bx * 64], b)
+                for i, j in T.Parallel(32, 64):
+                    scaled[i, j] = b[i, j] * 0.5
+                T.gemm(a, scaled, acc)
+            T.copy(acc, C[by * 64, bx * 64])
+
+    kernel = tilelang_tt.compile(main, out_idx=[-1])
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((M, K)).astype(ml_dtypes.bfloat16)
+    b = rng.standard_normal((K, N)).astype(ml_dtypes.bfloat16)
+    want = a.astype(np.float32) @ (b.astype(np.float32) * 0.5)
+    np.testing.assert_allclose(kernel(a, b), want, rtol=1e-5, atol=1e-4)

@@ -167,6 +167,9 @@ private:
         Buffer acc;
         bool only_gemms_into_one = true;
         post_order_visit(op->body, [&](const Node *n) {
+            // An element-wise nest is compute work that needs DST too (a gather is the reader's).
+            const auto *nest = n->kind == NodeKind::For ? static_cast<const ForNode *>(n) : nullptr;
+            if (nest && nest->for_kind == ForKind::Parallel && !match_gather(nest)) only_gemms_into_one = false;
             if (n->kind != NodeKind::Call) return;
             const auto *call = static_cast<const CallNode *>(n);
             if (!(call->op->roles & kRoleFrontend) || TileOpLowering::is_global_load(call)) return;
@@ -195,13 +198,17 @@ private:
     // null) is applied there before the pack when it fits (*fused says whether it was).
     RoleStmts lower_dst_resident_for(const ForNode *op, const Buffer &acc, const ForNode *epilogue, bool *fused) {
         const CircularBuffer &cb = ctx_.cb(acc, op->span);
+        // The entry value is reloaded from where it is, the result packed where compute may write
+        // (over an accumulator the reader filled, a CB of compute's).
+        const CircularBuffer &entry_cb = ops_.value_cb(acc, op->span), &target = ops_.compute_target(acc, op->span);
         const TileValue entry = ctx_.value(acc);
         const TileOrder order{cb.rows, cb.cols, 1, cb.cols};
         ctx_.value(acc) = TileValue{TileValue::DstResident, 0, Expr(), order};
         RoleStmts out = lower_loop(op);
         ctx_.value(acc) = TileValue{TileValue::Full, 0, Expr(), order};
+        if (&target != &cb) ctx_.value(acc).home = &target;
         auto &compute = out[KernelRole::Compute];
-        compute.insert(compute.begin(), emit_dst_accumulator_begin(cb, entry));
+        compute.insert(compute.begin(), emit_dst_accumulator_begin(entry_cb, entry));
         out = stamped(out, op->span);
         if (Stmt update = epilogue ? ops_.lower_parallel_in_dst(epilogue, acc) : Stmt()) {
             RoleStmts fused_update;
@@ -210,7 +217,7 @@ private:
             *fused = true;
         }
         RoleStmts pack;
-        pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(cb));
+        pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(target));
         out.append(stamped(pack, op->span));
         return out;
     }

@@ -236,9 +236,16 @@ const CircularBuffer &LoweringContext::cb(const Buffer &buffer, const Span &span
     return it->second;
 }
 
+const CircularBuffer &LoweringContext::fill_cb(const Buffer &buffer, const Span &span) const {
+    auto own = own_.find(buffer.get());
+    return own != own_.end() && own->second.config.flow == CBFlow::Input ? own->second : cb(buffer, span);
+}
+
 const CircularBuffer &LoweringContext::drain_cb(const Buffer &buffer, DataType dtype) {
     auto own = own_.find(buffer.get());
-    if (own != own_.end() && own->second.config.data_format == tt_data_format(dtype)) return own->second;
+    if (own != own_.end() && own->second.config.flow == CBFlow::Output &&
+        own->second.config.data_format == tt_data_format(dtype))
+        return own->second;
     const CircularBuffer &home = cb(buffer, buffer->span);
     return add_cb(buffer->name + ".staging", home, dtype, CBFlow::Output);
 }

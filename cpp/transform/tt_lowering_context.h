@@ -127,6 +127,10 @@ public:
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
     const CircularBuffer &drain_cb(const ir::Buffer &buffer, ir::DataType dtype);
+    /*! \brief The CB the reader fills when a copy from a global buffer writes `buffer`: an
+     *  accumulator's own input CB (its partial sums live in cb(buffer), which compute fills),
+     *  else cb(buffer). */
+    const CircularBuffer &fill_cb(const ir::Buffer &buffer, const Span &span) const;
     /*! \brief A one-tile CB holding the reductions' scaler (all ones). On the first call, appends
      *  to `setup` compute's fill of it (before the block loop) and to `teardown` its pop (after). */
     const CircularBuffer &scaler_cb(std::vector<ir::Stmt> *setup, std::vector<ir::Stmt> *teardown, const Span &span);

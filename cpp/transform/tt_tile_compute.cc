@@ -113,7 +113,7 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
             std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
             for (Stmt &s : start_accumulator(*g.c, c, subblock)) body.push_back(s);
             body.push_back(matmul_subblock(g, sm, sn, h, w));
-            for (Stmt &s : emit_pack(*g.c, subblock)) body.push_back(s);
+            for (Stmt &s : emit_pack(g.packed ? *g.packed : *g.c, subblock)) body.push_back(s);
             return seq(body);
         });
     });

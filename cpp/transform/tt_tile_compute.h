@@ -31,7 +31,9 @@ namespace tt::transform {
 struct GemmTiles {
     const CircularBuffer *a;
     const CircularBuffer *b;
-    const CircularBuffer *c;
+    const CircularBuffer *c;   ///< where C's value is (reloaded from)
+    const CircularBuffer *packed = nullptr;  ///< where C's new value goes, when not c (compute's CB
+                                             ///< for a C the reader filled: a CB has one producer)
     bool transpose_b = false;  ///< transpose_A is lowered before: `a` holds A's transposed tiles
     bool pop_a = false;        ///< `a` is a staging CB of this gemm (transposed A), popped after it; the
                                ///< buffers' own values stay until they die (TileValue::read)

@@ -189,7 +189,9 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
         require_unwritten(src->buffer, span);
-        const CircularBuffer &cb = ctx_.cb(dst->buffer, span);
+        // An accumulator's copy lands in its input CB; compute reloads it from there.
+        const CircularBuffer &cb = ctx_.fill_cb(dst->buffer, span);
+        const CircularBuffer *home = &cb == &ctx_.cb(dst->buffer, span) ? nullptr : &cb;
         require_whole(dst, cb, "T.copy", span);
         const BufferLayout &src_layout = ctx_.layout(src->buffer, span);
         auto [rows, cols] = region_tiles(src, span, src_layout.tile_axes, src_layout.row_block, ctx_.lets());
@@ -211,7 +213,7 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
                 << "T.copy of " << rows << "x" << cols << " tiles of " << src->buffer->name << " into "
                 << dst->buffer->name << " of " << cb.rows << "x" << cb.cols << " tiles; instead copy equal extents";
         }
-        if (Stmt retired = define(dst->buffer, TileOrder{rows, cols, 1, cols}, span)) retire_stmts.push_back(retired);
+        if (Stmt retired = define(dst->buffer, TileOrder{rows, cols, 1, cols}, span, home)) retire_stmts.push_back(retired);
         copies.push_back({src, &cb, span});
     }
     RoleStmts out;
@@ -300,7 +302,8 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                         "T.copy it into a shared/fragment buffer first");
         }
     }
-    GemmTiles g{&value_cb(ra->buffer, span), &value_cb(rb->buffer, span), &ctx_.cb(rc->buffer, span), transpose_b};
+    GemmTiles g{&value_cb(ra->buffer, span), &value_cb(rb->buffer, span), &value_cb(rc->buffer, span), nullptr,
+                transpose_b};
     require_whole(ra, *g.a, "T.gemm", span);
     require_whole(rb, *g.b, "T.gemm", span);
     require_whole(rc, *g.c, "T.gemm", span);
@@ -354,8 +357,12 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
         unsupported(span, "T.gemm accumulating onto " + rc->buffer->name + " in its current tile order",
                     "partial sums are reloaded one DST subblock at a time", "T.clear the accumulator first");
     }
+    // The new value goes where compute may write: over a C the reader filled, a CB of compute's.
+    const CircularBuffer &target = compute_target(rc->buffer, span);
+    if (&target != g.c) g.packed = &target;
     out[KernelRole::Compute].push_back(emit_gemm(g, c, order, ctx_.dst_tiles()));
     ctx_.value(rc->buffer) = TileValue{TileValue::Full, 0, Expr(), order};
+    if (&target != &ctx_.cb(rc->buffer, span)) ctx_.value(rc->buffer).home = &target;
     return out;
 }
 

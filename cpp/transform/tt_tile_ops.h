@@ -47,6 +47,11 @@ public:
      *  statements, or null when the nest is not such an update or does not fit DST beside them. */
     ir::Stmt lower_parallel_in_dst(const ir::ForNode *loop, const ir::Buffer &acc);
 
+    /*! \brief The CB holding `buffer`'s current value (TileValue::home, else its own). */
+    const CircularBuffer &value_cb(const ir::Buffer &buffer, const Span &span);
+    /*! \brief The CB compute writes a new value of `buffer` into: its own, or, over a buffer the reader
+     *  fills (a CB has one producer), a scratch CB of compute's where the value then lives. */
+    const CircularBuffer &compute_target(const ir::Buffer &buffer, const Span &span);
     /*! \brief The global buffers written so far in program order (a loop's first lowering pass
      *  saves and restores them). */
     std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
@@ -89,11 +94,6 @@ private:
      *  returns compute's pop of it (retire), or null when there was none. */
     ir::Stmt define(const ir::Buffer &buffer, const TileOrder &order, const Span &span,
                     const CircularBuffer *home = nullptr);
-    /*! The CB holding `buffer`'s current value (TileValue::home, else its own). */
-    const CircularBuffer &value_cb(const ir::Buffer &buffer, const Span &span);
-    /*! The CB compute writes a new value of `buffer` into: its own, or, over a buffer the reader
-     *  fills (a CB has one producer), a scratch CB of compute's where the value then lives. */
-    const CircularBuffer &compute_target(const ir::Buffer &buffer, const Span &span);
     /*! Compute has read `buffer`'s value; it stays in the CB until it dies (retire). */
     void mark_read(const ir::Buffer &buffer);
     void note_compute_init(ir::Stmt init);
