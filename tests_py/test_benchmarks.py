@@ -80,3 +80,15 @@ def test_gemm_benchmark_with_block_float_weights_counts_their_bytes():
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["weights"] == "Bfp4_b" and report["dram_minimum_bytes"] == 256 * 256 * 4 + 256 * 256 * 576 // 1024
+
+
+def test_convolution_benchmark_matches_numpy_and_reports_traffic():
+    done = run("bench_convolution.py", "--hw", "8", "--c", "32", "--f", "64")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["pcc"] >= 0.999 and report["dram_bytes"] >= report["dram_minimum_bytes"] > 0
+
+
+def test_convolution_benchmark_rejects_channels_it_cannot_gather():
+    done = run("bench_convolution.py", "--c", "48")
+    assert done.returncode != 0 and "multiple of 32" in done.stderr

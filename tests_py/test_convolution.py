@@ -15,65 +15,10 @@ from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
 
+from reference_kernels import convolution, convolution_reference as reference
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
 
 DTYPES = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
-
-
-def convolution(N, C, H, W, F, K, S, D, P, block_M, block_N, block_K, dtype="bfloat16", accum_dtype="float"):
-    KH, KW = K, K
-    OH = (H + 2 * P - D * (K - 1) - 1) // S + 1
-    OW = (W + 2 * P - D * (K - 1) - 1) // S + 1
-
-    @T.prim_func
-    def main(data: T.Tensor((N, H, W, C), dtype), kernel: T.Tensor((KH, KW, C, F), dtype),
-             out: T.Tensor((N, OH, OW, F), dtype)):
-        with T.Kernel(T.ceildiv(F, block_N), T.ceildiv(N * OH * OW, block_M), threads=128) as (bx, by):
-            data_shared = T.alloc_shared((block_M, block_K), dtype)
-            kernel_shared = T.alloc_shared((block_K, block_N), dtype)
-            out_local = T.alloc_fragment((block_M, block_N), accum_dtype)
-            out_shared = T.alloc_shared((block_M, block_N), dtype)
-
-            kernel_flat = T.Tensor((KH * KW * C, F), dtype, kernel.data)
-            out_flat = T.Tensor((N * OH * OW, F), dtype, out.data)
-
-            T.annotate_layout({  # a GPU shared-memory swizzle: checked, no effect on Tenstorrent
-                out_shared: tilelang.layout.make_swizzled_layout(out_shared),  # noqa: F821 (read, never run)
-                data_shared: tilelang.layout.make_swizzled_layout(data_shared),  # noqa: F821
-                kernel_shared: tilelang.layout.make_swizzled_layout(kernel_shared),  # noqa: F821
-            })
-
-            T.clear(out_local)
-            for k_iter in T.Pipelined(T.ceildiv(KH * KW * C, block_K), num_stages=2):
-                for i, j in T.Parallel(block_M, block_K):
-                    k = k_iter * block_K + j
-                    m = by * block_M + i
-                    access_h = m % (OH * OW) // OW * S + k // (KW * C) * D - P
-                    access_w = m % OW * S + k // C % KW * D - P
-                    in_bound = ((access_h >= 0) and (access_w >= 0) and (access_h < H) and (access_w < W))
-                    data_shared[i, j] = T.if_then_else(in_bound, data[m // (OH * OW), access_h, access_w, k % C], 0)
-                T.copy(kernel_flat[k_iter * block_K, bx * block_N], kernel_shared)
-                T.gemm(data_shared, kernel_shared, out_local)
-
-            T.copy(out_local, out_shared)
-            T.copy(out_shared, out_flat[by * block_M, bx * block_N])
-
-    return main
-
-
-def reference(x, w, S, D, P):
-    """NHWC input, (KH, KW, C, F) weights: the convolution as a sum of shifted matmuls."""
-    N, H, W, C = x.shape
-    KH, KW, _, F = w.shape
-    OH = (H + 2 * P - D * (KH - 1) - 1) // S + 1
-    OW = (W + 2 * P - D * (KW - 1) - 1) // S + 1
-    padded = np.pad(x.astype(np.float32), ((0, 0), (P, P), (P, P), (0, 0)))
-    out = np.zeros((N, OH, OW, F), np.float32)
-    for kh in range(KH):
-        for kw in range(KW):
-            window = padded[:, kh * D:kh * D + S * (OH - 1) + 1:S, kw * D:kw * D + S * (OW - 1) + 1:S, :]
-            out += (window.reshape(-1, C) @ w[kh, kw].astype(np.float32)).reshape(N, OH, OW, F)
-    return out
 
 
 CASES = {  # N, C, H, W, F, K, S, D, P, block_M, block_N, block_K
