@@ -178,7 +178,7 @@ std::optional<GatherLoad> match_gather(const ForNode *nest) {
     g.cols = nest->body.as<ForNode>();
     if (nest->for_kind != ForKind::Parallel || !g.cols || g.cols->for_kind != ForKind::Parallel) return std::nullopt;
     Stmt s = g.cols->body;
-    std::map<const VarNode *, Expr> lets;
+    Lets lets;
     while (const auto *let = s.as<LetStmtNode>()) {
         g.lets.push_back(let);
         lets[let->var.get()] = let->value;
@@ -198,18 +198,9 @@ std::optional<GatherLoad> match_gather(const ForNode *nest) {
     if (!g.source || g.source->buffer->scope != MemoryScope::Global) return std::nullopt;
     // StageTTElementwise's block form moves whole tiles: not a gather.
     const std::vector<Var> vars{nest->loop_var, g.cols->loop_var};
-    const auto resolved = [&](const Expr &e) {
-        std::function<Expr(const Expr &)> through = [&](const Expr &x) {
-            return substitute(x, [&](const Var &v) {
-                auto it = lets.find(v.get());
-                return it == lets.end() ? Expr(v) : through(it->second);
-            });
-        };
-        return through(e);
-    };
     Expr base;
-    if (g.source->indices.size() == 2 && block_offset(resolved(g.source->indices[0]), vars[0], vars, &base) &&
-        block_offset(resolved(g.source->indices[1]), vars[1], vars, &base)) {
+    if (g.source->indices.size() == 2 && block_offset(through_lets(g.source->indices[0], lets), vars[0], vars, &base) &&
+        block_offset(through_lets(g.source->indices[1], lets), vars[1], vars, &base)) {
         return std::nullopt;
     }
     return g;
@@ -254,7 +245,7 @@ Stmt emit_gather_reader(LoweringContext &ctx, const GatherLoad &g, const Circula
     if (!element_addressable(ctx, global, layout, rank)) {
         refuse(g, global->name + " is sharded, dynamic, of fewer than 2 dimensions or copied in blocks elsewhere");
     }
-    if (cb.config.data_format != layout.data_format || layout.data_format.rfind("Bfp", 0) == 0) {
+    if (cb.config.data_format != layout.data_format || block_float_tile_bytes(layout.data_format)) {
         refuse(g, global->name + " is stored as " + layout.data_format + " and " + g.store->buffer->name + " as " +
                       cb.config.data_format + "; rows move unconverted, and block floats share exponents across rows");
     }
