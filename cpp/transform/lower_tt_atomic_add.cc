@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <optional>
+#include <set>
 
 #include "ir/arith.h"
 #include "ir/functor.h"
@@ -157,6 +158,53 @@ private:
     }
 };
 
+/*! Checks that the blocks of split axis `axis` write no global element in common other than by
+ *  T.atomic_add: such a write would be a race between them in TileLang (the last block's value
+ *  wins), which running them in order on one core would hide. Lets that depend on the axis count
+ *  as the axis. */
+class SplitWriteCheck : public IRVisitor {
+public:
+    explicit SplitWriteCheck(const Var &axis) : axis_(axis), dependent_{axis.get()} {}
+
+protected:
+    using IRVisitor::visit;
+    void visit(const LetStmtNode *op) override {
+        if (depends(op->value)) dependent_.insert(op->var.get());
+        IRVisitor::visit(op);
+    }
+    void visit(const BufferStoreNode *op) override { check(op->buffer, op->indices, op->span); }
+    void visit(const EvaluateNode *op) override {
+        const CallNode *call = tile_call(std::static_pointer_cast<const StmtNode>(op->shared_from_this()));
+        const std::string name = call ? call->op->name : "";
+        const size_t dst = name == "tl.copy" || name == "tl.reduce" ? 1 : name == "tl.fill" ? 0 : SIZE_MAX;
+        if (dst == SIZE_MAX) return;
+        const RegionNode *region = region_arg(call, dst);
+        std::vector<Expr> starts;
+        for (const Range &r : region->ranges) starts.push_back(r.min);
+        check(region->buffer, starts, op->span);
+    }
+
+private:
+    bool depends(const Expr &e) const {
+        for (const VarNode *v : dependent_)
+            if (uses_var(e, std::static_pointer_cast<const VarNode>(v->shared_from_this()))) return true;
+        return false;
+    }
+    void check(const Buffer &buf, const std::vector<Expr> &index, const Span &at) const {
+        if (buf->scope != MemoryScope::Global) return;
+        for (const Expr &e : index)
+            if (depends(e)) return;
+        TT_USER_ERROR(Validation, at)
+            << "blocks that differ only in '" << axis_->name << "' all write the same elements of " << buf->name
+            << " here, without T.atomic_add; in TileLang the last block's value would win, so the result is "
+               "undefined. Index "
+            << buf->name << " by '" << axis_->name << "' (one result per block), or add into it with T.atomic_add";
+    }
+
+    Var axis_;
+    std::set<const VarNode *> dependent_;
+};
+
 /*! Checks every add of a launch and returns the launch lowered (see file comment). */
 Stmt lower_launch(const KernelLaunchNode *launch, const std::vector<AtomicAdd> &adds) {
     for (const AtomicAdd &add : adds) {
@@ -212,7 +260,16 @@ Stmt lower_launch(const KernelLaunchNode *launch, const std::vector<AtomicAdd> &
         while (vars[d].get() != split[0].get()) ++d;
         std::vector<Stmt> add_stmts;
         for (const AtomicAdd &add : adds) add_stmts.push_back(add.stmt);
-        body = fuse_split_axis(body, split[0], launch->extents[d], add_stmts);
+        if (std::optional<Stmt> fused = fuse_split_axis(body, split[0], launch->extents[d], add_stmts)) {
+            body = *fused;
+        } else {
+            // Any other body: the axis's blocks run whole, one after another, on the core that owns
+            // their destinations; their adds are read-modify-writes in that order.
+            SplitWriteCheck check(split[0]);
+            check(body);
+            body = ForNode::make(split[0], make_int(0), launch->extents[d], ForKind::Serial, body, 0, {},
+                                 launch->span);
+        }
         extents.erase(extents.begin() + static_cast<long>(d));
         vars.erase(vars.begin() + static_cast<long>(d));
         if (vars.empty()) {

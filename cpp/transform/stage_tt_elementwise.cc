@@ -9,6 +9,7 @@
 #include "ir/arith.h"
 #include "ir/equal.h"
 #include "ir/functor.h"
+#include "ir/intrinsics.h"
 #include "ir/printer.h"
 #include "transform/tt_gather_loads.h"
 
@@ -17,6 +18,15 @@ namespace tt::transform {
 namespace {
 
 using namespace ir;
+
+// Circular buffers are named after their buffers, so a staging buffer takes a name no other
+// buffer of the function has (names: those taken so far).
+std::string fresh_name(std::set<std::string> &names, const std::string &wanted) {
+    std::string name = wanted;
+    for (int i = 1; names.count(name); ++i) name = wanted + "_" + std::to_string(i);
+    names.insert(name);
+    return name;
+}
 
 /*! One staged tensor of a nest: where the block starts, and the shared buffer standing in. */
 struct Staging {
@@ -73,14 +83,21 @@ private:
 
     const Buffer &stage(std::map<const BufferNode *, Staging> &table, const Buffer &global,
                         const std::vector<Expr> &indices, const Span &span, const char *how) {
-        std::vector<Expr> bases(vars_.size());
+        // Leading dimensions beyond the nest's (a batch and a head in front of the rows and columns)
+        // name one index each, the same for the whole nest: the block is a 2-D slice of them.
+        const size_t lead = global->shape.size() >= vars_.size() ? global->shape.size() - vars_.size() : 0;
+        std::vector<Expr> bases(lead + vars_.size());
         bool matches = true;
-        for (size_t d = 0; matches && d < vars_.size(); ++d) matches = split(indices[d], vars_[d], &bases[d]);
+        for (size_t d = 0; matches && d < lead; ++d) {
+            bases[d] = resolve(indices[d]);
+            for (const Var &v : vars_) matches = matches && !uses_var(bases[d], v);
+        }
+        for (size_t d = 0; matches && d < vars_.size(); ++d) matches = split(indices[lead + d], vars_[d], &bases[lead + d]);
         const std::string access = to_text(BufferLoadNode::make(global, indices));
-        if (global->shape.size() != vars_.size()) {
+        if (global->shape.size() < vars_.size()) {
             TT_USER_ERROR(Validation, span)
                 << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "
-                << "is " << how << " inside T.Parallel as whole tiles of a tensor with one dimension per loop "
+                << "is " << how << " inside T.Parallel as whole tiles of its last dimensions, one per loop "
                 << "variable, and " << global->name << " has " << global->shape.size() << " dimensions in a nest of "
                 << vars_.size() << "; instead "
                 << (std::string(how) == "read"
@@ -91,16 +108,18 @@ private:
             TT_USER_ERROR(Validation, span)
                 << "the element-wise access " << access << " is not supported on Tenstorrent yet: a global tensor "
                 << "is " << how << " inside T.Parallel as whole tiles, one block per loop nest; instead index it ["
+                << (lead ? "b, ..., " : "")
                 << (vars_.size() == 2 ? "row0 + " + vars_[0]->name + ", col0 + " + vars_[1]->name
                                       : "start + " + vars_[0]->name)
-                << "] with " << (vars_.size() == 2 ? "row0 and col0" : "start") << " independent of the loop variables";
+                << "] with " << (lead ? "the leading indices, " : "")
+                << (vars_.size() == 2 ? "row0 and col0" : "start") << " independent of the loop variables";
         }
         auto it = table.find(global.get());
         if (it == table.end()) {
             std::vector<Expr> shape;
             for (int64_t extent : extents_) shape.push_back(make_int(extent));
             Buffer tile =
-                make_buffer(fresh_name(global->name + "_tile"), shape, global->dtype, MemoryScope::Shared, span);
+                make_buffer(fresh_name(names_, global->name + "_tile"), shape, global->dtype, MemoryScope::Shared, span);
             if (!reads.count(global.get()) && !writes.count(global.get())) order.push_back(global);
             it = table.emplace(global.get(), Staging{bases, tile}).first;
         } else if (!std::equal(bases.begin(), bases.end(), it->second.bases.begin(),
@@ -110,15 +129,6 @@ private:
                                             << "instead access one block of each tensor per loop nest";
         }
         return it->second.tile;
-    }
-
-    // Circular buffers are named after their buffers, so a staging buffer takes a name no other
-    // buffer of the function has.
-    std::string fresh_name(const std::string &wanted) {
-        std::string name = wanted;
-        for (int i = 1; names_.count(name); ++i) name = wanted + "_" + std::to_string(i);
-        names_.insert(name);
-        return name;
     }
 
     std::vector<Var> vars_;
@@ -132,7 +142,8 @@ Stmt copy(const Buffer &from, const std::vector<Expr> &from_bases, const Buffer 
     auto region = [&](const Buffer &b, const std::vector<Expr> &bases) {
         if (bases.empty()) return RegionNode::full(b, span);
         std::vector<Range> ranges;
-        for (size_t d = 0; d < bases.size(); ++d) ranges.push_back({bases[d], tile->shape[d]});
+        const size_t lead = bases.size() - tile->shape.size();
+        for (size_t d = 0; d < bases.size(); ++d) ranges.push_back({bases[d], d < lead ? make_int(1) : tile->shape[d - lead]});
         return RegionNode::make(b, ranges, span);
     };
     return EvaluateNode::make(CallNode::make("tl.copy", {region(from, from_bases), region(to, to_bases)}, span), span);
@@ -189,6 +200,31 @@ protected:
     Stmt visit(const LetStmtNode *op) override {
         lets_[op->var.get()] = op->value;
         return IRMutator::visit(op);
+    }
+
+    // T.copy from one global tensor to another (a format conversion of TileLang's postprocess
+    // kernels): through a shared tile of the region's extents, which a tile copy reads and writes.
+    Stmt visit(const EvaluateNode *op) override {
+        const auto *call = op->value.as<CallNode>();
+        if (!call || call->op->name != "tl.copy") return IRMutator::visit(op);
+        const auto *src = call->args[0].as<RegionNode>(), *dst = call->args[1].as<RegionNode>();
+        if (!src || !dst || src->buffer->scope != MemoryScope::Global || dst->buffer->scope != MemoryScope::Global)
+            return IRMutator::visit(op);
+        std::vector<Expr> shape;
+        for (const Range &r : src->ranges) {
+            int64_t extent;
+            if (!as_const_int(fold_constants(r.extent), &extent) || extent != 1) shape.push_back(r.extent);
+        }
+        if (shape.empty() || shape.size() > 2) return IRMutator::visit(op);  // the copy's lowering says what it takes
+        const Buffer tile = make_buffer(fresh_name(names_, src->buffer->name + "_tile"), shape, src->buffer->dtype,
+                                        MemoryScope::Shared, op->span);
+        const Expr whole = RegionNode::full(tile, op->span);
+        const auto copy_call = [&](const Expr &from, const Expr &to) {
+            return EvaluateNode::make(CallNode::make("tl.copy", {from, to}, op->span), op->span);
+        };
+        return AllocateNode::make(tile, SeqStmtNode::make({copy_call(call->args[0], whole), copy_call(whole, call->args[1])},
+                                                          op->span),
+                                  op->span);
     }
 
 private:

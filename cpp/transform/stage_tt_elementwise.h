@@ -11,9 +11,11 @@
  *      for i, j in T.Parallel(bM, bN): C_tile[i, j] = A_tile[i, j] + 1
  *      T.copy(C_tile, C[by * bM, bx * bN])
  *
- *  Requires: a T.Parallel nest of two loops (or one, over 1-D tensors) with constant extents; every
- *  global access in it indexed `[base0 + i, base1 + j]` (`[base + i]`; lets are looked through), where the bases do
- *  not depend on i or j and are the same for every access of that tensor in the nest.
+ *  Requires: a T.Parallel nest of two loops (or one) with constant extents; every global access in
+ *  it indexed `[..., base0 + i, base1 + j]` (`[..., base + i]`; lets are looked through), where the
+ *  leading indices (a batch and a head before the rows and columns) and the bases do not depend on
+ *  i or j and are the same for every access of that tensor in the nest; the staged block is the
+ *  2-D (1-D) slice they name.
  *  Guarantees: no global buffer is accessed element-wise inside a T.Parallel nest, except the
  *  gathers the reader reads row by row (tt_gather_loads.h), which are left as they are; the reads of a
  *  tensor share one staging buffer, copied in before the nest; its writes go to another, copied

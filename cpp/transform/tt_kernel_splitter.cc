@@ -81,7 +81,7 @@ public:
         }
     }
 
-    const TileOpLowering &ops() const { return ops_; }
+    TileOpLowering &ops() { return ops_; }
 
     /*! At the end of the kernel's block every value dies: compute pops those it kept for reading
      *  (returned, for the compute kernel); a value never read is an error, since its tiles would
@@ -424,8 +424,38 @@ private:
 
 }  // namespace
 
+namespace {
+
+/*! The global buffers some loop of `body` both reads (into on-chip buffers, or element by element)
+ *  and writes (TileOpLowering::order_rewrites). */
+std::set<const BufferNode *> rewritten_in_loops(const Stmt &body) {
+    std::set<const BufferNode *> out;
+    post_order_visit(body, [&](const Node *n) {
+        const auto *loop = n->kind == NodeKind::For ? static_cast<const ForNode *>(n) : nullptr;
+        if (!loop || loop->for_kind == ForKind::Parallel) return;
+        std::set<const BufferNode *> read, written;
+        post_order_visit(loop->body, [&](const Node *m) {
+            if (m->kind == NodeKind::BufferLoad) {
+                const Buffer &b = static_cast<const BufferLoadNode *>(m)->buffer;
+                if (b->scope == MemoryScope::Global) read.insert(b.get());
+            }
+            const auto *call = m->kind == NodeKind::Call ? static_cast<const CallNode *>(m) : nullptr;
+            if (!call || call->op->name != "tl.copy") return;
+            const auto *src = call->args[0].as<RegionNode>(), *dst = call->args[1].as<RegionNode>();
+            if (src->buffer->scope == MemoryScope::Global) read.insert(src->buffer.get());
+            if (dst->buffer->scope == MemoryScope::Global) written.insert(dst->buffer.get());
+        });
+        for (const BufferNode *b : written)
+            if (read.count(b)) out.insert(b);
+    });
+    return out;
+}
+
+}  // namespace
+
 SplitKernel split_kernel_body(LoweringContext &ctx, const Stmt &body, const Span &span) {
     KernelSplitter splitter(ctx);
+    splitter.ops().order_rewrites(rewritten_in_loops(body));
     SplitKernel out;
     out.roles = splitter.lower(body);
     for (Stmt &pop : splitter.retire_all(span)) out.roles[KernelRole::Compute].push_back(pop);

@@ -326,6 +326,13 @@ const CircularBuffer &LoweringContext::element_cb(const Buffer &global, const Sp
     return add_cb(global->name + ".element", one, global->dtype, CBFlow::Intermediate);
 }
 
+const CircularBuffer &LoweringContext::written_cb(const Buffer &global, const Span &span) {
+    CircularBuffer token;
+    token.buffer = make_buffer(global->name + "_written", {make_int(32), make_int(32)}, DataType::parse("bfloat16"),
+                               MemoryScope::Fragment, span);
+    return add_cb(global->name + ".written", token, DataType::parse("bfloat16"), CBFlow::Intermediate);
+}
+
 const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {
     const CircularBuffer &home = cb(buffer, buffer->span);
     return add_cb(buffer->name + "." + what, home, buffer->dtype, CBFlow::Intermediate);

@@ -143,6 +143,11 @@ public:
      *  elements of the tensor into (the block mask of a data-dependent if): it reserves the page
      *  and reads into it, then pushes and pops it itself, so no other kernel sees the CB. */
     const CircularBuffer &element_cb(const ir::Buffer &global, const Span &span);
+    /*! \brief A one-page CB ("<name>.written") through which the writer tells the reader that its
+     *  writes of `global` have landed: the writer pushes a page after each write's barrier, the
+     *  reader pops it at the same point of its program, so its later reads of `global` see the
+     *  write (tt_tile_ops.h, ordered globals). The page carries no data. */
+    const CircularBuffer &written_cb(const ir::Buffer &global, const Span &span);
     /*! \brief While defined, the reader's copies from global memory are conditional: it reads the
      *  tiles when this condition holds and writes zeros into the reserved pages otherwise, pushing
      *  them either way (a data-dependent if around the loads of a gemm's operands). */

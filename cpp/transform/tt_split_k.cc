@@ -2,7 +2,7 @@
 // tt_split_k.h).
 #include "transform/tt_split_k.h"
 
-#include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "ir/arith.h"
@@ -21,22 +21,8 @@ const RegionNode *region_arg(const CallNode *call, size_t i) {
     return call->args[i].as<RegionNode>();
 }
 
-/*! Throws the error for a launch with a split axis that is not in the split-K form. */
-[[noreturn]] void not_split_k(const Span &at, const Var &axis, const std::string &what) {
-    TT_USER_ERROR(Validation, at)
-        << what << ". No T.atomic_add destination uses block variable '" << axis->name
-        << "', so all its blocks add into the same elements; Tenstorrent has no atomic add to memory, so "
-           "tilelang-tt runs these blocks in order on one core, which it can do for the split-K GEMM form: "
-           "T.clear(acc), one loop whose body uses '"
-        << axis->name
-        << "' and accumulates T.gemm(..., acc), then T.copy(acc, acc_copy) and T.atomic_add of acc or acc_copy. "
-           "Write the kernel in that form, or index the destination by '"
-        << axis->name << "' (one result per block) and sum the results in a second kernel";
-    std::abort();
-}
-
-/*! The accumulator a gemm of `loop` writes (all gemms must write the same, accumulating). */
-Buffer loop_accumulator(const ForNode *loop, const Var &axis) {
+/*! The accumulator a gemm of `loop` writes (all gemms must write the same, accumulating), or null. */
+Buffer loop_accumulator(const ForNode *loop) {
     Buffer acc;
     bool ok = true;
     post_order_visit(loop->body, [&](const Node *n) {
@@ -47,9 +33,7 @@ Buffer loop_accumulator(const ForNode *loop, const Var &axis) {
         ok = ok && is_false(call->args[5]) && (!acc || acc == c);  // clear_accum=False
         acc = c;
     });
-    if (!acc || !ok)
-        not_split_k(loop->span, axis, "this loop over the split does not accumulate T.gemm into one accumulator");
-    return acc;
+    return ok ? acc : Buffer();
 }
 
 /*! Whether s writes buf, other than by the gemms accumulating into it. */
@@ -91,53 +75,51 @@ bool is_clear_of(const Stmt &s, const Buffer &acc) {
     return zero == 0;
 }
 
-/*! Checks that the value an add adds is (a cast of) an element or a region of one of `sources`. */
-void check_added_value(const Stmt &add, const std::set<const BufferNode *> &sources, const Var &axis) {
+/*! Whether the value an add adds is (a cast of) an element or a region of one of `sources`. */
+bool adds_one_of(const Stmt &add, const std::set<const BufferNode *> &sources) {
     const Expr &value = tile_call(add)->args[1];
     const Expr &load = value->kind == NodeKind::Cast ? static_cast<const CastNode *>(value.get())->value : value;
     const BufferNode *from = nullptr;
     if (load->kind == NodeKind::BufferLoad) from = static_cast<const BufferLoadNode *>(load.get())->buffer.get();
     if (load->kind == NodeKind::Region) from = static_cast<const RegionNode *>(load.get())->buffer.get();
-    if (!from || !sources.count(from)) {
-        not_split_k(add->span, axis,
-                    "this T.atomic_add adds " + to_text(value) +
-                        ", not the gemm accumulator of the split loop (or its copy)");
-    }
+    return from && sources.count(from);
 }
 
-/*! The launch body with the split axis's loop extended over the axis (see file comment). */
-Stmt fuse_split(const Stmt &body, const Var &axis, const Expr &split_extent, const std::vector<Stmt> &adds) {
+/*! The launch body with the split axis's loop extended over the axis (see file comment), or
+ *  nullopt when the body is not in that form. */
+std::optional<Stmt> fuse_split(const Stmt &body, const Var &axis, const Expr &split_extent,
+                               const std::vector<Stmt> &adds) {
     if (body->kind == NodeKind::Allocate) {
         const auto *a = static_cast<const AllocateNode *>(body.get());
-        return AllocateNode::make(a->buffer, fuse_split(a->body, axis, split_extent, adds), a->span);
+        std::optional<Stmt> inner = fuse_split(a->body, axis, split_extent, adds);
+        return inner ? std::optional<Stmt>(AllocateNode::make(a->buffer, *inner, a->span)) : std::nullopt;
     }
     if (body->kind == NodeKind::LetStmt) {
         const auto *let = static_cast<const LetStmtNode *>(body.get());
-        if (uses_var(let->value, axis)) not_split_k(let->span, axis, "this let uses the split axis outside its loop");
-        return LetStmtNode::make(let->var, let->value, fuse_split(let->body, axis, split_extent, adds), let->span);
+        if (uses_var(let->value, axis)) return std::nullopt;
+        std::optional<Stmt> inner = fuse_split(let->body, axis, split_extent, adds);
+        return inner ? std::optional<Stmt>(LetStmtNode::make(let->var, let->value, *inner, let->span)) : std::nullopt;
     }
     std::vector<Stmt> seq = body->kind == NodeKind::SeqStmt ? static_cast<const SeqStmtNode *>(body.get())->seq
                                                               : std::vector<Stmt>{body};
     size_t at = seq.size();
     for (size_t i = 0; i < seq.size(); ++i) {
         if (!uses_var(seq[i], axis)) continue;
-        if (at != seq.size() || seq[i]->kind != NodeKind::For)
-            not_split_k(seq[i]->span, axis, "this statement uses the split axis '" + axis->name + "' outside its one loop");
+        if (at != seq.size() || seq[i]->kind != NodeKind::For) return std::nullopt;  // the axis outside one loop
         at = i;
     }
-    if (at == seq.size()) not_split_k(body->span, axis, "no loop of the launch uses the split axis");
+    if (at == seq.size()) return std::nullopt;
     const auto *loop = static_cast<const ForNode *>(seq[at].get());
-    const Buffer acc = loop_accumulator(loop, axis);
-    if (writes_other_than_gemm(loop->body, acc))
-        not_split_k(loop->span, axis, "this loop over the split writes " + acc->name + " other than by T.gemm");
+    const Buffer acc = loop_accumulator(loop);
+    if (!acc || writes_other_than_gemm(loop->body, acc)) return std::nullopt;
     bool cleared = false;
     for (size_t i = 0; i < at; ++i) {
         if (is_clear_of(seq[i], acc))
             cleared = true;
         else if (writes_other_than_gemm(seq[i], acc))
-            not_split_k(seq[i]->span, axis, "this statement before the split loop writes " + acc->name);
+            return std::nullopt;
     }
-    if (!cleared) not_split_k(loop->span, axis, acc->name + " is not cleared (T.clear) before the split loop");
+    if (!cleared) return std::nullopt;
     std::set<const BufferNode *> sources{acc.get()};
     for (size_t i = at + 1; i < seq.size(); ++i) {
         const CallNode *copy = tile_call(seq[i]);
@@ -145,13 +127,11 @@ Stmt fuse_split(const Stmt &body, const Var &axis, const Expr &split_extent, con
             sources.insert(region_arg(copy, 1)->buffer.get());
             continue;
         }
-        if (!only_adds(seq[i]))
-            not_split_k(seq[i]->span, axis,
-                        "this statement after the split loop is neither a T.copy of " + acc->name +
-                            " nor T.atomic_adds; after the loop " + acc->name +
-                            " holds the sum over all splits, so only the adds of it may follow");
+        // After the loop acc holds the sum over all splits: only its adds may follow.
+        if (!only_adds(seq[i])) return std::nullopt;
     }
-    for (const Stmt &add : adds) check_added_value(add, sources, axis);
+    for (const Stmt &add : adds)
+        if (!adds_one_of(add, sources)) return std::nullopt;
     // The loop over the split's K slices: bz = t // n, ko = min + t % n.
     const Expr trips = loop->extent;
     const Var fused = make_var(axis->name + "_" + loop->loop_var->name, loop->loop_var->dtype, loop->loop_var->span);
@@ -171,7 +151,8 @@ Stmt fuse_split(const Stmt &body, const Var &axis, const Expr &split_extent, con
 
 }  // namespace
 
-Stmt fuse_split_axis(const Stmt &body, const Var &axis, const Expr &extent, const std::vector<Stmt> &adds) {
+std::optional<Stmt> fuse_split_axis(const Stmt &body, const Var &axis, const Expr &extent,
+                                    const std::vector<Stmt> &adds) {
     return fuse_split(body, axis, extent, adds);
 }
 

@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "ir/ir.h"
@@ -22,9 +23,9 @@
 namespace tt::transform {
 
 /*! \brief A launch body with the split axis (block variable `axis`, of grid extent `extent`) folded
- *  into its one loop, given the launch's tl.atomic_add statements; a Validation error saying what
- *  differs from the form above (at the statement that differs), and what to write instead. */
-ir::Stmt fuse_split_axis(const ir::Stmt &body, const ir::Var &axis, const ir::Expr &extent,
-                         const std::vector<ir::Stmt> &adds);
+ *  into its one loop, given the launch's tl.atomic_add statements; nullopt when the body is not in
+ *  the form above (LowerTTAtomicAdd then runs the axis's blocks whole, one after another). */
+std::optional<ir::Stmt> fuse_split_axis(const ir::Stmt &body, const ir::Var &axis, const ir::Expr &extent,
+                                        const std::vector<ir::Stmt> &adds);
 
 }  // namespace tt::transform

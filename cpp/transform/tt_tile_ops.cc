@@ -230,7 +230,19 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
     if (name == "tl.reduce") return lower_reduce(call, span);
     if (name == "tl.copy") {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
-        if (is_onchip(src) && is_global(dst)) return lower_store(src, dst, span);
+        if (is_onchip(src) && is_global(dst)) {
+            RoleStmts out = lower_store(src, dst, span);
+            if (ordered_globals_.count(dst->buffer.get())) {
+                const CircularBuffer &token = ctx_.written_cb(dst->buffer, span);
+                const Expr cb = make_int(token.config.cb_index), one = make_int(1);
+                // After the write's barrier (emit_writer_copy): the tiles are in DRAM.
+                out[KernelRole::Writer].push_back(seq({tt_call("cb_reserve_back", {cb, one}),
+                                                       tt_call("cb_push_back", {cb, one})}));
+                out[KernelRole::Reader].push_back(seq({tt_call("cb_wait_front", {cb, one}),
+                                                       tt_call("cb_pop_front", {cb, one})}));
+            }
+            return out;
+        }
         if (is_onchip(src) && is_onchip(dst)) return lower_onchip_copy(src, dst, span);
         if (is_global(src) && is_onchip(dst)) return lower_loads({{call, span}});
         unsupported(span,

@@ -55,6 +55,12 @@ public:
     /*! \brief The global buffers written so far in program order (a loop's first lowering pass
      *  saves and restores them). */
     std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
+    /*! \brief The global buffers whose writes the reader must see before it reads them again: the
+     *  kernel reads and writes them in one loop (an update of DRAM, iteration after iteration).
+     *  After each write of one the writer hands the reader a token through written_cb, which the
+     *  reader takes at the same point of its program; the reader and the writer otherwise run
+     *  concurrently, and its next read could see the tiles before the write. */
+    void order_rewrites(std::set<const ir::BufferNode *> globals) { ordered_globals_ = std::move(globals); }
 
     /*! \brief Compute writes the tiles of `constant` into the CB of `buffer`'s value (which holds
      *  tiles) when `cond` holds at run time: after a loop that may run no iteration. */
@@ -104,6 +110,7 @@ private:
     LoweringContext &ctx_;
     ir::Stmt compute_init_;
     std::set<const ir::BufferNode *> written_globals_;  ///< global buffers the writer has written so far
+    std::set<const ir::BufferNode *> ordered_globals_;  ///< see order_rewrites
     std::vector<ir::Stmt> compute_setup_;               ///< once per kernel, after compute_init_
     std::vector<ir::Stmt> compute_teardown_;            ///< once per kernel, after the block loop
 };

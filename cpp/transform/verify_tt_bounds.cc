@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "ir/equal.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
@@ -214,7 +215,13 @@ private:
         MaybeReach first = reach_of(min), count = reach_of(extent);
         if (first && count) {
             const bool exact = first->values.lo == first->values.hi && count->values.lo == count->values.hi;
-            env_[var] = {{first->values.lo, clamp(first->values.hi + count->values.hi - 1)}, exact};
+            Wide last = clamp(first->values.hi + count->values.hi - 1);
+            // T.Pipelined(start, stop) runs stop - start times from start: its last value is
+            // stop - 1 whatever start is (a causal loop's start from the block index).
+            const auto *trips = extent.as<SubNode>();
+            if (trips && structural_equal(trips->b, min))
+                if (MaybeReach stop = reach_of(trips->a)) last = std::min<Wide>(last, clamp(stop->values.hi - 1));
+            env_[var] = {{first->values.lo, last}, exact};
         } else {
             env_.erase(var);
         }

@@ -146,26 +146,44 @@ TEST(LowerTTAtomicAdd, AFunctionWithoutAtomicsIsUnchanged) {
     EXPECT_EQ(lower_tt_atomic_add(before, context()).get(), before.get());
 }
 
-TEST(LowerTTAtomicAdd, WhatTheSplitCannotKeepIsAnError) {
+TEST(LowerTTAtomicAdd, AnotherBodyRunsTheSplitAxisAsALoop) {
+    // The split axis read outside the K loop: not the split-K form, so the blocks of the axis run
+    // whole, one after another, and their adds are read-modify-writes in that order.
     SplitKGemm g;
     const Span copy_at{"splitk.py", 17, 9};
-    Buffer D = make_buffer("D", {make_int(128), make_int(64)}, kF32, MemoryScope::Global, kAt);
-    // A copy of the accumulator to global memory after the loop would see the sum over all splits.
-    Stmt partial_out = EvaluateNode::make(
-        CallNode::make("tl.copy", {RegionNode::full(g.C_local),
-                                   RegionNode::make(D, {{times(g.by, 64), make_int(64)}, {times(g.bx, 32), make_int(32)}})},
-                       copy_at),
-        copy_at);
-    testing::expect_validation_error([&] { lower_tt_atomic_add(make_prim_func("gemm", {g.A, g.B, g.C, D}, g.split_k(false, {partial_out})), context()); },
-                 "holds the sum over all splits", copy_at);
-    // The split axis read outside the K loop.
     Stmt outside = EvaluateNode::make(
         CallNode::make("tl.copy", {RegionNode::make(g.A, {{times(g.bz, 32), make_int(64)}, {make_int(0), make_int(32)}}),
                                    RegionNode::full(g.A_shared)},
                        copy_at),
         copy_at);
-    testing::expect_validation_error([&] { lower_tt_atomic_add(g.func(g.split_k(false, {outside})), context()); },
-                 "uses the split axis 'bz' outside its one loop", copy_at);
+    PrimFunc after = lower_tt_atomic_add(g.func(g.split_k(false, {outside})), context());
+    const auto *launch = after->body.as<KernelLaunchNode>();
+    ASSERT_NE(launch, nullptr);
+    const auto *loop = launch->body.as<ForNode>();
+    ASSERT_NE(loop, nullptr) << to_text(after);
+    EXPECT_EQ(loop->loop_var.get(), g.bz.get());
+    EXPECT_EQ(loop->for_kind, ForKind::Serial);
+    EXPECT_EQ(to_text(loop->extent), "4");
+    EXPECT_EQ(launch->block_vars.size(), 2u);
+    const std::string text = to_text(after);
+    EXPECT_NE(text.find("C[by * 64 + i, bx * 32 + j] = C[by * 64 + i, bx * 32 + j] + C_shared[i, j]"), std::string::npos)
+        << text;
+}
+
+TEST(LowerTTAtomicAdd, APlainWriteSharedByTheSplitIsAnError) {
+    // Every block of the split writes the same elements of D without T.atomic_add: a race in
+    // TileLang, which running the blocks in order would hide.
+    SplitKGemm g;
+    const Span copy_at{"splitk.py", 17, 9};
+    Buffer D = make_buffer("D", {make_int(128), make_int(64)}, kF32, MemoryScope::Global, kAt);
+    Stmt partial_out = EvaluateNode::make(
+        CallNode::make("tl.copy", {RegionNode::full(g.C_local),
+                                   RegionNode::make(D, {{times(g.by, 64), make_int(64)}, {times(g.bx, 32), make_int(32)}})},
+                       copy_at),
+        copy_at);
+    testing::expect_validation_error(
+        [&] { lower_tt_atomic_add(make_prim_func("gemm", {g.A, g.B, g.C, D}, g.split_k(false, {partial_out})), context()); },
+        "blocks that differ only in 'bz' all write the same elements of D", copy_at);
 }
 
 TEST(LowerTTAtomicAdd, DestinationsMustBeFloatGlobalsOfOneBlock) {
