@@ -127,3 +127,28 @@ def test_a_guard_that_depends_on_data_is_a_located_error(tmp_path):
     with pytest.raises(ValidationError, match="depends on data the kernel reads") as info:
         codegen.generate(func)
     assert info.value.line is not None
+
+
+@pytest.mark.parametrize("start", ["one", "block"])
+def test_a_loop_from_a_start_other_than_zero_accumulates_element_wise(start):
+    """The accumulator is its T.clear constant on the loop's first iteration, which is the loop's
+    start (1, or the block index bx), not 0: block bx sums the row blocks from its start on."""
+
+    @T.prim_func
+    def suffix_sums(A: T.Tensor((128, 64), "float32"), C: T.Tensor((128, 64), "float32")):
+        with T.Kernel(4) as bx:
+            a = T.alloc_shared((32, 64), "float32")
+            acc = T.alloc_fragment((32, 64), "float32")
+            T.clear(acc)
+            for kk in T.Pipelined(1 if start == "one" else bx, 4, num_stages=2):
+                T.copy(A[kk * 32, 0], a)
+                for i, j in T.Parallel(32, 64):
+                    acc[i, j] += a[i, j]
+            T.copy(acc, C[bx * 32, 0])
+
+    kernel = tilelang_tt.compile(suffix_sums, out_idx=[-1])
+    a = np.random.default_rng(5).standard_normal((128, 64)).astype(np.float32)
+    blocks = a.reshape(4, 32, 64)
+    first = [1] * 4 if start == "one" else range(4)
+    want = np.concatenate([blocks[s:].sum(axis=0) for s in first])
+    np.testing.assert_allclose(kernel(a), want, rtol=1e-5, atol=1e-5)

@@ -228,6 +228,50 @@ def test_two_split_axes_are_a_located_error():
     expect_error(factory, "T.atomic_add(C[0, 0]", "block variables 'bx' and 'by'.*merge the split")
 
 
+def test_adds_leaving_out_different_block_variables_are_a_located_error():
+    """One add leaves out by, another bx: both are split axes, and blocks differing in either add
+    into the same elements."""
+
+    def factory():
+        @T.prim_func
+        def main(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64,), "float32"), D: T.Tensor((64,), "float32")):
+            with T.Kernel(2, 2, threads=128) as (bx, by):
+                A_shared = T.alloc_shared((32, 32), "float32")
+                s = T.alloc_fragment((32,), "float32")
+                T.copy(A[by * 32, bx * 32], A_shared)
+                T.reduce_sum(A_shared, s, dim=0)
+                for j in T.Parallel(32):
+                    T.atomic_add(C[bx * 32 + j], s[j])
+                for j in T.Parallel(32):
+                    T.atomic_add(D[by * 32 + j], s[j])
+        return main
+
+    expect_error(factory, "T.atomic_add(C[", "leave out block variables 'bx' and 'by'.*merge the split")
+
+
+def test_a_one_block_axis_is_not_a_split():
+    """A grid of one block: the add that leaves bx out races with nothing, and neither does the
+    plain write beside it."""
+
+    @T.prim_func
+    def main(A: T.Tensor((32, 64), "float32"), S: T.Tensor((64,), "float32"), D: T.Tensor((32, 64), "float32")):
+        with T.Kernel(1, threads=128) as bx:
+            A_shared = T.alloc_shared((32, 64), "float32")
+            s = T.alloc_fragment((64,), "float32")
+            T.copy(A[0, 0], A_shared)
+            T.copy(A_shared, D[0, 0])
+            T.reduce_sum(A_shared, s, dim=0)
+            for j in T.Parallel(64):
+                T.atomic_add(S[j], s[j])
+
+    kernel = tilelang_tt.compile(main)
+    a = np.random.default_rng(4).standard_normal((32, 64)).astype(np.float32)
+    s, d = np.ones(64, np.float32), np.zeros((32, 64), np.float32)
+    kernel(a, s, d)
+    np.testing.assert_array_equal(d, a)
+    assert np.all(np.abs(s - (1 + a.sum(axis=0))) <= 2 ** -11 * np.abs(a).sum(axis=0) + 1e-6)
+
+
 def splitk_variant(after_loop, reads_split_outside=False):
     """The split-K GEMM with `after_loop` between the K loop and the adds (a statement the rewrite
     cannot keep), or with the split axis read outside the K loop."""

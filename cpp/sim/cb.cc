@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "sim/races.h"
 #include "sim/runtime.h"
 
 namespace tt_sim {
@@ -82,6 +83,7 @@ void cb_reserve_back(int32_t cb, int32_t pages, Loc loc) {
             return "cb " + std::to_string(cb) + ": needs " + std::to_string(pages) + " free page(s), " +
                    std::to_string(state.free_pages()) + " of " + std::to_string(state.num_pages) + " free";
         });
+    races::acquire_cb(cb, false);
     for (uint32_t page = state.reserved; page < static_cast<uint32_t>(pages); ++page)
         mark_unwritten(
             current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page)),
@@ -115,6 +117,7 @@ void cb_push_back(int32_t cb, int32_t pages, Loc loc) {
     state.received += pages;
     state.reserved -= pages;
     state.pack_cursor = state.pack_cursor > static_cast<uint32_t>(pages) ? state.pack_cursor - pages : 0;
+    races::release_cb(cb, true);
 }
 
 void cb_wait_front(int32_t cb, int32_t pages, Loc loc) {
@@ -127,6 +130,7 @@ void cb_wait_front(int32_t cb, int32_t pages, Loc loc) {
                    std::to_string(state.available()) + " available";
         });
     state.waited = std::max(state.waited, static_cast<uint32_t>(pages));
+    races::acquire_cb(cb, true);
 }
 
 void cb_pop_front(int32_t cb, int32_t pages, Loc loc) {
@@ -155,6 +159,7 @@ void cb_pop_front(int32_t cb, int32_t pages, Loc loc) {
     state.read_slot = (slot + pages) % state.num_pages;
     state.acked += pages;
     state.waited -= pages;
+    races::release_cb(cb, false);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "sim/parallel.h"
+#include "sim/races.h"
 #include "sim/runtime.h"
 
 uint8_t my_x[2] = {0, 0};
@@ -71,10 +72,12 @@ uint8_t *resolve(const Endpoint &e, uint32_t size, bool write, const char *call,
                  "DRAM access of " + std::to_string(size) + " bytes at bank " + std::to_string(e.bank_or_core) +
                      ", address " + hex(e.local) + " is outside every DRAM buffer");
         note_dram_access(e.bank_or_core, e.local, size, write);
+        races::dram_access(e.bank_or_core, e.local, size, write, call, loc);
         return dev.memory.dram(e.bank_or_core, e.local, size);
     }
     check_l1(e.local, size, call, loc, "remote address");
     note_core_access(static_cast<int>(e.bank_or_core));
+    if (write) races::release_semaphore(static_cast<int>(e.bank_or_core), e.local);
     return dev.memory.l1(static_cast<int>(e.bank_or_core), e.local);
 }
 
@@ -128,6 +131,7 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
             if (core < 0) continue;
             note_core_access(core);
             std::memmove(dev.memory.l1(core, local), dev.memory.l1(k.core, src_l1), size);
+            races::release_semaphore(core, local);
             ++reached;
         }
     if (reached != num_dests)
@@ -149,6 +153,7 @@ void noc_read_barrier(Loc) {
 
 void noc_write_barrier(Loc) {
     current_kernel().pending_writes.clear();
+    races::writes_landed();
     cost::barrier();
 }
 
@@ -245,12 +250,14 @@ void semaphore_wait(volatile uint32_t *addr, uint32_t value, bool at_least, Loc 
             return "semaphore holds " + std::to_string(*word) + ", waiting for " + (at_least ? ">= " : "") +
                    std::to_string(value);
         });
+    races::acquire_semaphore(device_addr);
 }
 
 void semaphore_set(volatile uint32_t *addr, uint32_t value, Loc loc) {
     const uint32_t device_addr = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr));
     check_l1(device_addr, 4, "noc_semaphore_set", loc, "semaphore");
     std::memcpy(current_run().device->memory.l1(current_kernel().core, device_addr), &value, 4);
+    races::release_semaphore(current_kernel().core, device_addr);
 }
 
 void semaphore_inc(uint64_t noc_addr_value, uint32_t increment, Loc loc) {
@@ -261,6 +268,7 @@ void semaphore_inc(uint64_t noc_addr_value, uint32_t increment, Loc loc) {
     uint32_t *word =
         reinterpret_cast<uint32_t *>(current_run().device->memory.l1(static_cast<int>(e.bank_or_core), e.local));
     *word += increment;
+    races::release_semaphore(static_cast<int>(e.bank_or_core), e.local);
     cost::transfer(cost::Transfer::L1Write, 4);
 }
 

@@ -245,6 +245,7 @@ struct ComputeState {
 /*! \brief One kernel running on one core: a cooperative context plus its bookkeeping. */
 struct KernelInstance {
     const KernelSpec *spec = nullptr;
+    int index = -1;  ///< position in Run::instances (races.h)
     int core = 0;
     CoreCoord coord;
     void (*entry)() = nullptr;

@@ -10,6 +10,7 @@
 
 #include "sim/isolation.h"
 #include "sim/parallel.h"
+#include "sim/races.h"
 #include "sim/runtime.h"
 
 namespace tt_sim {
@@ -253,6 +254,7 @@ RunStats run_program(DeviceState &device, const ProgramState &program) {
     stats.device = spec.name;
     stats.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - compile_start).count();
 
+    races::begin(run);
     std::vector<KernelInstance *> schedule;
     for (size_t i : order) {
         KernelInstance *k = run.instances[i].get();

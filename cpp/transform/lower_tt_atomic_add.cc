@@ -239,19 +239,27 @@ Stmt lower_launch(const KernelLaunchNode *launch, const std::vector<AtomicAdd> &
         }
         check_disjoint(add, launch->block_vars);
     }
+    // A split axis: a block variable (of more than one block) that some add's destination leaves
+    // out, so the blocks differing in it add into the same elements.
     std::vector<Var> split;
-    for (const Var &v : launch->block_vars) {
-        bool indexes = false;
-        for (const AtomicAdd &add : adds)
+    for (size_t d = 0; d < launch->block_vars.size(); ++d) {
+        const Var &v = launch->block_vars[d];
+        int64_t blocks;
+        if (as_const_int(launch->extents[d], &blocks) && blocks == 1) continue;
+        bool every = true;
+        for (const AtomicAdd &add : adds) {
+            bool indexes = false;
             for (const Range &r : region_arg(add.call, 0)->ranges) indexes = indexes || uses_var(r.min, v);
-        if (!indexes) split.push_back(v);
+            every = every && indexes;
+        }
+        if (!every) split.push_back(v);
     }
     std::vector<Expr> extents = launch->extents;
     std::vector<Var> vars = launch->block_vars;
     Stmt body = launch->body;
     if (split.size() > 1) {
         TT_USER_ERROR(Validation, adds[0].stmt->span)
-            << "no T.atomic_add destination uses block variables '" << split[0]->name << "' and '" << split[1]->name
+            << "T.atomic_add destinations leave out block variables '" << split[0]->name << "' and '" << split[1]->name
             << "', so blocks differing in either add into the same elements; tilelang-tt runs such blocks in order "
                "on one core for one split axis (split-K's bz); merge the split into one block variable";
     }
@@ -260,7 +268,13 @@ Stmt lower_launch(const KernelLaunchNode *launch, const std::vector<AtomicAdd> &
         while (vars[d].get() != split[0].get()) ++d;
         std::vector<Stmt> add_stmts;
         for (const AtomicAdd &add : adds) add_stmts.push_back(add.stmt);
-        if (std::optional<Stmt> fused = fuse_split_axis(body, split[0], launch->extents[d], add_stmts)) {
+        // The split-K form sums the axis in one accumulator: only when no add keeps the axis apart.
+        bool some_add_indexes = false;
+        for (const AtomicAdd &add : adds)
+            for (const Range &r : region_arg(add.call, 0)->ranges) some_add_indexes = some_add_indexes || uses_var(r.min, split[0]);
+        std::optional<Stmt> fused;
+        if (!some_add_indexes) fused = fuse_split_axis(body, split[0], launch->extents[d], add_stmts);
+        if (fused) {
             body = *fused;
         } else {
             // Any other body: the axis's blocks run whole, one after another, on the core that owns

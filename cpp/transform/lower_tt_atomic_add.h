@@ -13,8 +13,8 @@
  *          T.copy(C_local, C_shared)
  *          for i, j in T.Parallel(bM, bN):
  *              T.atomic_add(C[by * bM + i, bx * bN + j], C_shared[i, j])
- *  The split axis (bz: the one block variable no destination index uses) becomes part of the K
- *  loop, so the core that owns an output block runs the K slices in order into one accumulator
+ *  The split axis (bz: the one block variable of more than one block that some destination leaves
+ *  out) becomes part of the K loop, so the core that owns an output block runs the K slices in order into one accumulator
  *  and adds the total into C once:
  *      with T.Kernel(nx, ny) as (bx, by):
  *          T.clear(C_local)
@@ -23,8 +23,15 @@
  *          T.copy(C_local, C_shared)
  *          for i, j in T.Parallel(bM, bN):
  *              C[by * bM + i, bx * bN + j] = C[by * bM + i, bx * bN + j] + C_shared[i, j]
- *  A launch whose every block variable indexes the destination keeps its grid; its adds become
- *  the same read-modify-write.
+ *  A launch with a split axis in any other form (TileLang's attention backward adds each query
+ *  block's dQ from every K/V block; a column sum adds every row block's sums) runs the axis's
+ *  blocks whole, one after another, on the core that owns their destinations:
+ *      with T.Kernel(heads, batch) as (bx, bz):
+ *          for by in T.serial(T.ceildiv(seq_len, block_M)):
+ *              <the body>, its adds read-modify-writes in that order
+ *  (the reader then reads the destination again after the writer wrote it: TileOpLowering's
+ *  ordered rewrites, tt_tile_ops.h). A launch whose every block variable indexes the destination
+ *  keeps its grid; its adds become the same read-modify-write.
  *
  *  Requires: a parsed kernel, after LowerTTPersistent. The frontend writes T.atomic_add as the
  *  statement `tl.atomic_add(dst, value)`: dst a region of a buffer; value a region of the same
@@ -42,11 +49,8 @@
  *  differ from the destination's; a destination index the compiler cannot show to give different
  *  blocks disjoint elements (two block variables in one index, a block stride smaller than what a
  *  block covers, indices not affine in block and loop variables); more than one split axis; and,
- *  for a split axis, a launch not in the split-K form: the axis used outside one loop (at the
- *  statement), a loop without a T.gemm accumulating into one accumulator that is cleared before
- *  it and written by nothing else, statements after the loop other than copies of the
- *  accumulator and the adds, an added value other than (a cast of) an element of the
- *  accumulator or of its copy.
+ *  for a split axis run as a loop, a plain write to a global tensor whose indices do not depend on
+ *  the axis (at the write): its blocks would race in TileLang, the last one winning.
  */
 #pragma once
 

@@ -63,11 +63,19 @@ protected:
             extent = 1;
             if (const auto *count = op->extent.as<VarNode>()) env_[count] = 1;
         }
+        // The loop variable runs from the loop's start: a number, or (a start from a block index)
+        // that start plus the trip, which conditions on the first iteration compare with.
+        int64_t first;
+        const bool numeric = as_const_int(fold_constants(bind(op->min)), &first);
         for (int64_t i = 0; i < extent; ++i) {
-            env_[op->loop_var.get()] = i;
+            if (numeric)
+                env_[op->loop_var.get()] = first + i;
+            else
+                starts_[op->loop_var.get()] = AddNode::make(op->min, make_int(i));
             visit_stmt(op->body);
         }
         env_.erase(op->loop_var.get());
+        starts_.erase(op->loop_var.get());
     }
     void visit(const LetStmtNode *op) override {
         int64_t value;
@@ -166,8 +174,27 @@ private:
             return cond->kind == NodeKind::And ? (*x && *y) : (*x || *y);
         }
         const Expr folded = fold_constants(cond);  // keeps the node alive while `imm` points into it
-        const auto *imm = folded.as<IntImmNode>();
-        return imm ? std::optional<bool>(imm->value != 0) : std::nullopt;
+        if (const auto *imm = folded.as<IntImmNode>()) return imm->value != 0;
+        // A comparison whose sides differ by a constant (`bx + 0 == bx`, a symbolic loop start).
+        if (binary_operands(cond, &a, &b)) {
+            std::optional<AffineForm> diff = affine_form(SubNode::make(a, b));
+            bool constant = diff.has_value();
+            for (const auto &[var, coef] : constant ? diff->coef : std::map<const VarNode *, int64_t>{})
+                constant = constant && coef == 0;
+            if (constant) {
+                const int64_t d = diff->offset;
+                switch (cond->kind) {
+                case NodeKind::EQ: return d == 0;
+                case NodeKind::NE: return d != 0;
+                case NodeKind::LT: return d < 0;
+                case NodeKind::LE: return d <= 0;
+                case NodeKind::GT: return d > 0;
+                case NodeKind::GE: return d >= 0;
+                default: break;
+                }
+            }
+        }
+        return std::nullopt;
     }
     // e with known variables and, on a core, runtime arguments replaced by their values.
     Expr bind(const Expr &e) {
@@ -179,7 +206,9 @@ private:
             using IRMutator::visit;
             Expr visit(const VarNode *op) override {
                 auto it = c_.env_.find(op);
-                return it == c_.env_.end() ? IRMutator::visit(op) : make_int(it->second);
+                if (it != c_.env_.end()) return make_int(it->second);
+                auto start = c_.starts_.find(op);
+                return start == c_.starts_.end() ? IRMutator::visit(op) : mutate(start->second);
             }
             Expr visit(const CallNode *op) override {
                 int64_t slot;
@@ -210,6 +239,7 @@ private:
     const std::vector<KernelArg> *core_args_;
     std::map<int64_t, int64_t> capacity_;
     std::map<const VarNode *, int64_t> env_;
+    std::map<const VarNode *, Expr> starts_;  ///< loop variables of a symbolic start: start + trip
     int64_t calls_ = 0;
 };
 

@@ -16,11 +16,11 @@ struct Fault {
     const char *expect;  ///< a phrase the message must contain
 };
 
-int marker_line(const std::string &path, const std::string &name) {
+int marker_line(const std::string &path, const std::string &name, const std::string &kind = "fault:") {
     std::ifstream in(path);
     std::string line;
     for (int n = 1; std::getline(in, line); ++n)
-        if (line.find("fault:" + name) != std::string::npos && line.find("fault:" + name + "_") == std::string::npos) return n;
+        if (line.find(kind + name) != std::string::npos && line.find(kind + name + "_") == std::string::npos) return n;
     return -1;
 }
 
@@ -109,6 +109,48 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "read_unfilled_page", "pushed without filling it"},
                       Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
+
+/*! A writer kernel writes page 0 of a buffer, a reader kernel of the same core then reads it,
+ *  ordered as ordered_rewrite.cpp's ORDER_<order> says. The simulator runs the writer first, so
+ *  the read sees the write here whatever the order; on the device it need not. */
+void run_rewrite(const std::string &order) {
+    auto mesh = distributed::MeshDevice::create_unit_mesh(0);
+    auto buf = dram_tiles(*mesh, 2);
+    distributed::EnqueueWriteMeshBuffer(mesh->mesh_command_queue(), buf, random_bf16(2 * 1024, 12));
+    Program program = CreateProgram();
+    const CoreCoord core{0, 0};
+    for (uint8_t cb : {tt::CBIndex::c_0, tt::CBIndex::c_1, tt::CBIndex::c_2}) bf16_cb(program, core, cb, 1);
+    CreateSemaphore(program, core, 0);
+    std::vector<uint32_t> ct;
+    TensorAccessorArgs(*buf).append_to(ct);
+    const uint32_t addr = static_cast<uint32_t>(buf->address());
+    for (const char *role : {"ROLE_WRITER", "ROLE_READER"}) {
+        const std::map<std::string, std::string> defines = {{role, "1"}, {"ORDER_" + order, "1"}};
+        const auto processor = std::string(role) == "ROLE_WRITER" ? DataMovementProcessor::RISCV_0
+                                                                  : DataMovementProcessor::RISCV_1;
+        auto k = CreateKernel(program, kernel("ordered_rewrite.cpp"), core,
+                              DataMovementConfig{.processor = processor, .compile_args = ct, .defines = defines});
+        SetRuntimeArgs(program, k, core, {addr});
+    }
+    run(*mesh, std::move(program));
+}
+
+TEST(SimRaces, AReadOfAnotherKernelsWriteNeedsAnOrderAfterItsBarrier) {
+    const std::string path = kernel("ordered_rewrite.cpp");
+    for (const std::string order : {"none", "token_before_barrier"}) {
+        try {
+            run_rewrite(order);
+            ADD_FAILURE() << "expected a SimulationError for ORDER_" << order;
+        } catch (const tt::Error &e) {
+            const std::string what = e.what();
+            EXPECT_EQ(e.kind(), tt::ErrorKind::Simulation) << what;
+            EXPECT_NE(what.find("reads DRAM bytes that"), std::string::npos) << what;
+            EXPECT_NE(what.find("ordered_rewrite.cpp:20"), std::string::npos) << what;  // the writer's write
+            EXPECT_EQ(e.span().line, marker_line(path, order, "race:")) << what;
+        }
+    }
+    for (const std::string order : {"token", "semaphore"}) EXPECT_NO_THROW(run_rewrite(order)) << order;
+}
 
 }  // namespace
 }  // namespace sim_test
