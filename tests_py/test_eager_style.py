@@ -21,6 +21,7 @@ from tilelang_tt.release_check.host import check_host_programs
 
 from reference_kernels import matmul
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+from source_lines import marker_line
 
 BF16 = ml_dtypes.bfloat16
 
@@ -206,12 +207,8 @@ def test_numpy_scalars_are_the_numbers_they_hold():
 
 # ---- errors: each names the line of the kernel that is wrong ------------------------------------
 
-def _line(text):
-    """The line of this file holding `text` (once)."""
-    with open(__file__) as fh:
-        lines = [i + 1 for i, line in enumerate(fh) if text in line and "_line(" not in line]
-    assert len(lines) == 1, (text, lines)
-    return lines[0]
+def _line(marker):
+    return marker_line(__file__, marker)
 
 
 @tilelang_tt.jit

@@ -4,8 +4,7 @@ gemv_alloc_reducer is TileLang's GEMV example in its reducer form: each block ke
 product per output row in a reducer, every K step adds a[i, j] * x[j] into it from a T.Parallel
 nest, and the finalized reducer is the block's slice of o = a @ x. On Tenstorrent the update is the
 product tile, folded into the reducer by a row reduction after the nest (tilelang_tt/language/
-reducers.py). The SIMT forms of the example (T.get_thread_binding) are located errors naming this
-one."""
+reducers.py). The SIMT forms of the example (T.get_thread_binding) are in test_simt.py."""
 
 import ml_dtypes
 import numpy as np
@@ -13,10 +12,11 @@ import pytest
 
 import tilelang_tt
 import tilelang_tt.language as T
-from tilelang_tt.errors import TTSyntaxError, UnknownNameError, ValidationError
+from tilelang_tt.errors import TTSyntaxError, ValidationError
 from tilelang_tt.release_check import check_kernels
 
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+from source_lines import marker_line
 
 DTYPES = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16}
 
@@ -130,10 +130,7 @@ def test_a_reducer_is_known_by_its_buffer_not_its_name():
 # ---- errors ----------------------------------------------------------------------------------
 
 def _line(marker):
-    with open(__file__) as fh:
-        lines = [i for i, line in enumerate(fh, 1) if marker in line and "_line(" not in line]
-    assert len(lines) == 1, marker
-    return lines[0]
+    return marker_line(__file__, marker)
 
 
 def test_reducer_errors_are_located():
@@ -210,17 +207,6 @@ def test_reducer_errors_are_located():
         def bad_op(A: T.Tensor((32, 32), "float32")):
             with T.Kernel(1, threads=128) as bx:
                 R = T.alloc_reducer(32, "float32", op="prod")  # noqa: F841
-
-
-def test_simt_gemv_is_a_located_error_naming_the_reducer_form():
-    with pytest.raises(UnknownNameError, match="T.get_thread_binding belongs to SIMT code.*T.alloc_reducer") as info:
-        @T.prim_func
-        def naive_gemv(A: T.Tensor((128,), "float16"), B: T.Tensor((128, 128), "float16"),
-                       C: T.Tensor((128,), "float16")):
-            with T.Kernel(1) as bn:
-                tn = T.get_thread_binding(0)  # SIMT
-                C[tn] = A[tn]
-    assert info.value.line == _line("# SIMT")
 
 
 def test_a_reducer_updated_in_two_nests_and_one_of_the_wrong_extent():

@@ -18,6 +18,7 @@ from tilelang_tt.release_check import check_kernels
 
 from test_attention import assert_close, random
 from test_validation_matrix import private_cache  # noqa: F401 (its module-wide artifacts cache)
+from source_lines import marker_line
 
 
 def flashattn(batch, heads, seq_q, seq_kv, dim, is_causal, block_M=64, block_N=64, num_stages=1, threads=128,
@@ -198,10 +199,7 @@ def test_a_macro_is_its_body_inlined():
 
 
 def _line(marker):
-    with open(__file__) as fh:
-        lines = [i for i, line in enumerate(fh, 1) if marker in line and "_line(" not in line]
-    assert len(lines) == 1
-    return lines[0]
+    return marker_line(__file__, marker)
 
 
 def test_macro_names_resolve_where_it_is_defined():

@@ -156,7 +156,8 @@ Stmt with_lets(const GatherLoad &g, Stmt body) {
 
 }  // namespace
 
-bool block_offset(const Expr &index, const Var &var, const std::vector<Var> &nest_vars, Expr *base) {
+bool block_offset(const Expr &written, const Var &var, const std::vector<Var> &nest_vars, Expr *base) {
+    const Expr index = fold_constants(written);  // tk * 1 + 0 is tk
     if (index.get() == var.get()) {
         *base = make_int(0);
         return true;

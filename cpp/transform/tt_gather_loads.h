@@ -41,8 +41,8 @@ struct GatherLoad {
  *  is StageTTElementwise's block form (`[row0 + i, col0 + j]` over a 2-D tensor). */
 std::optional<GatherLoad> match_gather(const ir::ForNode *nest);
 
-/*! \brief base when `index` is `base + var` (or var alone) with base free of `nest_vars`: the
- *  block form of an element-wise access (StageTTElementwise). */
+/*! \brief base when `index`, its constants folded, is `base + var` (or var alone) with base free
+ *  of `nest_vars`: the block form of an element-wise access (StageTTElementwise). */
 bool block_offset(const ir::Expr &index, const ir::Var &var, const std::vector<ir::Var> &nest_vars, ir::Expr *base);
 
 /*! \brief The reader's statements of a gather into the circular buffer `cb` (the destination's):

@@ -111,4 +111,18 @@ TEST(StageTTElementwise, LeadingDimensionsStageTheirSlice) {
                        [&] { run(mod, "StageTTElementwise"); }));
 }
 
+TEST(StageTTElementwise, IndicesAreReadWithTheirConstantsFolded) {
+    // bk * 32 + tk * 1 + 0: a thread index times a one-element-per-thread count, as a SIMT kernel
+    // rewritten into tile form writes it.
+    Buffer a = make_buffer("a", {make_int(128)}, DataType::float32(), MemoryScope::Global);
+    Var tk = make_var("tk"), bk = make_var("bk");
+    Expr index = AddNode::make(AddNode::make(MulNode::make(bk, make_int(32)), MulNode::make(tk, make_int(1))),
+                               make_int(0));
+    Stmt store = BufferStoreNode::make(a, FloatImmNode::make(DataType::float32(), 0.0), {index}, Span{"kernel.py", 9, 13});
+    Stmt nest = ForNode::make(tk, make_int(0), make_int(32), ForKind::Parallel, store);
+    Stmt launch = KernelLaunchNode::make({make_int(4)}, {bk}, {}, nest);
+    const std::string text = to_text(run(make_module({{"k", make_prim_func("k", {a}, launch)}}), "StageTTElementwise"));
+    EXPECT_NE(text.find("T.copy(a_tile, a[bk * 32:bk * 32 + 32])"), std::string::npos) << text;
+}
+
 }  // namespace

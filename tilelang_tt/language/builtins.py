@@ -349,8 +349,8 @@ DEQUANTIZE_HINT = ("to dequantize packed weights (fp4 or int4 values in uint8), 
 _BIT_NAMES = frozenset({"shift_left", "shift_right", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                         "reinterpret"})
 
-# GPU thread-level constructs of TileLang's SIMT-style kernels.
-_SIMT_NAMES = frozenset({"get_thread_binding", "get_thread_bindings", "get_block_binding", "get_lane_idx",
+# GPU thread-level constructs of TileLang's SIMT-style kernels (T.get_thread_binding is rewritten: language/simt.py).
+SIMT_NAMES = frozenset({"get_thread_binding", "get_thread_bindings", "get_block_binding", "get_lane_idx",
                          "get_warp_idx", "get_warp_idx_sync", "thread_binding", "tvm_thread_allreduce", "sync_threads",
                          "shfl_xor", "shfl_down", "shfl_up", "warp_reduce_sum", "warp_reduce_max", "warp_reduce_min"})
 
@@ -363,11 +363,17 @@ def unknown_name_message(name):
         return f"T.{foreign}"
     if name in _BIT_NAMES:
         return f"T.{name} is a bit-level operation, which Tenstorrent's float tiles do not have: {DEQUANTIZE_HINT}"
-    if name in _SIMT_NAMES:
+    if name in SIMT_NAMES:
+        mapped = ("SIMT kernels that bind thread indices at the top of a T.Kernel body (tn = T.get_thread_binding(0)) "
+                  "are rewritten into tile form, each statement a T.Parallel nest over the thread indices it uses "
+                  "(docs/language.md, \"SIMT kernels\")")
+        if name == "get_thread_binding":
+            return f"T.get_thread_binding is only meaningful inside a T.Kernel body: {mapped}"
         return (f"T.{name} belongs to SIMT code, one GPU thread's view of the block, which has no Tenstorrent "
-                "equivalent: a Tensix core computes whole tiles. Write the threads' work as a T.Parallel nest over "
-                "their extent (for i, k in T.Parallel(block_N, block_K)) and their combined sums as a reducer "
-                "(R = T.alloc_reducer(block_N, dtype); R[i] += ...; T.finalize_reducer(R)); see docs/language.md")
+                f"equivalent: a Tensix core computes whole tiles. {mapped}, but T.{name} is not: write the threads' "
+                "work as a T.Parallel nest over their extent (for i, k in T.Parallel(block_N, block_K)) and their "
+                "combined sums as a reducer (R = T.alloc_reducer(block_N, dtype); R[i] += ...; "
+                "T.finalize_reducer(R)); see docs/language.md")
     names = public_names()
     close = difflib.get_close_matches(name, names, n=3)
     hint = f" Did you mean {' or '.join('T.' + c for c in close)}?" if close else ""

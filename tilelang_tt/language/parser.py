@@ -18,6 +18,7 @@ from ..errors import TTSyntaxError, ValidationError
 from . import builtins as B
 from .expressions import INT64_RANGE, Access, ExpressionParser, FunctionSource, ScalarVariable
 from .reducers import ParallelNest, ReducerParsing
+from .simt import SimtBody, binds_threads
 from .views import TensorViews
 
 _PARSE_RECURSION_LIMIT = 10000
@@ -369,9 +370,11 @@ class Parser(TensorViews, ReducerParsing, ExpressionParser):
         names = self.target_names(target, len(extents), "T.Kernel", node)
         block_vars = [ir.Var(n, "int32", span=self.span(target)) for n in names]
         self.allocated_names = set()  # each launch is a program of its own CBs
+        # SIMT code (T.get_thread_binding) is rewritten into the tile form it means (language/simt.py).
+        stmts = SimtBody(self, threads).rewrite(node.body) if binds_threads(self, node.body) else node.body
         self.kernel_depth += 1
         try:
-            body = self.parse_block(node.body, node, dict(zip(names, block_vars)))
+            body = self.parse_block(stmts, node, dict(zip(names, block_vars)))
         finally:
             self.kernel_depth -= 1
         return [ir.kernel_launch(extents, block_vars, threads, body, span=self.span(node))]
