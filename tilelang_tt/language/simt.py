@@ -360,7 +360,9 @@ class SimtBody:
                                  "threads as values along that axis (the naive GEMV's threads=(BLOCK_N, BLOCK_K)), "
                                  f"or {_TILE_FORM}")
             shape = [self.extents[self.threads[a]] for a in self.local_axes[name]]  # one value per thread
-            dtype = call.args[1] if len(call.args) > 1 else next(k.value for k in call.keywords if k.arg == "dtype")
+            dtype = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "dtype"), None)
+            if dtype is None:
+                raise self.error(call, f"T.alloc_local needs a dtype: {name} = T.alloc_local((1,), \"float32\")")
             kind = "alloc_reducer" if name in self.reducers else "alloc_fragment"
             alloc = self.call(kind, [ast.Tuple([ast.Constant(d) for d in shape], ast.Load()), copy.deepcopy(dtype)])
             return [ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], alloc), s)]
