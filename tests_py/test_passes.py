@@ -3,8 +3,11 @@
 import json
 import pathlib
 
+import ml_dtypes
+import numpy as np
 import pytest
 
+import tilelang_tt
 import tilelang_tt.language as T
 from reference_kernels import gemm_epilogue, matmul
 from tilelang_tt import ValidationError, attrs, ir, passes
@@ -242,6 +245,20 @@ def test_l1_overflow_lists_buffers():
     for name in ("A_shared (c_0", "B_shared (c_1", "C_local (c_16", "C_local.partials (c_24"):
         assert name in text
     assert "393216 bytes (384 KiB)" in text
+
+
+def test_a_512_square_fp32_accumulator_fits_l1():
+    # Its partial sums take 1 MiB of L1; the CB the writer drains holds only 4 tiles at a time, so
+    # a block of 512x512 outputs fits a Wormhole core (the whole block twice over would not).
+    func = matmul(1024, 1024, 256, 512, 512, 32, dtype="bfloat16")
+    cbs = metadata(func)[attrs.TT_CB_DESC]
+    assert (cbs["C_local"]["num_pages"], cbs["C_local.partials"]["num_pages"]) == (8, 256)
+    kernel = tilelang_tt.compile(func, out_idx=[-1])
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((1024, 256)).astype(ml_dtypes.bfloat16)
+    b = rng.standard_normal((256, 1024)).astype(ml_dtypes.bfloat16)
+    want = a.astype(np.float32) @ b.astype(np.float32)
+    np.testing.assert_allclose(kernel(a, b).astype(np.float32), want, rtol=2 ** -7, atol=2 ** -7 * 16)
 
 
 def test_layout_error_points_at_the_buffer_line():

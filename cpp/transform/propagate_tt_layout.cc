@@ -85,6 +85,13 @@ std::vector<PlannedCB> plan_cbs(const OnChipFlow &f, int allocation_order, const
     }
     if (f.gemm_accumulator && flow != CBFlow::Intermediate && tiles > compute.dst_tiles) {
         cbs.push_back({b->name + ".partials", make_cb(CBFlow::Intermediate, b->dtype, b->dtype, tiles, 1), allocation_order});
+        // The partial sums stay in their own CB; the drained one only passes the final value from
+        // compute to the writer, a DST load at a time (compute packs at most dst_tiles tiles per
+        // push, the writer drains a subblock of at most as many per wait).
+        if (flow == CBFlow::Output) {
+            const int64_t passing = std::min<int64_t>(tiles, compute.dst_tiles);
+            cbs.front().config = make_cb(flow, page_dtype, b->dtype, passing, depth_of(f, flow, ctx.options()));
+        }
     }
     return cbs;
 }

@@ -39,10 +39,14 @@ TEST(PropagateTTLayout, ReferenceGemm) {
     EXPECT_EQ(c.flow, CBFlow::Output);
     EXPECT_EQ(c.dtype, "float32");
     EXPECT_EQ(c.data_format, "Float16_b");  // what the writer moves to C
-    EXPECT_EQ(c.tiles_per_stage, 16);
+    // The partial sums live in C_local.partials; C_local only passes the final value to the
+    // writer, a DST load (4 fp32 tiles) at a time, double-buffered.
+    EXPECT_EQ(c.tiles_per_stage, 4);
     EXPECT_EQ(c.depth, 2);
+    EXPECT_EQ(c.num_pages, 8);
     const CBConfig &partials = cbs.at("C_local.partials");
     EXPECT_EQ(partials.cb_index, 24);
+    EXPECT_EQ(partials.num_pages, 16);
     EXPECT_EQ(partials.data_format, "Float32");
     EXPECT_EQ(partials.page_size, 4096);
     const ComputeConfig compute = after->attrs.at(attr::TT_COMPUTE_CONFIG).get<ComputeConfig>();
