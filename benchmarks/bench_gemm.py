@@ -4,6 +4,7 @@
     python3 benchmarks/bench_gemm.py --size 1024 --size 4096
     python3 benchmarks/bench_gemm.py --size 1024 --partition-strategy row_major   # without multicast
     python3 benchmarks/bench_gemm.py --size 1024 --weights Bfp4_b     # B stored as block-float weights
+    python3 benchmarks/bench_gemm.py --size 4096 --block 256          # 256x256x32 blocks instead of 128x128x32
 
 Compile time is measured on TileLang's reference GEMM (1024^3, 128x128x32 blocks), parsed once
 beforehand and not timed: *cold* is the first compile in a fresh process (passes, code
@@ -65,13 +66,13 @@ WEIGHT_BYTES = {None: 2, "Bfp8_b": 1088 / 1024, "Bfp4_b": 576 / 1024}
 MIN_PCC = {None: 0.999, "Bfp8_b": 0.999, "Bfp4_b": 0.99}
 
 
-def gemm_report(n, dtype="bfloat16", partition_strategy=None, weights=None):
+def gemm_report(n, dtype="bfloat16", partition_strategy=None, weights=None, block=128):
     import ml_dtypes
 
     options = {"partition_strategy": partition_strategy} if partition_strategy else {}
     if weights:
         options["layouts"] = {"B": {"data_format": weights}}
-    kernel = tilelang_tt.compile(matmul.__wrapped__(n, n, n, 128, 128, 32, dtype=dtype), out_idx=[-1], **options)
+    kernel = tilelang_tt.compile(matmul.__wrapped__(n, n, n, block, block, 32, dtype=dtype), out_idx=[-1], **options)
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n)).astype(ml_dtypes.bfloat16)
     b = rng.standard_normal((n, n)).astype(ml_dtypes.bfloat16)
@@ -99,6 +100,7 @@ def gemm_report(n, dtype="bfloat16", partition_strategy=None, weights=None):
     cost = stats["cost"]["estimated_cycles"]
     return {
         "size": n,
+        "block": block,
         "weights": weights or dtype,
         "multicast": "semaphores" in kernel.plan,
         "strategy": kernel.plan["work_partition"]["strategy"],
@@ -127,11 +129,17 @@ def main():
                         help="deal blocks in this order (no multicast: every core reads its own operands); "
                              "default: the compiler's choice")
     parser.add_argument("--weights", choices=["Bfp8_b", "Bfp4_b"], help="store B in this block float")
+    parser.add_argument("--block", type=int, default=128,
+                        help="block_M = block_N of the reference body (a multiple of 32 dividing every size)")
     args = parser.parse_args()
+    bad = [n for n in args.size if n <= 0 or args.block <= 0 or args.block % 32 or n % args.block]
+    if bad:
+        parser.error(f"--block {args.block} must be a positive multiple of 32 dividing every --size (not {bad[0]})")
     if args.compile:
         print(json.dumps({"compile": compile_times()}))
     for n in args.size:
-        print(json.dumps(gemm_report(n, partition_strategy=args.partition_strategy, weights=args.weights)))
+        print(json.dumps(gemm_report(n, partition_strategy=args.partition_strategy, weights=args.weights,
+                                      block=args.block)))
 
 
 if __name__ == "__main__":

@@ -197,6 +197,8 @@ void register_compute() {
                "reconfigure the packer for new_cb's data format");
     compute_op(pack, "pack_tile", {int_arg("dst_index"), int_arg("out_cb")},
                "pack DST[dst_index] into the next reserved page of out_cb");
+    compute_op(pack, "pack_reconfig_l1_acc", {int_arg("l1_acc_en")},
+               "1: pack_tile adds DST to the page's L1 contents instead of overwriting them; 0: overwrite");
 }
 
 // Element-wise math (tt_eltwise_ops.h chooses among these): the matrix engine's binary ops on two

@@ -84,10 +84,16 @@ void cb_reserve_back(int32_t cb, int32_t pages, Loc loc) {
                    std::to_string(state.free_pages()) + " of " + std::to_string(state.num_pages) + " free";
         });
     races::acquire_cb(cb, false);
-    for (uint32_t page = state.reserved; page < static_cast<uint32_t>(pages); ++page)
-        mark_unwritten(
-            current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page)),
-            state.page_size);
+    const bool packer = current_kernel().spec->compute;
+    if (packer && state.reserved_over.empty()) state.reserved_over.resize(size_t(state.num_pages) * state.page_size);
+    for (uint32_t page = state.reserved; page < static_cast<uint32_t>(pages); ++page) {
+        uint8_t *bytes = current_run().device->memory.l1(current_kernel().core, state.slot_address(state.write_slot + page));
+        if (packer) {
+            const uint32_t slot = (state.write_slot + page) % state.num_pages;
+            std::memcpy(&state.reserved_over[size_t(slot) * state.page_size], bytes, state.page_size);
+        }
+        mark_unwritten(bytes, state.page_size);
+    }
     state.reserved = std::max(state.reserved, static_cast<uint32_t>(pages));
     state.producer = &current_kernel();
     state.reserve_loc = loc;

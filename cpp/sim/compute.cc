@@ -505,13 +505,25 @@ void pack_tile(uint32_t dst, uint32_t out_cb, uint32_t out_tile, bool out_of_ord
     if (cs.reduce_active) masked = reduce_edge_masked(cs, cs.dst[dst]);
     const Tile &packed = cs.reduce_active ? masked : cs.dst[dst];
     if (cs.pack_l1_acc) {
+        // Reserving marked the page unwritten; the device adds to the bytes it held before.
+        const uint32_t slot = (state.write_slot + index) % state.num_pages;
+        const uint8_t *held = page;
+        if (never_written(page, state.page_size) && !state.reserved_over.empty())
+            held = &state.reserved_over[size_t(slot) * state.page_size];
+        if (state.packed.empty() || !state.packed[slot] || never_written(held, state.page_size))
+            fail("pack_tile", loc,
+                 "accumulates (pack_reconfig_l1_acc) onto page " + std::to_string(slot) + " of cb " +
+                     std::to_string(out_cb) + ", which holds no packed tile; pack the first value without L1 "
+                     "accumulation");
         Tile sum;
-        unpack_tile(page, state.format, sum);
+        unpack_tile(held, state.format, sum);
         for (int i = 0; i < 1024; ++i) sum[i] += packed[i];
         pack_tile_bytes(sum, state.format, page);
     } else {
         pack_tile_bytes(packed, state.format, page);
     }
+    if (state.packed.empty()) state.packed.resize(state.num_pages);
+    state.packed[(state.write_slot + index) % state.num_pages] = true;
     count("pack_tile", 0, {});
     cost::pack(state.page_size, cs.pack_l1_acc);
 }

@@ -182,6 +182,11 @@ struct CircularBuffer {
     const struct KernelInstance *producer = nullptr;  ///< the kernel holding the reservation
     Loc reserve_loc{nullptr, 0};                      ///< where the outstanding reservation was made
     uint32_t pack_cursor = 0;  ///< pages pack_tile has filled since the last push (in-order packing)
+    /*! Each page's L1 bytes as compute's last cb_reserve_back found them, before marking them
+     *  unwritten: what the packer's L1 accumulation adds to (a popped page keeps its bytes on the
+     *  device). Sized on a compute kernel's first reservation. */
+    std::vector<uint8_t> reserved_over;
+    std::vector<bool> packed;  ///< per page: pack_tile has written it (what L1 accumulation may add to)
 
     uint32_t available() const { return received - acked; }
     uint32_t free_pages() const { return num_pages - available(); }

@@ -165,7 +165,7 @@ std::map<const BufferNode *, VectorLayout> vector_layouts(const PrimFunc &func) 
 
 LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
     : compute_(get_attr<ComputeConfig>(func, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout")),
-      prefetch_(ctx.options().enable_prefetch), device_(ctx.device()) {
+      prefetch_(ctx.options().enable_prefetch), device_(ctx.device()), fidelity_(ctx.options().math_fidelity) {
     layouts_ = get_attr<LayoutDesc>(func, attr::TT_LAYOUT_DESC, "InferTTLayout");
     if (auto dynamic = find_attr<DynamicShape>(func, attr::TT_DYNAMIC_SHAPE)) dynamic_axes_ = dynamic->tensor_axes;
     desc_ = get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout");

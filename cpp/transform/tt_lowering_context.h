@@ -195,6 +195,7 @@ public:
     const target::DeviceSpec &device() const {
         return device_;
     }
+    target::MathFidelity fidelity() const { return fidelity_; }
     /*! \brief The multicast of a global tensor's copies (tt.multicast, tt_multicast.h), or nullptr
      *  when every core reads its own. */
     const MulticastOperand *multicast(const ir::Buffer &global) const {
@@ -231,6 +232,7 @@ private:
     ComputeConfig compute_;
     bool prefetch_;
     const target::DeviceSpec &device_;
+    target::MathFidelity fidelity_;
 };
 
 /*! \brief `body(v)` inside `for v in range(extent)`, or body(0) alone when extent is 1, so the

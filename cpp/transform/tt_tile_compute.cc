@@ -1,6 +1,8 @@
 // Compute-kernel emitters of LowerTTTileIntrinsics (see tt_tile_compute.h).
 #include "transform/tt_tile_compute.h"
 
+#include <algorithm>
+
 #include "ir/arith.h"
 
 namespace tt::transform {
@@ -24,18 +26,20 @@ Stmt for_each_dst_tile(int64_t count, const std::function<Stmt(const Expr &)> &b
 
 }  // namespace
 
-std::vector<Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride) {
-    return {tt_call("tile_regs_commit", {}),
-            tt_call("cb_reserve_back", {cb_of(out), make_int(count)}),
-            tt_call("tile_regs_wait", {}),
-            tt_call("pack_reconfig_data_format", {cb_of(out)}),
-            for_each_dst_tile(
-                count,
-                [&](const Expr &t) {
-                    return tt_call("pack_tile", {fold_constants(MulNode::make(t, make_int(stride))), cb_of(out)});
-                }),
-            tt_call("tile_regs_release", {}),
-            tt_call("cb_push_back", {cb_of(out), make_int(count)})};
+std::vector<Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride, const Expr &accumulate) {
+    std::vector<Stmt> body{tt_call("tile_regs_commit", {}),
+                           tt_call("cb_reserve_back", {cb_of(out), make_int(count)}),
+                           tt_call("tile_regs_wait", {}),
+                           tt_call("pack_reconfig_data_format", {cb_of(out)})};
+    if (accumulate.defined()) body.push_back(tt_call("pack_reconfig_l1_acc", {accumulate}));
+    body.push_back(for_each_dst_tile(count, [&](const Expr &t) {
+        return tt_call("pack_tile", {fold_constants(MulNode::make(t, make_int(stride))), cb_of(out)});
+    }));
+    // Every other pack of the kernel overwrites its pages.
+    if (accumulate.defined()) body.push_back(tt_call("pack_reconfig_l1_acc", {make_int(0)}));
+    body.push_back(tt_call("tile_regs_release", {}));
+    body.push_back(tt_call("cb_push_back", {cb_of(out), make_int(count)}));
+    return body;
 }
 
 namespace {
@@ -66,6 +70,17 @@ std::vector<Stmt> start_accumulator(const CircularBuffer &acc, const TileValue &
     if (!c.constant_if) return {reload};
     Stmt constant = fill.empty() ? Stmt() : seq(fill);
     return {IfThenElseNode::make(NotNode::make(c.constant_if), reload, constant)};
+}
+
+// Before a K step that adds onto C's partial sums in L1: their pages are popped, so the packer's
+// reservation after the matmul is the same pages (not on the step that starts C from a constant,
+// which fills DST instead and packs plainly).
+std::vector<Stmt> release_partials(const CircularBuffer &acc, const TileValue &c, int64_t count) {
+    Stmt pop = seq({tt_call("cb_wait_front", {cb_of(acc), make_int(count)}),
+                    tt_call("cb_pop_front", {cb_of(acc), make_int(count)})});
+    if (!c.constant_if) return {pop};
+    std::vector<Stmt> fill = fill_dst(c.constant, count);
+    return {IfThenElseNode::make(NotNode::make(c.constant_if), pop, fill.empty() ? Stmt() : seq(fill))};
 }
 
 // DST[i * w + j] += sum over the K block of A[row, kt] x op(B)[kt, col] for the h x w tiles of
@@ -111,15 +126,37 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
     Stmt per_subblock = tile_loop("subblock_row", order.groups_down(), [&](const Expr &sm) {
         return tile_loop("subblock_col", order.groups_across(), [&](const Expr &sn) {
             std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-            for (Stmt &s : start_accumulator(*g.c, c, subblock)) body.push_back(s);
+            const bool accumulate = g.l1_accumulate && c.kind == TileValue::Full;
+            for (Stmt &s : accumulate ? release_partials(*g.c, c, subblock) : start_accumulator(*g.c, c, subblock))
+                body.push_back(s);
             body.push_back(matmul_subblock(g, sm, sn, h, w));
-            for (Stmt &s : emit_pack(g.packed ? *g.packed : *g.c, subblock)) body.push_back(s);
+            // Adding onto the partial sums from the first step that has them.
+            const Expr onto = !accumulate      ? Expr()
+                             : c.constant_if ? SelectNode::make(c.constant_if, make_int(0), make_int(1))
+                                             : make_int(1);
+            for (Stmt &s : emit_pack(g.packed ? *g.packed : *g.c, subblock, 1, onto)) body.push_back(s);
             return seq(body);
         });
     });
     std::vector<Stmt> body{wait_inputs(g), per_subblock};
     if (Stmt pop = pop_staging(g)) body.push_back(pop);
     return seq(body);
+}
+
+bool packer_accumulation_pays(const GemmTiles &g, const TileOrder &order, const target::DeviceSpec &device,
+                              target::MathFidelity fidelity) {
+    const target::CostNumbers &cost = device.cost;
+    const double a = g.a->config.page_size, b = g.b->config.page_size, partial = g.c->config.page_size;
+    const double products = double(order.group_tiles()) * g.k, tiles = double(order.group_tiles());
+    // One subblock's K step: every matmul_tiles unpacks an A and a B tile (both unpackers, sharing
+    // L1 ports) and multiplies them; the reload adds an unpack and an FPU move per partial tile.
+    const double operands = products * std::max({a / cost.unpack_bytes_per_cycle, b / cost.unpack_bytes_per_cycle,
+                                                 (a + b) / cost.unpack_pair_bytes_per_cycle});
+    const double math = products * device.matmul_cycles_per_tile(fidelity);
+    const double reload = std::max({operands + tiles * partial / cost.unpack_bytes_per_cycle,
+                                    math + tiles * cost.copy_cycles_per_tile, tiles * partial / cost.pack_bytes_per_cycle});
+    const double accumulate = std::max({operands, math, tiles * partial / cost.pack_accumulate_bytes_per_cycle});
+    return accumulate < reload;
 }
 
 Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &c) {

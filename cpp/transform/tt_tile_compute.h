@@ -40,11 +40,25 @@ struct GemmTiles {
     int64_t m = 0;  ///< tile rows of C
     int64_t n = 0;  ///< tile columns of C
     int64_t k = 0;  ///< tiles of the reduction dimension
+    /*! C's partial sums stay in `c`: each K step packs only its own products, added onto them by
+     *  the packer's L1 accumulation, instead of reloading them into DST first (packer_accumulation_pays). */
+    bool l1_accumulate = false;
 };
+
+/*! \brief Whether packing a gemm's partial sums with the packer's L1 accumulation costs its
+ *  compute kernel less, per subblock of `order` and K step, than reloading them (copy_tile) and
+ *  packing them plainly: under the device's cost numbers (docs/devices.md), the busiest of
+ *  unpack, math and pack decides. Both compute the same sums; L1 accumulation adds a step's
+ *  products as one value, so its rounding differs from the reload's term-by-term sums. */
+bool packer_accumulation_pays(const GemmTiles &gemm, const TileOrder &order, const target::DeviceSpec &device,
+                              target::MathFidelity fidelity);
 
 /*! \brief The compute statements of C (+)= A @ op(B): waits for A and B, accumulates onto C's
  *  value `c` (Constant: fill DST unless zero; Full: reload; Full with constant_if: reload unless
- *  constant_if) and packs C back in `order`. A and B stay in their CBs (popped where they die). */
+ *  constant_if) and packs C back in `order`. A and B stay in their CBs (popped where they die).
+ *  With gemm.l1_accumulate the reload is replaced by popping the subblock's partial sums and
+ *  packing onto the same pages (the CB holds exactly C's tiles, so the reservation after the pop
+ *  is those pages) with pack_reconfig_l1_acc(1), reset to 0 after each pack. */
 ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
 
 /*! \brief Before a loop that keeps accumulator `acc` (at most DST's tiles) in DST: acquire DST
@@ -77,8 +91,10 @@ ir::Stmt emit_copy_init(const CircularBuffer &source, const CircularBuffer &dest
 
 /*! \brief DST[0], DST[stride], ... (count tiles) hold finished tiles: hand them to the packer and
  *  pack them, in order, into the next `count` pages of `out` (commit, reserve, wait, pack, release,
- *  push). */
-std::vector<ir::Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride = 1);
+ *  push). With `accumulate` defined, pack_reconfig_l1_acc(accumulate) before the packs (1: add onto
+ *  the pages' L1 contents) and pack_reconfig_l1_acc(0) after them. */
+std::vector<ir::Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride = 1,
+                                const ir::Expr &accumulate = ir::Expr());
 
 /*! \brief The largest divisor of n that is at most limit (1 when none is larger): how many tiles
  *  of an n-tile block one DST acquire handles. */

@@ -372,6 +372,10 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     // The new value goes where compute may write: over a C the reader filled, a CB of compute's.
     const CircularBuffer &target = compute_target(rc->buffer, span);
     if (&target != g.c) g.packed = &target;
+    // Partial sums packed back where they were read from, a CB of exactly C's tiles, may stay there
+    // and take each step's products by L1 accumulation when that is cheaper than reloading them.
+    g.l1_accumulate = c.kind == TileValue::Full && !g.packed && g.c->config.num_pages == g.m * g.n &&
+                      packer_accumulation_pays(g, order, ctx_.device(), ctx_.fidelity());
     out[KernelRole::Compute].push_back(emit_gemm(g, c, order, ctx_.dst_tiles()));
     ctx_.value(rc->buffer) = TileValue{TileValue::Full, 0, Expr(), order};
     if (&target != &ctx_.cb(rc->buffer, span)) ctx_.value(rc->buffer).home = &target;

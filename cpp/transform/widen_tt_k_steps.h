@@ -8,7 +8,9 @@
  *  makes one step cover F consecutive K blocks: the loop runs T / F times, each copy reads F blocks
  *  at once into a buffer F times as wide along K, and each T.gemm multiplies the wider blocks. The
  *  sum is the same, term for term and in the same order, and the partial sums between steps are
- *  float32 tiles either way, so the result is bit for bit the original's.
+ *  float32 tiles either way, so the result is bit for bit the original's when the partial sums are
+ *  reloaded each step (with L1 accumulation a wider step sums more products in DST before adding
+ *  them, which rounds differently; LowerTTTileIntrinsics chooses).
  *
  *      for k in T.Pipelined(32, num_stages=3):          for k in T.Pipelined(4, num_stages=3):
  *          T.copy(A[by * 128, k * 32], A_shared)    ->      T.copy(A[by * 128, k * 256], A_shared)   # 128 x 256

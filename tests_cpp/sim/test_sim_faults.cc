@@ -107,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "unary_bcast_dst_beyond_capacity", "DST index 9"},
                       Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"},
                       Fault{"faulty_compute.cpp", "read_unfilled_page", "pushed without filling it"},
-                      Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"}),
+                      Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"},
+                      Fault{"faulty_compute.cpp", "l1_acc_onto_unwritten_page", "which holds no packed tile"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
 
 /*! A writer kernel writes page 0 of a buffer, a reader kernel of the same core then reads it,

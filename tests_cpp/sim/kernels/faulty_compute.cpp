@@ -89,6 +89,14 @@ void kernel_main() {
     cb_wait_front(out, 1);
     tile_regs_acquire();
     copy_tile(out, 0, 0);  // fault:read_unfilled_page
+#elif defined(FAULT_l1_acc_onto_unwritten_page)
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);
+    tile_regs_commit();
+    tile_regs_wait();
+    cb_reserve_back(out, 1);
+    pack_reconfig_l1_acc(1);
+    pack_tile(0, out);  // fault:l1_acc_onto_unwritten_page
 #elif defined(FAULT_where_format_mismatch)
     where_tile_init();
     tile_regs_acquire();
