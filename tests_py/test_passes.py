@@ -291,18 +291,18 @@ def test_pass_objects_run_on_functions_and_modules():
 
 def test_registry_and_default_pipeline():
     names = passes.registered_passes()
-    for name in ("LowerTTPersistent", "LowerTTAtomicAdd", "SpecializeTTShapes", "EliminateDeadTTValues", "PromoteTTNarrowIntegers", "PromoteTTIndexIntegers", "StageTTColumnStores", "StageTTElementwise", "ExactTTMaxReductions", "GroupTTRowBlocks", "WidenTTKSteps", "InferTTLayout", "PropagateTTLayout", "TTTilesToCoreMap", "LowerTTTileIntrinsics",
+    for name in ("LowerTTPersistent", "LowerTTAtomicAdd", "SpecializeTTShapes", "EliminateDeadTTValues", "PromoteTTNarrowIntegers", "PromoteTTIndexIntegers", "StageTTColumnStores", "StageTTElementwise", "ExactTTMaxReductions", "GroupTTRowBlocks", "JoinTTBlocks", "WidenTTKSteps", "InferTTLayout", "PropagateTTLayout", "TTTilesToCoreMap", "LowerTTTileIntrinsics",
                  "GridToPersistentTT", "VerifyTTIR"):
         assert name in names
         assert passes.pass_by_name(name).name == name
     assert str(_transform.Pipeline(passes.DEFAULT_PIPELINE)).startswith(
         "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> "
         "PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> "
-        "GroupTTRowBlocks -> WidenTTKSteps -> InferTTLayout")
-    assert [p.name for p in passes.default_pipeline()][:12] == [
+        "GroupTTRowBlocks -> JoinTTBlocks -> WidenTTKSteps -> InferTTLayout")
+    assert [p.name for p in passes.default_pipeline()][:13] == [
         "LowerTTPersistent", "LowerTTAtomicAdd", "SpecializeTTShapes", "EliminateDeadTTValues", "PromoteTTNarrowIntegers",
         "PromoteTTIndexIntegers", "StageTTColumnStores", "StageTTElementwise", "ExactTTMaxReductions",
-        "GroupTTRowBlocks", "WidenTTKSteps", "InferTTLayout"]
+        "GroupTTRowBlocks", "JoinTTBlocks", "WidenTTKSteps", "InferTTLayout"]
     with pytest.raises(ValidationError, match="no pass named Foo; the registered passes are"):
         passes.pass_by_name("Foo")
 

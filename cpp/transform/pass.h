@@ -139,7 +139,7 @@ private:
  *  PromoteTTNarrowIntegers, PromoteTTIndexIntegers, StageTTColumnStores, StageTTElementwise, ExactTTMaxReductions,
  *  GroupTTRowBlocks, WidenTTKSteps, the five public passes (the kernel split is part of LowerTTTileIntrinsics), then VerifyTTIR. */
 inline constexpr const char *kDefaultPipeline =
-    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> WidenTTKSteps -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
+    "LowerTTPersistent -> LowerTTAtomicAdd -> SpecializeTTShapes -> EliminateDeadTTValues -> PromoteTTNarrowIntegers -> PromoteTTIndexIntegers -> StageTTColumnStores -> StageTTElementwise -> ExactTTMaxReductions -> GroupTTRowBlocks -> JoinTTBlocks -> WidenTTKSteps -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics -> GridToPersistentTT -> "
     "VerifyTTIR";
 
 /*! \brief The pass called name; a Validation error listing the registered names otherwise. */

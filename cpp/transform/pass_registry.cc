@@ -4,6 +4,7 @@
 #include "transform/exact_tt_max_reductions.h"
 #include "transform/grid_to_persistent_tt.h"
 #include "transform/group_tt_row_blocks.h"
+#include "transform/join_tt_blocks.h"
 #include "transform/infer_tt_layout.h"
 #include "transform/lower_tt_atomic_add.h"
 #include "transform/lower_tt_persistent.h"
@@ -35,6 +36,7 @@ const std::vector<PassRegistration> &builtin_passes() {
         {"StageTTElementwise", &stage_tt_elementwise_pass},
         {"ExactTTMaxReductions", &exact_tt_max_reductions_pass},
         {"GroupTTRowBlocks", &group_tt_row_blocks_pass},
+        {"JoinTTBlocks", &join_tt_blocks_pass},
         {"WidenTTKSteps", &widen_tt_k_steps_pass},
         {"InferTTLayout", &infer_tt_layout_pass},
         {"PropagateTTLayout", &propagate_tt_layout_pass},

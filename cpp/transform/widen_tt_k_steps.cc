@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "ir/arith.h"
 #include "ir/functor.h"
@@ -49,6 +50,7 @@ const CallNode *tile_call(const Stmt &s, const char *name) {
  *  into one along dimension `source_axis` of its region. */
 struct Widening {
     int64_t factor = 1;
+    int stages = 0;  ///< the loop's new num_stages (0: unchanged)
     int64_t block_k = 0;
     std::map<const BufferNode *, int> axis;          ///< operand buffer -> its K dimension
     std::map<const CallNode *, size_t> source_axis;  ///< copy -> the K dimension of its source region
@@ -73,9 +75,9 @@ int64_t bytes_of(const BufferNode *buffer) {
 
 /*! The widening of `loop`, or nullopt when the loop is not a GEMM K loop of the form the file
  *  comment names. `uses` counts buffer references in the whole function, `onchip_bytes` is the
- *  size of all its on-chip buffers. */
+ *  size of all its on-chip buffers, `accumulator_bytes` that of the float32 gemm accumulators. */
 std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const BufferNode *, int> &uses,
-                                      int64_t onchip_bytes, const PassContext &ctx) {
+                                      int64_t onchip_bytes, int64_t accumulator_bytes, const PassContext &ctx) {
     const std::optional<int64_t> trips = constant(loop->extent);
     if (constant(loop->min) != 0 || !trips || *trips < 2) return std::nullopt;
     std::vector<Stmt> body = {loop->body};
@@ -155,6 +157,15 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
             return w;
         }
     }
+    // A large accumulator leaves the rule above no room: two stages of wider steps, counted exactly.
+    const int64_t room = operand_l1_room(ctx.device(), accumulator_bytes, onchip_bytes - operand_bytes - accumulator_bytes);
+    for (int64_t f = std::min(*trips, kWidestKStep / w.block_k); 2 * f >= depth && f >= 2; --f) {
+        if (*trips % f == 0 && cb_step_bytes * f * 2 <= room) {
+            w.factor = f;
+            w.stages = depth > 2 ? 2 : 0;
+            return w;
+        }
+    }
     return std::nullopt;
 }
 
@@ -163,16 +174,27 @@ class Widener : public IRMutator {
 public:
     Widener(const PrimFunc &func, const PassContext &ctx) {
         const std::map<const BufferNode *, int> uses = buffer_uses(func->body);
-        int64_t onchip_bytes = 0;
+        int64_t onchip_bytes = 0, accumulator_bytes = 0;
+        std::set<const BufferNode *> accumulators;
+        post_order_visit(func->body, [&](const Node *n) {
+            const auto *call = n->kind == NodeKind::Call ? static_cast<const CallNode *>(n) : nullptr;
+            if (call && call->op->name == "tl.gemm") {
+                if (const auto *c = call->args[2].as<RegionNode>()) {
+                    if (c->buffer->dtype == DataType::float32()) accumulators.insert(c->buffer.get());
+                }
+            }
+        });
         post_order_visit(func->body, [&](const Node *n) {
             if (n->kind != NodeKind::Allocate) return;
             const BufferNode *buffer = static_cast<const AllocateNode *>(n)->buffer.get();
-            if (buffer->scope != MemoryScope::Global) onchip_bytes += bytes_of(buffer);
+            if (buffer->scope == MemoryScope::Global) return;
+            onchip_bytes += bytes_of(buffer);
+            if (accumulators.count(buffer)) accumulator_bytes += bytes_of(buffer);
         });
         post_order_visit(func->body, [&](const Node *n) {
             if (n->kind != NodeKind::For) return;
             const auto *loop = static_cast<const ForNode *>(n);
-            if (std::optional<Widening> w = plan_widening(loop, uses, onchip_bytes, ctx)) {
+            if (std::optional<Widening> w = plan_widening(loop, uses, onchip_bytes, accumulator_bytes, ctx)) {
                 for (const auto &[buffer, axis] : w->axis) {
                     std::vector<Expr> shape = buffer->shape;
                     shape[axis] = make_int(w->block_k * w->factor);
@@ -224,8 +246,9 @@ protected:
         Stmt body = mutate(op->body);
         current_loop_ = outer;
         const int64_t trips = *constant(op->extent) / it->second.factor;
-        return ForNode::make(op->loop_var, op->min, make_int(trips), op->for_kind, body, op->num_stages,
-                             op->annotations, op->span);
+        const int stages = it->second.stages ? it->second.stages : op->num_stages;
+        return ForNode::make(op->loop_var, op->min, make_int(trips), op->for_kind, body, stages, op->annotations,
+                             op->span);
     }
 
 private:
@@ -237,18 +260,27 @@ private:
 
 }  // namespace
 
-PrimFunc widen_tt_k_steps(const PrimFunc &func, const PassContext &ctx) {
-    // A kernel compiled for every size of a dynamic dimension keeps its trip counts' formulas; the
-    // partial sums are exact between steps only in a float32 DST; global tensors requested in L1
-    // take room the budget does not see (a block-float data_format alone only shrinks pages).
-    const bool fp32_dst = ctx.device().supports_fp32_dest_acc && ctx.options().fp32_dest_acc_en.value_or(true);
+bool places_tensors(const PrimFunc &func, const PassContext &ctx) {
     const auto places = [](const LayoutAnnotation &r) { return r.memory || r.layout || r.shard_grid || r.shard_shape_tiles; };
     bool placed = false;
     for (const auto &[name, request] : ctx.options().layouts) placed = placed || places(request);
     if (auto from_ir = func->attrs.find(attr::TT_LAYOUT_REQUESTS); from_ir != func->attrs.end()) {
         for (const auto &[name, request] : from_ir->second.items()) placed = placed || places(request.get<LayoutAnnotation>());
     }
-    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE) || !fp32_dst || placed) return func;
+    return placed;
+}
+
+int64_t operand_l1_room(const target::DeviceSpec &device, int64_t accumulator_bytes, int64_t other_bytes) {
+    constexpr int64_t kLoweringCBs = 64 * 1024;
+    return int64_t{device.l1_bytes} - device.l1_unreserved_base - accumulator_bytes - 2 * other_bytes - kLoweringCBs;
+}
+
+PrimFunc widen_tt_k_steps(const PrimFunc &func, const PassContext &ctx) {
+    // A kernel compiled for every size of a dynamic dimension keeps its trip counts' formulas; the
+    // partial sums are exact between steps only in a float32 DST; global tensors requested in L1
+    // take room the budget does not see (a block-float data_format alone only shrinks pages).
+    const bool fp32_dst = ctx.device().supports_fp32_dest_acc && ctx.options().fp32_dest_acc_en.value_or(true);
+    if (func->attrs.count(attr::TT_DYNAMIC_SHAPE) || !fp32_dst || places_tensors(func, ctx)) return func;
     Stmt body = Widener(func, ctx)(func->body);
     if (body.same_as(func->body)) return func;
     return make_prim_func(func->name, func->params, body, func->attrs, func->span);

@@ -31,7 +31,11 @@
  *  elements, and the loop variable appears nowhere else. F is the largest divisor of T with
  *  F * bK <= 256 elements whose widened operand CBs (in the wider of each tensor's and buffer's
  *  formats), times the CB depth (max(2, num_stages)), take at most half of the device's L1 less
- *  twice the function's other on-chip buffers. Guarantees: such loops are widened as above (buffers keep
+ *  twice the function's other on-chip buffers. When no F >= 2 fits that way (a large float32
+ *  accumulator: JoinTTBlocks' joined blocks), F is the largest whose operand CBs at depth 2 fit
+ *  operand_l1_room, and the loop's num_stages becomes 2 (each stage then holds F of the user's K
+ *  blocks, at least as many in flight as num_stages narrow ones when F >= num_stages / 2, which
+ *  is required). Guarantees: such loops are widened as above (buffers keep
  *  their names); every other statement is unchanged.
  */
 #pragma once
@@ -42,6 +46,17 @@ namespace tt::transform {
 
 /*! \brief func with its GEMM K loops widened (see file comment). */
 ir::PrimFunc widen_tt_k_steps(const ir::PrimFunc &func, const PassContext &ctx);
+
+/*! \brief The L1 bytes a GEMM's operand CBs may take in a function whose gemm accumulators take
+ *  `accumulator_bytes` and whose other on-chip buffers take `other_bytes`: the core's L1 for
+ *  buffers less the accumulators once (their partial sums; the value the writer drains passes
+ *  through a CB of a few tiles, PropagateTTLayout), the other buffers twice (a CB and a staging or
+ *  partials CB) and 64 KiB for the small CBs lowering adds. */
+int64_t operand_l1_room(const target::DeviceSpec &device, int64_t accumulator_bytes, int64_t other_bytes);
+
+/*! \brief Whether the options or the function's layout requests place a tensor (memory, layout or
+ *  shards; a data_format alone does not): such a tensor takes L1 room the budgets here do not see. */
+bool places_tensors(const ir::PrimFunc &func, const PassContext &ctx);
 
 /*! \brief The registered pass "WidenTTKSteps". */
 Pass widen_tt_k_steps_pass();

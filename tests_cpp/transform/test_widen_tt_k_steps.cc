@@ -87,7 +87,7 @@ TEST(WidenTTKSteps, LoopsWhoseWideningWouldChangeThemStay) {
 
 /*! The default pipeline runs it before layout inference, so the CBs are sized for the wide steps. */
 TEST(WidenTTKSteps, RunsBeforeLayoutInference) {
-    EXPECT_NE(std::string(transform::kDefaultPipeline).find("GroupTTRowBlocks -> WidenTTKSteps -> InferTTLayout"),
+    EXPECT_NE(std::string(transform::kDefaultPipeline).find("GroupTTRowBlocks -> JoinTTBlocks -> WidenTTKSteps -> InferTTLayout"),
               std::string::npos);
 }
 

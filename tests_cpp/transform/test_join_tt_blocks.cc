@@ -1,0 +1,77 @@
+// JoinTTBlocks before -> after: a core's patch of GEMM blocks becomes one block when there are more
+// blocks than cores and the joined block fits L1 with K steps of 64; kernels outside the form, or
+// with no more blocks than cores, keep their blocks.
+#include <gtest/gtest.h>
+
+#include "gemm_ir.h"
+#include "ir/printer.h"
+#include "transform/join_tt_blocks.h"
+#include "transform/pass.h"
+
+namespace {
+
+using namespace tt;
+using namespace tt::ir;
+using tt::testing::GemmConfig;
+
+PrimFunc joined(const GemmConfig &cfg, transform::PassOptions options = {}) {
+    return transform::join_tt_blocks(tt::testing::make_gemm(cfg), transform::PassContext(options));
+}
+
+void expect_contains(const std::string &text, const std::vector<std::string> &parts) {
+    for (const std::string &part : parts) EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
+}
+
+/*! 4096^3 with 128x128 blocks: 32x32 blocks for 64 cores, a 4x4 patch each; joined, an 8x8 grid of
+ *  512x512 blocks whose fp32 accumulator (1 MiB) and 64-deep operand stages fit an n150's L1. */
+TEST(JoinTTBlocks, ReferenceGemmJoinsEachCoresPatch) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 4096;
+    const std::string text = to_text(joined(cfg));
+    expect_contains(text, {"T.Kernel(8, 8, threads=128)", "A_shared = T.alloc_shared((512, 32), \"bfloat16\")",
+                           "B_shared = T.alloc_shared((32, 512), \"bfloat16\")",
+                           "C_local = T.alloc_fragment((512, 512), \"float32\")",
+                           "T.copy(A[by * 4 * 128:by * 4 * 128 + 512, k * 32:k * 32 + 32], A_shared)",
+                           "T.copy(C_local, C[by * 4 * 128:by * 4 * 128 + 512, bx * 4 * 128:bx * 4 * 128 + 512])"});
+}
+
+/*! 2048^3: 16x16 blocks, 2x2 per core, joined into 256x256 blocks; transpose_B joins B's rows. */
+TEST(JoinTTBlocks, TransposedOperandsJoinAlongTheirOwnDimension) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 2048;
+    cfg.transpose_B = true;
+    expect_contains(to_text(joined(cfg)), {"T.Kernel(8, 8, threads=128)", "B_shared = T.alloc_shared((256, 32), \"bfloat16\")",
+                                           "C_local = T.alloc_fragment((256, 256), \"float32\")"});
+}
+
+/*! No more blocks than cores, a requested partition, or a non-square grid whose joins would load one
+ *  core more than before: unchanged. */
+TEST(JoinTTBlocks, LeavesKernelsOutsideTheFormAlone) {
+    const PrimFunc small = tt::testing::make_gemm(GemmConfig{});
+    EXPECT_EQ(to_text(joined(GemmConfig{})), to_text(small));
+    GemmConfig big;
+    big.M = big.N = big.K = 4096;
+    transform::PassOptions row_major;
+    row_major.partition_strategy = transform::PartitionStrategy::RowMajor;
+    EXPECT_EQ(to_text(joined(big, row_major)), to_text(tt::testing::make_gemm(big)));
+    GemmConfig uneven;
+    uneven.M = 128 * 65, uneven.N = 128, uneven.K = 256;  // 65 blocks: joining any two loads a core twice
+    EXPECT_EQ(to_text(joined(uneven)), to_text(tt::testing::make_gemm(uneven)));
+}
+
+/*! 8192^3 with 256x256 blocks: a 4x4 patch per core would be a 4 MiB fp32 accumulator; the
+ *  largest join that fits L1 is 2x2, blocks of 512x512 on a 16x16 grid. */
+TEST(JoinTTBlocks, TheJoinedBlockFitsL1) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 8192;
+    cfg.block_M = cfg.block_N = 256;
+    const std::string text = to_text(joined(cfg));
+    expect_contains(text, {"T.Kernel(16, 16, threads=128)", "C_local = T.alloc_fragment((512, 512), \"float32\")"});
+}
+
+TEST(JoinTTBlocks, RunsBetweenGroupTTRowBlocksAndWidenTTKSteps) {
+    EXPECT_NE(std::string(transform::kDefaultPipeline).find("GroupTTRowBlocks -> JoinTTBlocks -> WidenTTKSteps"),
+              std::string::npos);
+}
+
+}  // namespace
