@@ -76,6 +76,30 @@ def test_reference_gemm_reads_each_input_once_and_matches_the_unicast_bits():
     check_host_programs([kernel.artifacts_dir])
 
 
+def test_more_blocks_than_cores_are_joined_per_core():
+    """2048^3 with 128x128x32 blocks: 16x16 blocks for 64 cores. JoinTTBlocks runs each core's 2x2
+    patch as one 256x256 block, so DRAM sees A and B once, not twice; its K steps add their
+    products onto the partial sums by L1 accumulation. A requested partition keeps the user's
+    blocks (each core then reads its own operands, four times the minimum) and gives the same
+    values up to the rounding of the wider steps."""
+    n = 2048
+    a, b = inputs((n, n), (n, n), seed=5)
+    func = matmul(n, n, n, 128, 128, 32, dtype="bfloat16")
+    kernel, c, totals = run(func, a, b)
+    assert kernel.plan["work_partition"]["grid"] == [8, 8]
+    assert totals["dram_read_bytes"] == 2 * n * n * 2 and totals["dram_write_bytes"] == n * n * 2
+    compute = kernel.get_kernel_source("compute")
+    assert "pack_reconfig_l1_acc(" in compute and "cb_wait_front(cb_C_local_partials, 64)" in compute
+    ref = a.astype(np.float32) @ b.astype(np.float32)
+    assert_close(c, ref, n)
+    check_kernels([kernel.artifacts_dir])
+
+    separate, c_separate, totals_separate = run(func, a, b, partition_strategy="block")
+    assert separate.plan["work_partition"]["grid"] == [16, 16]
+    assert totals_separate["dram_read_bytes"] > totals["dram_read_bytes"]
+    assert_close(c_separate, ref, n)
+
+
 @pytest.mark.parametrize("variant", [*VARIANTS, "shared_epilogue"])
 def test_variants_multicast_their_operands(variant):
     """transpose_A, transpose_B and the epilogues: 6 x 4 blocks on a 6 x 4 core grid, A and B
