@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tilelang_tt
+import tilelang_tt.language as T
 from tilelang_tt.release_check import check_kernels
 from tilelang_tt.release_check.host import check_host_programs
 
@@ -98,6 +99,41 @@ def test_more_blocks_than_cores_are_joined_per_core():
     assert separate.plan["work_partition"]["grid"] == [16, 16]
     assert totals_separate["dram_read_bytes"] > totals["dram_read_bytes"]
     assert_close(c_separate, ref, n)
+
+
+def bias_relu(M, N, K, block_M, block_N, block_K, dtype="bfloat16"):
+    """The reference GEMM with a bias copied per block and an element-wise epilogue on C_local."""
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), bias: T.Tensor((N,), dtype),
+             C: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_shared = T.alloc_shared((block_M, block_K), dtype)
+            B_shared = T.alloc_shared((block_K, block_N), dtype)
+            bias_local = T.alloc_fragment((block_N,), dtype)
+            C_local = T.alloc_fragment((block_M, block_N), "float")
+            T.copy(bias[bx * block_N], bias_local)
+            T.clear(C_local)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=3):
+                T.copy(A[by * block_M, k * block_K], A_shared)
+                T.copy(B[k * block_K, bx * block_N], B_shared)
+                T.gemm(A_shared, B_shared, C_local)
+            for i, j in T.Parallel(block_M, block_N):
+                C_local[i, j] = T.max(C_local[i, j] + bias_local[j], 0)
+            T.copy(C_local, C[by * block_M, bx * block_N])
+
+    return gemm
+
+
+def test_joined_blocks_keep_their_epilogue():
+    """Joining scales the epilogue's T.Parallel nest and the bias vector with the block."""
+    n = 2048
+    a, b = inputs((n, n), (n, n), seed=6)
+    bias = np.random.default_rng(7).standard_normal(n).astype(BF16)
+    kernel = tilelang_tt.compile(bias_relu(n, n, n, 128, 128, 32), out_idx=[-1])
+    c = kernel(a, b, bias)
+    assert kernel.plan["work_partition"]["grid"] == [8, 8]
+    ref = np.maximum(a.astype(np.float32) @ b.astype(np.float32) + bias.astype(np.float32), 0)
+    assert_close(c, ref, n)
 
 
 @pytest.mark.parametrize("variant", [*VARIANTS, "shared_epilogue"])

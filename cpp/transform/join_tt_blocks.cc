@@ -271,7 +271,8 @@ Joining joining(const Reader &reader, Axes &axes, const std::map<Axis, int> &fol
         std::vector<int64_t> &s = j.scale[b.get()];
         for (size_t d = 0; d < b->shape.size(); ++d) s.push_back(scale_of({b.get(), int(d)}));
     }
-    for (const Node *loop : loops) j.scale[loop] = {scale_of({loop, 0})};
+    for (const Node *loop : loops)
+        j.scale[loop] = {scale_of({static_cast<const ForNode *>(loop)->loop_var.get(), 0})};
     return j;
 }
 
