@@ -184,3 +184,39 @@ def test_falls_back_to_every_core_reading_its_own_operands(case):
     assert semaphores(kernel) == 0
     assert "multicast" not in kernel.get_kernel_source("reader")
     assert_close(c, a.astype(np.float32) @ b.astype(np.float32), K)
+
+
+def gemm_formats(M, N, K, block, tensor_dtype, trans_A):
+    """A GEMM whose tensors may be float32 copied into bfloat16 blocks, A transposed or not."""
+    @T.prim_func
+    def gemm(A: T.Tensor((K, M) if trans_A else (M, K), tensor_dtype), B: T.Tensor((K, N), tensor_dtype),
+             C: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_shared = T.alloc_shared((32, block) if trans_A else (block, 32), "bfloat16")
+            B_shared = T.alloc_shared((32, block), "bfloat16")
+            C_local = T.alloc_fragment((block, block), "float")
+            T.clear(C_local)
+            for k in T.Pipelined(T.ceildiv(K, 32), num_stages=3):
+                T.copy(A[k * 32, by * block] if trans_A else A[by * block, k * 32], A_shared)
+                T.copy(B[k * 32, bx * block], B_shared)
+                T.gemm(A_shared, B_shared, C_local, transpose_A=trans_A)
+            T.copy(C_local, C[by * block, bx * block])
+
+    return gemm
+
+
+@pytest.mark.parametrize("tensor_dtype,trans_A", [("float32", False), ("bfloat16", True)])
+def test_joined_blocks_of_converted_and_transposed_operands(tensor_dtype, trans_A):
+    """float32 tensors fill bfloat16 blocks through float32 pages (the join counts the wider
+    pages against L1); a transposed A joins along its own columns."""
+    n = 2048
+    rng = np.random.default_rng(8)
+    host = np.float32 if tensor_dtype == "float32" else BF16
+    a = rng.standard_normal((n, n)).astype(host)
+    b = rng.standard_normal((n, n)).astype(host)
+    kernel = tilelang_tt.compile(gemm_formats(n, n, n, 128, tensor_dtype, trans_A), out_idx=[-1])
+    c = kernel(a, b)
+    assert kernel.plan["work_partition"]["grid"] == [8, 8]
+    a32 = a.astype(BF16).astype(np.float32)
+    ref = (a32.T if trans_A else a32) @ b.astype(BF16).astype(np.float32)
+    assert_close(c, ref, n)

@@ -226,3 +226,20 @@ def test_a_thread_index_beyond_a_buffer_is_a_located_error():
         tilelang_tt.compile(naive_gemv(256, 512, 64, 128), out_idx=[-1])
     assert "reaches elements 0 to 127 of dimension 0 of B_shared" in str(info.value)
     assert info.value.line == _line("B_shared[tn, tk] = B[")
+
+
+def test_a_thread_binding_needs_a_constant_dimension_and_a_name_of_its_own():
+    with pytest.raises(ValidationError, match="the thread dimension: a constant 0, 1 or 2") as info:
+        @T.prim_func
+        def by_block(C: T.Tensor((64,), "float32")):
+            with T.Kernel(2, threads=64) as bx:
+                t = T.get_thread_binding(bx)  # a block variable as the dimension
+                C[t] = 1.0
+    assert info.value.line == _line("# a block variable as the dimension")
+
+    with pytest.raises(ValidationError, match="C already names a block variable or a tensor") as info:
+        @T.prim_func
+        def shadowing(C: T.Tensor((64,), "float32")):
+            with T.Kernel(1, threads=64) as bx:
+                C = T.get_thread_binding(0)  # the tensor's name
+    assert info.value.line == _line("# the tensor's name")

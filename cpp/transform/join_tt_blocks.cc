@@ -10,6 +10,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "transform/analysis.h"
+#include "transform/padding_value.h"
 #include "transform/tt_attrs.h"
 #include "transform/widen_tt_k_steps.h"
 
@@ -25,12 +26,6 @@ std::optional<int64_t> constant(const Expr &e) {
     int64_t v;
     if (!e.defined() || !as_const_int(fold_constants(e), &v)) return std::nullopt;
     return v;
-}
-
-/*! A bool argument of a tile op (a constant of the bool dtype). */
-bool flag(const Expr &e) {
-    const auto *imm = e.as<IntImmNode>();
-    return imm && imm->value != 0;
 }
 
 bool on_chip(const Buffer &b) {
@@ -101,6 +96,7 @@ public:
     std::set<const BufferNode *> accumulators;    ///< float32 gemm C operands
     std::set<const BufferNode *> operands;        ///< gemm A and B operands (the K loop's copies fill them)
     int64_t block_k = 0;                          ///< the gemms' K extent (the smallest)
+    std::map<const BufferNode *, int> element_bytes;  ///< per buffer filled from a global tensor: its CB's element size
     const ForNode *k_loop = nullptr;              ///< the loop around the gemms
 
 private:
@@ -150,10 +146,15 @@ private:
             const RegionNode *local = src_on_chip ? src : dst, *global = src_on_chip ? dst : src;
             if (!whole(local)) return void(fits_ = false);
             global_region(global, local);
+            // A CB holds the NoC's pages in the wider of the tensor's and the buffer's formats.
+            if (!src_on_chip) {
+                int &element = element_bytes[dst->buffer.get()];
+                element = std::max({element, src->buffer->dtype.bytes(), dst->buffer->dtype.bytes()});
+            }
         } else if (op == "tl.gemm") {
             const RegionNode *a = region(0), *b = region(1), *cc = region(2);
             if (!whole(a) || !whole(b) || !whole(cc)) return void(fits_ = false);
-            const int a_k = flag(c->args[3]) ? 0 : 1, b_k = flag(c->args[4]) ? 1 : 0;
+            const int a_k = flag_arg(c, 3) ? 0 : 1, b_k = flag_arg(c, 4) ? 1 : 0;
             axes.unite({a->buffer.get(), 1 - a_k}, {cc->buffer.get(), 0});
             axes.unite({b->buffer.get(), 1 - b_k}, {cc->buffer.get(), 1});
             axes.unite({a->buffer.get(), a_k}, {b->buffer.get(), b_k});
@@ -284,7 +285,10 @@ bool fits_l1(const Reader &reader, const Joining &j, const PassContext &ctx) {
     for (const Buffer &b : reader.buffers) {
         const int64_t bytes = bytes_of(b.get(), j.scale.at(b.get()));
         if (reader.accumulators.count(b.get())) accumulators += bytes;
-        else if (reader.operands.count(b.get())) operands += bytes;
+        else if (reader.operands.count(b.get())) {
+            auto page = reader.element_bytes.find(b.get());
+            operands += page == reader.element_bytes.end() ? bytes : bytes / b->dtype.bytes() * page->second;
+        }
         else others += bytes;
     }
     const int64_t block_k = reader.block_k;

@@ -371,7 +371,7 @@ class Parser(TensorViews, ReducerParsing, ExpressionParser):
         block_vars = [ir.Var(n, "int32", span=self.span(target)) for n in names]
         self.allocated_names = set()  # each launch is a program of its own CBs
         # SIMT code (T.get_thread_binding) is rewritten into the tile form it means (language/simt.py).
-        stmts = SimtBody(self, threads).rewrite(node.body) if binds_threads(self, node.body) else node.body
+        stmts = SimtBody(self, threads, names).rewrite(node.body) if binds_threads(self, node.body) else node.body
         self.kernel_depth += 1
         try:
             body = self.parse_block(stmts, node, dict(zip(names, block_vars)))

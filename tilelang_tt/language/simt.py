@@ -93,8 +93,9 @@ class _Substitute(ast.NodeTransformer):
 class SimtBody:
     """One T.Kernel body with thread bindings, and its rewriting."""
 
-    def __init__(self, parser, threads):
+    def __init__(self, parser, threads, block_names):
         self.parser = parser
+        self.block_names = set(block_names)  # the T.Kernel's block variables (bound after the rewrite)
         self.extents = list(threads) or [DEFAULT_THREADS]
         self.module = None  # the expression naming the language module, as the kernel writes it
         self.threads = {}  # bound thread index name -> its dimension of threads=
@@ -154,8 +155,12 @@ class SimtBody:
         target, call = stmt.targets[0], stmt.value
         if len(stmt.targets) != 1 or not isinstance(target, ast.Name):
             raise self.error(stmt, "bind one thread index per T.get_thread_binding: tn = T.get_thread_binding(0)")
-        if call.keywords or len(call.args) > 1:
-            raise self.error(call, "T.get_thread_binding takes one argument, the thread dimension (0, 1 or 2)")
+        if call.keywords or len(call.args) > 1 or (call.args and names_in(call.args[0]) & self.block_names):
+            raise self.error(call, "T.get_thread_binding takes one argument, the thread dimension: a constant 0, 1 "
+                             "or 2")
+        if target.id in self.block_names or self.parser.kernel_binding(target.id) is not None:
+            raise self.error(target, f"{target.id} already names a block variable or a tensor; give the thread index "
+                             "a name of its own")
         dim = self.parser.eval_python(call.args[0], "the thread dimension") if call.args else 0
         if isinstance(dim, bool) or not isinstance(dim, int) or not 0 <= dim < len(self.extents):
             raise self.error(call, f"T.get_thread_binding({dim!r}) names no thread dimension: threads= of this "
