@@ -24,6 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests_py"))
 
 import tilelang_tt  # noqa: E402
+import tilelang_tt.sim as sim  # noqa: E402
 from bench_gemm import HIFI4_CYCLES_PER_TILE  # noqa: E402
 from reference_kernels import convolution, convolution_reference  # noqa: E402
 
@@ -41,12 +42,12 @@ def report(n, hw, c, f, block_m, block_n, block_k):
     totals = stats["totals"]
     rows = -(-(n * hw * hw) // block_m) * block_m
     products = (rows // 32) * (f // 32) * (k * k * c // 32)
-    done = totals["tile_ops"].get("matmul_tiles", 0)
+    done = sim.matmul_products(totals["tile_ops"])
     if done != products or not np.isfinite(pcc) or pcc < 0.999:
         raise SystemExit(f"convolution: {done} of {products} tile products, PCC {pcc}: no measurement")
     minimum = (x.size + w.size + out.size) * 2
     moved = totals["dram_read_bytes"] + totals["dram_write_bytes"]
-    cores = {tuple(kr["core"]) for kr in stats["kernels"] if kr.get("tile_ops", {}).get("matmul_tiles", 0)}
+    cores = {tuple(kr["core"]) for kr in stats["kernels"] if sim.matmul_products(kr.get("tile_ops", {}))}
     peak = products * HIFI4_CYCLES_PER_TILE / len(cores)
     return {"input": [n, hw, hw, c], "weights": [k, k, c, f], "blocks": [block_m, block_n, block_k], "pcc": round(pcc, 6),
             "dram_bytes": moved, "dram_minimum_bytes": minimum, "dram_ratio": round(moved / minimum, 2),

@@ -36,7 +36,7 @@ def mcast_report(n):
     stats = result.stats
     ref = a.astype(np.float32) @ b.astype(np.float32)
     pcc = float(np.corrcoef(result["C"].astype(np.float32).ravel(), ref.ravel())[0, 1])
-    products = stats["totals"]["tile_ops"].get("matmul_tiles", 0)
+    products = sim.matmul_products(stats["totals"]["tile_ops"])
     if products != (n // 32) ** 3 or not pcc >= 0.999:
         sys.exit(f"hand-written multicast matmul: {products} tile products, PCC {pcc:.5f}: it did not compute the matmul")
     peak = (n // 32) ** 3 * bench_gemm.HIFI4_CYCLES_PER_TILE / 64

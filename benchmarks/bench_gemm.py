@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
 
 import tilelang_tt  # noqa: E402
+import tilelang_tt.sim as sim  # noqa: E402
 from gemm import matmul  # noqa: E402  (the @jit factory of examples/gemm.py)
 
 HIFI4_CYCLES_PER_TILE = 64
@@ -88,7 +89,7 @@ def gemm_report(n, dtype="bfloat16", partition_strategy=None, weights=None, bloc
     moved = stats["totals"]["dram_read_bytes"] + stats["totals"]["dram_write_bytes"]
     per_core = {}
     for k in stats["kernels"]:
-        ops = k.get("tile_ops", {}).get("matmul_tiles", 0)
+        ops = sim.matmul_products(k.get("tile_ops", {}))
         if ops:
             per_core[tuple(k["core"])] = per_core.get(tuple(k["core"]), 0) + ops
     cores = len(per_core)

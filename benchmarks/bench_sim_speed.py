@@ -25,6 +25,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples"))
 
 import tilelang_tt  # noqa: E402
+import tilelang_tt.sim as sim  # noqa: E402
 from gemm import matmul  # noqa: E402  (the @jit factory of examples/gemm.py)
 
 
@@ -47,7 +48,7 @@ def measure(n, repeat):
     b = rng.standard_normal((n, n)).astype(ml_dtypes.bfloat16)
     kernel(a, b)  # warm: JIT-compiled kernels cached, buffers allocated once
     sim_s, c = best_time(lambda: kernel(a, b), repeat)
-    products = sum(k.get("tile_ops", {}).get("matmul_tiles", 0) for k in kernel.stats()["kernels"])
+    products = sum(sim.matmul_products(k.get("tile_ops", {})) for k in kernel.stats()["kernels"])
     a32, b32 = a.astype(np.float32), b.astype(np.float32)
     numpy_s, ref = best_time(lambda: a32 @ b32, max(repeat, 5))
     pcc = float(np.corrcoef(c.astype(np.float32).ravel(), ref.ravel())[0, 1])

@@ -22,6 +22,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests_py"))
 
 import tilelang_tt  # noqa: E402
+import tilelang_tt.sim as sim  # noqa: E402
 from reference_kernels import matmul, matmul_splitk  # noqa: E402
 
 
@@ -34,7 +35,7 @@ def report(name, kernel, args, expected):
     moved = totals["dram_read_bytes"] + totals["dram_write_bytes"]
     if moved == 0 or not np.isfinite(pcc) or pcc < 0.9999:
         raise SystemExit(f"{name}: no valid measurement (DRAM bytes {moved}, PCC {pcc})")
-    cores = {tuple(k["core"]) for k in stats["kernels"] if k.get("tile_ops", {}).get("matmul_tiles", 0)}
+    cores = {tuple(k["core"]) for k in stats["kernels"] if sim.matmul_products(k.get("tile_ops", {}))}
     return {"kernel": name, "pcc": round(pcc, 6), "dram_read_bytes": totals["dram_read_bytes"],
             "dram_write_bytes": totals["dram_write_bytes"], "cores_with_matmuls": len(cores),
             "estimated_cycles": stats["roofline"]["estimated_cycles"], "bound": stats["roofline"].get("bound")}

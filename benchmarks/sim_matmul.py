@@ -182,7 +182,7 @@ def main():
         got = result["C"].astype(np.float32)
         pcc = np.corrcoef(got.ravel(), want.ravel())[0, 1]
         stats = result.stats
-        products = sum(k.get("tile_ops", {}).get("matmul_tiles", 0) for k in stats["kernels"])
+        products = sum(sim.matmul_products(k.get("tile_ops", {})) for k in stats["kernels"])
         if products != (args.size // 32) ** 3 or not pcc >= 0.999:
             sys.exit(f"run {run}: {products} tile products of the {(args.size // 32) ** 3} a {args.size}^3 matmul "
                      f"needs, PCC {pcc:.5f} vs NumPy: the program did not compute the matmul")

@@ -10,6 +10,7 @@ import pytest
 
 import tilelang_tt
 import tilelang_tt.language as T
+import tilelang_tt.sim as sim
 from tilelang_tt.release_check import check_kernels
 
 from test_elementwise import random
@@ -260,7 +261,7 @@ def matmuls_per_core(kernel):
     per_core = {}
     for instance in kernel.stats()["kernels"]:
         core = tuple(instance["core"])
-        per_core[core] = per_core.get(core, 0) + instance.get("tile_ops", {}).get("matmul_tiles", 0)
+        per_core[core] = per_core.get(core, 0) + sim.matmul_products(instance.get("tile_ops", {}))
     return per_core
 
 

@@ -45,7 +45,7 @@ def test_artifacts_sources_plan_and_stats():
     kernel = tilelang_tt.compile(matmul(64, 64, 64, 32, 32, 32), out_idx=[-1])
     names = set(os.listdir(kernel.artifacts_dir))
     assert {"reader.cpp", "compute.cpp", "writer.cpp", "main.cpp", "CMakeLists.txt", "tt.plan.json"} <= names
-    assert "matmul_tiles" in kernel.get_kernel_source("compute")
+    assert "matmul_block" in kernel.get_kernel_source("compute")
     assert "void kernel_main()" in kernel.get_kernel_source("reader")
     assert kernel.plan["device"] == "n150"
     with pytest.raises(ValidationError, match="has not run yet"):

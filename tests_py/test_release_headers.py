@@ -109,10 +109,10 @@ def small_program():
 
 # (kernel, replaced text, replacement, text appended, what the error must say)
 BROKEN_KERNELS = {
-    "six-argument matmul_tiles": (
-        "compute.cpp", "matmul_tiles(cb_A_shared, cb_B_shared, 0, 0, 0)",
-        "matmul_tiles(cb_A_shared, cb_B_shared, 0, 0, 0, false)", "",
-        ["compute.cpp:", "too many arguments to function", "matmul_tiles"]),
+    "eleven-argument matmul_block": (
+        "compute.cpp", "matmul_block(cb_A_shared, cb_B_shared, 0, 0, 0, 0, 1, 1, 1)",
+        "matmul_block(cb_A_shared, cb_B_shared, 0, 0, 0, 0, 1, 1, 1, 1, false)", "",
+        ["compute.cpp:", "too many arguments to function", "matmul_block"]),
     "undeclared call": (
         "reader.cpp", "noc_async_read_barrier();",
         "noc_async_read_barrier();\n            noc_async_read_tile_bulk(0);", "",

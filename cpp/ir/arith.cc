@@ -247,4 +247,17 @@ std::optional<AffineForm> affine_form(const Expr &e) {
     return std::nullopt;
 }
 
+std::optional<int64_t> folded_int(const Expr &e) {
+    int64_t v;
+    if (!e.defined() || !as_const_int(fold_constants(e), &v)) return std::nullopt;
+    return v;
+}
+
+int64_t largest_divisor_at_most(int64_t n, int64_t limit) {
+    for (int64_t d = std::min(n, limit); d > 1; --d) {
+        if (n % d == 0) return d;
+    }
+    return 1;
+}
+
 }  // namespace tt::ir

@@ -24,6 +24,13 @@ Expr convert(Expr value, DataType dtype, Span span = Span());
  *  bottom-up. The result is equal in value to the input. */
 Expr fold_constants(const Expr &e);
 
+/*! \brief The value of e when it folds to an integer constant, else nullopt (also for an
+ *  undefined e). */
+std::optional<int64_t> folded_int(const Expr &e);
+
+/*! \brief The largest divisor of n that is at most limit (1 when none is larger than 1). */
+int64_t largest_divisor_at_most(int64_t n, int64_t limit);
+
 /*! \brief An integer expression as sum(coef[v] * v) + offset over its variables. */
 struct AffineForm {
     std::map<const VarNode *, int64_t> coef;

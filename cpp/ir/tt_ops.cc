@@ -177,6 +177,15 @@ void register_compute() {
                {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("in0_tile_index"), int_arg("in1_tile_index"),
                 int_arg("dst_index")},
                "DST[dst_index] += in0[in0_tile_index] x in1[in1_tile_index] (in1 transposed per init)");
+    compute_op(matmul, "mm_block_init_short",
+               {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("transpose"), int_arg("ct_dim"), int_arg("rt_dim"),
+                int_arg("kt_dim")},
+               "re-init the unpacker and math for matmul_block calls of ct_dim x rt_dim output tiles, kt_dim deep");
+    compute_op(matmul, "matmul_block",
+               {int_arg("in0_cb"), int_arg("in1_cb"), int_arg("in0_tile_index"), int_arg("in1_tile_index"),
+                int_arg("dst_index"), int_arg("transpose"), int_arg("ct_dim"), int_arg("rt_dim"), int_arg("kt_dim")},
+               "DST[dst_index + r * ct_dim + c] += in0[in0_tile_index + r * kt_dim] x in1[in1_tile_index + c] for "
+               "r < rt_dim, c < ct_dim; each in0 (or in1) tile is unpacked once for its row (column)");
     compute_op(regs, "tile_regs_acquire", {}, "MATH: take DST (zeroed)");
     compute_op(regs, "tile_regs_commit", {}, "MATH: hand DST to PACK");
     compute_op(regs, "tile_regs_wait", {}, "PACK: wait for MATH's commit");

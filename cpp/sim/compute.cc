@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "sim/compute_detail.h"
@@ -287,11 +288,17 @@ void hw_startup(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc) {
     ++current_kernel().stats.tile_ops["init.hw_startup"];
 }
 
-void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, Loc loc) {
+void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, uint32_t ct_dim, uint32_t rt_dim,
+                 uint32_t kt_dim, Loc loc) {
     ComputeState &cs = compute_state("mm_init", loc);
+    if (ct_dim == 0 || rt_dim == 0 || kt_dim == 0)
+        fail("mm_block_init", loc, "ct_dim, rt_dim and kt_dim are tile counts of at least 1");
     if (out_cb >= 0) hw_startup(in0_cb, in1_cb, static_cast<uint32_t>(out_cb), loc);
     start_math(cs, Math::Matmul);
     cs.matmul_transpose = transpose;
+    cs.matmul_ct = ct_dim;
+    cs.matmul_rt = rt_dim;
+    cs.matmul_kt = kt_dim;
     cs.reduce_active = false;
     ++current_kernel().stats.tile_ops["init.matmul"];
 }
@@ -363,6 +370,11 @@ void pack_l1_accumulate(bool enable, Loc loc) {
 void matmul_tiles(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t in1_tile, uint32_t dst, Loc loc) {
     ComputeState &cs = compute_state("matmul_tiles", loc);
     require_init(cs, Math::Matmul, "matmul_tiles", "mm_init or mm_init_short", loc);
+    // The init's block sets the unpacker's and the math engine's loop counts.
+    if (cs.matmul_ct != 1 || cs.matmul_rt != 1)
+        fail("matmul_tiles", loc,
+             "the matmul was initialised for " + std::to_string(cs.matmul_rt) + " x " + std::to_string(cs.matmul_ct) +
+                 " output tiles per call (mm_block_init); call mm_init_short before matmul_tiles");
     require_math(cs, dst, "matmul_tiles", loc);
     // in0 feeds srcB and in1 srcA; the multipliers see each at its source's fidelity.
     const Tile &a = read_operand(cs, in0_cb, in0_tile, fidelity_bits(false), false, "matmul_tiles", loc);
@@ -377,6 +389,13 @@ void matmul_block(uint32_t in0_cb, uint32_t in1_cb, uint32_t in0_tile, uint32_t 
                   bool transpose_b, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, Loc loc) {
     ComputeState &cs = compute_state("matmul_block", loc);
     require_init(cs, Math::Matmul, "matmul_block", "mm_block_init or mm_block_init_short", loc);
+    if (ct_dim != cs.matmul_ct || rt_dim != cs.matmul_rt || kt_dim != cs.matmul_kt)
+        fail("matmul_block", loc,
+             "ct_dim " + std::to_string(ct_dim) + ", rt_dim " + std::to_string(rt_dim) + ", kt_dim " +
+                 std::to_string(kt_dim) + " differ from the init's " + std::to_string(cs.matmul_ct) + ", " +
+                 std::to_string(cs.matmul_rt) + ", " + std::to_string(cs.matmul_kt) +
+                 "; the init configures the unpacker's and the math engine's loops for one block shape, so call "
+                 "mm_block_init_short with this call's dimensions first");
     require_math(cs, dst + rt_dim * ct_dim - 1, "matmul_block", loc);
     const bool transposed = transpose_b || cs.matmul_transpose;
     const int cycles = current_run().device->spec.matmul_cycles_per_tile(current_kernel().spec->fidelity);

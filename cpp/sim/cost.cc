@@ -40,9 +40,7 @@ size_t sections(const KernelInstance &k) {
 void math_op(uint32_t unpack_a, uint32_t unpack_b, double math_cycles) {
     KernelInstance &k = current_kernel();
     const tt::target::CostNumbers &n = numbers();
-    // Both unpackers run at once, but together they get fewer L1 ports than twice one's.
-    const double unpack = std::max({unpack_a / n.unpack_bytes_per_cycle, unpack_b / n.unpack_bytes_per_cycle,
-                                    (unpack_a + unpack_b) / n.unpack_pair_bytes_per_cycle});
+    const double unpack = n.unpack_cycles(unpack_a, unpack_b);
     CostClock &c = k.cost;
     c.unpack += unpack;
     // The FPU starts once its source registers hold the op's operands.

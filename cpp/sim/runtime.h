@@ -218,6 +218,9 @@ struct ComputeState {
     std::vector<bool> dst_written;
     Math math = Math::None;
     bool matmul_transpose = false;
+    /// The output block (ct_dim x rt_dim tiles, kt_dim deep) the matmul init configured the
+    /// unpacker's and the math engine's loops for: 1 x 1 x 1 for matmul_tiles.
+    uint32_t matmul_ct = 1, matmul_rt = 1, matmul_kt = 1;
     bool copy_transpose = false;
     BinaryOp binary_op = BinaryOp::Add;
     Broadcast binary_bcast = Broadcast::None;

@@ -184,6 +184,11 @@ int DeviceSpec::dst_tiles(bool fp32_dest_acc_en, bool dst_full_sync_en) const {
     return tiles;
 }
 
+double CostNumbers::unpack_cycles(double srca_bytes, double srcb_bytes) const {
+    return std::max({srca_bytes / unpack_bytes_per_cycle, srcb_bytes / unpack_bytes_per_cycle,
+                     (srca_bytes + srcb_bytes) / unpack_pair_bytes_per_cycle});
+}
+
 int DeviceSpec::matmul_cycles_per_tile(MathFidelity fidelity) const {
     // 8x16 x 16x16 per cycle per fidelity pass: a 32x32x32 tile is 16 cycles per pass.
     const int passes = fidelity == MathFidelity::LoFi ? 1 : static_cast<int>(fidelity);

@@ -41,6 +41,9 @@ struct CostNumbers {
         int barrier_cycles;  ///< the round trip a barrier waits for after the last transaction
     } noc;
     double dram_efficiency;  ///< measured fraction of the DRAM's peak bandwidth the chip reaches
+    /*! Cycles to unpack `srca_bytes` into srcA and `srcb_bytes` into srcB: the two unpackers run at
+     *  once but share L1's read ports. */
+    double unpack_cycles(double srca_bytes, double srcb_bytes) const;
 };
 
 /*! \brief Everything the compiler and the simulator need to know about one card (one chip of it). */

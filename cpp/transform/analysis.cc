@@ -48,7 +48,7 @@ public:
 
 protected:
     void visit(const AllocateNode *op) override {
-        if (op->buffer->scope == MemoryScope::Shared || op->buffer->scope == MemoryScope::Fragment) {
+        if (is_on_chip(op->buffer)) {
             index_[op->buffer.get()] = flow_.on_chip.size();
             OnChipFlow flow;
             flow.buffer = op->buffer;
@@ -193,6 +193,19 @@ private:
 };
 
 }  // namespace
+
+bool is_on_chip(const Buffer &buffer) {
+    return buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
+}
+
+bool covers_whole(const RegionNode *region) {
+    for (size_t d = 0; d < region->ranges.size(); ++d) {
+        if (folded_int(region->ranges[d].min) != 0 ||
+            folded_int(region->ranges[d].extent) != folded_int(region->buffer->shape[d]))
+            return false;
+    }
+    return true;
+}
 
 std::vector<int> spanned_axes(const RegionNode *region) {
     std::vector<int> axes;

@@ -22,6 +22,13 @@ const ir::KernelLaunchNode *find_kernel_launch(const ir::PrimFunc &func);
  *  extent when one is not a compile-time constant. */
 std::vector<int64_t> launch_grid(const ir::PrimFunc &func);
 
+/*! \brief Whether the buffer is on-chip (shared or fragment): a circular buffer of tiles. */
+bool is_on_chip(const ir::Buffer &buffer);
+
+/*! \brief Whether the region is the whole of its buffer: every start folds to 0 and every extent
+ *  to the buffer's (constant) extent. */
+bool covers_whole(const ir::RegionNode *region);
+
 /*! \brief The dimensions of a region whose extent is not the constant 1: the axes a copy moves a
  *  block (or vector) of. */
 std::vector<int> spanned_axes(const ir::RegionNode *region);

@@ -8,6 +8,7 @@
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
+#include "transform/analysis.h"
 
 namespace tt::transform {
 
@@ -16,7 +17,7 @@ namespace {
 using namespace ir;
 
 bool float32_tiles(const Buffer &b, size_t rank) {
-    const bool onchip = b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment;
+    const bool onchip = is_on_chip(b);
     return onchip && b->dtype == DataType::float32() && b->shape.size() == rank;
 }
 

@@ -22,10 +22,6 @@ using namespace ir;
 
 constexpr int64_t kTileRows = 32;
 
-bool is_on_chip(const Buffer &b) {
-    return b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment;
-}
-
 int64_t const_extent(const Expr &e) {
     int64_t value = -1;
     as_const_int(fold_constants(e), &value);

@@ -30,13 +30,15 @@
  *    T.gemm (M of A and C, N of B and C, K of A and B) and T.Parallel indices each follow at
  *    most one block variable with one stride, equal to their extent; a gemm's K and a
  *    reduction's reduced dimension follow none.
- *  Both block variables must be followed (a GEMM's M and N). Chooses: factors fx | gx and fy | gy
- *  with the most blocks per joined block (then the squarest joined block), such that the busiest core runs no more of
- *  the original blocks than before (ceil(joined / cores) * fx * fy <= ceil(blocks / cores)), and
- *  the joined buffers fit L1 with each K step at least 64 elements deep: the float32 gemm
- *  accumulators once, the other non-operand buffers twice, the operand blocks (the buffers the K
- *  loop's copies fill) at max(block_K, 64) of K in two stages within
- *  operand_l1_room (widen_tt_k_steps.h). When only fx = fy = 1 qualifies, nothing changes.
+ *  Both block variables must be followed (a GEMM's M and N). Chooses, among factors fx | gx and
+ *  fy | gy whose joined buffers fit L1 with each K step at least 64 elements deep (the float32
+ *  gemm accumulators once, the other non-operand buffers twice, the operand blocks, the buffers
+ *  the K loop's copies fill, at max(block_K, 64) of K in two stages within operand_l1_room,
+ *  widen_tt_k_steps.h) and the unjoined blocks: the fastest by the device's cost numbers (the
+ *  busiest of the busiest core's matrix engine, the chip's DRAM and one core's NoC reads, with
+ *  the multicast TTTilesToCoreMap's rule gives the joined grid, multicast_patches), then the
+ *  fewest DRAM bytes, the most blocks per joined block, the squarest joined block. When the
+ *  unjoined blocks win, nothing changes.
  *  Guarantees: the grid is (gx / fx, gy / fy); every dimension following bx (by) is fx (fy) times
  *  larger, buffers keep their names, and each region start `bx * c + rest` becomes
  *  `bx * (fx * c) + rest`; everything else is unchanged. Never an error: a kernel outside the

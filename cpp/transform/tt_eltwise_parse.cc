@@ -7,6 +7,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/analysis.h"
 #include "transform/tt_tile_elementwise.h"
 #include "transform/tt_tile_ops.h"
 
@@ -107,7 +108,7 @@ private:
                         "use float16, bfloat16 or float32 buffers, or for a mask an 8- or 16-bit integer dtype "
                         "(uint8, int8, uint16, int16), whose values floats hold exactly");
         }
-        const bool onchip = buffer->scope == MemoryScope::Shared || buffer->scope == MemoryScope::Fragment;
+        const bool onchip = is_on_chip(buffer);
         auto extent_is = [&](size_t dim, int64_t want) {
             int64_t extent;
             return as_const_int(buffer->shape[dim], &extent) && extent == want;

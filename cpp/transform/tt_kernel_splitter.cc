@@ -11,6 +11,7 @@
 #include "ir/printer.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_gather_loads.h"
+#include "transform/tt_gemm_delivery.h"
 #include "transform/tt_loop_values.h"
 #include "transform/tt_masked_loads.h"
 #include "transform/tt_tile_dataflow.h"
@@ -131,6 +132,13 @@ private:
             } else if (s->kind == NodeKind::Evaluate) {
                 unsupported(s->span, "evaluating " + to_text(static_cast<const EvaluateNode *>(s.get())->value),
                             "only tile operations are evaluated inside a kernel", "remove the expression");
+            } else if (std::optional<GemmDelivery> delivery = find_delivery(stmts, i)) {
+                const ForNode *k_loop = s.as<ForNode>();
+                const Expr last =
+                    fold_constants(AddNode::make(k_loop->min, SubNode::make(trip_count(k_loop), make_int(1))));
+                ops_.plan_delivery(delivery->accumulator, delivery->global, EQNode::make(k_loop->loop_var, last));
+                out.append(lower(s));
+                ops_.end_delivery();
             } else {
                 out.append(lower(s));
             }
@@ -216,8 +224,11 @@ private:
             out.append(stamped(fused_update, epilogue->span));
             *fused = true;
         }
+        // Packed where the writer drains it when its copy out follows (tt_gemm_delivery.h).
+        const CircularBuffer *drain = ops_.planned_delivery(acc);
+        if (drain) ops_.mark_delivered(acc);
         RoleStmts pack;
-        pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(target));
+        pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(drain ? *drain : target));
         out.append(stamped(pack, op->span));
         return out;
     }
@@ -249,6 +260,16 @@ private:
         return pops;
     }
 
+    // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
+    // argument, so the kernel serves every K.
+    Expr trip_count(const ForNode *op) {
+        int64_t trips;
+        auto formula = op->annotations.find(attr::TT_DYNAMIC_EXTENT);
+        if (!as_const_int(fold_constants(op->extent), &trips)) return op->extent;
+        return ctx_.runtime_constant(op->loop_var->name + "_trip_count", trips,
+                                     formula == op->annotations.end() ? Json() : formula->second);
+    }
+
     RoleStmts lower_loop(const ForNode *op) {
         // Every value the loop finds holding tiles gets the loop's mark; one its body rewrites
         // comes out without it (tt_loop_values.h).
@@ -272,14 +293,7 @@ private:
         ctx_.values() = exit;
         for (const Buffer &buffer : loop.carried) ctx_.value(buffer).carried = true;
         const auto &accumulated = loop.accumulated;
-        // A constant trip count follows from the tensor shapes (T.ceildiv(K, block_K)): a runtime
-        // argument, so the kernel serves every K.
-        int64_t trip_count;
-        auto formula = op->annotations.find(attr::TT_DYNAMIC_EXTENT);
-        Expr extent = as_const_int(fold_constants(op->extent), &trip_count)
-                          ? ctx_.runtime_constant(op->loop_var->name + "_trip_count", trip_count,
-                                                  formula == op->annotations.end() ? Json() : formula->second)
-                          : op->extent;
+        Expr extent = trip_count(op);
         // A trip count known only at run time may be zero: the values the loop accumulates are then
         // still their constants, whose tiles compute writes after it. The count is named once for
         // the loop and that test.

@@ -81,10 +81,6 @@ int64_t const_extent(const Expr &e, const std::string &what, const Span &span) {
     return v;
 }
 
-bool is_onchip(const Buffer &b) {
-    return b->scope == MemoryScope::Shared || b->scope == MemoryScope::Fragment;
-}
-
 // The tile layout of every 1-D on-chip buffer, from how the kernel uses it (VectorLayout): indexed
 // by the row variable of a 2-D T.Parallel nest or written by a reduction along dim 1, a Column;
 // by the column variable or a reduction along dim 0, a Row; buffers a 1-D nest or an on-chip copy
@@ -94,7 +90,7 @@ std::map<const BufferNode *, VectorLayout> vector_layouts(const PrimFunc &func) 
     std::map<const BufferNode *, Span> where;
     std::vector<std::vector<const BufferNode *>> ties;
     auto note = [&](const Buffer &b, VectorLayout l, const Span &span) {
-        if (!is_onchip(b) || b->shape.size() != 1) return;
+        if (!is_on_chip(b) || b->shape.size() != 1) return;
         auto [it, fresh] = layout.emplace(b.get(), l);
         if (!fresh && it->second != l) {
             TT_USER_ERROR(Validation, span)
@@ -175,13 +171,12 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
         grid_ = launch_grid(func);
     }
     const auto vectors = vector_layouts(func);
-    auto onchip = is_onchip;
     auto note_compute_read = [&](const Expr &region) {
         const auto *r = region.as<RegionNode>();
-        if (r && onchip(r->buffer)) compute_reads_.insert(r->buffer.get());
+        if (r && is_on_chip(r->buffer)) compute_reads_.insert(r->buffer.get());
     };
     post_order_visit(func->body, [&](const Node *n) {
-        if (n->kind == NodeKind::BufferLoad && onchip(static_cast<const BufferLoadNode *>(n)->buffer)) {
+        if (n->kind == NodeKind::BufferLoad && is_on_chip(static_cast<const BufferLoadNode *>(n)->buffer)) {
             compute_reads_.insert(static_cast<const BufferLoadNode *>(n)->buffer.get());
         }
         if (n->kind == NodeKind::Call) {
@@ -194,7 +189,7 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
             }
             if (op == "tl.reduce") note_compute_read(call->args[0]);
             const auto *dst = op == "tl.copy" ? call->args[1].as<RegionNode>() : nullptr;
-            if (dst && onchip(dst->buffer)) note_compute_read(call->args[0]);
+            if (dst && is_on_chip(dst->buffer)) note_compute_read(call->args[0]);
         }
         if (n->kind != NodeKind::Allocate) return;
         const Buffer &b = static_cast<const AllocateNode *>(n)->buffer;

@@ -150,13 +150,6 @@ private:
     int drained_ = 0;
 };
 
-int64_t largest_divisor_within(int64_t n, int64_t limit) {
-    for (int64_t d = std::min(n, limit); d > 1; --d) {
-        if (n % d == 0) return d;
-    }
-    return 1;
-}
-
 /*! Whether anything outside the scheme's conditions rules it out (see tt_multicast.h). */
 bool scheme_applies(const PrimFunc &func, const WorkPartition &balanced, const PassContext &ctx) {
     // A third dimension of extent 1 (one batch) leaves the grid two-dimensional.
@@ -171,6 +164,27 @@ bool scheme_applies(const PrimFunc &func, const WorkPartition &balanced, const P
 }
 
 }  // namespace
+
+std::optional<MulticastPlan> multicast_patches(int64_t gx, int64_t gy, int64_t cores, const CoreGrid &core_grid,
+                                               bool rows_only) {
+    MulticastPlan plan;
+    plan.cols = static_cast<int>(largest_divisor_at_most(gx, core_grid.x));
+    plan.rows = static_cast<int>(largest_divisor_at_most(gy, core_grid.y));
+    if (rows_only) {
+        // Only rows share: the longest row the core count allows reads the shared tensors fewest
+        // times; one longer than the grid's width folds onto whole physical rows.
+        for (int64_t cols = std::min<int64_t>(gx, cores); cols > plan.cols; --cols) {
+            const int64_t rows = cores / cols;
+            if (gx % cols || cores % cols || gy % rows || cols % core_grid.x) continue;
+            plan.cols = static_cast<int>(cols);
+            plan.rows = static_cast<int>(rows);
+            plan.row_span = static_cast<int>(cols / core_grid.x);
+            break;
+        }
+    }
+    if (plan.cols * plan.rows != cores || plan.cols * plan.rows < 2) return std::nullopt;
+    return plan;
+}
 
 std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const PrimFunc &func,
                                                                        const WorkPartition &balanced,
@@ -189,22 +203,9 @@ std::optional<std::pair<MulticastPlan, WorkPartition>> plan_multicast(const Prim
     }
     const bool rows_only = !shareable.empty() &&
                            std::all_of(shareable.begin(), shareable.end(), [](const auto &s) { return s.second; });
-    MulticastPlan plan;
-    plan.cols = static_cast<int>(largest_divisor_within(gx, core_grid.x));
-    plan.rows = static_cast<int>(largest_divisor_within(gy, core_grid.y));
-    if (rows_only) {
-        // Only rows share: the longest row the core count allows reads the shared tensors fewest
-        // times; one longer than the grid's width folds onto whole physical rows.
-        for (int64_t cols = std::min<int64_t>(gx, balanced.num_cores); cols > plan.cols; --cols) {
-            const int64_t rows = balanced.num_cores / cols;
-            if (gx % cols || balanced.num_cores % cols || gy % rows || cols % core_grid.x) continue;
-            plan.cols = static_cast<int>(cols);
-            plan.rows = static_cast<int>(rows);
-            plan.row_span = static_cast<int>(cols / core_grid.x);
-            break;
-        }
-    }
-    if (plan.cols * plan.rows != balanced.num_cores || plan.cols * plan.rows < 2) return std::nullopt;
+    std::optional<MulticastPlan> patches = multicast_patches(gx, gy, balanced.num_cores, core_grid, rows_only);
+    if (!patches) return std::nullopt;
+    MulticastPlan plan = *patches;
     std::set<std::string> chosen;
     for (const auto &[buffer, along_row] : shareable) {
         if ((along_row ? plan.cols : plan.rows) >= 2) chosen.insert(buffer);

@@ -44,6 +44,13 @@
 
 namespace tt::transform {
 
+/*! \brief The scheme's core patches (cols, rows and row_span of a MulticastPlan without operands)
+ *  for a gx x gy launch grid on `cores` cores, the balanced partition's count: cols (rows) the
+ *  largest divisor of gx (gy) within the core grid; when only rows share (`rows_only`), the longest
+ *  rows the count allows. nullopt when they would use fewer than `cores` cores, or one. */
+std::optional<MulticastPlan> multicast_patches(int64_t gx, int64_t gy, int64_t cores, const CoreGrid &core_grid,
+                                               bool rows_only);
+
 /*! \brief The multicast plan and its partition for `func` (a TileLang-level function after
  *  InferTTLayout), or nullopt when the scheme does not apply; `balanced` is the partition
  *  TTTilesToCoreMap would use otherwise. */

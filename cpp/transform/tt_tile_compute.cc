@@ -19,6 +19,11 @@ Expr linear(const Expr &outer, int64_t stride, const Expr &inner) {
     return fold_constants(AddNode::make(MulNode::make(outer, make_int(stride)), inner));
 }
 
+// The statements as one, or none when there are none.
+Stmt seq_or_none(std::vector<Stmt> stmts) {
+    return stmts.empty() ? Stmt() : seq(std::move(stmts));
+}
+
 // For each DST slot t < count: body(t).
 Stmt for_each_dst_tile(int64_t count, const std::function<Stmt(const Expr &)> &body) {
     return tile_loop("dst_index", count, body);
@@ -68,8 +73,7 @@ std::vector<Stmt> start_accumulator(const CircularBuffer &acc, const TileValue &
     if (c.kind != TileValue::Full) return fill;
     Stmt reload = seq(copy_into_dst(acc, count));
     if (!c.constant_if) return {reload};
-    Stmt constant = fill.empty() ? Stmt() : seq(fill);
-    return {IfThenElseNode::make(NotNode::make(c.constant_if), reload, constant)};
+    return {IfThenElseNode::make(NotNode::make(c.constant_if), reload, seq_or_none(fill))};
 }
 
 // Before a K step that adds onto C's partial sums in L1: their pages are popped, so the packer's
@@ -80,25 +84,44 @@ std::vector<Stmt> release_partials(const CircularBuffer &acc, const TileValue &c
                     tt_call("cb_pop_front", {cb_of(acc), make_int(count)})});
     if (!c.constant_if) return {pop};
     std::vector<Stmt> fill = fill_dst(c.constant, count);
-    return {IfThenElseNode::make(NotNode::make(c.constant_if), pop, fill.empty() ? Stmt() : seq(fill))};
+    return {IfThenElseNode::make(NotNode::make(c.constant_if), pop, seq_or_none(fill))};
 }
 
 // DST[i * w + j] += sum over the K block of A[row, kt] x op(B)[kt, col] for the h x w tiles of
-// the subblock at tile (sm * h, sn * w) of C.
+// the subblock at tile (sm * h, sn * w) of C. One matmul_block per K tile unpacks each A tile once
+// per row of the subblock; its B tiles of one K row must be adjacent, so a transposed B (stored
+// N x K) takes one matmul_tiles per product.
 Stmt matmul_subblock(const GemmTiles &g, const Expr &sm, const Expr &sn, int64_t h, int64_t w) {
     Expr a = cb_of(*g.a), b = cb_of(*g.b);
-    return seq({tt_call("reconfig_data_format", {b, a}),  // matmul unpacks in1 to srcA, in0 to srcB
-                tt_call("mm_init_short", {a, b, make_int(g.transpose_b ? 1 : 0)}),
+    Stmt reconfig = tt_call("reconfig_data_format", {b, a});  // matmul unpacks in1 to srcA, in0 to srcB
+    if (!g.transpose_b) {
+        Expr ct = make_int(w), rt = make_int(h), kt_dim = make_int(g.k);
+        return seq({reconfig, tt_call("mm_block_init_short", {a, b, make_int(0), ct, rt, kt_dim}),
+                    tile_loop("kt", g.k, [&](const Expr &kt) {
+                        Expr a_tile = linear(linear(sm, h, make_int(0)), g.k, kt);
+                        Expr b_tile = linear(kt, g.n, linear(sn, w, make_int(0)));
+                        return tt_call("matmul_block", {a, b, a_tile, b_tile, make_int(0), make_int(0), ct, rt, kt_dim});
+                    })});
+    }
+    return seq({reconfig, tt_call("mm_init_short", {a, b, make_int(1)}),
                 tile_loop("kt", g.k, [&](const Expr &kt) {
                     return tile_loop("row", h, [&](const Expr &i) {
                         return tile_loop("col", w, [&](const Expr &j) {
                             Expr row = linear(sm, h, i), col = linear(sn, w, j);
-                            Expr a_tile = linear(row, g.k, kt);
-                            Expr b_tile = g.transpose_b ? linear(col, g.k, kt) : linear(kt, g.n, col);
-                            return tt_call("matmul_tiles", {a, b, a_tile, b_tile, linear(i, w, j)});
+                            return tt_call("matmul_tiles",
+                                           {a, b, linear(row, g.k, kt), linear(col, g.k, kt), linear(i, w, j)});
                         });
                     });
                 })});
+}
+
+// Cycles the unpackers spend on one K tile of an h x w subblock, as matmul_subblock issues it:
+// matmul_block keeps one operand's tile in its source register along the block's longer side.
+double subblock_unpack_cycles(const GemmTiles &g, int64_t h, int64_t w, const target::CostNumbers &cost) {
+    const double in0 = g.a->config.page_size, in1 = g.b->config.page_size;  // in1 feeds srcA
+    if (g.transpose_b) return double(h * w) * cost.unpack_cycles(in1, in0);
+    if (w >= h) return double(h) * (cost.unpack_cycles(in1, in0) + double(w - 1) * cost.unpack_cycles(in1, 0));
+    return double(w) * (cost.unpack_cycles(in1, in0) + double(h - 1) * cost.unpack_cycles(0, in0));
 }
 
 Stmt wait_inputs(const GemmTiles &g) {
@@ -113,28 +136,27 @@ Stmt pop_staging(const GemmTiles &g) {
 
 }  // namespace
 
-int64_t largest_divisor_at_most(int64_t n, int64_t limit) {
-    for (int64_t d = std::min(n, limit); d > 1; --d) {
-        if (n % d == 0) return d;
-    }
-    return 1;
-}
-
 Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, int dst_tiles) {
     TT_ICHECK(order.group_tiles() <= dst_tiles) << "subblock of " << order.group_tiles() << " tiles exceeds DST";
     const int64_t h = order.group_rows, w = order.group_cols, subblock = order.group_tiles();
     Stmt per_subblock = tile_loop("subblock_row", order.groups_down(), [&](const Expr &sm) {
         return tile_loop("subblock_col", order.groups_across(), [&](const Expr &sn) {
-            std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
             const bool accumulate = g.l1_accumulate && c.kind == TileValue::Full;
-            for (Stmt &s : accumulate ? release_partials(*g.c, c, subblock) : start_accumulator(*g.c, c, subblock))
-                body.push_back(s);
-            body.push_back(matmul_subblock(g, sm, sn, h, w));
+            Stmt start = seq_or_none(start_accumulator(*g.c, c, subblock));
+            Stmt step_start = accumulate ? seq_or_none(release_partials(*g.c, c, subblock)) : start;
             // Adding onto the partial sums from the first step that has them.
             const Expr onto = !accumulate      ? Expr()
                              : c.constant_if ? SelectNode::make(c.constant_if, make_int(0), make_int(1))
                                              : make_int(1);
-            for (Stmt &s : emit_pack(g.packed ? *g.packed : *g.c, subblock, 1, onto)) body.push_back(s);
+            Stmt step_pack = seq(emit_pack(g.packed ? *g.packed : *g.c, subblock, 1, onto));
+            std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
+            const bool delivers = g.deliver && c.kind == TileValue::Full;
+            if (delivers && !accumulate) body.push_back(start);
+            else if (delivers) body.push_back(IfThenElseNode::make(g.last, start, step_start));
+            else body.push_back(step_start);
+            body.push_back(matmul_subblock(g, sm, sn, h, w));
+            body.push_back(delivers ? IfThenElseNode::make(g.last, seq(emit_pack(*g.deliver, subblock)), step_pack)
+                                    : step_pack);
             return seq(body);
         });
     });
@@ -146,12 +168,11 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
 bool packer_accumulation_pays(const GemmTiles &g, const TileOrder &order, const target::DeviceSpec &device,
                               target::MathFidelity fidelity) {
     const target::CostNumbers &cost = device.cost;
-    const double a = g.a->config.page_size, b = g.b->config.page_size, partial = g.c->config.page_size;
+    const double partial = g.c->config.page_size;
     const double products = double(order.group_tiles()) * g.k, tiles = double(order.group_tiles());
-    // One subblock's K step: every matmul_tiles unpacks an A and a B tile (both unpackers, sharing
-    // L1 ports) and multiplies them; the reload adds an unpack and an FPU move per partial tile.
-    const double operands = products * std::max({a / cost.unpack_bytes_per_cycle, b / cost.unpack_bytes_per_cycle,
-                                                 (a + b) / cost.unpack_pair_bytes_per_cycle});
+    // One subblock's K step: the operands' unpacks and the products; the reload adds an unpack
+    // and an FPU move per partial tile.
+    const double operands = double(g.k) * subblock_unpack_cycles(g, order.group_rows, order.group_cols, cost);
     const double math = products * device.matmul_cycles_per_tile(fidelity);
     const double reload = std::max({operands + tiles * partial / cost.unpack_bytes_per_cycle,
                                     math + tiles * cost.copy_cycles_per_tile, tiles * partial / cost.pack_bytes_per_cycle});

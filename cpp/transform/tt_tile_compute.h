@@ -43,6 +43,12 @@ struct GemmTiles {
     /*! C's partial sums stay in `c`: each K step packs only its own products, added onto them by
      *  the packer's L1 accumulation, instead of reloading them into DST first (packer_accumulation_pays). */
     bool l1_accumulate = false;
+    /*! When set, C's final value goes straight to this CB (the one the writer drains) on the K
+     *  step where `last` holds: each subblock starts from C's partial sums (reloaded, or the
+     *  constant), adds the step's products and is packed there, so the partial sums are never
+     *  packed and copied out again. */
+    const CircularBuffer *deliver = nullptr;
+    ir::Expr last;
 };
 
 /*! \brief Whether packing a gemm's partial sums with the packer's L1 accumulation costs its
@@ -58,7 +64,8 @@ bool packer_accumulation_pays(const GemmTiles &gemm, const TileOrder &order, con
  *  constant_if) and packs C back in `order`. A and B stay in their CBs (popped where they die).
  *  With gemm.l1_accumulate the reload is replaced by popping the subblock's partial sums and
  *  packing onto the same pages (the CB holds exactly C's tiles, so the reservation after the pop
- *  is those pages) with pack_reconfig_l1_acc(1), reset to 0 after each pack. */
+ *  is those pages) with pack_reconfig_l1_acc(1), reset to 0 after each pack. With gemm.deliver, the
+ *  step where gemm.last holds reloads and packs into gemm.deliver instead. */
 ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
 
 /*! \brief Before a loop that keeps accumulator `acc` (at most DST's tiles) in DST: acquire DST
@@ -67,7 +74,8 @@ ir::Stmt emit_dst_accumulator_begin(const CircularBuffer &acc, const TileValue &
 /*! \brief One K step of a DST-resident accumulator: wait for A and B, DST[row-major C tile] +=
  *  A @ op(B). */
 ir::Stmt emit_gemm_in_dst(const GemmTiles &gemm);
-/*! \brief After the loop: pack the accumulator from DST into its CB (row-major) and release DST. */
+/*! \brief After the loop: pack the accumulator from DST into `acc` (its CB, or the CB the writer
+ *  drains), row-major, and release DST. */
 ir::Stmt emit_dst_accumulator_end(const CircularBuffer &acc);
 
 /*! \brief transpose_A: compute transposes the k x m tiles of `source` (transpose_wh_tile through
@@ -96,9 +104,6 @@ ir::Stmt emit_copy_init(const CircularBuffer &source, const CircularBuffer &dest
 std::vector<ir::Stmt> emit_pack(const CircularBuffer &out, int64_t count, int64_t stride = 1,
                                 const ir::Expr &accumulate = ir::Expr());
 
-/*! \brief The largest divisor of n that is at most limit (1 when none is larger): how many tiles
- *  of an n-tile block one DST acquire handles. */
-int64_t largest_divisor_at_most(int64_t n, int64_t limit);
 
 /*! \brief Compute consumes a value nobody reads (it is overwritten): wait for its tiles, pop them. */
 ir::Stmt emit_discard(const CircularBuffer &cb, const TileOrder &order);

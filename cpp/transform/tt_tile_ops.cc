@@ -4,6 +4,7 @@
 #include "ir/arith.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/analysis.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_tile_dataflow.h"
 
@@ -50,10 +51,6 @@ bool is_global(const RegionNode *r) {
     return r->buffer->scope == MemoryScope::Global;
 }
 
-bool is_onchip(const RegionNode *r) {
-    return r->buffer->scope == MemoryScope::Shared || r->buffer->scope == MemoryScope::Fragment;
-}
-
 const RegionNode *region_arg(const CallNode *call, size_t i) {
     return call->args[i].as<RegionNode>();
 }
@@ -78,7 +75,7 @@ const char *kind_name(TileValue::Kind k) {
 
 bool TileOpLowering::is_global_load(const CallNode *call) {
     if (call->op->name != "tl.copy") return false;
-    return is_global(region_arg(call, 0)) && is_onchip(region_arg(call, 1));
+    return is_global(region_arg(call, 0)) && is_on_chip(region_arg(call, 1)->buffer);
 }
 
 void TileOpLowering::note_compute_init(Stmt init) {
@@ -230,7 +227,7 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
     if (name == "tl.reduce") return lower_reduce(call, span);
     if (name == "tl.copy") {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
-        if (is_onchip(src) && is_global(dst)) {
+        if (is_on_chip(src->buffer) && is_global(dst)) {
             RoleStmts out = lower_store(src, dst, span);
             if (ordered_globals_.count(dst->buffer.get())) {
                 const CircularBuffer &token = ctx_.written_cb(dst->buffer, span);
@@ -243,8 +240,8 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
             }
             return out;
         }
-        if (is_onchip(src) && is_onchip(dst)) return lower_onchip_copy(src, dst, span);
-        if (is_global(src) && is_onchip(dst)) return lower_loads({{call, span}});
+        if (is_on_chip(src->buffer) && is_on_chip(dst->buffer)) return lower_onchip_copy(src, dst, span);
+        if (is_global(src) && is_on_chip(dst->buffer)) return lower_loads({{call, span}});
         unsupported(span,
                     std::string("T.copy from ") + scope_name(src->buffer->scope) + " " + src->buffer->name + " to " +
                         scope_name(dst->buffer->scope) + " " + dst->buffer->name,
@@ -255,8 +252,26 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
                 "express the kernel with those tile operations");
 }
 
+void TileOpLowering::plan_delivery(const Buffer &acc, const Buffer &global, const Expr &last) {
+    delivery_ = Delivery{acc.get(), &ctx_.drain_cb(acc, global->dtype), last};
+}
+
+const CircularBuffer *TileOpLowering::planned_delivery(const Buffer &acc) const {
+    return delivery_ && delivery_->acc == acc.get() ? delivery_->drain : nullptr;
+}
+
 RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *dst, const Span &span) {
     require_whole(src, ctx_.cb(src->buffer, span), "T.copy", span);
+    if (delivered_.erase(src->buffer.get())) {
+        // The K loop's last step packed the value where the writer drains it (tt_gemm_delivery.h).
+        written_globals_.insert(dst->buffer.get());
+        RoleStmts out;
+        const TileOrder order = ctx_.value(src->buffer).order;
+        out[KernelRole::Writer].push_back(
+            emit_writer_copy(ctx_, ctx_.drain_cb(src->buffer, dst->buffer->dtype), order, dst, span));
+        ctx_.value(src->buffer) = TileValue{};
+        return out;
+    }
     RoleStmts out = materialize_constant(src);
     const CircularBuffer &cb = value_cb(src->buffer, span);
     TileOrder order = full_value(src->buffer, "T.copy", span).order;
@@ -309,7 +324,7 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     const RegionNode *ra = region_arg(call, 0), *rb = region_arg(call, 1), *rc = region_arg(call, 2);
     const bool transpose_a = flag(call, 3), transpose_b = flag(call, 4), clear_accum = flag(call, 5);
     for (const RegionNode *r : {ra, rb, rc}) {
-        if (!is_onchip(r)) {
+        if (!is_on_chip(r->buffer)) {
             unsupported(span, "T.gemm on global buffer " + r->buffer->name, "matmul reads and writes circular buffers",
                         "T.copy it into a shared/fragment buffer first");
         }
@@ -376,6 +391,11 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     // and take each step's products by L1 accumulation when that is cheaper than reloading them.
     g.l1_accumulate = c.kind == TileValue::Full && !g.packed && g.c->config.num_pages == g.m * g.n &&
                       packer_accumulation_pays(g, order, ctx_.device(), ctx_.fidelity());
+    if (const CircularBuffer *drain = planned_delivery(rc->buffer); drain && c.kind == TileValue::Full && !g.packed) {
+        g.deliver = drain;
+        g.last = delivery_->last;
+        mark_delivered(rc->buffer);
+    }
     out[KernelRole::Compute].push_back(emit_gemm(g, c, order, ctx_.dst_tiles()));
     ctx_.value(rc->buffer) = TileValue{TileValue::Full, 0, Expr(), order};
     if (&target != &ctx_.cb(rc->buffer, span)) ctx_.value(rc->buffer).home = &target;
@@ -395,7 +415,7 @@ RoleStmts TileOpLowering::lower_fill(const CallNode *call, const Span &span) {
         unsupported(span, "T.fill with the value " + to_text(call->args[1]),
                     "a fill value is a constant of the compiled kernel", "fill with a number known at compile time");
     }
-    if (!is_onchip(dst)) {
+    if (!is_on_chip(dst->buffer)) {
         unsupported(span, "T.fill of global buffer " + dst->buffer->name, "fills act on on-chip buffers",
                     "fill a fragment and T.copy it out");
     }

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -55,6 +56,15 @@ public:
     /*! \brief The global buffers written so far in program order (a loop's first lowering pass
      *  saves and restores them). */
     std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
+
+    /*! The K loop about to be lowered packs `acc`'s final value straight into the CB the writer
+     *  drains for its copy to `global`, on the step where `last` holds (tt_gemm_delivery.h). */
+    void plan_delivery(const ir::Buffer &acc, const ir::Buffer &global, const ir::Expr &last);
+    void end_delivery() { delivery_.reset(); }
+    /*! The CB a planned delivery of `acc` packs into, or null. */
+    const CircularBuffer *planned_delivery(const ir::Buffer &acc) const;
+    /*! `acc`'s final value is in the writer's CB: its T.copy out is the writer's alone. */
+    void mark_delivered(const ir::Buffer &acc) { delivered_.insert(acc.get()); }
     /*! \brief The global buffers whose writes the reader must see before it reads them again: the
      *  kernel reads and writes them in one loop (an update of DRAM, iteration after iteration).
      *  After each write of one the writer hands the reader a token through written_cb, which the
@@ -113,6 +123,13 @@ private:
     std::set<const ir::BufferNode *> ordered_globals_;  ///< see order_rewrites
     std::vector<ir::Stmt> compute_setup_;               ///< once per kernel, after compute_init_
     std::vector<ir::Stmt> compute_teardown_;            ///< once per kernel, after the block loop
+    struct Delivery {
+        const ir::BufferNode *acc;
+        const CircularBuffer *drain;
+        ir::Expr last;
+    };
+    std::optional<Delivery> delivery_;                  ///< see plan_delivery
+    std::set<const ir::BufferNode *> delivered_;        ///< see mark_delivered
 };
 
 /*! \brief The NotImplemented-style error: "<what> is not supported on Tenstorrent yet: <why>;

@@ -9,6 +9,7 @@
 #include "ir/arith.h"
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
+#include "transform/analysis.h"
 #include "transform/tt_attrs.h"
 
 namespace tt::transform {
@@ -19,25 +20,10 @@ using namespace ir;
 
 constexpr int64_t kWidestKStep = 256;  ///< elements of K one step covers at most
 
-std::optional<int64_t> constant(const Expr &e) {
-    int64_t v;
-    if (!e.defined() || !as_const_int(e, &v)) return std::nullopt;
-    return v;
-}
-
 /*! A bool argument of a tile op (a constant of the bool dtype). */
 bool flag(const Expr &e) {
     const auto *imm = e.as<IntImmNode>();
     return imm && imm->value != 0;
-}
-
-bool whole(const RegionNode *region) {
-    for (size_t d = 0; d < region->ranges.size(); ++d) {
-        if (constant(region->ranges[d].min) != 0 ||
-            constant(region->ranges[d].extent) != constant(region->buffer->shape[d]))
-            return false;
-    }
-    return true;
 }
 
 const CallNode *tile_call(const Stmt &s, const char *name) {
@@ -69,7 +55,7 @@ std::map<const BufferNode *, int> buffer_uses(const Stmt &s) {
 
 int64_t bytes_of(const BufferNode *buffer) {
     int64_t elements = buffer->dtype.bytes();
-    for (const Expr &e : buffer->shape) elements *= constant(e).value_or(0);
+    for (const Expr &e : buffer->shape) elements *= folded_int(e).value_or(0);
     return elements;
 }
 
@@ -78,8 +64,8 @@ int64_t bytes_of(const BufferNode *buffer) {
  *  size of all its on-chip buffers, `accumulator_bytes` that of the float32 gemm accumulators. */
 std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const BufferNode *, int> &uses,
                                       int64_t onchip_bytes, int64_t accumulator_bytes, const PassContext &ctx) {
-    const std::optional<int64_t> trips = constant(loop->extent);
-    if (constant(loop->min) != 0 || !trips || *trips < 2) return std::nullopt;
+    const std::optional<int64_t> trips = folded_int(loop->extent);
+    if (folded_int(loop->min) != 0 || !trips || *trips < 2) return std::nullopt;
     std::vector<Stmt> body = {loop->body};
     if (const auto *seq = loop->body.as<SeqStmtNode>()) body = seq->seq;
     Widening w;
@@ -91,7 +77,7 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
             const auto *a = gemm->args[0].as<RegionNode>(), *b = gemm->args[1].as<RegionNode>();
             const auto *c = gemm->args[2].as<RegionNode>();
             if (!a || !b || !c || c->buffer->dtype != DataType::float32() || flag(gemm->args[5]) ||
-                !whole(a) || !whole(b) || a->buffer == b->buffer || uses_var(gemm->args[2], loop->loop_var))
+                !covers_whole(a) || !covers_whole(b) || a->buffer == b->buffer || uses_var(gemm->args[2], loop->loop_var))
                 return std::nullopt;
             const int a_axis = flag(gemm->args[3]) ? 0 : 1, b_axis = flag(gemm->args[4]) ? 1 : 0;
             for (auto [buffer, axis] : {std::pair{a->buffer.get(), a_axis}, std::pair{b->buffer.get(), b_axis}}) {
@@ -110,7 +96,7 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
     const Var &k = loop->loop_var;
     for (const CallNode *copy : copies) {
         const auto *src = copy->args[0].as<RegionNode>(), *dst = copy->args[1].as<RegionNode>();
-        if (!src || !dst || src->buffer->scope != MemoryScope::Global || !whole(dst) || !w.axis.count(dst->buffer.get()) ||
+        if (!src || !dst || src->buffer->scope != MemoryScope::Global || !covers_whole(dst) || !w.axis.count(dst->buffer.get()) ||
             w.source_axis.count(copy))
             return std::nullopt;
         // The region's dimensions of more than one element are the buffer's, in order; the K one
@@ -118,7 +104,7 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
         std::vector<size_t> spread;
         std::optional<size_t> moving;
         for (size_t d = 0; d < src->ranges.size(); ++d) {
-            const std::optional<int64_t> extent = constant(src->ranges[d].extent);
+            const std::optional<int64_t> extent = folded_int(src->ranges[d].extent);
             if (!extent || uses_var(src->ranges[d].extent, k)) return std::nullopt;
             if (*extent != 1) spread.push_back(d);
             if (uses_var(src->ranges[d].min, k)) {
@@ -128,10 +114,10 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
         }
         const int axis = w.axis.at(dst->buffer.get());
         if (!moving || spread.size() != 2 || spread[axis] != *moving) return std::nullopt;
-        const int64_t block_k = *constant(src->ranges[*moving].extent);
+        const int64_t block_k = *folded_int(src->ranges[*moving].extent);
         const std::optional<AffineForm> start = affine_form(src->ranges[*moving].min);
         if (!start || start->offset != 0 || start->coef.size() != 1 || start->coef.begin()->first != k.get() ||
-            start->coef.begin()->second != block_k || constant(src->buffer->shape[*moving]) != *trips * block_k ||
+            start->coef.begin()->second != block_k || folded_int(src->buffer->shape[*moving]) != *trips * block_k ||
             (w.block_k && w.block_k != block_k))
             return std::nullopt;
         w.block_k = block_k;
@@ -245,7 +231,7 @@ protected:
         current_var_ = op->loop_var;
         Stmt body = mutate(op->body);
         current_loop_ = outer;
-        const int64_t trips = *constant(op->extent) / it->second.factor;
+        const int64_t trips = *folded_int(op->extent) / it->second.factor;
         const int stages = it->second.stages ? it->second.stages : op->num_stages;
         return ForNode::make(op->loop_var, op->min, make_int(trips), op->for_kind, body, stages, op->annotations,
                              op->span);

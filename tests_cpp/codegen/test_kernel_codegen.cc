@@ -55,7 +55,7 @@ TEST(KernelCodegen, OutputIsDeterministic) {
 }
 
 /*! The calls of the release's API, in the order docs/metalium_api.md requires. */
-TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulTakesFiveArguments) {
+TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulBlockGetsTheSubblock) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = cfg.K = 256;
     // 4x4 fp32 accumulator tiles, DST holds 4: subblocks of 1x4; WidenTTKSteps makes each step all
@@ -68,7 +68,8 @@ TEST(KernelCodegen, ComputeInitsOnceBeforeTheBlockLoopAndMatmulTakesFiveArgument
     EXPECT_EQ(compute.find("mm_init(", init + 1), std::string::npos);
     EXPECT_LT(init, compute.find("for (uint32_t block = 0;"));
     EXPECT_NE(compute.find("void kernel_main() {"), std::string::npos);
-    EXPECT_NE(compute.find("matmul_tiles(cb_A_shared, cb_B_shared, subblock_row * 8 + kt, kt * 4 + col, col)"),
+    EXPECT_NE(compute.find("mm_block_init_short(cb_A_shared, cb_B_shared, 0, 4, 1, 8);"), std::string::npos) << compute;
+    EXPECT_NE(compute.find("matmul_block(cb_A_shared, cb_B_shared, subblock_row * 8 + kt, kt * 4, 0, 0, 4, 1, 8)"),
               std::string::npos)
         << compute;
     const std::string &reader = sources.at("reader.cpp");

@@ -108,7 +108,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Fault{"faulty_compute.cpp", "reduce_other_accumulation", "enforce_fp32_accumulation differs"},
                       Fault{"faulty_compute.cpp", "read_unfilled_page", "pushed without filling it"},
                       Fault{"faulty_compute.cpp", "where_format_mismatch", "DataFormat::Float32 while DST holds 16-bit"},
-                      Fault{"faulty_compute.cpp", "l1_acc_onto_unwritten_page", "which holds no packed tile"}),
+                      Fault{"faulty_compute.cpp", "l1_acc_onto_unwritten_page", "which holds no packed tile"},
+                      Fault{"faulty_compute.cpp", "matmul_block_other_dims", "differ from the init's 2, 1, 1"},
+                      Fault{"faulty_compute.cpp", "matmul_tiles_after_block_init", "call mm_init_short before"}),
     [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.name); });
 
 /*! A writer kernel writes page 0 of a buffer, a reader kernel of the same core then reads it,

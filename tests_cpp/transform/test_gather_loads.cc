@@ -66,7 +66,7 @@ TEST(GatherLoads, LowersToFaceRowReadsInTheReader) {
     const std::string text = to_text(reader);
     EXPECT_NE(text.find("for row in T.serial(32)"), std::string::npos) << text;
     const PrimFunc compute = out->lookup("im2col_gather_compute");
-    EXPECT_EQ(count_calls(compute->body, "tt.matmul_tiles"), 1);
+    EXPECT_EQ(count_calls(compute->body, "tt.matmul_block"), 1);
     EXPECT_EQ(count_calls(compute->body, "tt.noc_async_read"), 0);
 }
 

@@ -44,8 +44,19 @@ TEST(JoinTTBlocks, TransposedOperandsJoinAlongTheirOwnDimension) {
                                            "C_local = T.alloc_fragment((256, 256), \"float32\")"});
 }
 
-/*! No more blocks than cores, a requested partition, or a non-square grid whose joins would load one
- *  core more than before: unchanged. */
+/*! 1536^3: 12x12 blocks on 64 cores. Unjoined, or as 1x3 joins on a 12x4 grid (48 cores, three
+ *  blocks each), the grid fills no multicast patches and every core reads its own operands: DRAM
+ *  bound. 2x2 joins on a 6x6 grid run four blocks on each of 36 cores but multicast A along core
+ *  rows and B down core columns, reading each once; the cost numbers choose them. */
+TEST(JoinTTBlocks, TheCostNumbersChooseJoinsThatMulticast) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 1536;
+    expect_contains(to_text(joined(cfg)), {"T.Kernel(6, 6, threads=128)",
+                                           "C_local = T.alloc_fragment((256, 256), \"float32\")"});
+}
+
+/*! No more blocks than cores, a requested partition, or a grid whose joins would load one core
+ *  more than before for no fewer DRAM bytes per cycle: unchanged. */
 TEST(JoinTTBlocks, LeavesKernelsOutsideTheFormAlone) {
     const PrimFunc small = tt::testing::make_gemm(GemmConfig{});
     EXPECT_EQ(to_text(joined(GemmConfig{})), to_text(small));

@@ -65,36 +65,49 @@ TEST(LowerTTTileIntrinsics, MatmulInitOnceOutsideTheLaunch) {
 }
 
 /*! A 128x128 fp32 accumulator is 16 tiles; DST holds 4: subblocks of 1x4 with partial sums in
- *  C_local.partials and matmul_tiles(in0, in1, ...). With one K tile per step the partial sums are
- *  reloaded (copy_tile) except on the first K iteration: packing them by L1 accumulation would
- *  cost the packer 128 cycles per fp32 tile against the matrix engine's 64. */
+ *  C_local.partials and one matmul_block(in0, in1, ...) of 1x4 tiles per K tile. With one K tile
+ *  per step the partial sums are reloaded (copy_tile) except on the first K iteration: packing
+ *  them by L1 accumulation would cost the packer 128 cycles per fp32 tile against the matrix
+ *  engine's 64. The last K step packs the final value straight into C_local's output CB (16):
+ *  no copy out after the loop. */
 TEST(LowerTTTileIntrinsics, SubblocksTheAccumulatorToDstCapacity) {
     tt::testing::GemmConfig cfg;
     std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
     EXPECT_NE(text.find("for subblock_row in T.serial(4):"), std::string::npos) << text;
     EXPECT_NE(text.find("if not k == 0:"), std::string::npos);
     EXPECT_NE(text.find("tt.copy_tile(24, dst_index, dst_index)"), std::string::npos);
-    EXPECT_NE(text.find("tt.matmul_tiles(0, 1, subblock_row, col, col)"), std::string::npos) << text;
-    EXPECT_NE(text.find("tt.pack_tile(dst_index_1, 24)"), std::string::npos);
-    EXPECT_NE(text.find("tt.pack_tile(dst_index_3, 16)"), std::string::npos);  // the final copy to C's CB
+    EXPECT_NE(text.find("tt.mm_block_init_short(0, 1, 0, 4, 1, 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.matmul_block(0, 1, subblock_row, 0, 0, 0, 4, 1, 1)"), std::string::npos) << text;
+    EXPECT_EQ(text.find("tt.matmul_tiles"), std::string::npos);
+    const size_t last = text.find("if k == tt.runtime_constant(\"k_trip_count\", 32) - 1:");
+    ASSERT_NE(last, std::string::npos) << text;
+    EXPECT_LT(last, text.find("tt.pack_tile(dst_index_1, 16)"));
+    EXPECT_LT(text.find("tt.pack_tile(dst_index_1, 16)"), text.find("tt.pack_tile(dst_index_2, 24)"));
+    EXPECT_EQ(count_calls(lower(cfg)->lookup("gemm_compute")->body, "tt.copy_tile"), 1);  // the reload only
     EXPECT_EQ(text.find("pack_reconfig_l1_acc"), std::string::npos);
 }
 
 /*! With two K tiles per step the matrix engine's 128 cycles per output tile cover the packer's L1
  *  accumulation, and a reload would keep the unpacker busier than both: the partial sums stay in
- *  L1. Each step after the first pops the subblock's pages and packs onto them, adding. */
+ *  L1. Each step after the first pops the subblock's pages and packs onto them, adding; the last
+ *  reloads them once, adds its products and packs the final value into the output CB (16). */
 TEST(LowerTTTileIntrinsics, WideKStepsAddOntoThePartialSumsInL1) {
     tt::testing::GemmConfig cfg;
     cfg.block_K = 64;
     std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
-    EXPECT_EQ(text.find("tt.copy_tile(24, dst_index, dst_index)"), std::string::npos) << text;  // no reload
-    const size_t pop = text.find("tt.cb_pop_front(24, 4)"), matmul = text.find("tt.matmul_tiles(0, 1");
+    const size_t last = text.find("if k == tt.runtime_constant(\"k_trip_count\", 16) - 1:");
+    const size_t reload = text.find("tt.copy_tile(24, dst_index, dst_index)"), other = text.find("else:");
+    ASSERT_NE(last, std::string::npos) << text;
+    EXPECT_LT(last, reload);  // on the last step only
+    EXPECT_LT(reload, other);
+    const size_t pop = text.find("tt.cb_pop_front(24, 4)", other), matmul = text.find("tt.matmul_block(0, 1");
     const size_t on = text.find("tt.pack_reconfig_l1_acc(T.if_then_else(k == 0, 0, 1))");
-    const size_t pack = text.find("tt.pack_tile(dst_index, 24)"), off = text.find("tt.pack_reconfig_l1_acc(0)");
+    const size_t pack = text.find("tt.pack_tile(dst_index_2, 24)"), off = text.find("tt.pack_reconfig_l1_acc(0)");
     ASSERT_NE(on, std::string::npos) << text;
     EXPECT_LT(pop, matmul);
     EXPECT_LT(on, pack);
     EXPECT_LT(pack, off);
+    EXPECT_LT(text.find("tt.pack_tile(dst_index_1, 16)"), on);
     EXPECT_NE(text.find("if not k == 0:"), std::string::npos);
 }
 
@@ -107,7 +120,9 @@ TEST(LowerTTTileIntrinsics, Bf16AccumulationUsesEightTileSubblocks) {
     EXPECT_NE(text.find("tt.cb_reserve_back(24, 8)"), std::string::npos) << text;
 }
 
-/*! transpose_B: B_shared is (bN, bK); in1 tiles are indexed (n, k) and transposed by the init. */
+/*! transpose_B: B_shared is (bN, bK); in1 tiles are indexed (n, k) and transposed by the init.
+ *  One K row's B tiles are bK apart, not adjacent as matmul_block reads them: one matmul_tiles
+ *  per product. */
 TEST(LowerTTTileIntrinsics, TransposeBIndexesAndInitsTransposed) {
     tt::testing::GemmConfig cfg;
     cfg.transpose_B = true;
@@ -115,6 +130,8 @@ TEST(LowerTTTileIntrinsics, TransposeBIndexesAndInitsTransposed) {
     std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
     EXPECT_NE(text.find("tt.mm_init(0, 1, 24, 1)"), std::string::npos) << text;
     EXPECT_NE(text.find("tt.matmul_tiles(0, 1, subblock_row * 2 + kt, col * 2 + kt, col)"), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.mm_init_short(0, 1, 1)"), std::string::npos);
+    EXPECT_EQ(text.find("tt.matmul_block"), std::string::npos);
 }
 
 /*! The tile ids come from the copy regions: A[by*128 + 32i, k*32] is tile (by*4 + i, k); the
@@ -224,7 +241,7 @@ TEST(LowerTTTileIntrinsics, TransposeAStagesTransposedTiles) {
               std::string::npos)
         << text;
     EXPECT_NE(text.find("tt.pack_tile(dst_index_1, " + staged + ")"), std::string::npos) << text;
-    EXPECT_NE(text.find("tt.matmul_tiles(" + staged + ", 1, "), std::string::npos) << text;
+    EXPECT_NE(text.find("tt.matmul_block(" + staged + ", 1, "), std::string::npos) << text;
     std::string reader = to_text(out->lookup("gemm_reader"));
     EXPECT_NE(reader.find("(k * 2 + tile_row) * tt.runtime_constant(\"A_width_tiles\", 32) + (by * 4 + tile_col)"),
               std::string::npos)
@@ -232,7 +249,8 @@ TEST(LowerTTTileIntrinsics, TransposeAStagesTransposedTiles) {
 }
 
 /*! A 64x64 fp32 accumulator (4 tiles) fits DST (4 tiles): it stays there for the whole K loop,
- *  one acquire before the loop and one pack after it, no partial sums reloaded. */
+ *  one acquire before the loop and one pack after it, no partial sums reloaded. The copy out
+ *  follows, so the pack goes straight into C_local's output CB (16). */
 TEST(LowerTTTileIntrinsics, AccumulatorThatFitsDstStaysInDstAcrossTheKLoop) {
     tt::testing::GemmConfig cfg;
     cfg.M = cfg.N = cfg.K = 256;
@@ -243,12 +261,13 @@ TEST(LowerTTTileIntrinsics, AccumulatorThatFitsDstStaysInDstAcrossTheKLoop) {
     std::string text = to_text(compute);
     EXPECT_NE(text.find("tt.tile_regs_acquire()\n        tt.fill_tile_init()"), std::string::npos) << text;
     const size_t loop = text.find("for k in T.serial");
-    const size_t pack = text.find("tt.pack_tile(dst_index_1, 24)");
+    const size_t pack = text.find("tt.pack_tile(dst_index_1, 16)");
     ASSERT_NE(loop, std::string::npos);
     EXPECT_GT(pack, loop) << text;
     EXPECT_EQ(text.find("tt.copy_tile(24", loop), text.find("tt.copy_tile(24", pack)) << "no reload in the loop\n"
                                                                                     << text;
-    EXPECT_EQ(count_calls(compute->body, "tt.tile_regs_acquire"), 2);  // the K loop, the copy out
+    EXPECT_EQ(count_calls(compute->body, "tt.tile_regs_acquire"), 1);  // the K loop; no copy out
+    EXPECT_EQ(count_calls(compute->body, "tt.copy_tile"), 0);
     EXPECT_EQ(out->lookup("gemm_compute")->attrs.at(attr::TT_CB_DESC).count("C_local.partials"), 1u);
 }
 

@@ -190,6 +190,12 @@ def last_stats() -> dict:
     return json.loads(_core.sim.last_stats_json())
 
 
+def matmul_products(tile_ops: Mapping[str, int]) -> int:
+    """The tile products a kernel's (or the totals') ``tile_ops`` counts: one per ``matmul_tiles``
+    and one per output tile of each ``matmul_block``."""
+    return tile_ops.get("matmul_tiles", 0) + tile_ops.get("matmul_block.tile", 0)
+
+
 def runtime_library() -> Path:
     """The simulator's runtime library (``libtt_metal_sim.so``) that host programs link against,
     with :data:`INCLUDE_DIR` as their include path (e.g. ``-DTT_SIM_LIBRARY=`` for a generated
@@ -275,5 +281,6 @@ __all__ = [
     "tilize",
     "untilize",
     "last_stats",
+    "matmul_products",
     "runtime_library",
 ]

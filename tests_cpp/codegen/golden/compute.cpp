@@ -8,7 +8,6 @@
 #include "api/compute/pack.h"
 #include "api/compute/reconfig_data_format.h"
 #include "api/compute/reg_api.h"
-#include "api/compute/tile_move_copy.h"
 
 constexpr auto cb_A_shared = tt::CBIndex::c_0;
 constexpr auto cb_B_shared = tt::CBIndex::c_1;
@@ -29,27 +28,14 @@ void kernel_main() {
             cb_wait_front(cb_A_shared, 2);
             cb_wait_front(cb_B_shared, 2);
             reconfig_data_format(cb_B_shared, cb_A_shared);
-            mm_init_short(cb_A_shared, cb_B_shared, 0);
+            mm_block_init_short(cb_A_shared, cb_B_shared, 0, 1, 1, 2);
             for (uint32_t kt = 0; kt < 2; ++kt) {
-                matmul_tiles(cb_A_shared, cb_B_shared, kt, kt, 0);
+                matmul_block(cb_A_shared, cb_B_shared, kt, kt, 0, 0, 1, 1, 2);
             }
             // gemm.py:20
             cb_pop_front(cb_A_shared, 2);
             cb_pop_front(cb_B_shared, 2);
         }
-        tile_regs_commit();
-        cb_reserve_back(cb_C_local_partials, 1);
-        tile_regs_wait();
-        pack_reconfig_data_format(cb_C_local_partials);
-        pack_tile(0, cb_C_local_partials);
-        tile_regs_release();
-        cb_push_back(cb_C_local_partials, 1);
-        // gemm.py:24
-        cb_wait_front(cb_C_local_partials, 1);
-        tile_regs_acquire();
-        reconfig_data_format_srca(cb_C_local_partials);
-        copy_tile_to_dst_init_short(cb_C_local_partials);
-        copy_tile(cb_C_local_partials, 0, 0);
         tile_regs_commit();
         cb_reserve_back(cb_C_local, 1);
         tile_regs_wait();
@@ -57,6 +43,5 @@ void kernel_main() {
         pack_tile(0, cb_C_local);
         tile_regs_release();
         cb_push_back(cb_C_local, 1);
-        cb_pop_front(cb_C_local_partials, 1);
     }
 }

@@ -101,6 +101,14 @@ void kernel_main() {
     where_tile_init();
     tile_regs_acquire();
     where_tile<DataFormat::Float32>(0, 1, 2, 0);  // fault:where_format_mismatch
+#elif defined(FAULT_matmul_block_other_dims)
+    mm_block_init_short(in0, in1, 0, 2, 1, 1);
+    tile_regs_acquire();
+    matmul_block(in0, in1, 0, 0, 0, 0, 1, 1, 1);  // fault:matmul_block_other_dims
+#elif defined(FAULT_matmul_tiles_after_block_init)
+    mm_block_init_short(in0, in1, 0, 2, 1, 1);
+    tile_regs_acquire();
+    matmul_tiles(in0, in1, 0, 0, 0);  // fault:matmul_tiles_after_block_init
 #else
 #error "define FAULT_<name>"
 #endif

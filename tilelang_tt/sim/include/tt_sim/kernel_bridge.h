@@ -118,7 +118,10 @@ void release_dst(Loc loc);
 
 // Compute: unpacker/math/packer configuration.
 void hw_startup(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc);
-void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, Loc loc);
+/*! ct_dim x rt_dim x kt_dim: the block the unpacker and math are configured for (1 x 1 x 1 for
+ *  matmul_tiles; matmul_block must pass the same). */
+void init_matmul(uint32_t in0_cb, uint32_t in1_cb, int32_t out_cb, bool transpose, uint32_t ct_dim, uint32_t rt_dim,
+                 uint32_t kt_dim, Loc loc);
 void init_binary(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb, bool acc_to_dest, Loc loc);
 void init_binary_common(uint32_t in0_cb, uint32_t in1_cb, uint32_t out_cb, Loc loc);
 void init_copy(uint32_t cb, bool transpose, Loc loc);

@@ -1,0 +1,58 @@
+// A GEMM's final value packed straight into the writer's CB (see tt_gemm_delivery.h).
+#include "transform/tt_gemm_delivery.h"
+
+#include "ir/arith.h"
+#include "ir/functor.h"
+#include "ir/intrinsics.h"
+#include "transform/analysis.h"
+#include "transform/tt_tile_ops.h"
+
+namespace tt::transform {
+
+using namespace ir;
+
+namespace {
+
+/*! The uses of `buffer` in `s`: regions over it, element loads and stores. */
+int uses(const Stmt &s, const BufferNode *buffer) {
+    int count = 0;
+    post_order_visit(s, [&](const Node *n) {
+        if (n->kind == NodeKind::Region) count += static_cast<const RegionNode *>(n)->buffer.get() == buffer;
+        if (n->kind == NodeKind::BufferLoad) count += static_cast<const BufferLoadNode *>(n)->buffer.get() == buffer;
+        if (n->kind == NodeKind::BufferStore) count += static_cast<const BufferStoreNode *>(n)->buffer.get() == buffer;
+    });
+    return count;
+}
+
+}  // namespace
+
+std::optional<GemmDelivery> find_delivery(const std::vector<Stmt> &stmts, size_t i) {
+    if (i == 0 || i + 1 >= stmts.size()) return std::nullopt;
+    const auto *loop = stmts[i].as<ForNode>();
+    const std::optional<int64_t> trips = loop ? folded_int(loop->extent) : std::nullopt;
+    if (!loop || loop->for_kind == ForKind::Parallel || !trips || *trips < 1) return std::nullopt;
+    const CallNode *copy = tile_call(stmts[i + 1]), *defined = tile_call(stmts[i - 1]);
+    if (!copy || copy->op->name != "tl.copy" || !defined || defined->op->name != "tl.fill") return std::nullopt;
+    const auto *src = copy->args[0].as<RegionNode>(), *dst = copy->args[1].as<RegionNode>();
+    const auto *filled = defined->args[0].as<RegionNode>();
+    if (!src || !dst || !filled || !is_on_chip(src->buffer) || is_on_chip(dst->buffer) || !covers_whole(src) ||
+        filled->buffer.get() != src->buffer.get() || !covers_whole(filled))
+        return std::nullopt;
+    const BufferNode *acc = src->buffer.get();
+    // C's one use in the loop: T.gemm into it, adding (no clear_accum).
+    int gemms = 0;
+    post_order_visit(loop->body, [&](const Node *n) {
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        if (call->op->name != "tl.gemm") return;
+        const auto *c = call->args[2].as<RegionNode>();
+        gemms += c && c->buffer.get() == acc && covers_whole(c) && is_false(call->args[5]);
+    });
+    if (gemms != 1 || uses(loop->body, acc) != 1) return std::nullopt;
+    for (size_t later = i + 2; later < stmts.size(); ++later) {
+        if (uses(stmts[later], acc)) return std::nullopt;
+    }
+    return GemmDelivery{src->buffer, dst->buffer};
+}
+
+}  // namespace tt::transform
