@@ -92,3 +92,14 @@ def test_convolution_benchmark_matches_numpy_and_reports_traffic():
 def test_convolution_benchmark_rejects_channels_it_cannot_gather():
     done = run("bench_convolution.py", "--c", "48")
     assert done.returncode != 0 and "multiple of 32" in done.stderr
+
+
+def test_gemm_benchmark_takes_the_peak_at_the_fidelity_asked_for():
+    """At LoFi a tile product takes 16 cycles, not HiFi4's 64: the peak shrinks with it, and the
+    transposed-B program (one matmul_tiles per product) computes the same product."""
+    done = run("bench_gemm.py", "--size", "256", "--math-fidelity", "LoFi", "--transpose-b")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["math_fidelity"] == "LoFi" and report["transpose_b"]
+    assert report["peak_cycles"] == (256 // 32) ** 3 * 16 / 64
+    assert 0 < report["cost_fraction_of_peak"] <= 1

@@ -225,3 +225,99 @@ def test_an_operand_scaled_inside_the_k_loop():
     b = rng.standard_normal((K, N)).astype(ml_dtypes.bfloat16)
     want = a.astype(np.float32) @ (b.astype(np.float32) * 0.5)
     np.testing.assert_allclose(kernel(a, b), want, rtol=1e-5, atol=1e-4)
+
+
+def nested_k_loops(M, N, K, block, block_K, scale_a):
+    """The K loop split in two nested loops, the gemm in the inner one; with scale_a, the outer loop
+    also scales A's block element-wise (compute work outside the inner loop)."""
+    inner = K // block_K // 2
+
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_in = T.alloc_shared((block, block_K), "bfloat16")
+            A_s = T.alloc_shared((block, block_K), "bfloat16")
+            B_s = T.alloc_shared((block_K, block), "bfloat16")
+            C_l = T.alloc_fragment((block, block), "float")
+            T.clear(C_l)
+            for ko in T.serial(2):
+                if scale_a:
+                    T.copy(A[by * block, ko * inner * block_K], A_in)
+                    for i, j in T.Parallel(block, block_K):
+                        A_s[i, j] = A_in[i, j] * 2.0
+                for ki in T.serial(inner):
+                    if not scale_a:
+                        T.copy(A[by * block, (ko * inner + ki) * block_K], A_s)
+                    T.copy(B[(ko * inner + ki) * block_K, bx * block], B_s)
+                    T.gemm(A_s, B_s, C_l)
+            T.copy(C_l, C[by * block, bx * block])
+
+    return gemm
+
+
+@pytest.mark.parametrize("block, scale_a", [(128, False), (64, True)])
+def test_a_gemm_in_a_nested_loop_packs_its_result_after_the_outer_loop(block, scale_a):
+    """The last step of the outer loop is not the gemm's last: the final value is packed and copied
+    out after the loops (128x128: partial sums reloaded each step; 64x64 with the scaled A: kept in
+    DST across the inner loop, packed after each run of it)."""
+    M = N = block
+    K = 256
+    block_K = 64 if not scale_a else 32
+    kernel = tilelang_tt.compile(nested_k_loops(M, N, K, block, block_K, scale_a), out_idx=[-1])
+    a, b = random_bf16((M, K), 11), random_bf16((K, N), 12)
+    c = kernel(a, b)
+    if scale_a:
+        a32 = a.astype(np.float32)
+        want = np.zeros((M, N), np.float32)
+        for ko in range(2):  # the outer loop scales only its first inner step's A block
+            rows = (2 * a32[:, ko * 4 * block_K:(ko * 4 + 1) * block_K])
+            for ki in range(4):
+                k0 = (ko * 4 + ki) * block_K
+                want += rows @ b.astype(np.float32)[k0:k0 + block_K]
+    else:
+        want = a.astype(np.float32) @ b.astype(np.float32)
+    assert_matches(c, want, K)
+
+
+def test_a_bfloat16_accumulator_keeps_its_rounding_into_a_float32_output():
+    """C_local is bfloat16, C float32, DST holds fp32: the value is packed into C_local's bfloat16
+    CB before it is copied out, so every output is a bfloat16 value, as the accumulator's dtype says."""
+    M = N = 64
+    K = 512
+
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(1, 1, threads=128) as (bx, by):
+            A_s = T.alloc_shared((M, 32), "bfloat16")
+            B_s = T.alloc_shared((32, N), "bfloat16")
+            C_l = T.alloc_fragment((M, N), "bfloat16")
+            T.clear(C_l)
+            for k in T.Pipelined(K // 32, num_stages=2):
+                T.copy(A[0, k * 32], A_s)
+                T.copy(B[k * 32, 0], B_s)
+                T.gemm(A_s, B_s, C_l)
+            T.copy(C_l, C[0, 0])
+
+    kernel = tilelang_tt.compile(gemm, out_idx=[-1], fp32_dest_acc_en=True)
+    a, b = random_bf16((M, K), 13), random_bf16((K, N), 14)
+    c = np.asarray(kernel(a, b), np.float32)
+    np.testing.assert_array_equal(c, c.astype(ml_dtypes.bfloat16).astype(np.float32))
+    assert np.corrcoef(c.ravel(), (a.astype(np.float32) @ b.astype(np.float32)).ravel())[0, 1] >= 0.999
+
+
+def test_a_gemm_into_a_global_tensor_is_a_located_error_with_many_blocks():
+    """More blocks than cores (JoinTTBlocks considers joining them) and C a global tensor: the
+    located error LowerTTTileIntrinsics gives for a gemm outside circular buffers."""
+
+    @T.prim_func
+    def gemm(A: T.Tensor((512, 64), "bfloat16"), B: T.Tensor((64, 512), "bfloat16"), C: T.Tensor((32, 32), "float32")):
+        with T.Kernel(16, 16, threads=128) as (bx, by):
+            A_s = T.alloc_shared((32, 32), "bfloat16")
+            B_s = T.alloc_shared((32, 32), "bfloat16")
+            for k in T.Pipelined(2):
+                T.copy(A[by * 32, k * 32], A_s)
+                T.copy(B[k * 32, bx * 32], B_s)
+                T.gemm(A_s, B_s, C)
+
+    with pytest.raises(tilelang_tt.ValidationError, match=r"buffer C \(global\) has no circular buffer"):
+        tilelang_tt.compile(gemm)

@@ -125,6 +125,8 @@ private:
         } else if (op == "tl.gemm") {
             const RegionNode *a = region(0), *b = region(1), *cc = region(2);
             if (!covers_whole(a) || !covers_whole(b) || !covers_whole(cc)) return void(fits_ = false);
+            for (const RegionNode *r : {a, b, cc})
+                if (!is_on_chip(r->buffer)) return void(fits_ = false);  // LowerTTTileIntrinsics says why
             const int a_k = flag_arg(c, 3) ? 0 : 1, b_k = flag_arg(c, 4) ? 1 : 0;
             axes.unite({a->buffer.get(), 1 - a_k}, {cc->buffer.get(), 0});
             axes.unite({b->buffer.get(), 1 - b_k}, {cc->buffer.get(), 1});

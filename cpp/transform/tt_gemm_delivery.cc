@@ -39,20 +39,24 @@ std::optional<GemmDelivery> find_delivery(const std::vector<Stmt> &stmts, size_t
         filled->buffer.get() != src->buffer.get() || !covers_whole(filled))
         return std::nullopt;
     const BufferNode *acc = src->buffer.get();
-    // C's one use in the loop: T.gemm into it, adding (no clear_accum).
+    // C's one use in the loop: T.gemm into it, adding (no clear_accum), a statement of the loop's
+    // own body, so that it runs once per step (not in a nested loop). A block mask's `if` around
+    // the body (tt_masked_loads.h) makes the reader read or zero the operands; compute multiplies
+    // on every step, and LowerTTTileIntrinsics refuses any other if around a T.gemm.
+    Stmt steps = loop->body;
+    if (const auto *masked = steps.as<IfThenElseNode>(); masked && !masked->else_case) steps = masked->then_case;
+    const auto *body = steps.as<SeqStmtNode>();
     int gemms = 0;
-    post_order_visit(loop->body, [&](const Node *n) {
-        if (n->kind != NodeKind::Call) return;
-        const auto *call = static_cast<const CallNode *>(n);
-        if (call->op->name != "tl.gemm") return;
-        const auto *c = call->args[2].as<RegionNode>();
+    for (const Stmt &s : body ? body->seq : std::vector<Stmt>{steps}) {
+        const CallNode *call = tile_call(s);
+        const auto *c = call && call->op->name == "tl.gemm" ? call->args[2].as<RegionNode>() : nullptr;
         gemms += c && c->buffer.get() == acc && covers_whole(c) && is_false(call->args[5]);
-    });
+    }
     if (gemms != 1 || uses(loop->body, acc) != 1) return std::nullopt;
     for (size_t later = i + 2; later < stmts.size(); ++later) {
         if (uses(stmts[later], acc)) return std::nullopt;
     }
-    return GemmDelivery{src->buffer, dst->buffer};
+    return GemmDelivery{loop, src->buffer, dst->buffer};
 }
 
 }  // namespace tt::transform

@@ -6,12 +6,18 @@
  *
  *      T.clear(C_local)                      # or T.fill: C is defined here
  *      for k in T.Pipelined(K_trips):        # a serial loop with a constant trip count >= 1
- *          ...                               # C's only use: T.gemm(A, B, C_local), no clear_accum
+ *          ...                               # C's only use: T.gemm(A, B, C_local), no clear_accum,
+ *                                            # a statement of this body (once per step)
  *      T.copy(C_local, C[...])               # the whole accumulator to a global tensor
  *      ...                                   # C_local not used again
  *
  *  The K loop's last step then starts each subblock from C's partial sums, adds its products and
- *  packs the subblock into the writer's CB; the copy is the writer's alone.
+ *  packs the subblock into the writer's CB; the copy is the writer's alone. LowerTTTileIntrinsics
+ *  does so where it costs nothing and changes no value: when the partial sums are reloaded every
+ *  step anyway (not added by L1 accumulation, whose last step would reload them once, through
+ *  srcA's 19-bit format on the device) or stay in DST, and packing DST straight into the output's
+ *  format gives what packing into C's format first and converting would (C float32, or both
+ *  formats the same).
  *
  *  Requires: the staged function LowerTTTileIntrinsics lowers. Guarantees: find_delivery only
  *  reads; it names the accumulator and the copy's global tensor when the form holds.
@@ -27,6 +33,7 @@ namespace tt::transform {
 
 /*! \brief A K loop's accumulator and the global tensor it is copied to after the loop. */
 struct GemmDelivery {
+    const ir::ForNode *loop;
     ir::Buffer accumulator;
     ir::Buffer global;
 };

@@ -136,7 +136,7 @@ private:
                 const ForNode *k_loop = s.as<ForNode>();
                 const Expr last =
                     fold_constants(AddNode::make(k_loop->min, SubNode::make(trip_count(k_loop), make_int(1))));
-                ops_.plan_delivery(delivery->accumulator, delivery->global, EQNode::make(k_loop->loop_var, last));
+                ops_.plan_delivery(*delivery, EQNode::make(k_loop->loop_var, last));
                 out.append(lower(s));
                 ops_.end_delivery();
             } else {
@@ -225,7 +225,7 @@ private:
             *fused = true;
         }
         // Packed where the writer drains it when its copy out follows (tt_gemm_delivery.h).
-        const CircularBuffer *drain = ops_.planned_delivery(acc);
+        const CircularBuffer *drain = ops_.delivers_after(op) ? ops_.delivery_for(acc, target) : nullptr;
         if (drain) ops_.mark_delivered(acc);
         RoleStmts pack;
         pack[KernelRole::Compute].push_back(emit_dst_accumulator_end(drain ? *drain : target));

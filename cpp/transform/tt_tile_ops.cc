@@ -252,12 +252,18 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
                 "express the kernel with those tile operations");
 }
 
-void TileOpLowering::plan_delivery(const Buffer &acc, const Buffer &global, const Expr &last) {
-    delivery_ = Delivery{acc.get(), &ctx_.drain_cb(acc, global->dtype), last};
+void TileOpLowering::plan_delivery(const GemmDelivery &delivery, const Expr &last) {
+    const Buffer &acc = delivery.accumulator;
+    delivery_ = Delivery{delivery.loop, acc.get(), &ctx_.drain_cb(acc, delivery.global->dtype), last};
 }
 
-const CircularBuffer *TileOpLowering::planned_delivery(const Buffer &acc) const {
-    return delivery_ && delivery_->acc == acc.get() ? delivery_->drain : nullptr;
+const CircularBuffer *TileOpLowering::delivery_for(const Buffer &acc, const CircularBuffer &from) const {
+    if (!delivery_ || delivery_->acc != acc.get()) return nullptr;
+    // DST holds at least C's precision: packing it into C's format rounds only when that is
+    // narrower than float32 and than the output's.
+    const std::string &format = from.config.data_format;
+    const bool same = format == tt_data_format(DataType::float32()) || format == delivery_->drain->config.data_format;
+    return same ? delivery_->drain : nullptr;
 }
 
 RoleStmts TileOpLowering::lower_store(const RegionNode *src, const RegionNode *dst, const Span &span) {
@@ -391,7 +397,10 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     // and take each step's products by L1 accumulation when that is cheaper than reloading them.
     g.l1_accumulate = c.kind == TileValue::Full && !g.packed && g.c->config.num_pages == g.m * g.n &&
                       packer_accumulation_pays(g, order, ctx_.device(), ctx_.fidelity());
-    if (const CircularBuffer *drain = planned_delivery(rc->buffer); drain && c.kind == TileValue::Full && !g.packed) {
+    // The final value packed where the writer drains it, when the partial sums are reloaded every
+    // step anyway (tt_gemm_delivery.h).
+    const CircularBuffer *drain = delivery_for(rc->buffer, *g.c);
+    if (drain && c.kind == TileValue::Full && !g.packed && !g.l1_accumulate) {
         g.deliver = drain;
         g.last = delivery_->last;
         mark_delivered(rc->buffer);

@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "transform/tt_gemm_delivery.h"
 #include "transform/tt_lowering_context.h"
 
 namespace tt::transform {
@@ -57,12 +58,16 @@ public:
      *  saves and restores them). */
     std::set<const ir::BufferNode *> &written_globals() { return written_globals_; }
 
-    /*! The K loop about to be lowered packs `acc`'s final value straight into the CB the writer
-     *  drains for its copy to `global`, on the step where `last` holds (tt_gemm_delivery.h). */
-    void plan_delivery(const ir::Buffer &acc, const ir::Buffer &global, const ir::Expr &last);
+    /*! The K loop about to be lowered (delivery.loop) may pack its accumulator's final value
+     *  straight into the CB the writer drains for its copy out, on the step where `last` holds
+     *  (tt_gemm_delivery.h). */
+    void plan_delivery(const GemmDelivery &delivery, const ir::Expr &last);
     void end_delivery() { delivery_.reset(); }
-    /*! The CB a planned delivery of `acc` packs into, or null. */
-    const CircularBuffer *planned_delivery(const ir::Buffer &acc) const;
+    /*! The CB a planned delivery of `acc` packs into, when packing DST there gives the value
+     *  packing it into `from` (C's partial sums) and converting would; else null. */
+    const CircularBuffer *delivery_for(const ir::Buffer &acc, const CircularBuffer &from) const;
+    /*! Whether the planned delivery is the one after `loop`. */
+    bool delivers_after(const ir::ForNode *loop) const { return delivery_ && delivery_->loop == loop; }
     /*! `acc`'s final value is in the writer's CB: its T.copy out is the writer's alone. */
     void mark_delivered(const ir::Buffer &acc) { delivered_.insert(acc.get()); }
     /*! \brief The global buffers whose writes the reader must see before it reads them again: the
@@ -124,6 +129,7 @@ private:
     std::vector<ir::Stmt> compute_setup_;               ///< once per kernel, after compute_init_
     std::vector<ir::Stmt> compute_teardown_;            ///< once per kernel, after the block loop
     struct Delivery {
+        const ir::ForNode *loop;
         const ir::BufferNode *acc;
         const CircularBuffer *drain;
         ir::Expr last;
