@@ -25,29 +25,43 @@ using namespace join;
 
 constexpr int64_t kShallowestKStep = 64;  ///< elements of K per step that L1 accumulation needs
 
-/*! Whether the joined buffers fit L1 with K steps of at least kShallowestKStep elements. */
-bool fits_l1(const BlockForm &form, const Joining &j, const PassContext &ctx) {
-    const std::optional<int64_t> trips = folded_int(form.k_loop->extent);
-    if (!trips) return false;
-    int64_t accumulators = 0, operands = 0, others = 0;
+/*! A joining's on-chip bytes, and the K steps WidenTTKSteps will take with them. */
+struct Footprint {
+    int64_t accumulators = 0;  ///< the float32 gemm accumulators
+    int64_t operands = 0;      ///< the operand CBs' pages of one K block, in their CBs' formats
+    int64_t others = 0;
+    KStepWidening widening;
+};
+
+Footprint footprint(const BlockForm &form, const Joining &j, const PassContext &ctx) {
+    Footprint f;
     for (const Buffer &b : form.buffers) {
         const int64_t bytes = bytes_of(b.get(), j.scale.at(b.get()));
-        if (form.accumulators.count(b.get())) accumulators += bytes;
-        else if (form.operands.count(b.get())) {
+        if (form.accumulators.count(b.get())) {
+            f.accumulators += bytes;
+        } else if (form.operands.count(b.get())) {
             auto page = form.element_bytes.find(b.get());
-            operands += page == form.element_bytes.end() ? bytes : bytes / b->dtype.bytes() * page->second;
+            f.operands += page == form.element_bytes.end() ? bytes : bytes / b->dtype.bytes() * page->second;
+        } else {
+            f.others += bytes;
         }
-        else others += bytes;
     }
-    const int64_t block_k = form.block_k;
-    const int64_t widen = block_k >= kShallowestKStep ? 1 : (kShallowestKStep + block_k - 1) / std::max<int64_t>(block_k, 1);
-    if (widen > 1 && *trips % widen != 0) return false;
-    const int64_t depth = widen > 1 ? 2 : std::max(2, form.k_loop->num_stages);
-    return operands * widen * depth <= operand_l1_room(ctx.device(), accumulators, others);
+    f.widening = k_step_widening(ctx.device(), *folded_int(form.k_loop->extent), form.block_k, f.operands,
+                                 std::max(2, form.k_loop->num_stages), f.accumulators, f.others);
+    return f;
+}
+
+/*! Whether the joined buffers fit L1 with K steps of at least kShallowestKStep elements. */
+bool fits_l1(const BlockForm &form, const Footprint &f, const PassContext &ctx) {
+    if (f.widening.factor * form.block_k >= kShallowestKStep) return true;  // widened within L1
+    const int64_t depth = std::max(2, form.k_loop->num_stages);
+    return form.block_k >= kShallowestKStep &&
+           f.operands * depth <= operand_l1_room(ctx.device(), f.accumulators, f.others);
 }
 
 /*! What the device's cost numbers say a candidate's launch takes, in cycles (the busiest of the
- *  matrix engines, DRAM and one core's NoC reads), and the operand bytes it reads from DRAM. */
+ *  compute kernels' matrix engine or packer, DRAM and one core's NoC reads), and the operand bytes
+ *  it reads from DRAM. */
 struct Estimate {
     double cycles = 0;
     double dram_bytes = 0;
@@ -57,9 +71,12 @@ struct Estimate {
  *  multicast scheme's patches when they fill them (multicast_patches); the rest of the scheme's
  *  conditions do not depend on the joining. Operand bytes (a K step's block, `trips` steps) that
  *  follow `by` alone are read once per core row with multicast, those that follow `bx` alone
- *  once per core column. Writing C costs every candidate the same and is left out. */
-Estimate estimate(const BlockForm &form, const Joining &j,
-                  int64_t gx, int64_t gy, const PassContext &ctx) {
+ *  once per core column. Each K step packs the accumulators' float32 partial sums once, by L1
+ *  accumulation (half the packer's rate) from two K tiles per step, as LowerTTTileIntrinsics
+ *  chooses for the reference body; at LoFi that, not the matrix engine, is the compute kernel's
+ *  limit unless the steps are deep. Writing C costs every candidate the same and is left out. */
+Estimate estimate(const BlockForm &form, const Joining &j, const Footprint &f, int64_t gx, int64_t gy,
+                  const PassContext &ctx) {
     const target::DeviceSpec &device = ctx.device();
     const int64_t trips = *folded_int(form.k_loop->extent);
     const int64_t grid_x = gx / j.factor[0], grid_y = gy / j.factor[1], blocks = grid_x * grid_y;
@@ -67,10 +84,17 @@ Estimate estimate(const BlockForm &form, const Joining &j,
     const int64_t per_core = (blocks + cores - 1) / cores;
     const std::optional<MulticastPlan> patches =
         multicast_patches(grid_x, grid_y, cores, choose_core_grid({grid_x, grid_y}, device, {}), false);
-    double products = 0;  // tile products of one joined block
-    for (const auto &[c, k] : form.gemms)
-        products += double(bytes_of(c, j.scale.at(c)) / c->dtype.bytes()) / 1024.0 * double(k) / 32.0 * double(trips);
-    const double math = double(per_core) * products * device.matmul_cycles_per_tile(ctx.options().math_fidelity);
+    const target::CostNumbers &cost = device.cost;
+    const int64_t step_tiles = f.widening.factor * form.block_k / 32;
+    const double pack_rate = step_tiles >= 2 ? cost.pack_accumulate_bytes_per_cycle : cost.pack_bytes_per_cycle;
+    double products = 0, packs = 0;  // tile products of one joined block, and its packer's cycles
+    for (const auto &[c, k] : form.gemms) {
+        const double tiles = double(bytes_of(c, j.scale.at(c)) / c->dtype.bytes()) / 1024.0;
+        products += tiles * double(k) / 32.0 * double(trips);
+        packs += tiles * double(trips / f.widening.factor) * double(c->dtype.bytes() * 1024) / pack_rate;
+    }
+    const double math = double(per_core) *
+                        std::max(products * device.matmul_cycles_per_tile(ctx.options().math_fidelity), packs);
     double total = 0, core_reads = 0, widest = 0;
     for (const Buffer &b : form.buffers) {
         if (!form.operands.count(b.get())) continue;
@@ -84,7 +108,6 @@ Estimate estimate(const BlockForm &form, const Joining &j,
         core_reads += bytes;
         widest = std::max(widest, bytes);
     }
-    const target::CostNumbers &cost = device.cost;
     // With multicast a core reads (and sends) one operand's blocks: each line's sender is another core.
     const double noc = patches ? double(per_core) * widest * (1 / cost.noc.dram_read + 1 / cost.noc.multicast)
                                : double(per_core) * core_reads / cost.noc.dram_read;
@@ -195,19 +218,20 @@ PrimFunc join_tt_blocks(const PrimFunc &func, const PassContext &ctx) {
         return std::abs(fx * block.at(0) - fy * block.at(1));
     };
     if (!block.count(0) || !block.count(1) || !folded_int(form->k_loop->extent)) return func;
-    auto rank = [&](const Joining &j) {
-        const Estimate e = estimate(*form, j, *gx, *gy, ctx);
+    auto rank = [&](const Joining &j, const Footprint &f) {
+        const Estimate e = estimate(*form, j, f, *gx, *gy, ctx);
         const int64_t fx = j.factor[0], fy = j.factor[1];
         return std::make_tuple(e.cycles, e.dram_bytes, -fx * fy, skew(fx, fy));
     };
     Joining best = joining(*form, {1, 1});
-    auto best_rank = rank(best);
+    auto best_rank = rank(best, footprint(*form, best, ctx));
     for (int64_t fx = 1; fx <= *gx; ++fx) {
         for (int64_t fy = 1; fy <= *gy; ++fy) {
             if (*gx % fx || *gy % fy || fx * fy == 1) continue;
             Joining candidate = joining(*form, {fx, fy});
-            if (!fits_l1(*form, candidate, ctx)) continue;
-            auto candidate_rank = rank(candidate);
+            const Footprint f = footprint(*form, candidate, ctx);
+            if (!fits_l1(*form, f, ctx)) continue;
+            auto candidate_rank = rank(candidate, f);
             if (candidate_rank < best_rank) best = std::move(candidate), best_rank = candidate_rank;
         }
     }

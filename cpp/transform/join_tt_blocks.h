@@ -35,8 +35,9 @@
  *  gemm accumulators once, the other non-operand buffers twice, the operand blocks, the buffers
  *  the K loop's copies fill, at max(block_K, 64) of K in two stages within operand_l1_room,
  *  widen_tt_k_steps.h) and the unjoined blocks: the fastest by the device's cost numbers (the
- *  busiest of the busiest core's matrix engine, the chip's DRAM and one core's NoC reads, with
- *  the multicast TTTilesToCoreMap's rule gives the joined grid, multicast_patches), then the
+ *  busiest of the busiest core's matrix engine or packer (the K steps as k_step_widening makes
+ *  them), the chip's DRAM and one core's NoC reads, with the multicast TTTilesToCoreMap's rule
+ *  gives the joined grid, multicast_patches), then the
  *  fewest DRAM bytes, the most blocks per joined block, the squarest joined block. When the
  *  unjoined blocks win, nothing changes.
  *  Guarantees: the grid is (gx / fx, gy / fy); every dimension following bx (by) is fx (fy) times

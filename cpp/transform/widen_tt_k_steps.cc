@@ -133,26 +133,13 @@ std::optional<Widening> plan_widening(const ForNode *loop, const std::map<const 
         if (uses.at(buffer) != inside.at(buffer)) return std::nullopt;
         operand_bytes += bytes_of(buffer);
     }
-    // The widened operands' CBs (depth pages each) may take half of L1 less twice everything else
-    // on chip (a CB and its partial sums or staging), so layout inference still fits the kernel.
-    const int64_t depth = std::max(2, loop->num_stages);
-    const int64_t budget = ctx.device().l1_bytes / 2 - 2 * (onchip_bytes - operand_bytes);
-    for (int64_t f = std::min(*trips, kWidestKStep / w.block_k); f >= 2; --f) {
-        if (*trips % f == 0 && cb_step_bytes * f * depth <= budget) {
-            w.factor = f;
-            return w;
-        }
-    }
-    // A large accumulator leaves the rule above no room: two stages of wider steps, counted exactly.
-    const int64_t room = operand_l1_room(ctx.device(), accumulator_bytes, onchip_bytes - operand_bytes - accumulator_bytes);
-    for (int64_t f = std::min(*trips, kWidestKStep / w.block_k); 2 * f >= depth && f >= 2; --f) {
-        if (*trips % f == 0 && cb_step_bytes * f * 2 <= room) {
-            w.factor = f;
-            w.stages = depth > 2 ? 2 : 0;
-            return w;
-        }
-    }
-    return std::nullopt;
+    const int depth = std::max(2, loop->num_stages);
+    const KStepWidening widening = k_step_widening(ctx.device(), *trips, w.block_k, cb_step_bytes, depth,
+                                                   accumulator_bytes, onchip_bytes - operand_bytes - accumulator_bytes);
+    if (widening.factor < 2) return std::nullopt;
+    w.factor = widening.factor;
+    w.stages = widening.two_stages && depth > 2 ? 2 : 0;
+    return w;
 }
 
 /*! Finds the loops to widen, then rewrites them and their operand buffers. */
@@ -259,6 +246,22 @@ bool places_tensors(const PrimFunc &func, const PassContext &ctx) {
 int64_t operand_l1_room(const target::DeviceSpec &device, int64_t accumulator_bytes, int64_t other_bytes) {
     constexpr int64_t kLoweringCBs = 64 * 1024;
     return int64_t{device.l1_bytes} - device.l1_unreserved_base - accumulator_bytes - 2 * other_bytes - kLoweringCBs;
+}
+
+KStepWidening k_step_widening(const target::DeviceSpec &device, int64_t trips, int64_t block_k, int64_t cb_step_bytes,
+                              int depth, int64_t accumulator_bytes, int64_t other_bytes) {
+    // The widened operands' CBs (depth pages each) may take half of L1 less twice everything else
+    // on chip (a CB and its partial sums or staging), so layout inference still fits the kernel.
+    const int64_t budget = device.l1_bytes / 2 - 2 * (accumulator_bytes + other_bytes);
+    for (int64_t f = std::min(trips, kWidestKStep / block_k); f >= 2; --f) {
+        if (trips % f == 0 && cb_step_bytes * f * depth <= budget) return {f, false};
+    }
+    // A large accumulator leaves the rule above no room: two stages of wider steps, counted exactly.
+    const int64_t room = operand_l1_room(device, accumulator_bytes, other_bytes);
+    for (int64_t f = std::min(trips, kWidestKStep / block_k); 2 * f >= depth && f >= 2; --f) {
+        if (trips % f == 0 && cb_step_bytes * f * 2 <= room) return {f, true};
+    }
+    return {};
 }
 
 PrimFunc widen_tt_k_steps(const PrimFunc &func, const PassContext &ctx) {

@@ -54,6 +54,20 @@ ir::PrimFunc widen_tt_k_steps(const ir::PrimFunc &func, const PassContext &ctx);
  *  partials CB) and 64 KiB for the small CBs lowering adds. */
 int64_t operand_l1_room(const target::DeviceSpec &device, int64_t accumulator_bytes, int64_t other_bytes);
 
+/*! \brief How WidenTTKSteps widens a GEMM K loop: `factor` of the user's K blocks per step (1:
+ *  unchanged), and whether num_stages becomes 2 (the large-accumulator rule). */
+struct KStepWidening {
+    int64_t factor = 1;
+    bool two_stages = false;
+};
+
+/*! \brief The widening of a K loop of `trips` steps of `block_k` elements whose operand CBs take
+ *  `cb_step_bytes` per step and are `depth` (max(2, num_stages)) steps deep, in a function whose
+ *  float32 gemm accumulators take `accumulator_bytes` and whose other non-operand on-chip buffers
+ *  take `other_bytes` (the file comment's two rules). */
+KStepWidening k_step_widening(const target::DeviceSpec &device, int64_t trips, int64_t block_k, int64_t cb_step_bytes,
+                              int depth, int64_t accumulator_bytes, int64_t other_bytes);
+
 /*! \brief Whether the options or the function's layout requests place a tensor (memory, layout or
  *  shards; a data_format alone does not): such a tensor takes L1 room the budgets here do not see. */
 bool places_tensors(const ir::PrimFunc &func, const PassContext &ctx);

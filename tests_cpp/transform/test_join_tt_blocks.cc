@@ -55,6 +55,21 @@ TEST(JoinTTBlocks, TheCostNumbersChooseJoinsThatMulticast) {
                                            "C_local = T.alloc_fragment((256, 256), \"float32\")"});
 }
 
+/*! 4096^3 at LoFi: a product takes the matrix engine 16 cycles, and the 512x512 joined block's
+ *  1 MiB accumulator leaves room for 64-deep K steps only, so its packer (a float32 tile per
+ *  output tile and step, 128 cycles by L1 accumulation) would take four times the matrix engine's
+ *  time. A smaller joined block takes deeper steps: the cost numbers choose 512x256 blocks (a
+ *  512 KiB accumulator, 256-deep steps), two per core on a 16x8 grid, still multicast. */
+TEST(JoinTTBlocks, AtLoFiThePackerLimitsTheJoinedBlock) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 4096;
+    transform::PassOptions lofi;
+    lofi.math_fidelity = target::MathFidelity::LoFi;
+    expect_contains(to_text(joined(cfg, lofi)), {"T.Kernel(16, 8, threads=128)",
+                                                 "C_local = T.alloc_fragment((512, 256), \"float32\")"});
+    expect_contains(to_text(joined(cfg)), {"T.Kernel(8, 8, threads=128)"});  // HiFi4: the matrix engine's
+}
+
 /*! No more blocks than cores, a requested partition, or a grid whose joins would load one core
  *  more than before for no fewer DRAM bytes per cycle: unchanged. */
 TEST(JoinTTBlocks, LeavesKernelsOutsideTheFormAlone) {
