@@ -9,6 +9,7 @@
 #include "ir/functor.h"
 #include "ir/intrinsics.h"
 #include "ir/printer.h"
+#include "transform/analysis.h"
 #include "transform/tt_tile_compute.h"
 #include "transform/tt_gather_loads.h"
 #include "transform/tt_gemm_delivery.h"
@@ -182,7 +183,8 @@ private:
             const auto *call = static_cast<const CallNode *>(n);
             if (!(call->op->roles & kRoleFrontend) || TileOpLowering::is_global_load(call)) return;
             const auto *c = call->op->name == "tl.gemm" ? call->args[2].as<RegionNode>() : nullptr;
-            const bool plain_gemm = c && is_false(call->args[3]) && is_false(call->args[5]);
+            // (a gemm on a global tensor is left to the gemm's lowering, which says what to do)
+            const bool plain_gemm = c && is_on_chip(c->buffer) && is_false(call->args[3]) && is_false(call->args[5]);
             if (!plain_gemm || (acc && acc != c->buffer)) {
                 only_gemms_into_one = false;
                 return;
