@@ -118,6 +118,19 @@ def test_block_grid_off_the_core_grid_is_joined_where_it_multicasts():
     check_kernels([kernel.artifacts_dir])
 
 
+def test_joined_blocks_keep_steps_wider_than_widening_in_l1():
+    """2048^3 with 128x128x512 blocks in three stages: steps wider than WidenTTKSteps' 256 stay as
+    written, so a join must fit three 512-deep operand stages as they are (a 2x2 join would need
+    1.5 MiB of them); the program compiles within L1 and matches NumPy."""
+    n = 2048
+    a, b = inputs((n, n), (n, n), seed=9)
+    func = matmul(n, n, n, 128, 128, 512, dtype="bfloat16")
+    kernel, c, totals = run(func, a, b)
+    grid = kernel.plan["work_partition"]["grid"]
+    assert grid[0] * grid[1] > 64  # not joined 2x2
+    assert_close(c, a.astype(np.float32) @ b.astype(np.float32), n)
+
+
 def bias_relu(M, N, K, block_M, block_N, block_K, dtype="bfloat16"):
     """The reference GEMM with a bias copied per block and an element-wise epilogue on C_local."""
     @T.prim_func

@@ -53,7 +53,8 @@ Footprint footprint(const BlockForm &form, const Joining &j, const PassContext &
 
 /*! Whether the joined buffers fit L1 with K steps of at least kShallowestKStep elements. */
 bool fits_l1(const BlockForm &form, const Footprint &f, const PassContext &ctx) {
-    if (f.widening.factor * form.block_k >= kShallowestKStep) return true;  // widened within L1
+    // Widened, within L1 by WidenTTKSteps' own rules; else the user's steps must fit as they are.
+    if (f.widening.factor >= 2 && f.widening.factor * form.block_k >= kShallowestKStep) return true;
     const int64_t depth = std::max(2, form.k_loop->num_stages);
     return form.block_k >= kShallowestKStep &&
            f.operands * depth <= operand_l1_room(ctx.device(), f.accumulators, f.others);

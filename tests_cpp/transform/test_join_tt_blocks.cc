@@ -95,6 +95,18 @@ TEST(JoinTTBlocks, TheJoinedBlockFitsL1) {
     expect_contains(text, {"T.Kernel(16, 16, threads=128)", "C_local = T.alloc_fragment((512, 512), \"float32\")"});
 }
 
+/*! block_K 64 at 4096^3 in three stages: beside a 512x512 block's 1 MiB accumulator no widening
+ *  fits and the 64-deep steps' three stages (384 KiB) do not either, so that join is out; a
+ *  512x256 block (512 KiB accumulator) takes 256-deep steps in two stages. */
+TEST(JoinTTBlocks, UnwidenedStepsMustFitAsTheyAre) {
+    GemmConfig cfg;
+    cfg.M = cfg.N = cfg.K = 4096;
+    cfg.block_K = 64;
+    const std::string text = to_text(joined(cfg));
+    EXPECT_EQ(text.find("C_local = T.alloc_fragment((512, 512)"), std::string::npos) << text;
+    expect_contains(text, {"T.Kernel(16, 8, threads=128)", "C_local = T.alloc_fragment((512, 256), \"float32\")"});
+}
+
 TEST(JoinTTBlocks, RunsBetweenGroupTTRowBlocksAndWidenTTKSteps) {
     EXPECT_NE(std::string(transform::kDefaultPipeline).find("GroupTTRowBlocks -> JoinTTBlocks -> WidenTTKSteps"),
               std::string::npos);
