@@ -31,10 +31,11 @@
  *    most one block variable with one stride, equal to their extent; a gemm's K and a
  *    reduction's reduced dimension follow none.
  *  Both block variables must be followed (a GEMM's M and N). Chooses, among factors fx | gx and
- *  fy | gy whose joined buffers fit L1 with each K step at least 64 elements deep (the float32
- *  gemm accumulators once, the other non-operand buffers twice, the operand blocks, the buffers
- *  the K loop's copies fill, at max(block_K, 64) of K in two stages within operand_l1_room,
- *  widen_tt_k_steps.h) and the unjoined blocks: the fastest by the device's cost numbers (the
+ *  fy | gy whose joined buffers fit L1 with each K step at least 64 elements deep (widened by
+ *  WidenTTKSteps' rules, k_step_widening in widen_tt_k_steps.h, which count the float32 gemm
+ *  accumulators, the other non-operand buffers and the operand blocks the K loop's copies fill;
+ *  or, when no widening fits, a block_K of at least 64 whose max(2, num_stages) operand stages
+ *  fit operand_l1_room as written) and the unjoined blocks: the fastest by the device's cost numbers (the
  *  busiest of the busiest core's matrix engine or packer (the K steps as k_step_widening makes
  *  them), the chip's DRAM and one core's NoC reads, with the multicast TTTilesToCoreMap's rule
  *  gives the joined grid, multicast_patches), then the
