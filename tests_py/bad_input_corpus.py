@@ -502,6 +502,22 @@ HANDWRITTEN = [
     ("prim_func_of_a_lambda_value", TTSyntaxError, """
         k = T.prim_func(42)
     """),
+    ("copy_int_tensor_into_float_buffer", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "int32"), C: T.Tensor((64, 64), "float32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_shared((32, 64), "float32")
+                T.copy(A[bx * 32, 0], S)  #!
+                T.copy(S, C[bx * 32, 0])
+    """),
+    ("copy_float_buffer_into_int_tensor", ValidationError, """
+        @T.prim_func
+        def k(A: T.Tensor((64, 64), "float32"), C: T.Tensor((64, 64), "int32")):
+            with T.Kernel(2) as bx:
+                S = T.alloc_shared((32, 64), "float32")
+                T.copy(A[bx * 32, 0], S)
+                T.copy(S, C[bx * 32, 0])  #!
+    """),
 ]
 
 

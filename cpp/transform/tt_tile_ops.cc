@@ -55,6 +55,18 @@ const RegionNode *region_arg(const CallNode *call, size_t i) {
     return call->args[i].as<RegionNode>();
 }
 
+// A T.copy between an integer and a float dtype: the NoC moves bytes, and the unpacker and packer
+// convert between float formats only.
+void require_same_kind(const RegionNode *src, const RegionNode *dst, const Span &span) {
+    const DataType from = src->buffer->dtype, to = dst->buffer->dtype;
+    if (!((from.is_int() && to.is_float()) || (from.is_float() && to.is_int()))) return;
+    unsupported(span,
+                "T.copy from " + from.to_string() + " " + src->buffer->name + " to " + to.to_string() + " " +
+                    dst->buffer->name,
+                "tile copies convert between float formats only, not between integers and floats",
+                "give both the same kind of dtype (convert the tensor on the host, e.g. with numpy's astype)");
+}
+
 // A bool argument (a constant: the frontend folds keyword flags).
 bool flag(const CallNode *call, size_t i) {
     const auto *imm = call->args[i].as<IntImmNode>();
@@ -185,6 +197,7 @@ RoleStmts TileOpLowering::lower_loads(const std::vector<LocatedCall> &loads) {
     std::vector<Stmt> transposes;    // compute turns loaded rows of tiles into per-row vectors
     for (const auto &[call, span] : loads) {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
+        require_same_kind(src, dst, span);
         require_unwritten(src->buffer, span);
         // An accumulator's copy lands in its input CB; compute reloads it from there.
         const CircularBuffer &cb = ctx_.fill_cb(dst->buffer, span);
@@ -227,6 +240,7 @@ RoleStmts TileOpLowering::lower(const CallNode *call, const Span &span) {
     if (name == "tl.reduce") return lower_reduce(call, span);
     if (name == "tl.copy") {
         const RegionNode *src = region_arg(call, 0), *dst = region_arg(call, 1);
+        require_same_kind(src, dst, span);
         if (is_on_chip(src->buffer) && is_global(dst)) {
             RoleStmts out = lower_store(src, dst, span);
             if (ordered_globals_.count(dst->buffer.get())) {
