@@ -322,3 +322,15 @@ def test_a_gemm_into_a_global_tensor_is_a_located_error_with_many_blocks():
     with pytest.raises(tilelang_tt.ValidationError,
                        match=r"T.gemm on global buffer C is not supported .*T.copy it into a shared/fragment buffer"):
         tilelang_tt.compile(gemm)
+
+
+def test_narrow_blocks_take_column_subblocks_and_match_numpy(tmp_path):
+    """128x64 float accumulators (4x2 tiles, DST holds 4) only copied out: 4x1 subblocks (one B
+    tile per K tile stays in its source register while four A tiles pass), and the writer takes
+    the tiles in that order."""
+    M, N, K = 256, 256, 256
+    a, b = random_bf16((M, K), 15), random_bf16((K, N), 16)
+    plan, result = compile_and_run(gemm_kernel(M, N, K, 128, 64, 32), tmp_path, {"A": a, "B": b})
+    compute = (tmp_path / "compute.cpp").read_text()
+    assert "mm_block_init_short(cb_A_shared, cb_B_shared, 0, 1, 4, " in compute
+    assert_matches(result["C"], a.astype(np.float32) @ b.astype(np.float32), K)

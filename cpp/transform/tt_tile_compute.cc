@@ -2,6 +2,7 @@
 #include "transform/tt_tile_compute.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "ir/arith.h"
 
@@ -163,6 +164,22 @@ Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, i
     std::vector<Stmt> body{wait_inputs(g), per_subblock};
     if (Stmt pop = pop_staging(g)) body.push_back(pop);
     return seq(body);
+}
+
+TileOrder cheapest_subblocks(const GemmTiles &g, int dst_tiles, const target::CostNumbers &cost) {
+    TileOrder best = TileOrder::row_major(g.m, g.n, dst_tiles);
+    auto rank = [&](int64_t h, int64_t w) {
+        return std::make_tuple(subblock_unpack_cycles(g, h, w, cost) / double(h * w), -h * w, -w);
+    };
+    auto best_rank = rank(best.group_rows, best.group_cols);
+    for (int64_t h = 1; h <= std::min<int64_t>(g.m, dst_tiles); ++h) {
+        for (int64_t w = 1; h * w <= dst_tiles && w <= g.n; ++w) {
+            if (g.m % h || g.n % w || rank(h, w) >= best_rank) continue;
+            best = TileOrder{g.m, g.n, h, w};
+            best_rank = rank(h, w);
+        }
+    }
+    return best;
 }
 
 bool packer_accumulation_pays(const GemmTiles &g, const TileOrder &order, const target::DeviceSpec &device,

@@ -51,6 +51,12 @@ struct GemmTiles {
     ir::Expr last;
 };
 
+/*! \brief The subblocks for a gemm whose value only its copy out reads, so any tile order serves
+ *  (tt_gemm_delivery.h): among h x w with h | m, w | n and h * w <= dst_tiles, the fewest unpack
+ *  cycles per product as the subblock's products are issued, then the most tiles per DST handoff,
+ *  then the widest. */
+TileOrder cheapest_subblocks(const GemmTiles &gemm, int dst_tiles, const target::CostNumbers &cost);
+
 /*! \brief Whether packing a gemm's partial sums with the packer's L1 accumulation costs its
  *  compute kernel less, per subblock of `order` and K step, than reloading them (copy_tile) and
  *  packing them plainly: under the device's cost numbers (docs/devices.md), the busiest of

@@ -399,7 +399,11 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
                                         << ", which holds no value yet; instead T.clear(" << rc->buffer->name
                                         << ") before the loop or pass clear_accum=True";
     }
-    TileOrder order = TileOrder::row_major(g.m, g.n, ctx_.dst_tiles());
+    // Whole rows of tiles per subblock: the plain order other tile operations read. A value only
+    // its copy out reads (tt_gemm_delivery.h) may take the subblocks cheapest to unpack.
+    const bool only_copied_out = delivery_ && delivery_->acc == rc->buffer.get();
+    TileOrder order = only_copied_out ? cheapest_subblocks(g, ctx_.dst_tiles(), ctx_.device().cost)
+                                      : TileOrder::row_major(g.m, g.n, ctx_.dst_tiles());
     if (c.kind == TileValue::Full && !c.order.enumerates_like(order)) {
         unsupported(span, "T.gemm accumulating onto " + rc->buffer->name + " in its current tile order",
                     "partial sums are reloaded one DST subblock at a time", "T.clear the accumulator first");

@@ -110,6 +110,17 @@ TEST(LowerTTTileIntrinsics, WideKStepsAddOntoThePartialSumsInL1) {
     EXPECT_NE(text.find("if not k == 0:"), std::string::npos);
 }
 
+/*! A 128x64 fp32 accumulator (4x2 tiles, DST 4) only copied out after its loop may take any tile
+ *  order: 4x1 subblocks unpack one B tile and four A tiles per K tile (147 cycles for 4 products)
+ *  where the whole-row 2x2 ones unpack two of each twice (166). */
+TEST(LowerTTTileIntrinsics, AValueOnlyCopiedOutTakesTheCheapestSubblocks) {
+    tt::testing::GemmConfig cfg;
+    cfg.block_N = 64;
+    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
+    EXPECT_NE(text.find("tt.mm_block_init_short(0, 1, 0, 1, 4, 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find("for subblock_col in T.serial(2):"), std::string::npos) << text;
+}
+
 /*! With 16-bit accumulation DST holds 8 tiles: subblocks of 2x4. */
 TEST(LowerTTTileIntrinsics, Bf16AccumulationUsesEightTileSubblocks) {
     tt::testing::GemmConfig cfg;
