@@ -207,6 +207,16 @@ bool covers_whole(const RegionNode *region) {
     return true;
 }
 
+std::map<const BufferNode *, int> buffer_uses(const Stmt &s) {
+    std::map<const BufferNode *, int> uses;
+    post_order_visit(s, [&](const Node *n) {
+        if (n->kind == NodeKind::Region) ++uses[static_cast<const RegionNode *>(n)->buffer.get()];
+        if (n->kind == NodeKind::BufferLoad) ++uses[static_cast<const BufferLoadNode *>(n)->buffer.get()];
+        if (n->kind == NodeKind::BufferStore) ++uses[static_cast<const BufferStoreNode *>(n)->buffer.get()];
+    });
+    return uses;
+}
+
 std::vector<int> spanned_axes(const RegionNode *region) {
     std::vector<int> axes;
     for (size_t d = 0; d < region->ranges.size(); ++d) {

@@ -29,6 +29,9 @@ bool is_on_chip(const ir::Buffer &buffer);
  *  to the buffer's (constant) extent. */
 bool covers_whole(const ir::RegionNode *region);
 
+/*! \brief References (regions, element loads and stores) per buffer in a statement. */
+std::map<const ir::BufferNode *, int> buffer_uses(const ir::Stmt &s);
+
 /*! \brief The dimensions of a region whose extent is not the constant 1: the axes a copy moves a
  *  block (or vector) of. */
 std::vector<int> spanned_axes(const ir::RegionNode *region);

@@ -13,15 +13,9 @@ using namespace ir;
 
 namespace {
 
-/*! The uses of `buffer` in `s`: regions over it, element loads and stores. */
-int uses(const Stmt &s, const BufferNode *buffer) {
-    int count = 0;
-    post_order_visit(s, [&](const Node *n) {
-        if (n->kind == NodeKind::Region) count += static_cast<const RegionNode *>(n)->buffer.get() == buffer;
-        if (n->kind == NodeKind::BufferLoad) count += static_cast<const BufferLoadNode *>(n)->buffer.get() == buffer;
-        if (n->kind == NodeKind::BufferStore) count += static_cast<const BufferStoreNode *>(n)->buffer.get() == buffer;
-    });
-    return count;
+int count_of(const std::map<const BufferNode *, int> &uses, const BufferNode *buffer) {
+    auto it = uses.find(buffer);
+    return it == uses.end() ? 0 : it->second;
 }
 
 }  // namespace
@@ -52,9 +46,9 @@ std::optional<GemmDelivery> find_delivery(const std::vector<Stmt> &stmts, size_t
         const auto *c = call && call->op->name == "tl.gemm" ? call->args[2].as<RegionNode>() : nullptr;
         gemms += c && c->buffer.get() == acc && covers_whole(c) && is_false(call->args[5]);
     }
-    if (gemms != 1 || uses(loop->body, acc) != 1) return std::nullopt;
+    if (gemms != 1 || count_of(buffer_uses(loop->body), acc) != 1) return std::nullopt;
     for (size_t later = i + 2; later < stmts.size(); ++later) {
-        if (uses(stmts[later], acc)) return std::nullopt;
+        if (count_of(buffer_uses(stmts[later]), acc)) return std::nullopt;
     }
     return GemmDelivery{loop, src->buffer, dst->buffer};
 }

@@ -139,25 +139,24 @@ Stmt pop_staging(const GemmTiles &g) {
 
 Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, int dst_tiles) {
     TT_ICHECK(order.group_tiles() <= dst_tiles) << "subblock of " << order.group_tiles() << " tiles exceeds DST";
+    TT_ICHECK(!(g.deliver && g.l1_accumulate)) << "a delivered gemm reloads its partial sums every step";
     const int64_t h = order.group_rows, w = order.group_cols, subblock = order.group_tiles();
     Stmt per_subblock = tile_loop("subblock_row", order.groups_down(), [&](const Expr &sm) {
         return tile_loop("subblock_col", order.groups_across(), [&](const Expr &sn) {
             const bool accumulate = g.l1_accumulate && c.kind == TileValue::Full;
-            Stmt start = seq_or_none(start_accumulator(*g.c, c, subblock));
-            Stmt step_start = accumulate ? seq_or_none(release_partials(*g.c, c, subblock)) : start;
+            std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
+            for (Stmt &s : accumulate ? release_partials(*g.c, c, subblock) : start_accumulator(*g.c, c, subblock))
+                body.push_back(s);
+            body.push_back(matmul_subblock(g, sm, sn, h, w));
             // Adding onto the partial sums from the first step that has them.
             const Expr onto = !accumulate      ? Expr()
                              : c.constant_if ? SelectNode::make(c.constant_if, make_int(0), make_int(1))
                                              : make_int(1);
-            Stmt step_pack = seq(emit_pack(g.packed ? *g.packed : *g.c, subblock, 1, onto));
-            std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-            const bool delivers = g.deliver && c.kind == TileValue::Full;
-            if (delivers && !accumulate) body.push_back(start);
-            else if (delivers) body.push_back(IfThenElseNode::make(g.last, start, step_start));
-            else body.push_back(step_start);
-            body.push_back(matmul_subblock(g, sm, sn, h, w));
-            body.push_back(delivers ? IfThenElseNode::make(g.last, seq(emit_pack(*g.deliver, subblock)), step_pack)
-                                    : step_pack);
+            Stmt pack = seq(emit_pack(g.packed ? *g.packed : *g.c, subblock, 1, onto));
+            // The last step's value, reloaded partial sums plus its products, goes to the writer.
+            if (g.deliver && c.kind == TileValue::Full)
+                pack = IfThenElseNode::make(g.last, seq(emit_pack(*g.deliver, subblock)), pack);
+            body.push_back(pack);
             return seq(body);
         });
     });
@@ -174,9 +173,8 @@ TileOrder cheapest_subblocks(const GemmTiles &g, int dst_tiles, const target::Co
     auto best_rank = rank(best.group_rows, best.group_cols);
     for (int64_t h = 1; h <= std::min<int64_t>(g.m, dst_tiles); ++h) {
         for (int64_t w = 1; h * w <= dst_tiles && w <= g.n; ++w) {
-            if (g.m % h || g.n % w || rank(h, w) >= best_rank) continue;
-            best = TileOrder{g.m, g.n, h, w};
-            best_rank = rank(h, w);
+            if (g.m % h || g.n % w) continue;
+            if (auto r = rank(h, w); r < best_rank) best = TileOrder{g.m, g.n, h, w}, best_rank = r;
         }
     }
     return best;

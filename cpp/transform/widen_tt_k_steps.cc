@@ -42,17 +42,6 @@ struct Widening {
     std::map<const CallNode *, size_t> source_axis;  ///< copy -> the K dimension of its source region
 };
 
-/*! References (regions, element loads and stores) per buffer in a statement. */
-std::map<const BufferNode *, int> buffer_uses(const Stmt &s) {
-    std::map<const BufferNode *, int> uses;
-    post_order_visit(s, [&](const Node *n) {
-        if (n->kind == NodeKind::Region) ++uses[static_cast<const RegionNode *>(n)->buffer.get()];
-        if (n->kind == NodeKind::BufferLoad) ++uses[static_cast<const BufferLoadNode *>(n)->buffer.get()];
-        if (n->kind == NodeKind::BufferStore) ++uses[static_cast<const BufferStoreNode *>(n)->buffer.get()];
-    });
-    return uses;
-}
-
 int64_t bytes_of(const BufferNode *buffer) {
     int64_t elements = buffer->dtype.bytes();
     for (const Expr &e : buffer->shape) elements *= folded_int(e).value_or(0);
