@@ -16,8 +16,8 @@ from test_validation_matrix import private_cache  # noqa: F401 (its module-wide 
 from tilelang_style_kernels import activations, elementwise_add, gemm_relu
 
 NUMPY = {"bfloat16": ml_dtypes.bfloat16, "float16": np.float16, "float32": np.float32}
-# float32 operands of the matrix engine (add_tiles, mul_tiles) pass through its 19-bit source
-# registers (10 mantissa bits), as on the device; the SFPU keeps fp32.
+# float32 operands of the matrix engine pass through its 19-bit source registers (10 mantissa bits),
+# as on the device; element-wise float32 math with a float32 DST runs on the SFPU instead.
 EPS = {"bfloat16": 2.0 ** -7, "float16": 2.0 ** -10, "float32": 2.0 ** -11}
 
 
@@ -42,6 +42,17 @@ def test_elementwise_add_on_global_tensors(in_dtype, out_dtype):
     assert_close(c, a.astype(np.float32) + b.astype(np.float32), out_dtype, atol_scale=4)
 
 
+def test_float32_elementwise_add_is_exact():
+    """float32 + float32 with a float32 DST: both operands copied straight into DST
+    (UnpackToDestFp32) and added by the SFPU, so every element is NumPy's float32 sum; through the
+    matrix engine's source registers (tf32) most would differ."""
+    kernel = tilelang_tt.compile(elementwise_add(256, 128, 64, 64, "float32", "float32"), out_idx=[-1])
+    a, b = random((256, 128), "float32", 3), random((256, 128), "float32", 4)
+    np.testing.assert_array_equal(kernel(a, b), a + b)
+    compute = kernel.get_kernel_source("compute")
+    assert "add_binary_tile(" in compute and "add_tiles(" not in compute
+
+
 def fused_chain(M, N, block_M, block_N, dtype):
     @T.prim_func
     def chain(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
@@ -64,8 +75,11 @@ def fused_chain(M, N, block_M, block_N, dtype):
 def test_fused_chain_stays_in_dst(dtype):
     kernel = tilelang_tt.compile(fused_chain(128, 128, 64, 64, dtype), out_idx=[-1])
     source = kernel.get_kernel_source("compute")
-    # A * A and B * B run on the matrix engine from the CBs; constants use the SFPU's scalar forms.
-    assert "mul_tiles(" in source and "mul_unary_tile(" in source and "relu_tile(" in source
+    # A * A and B * B run on the matrix engine from the CBs (on the SFPU for float32, which the
+    # matrix engine would see as tf32); constants use the SFPU's scalar forms.
+    product = "mul_tiles(" if dtype == "bfloat16" else "mul_binary_tile("
+    assert product in source and "mul_unary_tile(" in source and "relu_tile(" in source
+    assert dtype == "bfloat16" or "mul_tiles(" not in source
     assert source.count("tile_regs_acquire();") == 1  # one DST program per group of tiles
     a, b = random((128, 128), dtype, 3), random((128, 128), dtype, 4)
     af, bf = a.astype(np.float32), b.astype(np.float32)
@@ -229,7 +243,8 @@ def test_index_conditions_that_are_not_lowered_are_located_errors(condition, mes
 
 def test_elementwise_kernels_compile_against_the_release(tt_release):
     """Every kind of element-wise program above builds against the real v0.67.4 device headers."""
-    programs = [elementwise_add(64, 64, 32, 32, "float16", "float32"), fused_chain(64, 64, 32, 32, "bfloat16"),
+    programs = [elementwise_add(64, 64, 32, 32, "float16", "float32"), elementwise_add(64, 64, 32, 32, "float32", "float32"),
+                fused_chain(64, 64, 32, 32, "bfloat16"),
                 fused_chain(64, 64, 32, 32, "float32"), gemm_relu(64, 64, 64, 32, 32, 32, "bfloat16"),
                 scaled_by_fill(64, 64, 32, 2.0), activations(64, 64, 32, 32), selects(64, 64, 32, "bfloat16"),
                 selects(64, 64, 32, "float32"), index_masks(64, 64, 32, 32)]

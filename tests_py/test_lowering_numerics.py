@@ -3,6 +3,7 @@ the generated kernel sources and the simulator, compared with NumPy. Covers T.fi
 constant, T.gemm(transpose_A=True) and an accumulator that stays in DST across the K loop."""
 
 import json
+import os
 
 import ml_dtypes
 import numpy as np
@@ -334,3 +335,41 @@ def test_narrow_blocks_take_column_subblocks_and_match_numpy(tmp_path):
     compute = (tmp_path / "compute.cpp").read_text()
     assert "mm_block_init_short(cb_A_shared, cb_B_shared, 0, 1, 4, " in compute
     assert_matches(result["C"], a.astype(np.float32) @ b.astype(np.float32), K)
+
+
+@pytest.mark.parametrize("block_K", [32, 64])
+def test_float32_partial_sums_reload_exactly_into_a_delivered_output(block_K):
+    """Integer operands whose sums need up to 19 significant bits: exact in float32, not in the
+    source registers' tf32 (11). The partial sums (added in L1 from two K tiles per step) are
+    reloaded by the last K step, which packs straight into the writer's CB; the compute kernel
+    unpacks their CB straight to DST (UnpackToDestFp32), so the float32 output is the exact product."""
+    M = N = 128
+    K = 512
+
+    @T.prim_func
+    def gemm(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32")):
+        with T.Kernel(1, 1, threads=128) as (bx, by):
+            A_s = T.alloc_shared((M, block_K), "bfloat16")
+            B_s = T.alloc_shared((block_K, N), "bfloat16")
+            C_l = T.alloc_fragment((M, N), "float32")
+            T.clear(C_l)
+            for k in T.Pipelined(K // block_K, num_stages=2):
+                T.copy(A[0, k * block_K], A_s)
+                T.copy(B[k * block_K, 0], B_s)
+                T.gemm(A_s, B_s, C_l)
+            T.copy(C_l, C[0, 0])
+
+    kernel = tilelang_tt.compile(gemm, out_idx=[-1])
+    rng = np.random.default_rng(17)
+    a = rng.integers(-100, 101, (M, K)).astype(ml_dtypes.bfloat16)
+    b = rng.integers(-100, 101, (K, N)).astype(ml_dtypes.bfloat16)
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    assert np.abs(want).max() > 2048  # beyond tf32's exact integers
+    np.testing.assert_array_equal(np.asarray(kernel(a, b), np.float64), want)
+    compute = kernel.get_kernel_source("compute")
+    assert "pack_reconfig_l1_acc(" in compute and "copy_tile(" in compute
+    with open(os.path.join(kernel.artifacts_dir, "tt.plan.json")) as f:
+        plan = json.load(f)
+    partials = [cb["cb_index"] for cb in plan["circular_buffers"] if cb["data_format"] == "Float32"
+                and cb["flow"] != "output"]
+    assert [k.get("unpack_to_dest_fp32") for k in plan["kernels"] if k["role"] == "compute"] == [partials]

@@ -80,7 +80,7 @@ def test_reference_gemm_reads_each_input_once_and_matches_the_unicast_bits():
 def test_more_blocks_than_cores_are_joined_per_core():
     """2048^3 with 128x128x32 blocks: 16x16 blocks for 64 cores. JoinTTBlocks runs each core's 2x2
     patch as one 256x256 block, so DRAM sees A and B once, not twice; its K steps add their
-    products onto the partial sums by L1 accumulation. A requested partition keeps the user's
+    products onto the partial sums by L1 accumulation, the last packing straight to the writer. A requested partition keeps the user's
     blocks (each core then reads its own operands, four times the minimum) and gives the same
     values up to the rounding of the wider steps."""
     n = 2048
@@ -90,7 +90,9 @@ def test_more_blocks_than_cores_are_joined_per_core():
     assert kernel.plan["work_partition"]["grid"] == [8, 8]
     assert totals["dram_read_bytes"] == 2 * n * n * 2 and totals["dram_write_bytes"] == n * n * 2
     compute = kernel.get_kernel_source("compute")
-    assert "pack_reconfig_l1_acc(" in compute and "cb_wait_front(cb_C_local_partials, 64)" in compute
+    # The last K step reloads the partial sums once and packs into the writer's CB: no copy out.
+    assert "pack_reconfig_l1_acc(" in compute and "copy_tile(cb_C_local_partials" in compute
+    assert "cb_wait_front(cb_C_local_partials, 64)" not in compute
     ref = a.astype(np.float32) @ b.astype(np.float32)
     assert_close(c, ref, n)
     check_kernels([kernel.artifacts_dir])

@@ -301,7 +301,9 @@ def test_a_vector_used_per_row_and_per_column_is_a_located_error():
 
 
 def test_reduction_lowers_to_reduce_tile_chains():
-    """Before (T.reduce_max along dim 1, then x - max[i]) -> after: the compute kernel's IR."""
+    """Before (T.reduce_max along dim 1, then x - max[i]) -> after: the compute kernel's IR. x is
+    float32 and read twice: the pool reads a staged copy (CB 25) through the source registers, so
+    x's own CB 0 is read only by copies, exactly (it unpacks straight to DST)."""
     lowered = passes.run_pipeline(centered(64, 64, 64, "max", 1), pipeline="StageTTElementwise -> InferTTLayout -> "
                                   "PropagateTTLayout -> TTTilesToCoreMap -> LowerTTTileIntrinsics")
     compute = str(next(f for name, f in lowered.functions.items() if name.endswith("_compute")))
@@ -314,22 +316,37 @@ EXPECTED_REDUCE_MAX_COMPUTE = """\
     tt.fill_tile_init()
     tt.fill_tile(0, 1.0)
     tt.tile_regs_commit()
-    tt.cb_reserve_back(25, 1)
+    tt.cb_reserve_back(26, 1)
     tt.tile_regs_wait()
-    tt.pack_reconfig_data_format(25)
-    tt.pack_tile(0, 25)
+    tt.pack_reconfig_data_format(26)
+    tt.pack_tile(0, 26)
     tt.tile_regs_release()
-    tt.cb_push_back(25, 1)
-    tt.cb_wait_front(25, 1)
+    tt.cb_push_back(26, 1)
+    tt.cb_wait_front(26, 1)
     with T.Kernel(1, 1) as (bx, by):
         tt.cb_wait_front(0, 4)
+        tt.cb_wait_front(0, 4)
+        tt.tile_regs_acquire()
+        tt.reconfig_data_format_srca(0)
+        tt.copy_tile_to_dst_init_short(0)
+        for tile in T.serial(4):
+            tt.copy_tile(0, tile, tile)
+        tt.tile_regs_commit()
+        tt.cb_reserve_back(25, 4)
+        tt.tile_regs_wait()
+        tt.pack_reconfig_data_format(25)
+        for dst_index in T.serial(4):
+            tt.pack_tile(dst_index, 25)
+        tt.tile_regs_release()
+        tt.cb_push_back(25, 4)
+        tt.cb_wait_front(25, 4)
         for out_tile in T.serial(2):
             tt.tile_regs_acquire()
-            tt.reconfig_data_format(0, 25)
-            tt.reduce_init_max_row_fp32(0, 25, 24)
+            tt.reconfig_data_format(25, 26)
+            tt.reduce_init_max_row_fp32(25, 26, 24)
             for fold in T.serial(2):
-                tt.reduce_tile_max_row_fp32(0, 25, out_tile * 2 + fold, 0, 0)
-            tt.reduce_uninit_fp32(0)
+                tt.reduce_tile_max_row_fp32(25, 26, out_tile * 2 + fold, 0, 0)
+            tt.reduce_uninit_fp32(25)
             tt.tile_regs_commit()
             tt.cb_reserve_back(24, 1)
             tt.tile_regs_wait()
@@ -337,32 +354,33 @@ EXPECTED_REDUCE_MAX_COMPUTE = """\
             tt.pack_tile(0, 24)
             tt.tile_regs_release()
             tt.cb_push_back(24, 1)
+        tt.cb_pop_front(25, 4)
         tt.cb_wait_front(0, 4)
         tt.cb_wait_front(24, 2)
         for tile_group in T.serial(2):
             tt.tile_regs_acquire()
             tt.reconfig_data_format_srca(0)
             tt.copy_tile_to_dst_init_short(0)
-            for tile in T.serial(2):
-                tt.copy_tile(0, tile_group * 2 + tile, tile * 2)
+            for tile_1 in T.serial(2):
+                tt.copy_tile(0, tile_group * 2 + tile_1, tile_1 * 2)
             tt.reconfig_data_format_srca(24)
             tt.unary_bcast_init_cols(24, 16)
-            for tile_1 in T.serial(2):
-                tt.unary_bcast_cols(24, (tile_group * 2 + tile_1) // 2, tile_1 * 2 + 1)
-            tt.sub_binary_tile_init()
             for tile_2 in T.serial(2):
-                tt.sub_binary_tile(tile_2 * 2, tile_2 * 2 + 1, tile_2 * 2)
+                tt.unary_bcast_cols(24, (tile_group * 2 + tile_2) // 2, tile_2 * 2 + 1)
+            tt.sub_binary_tile_init()
+            for tile_3 in T.serial(2):
+                tt.sub_binary_tile(tile_3 * 2, tile_3 * 2 + 1, tile_3 * 2)
             tt.tile_regs_commit()
             tt.cb_reserve_back(16, 2)
             tt.tile_regs_wait()
             tt.pack_reconfig_data_format(16)
-            for dst_index in T.serial(2):
-                tt.pack_tile(dst_index * 2, 16)
+            for dst_index_1 in T.serial(2):
+                tt.pack_tile(dst_index_1 * 2, 16)
             tt.tile_regs_release()
             tt.cb_push_back(16, 2)
         tt.cb_pop_front(0, 4)
         tt.cb_pop_front(24, 2)
-    tt.cb_pop_front(25, 1)
+    tt.cb_pop_front(26, 1)
 """
 
 

@@ -267,7 +267,21 @@ HostKernel read_kernel(const Json &k, size_t index, const std::vector<CoreRange>
     kernel.runtime_arg_names = optional_field<std::vector<std::string>>(k, "runtime_arg_names", at, {});
     if (k.contains("runtime_args")) kernel.runtime_args = per_core_args(k.at("runtime_args"), at + " runtime_args");
     kernel.common_runtime_args = optional_field<std::vector<KernelArg>>(k, "common_runtime_args", at, {});
+    kernel.unpack_to_dest_fp32 = optional_field<std::vector<int>>(k, "unpack_to_dest_fp32", at, {});
+    if (!kernel.unpack_to_dest_fp32.empty() && kernel.role != KernelRole::Compute)
+        bad_plan(at, "unpack_to_dest_fp32 configures a compute kernel's unpacker; a data movement kernel has none");
     return kernel;
+}
+
+/*! Only a Float32 CB of the plan can unpack straight to DST. */
+void check_unpack_to_dest(const HostKernel &kernel, const HostPlan &plan) {
+    for (int index : kernel.unpack_to_dest_fp32) {
+        auto cb = std::find_if(plan.circular_buffers.begin(), plan.circular_buffers.end(),
+                               [&](const HostCircularBuffer &c) { return c.config.cb_index == index; });
+        if (cb == plan.circular_buffers.end() || cb->config.data_format != "Float32")
+            bad_plan("kernel '" + kernel.name + "'",
+                     "unpack_to_dest_fp32 lists c_" + std::to_string(index) + ", which is not a Float32 CB of the plan");
+    }
 }
 
 /*! Every marker must name something the host program creates. */
@@ -455,6 +469,7 @@ HostPlan read_host_plan(const Json &json) {
     }
     const Json &kernels = field(json, "kernels", "plan");
     for (size_t i = 0; i < kernels.size(); ++i) plan.kernels.push_back(read_kernel(kernels[i], i, plan.cores));
+    for (const HostKernel &k : plan.kernels) check_unpack_to_dest(k, plan);
     for_each_kernel_arg(plan, [&](const KernelArg &arg, const std::string &where) { check_marker(arg, plan, where); });
     if (json.contains("compute_config")) plan.compute_config = json.at("compute_config").get<ComputeConfig>();
     if (!one_of(plan.compute_config.math_fidelity, kMathFidelities))

@@ -121,6 +121,7 @@ struct HostKernel {
     std::vector<std::string> runtime_arg_names;  ///< get_arg_val slot names, for comments
     std::vector<CoreArgs> runtime_args;          ///< per core, ordered by (y, x)
     std::vector<KernelArg> common_runtime_args;
+    std::vector<int> unpack_to_dest_fp32;  ///< compute: CB indices in UnpackToDestMode::UnpackToDestFp32
 };
 
 struct HostPlan {

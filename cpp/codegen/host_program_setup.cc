@@ -143,6 +143,7 @@ std::vector<std::string> kernel_config_fields(const HostKernel &k, const HostPla
         fields.push_back(".math_fidelity = MathFidelity::" + c.math_fidelity);
         fields.push_back(flag("fp32_dest_acc_en", c.fp32_dest_acc_en));
         fields.push_back(flag("dst_full_sync_en", c.dst_full_sync_en));
+        if (!k.unpack_to_dest_fp32.empty()) fields.push_back(".unpack_to_dest_mode = " + k.name + "_unpack_to_dest");
         fields.push_back(flag("math_approx_mode", c.math_approx_mode));
     } else {
         fields.push_back(std::string(".processor = DataMovementProcessor::") + (k.riscv_1 ? "RISCV_1" : "RISCV_0"));
@@ -163,6 +164,15 @@ void emit_kernels(CodeWriter &w, const HostPlan &plan) {
                   ".");
         const std::string cores = cores_variable(w, k.name, k.cores, plan);
         if (!k.compile_args.empty()) emit_arg_vector(w, k.name + "_compile_args", k.compile_args, plan);
+        if (!k.unpack_to_dest_fp32.empty()) {
+            w.comment("Float32 CBs that copy_tile unpacks straight into DST, at full precision: the source "
+                      "registers would keep 19 bits.");
+            w.line("std::vector<UnpackToDestMode> " + k.name +
+                   "_unpack_to_dest(NUM_CIRCULAR_BUFFERS, UnpackToDestMode::Default);");
+            for (int cb : k.unpack_to_dest_fp32)
+                w.line(k.name + "_unpack_to_dest[tt::CBIndex::c_" + std::to_string(cb) +
+                       "] = UnpackToDestMode::UnpackToDestFp32;");
+        }
         w.line("const KernelHandle " + k.name + "_kernel = CreateKernel(program, kernel_path(cli, " +
                cpp_string_literal(k.source) + "), " + cores + ",");
         w.indent();

@@ -85,9 +85,36 @@ const uint8_t *input_page(ComputeState &cs, CircularBuffer &state, uint32_t cb, 
 
 }  // namespace
 
-void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc) {
+namespace {
+
+/*! Whether tiles of `state` (CB `cb`) reach DST without the source registers on `path`; fails where
+ *  the CB's mode and the op disagree. */
+bool unpacks_to_dest(const CircularBuffer &state, uint32_t cb, Unpack path, const char *call, const Loc &loc) {
+    const KernelSpec &spec = *current_kernel().spec;
+    if (state.format != tt::DataFormat::Float32 || !spec.unpack_to_dest_fp32[cb]) return false;
+    if (path == Unpack::Source)
+        fail(call, loc,
+             "cb " + std::to_string(cb) +
+                 " is UnpackToDestFp32 (ComputeConfig::unpack_to_dest_mode): its Float32 tiles unpack only "
+                 "straight into DST, and this op reads them through the source registers; leave the CB in "
+                 "UnpackToDestMode::Default, or copy its tiles into DST (copy_tile) and use the SFPU form");
+    if (!spec.fp32_dest_acc_en)
+        fail(call, loc,
+             "cb " + std::to_string(cb) +
+                 " is UnpackToDestFp32 but DST holds 16-bit values (fp32_dest_acc_en=false); unpacking Float32 "
+                 "to DST needs fp32_dest_acc_en=true");
+    return true;
+}
+
+}  // namespace
+
+void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, Unpack path, const char *call,
+                const Loc &loc) {
     CircularBuffer &state = cb_for(cb, call, loc);
     unpack_tile(input_page(cs, state, cb, index, call, loc), state.format, out);
+    // The other formats have at most the source registers' 10 mantissa bits.
+    if (state.format == tt::DataFormat::Float32 && !unpacks_to_dest(state, cb, path, call, loc))
+        mask(out, kSourceMantissaBits);
 }
 
 void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &loc) {
@@ -123,13 +150,13 @@ void store_dst(ComputeState &cs, uint32_t dst, const Tile &value) {
     cs.dst_written[dst] = true;
 }
 
-// Source registers hold 10 mantissa bits; LoFi multiplies 5 bits of srcA (4 explicit) by 7 of srcB.
+// LoFi multiplies 5 bits of srcA (4 explicit) by 7 of srcB.
 int fidelity_bits(bool srca) {
     using F = tt::target::MathFidelity;
     const F f = current_kernel().spec->fidelity;
     if (f == F::LoFi) return srca ? 4 : 6;
     if (f == F::HiFi2) return srca ? 10 : 6;
-    return 10;
+    return kSourceMantissaBits;
 }
 
 void mask(Tile &t, int bits) {
@@ -193,6 +220,7 @@ const Tile &read_operand(ComputeState &cs, uint32_t cb, uint32_t index, int bits
     CircularBuffer &state = cb_for(cb, call, loc);
     const uint32_t address = state.slot_address(state.read_slot + index);
     const uint8_t *page = input_page(cs, state, cb, index, call, loc);
+    unpacks_to_dest(state, cb, Unpack::Source, call, loc);
     auto &cache = cs.operands;
     for (size_t i = 0; i < cache.size(); ++i) {
         ComputeState::Operand &e = cache[i];
@@ -429,8 +457,8 @@ void binary_tiles(BinaryOp op, Broadcast bcast, uint32_t in0_cb, uint32_t in1_cb
              "the math engine was initialised for a different element-wise op or broadcast; call its init first");
     require_math(cs, dst, call, loc);
     Tile a, b;
-    read_input(cs, in0_cb, in0_tile, a, call, loc);
-    read_input(cs, in1_cb, in1_tile, b, call, loc);
+    read_input(cs, in0_cb, in0_tile, a, Unpack::Source, call, loc);
+    read_input(cs, in1_cb, in1_tile, b, Unpack::Source, call, loc);
     if (op == BinaryOp::Mul) {
         mask(a, fidelity_bits(true));
         mask(b, fidelity_bits(false));
@@ -460,7 +488,7 @@ void unary_bcast(Broadcast bcast, uint32_t in_cb, uint32_t tile, uint32_t dst, L
              "the broadcast differs from unary_bcast_init's (the unpacker was configured for the other one)");
     require_math(cs, dst, "unary_bcast", loc);
     Tile in, out;
-    read_input(cs, in_cb, tile, in, "unary_bcast", loc);
+    read_input(cs, in_cb, tile, in, Unpack::ToDest, "unary_bcast", loc);
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; ++c)
             out[r * 32 + c] = bcast == Broadcast::Col      ? in[r * 32]
@@ -476,7 +504,7 @@ void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     ComputeState &cs = compute_state("copy_tile", loc);
     require_init(cs, Math::Copy, "copy_tile", "copy_tile_init or copy_tile_to_dst_init_short", loc);
     require_math(cs, dst, "copy_tile", loc);
-    read_input(cs, cb, tile, cs.dst[dst], "copy_tile", loc);
+    read_input(cs, cb, tile, cs.dst[dst], Unpack::ToDest, "copy_tile", loc);
     round_in_place(cs.dst[dst].data(), dst_rounding(cs));
     cs.dst_written[dst] = true;
     count("copy_tile", 0,
@@ -488,7 +516,7 @@ void transpose_tile(uint32_t cb, uint32_t tile, uint32_t dst, Loc loc) {
     require_init(cs, Math::Transpose, "transpose_wh_tile", "transpose_wh_init", loc);
     require_math(cs, dst, "transpose_wh_tile", loc);
     Tile t;
-    read_input(cs, cb, tile, t, "transpose_wh_tile", loc);
+    read_input(cs, cb, tile, t, Unpack::Source, "transpose_wh_tile", loc);
     transpose(t);
     store_dst(cs, dst, t);
     count("transpose_wh_tile", 16, {page_bytes(cb, "transpose_wh_tile", loc), 0, 16});

@@ -9,6 +9,9 @@
 namespace tt_sim::k::compute_detail {
 
 using Dst = ComputeState::Dst;
+
+/*! \brief Explicit mantissa bits of the source registers srcA and srcB (19-bit tf32). */
+constexpr int kSourceMantissaBits = 10;
 using Math = ComputeState::Math;
 
 /*! \brief The running kernel's compute state; fails when called from a data-movement kernel. */
@@ -19,8 +22,14 @@ void require_math(ComputeState &cs, uint32_t dst, const char *call, const Loc &l
 void require_init(ComputeState &cs, Math wanted, const char *call, const char *init, const Loc &loc);
 /*! \brief Records the math engine's new configuration. */
 void start_math(ComputeState &cs, Math math);
-/*! \brief Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for. */
-void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, const char *call, const Loc &loc);
+/*! \brief Where an op's unpacker puts a tile. Source: srcA/srcB, which hold 19 bits (tf32), so Float32
+ *  tiles lose their low 13 mantissa bits. ToDest: copy_tile and unary_bcast unpack a CB in
+ *  UnpackToDestFp32 mode straight into DST, exactly; other CBs through the source registers. */
+enum class Unpack { Source, ToDest };
+/*! \brief Unpacks tile `index` (counted from the front) of an input CB after checking it was waited for,
+ *  as the unpacker delivers it along `path`. */
+void read_input(ComputeState &cs, uint32_t cb, uint32_t index, Tile &out, Unpack path, const char *call,
+                const Loc &loc);
 /*! \brief What DST rounds its values to: nothing with fp32_dest_acc_en, else bf16 or fp16 by the unpacker's format. */
 Rounding dst_rounding(const ComputeState &cs);
 /*! \brief Tile `index` of an input CB as the multipliers see it: unpacked, transposed if asked, truncated to

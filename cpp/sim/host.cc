@@ -128,6 +128,16 @@ KernelHandle CreateKernel(Program &program, const std::string &file_name, const 
         spec.fp32_dest_acc_en = cc->fp32_dest_acc_en;
         spec.dst_full_sync_en = cc->dst_full_sync_en;
         spec.math_approx_mode = cc->math_approx_mode;
+        if (!cc->unpack_to_dest_mode.empty()) {
+            if (cc->unpack_to_dest_mode.size() != NUM_CIRCULAR_BUFFERS)
+                throw tt::Error(tt::ErrorKind::Validation,
+                                "ComputeConfig::unpack_to_dest_mode of " + file_name + " has " +
+                                    std::to_string(cc->unpack_to_dest_mode.size()) +
+                                    " entries; give one per CB index (NUM_CIRCULAR_BUFFERS = " +
+                                    std::to_string(NUM_CIRCULAR_BUFFERS) + ") or none");
+            for (uint32_t cb = 0; cb < NUM_CIRCULAR_BUFFERS; ++cb)
+                spec.unpack_to_dest_fp32[cb] = cc->unpack_to_dest_mode[cb] == UnpackToDestMode::UnpackToDestFp32;
+        }
         spec.compile_args = cc->compile_args;
         spec.defines = cc->defines;
         spec.named_compile_args.insert(cc->named_compile_args.begin(), cc->named_compile_args.end());

@@ -148,10 +148,21 @@ void add_kernel(Program &program, const json &k, const json &plan, const std::st
         cc.fp32_dest_acc_en = cfg.value("fp32_dest_acc_en", false);
         cc.dst_full_sync_en = cfg.value("dst_full_sync_en", false);
         cc.math_approx_mode = cfg.value("math_approx_mode", false);
+        if (k.contains("unpack_to_dest_fp32")) {
+            cc.unpack_to_dest_mode.assign(NUM_CIRCULAR_BUFFERS, UnpackToDestMode::Default);
+            for (const json &cb : k["unpack_to_dest_fp32"]) {
+                if (!cb.is_number_unsigned() || cb.get<uint32_t>() >= NUM_CIRCULAR_BUFFERS)
+                    bad_plan("unpack_to_dest_fp32 lists CB indices below " + std::to_string(NUM_CIRCULAR_BUFFERS) +
+                             ", got " + cb.dump());
+                cc.unpack_to_dest_mode[cb.get<uint32_t>()] = UnpackToDestMode::UnpackToDestFp32;
+            }
+        }
         cc.compile_args = compile_args;
         cc.defines = defines;
         handle = CreateKernel(program, path, cores, cc);
     } else if (role == "reader" || role == "writer" || role == "dataflow") {
+        if (k.contains("unpack_to_dest_fp32"))
+            bad_plan("unpack_to_dest_fp32 configures a compute kernel's unpacker; " + role + " kernels have none");
         DataMovementConfig dm;
         const std::string processor = k.value("processor", role == "writer" ? "RISCV_0" : "RISCV_1");
         if (processor != "RISCV_0" && processor != "RISCV_1")

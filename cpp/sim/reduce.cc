@@ -200,12 +200,10 @@ void reduce_tile(Pool pool, ReduceAxis axis, bool fp32_accumulation, uint32_t in
                      "through srcB as fp16; use enforce_fp32_accumulation)",
                      loc);
     Tile input, scaler;
-    read_input(cs, in_cb, tile, input, "reduce_tile", loc);
-    read_input(cs, scaler_cb, scaler_tile, scaler, "reduce_tile", loc);
+    read_input(cs, in_cb, tile, input, Unpack::Source, "reduce_tile", loc);
+    read_input(cs, scaler_cb, scaler_tile, scaler, Unpack::Source, "reduce_tile", loc);
     const bool is_max = pool == Pool::Max;
-    if (is_max) {
-        mask(input, 10);  // source registers hold 10 mantissa bits
-    } else {
+    if (!is_max) {
         mask(input, fidelity_bits(true));  // the input feeds srcA, the weights srcB
         mask(scaler, fidelity_bits(false));
     }

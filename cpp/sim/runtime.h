@@ -141,6 +141,8 @@ struct KernelSpec {
     bool fp32_dest_acc_en = false;
     bool dst_full_sync_en = false;
     bool math_approx_mode = false;
+    /// CB indices whose Float32 tiles unpack straight to DST (ComputeConfig::unpack_to_dest_mode)
+    std::vector<bool> unpack_to_dest_fp32 = std::vector<bool>(NUM_CIRCULAR_BUFFERS, false);
     CoreRangeSet cores;
     std::map<std::pair<size_t, size_t>, std::vector<uint32_t>> runtime_args;
     std::vector<uint32_t> common_runtime_args;

@@ -217,6 +217,18 @@ std::map<const BufferNode *, int> buffer_uses(const Stmt &s) {
     return uses;
 }
 
+std::map<const BufferNode *, int> buffer_reads(const Stmt &s) {
+    std::map<const BufferNode *, int> reads;
+    post_order_visit(s, [&](const Node *n) {
+        if (n->kind == NodeKind::BufferLoad) ++reads[static_cast<const BufferLoadNode *>(n)->buffer.get()];
+        if (n->kind != NodeKind::Call) return;
+        const auto *call = static_cast<const CallNode *>(n);
+        for (const RegionEffect &e : region_effects(call))
+            if (e.reads) ++reads[region_buffer(call->args[e.arg]).get()];
+    });
+    return reads;
+}
+
 std::vector<int> spanned_axes(const RegionNode *region) {
     std::vector<int> axes;
     for (size_t d = 0; d < region->ranges.size(); ++d) {

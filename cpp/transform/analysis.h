@@ -32,6 +32,10 @@ bool covers_whole(const ir::RegionNode *region);
 /*! \brief References (regions, element loads and stores) per buffer in a statement. */
 std::map<const ir::BufferNode *, int> buffer_uses(const ir::Stmt &s);
 
+/*! \brief Reads per buffer in a statement: tile-operation regions it reads (a copy's source, a
+ *  gemm's operands and accumulator, a reduction's source) and element loads. */
+std::map<const ir::BufferNode *, int> buffer_reads(const ir::Stmt &s);
+
 /*! \brief The dimensions of a region whose extent is not the constant 1: the axes a copy moves a
  *  block (or vector) of. */
 std::vector<int> spanned_axes(const ir::RegionNode *region);

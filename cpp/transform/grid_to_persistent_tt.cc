@@ -11,6 +11,7 @@
 #include "transform/plan.h"
 #include "transform/shape_formula.h"
 #include "transform/tt_multicast.h"
+#include "transform/tt_unpack_to_dest.h"
 
 namespace tt::transform {
 
@@ -265,9 +266,15 @@ IRModule grid_to_persistent_tt(const IRModule &mod, const PassContext &ctx) {
         Persistify persistify(addresses, runtime_constants(func->body), multicast, partition, dynamic);
         Stmt body = persistify(func->body);
         auto launch = find_attr<Json>(func, attr::TT_LAUNCH);
-        kernels.push_back(describe(Json(*role).get<KernelRole>(), addresses, persistify.runtime_constants(), multicast,
+        const KernelRole kernel_role = Json(*role).get<KernelRole>();
+        kernels.push_back(describe(kernel_role, addresses, persistify.runtime_constants(), multicast,
                                    find_attr<MulticastPlan>(func, attr::TT_MULTICAST), partition,
                                    launch ? launch->at("index").get<int>() : 0, dynamic));
+        if (kernel_role == KernelRole::Compute) {
+            kernels.back().unpack_to_dest_fp32 = unpack_to_dest_cbs(
+                body, get_attr<CBDesc>(func, attr::TT_CB_DESC, "PropagateTTLayout"),
+                get_attr<ComputeConfig>(func, attr::TT_COMPUTE_CONFIG, "PropagateTTLayout").fp32_dest_acc_en);
+        }
         functions.push_back({name, with_body(func, body)});
     }
     // Every kernel of the program carries the whole list, so each function describes the program.

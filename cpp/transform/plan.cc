@@ -88,6 +88,7 @@ Json kernel_entry(const KernelDesc &k, const WorkPartition &partition) {
     j["runtime_args"] = j["per_core_runtime_args"];
     j.erase("per_core_runtime_args");
     if (k.role == KernelRole::Compute) j.erase("noc");
+    if (k.unpack_to_dest_fp32.empty()) j.erase("unpack_to_dest_fp32");
     return j;
 }
 

@@ -213,7 +213,8 @@ TT_ENUM_JSON(KernelRole, kRoles, "role")
 #define TT_MULTICAST_OPERAND_FIELDS(X) X(buffer) X(axis) X(sender_semaphore) X(receiver_semaphore)
 #define TT_MULTICAST_PLAN_FIELDS(X) X(cols) X(rows) X(row_span) X(operands)
 #define TT_KERNEL_DESC_FIELDS(X) \
-    X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args)
+    X(role) X(name) X(source) X(processor) X(noc) X(compile_args) X(defines) X(runtime_args) X(per_core_runtime_args) \
+        X(unpack_to_dest_fp32)
 // clang-format on
 #define TT_FIELD_TO_JSON(F) j[#F] = v.F;
 #define TT_FIELD_FROM_JSON(F) read_field(j, #F, v.F);

@@ -264,6 +264,8 @@ struct KernelDesc {
     std::map<std::string, std::string> defines;
     std::vector<std::string> runtime_args;
     std::map<std::string, std::vector<KernelArg>> per_core_runtime_args;
+    /// compute: CB indices unpacked straight to DST (ComputeConfig::unpack_to_dest_mode, tt_unpack_to_dest.h)
+    std::vector<int> unpack_to_dest_fp32;
 };
 using KernelDescs = std::vector<KernelDesc>;
 

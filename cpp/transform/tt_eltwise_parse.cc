@@ -423,14 +423,21 @@ void collect_tiles(const EltwiseExpr &e, std::vector<Buffer> *tiles) {
     for (const EltwiseExpr &operand : e.operands) collect_tiles(operand, tiles);
 }
 
-void bind_operands(EltwiseExpr &e, const std::map<const BufferNode *, double> &constants, const BufferNode *in_dst) {
-    for (EltwiseExpr &operand : e.operands) bind_operands(operand, constants, in_dst);
+void bind_operands(EltwiseExpr &e, const std::map<const BufferNode *, double> &constants, bool fp32_dest,
+                   const BufferNode *in_dst) {
+    for (EltwiseExpr &operand : e.operands) bind_operands(operand, constants, fp32_dest, in_dst);
     auto it = e.kind == EltwiseExpr::Tile ? constants.find(e.buffer.get()) : constants.end();
     if (it != constants.end()) e = constant(it->second);
     auto off_cb = [&](const EltwiseExpr &x) {
         return x.kind == EltwiseExpr::Constant || (x.kind == EltwiseExpr::Tile && x.buffer.get() == in_dst);
     };
-    if (e.kind == EltwiseExpr::FpuBinary && (off_cb(e.operands[0]) || off_cb(e.operands[1]))) {
+    // The matrix engine sees float32 operands as tf32 (tt_unpack_to_dest.h); the SFPU computes in
+    // float32 DST.
+    auto truncated = [&](const EltwiseExpr &x) {
+        return fp32_dest && x.kind == EltwiseExpr::Tile && x.buffer->dtype == DataType::float32();
+    };
+    if (e.kind == EltwiseExpr::FpuBinary &&
+        (off_cb(e.operands[0]) || off_cb(e.operands[1]) || truncated(e.operands[0]) || truncated(e.operands[1]))) {
         e.kind = EltwiseExpr::Binary;
     }
 }

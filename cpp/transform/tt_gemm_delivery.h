@@ -12,12 +12,12 @@
  *      ...                                   # C_local not used again
  *
  *  The K loop's last step then starts each subblock from C's partial sums, adds its products and
- *  packs the subblock into the writer's CB; the copy is the writer's alone. LowerTTTileIntrinsics
- *  does so where it costs nothing and changes no value: when the partial sums are reloaded every
- *  step anyway (not added by L1 accumulation, whose last step would reload them once, through
- *  srcA's 19-bit format on the device) or stay in DST, and packing DST straight into the output's
- *  format gives what packing into C's format first and converting would (C float32, or both
- *  formats the same).
+ *  packs the subblock into the writer's CB; the copy is the writer's alone. Partial sums the
+ *  packer adds in L1 are reloaded by that step only (float32 ones exactly: the compute kernel
+ *  unpacks their CB straight to DST, tt_unpack_to_dest.h), so its products add onto them term by
+ *  term, as a reloading K step's do. LowerTTTileIntrinsics delivers where packing DST straight
+ *  into the output's format gives what packing into C's format first and converting would (C
+ *  float32, or both formats the same).
  *
  *  Requires: the staged function LowerTTTileIntrinsics lowers. Guarantees: find_delivery only
  *  reads; it names the accumulator and the copy's global tensor when the form holds.

@@ -171,6 +171,7 @@ LoweringContext::LoweringContext(const PrimFunc &func, const PassContext &ctx)
         grid_ = launch_grid(func);
     }
     const auto vectors = vector_layouts(func);
+    reads_ = buffer_reads(func->body);
     auto note_compute_read = [&](const Expr &region) {
         const auto *r = region.as<RegionNode>();
         if (r && is_on_chip(r->buffer)) compute_reads_.insert(r->buffer.get());

@@ -123,6 +123,11 @@ public:
     /*! \brief True when some compute operation reads buffer (gemm operand, on-chip copy source,
      *  element-wise operand, reduction source): compute, not the writer, consumes its CB. */
     bool compute_reads(const ir::Buffer &buffer) const { return compute_reads_.count(buffer.get()) > 0; }
+    /*! \brief How many tile operations and element loads of the function read buffer (buffer_reads). */
+    int reads(const ir::Buffer &buffer) const {
+        auto it = reads_.find(buffer.get());
+        return it == reads_.end() ? 0 : it->second;
+    }
     /*! \brief The CB the writer drains when `buffer`'s value (in cb(buffer)) is copied to a global
      *  buffer of dtype, when compute must first move it there: the buffer's own output CB when it
      *  has one in that format, else a staging CB added here. */
@@ -216,6 +221,7 @@ private:
     CBDesc desc_;  ///< as PropagateTTLayout wrote it, plus the CBs add_cb adds
     std::set<const ir::BufferNode *> accumulators_;
     std::set<const ir::BufferNode *> compute_reads_;
+    std::map<const ir::BufferNode *, int> reads_;
     std::map<const ir::BufferNode *, CircularBuffer> cbs_;    ///< value CB of each on-chip buffer
     std::map<const ir::BufferNode *, CircularBuffer> own_;    ///< the buffer's own CB where it differs
     std::map<std::string, CircularBuffer> added_;

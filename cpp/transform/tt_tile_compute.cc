@@ -139,14 +139,16 @@ Stmt pop_staging(const GemmTiles &g) {
 
 Stmt emit_gemm(const GemmTiles &g, const TileValue &c, const TileOrder &order, int dst_tiles) {
     TT_ICHECK(order.group_tiles() <= dst_tiles) << "subblock of " << order.group_tiles() << " tiles exceeds DST";
-    TT_ICHECK(!(g.deliver && g.l1_accumulate)) << "a delivered gemm reloads its partial sums every step";
     const int64_t h = order.group_rows, w = order.group_cols, subblock = order.group_tiles();
     Stmt per_subblock = tile_loop("subblock_row", order.groups_down(), [&](const Expr &sm) {
         return tile_loop("subblock_col", order.groups_across(), [&](const Expr &sn) {
             const bool accumulate = g.l1_accumulate && c.kind == TileValue::Full;
+            std::vector<Stmt> start = accumulate ? release_partials(*g.c, c, subblock) : start_accumulator(*g.c, c, subblock);
+            // Partial sums added in L1 are reloaded once, by the step whose value goes to the writer.
+            if (accumulate && g.deliver)
+                start = {IfThenElseNode::make(g.last, seq(start_accumulator(*g.c, c, subblock)), seq(start))};
             std::vector<Stmt> body{tt_call("tile_regs_acquire", {})};
-            for (Stmt &s : accumulate ? release_partials(*g.c, c, subblock) : start_accumulator(*g.c, c, subblock))
-                body.push_back(s);
+            for (Stmt &s : start) body.push_back(s);
             body.push_back(matmul_subblock(g, sm, sn, h, w));
             // Adding onto the partial sums from the first step that has them.
             const Expr onto = !accumulate      ? Expr()

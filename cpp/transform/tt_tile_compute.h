@@ -70,8 +70,9 @@ bool packer_accumulation_pays(const GemmTiles &gemm, const TileOrder &order, con
  *  constant_if) and packs C back in `order`. A and B stay in their CBs (popped where they die).
  *  With gemm.l1_accumulate the reload is replaced by popping the subblock's partial sums and
  *  packing onto the same pages (the CB holds exactly C's tiles, so the reservation after the pop
- *  is those pages) with pack_reconfig_l1_acc(1), reset to 0 after each pack. With gemm.deliver (never
- *  with l1_accumulate), the step where gemm.last holds packs into gemm.deliver instead. */
+ *  is those pages) with pack_reconfig_l1_acc(1), reset to 0 after each pack. With gemm.deliver, the step where
+ *  gemm.last holds packs into gemm.deliver instead (with l1_accumulate, that step reloads the
+ *  partial sums, once, rather than adding onto them in L1). */
 ir::Stmt emit_gemm(const GemmTiles &gemm, const TileValue &c, const TileOrder &order, int dst_tiles);
 
 /*! \brief Before a loop that keeps accumulator `acc` (at most DST's tiles) in DST: acquire DST

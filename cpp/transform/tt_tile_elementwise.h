@@ -19,7 +19,8 @@
  *  write instead.
  *
  *  How each node is computed, chosen by cost: a binary add/sub/mul whose operands are both CB tiles
- *  runs on the matrix engine straight from the CBs (`add_tiles`: no copies into DST); an operand
+ *  runs on the matrix engine straight from the CBs (`add_tiles`: no copies into DST), unless an
+ *  operand is float32 and DST holds float32 (the matrix engine would see it as tf32); an operand
  *  combined with a constant uses the SFPU's scalar form (`mul_unary_tile`); max(x, 0) is
  *  `relu_tile`; 0 - x is `negative_tile`, 1 / x `recip_tile`; everything else copies its operands
  *  into DST (`copy_tile`, constants with `fill_tile`) and applies the SFPU form. A comparison with
@@ -111,8 +112,9 @@ ir::Stmt emit_elementwise_in_dst(const EltwiseStore &store, const CircularBuffer
                                  bool fp32_dest);
 
 /*! \brief Reads of buffers holding a constant (T.fill, T.clear) become that constant; a matrix-
- *  engine node reading such a buffer or `in_dst` (whose tiles are not in a CB) becomes an SFPU one. */
-void bind_operands(EltwiseExpr &e, const std::map<const ir::BufferNode *, double> &constants,
+ *  engine node reading such a buffer, `in_dst` (whose tiles are not in a CB) or, with a float32 DST
+ *  (`fp32_dest`), a float32 buffer (which the matrix engine would see as tf32) becomes an SFPU one. */
+void bind_operands(EltwiseExpr &e, const std::map<const ir::BufferNode *, double> &constants, bool fp32_dest,
                    const ir::BufferNode *in_dst = nullptr);
 
 /*! \brief Points e's comparisons of the loop indices at the CB of index tiles; false when e has none. */

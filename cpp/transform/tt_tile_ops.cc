@@ -415,10 +415,9 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     // and take each step's products by L1 accumulation when that is cheaper than reloading them.
     g.l1_accumulate = c.kind == TileValue::Full && !g.packed && g.c->config.num_pages == g.m * g.n &&
                       packer_accumulation_pays(g, order, ctx_.device(), ctx_.fidelity());
-    // The final value packed where the writer drains it, when the partial sums are reloaded every
-    // step anyway (tt_gemm_delivery.h).
+    // The final value packed where the writer drains it (tt_gemm_delivery.h).
     const CircularBuffer *drain = delivery_for(rc->buffer, *g.c);
-    if (drain && c.kind == TileValue::Full && !g.packed && !g.l1_accumulate) {
+    if (drain && c.kind == TileValue::Full && !g.packed) {
         g.deliver = drain;
         g.last = delivery_->last;
         mark_delivered(rc->buffer);

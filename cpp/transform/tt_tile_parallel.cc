@@ -52,7 +52,7 @@ RoleStmts TileOpLowering::lower_parallel(const ForNode *loop) {
                     first_order = &(*operands)[buffer.get()].order;
             }
             EltwiseStore bound = store;
-            bind_operands(bound.value, constants);
+            bind_operands(bound.value, constants, ctx_.fp32_dest_acc());
             count_eltwise_slots(bound.value);
             *chosen = fixed_order   ? *fixed_order
                       : first_order ? *first_order
@@ -131,7 +131,7 @@ Stmt TileOpLowering::lower_parallel_in_dst(const ForNode *loop, const Buffer &ac
             return Stmt();  // lowered after the pack, where lower_parallel says what it needs
         }
     }
-    bind_operands(store.value, constants, acc.get());
+    bind_operands(store.value, constants, ctx_.fp32_dest_acc(), acc.get());
     count_eltwise_slots(store.value);
     Stmt program = emit_elementwise_in_dst(store, cb, order, operands, ctx_.dst_tiles(), ctx_.fp32_dest_acc());
     if (!program) return Stmt();

@@ -5,7 +5,9 @@
 // into row 0), scaled by a scaler tile, and accumulates into DST across the tiles of a row; the
 // result is exactly a Column (Row) vector tile (VectorLayout). The scaler is a tile of ones that
 // compute fills once per kernel. Kinds the matrix engine has no pool for are rewritten around
-// it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x).
+// it: absmax and abssum reduce |x| (the SFPU's abs into a scratch CB first), min is -max(-x). A
+// float32 source other operations read too is copied into a scratch CB the pool reads, so that
+// only copies read the source's own CB (they then read it exactly, tt_unpack_to_dest.h).
 // clear=False combines the result with the vector's current value in DST before packing. The
 // reduction folds the elements of its source region along the folded axis: the whole buffer, or
 // those inside the tensors its blocks come from (`x[0:32, 0:T.min(128, X_extent_1 - s * 128)]`, as
@@ -170,7 +172,12 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const Expr extent = masking_extent(named_by(ctx_, fold_constants(folded_range.extent)), folded * kTileCols);
     int64_t constant_extent = 0;
     const bool padded = !as_const_int(extent, &constant_extent) || constant_extent < folded * kTileCols;
-    if (kind == "absmax" || kind == "abssum" || kind == "min" || padded) {
+    // A float32 source that something else reads too is staged: the pool reads a copy of it
+    // through the source registers (tf32), so the source's own CB is read by copies alone, which
+    // unpack it straight into a float32 DST, exactly (tt_unpack_to_dest.h).
+    const bool staged = ctx_.fp32_dest_acc() && in.config.data_format == tt_data_format(DataType::float32()) &&
+                        ctx_.reads(src->buffer) > 1;
+    if (kind == "absmax" || kind == "abssum" || kind == "min" || padded || staged) {
         EltwiseExpr value = kind == "min"                          ? unary("neg", tile_of(src->buffer))
                             : kind == "absmax" || kind == "abssum" ? unary("abs", tile_of(src->buffer))
                                                                    : tile_of(src->buffer);
@@ -178,9 +185,10 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
             value = masked(std::move(value), rows, extent, sums ? 0.0 : -std::numeric_limits<double>::infinity(),
                            &ctx_.index_cb(&compute_setup_, &compute_teardown_, span));
         }
-        const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, padded          ? "masked"
-                                                                     : kind == "min" ? "negated"
-                                                                                     : "abs");
+        const CircularBuffer &scratch = ctx_.scratch_cb(src->buffer, padded                                 ? "masked"
+                                                                     : kind == "min"                        ? "negated"
+                                                                     : kind == "absmax" || kind == "abssum" ? "abs"
+                                                                                                            : "staged");
         EltwiseStore pre{scratch.buffer, std::move(value), span};
         count_eltwise_slots(pre.value);
         compute.push_back(emit_elementwise(pre, scratch, order, {{src->buffer.get(), {&in, order, false}}},

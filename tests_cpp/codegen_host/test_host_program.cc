@@ -123,6 +123,30 @@ TEST(HostProgram, ReadWriteBufferIsUploadedAndReadBack) {
     EXPECT_TRUE(contains(main_cpp, "C=FILE  input and output, int32 [64, 64]"));
 }
 
+/*! A plan with a float32 CB c_24 its compute kernel unpacks straight to DST. */
+Json with_float32_partials(Json plan) {
+    plan["circular_buffers"].push_back(Json{{"name", "C_partials"}, {"cb_index", 24}, {"flow", "intermediate"},
+                                            {"dtype", "float32"}, {"data_format", "Float32"}, {"page_size", 4096},
+                                            {"tiles_per_stage", 1}, {"depth", 1}, {"num_pages", 1}});
+    plan["kernels"][1]["unpack_to_dest_fp32"] = Json::array({24});
+    return plan;
+}
+
+TEST(HostProgram, UnpackToDestCbsAreTheComputeKernelsMode) {
+    const std::string main_cpp = generate_host_program(with_float32_partials(program_plan("tile_matmul")));
+    EXPECT_TRUE(contains(main_cpp, "    std::vector<UnpackToDestMode> compute_unpack_to_dest(NUM_CIRCULAR_BUFFERS, "
+                                   "UnpackToDestMode::Default);\n"
+                                   "    compute_unpack_to_dest[tt::CBIndex::c_24] = UnpackToDestMode::UnpackToDestFp32;\n"))
+        << main_cpp;
+    // Designated initialisers in the release's member order: after dst_full_sync_en.
+    EXPECT_TRUE(contains(main_cpp, ".dst_full_sync_en = false,\n"
+                                   "            .unpack_to_dest_mode = compute_unpack_to_dest,\n"
+                                   "            .math_approx_mode = false"))
+        << main_cpp;
+    // Without the list no mode vector is printed (every CB Default).
+    EXPECT_FALSE(contains(generate_host_program(program_plan("tile_matmul")), "UnpackToDestMode"));
+}
+
 // ---- plan errors: each names the field and what is expected --------------------------------
 
 Json with(Json plan, const std::string &pointer, const Json &value) {
@@ -162,6 +186,12 @@ TEST(HostProgramErrors, MalformedPlansAreValidationErrorsNamingTheField) {
                        generate(with(plan, "/circular_buffers/0/data_format", "Float8"))));
     EXPECT_TRUE(raises(ErrorKind::Validation, "math_fidelity 'HiFi5' is not LoFi, HiFi2, HiFi3 or HiFi4",
                        generate(with(plan, "/compute_config/math_fidelity", "HiFi5"))));
+    const Json partials = with_float32_partials(plan);
+    EXPECT_TRUE(raises(ErrorKind::Validation, "unpack_to_dest_fp32 lists c_16, which is not a Float32 CB of the plan",
+                       generate(with(partials, "/kernels/1/unpack_to_dest_fp32", Json::array({16})))));
+    EXPECT_TRUE(raises(ErrorKind::Validation,
+                       "kernel 'reader': unpack_to_dest_fp32 configures a compute kernel's unpacker",
+                       generate(with(partials, "/kernels/0/unpack_to_dest_fp32", Json::array({24})))));
 }
 
 TEST(HostProgramErrors, CMakeTargetNameMustBeSimple) {

@@ -72,6 +72,39 @@ TEST(GridToPersistentTT, ComputeHasOnlyBlockRangeAndTripCountArguments) {
     EXPECT_EQ(kernels[0].compile_args[1].marker, "tensor_accessor_args");
 }
 
+/*! The float32 partial sums only copy_tile reads unpack straight to DST; float32 operands of the
+ *  matrix engine, and anything under a 16-bit DST, stay Default (tt_unpack_to_dest.h). */
+TEST(GridToPersistentTT, ComputeUnpacksCopiedFloat32CbsToDest) {
+    auto compute_desc = [](const tt::testing::GemmConfig &cfg, transform::PassOptions options) {
+        IRModule out = unicast(cfg, options);
+        const PrimFunc compute = out->lookup("gemm_compute");
+        const auto cbs = compute->attrs.at(attr::TT_CB_DESC).get<transform::CBDesc>();
+        return std::make_pair(compute->attrs.at(attr::TT_KERNELS).get<transform::KernelDescs>(), cbs);
+    };
+    const auto [kernels, cbs] = compute_desc(tt::testing::GemmConfig{}, {});
+    std::vector<int> float32;
+    for (const auto &[name, cb] : cbs)
+        if (cb.data_format == "Float32") float32.push_back(cb.cb_index);
+    ASSERT_EQ(float32.size(), 1u);  // C_local's partial sums
+    EXPECT_EQ(kernels[1].unpack_to_dest_fp32, float32);
+    EXPECT_TRUE(kernels[0].unpack_to_dest_fp32.empty());
+    EXPECT_TRUE(kernels[2].unpack_to_dest_fp32.empty());
+
+    tt::testing::GemmConfig fp32_inputs;
+    fp32_inputs.dtype = "float32";
+    const auto [fp32_kernels, fp32_cbs] = compute_desc(fp32_inputs, {});
+    EXPECT_EQ(fp32_kernels[1].unpack_to_dest_fp32.size(), 1u);  // not A_shared or B_shared: matmul reads them
+    EXPECT_EQ(fp32_cbs.at("A_shared").data_format, "Float32");
+    for (int cb : fp32_kernels[1].unpack_to_dest_fp32) {
+        EXPECT_NE(cb, fp32_cbs.at("A_shared").cb_index);
+        EXPECT_NE(cb, fp32_cbs.at("B_shared").cb_index);
+    }
+
+    transform::PassOptions bf16_dst;
+    bf16_dst.fp32_dest_acc_en = false;
+    EXPECT_TRUE(compute_desc(tt::testing::GemmConfig{}, bf16_dst).first[1].unpack_to_dest_fp32.empty());
+}
+
 /*! Per-core values: every core of the partition, its own start and count (16x16 grid: 4 each),
  *  and the shape values and decode extents, the same on every core (C is 2048 wide: 64 tiles;
  *  the grid is 16 blocks wide). */

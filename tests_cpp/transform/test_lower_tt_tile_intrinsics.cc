@@ -90,23 +90,29 @@ TEST(LowerTTTileIntrinsics, SubblocksTheAccumulatorToDstCapacity) {
 /*! With two K tiles per step the matrix engine's 128 cycles per output tile cover the packer's L1
  *  accumulation, and a reload would keep the unpacker busier than both: the partial sums stay in
  *  L1. Each step after the first pops the subblock's pages and packs onto them, adding. The last
- *  step does too (packing its value straight into the output CB would take one reload through
- *  srcA's 19-bit format on the device), and the value is copied out after the loop. */
+ *  step reloads them instead (exactly: the compute kernel unpacks CB 24 straight to DST), adds its
+ *  products and packs straight into the output CB 16: nothing is copied out after the loop. */
 TEST(LowerTTTileIntrinsics, WideKStepsAddOntoThePartialSumsInL1) {
     tt::testing::GemmConfig cfg;
     cfg.block_K = 64;
-    std::string text = to_text(lower(cfg)->lookup("gemm_compute"));
-    const size_t copy_out = text.find("tt.copy_tile(24, chunk * 4 + dst_index_1, dst_index_1)");
-    ASSERT_NE(copy_out, std::string::npos) << text;
-    EXPECT_EQ(text.find("tt.copy_tile(24"), copy_out);  // no reload in the loop
-    const size_t pop = text.find("tt.cb_pop_front(24, 4)"), matmul = text.find("tt.matmul_block(0, 1");
+    const IRModule out = lower(cfg);
+    std::string text = to_text(out->lookup("gemm_compute"));
+    const size_t last = text.find("if k == tt.runtime_constant(\"k_trip_count\", 16) - 1:");
+    const size_t reload = text.find("tt.copy_tile(24, dst_index, dst_index)");
+    const size_t pop = text.find("tt.cb_pop_front(24, 4)", reload), matmul = text.find("tt.matmul_block(0, 1");
+    const size_t deliver = text.find("tt.pack_tile(dst_index_1, 16)");
     const size_t on = text.find("tt.pack_reconfig_l1_acc(T.if_then_else(k == 0, 0, 1))");
-    const size_t pack = text.find("tt.pack_tile(dst_index, 24)"), off = text.find("tt.pack_reconfig_l1_acc(0)");
+    const size_t pack = text.find("tt.pack_tile(dst_index_2, 24)"), off = text.find("tt.pack_reconfig_l1_acc(0)");
     ASSERT_NE(on, std::string::npos) << text;
+    ASSERT_NE(reload, std::string::npos) << text;
+    EXPECT_LT(last, reload);
+    EXPECT_LT(reload, pop);  // the last step's reload; the other steps only pop
     EXPECT_LT(pop, matmul);
+    EXPECT_LT(matmul, deliver);
+    EXPECT_LT(deliver, on);
     EXPECT_LT(on, pack);
     EXPECT_LT(pack, off);
-    EXPECT_LT(off, copy_out);
+    EXPECT_EQ(count_calls(out->lookup("gemm_compute")->body, "tt.copy_tile"), 1);  // no copy out
     EXPECT_NE(text.find("if not k == 0:"), std::string::npos);
 }
 

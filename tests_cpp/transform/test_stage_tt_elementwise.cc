@@ -37,14 +37,16 @@ TEST(StageTTElementwise, StagesGlobalTensorsThroughSharedTiles) {
     EXPECT_NE(text.find(expected), std::string::npos) << text;
 }
 
-/*! Staged, the kernel lowers like one written with copies: the add runs on the matrix engine. */
-TEST(StageTTElementwise, StagedKernelLowersToAddTiles) {
+/*! Staged, the kernel lowers like one written with copies: the float32 add runs on the SFPU (the
+ *  matrix engine would see its operands as tf32), both operands copied into DST. */
+TEST(StageTTElementwise, StagedKernelLowersToAnSfpuAdd) {
     IRModule out = run(corpus_module("elementwise_add"),
                        "StageTTElementwise -> InferTTLayout -> PropagateTTLayout -> TTTilesToCoreMap -> "
                        "LowerTTTileIntrinsics");
     const PrimFunc compute = out->lookup("elementwise_add_compute");
-    EXPECT_EQ(count_calls(compute->body, "tt.add_tiles"), 1);
-    EXPECT_EQ(count_calls(compute->body, "tt.copy_tile"), 0);
+    EXPECT_EQ(count_calls(compute->body, "tt.add_binary_tile"), 1);
+    EXPECT_EQ(count_calls(compute->body, "tt.add_tiles"), 0);
+    EXPECT_EQ(count_calls(compute->body, "tt.copy_tile"), 2);
     EXPECT_EQ(count_calls(out->lookup("elementwise_add_reader")->body, "tt.noc_async_read_page"), 2);
     EXPECT_EQ(count_calls(out->lookup("elementwise_add_writer")->body, "tt.noc_async_write_page"), 1);
 }

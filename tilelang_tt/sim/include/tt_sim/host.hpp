@@ -92,7 +92,10 @@ using SubDeviceId = ttsl::StrongType<uint8_t, struct SubDeviceIdTag>;
 enum class DataMovementProcessor { RISCV_0 = 0, RISCV_1 = 1 };
 enum NOC : uint8_t { RISCV_0_default = 0, RISCV_1_default = 1, NOC_0 = 0, NOC_1 = 1 };
 enum NOC_MODE : uint8_t { DM_DEDICATED_NOC = 0, DM_DYNAMIC_NOC = 1 };
-enum class UnpackToDestMode : uint8_t { Default, UnpackToDestFp32 };
+/*! \brief How a compute kernel unpacks one CB (ComputeConfig::unpack_to_dest_mode, one entry per CB
+ *  index): UnpackToDestFp32 moves Float32 tiles straight into a float32 DST at full precision, but
+ *  the source registers (19 bits, tf32) can then no longer take them; Default unpacks through them. */
+enum class UnpackToDestMode : uint8_t { UnpackToDestFp32, Default };
 enum class KernelBuildOptLevel : uint8_t { O1, O2, O3, O0, Os, Ofast, Oz };
 
 enum class DispatchCoreType : uint32_t { WORKER, ETH, COUNT };
