@@ -306,6 +306,44 @@ def test_a_bfloat16_accumulator_keeps_its_rounding_into_a_float32_output():
     assert np.corrcoef(c.ravel(), (a.astype(np.float32) @ b.astype(np.float32)).ravel())[0, 1] >= 0.999
 
 
+def test_a_16_bit_dst_leaves_l1_accumulated_float32_sums_unrounded():
+    """With fp32_dest_acc_en=False a reload into DST would round the float32 partial sums the packer
+    accumulated in L1 to 16 bits: the copy right after the K loop then takes them as they are, the
+    same values as when a statement between loop and copy keeps it from packing straight out."""
+    M = N = 128
+    K, block_K = 512, 64
+
+    def gemm(copy_follows_loop):
+        @T.prim_func
+        def kernel(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "float32"),
+                   D: T.Tensor((32, 32), "bfloat16")):
+            with T.Kernel(1, 1, threads=128) as (bx, by):
+                A_s = T.alloc_shared((M, block_K), "bfloat16")
+                B_s = T.alloc_shared((block_K, N), "bfloat16")
+                C_l = T.alloc_fragment((M, N), "float32")
+                d = T.alloc_fragment((32, 32), "bfloat16")
+                T.clear(C_l)
+                for k in T.Pipelined(K // block_K, num_stages=2):
+                    T.copy(A[0, k * block_K], A_s)
+                    T.copy(B[k * block_K, 0], B_s)
+                    T.gemm(A_s, B_s, C_l)
+                if not copy_follows_loop:
+                    T.fill(d, 1.0)
+                T.copy(C_l, C[0, 0])
+                if copy_follows_loop:
+                    T.fill(d, 1.0)
+                T.copy(d, D[0, 0])
+
+        return tilelang_tt.compile(kernel, out_idx=[2, 3], fp32_dest_acc_en=False)
+
+    a, b = random_bf16((M, K), 18), random_bf16((K, N), 19)
+    direct, separated = gemm(True), gemm(False)
+    assert "pack_reconfig_l1_acc(" in direct.get_kernel_source("compute")
+    c = np.asarray(direct(a, b)[0], np.float32)
+    np.testing.assert_array_equal(c, np.asarray(separated(a, b)[0], np.float32))
+    assert np.corrcoef(c.ravel(), (a.astype(np.float32) @ b.astype(np.float32)).ravel())[0, 1] >= 0.999
+
+
 def test_a_gemm_into_a_global_tensor_is_a_located_error_with_many_blocks():
     """More blocks than cores (JoinTTBlocks considers joining them) and C a global tensor: the
     located error LowerTTTileIntrinsics gives for a gemm outside circular buffers."""

@@ -329,6 +329,21 @@ const CircularBuffer &LoweringContext::written_cb(const Buffer &global, const Sp
     return add_cb(global->name + ".written", token, DataType::parse("bfloat16"), CBFlow::Intermediate);
 }
 
+int64_t LoweringContext::l1_in_use() const {
+    int64_t bytes = 0;
+    for (const auto &kv : desc_) bytes += kv.second.total_bytes();
+    return bytes;
+}
+
+bool LoweringContext::scratch_fits(const Buffer &buffer, const std::string &what) const {
+    if (added_.count(buffer->name + "." + what)) return true;
+    if (static_cast<int64_t>(desc_.size()) >= device_.num_circular_buffers) return false;  // no index left
+    auto home = cbs_.find(buffer.get());
+    if (home == cbs_.end()) return false;
+    const int64_t bytes = home->second.rows * home->second.cols * tile_bytes(buffer->dtype);
+    return l1_in_use() + bytes <= int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
+}
+
 const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {
     const CircularBuffer &home = cb(buffer, buffer->span);
     return add_cb(buffer->name + "." + what, home, buffer->dtype, CBFlow::Intermediate);
@@ -367,8 +382,7 @@ const CircularBuffer &LoweringContext::add_cb(const std::string &key, const Circ
     added.config.tiles_per_stage = base.rows * base.cols;
     added.config.depth = 1;
     added.config.num_pages = base.rows * base.cols;
-    int64_t l1_used = added.config.total_bytes();
-    for (const auto &kv : desc_) l1_used += kv.second.total_bytes();
+    const int64_t l1_used = added.config.total_bytes() + l1_in_use();
     const int64_t l1_free = int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
     if (l1_used > l1_free) {
         TT_USER_ERROR(Validation, base.buffer->span)

@@ -159,6 +159,9 @@ public:
     ir::Expr &read_condition() { return read_condition_; }
     /*! \brief A CB like `buffer`'s for an intermediate value lowering computes ("<name>.<what>"). */
     const CircularBuffer &scratch_cb(const ir::Buffer &buffer, const std::string &what);
+    /*! \brief Whether scratch_cb(buffer, what) would get a CB index and fit L1 beside the CBs so far
+     *  (or exists already): for optional scratch, which must not take what later lowering needs. */
+    bool scratch_fits(const ir::Buffer &buffer, const std::string &what) const;
     /*! \brief The CB compute fills with the transposed tiles of `buffer` (T.gemm transpose_A):
      *  "<name>.transposed", an intermediate CB of the buffer's format added here. */
     const CircularBuffer &transposed_cb(const ir::Buffer &buffer, const Span &span);
@@ -217,6 +220,7 @@ private:
     /*! A CB added by lowering, as `base` with another key, dtype and flow; checks the CB count
      *  and the L1 budget. */
     const CircularBuffer &add_cb(const std::string &key, const CircularBuffer &base, ir::DataType dtype, CBFlow flow);
+    int64_t l1_in_use() const;  ///< bytes of every CB so far
 
     CBDesc desc_;  ///< as PropagateTTLayout wrote it, plus the CBs add_cb adds
     std::set<const ir::BufferNode *> accumulators_;

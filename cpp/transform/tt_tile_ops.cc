@@ -415,9 +415,12 @@ RoleStmts TileOpLowering::lower_gemm(const CallNode *call, const Span &span) {
     // and take each step's products by L1 accumulation when that is cheaper than reloading them.
     g.l1_accumulate = c.kind == TileValue::Full && !g.packed && g.c->config.num_pages == g.m * g.n &&
                       packer_accumulation_pays(g, order, ctx_.device(), ctx_.fidelity());
-    // The final value packed where the writer drains it (tt_gemm_delivery.h).
+    // The final value packed where the writer drains it (tt_gemm_delivery.h). Partial sums the
+    // packer accumulated in L1 are reloaded into DST for that: only where DST holds C's format
+    // exactly, since a 16-bit DST would round a float32 sum the copy out takes unrounded.
     const CircularBuffer *drain = delivery_for(rc->buffer, *g.c);
-    if (drain && c.kind == TileValue::Full && !g.packed) {
+    const bool reload_exact = ctx_.fp32_dest_acc() || g.c->config.data_format != tt_data_format(DataType::float32());
+    if (drain && c.kind == TileValue::Full && !g.packed && (!g.l1_accumulate || reload_exact)) {
         g.deliver = drain;
         g.last = delivery_->last;
         mark_delivered(rc->buffer);

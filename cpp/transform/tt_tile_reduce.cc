@@ -172,11 +172,14 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const Expr extent = masking_extent(named_by(ctx_, fold_constants(folded_range.extent)), folded * kTileCols);
     int64_t constant_extent = 0;
     const bool padded = !as_const_int(extent, &constant_extent) || constant_extent < folded * kTileCols;
+    // The scaler first: staging below is optional and must not take the room it needs.
+    const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_, span);
     // A float32 source that something else reads too is staged: the pool reads a copy of it
     // through the source registers (tf32), so the source's own CB is read by copies alone, which
-    // unpack it straight into a float32 DST, exactly (tt_unpack_to_dest.h).
+    // unpack it straight into a float32 DST, exactly (tt_unpack_to_dest.h). Where L1 has no room
+    // for the copy, the other reads see the source as tf32, as the pool does.
     const bool staged = ctx_.fp32_dest_acc() && in.config.data_format == tt_data_format(DataType::float32()) &&
-                        ctx_.reads(src->buffer) > 1;
+                        ctx_.reads(src->buffer) > 1 && ctx_.scratch_fits(src->buffer, "staged");
     if (kind == "absmax" || kind == "abssum" || kind == "min" || padded || staged) {
         EltwiseExpr value = kind == "min"                          ? unary("neg", tile_of(src->buffer))
                             : kind == "absmax" || kind == "abssum" ? unary("abs", tile_of(src->buffer))
@@ -200,7 +203,6 @@ RoleStmts TileOpLowering::lower_reduce(const CallNode *call, const Span &span) {
     const std::string pool = sums ? "sum" : "max";
     // With fp32 in DST the pool accumulates in fp32 too (enforce_fp32_accumulation).
     const std::string variant = pool + (rows ? "_row" : "_col") + (ctx_.fp32_dest_acc() ? "_fp32" : "");
-    const CircularBuffer &scaler = ctx_.scaler_cb(&compute_setup_, &compute_teardown_, span);
 
     // clear=False: the vector's value before the reduction, combined in DST slot 1. A value carried
     // around a loop from a T.fill (online softmax's running max) is written out on the first
