@@ -23,6 +23,8 @@ from tilelang_tt.release_check import (ReleaseCheckError, ReleaseMismatchError, 
                                        check_host_programs, check_kernels, release_root)
 from tilelang_tt.release_check import diagnostics
 from tilelang_tt.release_check.diagnostics import HOST_NOISE
+from tilelang_tt import _core
+from tilelang_tt.release_check import genfiles, jit
 from tilelang_tt.release_check.jit import ARCHES
 from tilelang_tt.release_check.kernels import preamble
 
@@ -159,6 +161,19 @@ def test_preamble_is_the_leading_includes_and_defines():
     source = ("// a kernel\n/* more\n   words */\n#include <cstdint>\n#define WIDE \\\n    2\n\n"
               "constexpr auto cb = 0;\n#include \"late.h\"\nvoid kernel_main() {}\n")
     assert preamble(source) == source[:source.index("constexpr")]
+
+
+def test_descriptors_unpack_listed_float32_cbs_as_float32(tt_release):
+    """As the release's JIT writes chlkc_descriptors.h: a Float32 CB unpacks to Tf32 with a float32
+    DST unless the compute kernel unpacks it straight to DST (UnpackToDestFp32), then as Float32."""
+    headers = jit.ReleaseHeaders(tt_release, "wormhole_b0", dict(_core.target.lookup_device("n150")))
+    plan = {"compute_config": {"fp32_dest_acc_en": True},
+            "circular_buffers": [{"name": name, "cb_index": index, "data_format": "Float32", "page_size": 4096}
+                                 for name, index in (("x", 0), ("partials", 24))]}
+    text = genfiles.compute_descriptors(plan, {"unpack_to_dest_fp32": [24]}, headers)
+    unpack_dst = text.split("unpack_dst_format")[1].split("{")[1].split("}")[0].strip().split(",")
+    formats = headers.data_formats
+    assert (int(unpack_dst[0]), int(unpack_dst[24])) == (formats["Tf32"], formats["Float32"])
 
 
 def host_program(tmp_path, declaration="", call=""):

@@ -109,6 +109,11 @@ struct DeviceSpec {
     /*! \brief DRAM bytes per AICLK cycle for the whole chip. */
     double dram_bytes_per_cycle() const;
 
+    /*! \brief L1 bytes per core left to CBs and L1 buffers. */
+    int64_t l1_free_bytes() const {
+        return int64_t{l1_bytes} - l1_unreserved_base;
+    }
+
     /*! \brief Number of worker cores in the usable compute grid. */
     int num_cores() const {
         return grid_x * grid_y;

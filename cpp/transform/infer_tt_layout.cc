@@ -93,7 +93,7 @@ ShardSpec shard_of(const Buffer &buffer, const BufferLayout &layout, const Layou
             << ")";
     }
     const int64_t per_core = shard_tiles_per_core(shard, tiles);
-    const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
+    const int64_t budget = device.l1_free_bytes();
     if (per_core * layout.page_size > budget) {
         TT_USER_ERROR(Validation, buffer->span)
             << "layouts[" << buffer->name << "]: shards of " << Json(s).dump() << " tiles (" << num_shards(shard, tiles)

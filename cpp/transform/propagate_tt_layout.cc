@@ -140,7 +140,7 @@ int64_t l1_bytes_per_core(const BufferLayout &layout, const target::DeviceSpec &
 
 void check_l1_budget(const CBDesc &cbs, const LayoutDesc &layouts, const target::DeviceSpec &device,
                      const std::string &kernel, const Span &at) {
-    const int64_t budget = int64_t{device.l1_bytes} - device.l1_unreserved_base;
+    const int64_t budget = device.l1_free_bytes();
     int64_t total = 0;
     std::ostringstream list;
     std::vector<std::pair<std::string, CBConfig>> by_index(cbs.begin(), cbs.end());

@@ -341,7 +341,7 @@ bool LoweringContext::scratch_fits(const Buffer &buffer, const std::string &what
     auto home = cbs_.find(buffer.get());
     if (home == cbs_.end()) return false;
     const int64_t bytes = home->second.rows * home->second.cols * tile_bytes(buffer->dtype);
-    return l1_in_use() + bytes <= int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
+    return l1_in_use() + bytes <= device_.l1_free_bytes();
 }
 
 const CircularBuffer &LoweringContext::scratch_cb(const Buffer &buffer, const std::string &what) {
@@ -383,12 +383,11 @@ const CircularBuffer &LoweringContext::add_cb(const std::string &key, const Circ
     added.config.depth = 1;
     added.config.num_pages = base.rows * base.cols;
     const int64_t l1_used = added.config.total_bytes() + l1_in_use();
-    const int64_t l1_free = int64_t{device_.l1_bytes} - device_.l1_unreserved_base;
-    if (l1_used > l1_free) {
+    if (l1_used > device_.l1_free_bytes()) {
         TT_USER_ERROR(Validation, base.buffer->span)
             << "the " << added.config.num_pages << "-tile circular buffer " << key << " that lowering "
             << base.buffer->name << " needs brings the circular buffers to " << l1_used << " bytes, more than the "
-            << l1_free << " bytes of L1 a " << device_.name << " core has free; instead use smaller blocks";
+            << device_.l1_free_bytes() << " bytes of L1 a " << device_.name << " core has free; instead use smaller blocks";
     }
     desc_[key] = added.config;
     return added_.emplace(key, added).first->second;

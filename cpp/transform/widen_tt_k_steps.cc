@@ -234,7 +234,7 @@ bool places_tensors(const PrimFunc &func, const PassContext &ctx) {
 
 int64_t operand_l1_room(const target::DeviceSpec &device, int64_t accumulator_bytes, int64_t other_bytes) {
     constexpr int64_t kLoweringCBs = 64 * 1024;
-    return int64_t{device.l1_bytes} - device.l1_unreserved_base - accumulator_bytes - 2 * other_bytes - kLoweringCBs;
+    return device.l1_free_bytes() - accumulator_bytes - 2 * other_bytes - kLoweringCBs;
 }
 
 KStepWidening k_step_widening(const target::DeviceSpec &device, int64_t trips, int64_t block_k, int64_t cb_step_bytes,

@@ -68,7 +68,9 @@ def tensor_accessor_compile_args(buffer, headers):
 def compute_descriptors(plan, kernel, headers):
     """chlkc_descriptors.h of a compute kernel. The DST-side formats (unpack destination, pack
     source) follow the JIT's rule for the formats plans use: Float32 becomes Tf32 with fp32 DST
-    accumulation and Float16_b without, block floats become Bfp8; they shape no declaration."""
+    accumulation and Float16_b without, block floats become Bfp8; a Float32 CB the kernel unpacks
+    straight to DST (its plan entry's unpack_to_dest_fp32) unpacks as Float32. They shape no
+    declaration."""
     config = kernel.get("compute_config", plan.get("compute_config", {}))
     max_cbs = headers.device["num_circular_buffers"]
     formats = headers.data_formats
@@ -92,6 +94,9 @@ def compute_descriptors(plan, kernel, headers):
         return value
 
     dst_format = [dst_side(v) for v in l1_format]
+    unpack_dst_format = list(dst_format)
+    for index in kernel.get("unpack_to_dest_fp32", []):
+        unpack_dst_format[index] = formats["Float32"]
     fidelity = config.get("math_fidelity", "HiFi4")
     if fidelity not in headers.math_fidelities:
         raise ReleaseCheckError(f"math fidelity {fidelity!r} is not one of the release's "
@@ -117,7 +122,7 @@ def compute_descriptors(plan, kernel, headers):
         f"constexpr bool APPROX = {flag(config.get('math_approx_mode', False))};\n#endif\n\n",
         "#if !defined(UCK_CHLKC_PACK)\n",
         array("constexpr std::int32_t", "unpack_src_format", l1_format),
-        array("constexpr std::int32_t", "unpack_dst_format", dst_format),
+        array("constexpr std::int32_t", "unpack_dst_format", unpack_dst_format),
         tile_dims("unpack"), "#endif\n\n",
         "#if !defined(UCK_CHLKC_MATH) && !defined(UCK_CHLKC_UNPACK)\n",
         array("constexpr unsigned char", "pack_src_format", dst_format),
